@@ -1,0 +1,74 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+
+
+class User(AbstractUser):
+    """A person using triplec. The role decides what they may do; the organisation or enterprise
+    decides which part of the register they see (association managers, enterprise users)."""
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.EVALUATOR)
+    organisation = models.ForeignKey(
+        "registry.Organisation", verbose_name=_("organisation"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", verbose_name=_("enterprise"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+    )
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.ASSOCIATION_MANAGER:
+            if self.organisation is None or not self.organisation.is_association:
+                raise ValidationError({"organisation": _("An association manager must belong to an association.")})
+        if self.role == Role.ENTERPRISE_USER and self.enterprise is None:
+            raise ValidationError({"enterprise": _("An enterprise user must belong to an enterprise.")})
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role in Role.values else self.role
+
+
+def _hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for integrations. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @classmethod
+    def issue(cls, user: User, name: str = "") -> tuple["ApiToken", str]:
+        raw = "tc_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=raw[:10], key_hash=_hash_token(raw))
+        return token, raw
+
+    @classmethod
+    def authenticate(cls, raw: str) -> User | None:
+        token = (
+            cls.objects.select_related("user")
+            .filter(key_hash=_hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user

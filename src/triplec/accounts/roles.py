@@ -1,0 +1,17 @@
+"""The roles of triplec and their command-line names."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    AGENCY_ADMIN = "agency-admin", _("Agency administrator")
+    PROGRAMME_OFFICER = "programme-officer", _("Programme officer")
+    BROKER = "broker", _("Broker / network manager")
+    ASSOCIATION_MANAGER = "association-manager", _("Association manager")
+    ENTERPRISE_USER = "enterprise-user", _("Enterprise user")
+    EVALUATOR = "evaluator", _("Evaluator (read-only)")
+
+
+# Roles that work for the agency and see the whole register.
+AGENCY_WIDE_ROLES = frozenset({Role.AGENCY_ADMIN, Role.PROGRAMME_OFFICER, Role.BROKER, Role.EVALUATOR})

@@ -1,0 +1,27 @@
+"""Domain errors raised by the service layer; pages, API and CLI turn them into messages."""
+
+
+class DomainError(Exception):
+    """A business rule refused the action; the message says why in words a user understands."""
+
+
+class PermissionDenied(DomainError):
+    """The acting user may not do this."""
+
+
+class NotFound(DomainError):
+    """The object does not exist or is not visible to the acting user."""
+
+
+class ValidationFailed(DomainError):
+    """Input is invalid. `errors` maps field name to a list of messages ("__all__" for the whole)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = {k: list(v) for k, v in errors.items()}
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in self.errors.items()))
+
+    @classmethod
+    def from_django(cls, exc) -> "ValidationFailed":
+        if hasattr(exc, "message_dict"):
+            return cls(exc.message_dict)
+        return cls({"__all__": exc.messages})

@@ -1,0 +1,123 @@
+"""Reads of the register, always scoped to what the user may see (accounts.policy)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+
+from triplec.accounts import policy
+
+from .models import Enterprise, SizeClass, Territory, size_class_ranges
+
+SORTABLE = {
+    "name": "legal_name", "-name": "-legal_name",
+    "employees": "employees", "-employees": "-employees",
+    "sector": "sector_code", "-sector": "-sector_code",
+    "founded": "founding_year", "-founded": "-founding_year",
+    "updated": "updated_at", "-updated": "-updated_at",
+}
+
+
+@dataclass(frozen=True)
+class EnterpriseFilter:
+    q: str = ""                 # words in legal or trade name, or the national identifier
+    sector: str = ""            # a code at any level: section letter, NAICS 2-digit, division, class...
+    classification: str = ""
+    territory: int | None = None  # a territory id: matches it and everything below it
+    size: str = ""              # micro | small | medium | large | unknown
+    association: int | None = None  # current members of this association
+    exporter: bool | None = None
+    country: str = ""
+    sort: str = "name"
+
+
+def size_class_expression():
+    """SQL CASE that derives the size class from employees with the configured thresholds."""
+    ranges = size_class_ranges()
+    whens = []
+    for cls, (low, high) in ranges.items():
+        cond = Q(employees__isnull=False)
+        if low is not None:
+            cond &= Q(employees__gte=low)
+        if high is not None:
+            cond &= Q(employees__lt=high)
+        whens.append(When(cond, then=Value(str(cls))))
+    return Case(*whens, default=Value(str(SizeClass.UNKNOWN)), output_field=CharField())
+
+
+def territory_descendant_ids(territory_id: int) -> list[int]:
+    ids, frontier = [territory_id], [territory_id]
+    while frontier:
+        frontier = list(Territory.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        ids.extend(frontier)
+    return ids
+
+
+def _size_q(size: str) -> Q:
+    if size == SizeClass.UNKNOWN:
+        return Q(employees__isnull=True)
+    low, high = size_class_ranges()[size]
+    q = Q(employees__isnull=False)
+    if low is not None:
+        q &= Q(employees__gte=low)
+    if high is not None:
+        q &= Q(employees__lt=high)
+    return q
+
+
+def _sector_q(sector: str) -> Q:
+    code = sector.strip()
+    if not code:
+        return Q()
+    if code.isalpha() and len(code) == 1:
+        return Q(sector_section__iexact=code)
+    if "-" in code and code.replace("-", "").isdigit():  # NAICS ranges such as 31-33
+        return Q(sector_section=code)
+    return Q(sector_code__startswith=code) | Q(sector_section=code)
+
+
+def filter_enterprises(user, f: EnterpriseFilter) -> QuerySet:
+    qs = policy.visible_enterprises(user)
+    if f.q:
+        for word in f.q.split():
+            qs = qs.filter(Q(legal_name__icontains=word) | Q(trade_name__icontains=word)
+                           | Q(national_id__iexact=word))
+    if f.sector:
+        qs = qs.filter(_sector_q(f.sector))
+    if f.classification:
+        qs = qs.filter(sector_classification=f.classification)
+    if f.territory:
+        qs = qs.filter(territory_id__in=territory_descendant_ids(f.territory))
+    if f.size in SizeClass.values:
+        qs = qs.filter(_size_q(f.size))
+    if f.association:
+        today = date.today()
+        qs = qs.filter(pk__in=policy.visible_memberships(user).filter(
+            association_id=f.association, start_date__lte=today).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=today)).values("enterprise_id"))
+    if f.exporter is not None:
+        qs = qs.filter(exporter=f.exporter)
+    if f.country:
+        qs = qs.filter(country=f.country.upper())
+    order = SORTABLE.get(f.sort, "legal_name")
+    return qs.order_by(order, "id")
+
+
+def register_summary(user) -> dict:
+    """Counts for the dashboard: total, by sector section, by territory (top level used), by size."""
+    qs = policy.visible_enterprises(user)
+    by_sector = list(qs.values("sector_classification", "sector_section")
+                     .annotate(n=Count("id")).order_by("-n")[:15])
+    by_territory = list(qs.values("territory__name").annotate(n=Count("id")).order_by("-n")[:15])
+    by_size = {row["size"]: row["n"] for row in
+               qs.annotate(size=size_class_expression()).values("size").annotate(n=Count("id"))}
+    return {
+        "total": qs.count(),
+        "by_sector": by_sector,
+        "by_territory": by_territory,
+        "by_size": [(label, by_size.get(value, 0)) for value, label in SizeClass.choices],
+        "organisations": policy.visible_organisations(user).count(),
+        "exporters": qs.filter(exporter=True).count(),
+    }

@@ -1,0 +1,198 @@
+"""Every write to the register goes through these functions: they check permission, validate,
+and save inside one transaction. Pages, API, CLI and tests all call them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from triplec.accounts import policy
+from triplec.accounts.roles import Role
+from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+
+from . import sectors
+from .models import Contact, Enterprise, Membership, Organisation, Territory
+
+ENTERPRISE_FIELDS = (
+    "legal_name", "trade_name", "country", "national_id", "sector_classification", "sector_code",
+    "employees", "founding_year", "address", "postal_code", "territory", "latitude", "longitude",
+    "exporter", "email", "phone", "website",
+)
+ORGANISATION_FIELDS = (
+    "kind", "name", "country", "national_id", "territory", "address", "sector_classification",
+    "sector_code", "email", "phone", "website", "enterprise", "notes",
+)
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _save_validated(instance, actor) -> None:
+    """full_clean + save; database integrity errors become field errors, never a 500."""
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc) from exc
+    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        raise ValidationFailed({"__all__": [f"Conflicts with an existing record ({exc})."]}) from exc
+
+
+def _apply(instance, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationFailed({f: ["Unknown field."] for f in sorted(unknown)})
+    for field, value in data.items():
+        if field == "territory" and isinstance(value, int):
+            value = Territory.objects.filter(pk=value).first()
+            if value is None:
+                raise ValidationFailed({"territory": ["Unknown territory."]})
+        if field == "enterprise" and isinstance(value, int):
+            value = Enterprise.objects.filter(pk=value).first()
+            if value is None:
+                raise ValidationFailed({"enterprise": ["Unknown enterprise."]})
+        if isinstance(value, str) and field not in ("notes",):
+            value = value.strip()
+        setattr(instance, field, value)
+
+
+def _normalise_enterprise(ent: Enterprise) -> None:
+    ent.country = (ent.country or "").upper()
+    try:
+        ent.sector_code = sectors.normalise(ent.sector_classification, ent.sector_code)
+    except ValueError as exc:
+        raise ValidationFailed({"sector_code": [str(exc)]}) from exc
+    ent.sector_section = sectors.section_of(ent.sector_classification, ent.sector_code)
+
+
+# Enterprises ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def create_enterprise(actor, data: Mapping[str, Any]) -> Enterprise:
+    _require(policy.can_create_enterprise(actor), "You may not add enterprises to the register.")
+    ent = Enterprise()
+    _apply(ent, data, ENTERPRISE_FIELDS)
+    _normalise_enterprise(ent)
+    _save_validated(ent, actor)
+    if policy.role_of(actor) == Role.ASSOCIATION_MANAGER:
+        # An association manager registers members of their own association.
+        add_membership(actor, ent, actor.organisation, date.today())
+    return ent
+
+
+@transaction.atomic
+def update_enterprise(actor, enterprise: Enterprise, data: Mapping[str, Any]) -> Enterprise:
+    _require(policy.can_edit_enterprise(actor, enterprise), "You may not change this enterprise.")
+    ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    _apply(ent, data, ENTERPRISE_FIELDS)
+    _normalise_enterprise(ent)
+    _save_validated(ent, actor)
+    return ent
+
+
+def get_enterprise(actor, pk: int) -> Enterprise:
+    ent = policy.visible_enterprises(actor).select_related("territory").filter(pk=pk).first()
+    if ent is None:
+        raise NotFound("No such enterprise.")
+    return ent
+
+
+# Organisations -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def create_organisation(actor, data: Mapping[str, Any]) -> Organisation:
+    _require(policy.can_manage_organisations(actor), "You may not add organisations.")
+    org = Organisation()
+    _apply(org, data, ORGANISATION_FIELDS)
+    org.country = (org.country or "").upper()
+    _save_validated(org, actor)
+    return org
+
+
+@transaction.atomic
+def update_organisation(actor, organisation: Organisation, data: Mapping[str, Any]) -> Organisation:
+    _require(policy.can_edit_organisation(actor, organisation), "You may not change this organisation.")
+    if "kind" in data and not policy.can_manage_organisations(actor):
+        raise PermissionDenied("Only agency staff may change an organisation's kind.")
+    org = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    _apply(org, data, ORGANISATION_FIELDS)
+    org.country = (org.country or "").upper()
+    _save_validated(org, actor)
+    return org
+
+
+def get_organisation(actor, pk: int) -> Organisation:
+    org = policy.visible_organisations(actor).filter(pk=pk).first()
+    if org is None:
+        raise NotFound("No such organisation.")
+    return org
+
+
+# Memberships ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def add_membership(actor, enterprise: Enterprise, association: Organisation, start_date: date,
+                   end_date: date | None = None) -> Membership:
+    _require(policy.can_manage_membership(actor, association),
+             "You may not manage this association's memberships.")
+    if not association.is_association:
+        raise ValidationFailed({"association": [f"{association} is not an association."]})
+    overlapping = Membership.objects.select_for_update().filter(enterprise=enterprise, association=association)
+    for m in overlapping:
+        ends_after_start = m.end_date is None or m.end_date >= start_date
+        starts_before_end = end_date is None or m.start_date <= end_date
+        if ends_after_start and starts_before_end:
+            raise ValidationFailed({"start_date": [
+                f"{enterprise} is already a member of {association} from {m.start_date}"
+                + (f" to {m.end_date}." if m.end_date else " (open).")]})
+    membership = Membership(enterprise=enterprise, association=association,
+                            start_date=start_date, end_date=end_date)
+    _save_validated(membership, actor)
+    return membership
+
+
+@transaction.atomic
+def end_membership(actor, membership: Membership, end_date: date) -> Membership:
+    _require(policy.can_manage_membership(actor, membership.association),
+             "You may not manage this association's memberships.")
+    m = Membership.objects.select_for_update().get(pk=membership.pk)
+    if m.end_date is not None:
+        raise ValidationFailed({"end_date": [f"This membership already ended on {m.end_date}."]})
+    m.end_date = end_date
+    _save_validated(m, actor)
+    return m
+
+
+# Contacts ------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def add_contact(actor, *, enterprise: Enterprise | None = None, organisation: Organisation | None = None,
+                **fields) -> Contact:
+    if enterprise is not None:
+        _require(policy.can_edit_enterprise(actor, enterprise), "You may not change this enterprise.")
+    elif organisation is not None:
+        _require(policy.can_edit_organisation(actor, organisation), "You may not change this organisation.")
+    contact = Contact(enterprise=enterprise, organisation=organisation, **fields)
+    _save_validated(contact, actor)
+    return contact
+
+
+# Territories ---------------------------------------------------------------------------------------
+
+def ensure_territory(level: str, code: str, name: str, parent: Territory | None = None,
+                     actor=None) -> Territory:
+    """The territory with this code under this parent, created when missing (used by imports)."""
+    territory = Territory.objects.filter(parent=parent, code=code).first()
+    if territory is None:
+        territory = Territory(level=level, code=code, name=name or code, parent=parent)
+        _save_validated(territory, actor)
+    return territory

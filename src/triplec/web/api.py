@@ -1,0 +1,62 @@
+"""The REST API root: /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import APIKeyCookie, HttpBearer
+
+from triplec.accounts.models import ApiToken
+from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = ApiToken.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """Logged-in browser sessions may call the API too (with CSRF protection on writes)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active:
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="triplec API",
+    version="1",
+    description="Enterprise register, organisations and memberships. Authenticate with "
+    "`Authorization: Bearer TOKEN` (create one with `triplec token USERNAME`).",
+    auth=[BearerToken(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ValidationFailed)
+def _validation_failed(request, exc: ValidationFailed):
+    return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(NotFound)
+def _not_found(request, exc: NotFound):
+    return api.create_response(request, {"detail": str(exc)}, status=404)
+
+
+def _register_routers():
+    from triplec.registry.api import router as registry_router
+
+    api.add_router("/", registry_router)
+
+
+_register_routers()

@@ -1,0 +1,10 @@
+from triplec.accounts import policy
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    return {
+        "nav_role": policy.role_of(user),
+        "can_import": policy.can_import_enterprises(user),
+        "can_manage_organisations": policy.can_manage_organisations(user),
+    }

@@ -1,0 +1,36 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+import triplec
+from triplec.registry import selectors
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Liveness and database reachability, for load balancers and scripts. No login needed."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        db = {"reachable": True, "vendor": connection.vendor}
+        status = 200
+    except Exception as exc:  # any database failure means "not healthy"; say which
+        db = {"reachable": False, "vendor": connection.vendor, "error": str(exc)}
+        status = 503
+    return JsonResponse({"status": "ok" if status == 200 else "error", "version": triplec.__version__,
+                         "database": db}, status=status)
+
+
+class LoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+
+@login_required
+def dashboard(request):
+    return render(request, "web/dashboard.html", {"summary": selectors.register_summary(request.user)})

@@ -1,0 +1,97 @@
+"""Shared fixtures: a small world with an agency, two associations, enterprises and one user per role.
+
+`world` gives every role plus an "other organisation" user for the permission matrix:
+  world.users["agency-admin"], ..., world.users["association-manager"] (manages assoc_a),
+  world.users["other-association-manager"] (manages assoc_b), world.users["enterprise-user"]
+  (works at ent_a1), world.users["other-enterprise-user"] (works at ent_b1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+
+PASSWORD = "Triplec-test-pw-2026"
+
+
+@dataclass
+class World:
+    agency: object
+    assoc_a: object
+    assoc_b: object
+    buyer: object
+    ent_a1: object
+    ent_a2: object
+    ent_b1: object
+    ent_none: object
+    users: dict = field(default_factory=dict)
+
+
+def make_enterprise(**kw):
+    from triplec.registry.models import Enterprise
+
+    defaults = dict(legal_name="Firm", country="BR", sector_classification="isic4", sector_code="1610",
+                    sector_section="C", employees=12)
+    defaults.update(kw)
+    return Enterprise.objects.create(**defaults)
+
+
+@pytest.fixture
+def world(db):
+    from triplec.accounts.models import User
+    from triplec.registry.models import Membership, Organisation, OrganisationKind, Territory
+
+    br = Territory.objects.create(level="country", code="BR", name="Brazil")
+    ce = Territory.objects.create(level="region", code="CE", name="Ceará", parent=br)
+    aruaru = Territory.objects.create(level="municipality", code="2301950", name="São João do Aruaru", parent=ce)
+    agency = Organisation.objects.create(kind=OrganisationKind.SUPPORT_AGENCY, name="Agency", country="BR")
+    assoc_a = Organisation.objects.create(kind=OrganisationKind.PRODUCERS_ASSOCIATION, name="Sawmills Assoc",
+                                          country="BR", territory=aruaru)
+    assoc_b = Organisation.objects.create(kind=OrganisationKind.BUSINESS_ASSOCIATION, name="Shoe Assoc",
+                                          country="BR")
+    buyer = Organisation.objects.create(kind=OrganisationKind.BUYER_PUBLIC, name="State Purchasing",
+                                        country="BR")
+    ent_a1 = make_enterprise(legal_name="Serraria Alfa Ltda", national_id="11.111.111/0001-11",
+                             territory=aruaru, latitude=-4.3, longitude=-38.9)
+    ent_a2 = make_enterprise(legal_name="Marcenaria Beta", national_id="22.222.222/0001-22",
+                             territory=aruaru, employees=3)
+    ent_b1 = make_enterprise(legal_name="Calçados Gama", national_id="33.333.333/0001-33",
+                             sector_code="1520", employees=80, latitude=-29.7, longitude=-51.1)
+    ent_none = make_enterprise(legal_name="Metalúrgica Delta", national_id="44.444.444/0001-44",
+                               sector_code="2511", employees=300)
+    Membership.objects.create(enterprise=ent_a1, association=assoc_a, start_date=date(2020, 1, 1))
+    Membership.objects.create(enterprise=ent_a2, association=assoc_a, start_date=date(2021, 1, 1))
+    Membership.objects.create(enterprise=ent_b1, association=assoc_b, start_date=date(2019, 1, 1))
+    w = World(agency, assoc_a, assoc_b, buyer, ent_a1, ent_a2, ent_b1, ent_none)
+
+    def user(name, role, **kw):
+        u = User(username=name, role=role, **kw)
+        u.set_password(PASSWORD)
+        u.save()
+        w.users[name] = u
+
+    user("agency-admin", "agency-admin", organisation=agency, is_staff=True)
+    user("programme-officer", "programme-officer", organisation=agency)
+    user("broker", "broker", organisation=agency)
+    user("evaluator", "evaluator")
+    user("association-manager", "association-manager", organisation=assoc_a)
+    user("other-association-manager", "association-manager", organisation=assoc_b)
+    user("enterprise-user", "enterprise-user", enterprise=ent_a1)
+    user("other-enterprise-user", "enterprise-user", enterprise=ent_b1)
+    return w
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a Django test client logged in as user (None: anonymous)."""
+    from django.test import Client
+
+    def _make(user):
+        c = Client()
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return _make
