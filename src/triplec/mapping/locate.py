@@ -1,0 +1,547 @@
+"""Locate the concentrations of localised sectors ("footprints").
+
+A sector that the distance-based test finds localised (Duranton & Overman 2005: its Kd curve rises above
+the upper confidence band at some distance) is concentrated *somewhere*; this module says where. For each
+localised sector its establishments are clustered by density with DBSCAN (Ester, Kriegel, Sander & Xu
+1996) at the scale the test found:
+
+- ``eps`` (the neighbourhood radius) is the sector's distance of strongest localisation
+  (``peak_distance`` of the screen table, in km), floored at the curve's resolution (its smallest
+  positive ``r``) because a peak at ``r = 0`` means "closer than one step", not "zero";
+- a point is a core point when its ``eps``-neighbourhood (itself included) holds at least
+  ``min_samples`` establishments, or, when employment is known, at least ``min_samples`` *average
+  establishments' worth* of employment: ``sample_weight_i = e_i / mean(e)`` over the sector, so that the
+  threshold keeps the same meaning with and without sizes;
+- clusters with fewer than ``min_count`` establishments are dropped (one large plant with two neighbours
+  is not "a sectoral and geographical concentration of enterprises").
+
+Distances are great-circle (haversine, radius 6371.0088 km) for lon/lat registers and Euclidean for
+projected ones. Each footprint carries its establishments, employment, SME share, centroid, a polygon
+(the concave hull of its members buffered by ``eps / 2``: discs of radius ``eps / 2`` around two
+neighbours within ``eps`` touch, so the buffered hull covers the DBSCAN chain without gaps) in the
+register's coordinates and in lon/lat for GeoJSON, and the municipalities or regions it covers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import Polygon, mapping
+
+EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
+UNIT_TO_KM = {"km": 1.0, "m": 0.001}
+SIZE_CLASS_BOUNDS = (10, 50, 250)  # EU SME definition: micro < 10, small < 50, medium < 250 employees
+
+LonLatTransform = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+def lonlat_transformer(crs: str, unit: str = "m") -> LonLatTransform:
+    """Return ``f(x, y) -> (lon, lat)`` from a projected CRS (e.g. ``"EPSG:27572"``) to WGS84 degrees.
+
+    ``unit`` is the unit of the register's coordinates; they are rescaled to the CRS's own axis unit
+    first, so a register in km with a CRS in metres is handled. Uses PROJ through pyproj, offline
+    (no grid downloads; datum shifts fall back to PROJ's built-in Helmert parameters).
+    """
+    import pyproj
+
+    try:
+        source = pyproj.CRS.from_user_input(crs)
+    except pyproj.exceptions.CRSError as exc:
+        raise ValueError(f"unknown coordinate reference system {crs!r}: {exc}") from exc
+    if source.is_geographic:
+        raise ValueError(
+            f"{crs!r} is a geographic CRS (degrees); give the coordinates as --lon-col/--lat-col instead"
+        )
+    if unit not in UNIT_TO_KM:
+        raise ValueError(f"unit must be one of {sorted(UNIT_TO_KM)}, not {unit!r}")
+    axis_metres = source.axis_info[0].unit_conversion_factor if source.axis_info else 1.0
+    factor = UNIT_TO_KM[unit] * 1000.0 / axis_metres
+    transformer = pyproj.Transformer.from_crs(source, "EPSG:4326", always_xy=True)
+
+    def to_lonlat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x = np.atleast_1d(np.asarray(x, float)) * factor
+        y = np.atleast_1d(np.asarray(y, float)) * factor
+        n = len(x)
+        if n == 1:  # pyproj would take its scalar path for one-element arrays (deprecated in NumPy)
+            x, y = np.repeat(x, 2), np.repeat(y, 2)
+        lon, lat = transformer.transform(x, y)
+        return np.asarray(lon, float)[:n], np.asarray(lat, float)[:n]
+
+    return to_lonlat
+
+
+@dataclass(frozen=True)
+class Sites:
+    """Establishments with a position, in a standard frame used by locate, profile and trajectories.
+
+    ``frame`` has columns ``id, sector, x, y`` and optionally ``weight`` (employees; NaN = unknown) and
+    ``region`` (municipality or region name). ``geographic`` is True when ``x, y`` are lon/lat degrees;
+    otherwise they are projected coordinates in ``unit`` ("km" or "m"), and ``to_lonlat`` (optional)
+    maps them to lon/lat for maps.
+    """
+
+    frame: pd.DataFrame
+    geographic: bool
+    unit: str
+    to_lonlat: LonLatTransform | None = None
+
+    @classmethod
+    def from_frame(
+        cls,
+        df: pd.DataFrame,
+        *,
+        id_col: str = "id",
+        sector_col: str = "sector",
+        x_col: str | None = None,
+        y_col: str | None = None,
+        lon_col: str | None = None,
+        lat_col: str | None = None,
+        unit: str = "km",
+        weight_col: str | None = None,
+        region_col: str | None = None,
+        to_lonlat: LonLatTransform | None = None,
+        crs: str | None = None,
+    ) -> Sites:
+        """Validate a register and standardise it. Errors name the column, the rows and the reason."""
+        if not isinstance(df, pd.DataFrame):
+            raise TypeError(f"expected a pandas DataFrame, got {type(df).__name__}")
+        geographic = lon_col is not None or lat_col is not None
+        if geographic and (x_col is not None or y_col is not None):
+            raise ValueError("give either lon/lat columns or x/y columns, not both")
+        if geographic and (lon_col is None or lat_col is None):
+            raise ValueError("lon/lat registers need both a lon column and a lat column")
+        if not geographic and (x_col is None or y_col is None):
+            raise ValueError("give the coordinate columns: lon_col and lat_col, or x_col and y_col")
+        if not geographic and unit not in UNIT_TO_KM:
+            raise ValueError(f"unit must be one of {sorted(UNIT_TO_KM)}, not {unit!r}")
+        if geographic and (crs is not None or to_lonlat is not None):
+            raise ValueError("a CRS or to_lonlat transform only applies to projected x/y registers")
+        cx, cy = (lon_col, lat_col) if geographic else (x_col, y_col)
+        wanted = {"id": id_col, "sector": sector_col, "x": cx, "y": cy}
+        if weight_col is not None:
+            wanted["weight"] = weight_col
+        if region_col is not None:
+            wanted["region"] = region_col
+        missing = [col for col in wanted.values() if col not in df.columns]
+        if missing:
+            raise ValueError(
+                f"column(s) {missing} not found in the register; available columns: {list(df.columns)}"
+            )
+        frame = pd.DataFrame({key: df[col].to_numpy() for key, col in wanted.items()})
+        frame.index = df.index
+        _require_present(frame, "id", id_col)
+        _require_present(frame, "sector", sector_col)
+        duplicated = frame["id"].duplicated(keep=False)
+        if duplicated.any():
+            rows = list(frame.index[duplicated][:5])
+            raise ValueError(f"column {id_col!r}: ids must be unique; duplicates at rows {rows}")
+        frame["sector"] = frame["sector"].astype(str)
+        for key, col in (("x", cx), ("y", cy)):
+            values = pd.to_numeric(frame[key], errors="coerce")
+            bad = values.isna() | ~np.isfinite(values.to_numpy(float, na_value=np.nan))
+            if bad.any():
+                rows = list(frame.index[bad][:5])
+                raise ValueError(f"column {col!r}: missing or non-numeric coordinates at rows {rows}")
+            frame[key] = values.astype(float)
+        if geographic:
+            _require_range(frame, "x", lon_col, -180.0, 180.0)
+            _require_range(frame, "y", lat_col, -90.0, 90.0)
+        if weight_col is not None:
+            weights = pd.to_numeric(frame["weight"], errors="coerce")
+            non_numeric = weights.isna() & frame["weight"].notna()
+            if non_numeric.any():
+                rows = list(frame.index[non_numeric][:5])
+                raise ValueError(f"column {weight_col!r}: non-numeric employment at rows {rows}")
+            negative = weights < 0
+            if negative.any():
+                rows = list(frame.index[negative][:5])
+                raise ValueError(f"column {weight_col!r}: negative employment at rows {rows}")
+            frame["weight"] = weights.astype(float)
+        if region_col is not None:
+            frame["region"] = frame["region"].astype("string")
+        if crs is not None:
+            if to_lonlat is not None:
+                raise ValueError("give either a CRS or a to_lonlat transform, not both")
+            to_lonlat = lonlat_transformer(crs, unit)
+        return cls(frame=frame.reset_index(drop=True), geographic=geographic,
+                   unit="deg" if geographic else unit, to_lonlat=to_lonlat)
+
+    @property
+    def has_weights(self) -> bool:
+        return "weight" in self.frame.columns and bool(self.frame["weight"].notna().any())
+
+    @property
+    def has_regions(self) -> bool:
+        return "region" in self.frame.columns
+
+    @property
+    def can_map(self) -> bool:
+        """True when positions can be drawn in lon/lat."""
+        return self.geographic or self.to_lonlat is not None
+
+    @property
+    def km_per_unit(self) -> float:
+        if self.geographic:
+            raise ValueError("lon/lat registers have no planar unit; distances are great-circle km")
+        return UNIT_TO_KM[self.unit]
+
+    def lonlat(self) -> tuple[np.ndarray, np.ndarray]:
+        """Positions in lon/lat degrees (raises when a projected register has no transform)."""
+        x = self.frame["x"].to_numpy(float)
+        y = self.frame["y"].to_numpy(float)
+        if self.geographic:
+            return x, y
+        if self.to_lonlat is None:
+            raise ValueError("this projected register has no CRS / to_lonlat transform; cannot give lon/lat")
+        return self.to_lonlat(x, y)
+
+
+def _require_present(frame: pd.DataFrame, key: str, col: str) -> None:
+    empty = frame[key].isna() | (frame[key].astype(str).str.strip() == "")
+    if empty.any():
+        rows = list(frame.index[empty][:5])
+        raise ValueError(f"column {col!r}: missing values at rows {rows}")
+
+
+def _require_range(frame: pd.DataFrame, key: str, col: str, low: float, high: float) -> None:
+    bad = (frame[key] < low) | (frame[key] > high)
+    if bad.any():
+        rows = list(frame.index[bad][:5])
+        raise ValueError(f"column {col!r}: values outside [{low:g}, {high:g}] degrees at rows {rows}")
+
+
+# --------------------------------------------------------------------------------------------------
+# Footprints
+
+
+@dataclass
+class Footprint:
+    """One concentration of one sector. Distances in km, polygon in register coordinates."""
+
+    id: str
+    sector: str
+    eps_km: float
+    establishments: list
+    employment: float | None
+    sme_share: float | None
+    centroid: tuple[float, float]
+    polygon: Polygon
+    area_km2: float
+    regions: list[str] = field(default_factory=list)
+    centroid_lonlat: tuple[float, float] | None = None
+    polygon_lonlat: Polygon | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.establishments)
+
+    def properties(self) -> dict:
+        """Plain-JSON attributes (GeoJSON feature properties)."""
+        lon, lat = self.centroid_lonlat if self.centroid_lonlat else (None, None)
+        return {
+            "id": self.id,
+            "sector": self.sector,
+            "count": self.count,
+            "employment": _plain(self.employment),
+            "sme_share": _plain(self.sme_share),
+            "centroid_x": _plain(self.centroid[0]),
+            "centroid_y": _plain(self.centroid[1]),
+            "centroid_lon": _plain(lon),
+            "centroid_lat": _plain(lat),
+            "area_km2": round(float(self.area_km2), 3),
+            "eps_km": float(self.eps_km),
+            "regions": list(self.regions),
+            "establishments": [_plain(v) for v in self.establishments],
+        }
+
+
+@dataclass
+class FootprintSet:
+    """All footprints found, with per-sector eps and the register they came from."""
+
+    footprints: list[Footprint]
+    eps_km: dict[str, float]
+    sites: Sites
+
+    def __len__(self) -> int:
+        return len(self.footprints)
+
+    def __iter__(self):
+        return iter(self.footprints)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row a footprint: id, sector, count, employment, sme_share, centroid, area, regions."""
+        columns = ["id", "sector", "count", "employment", "sme_share", "centroid_x", "centroid_y",
+                   "centroid_lon", "centroid_lat", "area_km2", "eps_km", "regions"]
+        rows = []
+        for fp in self.footprints:
+            props = fp.properties()
+            props["regions"] = "; ".join(fp.regions)
+            rows.append({key: props[key] for key in columns})
+        return pd.DataFrame(rows, columns=columns)
+
+    @property
+    def members(self) -> pd.DataFrame:
+        """One row an establishment in a footprint: footprint_id, sector, id."""
+        rows = [(fp.id, fp.sector, est) for fp in self.footprints for est in fp.establishments]
+        return pd.DataFrame(rows, columns=["footprint_id", "sector", "id"])
+
+    def to_geojson(self, precision: int = 6) -> dict:
+        """A GeoJSON FeatureCollection (RFC 7946, lon/lat) of the footprint polygons.
+
+        A projected register without a CRS / transform cannot be placed in lon/lat: its polygons are
+        written in register coordinates and the collection says so in ``triplec:coordinates``.
+        """
+        in_lonlat = self.sites.can_map
+        features = []
+        for fp in self.footprints:
+            geometry = fp.polygon_lonlat if in_lonlat else fp.polygon
+            features.append({
+                "type": "Feature",
+                "id": fp.id,
+                "geometry": _rounded_geometry(geometry, precision if in_lonlat else 3),
+                "properties": fp.properties(),
+            })
+        collection: dict = {"type": "FeatureCollection", "features": features}
+        if not in_lonlat:
+            collection["triplec:coordinates"] = f"projected register coordinates in {self.sites.unit}"
+        return collection
+
+    def write_geojson(self, path: str | Path, precision: int = 6) -> Path:
+        path = Path(path)
+        path.write_text(json.dumps(self.to_geojson(precision), ensure_ascii=False), encoding="utf-8")
+        return path
+
+
+def _plain(value):
+    """numpy scalars / NaN -> JSON-friendly Python values."""
+    if value is None:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _rounded_geometry(geometry, precision: int) -> dict:
+    rounded = shapely.set_precision(geometry, 10.0 ** -precision)
+    geo = mapping(shapely.orient_polygons(rounded))  # RFC 7946: exterior rings counter-clockwise
+    return json.loads(json.dumps(geo))  # tuples -> lists
+
+
+def sector_eps(
+    table: pd.DataFrame,
+    curves: pd.DataFrame | None = None,
+    *,
+    eps: float | Mapping[str, float] | None = None,
+    eps_floor: float | None = None,
+) -> dict[str, float]:
+    """The DBSCAN radius (km) of each sector in ``table``.
+
+    ``eps`` given (a number, or a mapping sector -> km) wins. Otherwise
+    ``eps_s = max(peak_distance_s, floor_s)`` where ``floor_s`` is ``eps_floor`` or, by default, the
+    smallest positive distance of the sector's curve (its resolution ``r_step``).
+    """
+    out: dict[str, float] = {}
+    sectors = table["sector"].astype(str).tolist()
+    peaks = dict(zip(sectors, pd.to_numeric(table.get("peak_distance"), errors="coerce"), strict=False)) \
+        if "peak_distance" in table.columns else {}
+    steps: dict[str, float] = {}
+    if curves is not None and len(curves):
+        positive = curves[curves["r"] > 0]
+        steps = positive.groupby(positive["sector"].astype(str))["r"].min().to_dict()
+    for sector in sectors:
+        if isinstance(eps, Mapping):
+            if sector in eps:
+                out[sector] = float(eps[sector])
+                continue
+        elif eps is not None:
+            out[sector] = float(eps)
+            continue
+        floor = eps_floor if eps_floor is not None else steps.get(sector)
+        peak = peaks.get(sector, np.nan)
+        candidates = [v for v in (peak, floor) if v is not None and np.isfinite(v) and v > 0]
+        if not candidates:
+            raise ValueError(
+                f"sector {sector!r}: no usable distance for the footprint radius (peak_distance is "
+                f"{peak!r} and no curves or eps_floor were given); pass eps= or eps_floor="
+            )
+        out[sector] = float(max(candidates))
+    for sector, value in out.items():
+        if not (np.isfinite(value) and value > 0):
+            raise ValueError(f"sector {sector!r}: eps must be a positive distance in km, got {value!r}")
+    return out
+
+
+def localised_sectors(table: pd.DataFrame) -> list[str]:
+    """Sectors whose ``localised`` flag is true (accepts booleans or their text from a CSV)."""
+    if "localised" not in table.columns:
+        raise ValueError("the sector table has no 'localised' column")
+    flags = table["localised"].map(
+        lambda v: str(v).strip().lower() in {"true", "1", "yes"} if not isinstance(v, bool | np.bool_)
+        else bool(v)
+    )
+    return table.loc[flags.astype(bool), "sector"].astype(str).tolist()
+
+
+def locate_footprints(
+    sites: Sites,
+    screen,
+    *,
+    curves: pd.DataFrame | None = None,
+    sectors: Iterable[str] | None = None,
+    eps: float | Mapping[str, float] | None = None,
+    eps_floor: float | None = None,
+    min_samples: float = 5,
+    min_count: int = 3,
+    weighted: bool | None = None,
+    sme_threshold: float = 250,
+    hull_ratio: float = 0.3,
+) -> FootprintSet:
+    """Delineate the concentrations of each localised sector (see the module docstring).
+
+    Parameters
+    ----------
+    sites : the register, as :class:`Sites`.
+    screen : the screen result (an object with ``.table`` and ``.curves``) or its sector table
+        (columns ``sector, localised, peak_distance``; ``peak_distance`` in km).
+    curves : the Kd curves (``sector, r``), used for the default eps floor; taken from ``screen.curves``
+        when ``screen`` is a result object.
+    sectors : sectors to locate (default: the localised ones).
+    eps, eps_floor : see :func:`sector_eps`.
+    min_samples : DBSCAN core threshold, in establishments (or average establishments' employment).
+    min_count : smallest footprint kept, in establishments.
+    weighted : weight by employment (default: when the register has employment).
+    sme_threshold : establishments with fewer employees than this are SMEs (EU: 250).
+    hull_ratio : shapely ``concave_hull`` ratio (1 = convex hull, smaller = tighter).
+    """
+    from sklearn.cluster import DBSCAN
+
+    table = getattr(screen, "table", screen)
+    if curves is None:
+        curves = getattr(screen, "curves", None)
+    if not isinstance(table, pd.DataFrame) or "sector" not in table.columns:
+        raise ValueError("screen must be a screen result or a DataFrame with a 'sector' column")
+    if min_samples <= 0 or min_count < 1:
+        raise ValueError("min_samples must be positive and min_count at least 1")
+    if not 0.0 <= hull_ratio <= 1.0:
+        raise ValueError(f"hull_ratio must lie in [0, 1], got {hull_ratio!r}")
+    chosen = localised_sectors(table) if sectors is None else [str(s) for s in sectors]
+    known = set(table["sector"].astype(str))
+    unknown = [s for s in chosen if s not in known]
+    if unknown:
+        raise ValueError(f"sectors {unknown} are not in the screen table")
+    sub_table = table[table["sector"].astype(str).isin(chosen)]
+    radii = sector_eps(sub_table, curves, eps=eps, eps_floor=eps_floor) if chosen else {}
+    use_weights = sites.has_weights if weighted is None else bool(weighted)
+    if use_weights and not sites.has_weights:
+        raise ValueError("weighted=True but the register has no employment column")
+
+    frame = sites.frame
+    footprints: list[Footprint] = []
+    for sector in chosen:
+        members = frame[frame["sector"] == sector]
+        if len(members) < min_count:
+            continue
+        eps_km = radii[sector]
+        x = members["x"].to_numpy(float)
+        y = members["y"].to_numpy(float)
+        weights = _dbscan_weights(members) if use_weights else None
+        if sites.geographic:
+            model = DBSCAN(eps=eps_km / EARTH_RADIUS_KM, min_samples=min_samples, metric="haversine",
+                           algorithm="ball_tree")
+            labels = model.fit_predict(np.radians(np.column_stack([y, x])), sample_weight=weights)
+        else:
+            model = DBSCAN(eps=eps_km / sites.km_per_unit, min_samples=min_samples)
+            labels = model.fit_predict(np.column_stack([x, y]), sample_weight=weights)
+        groups = [np.flatnonzero(labels == k) for k in np.unique(labels[labels >= 0])]
+        groups = [g for g in groups if len(g) >= min_count]
+        built = [_build_footprint(sites, members.iloc[g], sector, eps_km, use_weights, sme_threshold,
+                                  hull_ratio) for g in groups]
+        # Largest first (employment when known, then establishments), so "-F1" is the main one.
+        built.sort(key=lambda fp: (-(fp.employment or 0.0), -fp.count, fp.centroid))
+        for rank, fp in enumerate(built, start=1):
+            fp.id = f"{sector}-F{rank}"
+        footprints.extend(built)
+    return FootprintSet(footprints=footprints, eps_km=radii, sites=sites)
+
+
+def _dbscan_weights(members: pd.DataFrame) -> np.ndarray:
+    """Employment relative to the sector mean; unknown sizes count as one average establishment."""
+    w = members["weight"].to_numpy(float)
+    known = np.isfinite(w)
+    mean = w[known].mean() if known.any() else 1.0
+    if not mean > 0:
+        return np.ones_like(w)
+    return np.where(known, w / mean, 1.0)
+
+
+def _local_plane(sites: Sites, x: np.ndarray, y: np.ndarray):
+    """Map positions to a plane in km and back (equirectangular around the centre for lon/lat)."""
+    if not sites.geographic:
+        k = sites.km_per_unit
+        return np.column_stack([x * k, y * k]), lambda xy: xy / k
+    lon0 = float(np.degrees(np.arctan2(np.sin(np.radians(x)).mean(), np.cos(np.radians(x)).mean())))
+    lat0 = float(y.mean())
+    kx = EARTH_RADIUS_KM * math.cos(math.radians(lat0)) * math.pi / 180.0
+    ky = EARTH_RADIUS_KM * math.pi / 180.0
+    dlon = (x - lon0 + 180.0) % 360.0 - 180.0
+    to_plane = np.column_stack([dlon * kx, (y - lat0) * ky])
+
+    def back(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack([xy[:, 0] / kx + lon0, xy[:, 1] / ky + lat0])
+
+    return to_plane, back
+
+
+def _build_footprint(sites: Sites, members: pd.DataFrame, sector: str, eps_km: float, use_weights: bool,
+                     sme_threshold: float, hull_ratio: float) -> Footprint:
+    x = members["x"].to_numpy(float)
+    y = members["y"].to_numpy(float)
+    plane, back = _local_plane(sites, x, y)
+    unique = np.unique(plane, axis=0)
+    hull = shapely.concave_hull(shapely.multipoints(unique), ratio=hull_ratio)
+    area_poly = hull.buffer(eps_km / 2.0, quad_segs=4).simplify(eps_km / 100.0)
+    area_poly = shapely.orient_polygons(area_poly)  # counter-clockwise exterior
+    polygon = shapely.transform(area_poly, back)
+
+    sizes = members["weight"].to_numpy(float) if "weight" in members.columns else None
+    known = np.isfinite(sizes) if sizes is not None else None
+    if use_weights and known is not None and sizes[known].sum() > 0:
+        centre = (plane[known] * sizes[known, None]).sum(axis=0) / sizes[known].sum()
+    else:
+        centre = plane.mean(axis=0)
+    cx, cy = back(centre[None, :])[0]
+    employment = float(sizes[known].sum()) if sizes is not None and known.any() else None
+    sme_share = float((sizes[known] < sme_threshold).mean()) if sizes is not None and known.any() else None
+    regions: list[str] = []
+    if "region" in members.columns:
+        regions = sorted({str(v) for v in members["region"].dropna()})
+
+    centroid_lonlat = polygon_lonlat = None
+    if sites.geographic:
+        centroid_lonlat, polygon_lonlat = (float(cx), float(cy)), polygon
+    elif sites.to_lonlat is not None:
+        lon, lat = sites.to_lonlat(np.array([cx]), np.array([cy]))
+        centroid_lonlat = (float(lon[0]), float(lat[0]))
+
+        def to_ll(xy: np.ndarray) -> np.ndarray:
+            lo, la = sites.to_lonlat(xy[:, 0], xy[:, 1])
+            return np.column_stack([lo, la])
+
+        polygon_lonlat = shapely.transform(polygon, to_ll)
+    return Footprint(
+        id="", sector=sector, eps_km=float(eps_km), establishments=members["id"].tolist(),
+        employment=employment, sme_share=sme_share, centroid=(float(cx), float(cy)), polygon=polygon,
+        area_km2=float(area_poly.area), regions=regions, centroid_lonlat=centroid_lonlat,
+        polygon_lonlat=polygon_lonlat,
+    )
