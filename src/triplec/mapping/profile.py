@@ -1,0 +1,124 @@
+"""Depth of a footprint: which other sectors are co-located in it more than expected.
+
+A cluster "attracts suppliers of raw materials, components, machinery and spare parts, a pool of
+sector-skilled workers, agents, and specialised services" (Humphrey & Schmitz 1995, s.3). For a footprint
+of sector A, with polygon P, take the population of all establishments *not* of sector A
+(``M`` of them, ``K_s`` of sector s) and those of them located in P (``n``, ``k_s`` of sector s). Then
+
+- ``expected_s = n * K_s / M`` is the count of sector s in P if P drew its non-A establishments at
+  random from the register;
+- ``ratio_s = k_s / expected_s = (k_s / n) / (K_s / M)`` is a local location quotient;
+- ``p_value_s = P(X >= k_s)`` with ``X ~ Hypergeometric(M, K_s, n)``: the chance of at least ``k_s``
+  establishments of s among ``n`` drawn without replacement (Fisher's exact test, one-sided);
+- ``q_value_s``: Benjamini-Hochberg (1995) false-discovery-rate adjustment across all the other
+  sectors of the register (sectors absent from P enter the correction with p = 1);
+- ``co_located = q_value < alpha and ratio > 1``.
+
+When employment is known the table also gives the employment of s in P and its local employment
+quotient ``(e_s,P / e_P) / (E_s / E)`` over the same population (descriptive, untested).
+
+This is a footprint-level complement to the register-wide Ellison-Glaeser-Kerr coagglomeration index
+and bivariate Kd: it says *where* sector s gathers around sector A, not only that it does on average.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.stats import hypergeom
+
+from triplec.mapping.locate import Footprint, FootprintSet, Sites
+
+PROFILE_COLUMNS = [
+    "footprint_id", "footprint_sector", "sector", "count_in_footprint", "sector_total", "expected",
+    "ratio", "p_value", "q_value", "co_located",
+]
+EMPLOYMENT_COLUMNS = ["employment_in_footprint", "employment_ratio"]
+
+
+def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values: ``q_(i) = min_{j >= i} m p_(j) / j``, capped at 1."""
+    p = np.asarray(p_values, float)
+    m = len(p)
+    if m == 0:
+        return p
+    order = np.argsort(p)
+    ranked = p[order] * m / np.arange(1, m + 1)
+    adjusted = np.minimum.accumulate(ranked[::-1])[::-1]
+    q = np.empty(m)
+    q[order] = np.minimum(adjusted, 1.0)
+    return q
+
+
+def inside_footprint(sites: Sites, footprint: Footprint) -> np.ndarray:
+    """Boolean mask of the register's establishments located in the footprint polygon (boundary in)."""
+    x = sites.frame["x"].to_numpy(float)
+    y = sites.frame["y"].to_numpy(float)
+    minx, miny, maxx, maxy = footprint.polygon.bounds
+    candidate = (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
+    mask = np.zeros(len(x), dtype=bool)
+    idx = np.flatnonzero(candidate)
+    mask[idx] = shapely.intersects_xy(footprint.polygon, x[idx], y[idx])
+    return mask
+
+
+def profile_footprint(sites: Sites, footprint: Footprint, *, alpha: float = 0.05,
+                      min_count: int = 1) -> pd.DataFrame:
+    """Co-location table of one footprint (see the module docstring), sorted by p-value then ratio.
+
+    Rows are the other sectors with at least ``min_count`` establishments in the footprint.
+    """
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must lie in (0, 1), got {alpha!r}")
+    frame = sites.frame
+    inside = inside_footprint(sites, footprint)
+    others = (frame["sector"] != footprint.sector).to_numpy()
+    population = frame.loc[others, "sector"]
+    totals = population.value_counts()
+    local = frame.loc[others & inside, "sector"].value_counts().reindex(totals.index, fill_value=0)
+    m_total = int(others.sum())
+    n_inside = int((others & inside).sum())
+    k = local.to_numpy()
+    big_k = totals.to_numpy()
+    expected = n_inside * big_k / m_total if m_total else np.zeros(len(k))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(expected > 0, k / expected, np.nan)
+    p = hypergeom.sf(k - 1, m_total, big_k, n_inside) if n_inside else np.ones(len(k))
+    p = np.clip(p, 0.0, 1.0)
+    q = benjamini_hochberg(p)
+    table = pd.DataFrame({
+        "footprint_id": footprint.id,
+        "footprint_sector": footprint.sector,
+        "sector": totals.index.astype(str),
+        "count_in_footprint": k.astype(int),
+        "sector_total": big_k.astype(int),
+        "expected": expected,
+        "ratio": ratio,
+        "p_value": p,
+        "q_value": q,
+        "co_located": (q < alpha) & (ratio > 1),
+    })
+    if sites.has_weights:
+        weights = frame["weight"].fillna(0.0)
+        emp_total = weights[others].groupby(frame.loc[others, "sector"]).sum().reindex(totals.index)
+        emp_local = weights[others & inside].groupby(frame.loc[others & inside, "sector"]).sum()
+        emp_local = emp_local.reindex(totals.index, fill_value=0.0)
+        share_all = emp_total / emp_total.sum() if emp_total.sum() > 0 else emp_total * np.nan
+        share_local = emp_local / emp_local.sum() if emp_local.sum() > 0 else emp_local * np.nan
+        with np.errstate(divide="ignore", invalid="ignore"):
+            table["employment_in_footprint"] = emp_local.to_numpy()
+            table["employment_ratio"] = np.where(share_all > 0, share_local / share_all, np.nan)
+    table = table[table["count_in_footprint"] >= min_count]
+    return table.sort_values(["p_value", "ratio", "sector"], ascending=[True, False, True],
+                             kind="mergesort").reset_index(drop=True)
+
+
+def profile_footprints(sites: Sites, footprints: FootprintSet | list[Footprint], *, alpha: float = 0.05,
+                       min_count: int = 1) -> pd.DataFrame:
+    """Co-location tables of all footprints, stacked (one row a footprint x other sector)."""
+    tables = [profile_footprint(sites, fp, alpha=alpha, min_count=min_count) for fp in footprints]
+    columns = PROFILE_COLUMNS + (EMPLOYMENT_COLUMNS if sites.has_weights else [])
+    if not tables:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(tables, ignore_index=True)[columns]
