@@ -147,10 +147,10 @@ def test_employment_weighting_and_sme_share():
     screen = pd.DataFrame({"sector": ["A"], "localised": [True], "peak_distance": [2.0]})
     sites = Sites.from_frame(df, x_col="x", y_col="y", weight_col="employees")
     counts = locate_footprints(sites, screen, min_samples=4, min_count=3, weighted=False)
-    assert [sorted(fp.establishments) for fp in counts] == [[3, 4, 5, 6, 7, 8]]
+    assert [sorted(fp.establishments) for fp in counts] == [["3", "4", "5", "6", "7", "8"]]
     weighted = locate_footprints(sites, screen, min_samples=4, min_count=3)
     # mean size 269: the three plants hold 2400/269 = 8.9 average establishments' worth; the workshops 0.08
-    assert [sorted(fp.establishments) for fp in weighted] == [[0, 1, 2]]
+    assert [sorted(fp.establishments) for fp in weighted] == [["0", "1", "2"]]
     fp = weighted.footprints[0]
     assert fp.employment == 2400
     assert fp.sme_share == 0.0
@@ -246,7 +246,7 @@ def test_screen_result_object_is_accepted():
     ("change", "kwargs", "message"),
     [
         (lambda d: d.drop(columns="sector"), {}, r"column\(s\) \['sector'\] not found"),
-        (lambda d: d.assign(id=["x"] * len(d)), {}, "ids must be unique; duplicates at rows"),
+        (lambda d: d.assign(id=["x"] * len(d)), {}, r"ids must be unique \(read as text\); duplicates at rows"),
         (lambda d: d.assign(x=d.x.where(d.index != 7, np.nan)), {}, r"column 'x'.*at rows \[7\]"),
         (lambda d: d.assign(x=d.x.astype(object).where(d.index != 3, "abc")), {}, r"rows \[3\]"),
         (lambda d: d.assign(emp=-1.0), {"weight_col": "emp"}, "negative employment"),

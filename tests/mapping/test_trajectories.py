@@ -104,5 +104,10 @@ def test_registers_must_share_coordinates():
     geo = Sites.from_frame(BEFORE.assign(lon=1.0, lat=2.0), lon_col="lon", lat_col="lat")
     with pytest.raises(ValueError, match="share a coordinate system"):
         compare_registers(geo, sites(AFTER))
-    with pytest.raises(ValueError, match="ids are of different kinds"):
-        compare_registers(sites(BEFORE.assign(id=range(7))), sites(AFTER))
+
+
+def test_numeric_and_text_ids_match():
+    before = BEFORE.assign(id=range(7))
+    after = BEFORE.assign(id=[str(i) for i in range(7)])
+    result = compare_registers(sites(before), sites(after)).by_sector.set_index("sector")
+    assert (result["stayers"] == result["n_before"]).all() and (result["entries"] == 0).all()

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,11 +138,12 @@ class Sites:
         frame.index = df.index
         _require_present(frame, "id", id_col)
         _require_present(frame, "sector", sector_col)
+        frame["sector"] = code_text(frame["sector"])
+        frame["id"] = code_text(frame["id"])
         duplicated = frame["id"].duplicated(keep=False)
         if duplicated.any():
             rows = list(frame.index[duplicated][:5])
-            raise ValueError(f"column {id_col!r}: ids must be unique; duplicates at rows {rows}")
-        frame["sector"] = frame["sector"].astype(str)
+            raise ValueError(f"column {id_col!r}: ids must be unique (read as text); duplicates at rows {rows}")
         for key, col in (("x", cx), ("y", cy)):
             values = pd.to_numeric(frame[key], errors="coerce")
             bad = values.isna() | ~np.isfinite(values.to_numpy(float, na_value=np.nan))
@@ -173,6 +174,37 @@ class Sites:
         return cls(frame=frame.reset_index(drop=True), geographic=geographic,
                    unit="deg" if geographic else unit, to_lonlat=to_lonlat)
 
+    @classmethod
+    def from_register(
+        cls,
+        register,
+        *,
+        regions: Sequence | None = None,
+        to_lonlat: LonLatTransform | None = None,
+        crs: str | None = None,
+    ) -> Sites:
+        """Sites of a :class:`triplec.mapping.PointRegister` (planar coordinates are in km there).
+
+        ``regions`` (one value per establishment, in register order) names the municipality or region;
+        ``crs`` / ``to_lonlat`` place a projected register on a lon/lat map (coordinates in km).
+        """
+        frame = pd.DataFrame({"id": register.ids, "sector": register.sectors})
+        if register.geometry == "sphere":
+            frame["x"], frame["y"] = register.lonlat[:, 0], register.lonlat[:, 1]
+            coords: dict = {"lon_col": "x", "lat_col": "y"}
+        else:
+            frame["x"], frame["y"] = register.coords[:, 0], register.coords[:, 1]
+            coords = {"x_col": "x", "y_col": "y", "unit": "km", "crs": crs, "to_lonlat": to_lonlat}
+        if register.weights is not None:
+            frame["weight"] = register.weights
+        if regions is not None:
+            if len(regions) != len(frame):
+                raise ValueError(f"regions has {len(regions)} values for {len(frame)} establishments")
+            frame["region"] = list(regions)
+        return cls.from_frame(frame, id_col="id", sector_col="sector",
+                              weight_col="weight" if register.weights is not None else None,
+                              region_col="region" if regions is not None else None, **coords)
+
     @property
     def has_weights(self) -> bool:
         return "weight" in self.frame.columns and bool(self.frame["weight"].notna().any())
@@ -201,6 +233,18 @@ class Sites:
         if self.to_lonlat is None:
             raise ValueError("this projected register has no CRS / to_lonlat transform; cannot give lon/lat")
         return self.to_lonlat(x, y)
+
+
+def code_text(values: pd.Series) -> pd.Series:
+    """Codes and ids as stripped text; integral floats (1234.0 from a CSV with gaps) lose the '.0'.
+
+    The same rule as :class:`triplec.mapping.PointRegister`, so sectors and ids match across modules.
+    """
+    if pd.api.types.is_float_dtype(values):
+        numbers = values.to_numpy(float)
+        if np.all(np.mod(numbers, 1) == 0):
+            return pd.Series(numbers.astype(np.int64).astype(str), index=values.index)
+    return values.astype(str).str.strip()
 
 
 def _require_present(frame: pd.DataFrame, key: str, col: str) -> None:

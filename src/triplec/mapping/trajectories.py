@@ -2,7 +2,7 @@
 
 Clusters follow trajectories, not models (Humphrey & Schmitz 1995, s.2): they grow or shrink, firms
 enter and leave, the average size and the differentiation by size change. Establishments are matched by
-id across the two dates. For a set of establishments ``B`` (before) and ``A`` (after):
+id (as text: 1, 1.0 and "1" are one id) across the two dates. For a set of establishments ``B`` (before) and ``A`` (after):
 
 - ``stayers = B & A``; ``entries = A - B``; ``exits = B - A``; so ``n_after - n_before = entries - exits``;
 - entries split into ``births`` (id absent from the earlier register), ``switch_in`` (id present with
@@ -68,10 +68,6 @@ def _check_comparable(before: Sites, after: Sites) -> None:
             f"{'lon/lat' if before.geographic else before.unit}, after is "
             f"{'lon/lat' if after.geographic else after.unit}"
         )
-    kinds = {pd.api.types.infer_dtype(before.frame["id"]), pd.api.types.infer_dtype(after.frame["id"])}
-    if len(kinds) > 1 and not kinds <= {"integer", "floating", "mixed-integer-float"}:
-        raise ValueError(f"establishment ids are of different kinds in the two registers ({sorted(kinds)}); "
-                         "read them the same way (e.g. both as text) so they can be matched")
 
 
 def _flows(before_ids: set, after_ids: set, before_all: dict, after_all: dict, sector: str) -> dict[str, int]:
