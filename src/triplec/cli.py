@@ -53,12 +53,18 @@ def serve(
 @app.command()
 def demo(
     french_register: Annotated[bool, typer.Option(help="Also load the French IREP facility register.")] = True,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Load only into an empty register.")] = False,
 ):
     """Migrate and load the demo data (idempotent: running it again changes nothing)."""
     django_setup()
     migrate()
     from triplec.registry import demo as demo_data
+    from triplec.registry.models import Enterprise
 
+    if if_empty and Enterprise.objects.exists():
+        typer.echo("The register already holds data; demo data not loaded again.")
+        typer.echo(demo_data.describe_logins())
+        return
     summary = demo_data.load(french_register=french_register, progress=typer.echo)
     typer.echo(summary.describe())
 

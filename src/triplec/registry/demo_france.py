@@ -1,0 +1,58 @@
+"""The French IREP register of industrial facilities as a second, larger demo register.
+
+Mainland rows carry Lambert II étendu (EPSG:27572) metres, converted here to WGS84 degrees; overseas
+rows use other, undocumented systems, so they are loaded without coordinates. NAF codes (e.g. 2511Z)
+are NACE Rev.2 classes plus a French letter. Several facilities share one SIRET: those get the SIRET
+followed by the IREP facility identifier, so that each row keeps a unique national identifier.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from importlib import resources
+
+import pandas as pd
+
+OVERSEAS_REGIONS = {"REUNION", "GUADELOUPE", "MARTINIQUE", "GUYANE", "MAYOTTE"}
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Z0-9]+", "-", ascii_text.upper()).strip("-")
+
+
+def french_register_frame() -> pd.DataFrame:
+    """The IREP file as rows of the register's import columns."""
+    from pyproj import Transformer
+
+    path = resources.files("triplec.registry") / "data" / "irep_france_facilities_etablissements.csv"
+    with resources.as_file(path) as p:
+        raw = pd.read_csv(p, dtype=str, keep_default_na=False)
+    mainland = ~raw["Region"].isin(OVERSEAS_REGIONS)
+    x = pd.to_numeric(raw["Coordonnees_X"], errors="coerce")
+    y = pd.to_numeric(raw["Coordonnees_Y"], errors="coerce")
+    to_wgs84 = Transformer.from_crs("EPSG:27572", "EPSG:4326", always_xy=True)
+    lon, lat = to_wgs84.transform(x.where(mainland).to_numpy(), y.where(mainland).to_numpy())
+    siret = raw["Numero_SIRET"].str.strip()
+    shared = siret.duplicated(keep=False)
+    national_id = siret.where(~shared, siret + "-" + raw["Identifiant"].str.strip())
+    frame = pd.DataFrame({
+        "legal_name": raw["Nom_Etablissement"].str.strip(),
+        "country": "FR",
+        "national_id": national_id,
+        "sector_classification": "nace2",
+        "sector_code": raw["Code_APE"].str.strip(),
+        "address": raw["Adresse"].str.replace("\n", ", ").str.strip().str.slice(0, 300),
+        "postal_code": raw["Code_Postal"].str.strip(),
+        "region_code": raw["Region"].map(_slug),
+        "region_name": raw["Region"].str.title(),
+        "municipality_code": raw["Code_Postal"].str.strip() + "-" + raw["Commune"].map(_slug),
+        "municipality_name": raw["Commune"].str.title(),
+        "latitude": pd.Series(lat).round(6),
+        "longitude": pd.Series(lon).round(6),
+    })
+    # A handful of mainland rows carry coordinates that land far outside France: drop those too.
+    outside = ~(frame["longitude"].between(-5.5, 10.0) & frame["latitude"].between(41.0, 51.5))
+    frame.loc[(~mainland).to_numpy() | outside.to_numpy(), ["latitude", "longitude"]] = None
+    return frame

@@ -1,0 +1,108 @@
+"""The `triplec` command as an operator uses it: real processes on a throw-away SQLite database."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.nodb  # runs its own processes and databases, not the test database
+
+TRIPLEC = [sys.executable, "-m", "triplec.cli"]
+
+
+def run(data_dir: Path, *args, stdin: str | None = None, check: bool = True):
+    env = dict(os.environ, TRIPLEC_DATA_DIR=str(data_dir), DATABASE_URL=f"sqlite:///{data_dir / 'db.sqlite3'}")
+    result = subprocess.run([*TRIPLEC, *args], input=stdin, capture_output=True, text=True, env=env, timeout=300)
+    if check and result.returncode != 0:
+        raise AssertionError(f"triplec {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def count(db: Path, table: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+def test_demo_is_idempotent_and_backup_restores_on_a_new_machine(tmp_path):
+    first = tmp_path / "first"
+    out = run(first, "demo", "--no-french-register").stdout
+    assert "Demo logins" in out and "admin" in out
+    db = first / "db.sqlite3"
+    enterprises, history = count(db, "registry_enterprise"), count(db, "registry_historicalenterprise")
+    assert enterprises > 250
+    run(first, "demo", "--no-french-register")
+    assert count(db, "registry_enterprise") == enterprises
+    assert count(db, "registry_historicalenterprise") == history  # nothing re-written
+
+    (first / "media" / "imports").mkdir(parents=True)
+    (first / "media" / "imports" / "upload.csv").write_text("legal_name\nX\n")
+    archive = tmp_path / "backup.tar.gz"
+    assert "Backup written" in run(first, "backup", str(archive)).stdout
+
+    second = tmp_path / "second"
+    run(second, "restore", str(archive))
+    db2 = second / "db.sqlite3"
+    for table in ("registry_enterprise", "registry_membership", "registry_organisation", "accounts_user",
+                  "registry_historicalenterprise", "registry_territory"):
+        assert count(db2, table) == count(db, table), table
+    assert (second / "media" / "imports" / "upload.csv").read_text() == "legal_name\nX\n"
+    refused = run(second, "restore", str(archive), check=False)
+    assert refused.returncode != 0 and "already holds data" in refused.stderr
+
+
+def test_createuser_and_token(tmp_path):
+    run(tmp_path, "demo", "--no-french-register")
+    ok = run(tmp_path, "createuser", "maria", "--role", "programme-officer", "--password-stdin",
+             stdin="A-long-enough-pw-77\n")
+    assert "Created user maria" in ok.stdout
+    bad_role = run(tmp_path, "createuser", "joao", "--role", "wizard", "--password-stdin",
+                   stdin="A-long-enough-pw-77\n", check=False)
+    assert bad_role.returncode != 0 and "Unknown role" in bad_role.stderr
+    weak = run(tmp_path, "createuser", "ana", "--role", "evaluator", "--password-stdin", stdin="123\n", check=False)
+    assert weak.returncode != 0 and "password" in weak.stderr.lower()
+    no_org = run(tmp_path, "createuser", "rui", "--role", "association-manager", "--password-stdin",
+                 stdin="A-long-enough-pw-77\n", check=False)
+    assert no_org.returncode != 0 and "association" in no_org.stderr
+    token = run(tmp_path, "token", "maria").stdout.strip()
+    assert token.startswith("tc_") and len(token) > 30
+    assert run(tmp_path, "token", "nobody", check=False).returncode != 0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_migrates_and_answers_healthz(tmp_path):
+    port = _free_port()
+    env = dict(os.environ, TRIPLEC_DATA_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    proc = subprocess.Popen([*TRIPLEC, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
+                    body = json.loads(resp.read())
+                    assert resp.status == 200
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"server did not start: {proc.stdout.read()}") from None
+                time.sleep(0.3)
+        assert body["database"]["reachable"] is True
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/vendor/leaflet/leaflet.js", timeout=5) as r:
+            assert r.status == 200  # vendored assets are served without a CDN or collectstatic
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
