@@ -1,0 +1,202 @@
+"""Where the counterfactual simulations run: in this process (numba threads) or on a Dask cluster.
+
+The work of a screen is cut into *tasks*, one per (sector, batch of simulations). A task's random
+numbers come from its own stream, ``SeedSequence(seed, spawn_key=(sector_key, batch))``, keyed by the
+sector code and the batch index (never by worker or thread), and each simulation is computed by one
+thread from start to end, so the curves are bit-identical whatever the engine, the number of workers or
+threads, and the order in which tasks finish.
+
+- :class:`LocalEngine`: tasks one after another, each spreading its simulations over the cores
+  (``numba.prange``).
+- :class:`DaskEngine`: tasks submitted to a ``distributed`` cluster (``scheduler="tcp://host:8786"`` or a
+  ``distributed.Client``); the register's coordinates are scattered once to the workers; each task runs
+  the serial kernels (Dask already runs one task per worker thread).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from triplec.mapping import _numba_kd as nk
+from triplec.mapping.kd import KdGrid, SiteArrays
+
+Progress = Callable[[int, int], None] | None
+
+
+def sector_key(sector: str, other: str | None = None) -> int:
+    """Stable 64-bit key of a sector (or sector pair) for seeding: same code, same stream."""
+    text = f"{sector}\x00{'' if other is None else other}".encode()
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "little")
+
+
+def batch_size_for(n_points: int) -> int:
+    """Simulations per task: 128 for small sectors, fewer for large ones (bounded memory per task).
+
+    A function of the sector size only, so the cut into batches (hence the random streams) never
+    depends on the engine.
+    """
+    b = 128
+    while b > 8 and b * n_points > (1 << 21):
+        b //= 2
+    return b
+
+
+@dataclass(frozen=True)
+class SimPlan:
+    """Everything a worker needs to simulate one sector (or sector pair) under random location."""
+
+    sector: str
+    other: str | None
+    n_a: int
+    n_b: int
+    w_a: np.ndarray | None  # the sector's employees (they travel with the establishments)
+    w_b: np.ndarray | None
+    grid: KdGrid
+    total: float
+    total_w: float
+    sims: int
+    seed: int
+    key: int
+    batch: int
+    method: str = "pairs"
+
+    @property
+    def weighted(self) -> bool:
+        return self.w_a is not None
+
+    @property
+    def bivariate(self) -> bool:
+        return self.other is not None
+
+    @property
+    def n_batches(self) -> int:
+        return -(-self.sims // self.batch)
+
+    def batch_sims(self, b: int) -> int:
+        return min(self.batch, self.sims - b * self.batch)
+
+
+@dataclass
+class BatchResult:
+    sector: str
+    other: str | None
+    batch: int
+    kd: np.ndarray  # (B, nr)
+    kemp: np.ndarray | None
+    h: np.ndarray  # (B,)
+
+
+def batch_uniforms(plan: SimPlan, b: int) -> np.ndarray:
+    """The uniforms driving batch b of a plan (Floyd sampling, then a shuffle when labels matter)."""
+    ss = np.random.SeedSequence(plan.seed, spawn_key=(plan.key, b))
+    rng = np.random.Generator(np.random.PCG64(ss))
+    ntot = plan.n_a + plan.n_b
+    ncol = ntot * (2 if (plan.weighted or plan.bivariate) else 1)
+    return rng.random((plan.batch_sims(b), ncol))
+
+
+def run_batch(plan: SimPlan, b: int, sites: SiteArrays, parallel: bool) -> BatchResult:
+    """Simulate batch b of a plan: random location of the sector's establishments among all sites."""
+    u = batch_uniforms(plan, b)
+    nsim = u.shape[0]
+    g = plan.grid
+    kd = np.empty((nsim, g.nr))
+    kemp = np.empty((nsim, g.nr if plan.weighted else 1))
+    h = np.empty(nsim)
+    empty = np.zeros(0)
+    wa = plan.w_a if plan.weighted else empty
+    wb = plan.w_b if (plan.weighted and plan.bivariate) else empty
+    args = (u, sites.x, sites.y, sites.z, plan.n_a, wa, plan.n_b, wb, plan.bivariate, sites.sphere,
+            plan.weighted, g.dcap, g.two_rmax, g.delta, g.m, g.nr, plan.total, plan.total_w, g.nbins)
+    if parallel:
+        nchunks = min(nsim, numba.get_num_threads())
+        nk.simulate_batch_par(*args, nchunks, kd, kemp, h)
+    else:
+        nk.simulate_batch_ser(*args, kd, kemp, h)
+    return BatchResult(plan.sector, plan.other, b, kd, kemp if plan.weighted else None, h)
+
+
+def _run_batch_remote(plan: SimPlan, b: int, sites: SiteArrays) -> BatchResult:
+    return run_batch(plan, b, sites, parallel=False)
+
+
+class LocalEngine:
+    """Run every task in this process, simulations spread over the cores by numba."""
+
+    name = "local"
+
+    def run(self, plans: Sequence[SimPlan], sites: SiteArrays, progress: Progress = None):
+        total = sum(p.sims for p in plans)
+        done = 0
+        out: dict[tuple, list[BatchResult]] = {}
+        if progress:
+            progress(0, total)
+        for plan in plans:
+            results = []
+            for b in range(plan.n_batches):
+                res = run_batch(plan, b, sites, parallel=True)
+                results.append(res)
+                done += res.kd.shape[0]
+                if progress:
+                    progress(done, total)
+            out[(plan.sector, plan.other)] = results
+        return out
+
+
+class DaskEngine:
+    """Run tasks on a Dask ``distributed`` cluster: sectors x simulation batches as tasks."""
+
+    name = "dask"
+
+    def __init__(self, scheduler):
+        from distributed import Client
+
+        if isinstance(scheduler, Client):
+            self.client, self._own = scheduler, False
+        elif isinstance(scheduler, str):
+            self.client, self._own = Client(scheduler), True
+        else:
+            raise TypeError(f"scheduler must be an address 'tcp://host:port' or a distributed.Client, "
+                            f"got {type(scheduler).__name__}")
+
+    def close(self):
+        if self._own:
+            self.client.close()
+
+    def run(self, plans: Sequence[SimPlan], sites: SiteArrays, progress: Progress = None):
+        from distributed import as_completed
+
+        client = self.client
+        total = sum(p.sims for p in plans)
+        done = 0
+        if progress:
+            progress(0, total)
+        [sites_f] = client.scatter([sites], broadcast=True)
+        futures = []
+        for plan in plans:
+            [plan_f] = client.scatter([plan])
+            for b in range(plan.n_batches):
+                futures.append(client.submit(_run_batch_remote, plan_f, b, sites_f, pure=False,
+                                             key=f"kd-{plan.key:x}-{plan.seed}-{b}-{id(plan):x}"))
+        out: dict[tuple, list[BatchResult]] = {(p.sector, p.other): [] for p in plans}
+        for fut in as_completed(futures):
+            res = fut.result()
+            out[(res.sector, res.other)].append(res)
+            done += res.kd.shape[0]
+            if progress:
+                progress(done, total)
+        for key in out:
+            out[key].sort(key=lambda r: r.batch)
+        return out
+
+
+def make_engine(scheduler):
+    """``None`` -> :class:`LocalEngine`; an address or a ``distributed.Client`` -> :class:`DaskEngine`."""
+    if scheduler is None or scheduler == "local":
+        return LocalEngine()
+    return DaskEngine(scheduler)

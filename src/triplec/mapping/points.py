@@ -1,0 +1,260 @@
+"""Point registers: one row an establishment with its sector, location and optional size.
+
+A :class:`PointRegister` is the validated input of the distance-based tests (Kd, Kemp). Locations are
+either
+
+- projected coordinates ``x, y`` in ``km`` or ``m`` (Euclidean distances, reported in km), or
+- longitude / latitude in degrees (great-circle distances by the haversine formula on a sphere of radius
+  ``R = 6371.0088 km``, the IUGG mean Earth radius):
+
+  ``d = 2 R asin( sqrt( sin^2(dphi/2) + cos(phi1) cos(phi2) sin^2(dlambda/2) ) )``.
+
+  Internally a lon/lat point is stored as a point of the sphere in 3-D (km); the great-circle distance of
+  two points at chord length ``c`` is ``2 R asin(c / 2R)``, the same number as the haversine formula.
+
+Validation happens here, once, at the boundary: every error names the row (its position in the input,
+counted from 1, and its id), the field and the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
+UNIT_TO_KM = {"km": 1.0, "m": 0.001}
+_MAX_LISTED = 5
+
+
+class RegisterError(ValueError):
+    """Bad input for a point register (missing column, bad value, duplicate id...)."""
+
+
+def _rows_text(frame_rows: np.ndarray, ids: np.ndarray) -> str:
+    shown = ", ".join(f"row {int(i) + 1} (id {ids[i]!r})" for i in frame_rows[:_MAX_LISTED])
+    more = len(frame_rows) - _MAX_LISTED
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _numeric_column(df: pd.DataFrame, col: str, ids: np.ndarray, what: str) -> np.ndarray:
+    raw = df[col]
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+    bad_text = np.flatnonzero(np.isnan(values) & raw.notna().to_numpy())
+    if len(bad_text):
+        i = bad_text[0]
+        raise RegisterError(
+            f"{what} column {col!r} is not numeric at {_rows_text(bad_text, ids)}: "
+            f"value {raw.iloc[i]!r} in row {i + 1}"
+        )
+    missing = np.flatnonzero(np.isnan(values))
+    if len(missing):
+        raise RegisterError(f"{what} column {col!r} is missing (empty/NaN) at {_rows_text(missing, ids)}")
+    infinite = np.flatnonzero(~np.isfinite(values))
+    if len(infinite):
+        raise RegisterError(f"{what} column {col!r} is infinite at {_rows_text(infinite, ids)}")
+    return values
+
+
+def _check_range(values: np.ndarray, lo: float, hi: float, col: str, ids: np.ndarray, what: str) -> None:
+    bad = np.flatnonzero((values < lo) | (values > hi))
+    if len(bad):
+        i = bad[0]
+        raise RegisterError(
+            f"{what} column {col!r} is out of range [{lo}, {hi}] at {_rows_text(bad, ids)}: "
+            f"value {values[i]!r} in row {i + 1}"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class PointRegister:
+    """A validated establishment register.
+
+    Attributes
+    ----------
+    ids : array of str, unique
+    sectors : array of str (sector codes as text, e.g. ``"0146Z"``, ``"311811"``)
+    coords : float array ``(n, 2)`` (projected, km) or ``(n, 3)`` (lon/lat as points of the sphere, km)
+    weights : float array ``(n,)`` of employees (>= 0), or ``None`` when sizes are unknown
+    geometry : ``"planar"`` or ``"sphere"``
+    lonlat : ``(n, 2)`` degrees for lon/lat registers, else ``None``
+    """
+
+    ids: np.ndarray
+    sectors: np.ndarray
+    coords: np.ndarray
+    weights: np.ndarray | None
+    geometry: str
+    lonlat: np.ndarray | None = None
+
+    # ---------------------------------------------------------------- construction
+    @classmethod
+    def from_frame(
+        cls,
+        df: pd.DataFrame,
+        *,
+        id_col: str,
+        sector_col: str,
+        x_col: str | None = None,
+        y_col: str | None = None,
+        lon_col: str | None = None,
+        lat_col: str | None = None,
+        unit: str = "km",
+        weight_col: str | None = None,
+    ) -> PointRegister:
+        """Build a register from a DataFrame, validating every row.
+
+        Give either ``x_col`` and ``y_col`` (projected, ``unit`` "km" or "m") or ``lon_col`` and
+        ``lat_col`` (degrees, WGS84 treated as a sphere). ``weight_col`` (employees) is optional.
+        """
+        if not isinstance(df, pd.DataFrame):
+            raise RegisterError(f"expected a pandas DataFrame, got {type(df).__name__}")
+        planar = x_col is not None or y_col is not None
+        spherical = lon_col is not None or lat_col is not None
+        if planar and spherical:
+            raise RegisterError("give either x_col/y_col (projected) or lon_col/lat_col (degrees), not both")
+        if planar and (x_col is None or y_col is None):
+            raise RegisterError("projected coordinates need both x_col and y_col")
+        if spherical and (lon_col is None or lat_col is None):
+            raise RegisterError("geographic coordinates need both lon_col and lat_col")
+        if not planar and not spherical:
+            raise RegisterError("no coordinates: give x_col/y_col (projected) or lon_col/lat_col (degrees)")
+        if planar and unit not in UNIT_TO_KM:
+            raise RegisterError(f"unit must be one of {sorted(UNIT_TO_KM)}, got {unit!r}")
+        needed = [id_col, sector_col] + ([x_col, y_col] if planar else [lon_col, lat_col])
+        if weight_col is not None:
+            needed.append(weight_col)
+        missing = [c for c in needed if c not in df.columns]
+        if missing:
+            raise RegisterError(
+                f"missing column(s) {missing}; the table has columns {list(map(str, df.columns))}"
+            )
+        if len(df) == 0:
+            raise RegisterError("the register is empty")
+
+        raw_ids = df[id_col]
+        ids_missing = np.flatnonzero(raw_ids.isna().to_numpy())
+        ids = raw_ids.astype(str).to_numpy()
+        if len(ids_missing):
+            raise RegisterError(f"id column {id_col!r} is empty at {_rows_text(ids_missing, ids)}")
+        dup = pd.Series(ids).duplicated(keep=False).to_numpy()
+        if dup.any():
+            first = ids[np.flatnonzero(dup)[0]]
+            rows = np.flatnonzero(ids == first)
+            n_dup = int(pd.Series(ids).duplicated().sum())
+            raise RegisterError(
+                f"duplicate ids in column {id_col!r}: {first!r} appears in rows "
+                f"{', '.join(str(int(r) + 1) for r in rows[:_MAX_LISTED])} ({n_dup} duplicate row(s) in all)"
+            )
+
+        raw_sec = df[sector_col]
+        sec_missing = np.flatnonzero(raw_sec.isna().to_numpy() | (raw_sec.astype(str).str.strip() == "").to_numpy())
+        if len(sec_missing):
+            raise RegisterError(f"sector column {sector_col!r} is empty at {_rows_text(sec_missing, ids)}")
+        sectors = _sector_text(raw_sec)
+
+        if planar:
+            x = _numeric_column(df, x_col, ids, "x") * UNIT_TO_KM[unit]
+            y = _numeric_column(df, y_col, ids, "y") * UNIT_TO_KM[unit]
+            coords = np.column_stack([x, y])
+            geometry, lonlat = "planar", None
+        else:
+            lon = _numeric_column(df, lon_col, ids, "longitude")
+            lat = _numeric_column(df, lat_col, ids, "latitude")
+            _check_range(lon, -180.0, 180.0, lon_col, ids, "longitude")
+            _check_range(lat, -90.0, 90.0, lat_col, ids, "latitude")
+            coords = lonlat_to_sphere(lon, lat)
+            geometry, lonlat = "sphere", np.column_stack([lon, lat])
+
+        weights = None
+        if weight_col is not None:
+            weights = _numeric_column(df, weight_col, ids, "weight")
+            neg = np.flatnonzero(weights < 0)
+            if len(neg):
+                raise RegisterError(
+                    f"weight column {weight_col!r} is negative at {_rows_text(neg, ids)}: "
+                    f"value {weights[neg[0]]!r} in row {neg[0] + 1}"
+                )
+        return cls(ids=ids, sectors=sectors, coords=np.ascontiguousarray(coords, dtype=np.float64),
+                   weights=weights, geometry=geometry, lonlat=lonlat)
+
+    @classmethod
+    def from_arrays(cls, x, y, sectors, *, ids=None, weights=None, unit: str = "km") -> PointRegister:
+        """Projected register from arrays (convenience for notebooks and tests)."""
+        n = len(x)
+        frame = pd.DataFrame({
+            "id": np.arange(n).astype(str) if ids is None else ids,
+            "sector": sectors, "x": x, "y": y,
+        })
+        if weights is not None:
+            frame["w"] = weights
+        return cls.from_frame(frame, id_col="id", sector_col="sector", x_col="x", y_col="y", unit=unit,
+                              weight_col=None if weights is None else "w")
+
+    # ---------------------------------------------------------------- queries
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @property
+    def weighted(self) -> bool:
+        return self.weights is not None
+
+    @cached_property
+    def sector_counts(self) -> pd.Series:
+        """Number of establishments per sector, largest first."""
+        return pd.Series(self.sectors).value_counts()
+
+    @cached_property
+    def _sector_index(self) -> dict[str, np.ndarray]:
+        order = np.argsort(self.sectors, kind="stable")
+        codes, starts = np.unique(self.sectors[order], return_index=True)
+        bounds = list(starts) + [len(order)]
+        return {str(c): order[bounds[k]:bounds[k + 1]] for k, c in enumerate(codes)}
+
+    def indices(self, sector: str) -> np.ndarray:
+        """Row positions of a sector's establishments (KeyError naming the sector if absent)."""
+        try:
+            return self._sector_index[str(sector)]
+        except KeyError:
+            raise KeyError(f"sector {sector!r} is not in the register") from None
+
+    def employment(self, sector: str) -> float:
+        """Total employees of a sector (NaN when sizes are unknown)."""
+        if self.weights is None:
+            return float("nan")
+        return float(self.weights[self.indices(sector)].sum())
+
+    def distance(self, i: int, j: int) -> float:
+        """Distance in km between rows i and j (Euclidean or great-circle)."""
+        a, b = self.coords[i], self.coords[j]
+        c = float(np.sqrt(((a - b) ** 2).sum()))
+        if self.geometry == "sphere":
+            return 2.0 * EARTH_RADIUS_KM * float(np.arcsin(min(1.0, c / (2.0 * EARTH_RADIUS_KM))))
+        return c
+
+
+def _sector_text(raw: pd.Series) -> np.ndarray:
+    """Sector codes as text; integral floats (1234.0 from a CSV with gaps) lose the '.0'."""
+    if pd.api.types.is_float_dtype(raw):
+        vals = raw.to_numpy()
+        if np.all(np.mod(vals, 1) == 0):
+            return vals.astype(np.int64).astype(str)
+    return raw.astype(str).str.strip().to_numpy()
+
+
+def lonlat_to_sphere(lon, lat) -> np.ndarray:
+    """Points of the sphere of radius ``EARTH_RADIUS_KM`` (km) for lon/lat in degrees, shape (n, 3)."""
+    lam = np.radians(np.asarray(lon, dtype=float))
+    phi = np.radians(np.asarray(lat, dtype=float))
+    c = np.cos(phi)
+    return EARTH_RADIUS_KM * np.column_stack([c * np.cos(lam), c * np.sin(lam), np.sin(phi)])
+
+
+def haversine_km(lon1, lat1, lon2, lat2):
+    """Great-circle distance in km by the haversine formula (R = 6371.0088 km)."""
+    lam1, phi1, lam2, phi2 = map(np.radians, (lon1, lat1, lon2, lat2))
+    a = np.sin((phi2 - phi1) / 2) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin((lam2 - lam1) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))

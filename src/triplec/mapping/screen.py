@@ -1,0 +1,220 @@
+"""Screen every sector of a register with the Duranton-Overman distance-based test, in one call.
+
+For each sector with at least ``min_n`` establishments:
+
+1. the observed Kd curve (and Kemp when ``weighted``), as dbmss ``Kdhat`` in exact mode;
+2. ``sims`` counterfactual curves under *random location*: the sector's establishments are moved to
+   ``n`` sites drawn without replacement from the sites of all establishments of the register, their
+   employees travelling with them (dbmss ``rRandomLocation``: ``rlabel`` permutes the marks, type and
+   weight together, over all points);
+3. local band (pointwise ``alpha/2``, ``1 - alpha/2`` quantiles), the Duranton-Overman global band and
+   the dbmss global envelope (see :mod:`triplec.mapping.envelopes`);
+4. Gamma, Psi, localised yes/no (Kd above the DO global upper band at some distance), the distance of
+   strongest localisation, a Monte Carlo p-value, and Benjamini-Hochberg q-values across the sectors.
+
+``table`` columns: ``sector, n, employment, gamma, psi, localised, p_value, q_value, peak_distance``,
+then ``dispersed, localised_dbmss, bandwidth, do_level_lo, do_level_hi, method, error_bound, sims`` and,
+when weighted, the same statistics on Kemp with the suffix ``_emp``.
+
+``curves`` columns: ``sector, r, kd, lo, hi`` (local band), ``kemp, kemp_lo, kemp_hi`` when weighted,
+then ``sim_mean, global_do_lo, global_do_hi, global_dbmss_lo, global_dbmss_hi`` (and the ``kemp_``
+versions when weighted). Distances are in km, Kd in 1/km.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from triplec.mapping import envelopes as env
+from triplec.mapping.engines import BatchResult, SimPlan, batch_size_for, make_engine, sector_key
+from triplec.mapping.kd import SiteArrays, curve_from_indices, fit_grid, pair_total, validate_r
+from triplec.mapping.points import PointRegister
+
+TABLE_COLUMNS = ["sector", "n", "employment", "gamma", "psi", "localised", "p_value", "q_value",
+                 "peak_distance"]
+CURVE_COLUMNS = ["sector", "r", "kd", "lo", "hi"]
+
+
+@dataclass
+class ScreenResult:
+    """Result of :func:`screen_sectors` (or :func:`kd_test` for one sector or sector pair)."""
+
+    table: pd.DataFrame
+    curves: pd.DataFrame
+    params: dict = field(default_factory=dict)
+    sims: dict | None = None  # {sector: (n_sims, n_r) array} when keep_sims=True
+
+
+@dataclass
+class _Observed:
+    plan: SimPlan
+    kd: np.ndarray
+    kemp: np.ndarray | None
+    h: float
+    employment: float
+
+
+def _check_common(reg, r_max, r_step, sims, alpha, weighted):
+    if not isinstance(reg, PointRegister):
+        raise TypeError(f"expected a PointRegister, got {type(reg).__name__}")
+    validate_r(r_max, r_step)
+    if int(sims) != sims or sims < 0:
+        raise ValueError(f"sims must be a non-negative integer, got {sims!r}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
+    if sims and sims * alpha < 1:
+        raise ValueError(f"{sims} simulations are too few for alpha={alpha}: need sims * alpha >= 1")
+    if weighted and not reg.weighted:
+        raise ValueError("weighted=True needs a register with employees (weight_col)")
+
+
+def _observe(reg, sites, sector, other, r_max, r_step, sims, seed, weighted) -> _Observed:
+    idx_a = reg.indices(sector)
+    idx_b = reg.indices(other) if other is not None else None
+    grid = fit_grid(sites, idx_a, idx_b, r_max, r_step)
+    w_a = reg.weights[idx_a].astype(float) if weighted else None
+    w_b = reg.weights[idx_b].astype(float) if (weighted and idx_b is not None) else None
+    kd, kemp, h = curve_from_indices(sites, idx_a, w_a, grid, idx_b, w_b)
+    n_b = 0 if idx_b is None else len(idx_b)
+    total, total_w = pair_total(len(idx_a), w_a, None if idx_b is None else n_b, w_b)
+    plan = SimPlan(sector=str(sector), other=None if other is None else str(other), n_a=len(idx_a), n_b=n_b,
+                   w_a=w_a, w_b=w_b, grid=grid, total=total, total_w=total_w, sims=int(sims),
+                   seed=int(seed), key=sector_key(str(sector), other), batch=batch_size_for(len(idx_a) + n_b))
+    employment = reg.employment(sector) if reg.weighted else float("nan")
+    return _Observed(plan, kd, kemp, h, employment)
+
+
+def _stats_block(r, obs, sims, alpha, r_step, suffix=""):
+    """Row statistics and curve columns of one observed curve against its simulations."""
+    lo, hi = env.local_band(sims, alpha)
+    glo, ghi, p_lo, p_hi = env.do_global_band(sims, alpha)
+    dlo, dhi = env.dbmss_global_envelope(sims, alpha)
+    gamma, psi, above, below = env.localisation_indices(obs, glo, ghi, r_step)
+    row = {
+        f"gamma{suffix}": gamma,
+        f"psi{suffix}": psi,
+        f"localised{suffix}": bool(above.any()),
+        f"p_value{suffix}": env.mc_pvalue(obs, sims),
+        f"peak_distance{suffix}": env.peak_distance(r, obs, ghi),
+        f"dispersed{suffix}": bool((not above.any()) and below.any()),
+        f"localised_dbmss{suffix}": bool((obs > dhi).any()),
+        f"do_level_lo{suffix}": p_lo,
+        f"do_level_hi{suffix}": p_hi,
+    }
+    cols = {"lo": lo, "hi": hi, "sim_mean": sims.mean(axis=0), "global_do_lo": glo, "global_do_hi": ghi,
+            "global_dbmss_lo": dlo, "global_dbmss_hi": dhi}
+    return row, cols
+
+
+def _assemble(observed: Sequence[_Observed], batches: dict, alpha: float, keep_sims: bool,
+              weighted: bool, params: dict) -> ScreenResult:
+    rows, curve_frames, kept = [], [], {}
+    for ob in observed:
+        plan = ob.plan
+        label = plan.sector if plan.other is None else f"{plan.other}|{plan.sector}"
+        r = plan.grid.r
+        row = {"sector": label, "n": plan.n_a, "employment": ob.employment}
+        curve = {"sector": label, "r": r, "kd": ob.kd}
+        res: list[BatchResult] = batches.get((plan.sector, plan.other), []) if plan.sims else []
+        h_all = np.array([ob.h])
+        if plan.sims:
+            sims_kd = np.vstack([b.kd for b in res])
+            h_all = np.concatenate([h_all] + [b.h for b in res])
+            stats, cols = _stats_block(r, ob.kd, sims_kd, alpha, plan.grid.r_step)
+            row.update(stats)
+            curve.update(lo=cols.pop("lo"), hi=cols.pop("hi"))
+            if weighted:
+                sims_kemp = np.vstack([b.kemp for b in res])
+                stats_e, cols_e = _stats_block(r, ob.kemp, sims_kemp, alpha, plan.grid.r_step, "_emp")
+                curve.update(kemp=ob.kemp, kemp_lo=cols_e.pop("lo"), kemp_hi=cols_e.pop("hi"))
+            curve.update(cols)
+            if weighted:
+                curve.update({f"kemp_{k}": v for k, v in cols_e.items()})
+                row.update(stats_e)
+            if keep_sims:
+                kept[label] = sims_kd if not weighted else {"kd": sims_kd, "kemp": sims_kemp}
+        else:
+            nan = np.full(len(r), np.nan)
+            row.update(gamma=np.nan, psi=np.nan, localised=pd.NA, p_value=np.nan, peak_distance=np.nan)
+            curve.update(lo=nan, hi=nan)
+            if weighted:
+                curve.update(kemp=ob.kemp, kemp_lo=nan, kemp_hi=nan)
+        row.update(bandwidth=ob.h, method=plan.method,
+                   error_bound=float(np.nanmax(plan.grid.error_bound(h_all))), sims=plan.sims)
+        rows.append(row)
+        curve_frames.append(pd.DataFrame(curve))
+    table = pd.DataFrame(rows)
+    if len(table) == 0:
+        table = pd.DataFrame(columns=TABLE_COLUMNS)
+    table["q_value"] = env.bh_qvalues(table["p_value"].to_numpy(dtype=float)) if len(table) else []
+    if weighted and "p_value_emp" in table:
+        table["q_value_emp"] = env.bh_qvalues(table["p_value_emp"].to_numpy(dtype=float))
+    first = [c for c in TABLE_COLUMNS if c in table.columns]
+    table = table[first + [c for c in table.columns if c not in first]].reset_index(drop=True)
+    curves = pd.concat(curve_frames, ignore_index=True) if curve_frames else pd.DataFrame(columns=CURVE_COLUMNS)
+    return ScreenResult(table=table, curves=curves, params=params, sims=kept if keep_sims else None)
+
+
+def _run(reg, pairs, r_max, r_step, sims, alpha, seed, weighted, scheduler, progress, keep_sims, params):
+    sites = SiteArrays.from_register(reg)
+    observed = [_observe(reg, sites, a, b, r_max, r_step, sims, seed, weighted) for a, b in pairs]
+    batches = {}
+    if sims and observed:
+        engine = make_engine(scheduler)
+        try:
+            batches = engine.run([o.plan for o in observed], sites, progress)
+        finally:
+            if hasattr(engine, "close"):
+                engine.close()
+        params = {**params, "engine": engine.name}
+    return _assemble(observed, batches, alpha, keep_sims, weighted, params)
+
+
+def screen_sectors(reg: PointRegister, *, r_max: float = 300.0, r_step: float = 5.0, sims: int = 999,
+                   alpha: float = 0.05, seed: int = 1, min_n: int = 30, weighted: bool = False,
+                   scheduler=None, progress: Callable[[int, int], None] | None = None,
+                   sectors: Sequence[str] | None = None, keep_sims: bool = False) -> ScreenResult:
+    """Test every sector with at least ``min_n`` establishments for localisation (see module doc).
+
+    ``scheduler``: ``None`` (this process, numba threads), a Dask scheduler address ``"tcp://..."`` or a
+    ``distributed.Client``. ``progress(done, total)`` is called with numbers of simulated curves.
+    ``sectors`` restricts the screen to given codes. Same ``seed``, same results, whatever the engine.
+    """
+    _check_common(reg, r_max, r_step, sims, alpha, weighted)
+    if int(min_n) != min_n or min_n < 2:
+        raise ValueError(f"min_n must be an integer >= 2, got {min_n!r}")
+    counts = reg.sector_counts
+    if sectors is not None:
+        unknown = [s for s in sectors if str(s) not in counts.index]
+        if unknown:
+            raise KeyError(f"sectors not in the register: {unknown}")
+        counts = counts[[str(s) for s in sectors]]
+    chosen = sorted(str(s) for s, n in counts.items() if n >= min_n)
+    params = dict(r_max=r_max, r_step=r_step, sims=int(sims), alpha=alpha, seed=seed, min_n=min_n,
+                  weighted=weighted, null="random location", n_establishments=reg.n)
+    return _run(reg, [(s, None) for s in chosen], r_max, r_step, sims, alpha, seed, weighted, scheduler,
+                progress, keep_sims, params)
+
+
+def kd_test(reg: PointRegister, sector: str, *, other: str | None = None, r_max: float = 300.0,
+            r_step: float = 5.0, sims: int = 999, alpha: float = 0.05, seed: int = 1, weighted: bool = False,
+            scheduler=None, progress=None, keep_sims: bool = False) -> ScreenResult:
+    """Test one sector, or (with ``other``) whether sector ``other`` is located near sector ``sector``.
+
+    Bivariate: pairs (i in ``sector``, j in ``other``); under random location both sectors'
+    establishments are moved together to distinct random sites. The row label is ``"other|sector"``.
+    """
+    _check_common(reg, r_max, r_step, sims, alpha, weighted)
+    reg.indices(sector)
+    if other is not None:
+        reg.indices(other)
+        if str(other) == str(sector):
+            raise ValueError("bivariate Kd needs two different sectors")
+    params = dict(r_max=r_max, r_step=r_step, sims=int(sims), alpha=alpha, seed=seed, weighted=weighted,
+                  null="random location", n_establishments=reg.n)
+    return _run(reg, [(str(sector), other)], r_max, r_step, sims, alpha, seed, weighted, scheduler,
+                progress, keep_sims, params)
