@@ -1,0 +1,648 @@
+"""One self-contained HTML report of a mapping run: sector table, Kd plots with bands, map of footprints.
+
+The file opens offline, with no request to any server: the plots are inline SVG (matplotlib), the map is
+Leaflet 1.9.4 inlined from ``report_assets/`` (BSD-2-Clause, its licence copied into the page) drawing
+the footprints (GeoJSON) and the establishments on a plain background with a scale bar. An optional
+tile layer (off by default) can be switched on when a network is there; if its tiles fail to load the
+map says so and keeps working. Projected registers without a CRS are drawn in their own plane
+(``L.CRS.Simple``, coordinates in metres so the scale bar stays true).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import math
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from triplec.mapping.locate import FootprintSet, Sites, _plain, _rounded_geometry
+
+ASSETS = Path(__file__).with_name("report_assets")
+LEAFLET_DIR = ASSETS / "leaflet-1.9.4"
+DEFAULT_TILES = {
+    "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    "attribution": "&copy; OpenStreetMap contributors",
+}
+# Colour-blind-friendly categorical palette (Okabe & Ito 2008, then Tol's "muted").
+PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442", "#882255",
+           "#44AA99", "#117733", "#332288", "#AA4499", "#999933", "#88CCEE", "#661100", "#6699CC"]
+GLOBAL_BAND_COLUMNS = [("glo", "ghi"), ("global_lo", "global_hi"), ("lo_global", "hi_global"),
+                       ("gl_lo", "gl_hi")]
+
+
+# --------------------------------------------------------------------------------------------------
+# Plots
+
+
+def global_band_columns(curves: pd.DataFrame, prefix: str = "") -> tuple[str, str] | None:
+    """Names of the global-band columns in ``curves`` (for Kd, or with ``prefix='kemp_'`` for Kemp)."""
+    for lo, hi in GLOBAL_BAND_COLUMNS:
+        if f"{prefix}{lo}" in curves.columns and f"{prefix}{hi}" in curves.columns:
+            return f"{prefix}{lo}", f"{prefix}{hi}"
+    return None
+
+
+def _prefix_svg_ids(svg: str, prefix: str) -> str:
+    """Make the element ids of one inline SVG unique in the page (several plots share one document)."""
+    svg = re.sub(r'\sid="([^"]+)"', lambda m: f' id="{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
+    return re.sub(r'xlink:href="#([^"]+)"', lambda m: f'xlink:href="#{prefix}{m.group(1)}"', svg)
+
+
+def kd_plot_svg(curve: pd.DataFrame, *, title: str = "", id_prefix: str = "kd") -> str:
+    """An inline SVG of one sector's Kd (and Kemp when present) with its local and global bands.
+
+    ``curve`` holds one sector's rows: ``r, kd, lo, hi`` (+ global band columns, + ``kemp, kemp_lo,
+    kemp_hi``). The local band is shaded (pointwise quantiles of the simulations); the global band is
+    drawn dashed (it bounds the whole curve at the stated confidence level).
+    """
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    curve = curve.sort_values("r")
+    panels = [("kd", "lo", "hi", global_band_columns(curve), "Kd")]
+    if "kemp" in curve.columns and curve["kemp"].notna().any():
+        panels.append(("kemp", "kemp_lo", "kemp_hi", global_band_columns(curve, "kemp_"), "Kemp"))
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": id_prefix, "font.size": 8,
+                                "axes.spines.top": False, "axes.spines.right": False}):
+        fig = Figure(figsize=(3.6 * len(panels), 2.3))
+        axes = fig.subplots(1, len(panels), squeeze=False)[0]
+        r = curve["r"].to_numpy(float)
+        for ax, (value, lo, hi, global_cols, name) in zip(axes, panels, strict=True):
+            if lo in curve.columns and hi in curve.columns and curve[hi].notna().any():
+                ax.fill_between(r, curve[lo].to_numpy(float), curve[hi].to_numpy(float), color="#c9d7e8",
+                                linewidth=0, label="local band")
+            if global_cols is not None:
+                ax.plot(r, curve[global_cols[1]].to_numpy(float), "--", color="#b2182b", linewidth=0.9,
+                        label="global band")
+                ax.plot(r, curve[global_cols[0]].to_numpy(float), "--", color="#b2182b", linewidth=0.9)
+            ax.plot(r, curve[value].to_numpy(float), color="#08306b", linewidth=1.4, label=name)
+            ax.set_xlabel("distance (km)")
+            ax.set_ylabel(name)
+            ax.set_xlim(r.min(), r.max())
+            ax.set_ylim(bottom=0)
+            ax.tick_params(length=2)
+        axes[0].legend(loc="upper right", frameon=False, fontsize=7)
+        if title:
+            fig.suptitle(title, fontsize=8, x=0.01, ha="left")
+        fig.tight_layout(pad=0.4)
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buf.getvalue()
+    svg = svg[svg.index("<svg"):]
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
+    return _prefix_svg_ids(svg, f"{id_prefix}-")
+
+
+# --------------------------------------------------------------------------------------------------
+# Map data
+
+
+def _sector_colours(sectors: list[str]) -> dict[str, str]:
+    return {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(sectors)}
+
+
+def map_data(
+    sites: Sites | None,
+    footprints: FootprintSet | None,
+    *,
+    profiles: pd.DataFrame | None = None,
+    labels: Mapping[str, str] | None = None,
+    max_points: int = 20000,
+    seed: int = 0,
+    tiles: Mapping[str, str] | None = DEFAULT_TILES,
+) -> dict:
+    """The JSON the report's map draws: footprints as GeoJSON, establishments as compact arrays.
+
+    When the register has more than ``max_points`` establishments, all footprint members are kept and the
+    others are a seeded random sample, and the map says so.
+    """
+    labels = labels or {}
+    planar = sites is not None and not sites.can_map
+    fps = list(footprints) if footprints is not None else []
+    fp_sectors = list(dict.fromkeys(fp.sector for fp in fps))
+    colours = _sector_colours(fp_sectors)
+    co_located = _top_co_located(profiles, labels)
+
+    features = []
+    for k, fp in enumerate(fps):
+        geometry = fp.polygon_lonlat if not planar else _planar_metres(fp.polygon, sites)
+        props = fp.properties()
+        props.pop("establishments")
+        props.update(index=k, colour=colours[fp.sector], label=labels.get(fp.sector, ""),
+                     co_located=co_located.get(fp.id, []))
+        features.append({"type": "Feature", "geometry": _rounded_geometry(geometry, 6 if not planar else 1),
+                         "properties": props})
+
+    points = None
+    if sites is not None:
+        frame = sites.frame
+        if planar:
+            k = sites.km_per_unit * 1000.0
+            px, py = frame["x"].to_numpy(float) * k, frame["y"].to_numpy(float) * k
+        else:
+            px, py = sites.lonlat()
+        member_of = np.full(len(frame), -1)
+        position = pd.Series(np.arange(len(frame)), index=frame["id"])
+        for k_fp, fp in enumerate(fps):
+            member_of[position.reindex(fp.establishments).dropna().astype(int).to_numpy()] = k_fp
+        keep = np.arange(len(frame))
+        if len(frame) > max_points:
+            members = np.flatnonzero(member_of >= 0)
+            others = np.flatnonzero(member_of < 0)
+            room = max(max_points - len(members), 0)
+            rng = np.random.default_rng(seed)
+            keep = np.sort(np.concatenate([members, rng.choice(others, size=min(room, len(others)),
+                                                               replace=False)]))
+        sector_codes = sorted(set(frame["sector"]))
+        code_index = {s: i for i, s in enumerate(sector_codes)}
+        digits = 5 if not planar else 0
+        points = {
+            "x": np.round(px[keep], digits).tolist(),
+            "y": np.round(py[keep], digits).tolist(),
+            "s": [code_index[s] for s in frame["sector"].to_numpy()[keep]],
+            "f": member_of[keep].tolist(),
+            "sectors": sector_codes,
+            "shown": int(len(keep)),
+            "total": int(len(frame)),
+        }
+    return {
+        "mode": "planar" if planar else "lonlat",
+        "footprints": {"type": "FeatureCollection", "features": features},
+        "points": points,
+        "colours": colours,
+        "labels": {s: labels.get(s, "") for s in fp_sectors},
+        "tiles": dict(tiles) if tiles and not planar else None,
+    }
+
+
+def _planar_metres(polygon, sites: Sites):
+    import shapely
+
+    k = sites.km_per_unit * 1000.0
+    return shapely.transform(polygon, lambda xy: xy * k)
+
+
+def _top_co_located(profiles: pd.DataFrame | None, labels: Mapping[str, str], top: int = 5) -> dict:
+    """footprint id -> up to ``top`` co-located sectors as ``{sector, label, ratio, count}``."""
+    if profiles is None or profiles.empty:
+        return {}
+    out: dict[str, list] = {}
+    hits = profiles[profiles["co_located"].astype(bool)].sort_values(["footprint_id", "q_value", "ratio"],
+                                                                      ascending=[True, True, False])
+    for fid, group in hits.groupby("footprint_id", sort=False):
+        out[str(fid)] = [
+            {"sector": str(row.sector), "label": labels.get(str(row.sector), ""),
+             "ratio": round(float(row.ratio), 2), "count": int(row.count_in_footprint)}
+            for row in group.head(top).itertuples()
+        ]
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# HTML
+
+
+def _leaflet_css() -> str:
+    css = (LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
+
+    def inline(match: re.Match) -> str:
+        name = match.group(1)
+        data = base64.b64encode((LEAFLET_DIR / "images" / name).read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{data})"
+
+    return re.sub(r"url\(images/([\w.-]+\.png)\)", inline, css)
+
+
+def _leaflet_js() -> str:
+    js = (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
+    return re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", js)
+
+
+def _json_script(element_id: str, payload) -> str:
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    return f'<script type="application/json" id="{element_id}">{text}</script>'
+
+
+def _fmt(value, kind: str = "g") -> tuple[str, str]:
+    """(shown text, sort key) of a table cell."""
+    value = _plain(value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "", ""
+    if isinstance(value, bool):
+        return ("yes" if value else "no"), ("1" if value else "0")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if kind == "int":
+            return f"{int(round(value)):,}", repr(float(value))
+        if kind == "p":
+            return (f"{value:.3g}" if value >= 1e-3 else f"{value:.1e}"), repr(float(value))
+        if kind == "pct":
+            return f"{100 * value:.0f}%", repr(float(value))
+        return f"{value:.4g}", repr(float(value))
+    return str(value), str(value)
+
+
+def _cell(value, kind: str = "g", cls: str = "") -> str:
+    shown, key = _fmt(value, kind)
+    klass = f' class="{cls}"' if cls else ""
+    return f'<td{klass} data-v="{html.escape(key)}">{html.escape(shown)}</td>'
+
+
+def _th(text: str, left: bool) -> str:
+    return f'<th class="l">{html.escape(text)}</th>' if left else f"<th>{html.escape(text)}</th>"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", str(text))
+
+
+def _truthy(value) -> bool:
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    return str(value).strip().lower() in {"true", "1", "yes"}
+
+
+def render_report(
+    table: pd.DataFrame,
+    curves: pd.DataFrame | None = None,
+    *,
+    footprints: FootprintSet | None = None,
+    sites: Sites | None = None,
+    profiles: pd.DataFrame | None = None,
+    labels: Mapping[str, str] | None = None,
+    title: str = "Cluster mapping report",
+    parameters: Mapping[str, object] | None = None,
+    source_note: str = "",
+    max_points: int = 20000,
+    tiles: Mapping[str, str] | None = DEFAULT_TILES,
+) -> str:
+    """The report as one HTML string (see the module docstring).
+
+    ``table`` is the screen's sector table; ``curves`` its curves (``sector, r, kd, lo, hi`` ...);
+    ``footprints``/``profiles`` come from :func:`locate_footprints` / :func:`profile_footprints`;
+    ``sites`` draws the establishments; ``labels`` maps sector codes to names; ``parameters`` are shown
+    as the run's settings.
+    """
+    labels = {str(k): str(v) for k, v in (labels or {}).items()}
+    table = table.copy()
+    table["sector"] = table["sector"].astype(str)
+    fps = list(footprints) if footprints is not None else []
+    per_sector = pd.Series([fp.sector for fp in fps], dtype=object).value_counts()
+    localised = table["localised"].map(_truthy) if "localised" in table.columns else pd.Series(False, index=table.index)
+    order_cols = [c for c in ("q_value", "p_value") if c in table.columns]
+    ordered = table.assign(_loc=~localised).sort_values(["_loc", *order_cols, "sector"], kind="mergesort")
+
+    plots = []
+    if curves is not None and len(curves):
+        curves = curves.copy()
+        curves["sector"] = curves["sector"].astype(str)
+        grouped = dict(tuple(curves.groupby("sector", sort=False)))
+        for row in ordered.itertuples():
+            curve = grouped.get(row.sector)
+            if curve is None:
+                continue
+            name = labels.get(row.sector, "")
+            verdict = "localised" if _truthy(getattr(row, "localised", False)) else "not localised"
+            caption = f"{row.sector} {name}".strip()
+            svg = kd_plot_svg(curve, id_prefix=f"kd{len(plots)}")
+            plots.append(
+                f'<figure class="plot" id="kd-{_slug(row.sector)}" data-sector="{html.escape(row.sector)}">'
+                f'<figcaption><b>{html.escape(row.sector)}</b> {html.escape(name)} '
+                f'<span class="tag {"yes" if verdict == "localised" else "no"}">{verdict}</span></figcaption>'
+                f'{svg}<a class="up" href="#sectors" title="{html.escape(caption)}">back to the table</a></figure>'
+            )
+
+    sector_rows = []
+    numeric = [("n", "int"), ("employment", "int"), ("gamma", "g"), ("psi", "g"), ("localised", "b"),
+               ("p_value", "p"), ("q_value", "p"), ("peak_distance", "g")]
+    present = [(c, k) for c, k in numeric if c in table.columns and table[c].notna().any()]
+    for row in ordered.itertuples():
+        code = html.escape(row.sector)
+        link = f'<a href="#kd-{_slug(row.sector)}">{code}</a>' if curves is not None else code
+        cells = [f'<td data-v="{code}">{link}</td>', _cell(labels.get(row.sector, ""), cls="label")]
+        for col, kind in present:
+            value = getattr(row, col)
+            cells.append(_cell(_truthy(value) if kind == "b" else value, kind))
+        n_fp = int(per_sector.get(row.sector, 0))
+        button = (f' <button type="button" class="show" data-sector="{code}">map</button>' if n_fp else "")
+        cells.append(f'<td data-v="{n_fp}">{n_fp}{button}</td>')
+        sector_rows.append(f'<tr class="{"loc" if _truthy(getattr(row, "localised", False)) else ""}">'
+                           + "".join(cells) + "</tr>")
+    heads = ["sector", "name"] + [c.replace("_", " ") for c, _ in present] + ["footprints"]
+    sector_table = (
+        '<table class="sortable" id="sector-table"><thead><tr>'
+        + "".join(_th(h, h in ("sector", "name")) for h in heads)
+        + "</tr></thead><tbody>" + "\n".join(sector_rows) + "</tbody></table>"
+    )
+
+    co_located = _top_co_located(profiles, labels)
+    fp_rows = []
+    for fp in fps:
+        listed = ", ".join(
+            f'<span title="{html.escape(c["label"])}">{html.escape(c["sector"])} ({c["ratio"]:g}&times;)</span>'
+            for c in co_located.get(fp.id, [])
+        )
+        regions = "; ".join(fp.regions[:8]) + (f" (+{len(fp.regions) - 8} more)" if len(fp.regions) > 8 else "")
+        fp_rows.append(
+            "<tr>" + f'<td data-v="{html.escape(fp.id)}">{html.escape(fp.id)}</td>'
+            + _cell(labels.get(fp.sector, ""), cls="label")
+            + _cell(fp.count, "int") + _cell(fp.employment, "int") + _cell(fp.sme_share, "pct")
+            + _cell(fp.area_km2, "g") + _cell(fp.eps_km, "g")
+            + f'<td class="label">{html.escape(regions)}</td><td class="label">{listed}</td></tr>'
+        )
+    fp_table = (
+        '<table class="sortable" id="footprint-table"><thead><tr>'
+        + "".join(_th(h, h in _TEXT_HEADS)
+                  for h in ["footprint", "sector name", "establishments", "employment", "SME share", "area (km²)",
+                            "eps (km)", "municipalities / regions", "co-located sectors (local LQ)"])
+        + "</tr></thead><tbody>" + "\n".join(fp_rows) + "</tbody></table>"
+    ) if fps else "<p>No footprint: no sector is localised, or none has a dense enough group.</p>"
+
+    data = map_data(sites, footprints, profiles=profiles, labels=labels, max_points=max_points, tiles=tiles)
+    n_loc = int(localised.sum())
+    summary = [
+        ("establishments", f"{len(sites.frame):,}" if sites is not None else ""),
+        ("sectors screened", f"{len(table):,}"),
+        ("localised sectors", f"{n_loc:,}"),
+        ("footprints", f"{len(fps):,}"),
+    ]
+    summary += [(str(k), str(v)) for k, v in (parameters or {}).items()]
+    summary_html = "".join(f"<div><dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd></div>"
+                           for k, v in summary if v)
+    points_note = ""
+    if data["points"] and data["points"]["shown"] < data["points"]["total"]:
+        points_note = (f'<p class="note">The map shows {data["points"]["shown"]:,} of '
+                       f'{data["points"]["total"]:,} establishments: all footprint members and a random '
+                       "sample of the others.</p>")
+    plane_note = ('<p class="note">This register has projected coordinates without a CRS: it is drawn in '
+                  "its own plane, with no background map.</p>" if data["mode"] == "planar" else "")
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    licence = html.escape((LEAFLET_DIR / "LICENSE").read_text(encoding="utf-8"))
+    return _PAGE.format(
+        title=html.escape(title),
+        generated=generated,
+        summary=summary_html,
+        leaflet_css=_leaflet_css(),
+        page_css=_CSS,
+        leaflet_js=_leaflet_js(),
+        leaflet_licence=licence,
+        map_json=_json_script("map-data", data),
+        sector_table=sector_table,
+        footprint_table=fp_table,
+        plots="\n".join(plots) or "<p>No curves in this run.</p>",
+        points_note=points_note,
+        plane_note=plane_note,
+        source_note=f'<p class="note">{html.escape(source_note)}</p>' if source_note else "",
+        page_js=_JS,
+    )
+
+
+def write_report(path: str | Path, table: pd.DataFrame, curves: pd.DataFrame | None = None, **kwargs) -> Path:
+    """Write :func:`render_report` to ``path`` (UTF-8) and return the path."""
+    path = Path(path)
+    path.write_text(render_report(table, curves, **kwargs), encoding="utf-8")
+    return path
+
+
+_TEXT_HEADS = {"footprint", "sector name", "municipalities / regions", "co-located sectors (local LQ)"}
+
+_CSS = """
+:root { --ink: #1b1f24; --muted: #5b6470; --line: #d9dee5; --accent: #08306b; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+       color: var(--ink); margin: 0; background: #fbfbfc; }
+header, main > section { max-width: 1280px; margin: 0 auto; padding: 12px 20px; }
+header h1 { font-size: 22px; margin: 8px 0 4px; }
+header p { color: var(--muted); margin: 0 0 8px; }
+dl.summary { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 6px 16px;
+             margin: 8px 0; }
+dl.summary dt { color: var(--muted); font-size: 12px; }
+dl.summary dd { margin: 0; font-weight: 600; }
+h2 { font-size: 17px; margin: 18px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+#map { height: 620px; border: 1px solid var(--line); background: #eef1f4; }
+.note { color: var(--muted); font-size: 12px; }
+.tiles-msg { background: #fff3cd; padding: 2px 6px; border-radius: 3px; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; background: #fff; }
+th, td { border-bottom: 1px solid var(--line); padding: 3px 6px; text-align: right; vertical-align: top; }
+th { position: sticky; top: 0; background: #f1f3f6; cursor: pointer; user-select: none; white-space: nowrap; }
+th.asc::after { content: " \\25B2"; font-size: 10px; } th.desc::after { content: " \\25BC"; font-size: 10px; }
+td:first-child, th:first-child, td.label, th.l { text-align: left; }
+td.label { max-width: 340px; }
+tr.loc td:first-child { border-left: 3px solid #b2182b; }
+.table-wrap { max-height: 560px; overflow: auto; border: 1px solid var(--line); }
+button.show { font-size: 11px; padding: 0 5px; margin-left: 4px; cursor: pointer; }
+.plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 10px; }
+figure.plot { margin: 0; background: #fff; border: 1px solid var(--line); padding: 6px; }
+figure.plot svg { width: 100%; height: auto; display: block; }
+figure.plot:target { outline: 3px solid #f4a582; }
+figcaption { font-size: 12px; }
+.tag { font-size: 11px; padding: 0 5px; border-radius: 3px; }
+.tag.yes { background: #fddbc7; color: #67001f; } .tag.no { background: #e0e0e0; color: #333; }
+a.up { font-size: 11px; color: var(--muted); }
+.legend { background: rgba(255,255,255,.92); padding: 6px 8px; font-size: 12px; max-height: 300px;
+          overflow: auto; border-radius: 4px; }
+.legend i { display: inline-block; width: 12px; height: 12px; margin-right: 5px; vertical-align: -2px;
+            border: 1px solid #555; }
+.leaflet-popup-content { font-size: 12px; }
+details.licence { font-size: 11px; color: var(--muted); }
+details.licence pre { white-space: pre-wrap; }
+"""
+
+_JS = r"""
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("map-data").textContent);
+  var planar = data.mode === "planar";
+  var map = L.map("map", planar ? { crs: L.CRS.Simple, minZoom: -20, maxZoom: 8, zoomSnap: 0.25 }
+                                : { zoomSnap: 0.25, minZoom: 2, maxZoom: 18 });
+  window.tripleCMap = map;
+  var canvas = L.canvas({ padding: 0.3 });
+  var background = L.layerGroup(), members = L.layerGroup();
+  var features = data.footprints.features;
+  function esc(s) { var d = document.createElement("div"); d.textContent = s == null ? "" : String(s); return d.innerHTML; }
+  var pts = data.points, bounds = [];
+  if (pts) {
+    for (var i = 0; i < pts.x.length; i++) {
+      var f = pts.f[i], ll = L.latLng(pts.y[i], pts.x[i]);
+      var inFp = f >= 0;
+      var colour = inFp ? features[f].properties.colour : "#6b7280";
+      var m = L.circleMarker(ll, { renderer: canvas, radius: inFp ? 3 : 1.6, stroke: inFp, weight: 0.6,
+                                   color: "#222", fillColor: colour, fillOpacity: inFp ? 0.95 : 0.45,
+                                   interactive: false });
+      m.addTo(inFp ? members : background);
+      bounds.push(ll);
+    }
+  }
+  function popup(feature) {
+    var p = feature.properties, rows = [
+      ["sector", esc(p.sector) + (p.label ? " &ndash; " + esc(p.label) : "")],
+      ["establishments", p.count], ["employment", p.employment == null ? "unknown" : Math.round(p.employment)],
+      ["SME share", p.sme_share == null ? "unknown" : Math.round(100 * p.sme_share) + "%"],
+      ["area", p.area_km2.toFixed(1) + " km&sup2;"], ["eps", p.eps_km + " km"]];
+    if (p.regions && p.regions.length) {
+      rows.push(["covers", esc(p.regions.slice(0, 6).join("; ")) + (p.regions.length > 6 ? " &hellip;" : "")]);
+    }
+    if (p.co_located && p.co_located.length) {
+      rows.push(["co-located", p.co_located.map(function (c) {
+        return "<span title='" + esc(c.label) + "'>" + esc(c.sector) + " (" + c.ratio + "&times;)</span>";
+      }).join(", ")]);
+    }
+    return "<b>" + esc(p.id) + "</b><table>" + rows.map(function (r) {
+      return "<tr><th style='text-align:left;padding-right:6px'>" + r[0] + "</th><td style='text-align:left'>" + r[1] + "</td></tr>";
+    }).join("") + "</table>";
+  }
+  var footprints = L.geoJSON(data.footprints, {
+    style: function (f) { return { color: f.properties.colour, weight: 2, opacity: 0.95, fillOpacity: 0.22 }; },
+    onEachFeature: function (f, layer) { layer.bindPopup(popup(f)); layer.bindTooltip(esc(f.properties.id)); }
+  });
+  background.addTo(map); footprints.addTo(map); members.addTo(map);
+  var overlays = { "Footprints": footprints, "Establishments in footprints": members,
+                   "Other establishments": background };
+  if (data.tiles) {
+    var tiles = L.tileLayer(data.tiles.url, { attribution: data.tiles.attribution, maxZoom: 18 });
+    var warned = false;
+    tiles.on("tileerror", function () {
+      if (warned) { return; }
+      warned = true;
+      var msg = document.getElementById("tiles-msg");
+      msg.textContent = "Background tiles could not be loaded (offline?); the map works without them.";
+      msg.className = "tiles-msg";
+    });
+    overlays["Background tiles (online only)"] = tiles;
+  }
+  L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+  L.control.scale({ imperial: false, maxWidth: 160 }).addTo(map);
+  var legend = L.control({ position: "bottomright" });
+  legend.onAdd = function () {
+    var div = L.DomUtil.create("div", "legend"), html = "<b>Footprints by sector</b><br>";
+    Object.keys(data.colours).forEach(function (s) {
+      html += "<div><i style='background:" + data.colours[s] + "'></i>" + esc(s) +
+              (data.labels[s] ? " <span title='" + esc(data.labels[s]) + "'>" + esc(data.labels[s].slice(0, 38)) + "</span>" : "") + "</div>";
+    });
+    div.innerHTML = features.length ? html : "<b>No footprint</b>";
+    L.DomEvent.disableScrollPropagation(div);
+    return div;
+  };
+  legend.addTo(map);
+  var fb = footprints.getBounds();
+  if (fb.isValid()) { map.fitBounds(bounds.length ? L.latLngBounds(bounds) : fb, { padding: [10, 10] }); }
+  else if (bounds.length) { map.fitBounds(L.latLngBounds(bounds), { padding: [10, 10] }); }
+  else { map.setView(planar ? [0, 0] : [20, 0], planar ? 0 : 2); }
+
+  window.tripleCShowSector = function (sector) {
+    var sel = [];
+    footprints.eachLayer(function (layer) {
+      var on = layer.feature.properties.sector === sector;
+      layer.setStyle({ weight: on ? 4 : 1, fillOpacity: on ? 0.4 : 0.08, opacity: on ? 1 : 0.4 });
+      if (on) { sel.push(layer.getBounds()); layer.bringToFront(); }
+    });
+    if (sel.length) {
+      var b = sel[0]; sel.slice(1).forEach(function (x) { b.extend(x); });
+      map.fitBounds(b, { padding: [30, 30], maxZoom: planar ? 0 : 11 });
+      document.getElementById("map").scrollIntoView({ behavior: "smooth", block: "center" });
+    }
+  };
+  document.querySelectorAll("button.show").forEach(function (btn) {
+    btn.addEventListener("click", function () { window.tripleCShowSector(btn.getAttribute("data-sector")); });
+  });
+
+  // Sortable tables: click a header; numbers sort by value, empty cells last.
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    table.querySelectorAll("th").forEach(function (th, col) {
+      th.addEventListener("click", function () {
+        var asc = !th.classList.contains("asc");
+        table.querySelectorAll("th").forEach(function (h) { h.classList.remove("asc", "desc"); });
+        th.classList.add(asc ? "asc" : "desc");
+        var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+        function key(r) { var c = r.cells[col]; var v = c.getAttribute("data-v"); return v === null ? c.textContent : v; }
+        rows.sort(function (a, b) {
+          var x = key(a), y = key(b);
+          if (x === "" && y === "") { return 0; } if (x === "") { return 1; } if (y === "") { return -1; }
+          var nx = parseFloat(x), ny = parseFloat(y), cmp;
+          if (!isNaN(nx) && !isNaN(ny) && /^[-+0-9.eE]+$/.test(x) && /^[-+0-9.eE]+$/.test(y)) { cmp = nx - ny; }
+          else { cmp = x.localeCompare(y); }
+          return asc ? cmp : -cmp;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  });
+})();
+"""
+
+_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="triplec">
+<title>{title}</title>
+<style>
+{leaflet_css}
+</style>
+<style>
+{page_css}
+</style>
+</head>
+<body>
+<header>
+<h1>{title}</h1>
+<p>Generated {generated}. Sectors are screened with Duranton &amp; Overman's Kd against counterfactuals
+drawn from all establishments' sites; footprints are the dense groups of each localised sector.</p>
+<dl class="summary">{summary}</dl>
+</header>
+<main>
+<section id="map-section">
+<h2>Map of footprints</h2>
+<div id="map" role="region" aria-label="Map of footprints and establishments"></div>
+<p class="note"><span id="tiles-msg"></span> Coloured areas are footprints (click one for its profile);
+coloured dots are their establishments, grey dots the other establishments.</p>
+{points_note}{plane_note}
+</section>
+<section id="sectors">
+<h2>Sectors</h2>
+<p class="note">Click a header to sort. A sector is localised when its Kd curve leaves the global confidence
+band from above; q-values control the false discovery rate across sectors (Benjamini-Hochberg).
+Gamma is the localisation index, Psi the dispersion index, peak distance the distance of strongest
+localisation (km).</p>
+<div class="table-wrap">{sector_table}</div>
+</section>
+<section id="footprints">
+<h2>Footprints</h2>
+<p class="note">Co-located sectors: other sectors over-represented in the footprint (local location
+quotient, one-sided hypergeometric test, q &lt; alpha).</p>
+<div class="table-wrap">{footprint_table}</div>
+</section>
+<section id="plots">
+<h2>Kd curves</h2>
+<p class="note">Solid line: Kd (density of pair distances). Shaded: local confidence band (pointwise
+quantiles of the simulations). Dashed red: global confidence band.</p>
+<div class="plots">
+{plots}
+</div>
+</section>
+<section>
+{source_note}
+<details class="licence"><summary>Map drawn with Leaflet 1.9.4 (BSD-2-Clause), included in this file</summary>
+<pre>{leaflet_licence}</pre></details>
+</section>
+</main>
+{map_json}
+<script>
+{leaflet_js}
+</script>
+<script>
+{page_js}
+</script>
+</body>
+</html>
+"""
