@@ -15,7 +15,7 @@ from triplec.accounts.roles import Role
 from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 from . import sectors
-from .models import Contact, Enterprise, Membership, Organisation, Territory
+from .models import Contact, Enterprise, Membership, Organisation, SectorClassification, Territory
 
 ENTERPRISE_FIELDS = (
     "legal_name", "trade_name", "country", "national_id", "sector_classification", "sector_code",
@@ -67,6 +67,10 @@ def _apply(instance, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
 
 def _normalise_enterprise(ent: Enterprise) -> None:
     ent.country = (ent.country or "").upper()
+    if ent.sector_classification not in SectorClassification.values:
+        raise ValidationFailed({"sector_classification": [
+            f"Unknown classification {ent.sector_classification!r}; use one of "
+            f"{', '.join(SectorClassification.values)}."]})
     try:
         ent.sector_code = sectors.normalise(ent.sector_classification, ent.sector_code)
     except ValueError as exc:
