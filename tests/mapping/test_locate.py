@@ -225,8 +225,12 @@ def test_sector_eps_rules():
 
 
 def test_localised_flags_from_csv_text():
-    table = pd.DataFrame({"sector": ["A", "B", "C"], "localised": ["True", "False", "true"]})
+    table = pd.DataFrame({"sector": ["A", "B", "C", "D"], "localised": ["True", "False", "true", pd.NA],
+                          "q_value": [0.01, 0.01, 0.2, 0.01]})
     assert localised_sectors(table) == ["A", "C"]
+    assert localised_sectors(table, q_max=0.05) == ["A"]
+    with pytest.raises(ValueError, match="q_value"):
+        localised_sectors(table.drop(columns="q_value"), q_max=0.05)
 
 
 def test_screen_result_object_is_accepted():
@@ -276,3 +280,30 @@ def test_bad_coordinates_options():
         locate_footprints(sites, SCREEN, sectors=["Z"])
     with pytest.raises(ValueError, match="no employment column"):
         locate_footprints(sites, SCREEN, weighted=True)
+
+
+def test_sites_from_a_point_register_match_sites_from_the_frame():
+    from triplec.mapping import PointRegister
+
+    df = planted_register(unit_scale=1000.0)
+    df["x"] += 500000.0
+    df["y"] += 2000000.0
+    df["emp"] = np.arange(len(df)) % 300
+    reg = PointRegister.from_frame(df, id_col="id", sector_col="sector", x_col="x", y_col="y", unit="m",
+                                   weight_col="emp")
+    from_reg = Sites.from_register(reg, regions=df["commune"].tolist(), crs="EPSG:27572")
+    direct = Sites.from_frame(df, x_col="x", y_col="y", unit="m", weight_col="emp", region_col="commune",
+                              crs="EPSG:27572")
+    assert from_reg.unit == "km"
+    assert np.allclose(from_reg.frame["x"] * 1000, direct.frame["x"])
+    assert np.allclose(np.column_stack(from_reg.lonlat()), np.column_stack(direct.lonlat()), atol=1e-9)
+    a = locate_footprints(from_reg, SCREEN)
+    b = locate_footprints(direct, SCREEN)
+    assert [fp.establishments for fp in a] == [fp.establishments for fp in b]
+    assert [fp.regions for fp in a] == [fp.regions for fp in b]
+    assert a.footprints[0].employment == b.footprints[0].employment
+
+    geo = PointRegister.from_frame(df.assign(lon=df.x / 1e6, lat=df.y / 1e6 + 40), id_col="id",
+                                   sector_col="sector", lon_col="lon", lat_col="lat")
+    sites = Sites.from_register(geo)
+    assert sites.geographic and np.allclose(sites.frame["x"], df.x / 1e6)

@@ -45,7 +45,8 @@ def make_run(crs="EPSG:27572", weighted=False, n_other=150, seed=0):
     for sector, scale in (("A", 10.0), ("S", 80.0), ("T", 90.0)):
         kd = np.exp(-R / scale) / scale
         frame = pd.DataFrame({"sector": sector, "r": R, "kd": kd, "lo": 0.8 * kd, "hi": 1.2 * kd,
-                              "glo": 0.6 * kd, "ghi": 1.4 * kd})
+                              "global_do_lo": 0.6 * kd, "global_do_hi": 1.4 * kd,
+                              "global_dbmss_lo": 0.5 * kd, "global_dbmss_hi": 1.5 * kd})
         if weighted:
             frame = frame.assign(kemp=1.1 * kd, kemp_lo=0.7 * kd, kemp_hi=1.3 * kd)
         curves.append(frame)
@@ -161,9 +162,15 @@ def test_kd_plot_draws_the_curve_and_both_bands():
     svg = kd_plot_svg(curve, id_prefix="t")
     assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
     assert "local band" in svg and "global band" in svg and ">Kd<" in svg
-    assert global_band_columns(curve) == ("glo", "ghi")
+    assert [b[:2] for b in global_band_columns(curve)] == [("glo", "ghi")]
     no_global = kd_plot_svg(curve.drop(columns=["glo", "ghi"]), id_prefix="u")
     assert "global band" not in no_global
+    both = curve.rename(columns={"glo": "global_do_lo", "ghi": "global_do_hi"}).assign(
+        global_dbmss_lo=0.0, global_dbmss_hi=0.02)
+    svg = kd_plot_svg(both, id_prefix="v")
+    assert "global band (DO)" in svg and "global envelope (dbmss)" in svg
+    assert [b[2] for b in global_band_columns(both.assign(kemp_global_do_lo=0, kemp_global_do_hi=1), "kemp_")] \
+        == ["global band (DO)"]
 
 
 def test_report_without_footprints_or_curves():

@@ -426,15 +426,23 @@ def sector_eps(
     return out
 
 
-def localised_sectors(table: pd.DataFrame) -> list[str]:
-    """Sectors whose ``localised`` flag is true (accepts booleans or their text from a CSV)."""
+def localised_sectors(table: pd.DataFrame, q_max: float | None = None) -> list[str]:
+    """Sectors whose ``localised`` flag is true (booleans or their text from a CSV; missing = false).
+
+    With ``q_max``, also require ``q_value <= q_max``: the sector-level test survives the
+    Benjamini-Hochberg false-discovery-rate control across all screened sectors.
+    """
     if "localised" not in table.columns:
         raise ValueError("the sector table has no 'localised' column")
     flags = table["localised"].map(
         lambda v: str(v).strip().lower() in {"true", "1", "yes"} if not isinstance(v, bool | np.bool_)
         else bool(v)
-    )
-    return table.loc[flags.astype(bool), "sector"].astype(str).tolist()
+    ).astype(bool)
+    if q_max is not None:
+        if "q_value" not in table.columns:
+            raise ValueError("q_max needs a 'q_value' column in the sector table")
+        flags &= pd.to_numeric(table["q_value"], errors="coerce").le(q_max).to_numpy()
+    return table.loc[flags, "sector"].astype(str).tolist()
 
 
 def locate_footprints(
@@ -443,6 +451,7 @@ def locate_footprints(
     *,
     curves: pd.DataFrame | None = None,
     sectors: Iterable[str] | None = None,
+    q_max: float | None = None,
     eps: float | Mapping[str, float] | None = None,
     eps_floor: float | None = None,
     min_samples: float = 5,
@@ -461,6 +470,8 @@ def locate_footprints(
     curves : the Kd curves (``sector, r``), used for the default eps floor; taken from ``screen.curves``
         when ``screen`` is a result object.
     sectors : sectors to locate (default: the localised ones).
+    q_max : when given (and ``sectors`` is not), locate only the localised sectors with
+        ``q_value <= q_max`` (false-discovery-rate control across sectors).
     eps, eps_floor : see :func:`sector_eps`.
     min_samples : DBSCAN core threshold, in establishments (or average establishments' employment).
     min_count : smallest footprint kept, in establishments.
@@ -479,7 +490,7 @@ def locate_footprints(
         raise ValueError("min_samples must be positive and min_count at least 1")
     if not 0.0 <= hull_ratio <= 1.0:
         raise ValueError(f"hull_ratio must lie in [0, 1], got {hull_ratio!r}")
-    chosen = localised_sectors(table) if sectors is None else [str(s) for s in sectors]
+    chosen = localised_sectors(table, q_max) if sectors is None else [str(s) for s in sectors]
     known = set(table["sector"].astype(str))
     unknown = [s for s in chosen if s not in known]
     if unknown:

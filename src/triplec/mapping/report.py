@@ -34,20 +34,26 @@ DEFAULT_TILES = {
 # Colour-blind-friendly categorical palette (Okabe & Ito 2008, then Tol's "muted").
 PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442", "#882255",
            "#44AA99", "#117733", "#332288", "#AA4499", "#999933", "#88CCEE", "#661100", "#6699CC"]
-GLOBAL_BAND_COLUMNS = [("glo", "ghi"), ("global_lo", "global_hi"), ("lo_global", "hi_global"),
-                       ("gl_lo", "gl_hi")]
+# Global bands drawn on the plots, in this order: the Duranton-Overman global band (the one that decides
+# "localised") and the dbmss global envelope; older or hand-made tables may call theirs glo/ghi.
+GLOBAL_BANDS = [("global_do_lo", "global_do_hi", "global band (DO)", "--", "#b2182b"),
+                ("global_dbmss_lo", "global_dbmss_hi", "global envelope (dbmss)", ":", "#6a51a3"),
+                ("glo", "ghi", "global band", "--", "#b2182b")]
 
 
 # --------------------------------------------------------------------------------------------------
 # Plots
 
 
-def global_band_columns(curves: pd.DataFrame, prefix: str = "") -> tuple[str, str] | None:
-    """Names of the global-band columns in ``curves`` (for Kd, or with ``prefix='kemp_'`` for Kemp)."""
-    for lo, hi in GLOBAL_BAND_COLUMNS:
-        if f"{prefix}{lo}" in curves.columns and f"{prefix}{hi}" in curves.columns:
-            return f"{prefix}{lo}", f"{prefix}{hi}"
-    return None
+def global_band_columns(curves: pd.DataFrame, prefix: str = "") -> list[tuple[str, str, str, str, str]]:
+    """The global bands present in ``curves`` as ``(lo column, hi column, label, line style, colour)``,
+    for Kd or, with ``prefix='kemp_'``, for Kemp."""
+    found = []
+    for lo, hi, label, style, colour in GLOBAL_BANDS:
+        lo_col, hi_col = f"{prefix}{lo}", f"{prefix}{hi}"
+        if lo_col in curves.columns and hi_col in curves.columns and curves[hi_col].notna().any():
+            found.append((lo_col, hi_col, label, style, colour))
+    return found
 
 
 def _prefix_svg_ids(svg: str, prefix: str) -> str:
@@ -80,10 +86,9 @@ def kd_plot_svg(curve: pd.DataFrame, *, title: str = "", id_prefix: str = "kd") 
             if lo in curve.columns and hi in curve.columns and curve[hi].notna().any():
                 ax.fill_between(r, curve[lo].to_numpy(float), curve[hi].to_numpy(float), color="#c9d7e8",
                                 linewidth=0, label="local band")
-            if global_cols is not None:
-                ax.plot(r, curve[global_cols[1]].to_numpy(float), "--", color="#b2182b", linewidth=0.9,
-                        label="global band")
-                ax.plot(r, curve[global_cols[0]].to_numpy(float), "--", color="#b2182b", linewidth=0.9)
+            for lo_col, hi_col, label, style, colour in global_cols:
+                ax.plot(r, curve[hi_col].to_numpy(float), style, color=colour, linewidth=0.9, label=label)
+                ax.plot(r, curve[lo_col].to_numpy(float), style, color=colour, linewidth=0.9)
             ax.plot(r, curve[value].to_numpy(float), color="#08306b", linewidth=1.4, label=name)
             ax.set_xlabel("distance (km)")
             ax.set_ylabel(name)
@@ -624,8 +629,9 @@ quotient, one-sided hypergeometric test, q &lt; alpha).</p>
 </section>
 <section id="plots">
 <h2>Kd curves</h2>
-<p class="note">Solid line: Kd (density of pair distances). Shaded: local confidence band (pointwise
-quantiles of the simulations). Dashed red: global confidence band.</p>
+<p class="note">Solid line: Kd (density of pair distances, 1/km). Shaded: local confidence band (pointwise
+quantiles of the simulations). Dashed red: Duranton-Overman global band, which decides "localised";
+dotted purple: dbmss global envelope.</p>
 <div class="plots">
 {plots}
 </div>
