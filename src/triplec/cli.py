@@ -46,8 +46,37 @@ def serve(
 
     from triplec.web.wsgi import application
 
+    from django.conf import settings
+
+    if settings.TRIPLEC_IN_PROCESS_WORKER:
+        from triplec.core.tasks import start_in_process_worker
+
+        start_in_process_worker()
     typer.echo(f"triplec is running at http://{host}:{port}/  (Ctrl+C to stop)")
     waitress_serve(application, host=host, port=port, threads=threads, ident="triplec")
+
+
+@app.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Run the queued tasks, then exit.")] = False,
+    poll: Annotated[float, typer.Option(help="Seconds between polls of an empty queue.")] = 2.0,
+):
+    """Run background tasks (mapping runs, big imports) in this process; start several to scale out."""
+    django_setup()
+    import threading
+
+    from triplec.core import tasks
+
+    if once:
+        typer.echo(f"Ran {tasks.run_pending()} task(s).")
+        return
+    tasks.requeue_abandoned()
+    typer.echo("Worker waiting for tasks (Ctrl+C to stop) ...")
+    stop = threading.Event()
+    try:
+        tasks.worker_loop(stop, poll_seconds=poll)
+    except KeyboardInterrupt:
+        stop.set()
 
 
 @app.command()

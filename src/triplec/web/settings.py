@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "ninja",  # API docs page with ninja's bundled Swagger UI files; without it ninja links a CDN
     "axes",
     "triplec.core",
     "triplec.accounts",
@@ -140,6 +141,16 @@ TRIPLEC_SIZE_THRESHOLDS = {
     "small": int(os.environ.get("TRIPLEC_SIZE_SMALL_BELOW", "50")),
     "medium": int(os.environ.get("TRIPLEC_SIZE_MEDIUM_BELOW", "250")),
 }
+
+# Optional background map tiles ({z}/{x}/{y} URL template); none by default: the maps draw shipped
+# country outlines and work with no tile server. A failing tile server is dropped with a note.
+TRIPLEC_TILE_URL = os.environ.get("TRIPLEC_TILE_URL", "")
+TRIPLEC_TILE_ATTRIBUTION = os.environ.get("TRIPLEC_TILE_ATTRIBUTION", "")
+
+# Background tasks: a worker thread inside `triplec serve` (embedded default); set to 0 when separate
+# `triplec worker` processes run the queue. Mapping runs use local Dask unless a scheduler is given.
+TRIPLEC_IN_PROCESS_WORKER = _env_bool("TRIPLEC_IN_PROCESS_WORKER", True)
+TRIPLEC_DASK_SCHEDULER = os.environ.get("TRIPLEC_DASK_SCHEDULER", "")
 
 LOGGING = {
     "version": 1,
