@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from triplec.accounts.models import ApiToken
@@ -20,6 +21,13 @@ class SessionAuth(APIKeyCookie):
     """Logged-in browser sessions may call the API too (with CSRF protection on writes)."""
 
     param_name = "sessionid"
+
+    def __call__(self, request: HttpRequest):
+        # Check CSRF only for a signed-in session: a request with no session (or a bad bearer
+        # token) must answer 401 Unauthorized, not 403 "CSRF check failed".
+        if not self.authenticate(request, None):
+            return None
+        return super().__call__(request)
 
     def authenticate(self, request: HttpRequest, key):
         user = getattr(request, "user", None)
@@ -41,6 +49,21 @@ api = NinjaAPI(
 @api.exception_handler(ValidationFailed)
 def _validation_failed(request, exc: ValidationFailed):
     return api.create_response(request, {"detail": str(exc), "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(SchemaValidationError)
+def _schema_invalid(request, exc: SchemaValidationError):
+    """Request shape errors (missing field, wrong type, unknown field) in the same form as
+    ValidationFailed: {"detail": "...", "errors": {"field": ["message", ...]}}."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        if loc and loc[0] == "body":
+            loc = loc[2:]  # ("body", "payload", "field") -> field; ("body", "payload") -> whole body
+        elif loc and loc[0] in {"body", "query", "path", "header", "cookie", "form", "file"}:
+            loc = loc[1:]
+        errors.setdefault(".".join(loc) or "__all__", []).append(error.get("msg", "Invalid value."))
+    return _validation_failed(request, ValidationFailed(errors))
 
 
 @api.exception_handler(PermissionDenied)
