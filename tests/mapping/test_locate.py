@@ -94,8 +94,11 @@ def test_eps_too_small_or_too_large_changes_the_delineation():
     sites = Sites.from_frame(planted_register(), x_col="x", y_col="y")
     tight = locate_footprints(sites, SCREEN, eps=0.3)
     assert sum(fp.count for fp in tight) < 50  # parts of the groups fall out as noise
-    wide = locate_footprints(sites, SCREEN, eps=400.0)
+    wide = locate_footprints(sites, SCREEN, eps=400.0, local_alpha=None)
     assert len(wide) == 1 and wide.footprints[0].count == 65
+    # at 2000 km every establishment neighbours every other: sector A is over-represented nowhere
+    assert len(locate_footprints(sites, SCREEN, eps=2000.0, local_alpha=None)) == 1
+    assert len(locate_footprints(sites, SCREEN, eps=2000.0)) == 0
 
 
 def test_min_count_drops_small_groups():
@@ -111,9 +114,9 @@ def test_haversine_distances_in_lon_lat():
     df = pd.DataFrame({"id": range(10), "sector": "A", "lon": lons, "lat": 0.0})
     screen = pd.DataFrame({"sector": ["A"], "localised": [True], "peak_distance": [1.01]})
     sites = Sites.from_frame(df, lon_col="lon", lat_col="lat")
-    split = locate_footprints(sites, screen, min_samples=2, min_count=2)
+    split = locate_footprints(sites, screen, min_samples=2, min_count=2, local_alpha=None)
     assert [fp.count for fp in split] == [5, 5]
-    joined = locate_footprints(sites, screen, eps=3.01, min_samples=2, min_count=2)
+    joined = locate_footprints(sites, screen, eps=3.01, min_samples=2, min_count=2, local_alpha=None)
     assert [fp.count for fp in joined] == [10]
     fp = joined.footprints[0]
     assert fp.centroid_lonlat == pytest.approx((5.5 * step, 0.0), abs=1e-9)
@@ -129,10 +132,11 @@ def test_lon_lat_near_the_pole_uses_great_circle_km():
     lon_step = math.degrees(2.0 / (EARTH_RADIUS_KM * math.cos(math.radians(60))))
     df = pd.DataFrame({"id": range(6), "sector": "A", "lon": [i * lon_step for i in range(6)], "lat": 60.0})
     screen = pd.DataFrame({"sector": ["A"], "localised": [True], "peak_distance": [2.1]})
-    result = locate_footprints(Sites.from_frame(df, lon_col="lon", lat_col="lat"), screen, min_samples=2)
+    result = locate_footprints(Sites.from_frame(df, lon_col="lon", lat_col="lat"), screen, min_samples=2,
+                               local_alpha=None)
     assert [fp.count for fp in result] == [6]
     narrower = locate_footprints(Sites.from_frame(df, lon_col="lon", lat_col="lat"), screen, eps=1.9,
-                                 min_samples=2)
+                                 min_samples=2, local_alpha=None)
     assert len(narrower) == 0
 
 
@@ -146,9 +150,9 @@ def test_employment_weighting_and_sme_share():
     })
     screen = pd.DataFrame({"sector": ["A"], "localised": [True], "peak_distance": [2.0]})
     sites = Sites.from_frame(df, x_col="x", y_col="y", weight_col="employees")
-    counts = locate_footprints(sites, screen, min_samples=4, min_count=3, weighted=False)
+    counts = locate_footprints(sites, screen, min_samples=4, min_count=3, weighted=False, local_alpha=None)
     assert [sorted(fp.establishments) for fp in counts] == [["3", "4", "5", "6", "7", "8"]]
-    weighted = locate_footprints(sites, screen, min_samples=4, min_count=3)
+    weighted = locate_footprints(sites, screen, min_samples=4, min_count=3, local_alpha=None)
     # mean size 269: the three plants hold 2400/269 = 8.9 average establishments' worth; the workshops 0.08
     assert [sorted(fp.establishments) for fp in weighted] == [["0", "1", "2"]]
     fp = weighted.footprints[0]
@@ -156,7 +160,8 @@ def test_employment_weighting_and_sme_share():
     assert fp.sme_share == 0.0
     assert fp.centroid == pytest.approx(((1000 * 0 + 800 * 1 + 600 * 0.5) / 2400, 600 / 2400))
     assert counts.footprints[0].sme_share == 1.0
-    mixed = locate_footprints(sites, screen, eps=200, min_samples=1, min_count=3, sme_threshold=700)
+    mixed = locate_footprints(sites, screen, eps=200, min_samples=1, min_count=3, sme_threshold=700,
+                              local_alpha=None)
     assert mixed.footprints[0].sme_share == pytest.approx(7 / 9)
 
 
@@ -165,7 +170,7 @@ def test_sme_share_ignores_unknown_sizes():
                        "emp": [10, 300, None, 20]})
     screen = pd.DataFrame({"sector": ["A"], "localised": [True], "peak_distance": [2.0]})
     result = locate_footprints(Sites.from_frame(df, x_col="x", y_col="y", weight_col="emp"), screen,
-                               min_samples=2)
+                               min_samples=2, local_alpha=None)
     assert result.footprints[0].sme_share == pytest.approx(2 / 3)
     assert result.footprints[0].employment == 330
 
@@ -307,3 +312,60 @@ def test_sites_from_a_point_register_match_sites_from_the_frame():
                                    sector_col="sector", lon_col="lon", lat_col="lat")
     sites = Sites.from_register(geo)
     assert sites.geographic and np.allclose(sites.frame["x"], df.x / 1e6)
+
+
+def test_plain_dbscan_matches_scikit_learn():
+    from sklearn.cluster import DBSCAN
+
+    from triplec.mapping.locate import dense_groups
+
+    rng = np.random.default_rng(11)
+    points = np.vstack([rng.normal(c, 3.0, size=(60, 2)) for c in ([0, 0], [30, 5], [10, 40])] +
+                       [rng.uniform(-20, 60, size=(80, 2))])
+    weights = rng.gamma(1.5, 1.0, len(points))
+    for w in (None, weights):
+        ours, core = dense_groups(points, points, 2.5, min_samples=5, weights=w, local_alpha=None)
+        ref = DBSCAN(eps=2.5, min_samples=5).fit(points, sample_weight=w)
+        ref_core = np.zeros(len(points), dtype=bool)
+        ref_core[ref.core_sample_indices_] = True
+        assert (core == ref_core).all()
+        # same partition of the core points, and the same points left out
+        pairs = {(a, b) for a, b in zip(ours[core], ref.labels_[core], strict=True)}
+        assert len(pairs) == len(set(ours[core])) == len(set(ref.labels_[core]))
+        assert ((ours == -1) == (ref.labels_ == -1)).all()
+
+
+def test_local_test_ignores_places_dense_in_every_sector():
+    """A city where every sector is equally present is no footprint; a sector's own district is."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for sector in ("A", "B", "C", "D"):
+        rows += [(f"{sector}c{i}", sector, *rng.normal([100, 100], 3.0)) for i in range(50)]  # the city
+        rows += [(f"{sector}r{i}", sector, *rng.uniform(0, 500, 2)) for i in range(50)]  # countryside
+    rows += [(f"Ad{i}", "A", *rng.normal([350, 350], 3.0)) for i in range(25)]  # A's own district
+    df = pd.DataFrame(rows, columns=["id", "sector", "x", "y"])
+    sites = Sites.from_frame(df, x_col="x", y_col="y")
+    screen = pd.DataFrame({"sector": ["A"], "localised": [True], "peak_distance": [5.0]})
+    plain = locate_footprints(sites, screen, local_alpha=None)
+    assert sorted(round(fp.centroid[0]) // 50 for fp in plain) == [2, 7]  # the city and the district
+    local = locate_footprints(sites, screen)
+    assert len(local) == 1 and local.footprints[0].count >= 22
+    assert all(est.startswith("Ad") for est in local.footprints[0].establishments)
+    assert local.footprints[0].centroid == pytest.approx((350, 350), abs=2)
+
+
+def test_scale_comes_from_the_curves_up_to_eps_max():
+    r = np.arange(0, 301, 5.0)
+    band = np.full(len(r), 0.01)
+    near = 0.01 + 0.004 * np.exp(-((r - 20) / 5) ** 2)  # strongest excess at 20 km
+    far = 0.01 + 0.01 * np.exp(-((r - 200) / 20) ** 2) + 0.002 * np.exp(-((r - 10) / 5) ** 2)
+    macro = 0.01 + 0.01 * np.exp(-((r - 200) / 20) ** 2)  # localised only around 200 km
+    curves = pd.concat([pd.DataFrame({"sector": s, "r": r, "kd": kd, "global_do_hi": band})
+                        for s, kd in (("N", near), ("F", far), ("M", macro))])
+    table = pd.DataFrame({"sector": ["N", "F", "M"], "peak_distance": [20.0, 200.0, 200.0]})
+    assert sector_eps(table, curves) == {"N": 20.0, "F": 10.0, "M": None}
+    assert sector_eps(table, curves, eps_max=None) == {"N": 20.0, "F": 200.0, "M": 200.0}
+    assert sector_eps(table) == {"N": 20.0, "F": None, "M": None}
+    sites = Sites.from_frame(planted_register().assign(sector="M"), x_col="x", y_col="y")
+    result = locate_footprints(sites, table.assign(localised=True), curves=curves, sectors=["M"])
+    assert len(result) == 0 and "beyond 50 km" in result.skipped["M"]

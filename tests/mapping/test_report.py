@@ -44,8 +44,9 @@ def make_run(crs="EPSG:27572", weighted=False, n_other=150, seed=0):
     curves = []
     for sector, scale in (("A", 10.0), ("S", 80.0), ("T", 90.0)):
         kd = np.exp(-R / scale) / scale
+        top = 0.9 if sector == "A" else 1.4  # A leaves its global band from above, at every distance
         frame = pd.DataFrame({"sector": sector, "r": R, "kd": kd, "lo": 0.8 * kd, "hi": 1.2 * kd,
-                              "global_do_lo": 0.6 * kd, "global_do_hi": 1.4 * kd,
+                              "global_do_lo": 0.6 * kd, "global_do_hi": top * kd,
                               "global_dbmss_lo": 0.5 * kd, "global_dbmss_hi": 1.5 * kd})
         if weighted:
             frame = frame.assign(kemp=1.1 * kd, kemp_lo=0.7 * kd, kemp_hi=1.3 * kd)

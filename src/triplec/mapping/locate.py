@@ -1,25 +1,36 @@
 """Locate the concentrations of localised sectors ("footprints").
 
 A sector that the distance-based test finds localised (Duranton & Overman 2005: its Kd curve rises above
-the upper confidence band at some distance) is concentrated *somewhere*; this module says where. For each
-localised sector its establishments are clustered by density with DBSCAN (Ester, Kriegel, Sander & Xu
-1996) at the scale the test found:
+the global confidence band at some distance) is concentrated *somewhere*; this module says where. Each
+localised sector's establishments are grouped by density, DBSCAN-style (Ester, Kriegel, Sander & Xu
+1996), at the scale the test found, with one condition added so that a group is a concentration *of the
+sector* and not just a dense place:
 
-- ``eps`` (the neighbourhood radius) is the sector's distance of strongest localisation
-  (``peak_distance`` of the screen table, in km), floored at the curve's resolution (its smallest
-  positive ``r``) because a peak at ``r = 0`` means "closer than one step", not "zero";
-- a point is a core point when its ``eps``-neighbourhood (itself included) holds at least
-  ``min_samples`` establishments, or, when employment is known, at least ``min_samples`` *average
-  establishments' worth* of employment: ``sample_weight_i = e_i / mean(e)`` over the sector, so that the
-  threshold keeps the same meaning with and without sizes;
-- clusters with fewer than ``min_count`` establishments are dropped (one large plant with two neighbours
-  is not "a sectoral and geographical concentration of enterprises").
+- ``eps`` (the neighbourhood radius) is the sector's distance of strongest localisation among the
+  distances up to ``eps_max`` (argmax of ``Kd(r) - upper global band(r)`` where positive, from the
+  screen's curves; the table's ``peak_distance`` when no curves are given), floored at the curves'
+  resolution (a peak at ``r = 0`` means "closer than one step"). A sector localised only beyond
+  ``eps_max`` (a macro-regional pattern, not a cluster) gets no footprint, and the result says so;
+- mass: a point is dense when its ``eps``-neighbourhood (itself included) holds at least ``min_samples``
+  establishments of the sector, or, when employment is known, ``min_samples`` *average establishments'
+  worth* of employment (weight ``e_i / mean(e)``), as DBSCAN's ``sample_weight``;
+- excess: and when the sector is over-represented around it, given how many establishments of *any*
+  sector are there. With ``N`` establishments in all, ``n`` in the sector, ``m_i`` others within ``eps``
+  of point ``i`` and ``k_i`` of them in the sector, random location (the screen's null) gives
+  ``k_i ~ Hypergeometric(N - 1, n - 1, m_i)``; the point is a core point when
+  ``P(K >= k_i) <= local_alpha``. This is the local counterpart of the Kd test: it controls for the
+  overall density of economic activity, so a city full of every kind of firm does not become a
+  footprint of each sector. ``local_alpha=None`` drops the condition (plain DBSCAN);
+- core points within ``eps`` of each other form one group; a non-core establishment within ``eps`` of a
+  core point joins the group of its nearest core point (deterministic, whatever the row order); groups
+  with fewer than ``min_count`` establishments are dropped.
 
-Distances are great-circle (haversine, radius 6371.0088 km) for lon/lat registers and Euclidean for
-projected ones. Each footprint carries its establishments, employment, SME share, centroid, a polygon
-(the concave hull of its members buffered by ``eps / 2``: discs of radius ``eps / 2`` around two
-neighbours within ``eps`` touch, so the buffered hull covers the DBSCAN chain without gaps) in the
-register's coordinates and in lon/lat for GeoJSON, and the municipalities or regions it covers.
+Distances are great-circle for lon/lat registers (points on a sphere of radius 6371.0088 km, the chord
+``2 R sin(eps / 2R)`` standing for ``eps``) and Euclidean for projected ones. Each footprint carries its
+establishments, employment, SME share, centroid, a polygon (the concave hull of its members buffered by
+``eps / 2``: discs of radius ``eps / 2`` around two neighbours within ``eps`` touch, so the buffered hull
+covers the chain without gaps) in the register's coordinates and in lon/lat for GeoJSON, and the
+municipalities or regions it covers.
 """
 
 from __future__ import annotations
@@ -308,11 +319,13 @@ class Footprint:
 
 @dataclass
 class FootprintSet:
-    """All footprints found, with per-sector eps and the register they came from."""
+    """All footprints found, with per-sector eps (km), the register they came from, and the localised
+    sectors left without a footprint with the reason."""
 
     footprints: list[Footprint]
-    eps_km: dict[str, float]
+    eps_km: dict[str, float | None]
     sites: Sites
+    skipped: dict[str, str] = field(default_factory=dict)  # sector -> why it has no footprint
 
     def __len__(self) -> int:
         return len(self.footprints)
@@ -382,27 +395,38 @@ def _rounded_geometry(geometry, precision: int) -> dict:
     return json.loads(json.dumps(geo))  # tuples -> lists
 
 
+UPPER_GLOBAL_BAND = "global_do_hi"  # the screen's Duranton-Overman upper global band (decides "localised")
+
+
 def sector_eps(
     table: pd.DataFrame,
     curves: pd.DataFrame | None = None,
     *,
     eps: float | Mapping[str, float] | None = None,
     eps_floor: float | None = None,
-) -> dict[str, float]:
-    """The DBSCAN radius (km) of each sector in ``table``.
+    eps_max: float | None = 50.0,
+    band: str = UPPER_GLOBAL_BAND,
+) -> dict[str, float | None]:
+    """The neighbourhood radius (km) of each sector in ``table``; None for "no local scale".
 
-    ``eps`` given (a number, or a mapping sector -> km) wins. Otherwise
-    ``eps_s = max(peak_distance_s, floor_s)`` where ``floor_s`` is ``eps_floor`` or, by default, the
-    smallest positive distance of the sector's curve (its resolution ``r_step``).
+    ``eps`` given (a number, or a mapping sector -> km) wins. Otherwise the distance of strongest
+    localisation up to ``eps_max``: ``argmax_{r <= eps_max} Kd(r) - band(r)`` over the distances where
+    Kd exceeds the band (from ``curves`` when they hold ``band``), else the table's ``peak_distance``
+    (None when it exceeds ``eps_max``), floored at ``eps_floor`` or, by default, at the curves'
+    smallest positive distance (their resolution ``r_step``).
     """
-    out: dict[str, float] = {}
+    out: dict[str, float | None] = {}
     sectors = table["sector"].astype(str).tolist()
     peaks = dict(zip(sectors, pd.to_numeric(table.get("peak_distance"), errors="coerce"), strict=False)) \
         if "peak_distance" in table.columns else {}
     steps: dict[str, float] = {}
+    grouped: dict[str, pd.DataFrame] = {}
     if curves is not None and len(curves):
+        keys = curves["sector"].astype(str)
         positive = curves[curves["r"] > 0]
-        steps = positive.groupby(positive["sector"].astype(str))["r"].min().to_dict()
+        steps = positive.groupby(keys[curves["r"] > 0])["r"].min().to_dict()
+        if band in curves.columns and "kd" in curves.columns:
+            grouped = {k: g for k, g in curves.groupby(keys, sort=False) if g[band].notna().any()}
     for sector in sectors:
         if isinstance(eps, Mapping):
             if sector in eps:
@@ -412,7 +436,19 @@ def sector_eps(
             out[sector] = float(eps)
             continue
         floor = eps_floor if eps_floor is not None else steps.get(sector)
-        peak = peaks.get(sector, np.nan)
+        if sector in grouped:
+            curve = grouped[sector]
+            r = curve["r"].to_numpy(float)
+            excess = curve["kd"].to_numpy(float) - curve[band].to_numpy(float)
+            window = (excess > 0) & (r <= eps_max if eps_max is not None else True)
+            peak = float(r[window][np.argmax(excess[window])]) if window.any() else None
+        else:
+            peak = peaks.get(sector, np.nan)
+            if eps_max is not None and np.isfinite(peak) and peak > eps_max:
+                peak = None
+        if peak is None:
+            out[sector] = None
+            continue
         candidates = [v for v in (peak, floor) if v is not None and np.isfinite(v) and v > 0]
         if not candidates:
             raise ValueError(
@@ -421,9 +457,87 @@ def sector_eps(
             )
         out[sector] = float(max(candidates))
     for sector, value in out.items():
-        if not (np.isfinite(value) and value > 0):
+        if value is not None and not (np.isfinite(value) and value > 0):
             raise ValueError(f"sector {sector!r}: eps must be a positive distance in km, got {value!r}")
     return out
+
+
+def dense_groups(
+    points: np.ndarray,
+    sites: np.ndarray,
+    radius: float,
+    *,
+    min_samples: int = 5,
+    weights: np.ndarray | None = None,
+    local_alpha: float | None = 0.01,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Group a sector's ``points`` (rows of ``sites``' space) by density; see the module docstring.
+
+    ``points``: the sector's coordinates; ``sites``: all establishments' coordinates (the sector's
+    included), both in a Euclidean space where ``radius`` is the neighbourhood distance. Returns
+    ``(labels, core)``: group label per point (-1 = not in a group; groups numbered from 0) and the core
+    mask. With ``local_alpha=None`` this is DBSCAN with ``sample_weight=weights``.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+    from scipy.stats import hypergeom
+
+    n = len(points)
+    labels = np.full(n, -1)
+    if n == 0:
+        return labels, np.zeros(0, dtype=bool)
+    tree = cKDTree(points)
+    pairs = tree.query_pairs(radius, output_type="ndarray")
+    i, j = (pairs[:, 0], pairs[:, 1]) if len(pairs) else (np.zeros(0, int), np.zeros(0, int))
+    omega = np.ones(n) if weights is None else np.asarray(weights, float)
+    mass = omega + np.bincount(i, omega[j], minlength=n) + np.bincount(j, omega[i], minlength=n)
+    core = mass >= min_samples - 1e-9  # DBSCAN: weight of the neighbourhood, the point itself included
+    if local_alpha is not None:
+        big_n = len(sites)
+        k = np.bincount(i, minlength=n) + np.bincount(j, minlength=n)
+        m = cKDTree(sites).query_ball_point(points, radius, return_length=True) - 1
+        m = np.maximum(m, k)  # the sector's own neighbours are among the sites near it
+        p = hypergeom.sf(k - 1, big_n - 1, n - 1, m) if big_n > 1 else np.ones(n)
+        core &= p <= local_alpha
+    both = core[i] & core[j]
+    graph = coo_matrix((np.ones(both.sum()), (i[both], j[both])), shape=(n, n))
+    _, component = connected_components(graph, directed=False)
+    labels[core] = component[core]
+    # border points: nearest core neighbour's group
+    edge_i = np.concatenate([i, j])
+    edge_j = np.concatenate([j, i])
+    to_core = ~core[edge_i] & core[edge_j]
+    if to_core.any():
+        bi, bj = edge_i[to_core], edge_j[to_core]
+        dist = np.linalg.norm(points[bi] - points[bj], axis=1)
+        order = np.lexsort((bj, dist, bi))  # per border point: nearest core first, ties by position
+        bi, bj = bi[order], bj[order]
+        first = np.ones(len(bi), dtype=bool)
+        first[1:] = bi[1:] != bi[:-1]
+        labels[bi[first]] = component[bj[first]]
+    # renumber groups 0..g-1 by first appearance
+    used = labels >= 0
+    if used.any():
+        _, first_seen, inverse = np.unique(labels[used], return_index=True, return_inverse=True)
+        rank = np.argsort(np.argsort(first_seen))
+        labels[used] = rank[inverse]
+    return labels, core
+
+
+def _euclidean_space(sites: Sites, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Coordinates in km where straight-line distance is the register's distance (sphere: 3-D chord)."""
+    if sites.geographic:
+        lam, phi = np.radians(x), np.radians(y)
+        c = np.cos(phi)
+        return EARTH_RADIUS_KM * np.column_stack([c * np.cos(lam), c * np.sin(lam), np.sin(phi)])
+    return np.column_stack([x, y]) * sites.km_per_unit
+
+
+def _chord(sites: Sites, eps_km: float) -> float:
+    if sites.geographic:
+        return 2.0 * EARTH_RADIUS_KM * math.sin(min(eps_km / (2.0 * EARTH_RADIUS_KM), math.pi / 2))
+    return eps_km
 
 
 def localised_sectors(table: pd.DataFrame, q_max: float | None = None) -> list[str]:
@@ -454,8 +568,10 @@ def locate_footprints(
     q_max: float | None = None,
     eps: float | Mapping[str, float] | None = None,
     eps_floor: float | None = None,
-    min_samples: float = 5,
+    eps_max: float | None = 50.0,
+    min_samples: int = 5,
     min_count: int = 3,
+    local_alpha: float | None = 0.01,
     weighted: bool | None = None,
     sme_threshold: float = 250,
     hull_ratio: float = 0.3,
@@ -467,59 +583,66 @@ def locate_footprints(
     sites : the register, as :class:`Sites`.
     screen : the screen result (an object with ``.table`` and ``.curves``) or its sector table
         (columns ``sector, localised, peak_distance``; ``peak_distance`` in km).
-    curves : the Kd curves (``sector, r``), used for the default eps floor; taken from ``screen.curves``
-        when ``screen`` is a result object.
+    curves : the Kd curves (``sector, r, kd`` and the upper global band ``global_do_hi``), used for the
+        scale; taken from ``screen.curves`` when ``screen`` is a result object.
     sectors : sectors to locate (default: the localised ones).
     q_max : when given (and ``sectors`` is not), locate only the localised sectors with
         ``q_value <= q_max`` (false-discovery-rate control across sectors).
-    eps, eps_floor : see :func:`sector_eps`.
-    min_samples : DBSCAN core threshold, in establishments (or average establishments' employment).
+    eps, eps_floor, eps_max : see :func:`sector_eps` (km).
+    min_samples : core mass, in establishments (or average establishments' employment).
     min_count : smallest footprint kept, in establishments.
+    local_alpha : level of the local over-representation test of core points (None: plain DBSCAN).
     weighted : weight by employment (default: when the register has employment).
     sme_threshold : establishments with fewer employees than this are SMEs (EU: 250).
     hull_ratio : shapely ``concave_hull`` ratio (1 = convex hull, smaller = tighter).
     """
-    from sklearn.cluster import DBSCAN
-
     table = getattr(screen, "table", screen)
     if curves is None:
         curves = getattr(screen, "curves", None)
     if not isinstance(table, pd.DataFrame) or "sector" not in table.columns:
         raise ValueError("screen must be a screen result or a DataFrame with a 'sector' column")
-    if min_samples <= 0 or min_count < 1:
-        raise ValueError("min_samples must be positive and min_count at least 1")
+    if int(min_samples) != min_samples or min_samples < 1 or int(min_count) != min_count or min_count < 1:
+        raise ValueError(f"min_samples and min_count must be integers >= 1, got {min_samples!r}, {min_count!r}")
+    min_samples, min_count = int(min_samples), int(min_count)
     if not 0.0 <= hull_ratio <= 1.0:
         raise ValueError(f"hull_ratio must lie in [0, 1], got {hull_ratio!r}")
+    if local_alpha is not None and not 0 < local_alpha < 1:
+        raise ValueError(f"local_alpha must lie in (0, 1) or be None, got {local_alpha!r}")
+    if eps_max is not None and not eps_max > 0:
+        raise ValueError(f"eps_max must be a positive distance in km or None, got {eps_max!r}")
     chosen = localised_sectors(table, q_max) if sectors is None else [str(s) for s in sectors]
     known = set(table["sector"].astype(str))
     unknown = [s for s in chosen if s not in known]
     if unknown:
         raise ValueError(f"sectors {unknown} are not in the screen table")
     sub_table = table[table["sector"].astype(str).isin(chosen)]
-    radii = sector_eps(sub_table, curves, eps=eps, eps_floor=eps_floor) if chosen else {}
+    radii = sector_eps(sub_table, curves, eps=eps, eps_floor=eps_floor, eps_max=eps_max) if chosen else {}
     use_weights = sites.has_weights if weighted is None else bool(weighted)
     if use_weights and not sites.has_weights:
         raise ValueError("weighted=True but the register has no employment column")
 
     frame = sites.frame
+    space = _euclidean_space(sites, frame["x"].to_numpy(float), frame["y"].to_numpy(float))
+    sector_codes = frame["sector"].to_numpy()
     footprints: list[Footprint] = []
+    skipped: dict[str, str] = {}
     for sector in chosen:
-        members = frame[frame["sector"] == sector]
-        if len(members) < min_count:
-            continue
         eps_km = radii[sector]
-        x = members["x"].to_numpy(float)
-        y = members["y"].to_numpy(float)
+        if eps_km is None:
+            skipped[sector] = f"localised only beyond {eps_max:g} km (no local scale)"
+            continue
+        rows = np.flatnonzero(sector_codes == sector)
+        if len(rows) < min_count:
+            skipped[sector] = f"fewer than {min_count} establishments"
+            continue
+        members = frame.iloc[rows]
         weights = _dbscan_weights(members) if use_weights else None
-        if sites.geographic:
-            model = DBSCAN(eps=eps_km / EARTH_RADIUS_KM, min_samples=min_samples, metric="haversine",
-                           algorithm="ball_tree")
-            labels = model.fit_predict(np.radians(np.column_stack([y, x])), sample_weight=weights)
-        else:
-            model = DBSCAN(eps=eps_km / sites.km_per_unit, min_samples=min_samples)
-            labels = model.fit_predict(np.column_stack([x, y]), sample_weight=weights)
-        groups = [np.flatnonzero(labels == k) for k in np.unique(labels[labels >= 0])]
+        labels, _ = dense_groups(space[rows], space, _chord(sites, eps_km), min_samples=min_samples,
+                                 weights=weights, local_alpha=local_alpha)
+        groups = [np.flatnonzero(labels == k) for k in range(labels.max() + 1)]
         groups = [g for g in groups if len(g) >= min_count]
+        if not groups:
+            skipped[sector] = "no dense group of the sector at this scale"
         built = [_build_footprint(sites, members.iloc[g], sector, eps_km, use_weights, sme_threshold,
                                   hull_ratio) for g in groups]
         # Largest first (employment when known, then establishments), so "-F1" is the main one.
@@ -527,7 +650,7 @@ def locate_footprints(
         for rank, fp in enumerate(built, start=1):
             fp.id = f"{sector}-F{rank}"
         footprints.extend(built)
-    return FootprintSet(footprints=footprints, eps_km=radii, sites=sites)
+    return FootprintSet(footprints=footprints, eps_km=radii, sites=sites, skipped=skipped)
 
 
 def _dbscan_weights(members: pd.DataFrame) -> np.ndarray:

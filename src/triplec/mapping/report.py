@@ -302,6 +302,7 @@ def render_report(
     table["sector"] = table["sector"].astype(str)
     fps = list(footprints) if footprints is not None else []
     per_sector = pd.Series([fp.sector for fp in fps], dtype=object).value_counts()
+    skipped = dict(getattr(footprints, "skipped", {}) or {})
     localised = table["localised"].map(_truthy) if "localised" in table.columns else pd.Series(False, index=table.index)
     order_cols = [c for c in ("q_value", "p_value") if c in table.columns]
     ordered = table.assign(_loc=~localised).sort_values(["_loc", *order_cols, "sector"], kind="mergesort")
@@ -339,7 +340,9 @@ def render_report(
             cells.append(_cell(_truthy(value) if kind == "b" else value, kind))
         n_fp = int(per_sector.get(row.sector, 0))
         button = (f' <button type="button" class="show" data-sector="{code}">map</button>' if n_fp else "")
-        cells.append(f'<td data-v="{n_fp}">{n_fp}{button}</td>')
+        why = skipped.get(row.sector)
+        note = f' title="{html.escape(why)}"' if why else ""
+        cells.append(f'<td data-v="{n_fp}"{note}>{n_fp}{"*" if why else ""}{button}</td>')
         sector_rows.append(f'<tr class="{"loc" if _truthy(getattr(row, "localised", False)) else ""}">'
                            + "".join(cells) + "</tr>")
     heads = ["sector", "name"] + [c.replace("_", " ") for c, _ in present] + ["footprints"]
@@ -618,7 +621,7 @@ coloured dots are their establishments, grey dots the other establishments.</p>
 <p class="note">Click a header to sort. A sector is localised when its Kd curve leaves the global confidence
 band from above; q-values control the false discovery rate across sectors (Benjamini-Hochberg).
 Gamma is the localisation index, Psi the dispersion index, peak distance the distance of strongest
-localisation (km).</p>
+localisation (km). 0* footprints: a localised sector left without footprint (hover for the reason).</p>
 <div class="table-wrap">{sector_table}</div>
 </section>
 <section id="footprints">

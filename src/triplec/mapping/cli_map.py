@@ -1,0 +1,331 @@
+"""`triplec map POINTS --out DIR`: screen every sector, locate and profile the clusters, write the report.
+
+Outputs (the command-line contract scripts rely on):
+
+- ``DIR/sectors.csv`` and ``DIR/sectors.parquet``: one row a sector, columns
+  ``sector, n, employment, gamma, psi, localised, p_value, q_value, peak_distance``;
+- ``DIR/curves.csv``: ``sector, r, kd, lo, hi`` (+ ``kemp, kemp_lo, kemp_hi`` when weighted);
+- ``DIR/footprints.geojson``: the footprints of the localised sectors (lon/lat when the coordinates are
+  lon/lat or a ``--crs`` is given);
+- ``DIR/report.html``: the self-contained report.
+
+And, for people who want more: ``sectors_detail.csv`` (every statistic of the screen, with sector names),
+``curves_detail.csv`` (with the global bands), ``footprints.csv``, ``footprint_members.csv`` and
+``profiles.csv`` (co-located sectors of each footprint).
+
+:func:`run_map` does the work without Typer, for notebooks and background tasks.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+SECTOR_COLUMNS = ["sector", "n", "employment", "gamma", "psi", "localised", "p_value", "q_value",
+                  "peak_distance"]
+CURVE_COLUMNS = ["sector", "r", "kd", "lo", "hi"]
+WEIGHTED_CURVE_COLUMNS = ["kemp", "kemp_lo", "kemp_hi"]
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+
+
+class MapInputError(ValueError):
+    """Bad input for a mapping run (file, column, value); the message says which and why."""
+
+
+@dataclass
+class MapOutputs:
+    """What :func:`run_map` wrote, with the in-memory results."""
+
+    out_dir: Path
+    files: dict[str, Path]
+    screen: object
+    footprints: object
+    profiles: pd.DataFrame
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def read_points(path: Path, text_columns: list[str], sep: str = ",") -> pd.DataFrame:
+    """Read a CSV or Parquet register; ``text_columns`` (ids, codes, names) are kept as text."""
+    path = Path(path)
+    if not path.is_file():
+        raise MapInputError(f"input file {str(path)!r} does not exist")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in PARQUET_SUFFIXES:
+            df = pd.read_parquet(path)
+        elif suffix in CSV_SUFFIXES:
+            header = pd.read_csv(path, sep="\t" if suffix == ".tsv" else sep, nrows=0)
+            dtypes = {c: str for c in text_columns if c in header.columns}
+            df = pd.read_csv(path, sep="\t" if suffix == ".tsv" else sep, dtype=dtypes, keep_default_na=True,
+                             low_memory=False)
+        else:
+            raise MapInputError(f"input file {path.name!r}: expected a .csv, .tsv or .parquet file")
+    except MapInputError:
+        raise
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, OSError, ValueError) as exc:
+        raise MapInputError(f"cannot read {path.name!r}: {exc}") from exc
+    if len(df) == 0:
+        raise MapInputError(f"input file {path.name!r} has no rows")
+    return df
+
+
+def _labels(df: pd.DataFrame, sector_col: str, label_col: str | None) -> dict[str, str]:
+    """Sector code -> its most frequent name in ``label_col``."""
+    if label_col is None:
+        return {}
+    if label_col not in df.columns:
+        raise MapInputError(f"label column {label_col!r} not found; available columns: {list(df.columns)}")
+    from triplec.mapping.locate import code_text
+
+    pairs = pd.DataFrame({"sector": code_text(df[sector_col]), "label": df[label_col]}).dropna()
+    if pairs.empty:
+        return {}
+    top = pairs.groupby("sector")["label"].agg(lambda s: s.value_counts().index[0])
+    return {str(k): str(v) for k, v in top.items()}
+
+
+def run_map(
+    df: pd.DataFrame,
+    out_dir: str | Path,
+    *,
+    id_col: str = "id",
+    sector_col: str = "sector",
+    lon_col: str | None = None,
+    lat_col: str | None = None,
+    x_col: str | None = None,
+    y_col: str | None = None,
+    unit: str = "km",
+    weight_col: str | None = None,
+    region_col: str | None = None,
+    label_col: str | None = None,
+    crs: str | None = None,
+    r_max: float = 300.0,
+    r_step: float = 5.0,
+    sims: int = 999,
+    alpha: float = 0.05,
+    seed: int = 1,
+    min_n: int = 30,
+    scheduler: str | None = None,
+    fdr: bool = True,
+    eps: float | None = None,
+    eps_max: float | None = 50.0,
+    local_alpha: float | None = 0.01,
+    min_samples: int = 5,
+    min_count: int = 3,
+    sme_threshold: float = 250,
+    title: str = "Cluster mapping report",
+    source_note: str = "",
+    max_points: int = 20000,
+    progress: Callable[[int, int], None] | None = None,
+) -> MapOutputs:
+    """Screen, locate, profile and report one register; write the files listed in the module docstring.
+
+    Raises :class:`MapInputError` for bad input (register, columns, parameters).
+    """
+    from triplec.mapping import PointRegister, RegisterError, screen_sectors
+    from triplec.mapping.locate import Sites, locate_footprints
+    from triplec.mapping.profile import profile_footprints
+    from triplec.mapping.report import write_report
+
+    seconds: dict[str, float] = {}
+    coords = ({"lon_col": lon_col, "lat_col": lat_col} if lon_col is not None or lat_col is not None
+              else {"x_col": x_col, "y_col": y_col, "unit": unit})
+    if (lon_col is not None or lat_col is not None) and (x_col is not None or y_col is not None):
+        raise MapInputError("give either --lon-col/--lat-col or --x-col/--y-col, not both")
+    if lon_col is None and lat_col is None and (x_col is None or y_col is None):
+        raise MapInputError("give the coordinates: --lon-col and --lat-col, or --x-col and --y-col")
+    if crs is not None and "lon_col" in coords:
+        raise MapInputError("--crs is for projected --x-col/--y-col coordinates, not lon/lat")
+    if not 0 < alpha < 1:
+        raise MapInputError(f"--alpha must lie strictly between 0 and 1, got {alpha}")
+    if sims < 0:
+        raise MapInputError(f"--sims must be 0 (curves only) or more, got {sims}")
+    labels = _labels(df, sector_col, label_col)
+    try:
+        register = PointRegister.from_frame(df, id_col=id_col, sector_col=sector_col, weight_col=weight_col,
+                                            **coords)
+        sites = Sites.from_frame(df, id_col=id_col, sector_col=sector_col, weight_col=weight_col,
+                                 region_col=region_col, crs=crs, **coords)
+    except (RegisterError, ValueError) as exc:
+        raise MapInputError(str(exc)) from exc
+
+    start = time.perf_counter()
+    try:
+        screen = screen_sectors(register, r_max=r_max, r_step=r_step, sims=sims, alpha=alpha, seed=seed,
+                                min_n=min_n, weighted=weight_col is not None, scheduler=scheduler,
+                                progress=progress)
+    except (ValueError, KeyError) as exc:
+        raise MapInputError(str(exc).strip("'\"")) from exc
+    seconds["screen"] = time.perf_counter() - start
+
+    start = time.perf_counter()
+    try:
+        footprints = locate_footprints(sites, screen, q_max=alpha if fdr else None, eps=eps, eps_max=eps_max,
+                                       local_alpha=local_alpha, min_samples=min_samples, min_count=min_count,
+                                       sme_threshold=sme_threshold)
+    except ValueError as exc:
+        raise MapInputError(str(exc)) from exc
+    profiles = profile_footprints(sites, footprints, alpha=alpha)
+    seconds["locate"] = time.perf_counter() - start
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files: dict[str, Path] = {}
+    table = screen.table
+    for col in SECTOR_COLUMNS:
+        if col not in table.columns:
+            table[col] = pd.NA
+    sectors = table[SECTOR_COLUMNS].copy()
+    sectors["localised"] = sectors["localised"].astype("boolean")
+    files["sectors.csv"] = out / "sectors.csv"
+    sectors.to_csv(files["sectors.csv"], index=False)
+    files["sectors.parquet"] = out / "sectors.parquet"
+    sectors.to_parquet(files["sectors.parquet"], index=False)
+    detail = table.copy()
+    detail.insert(1, "name", detail["sector"].map(labels))
+    files["sectors_detail.csv"] = out / "sectors_detail.csv"
+    detail.to_csv(files["sectors_detail.csv"], index=False)
+
+    curves = screen.curves
+    curve_cols = CURVE_COLUMNS + (WEIGHTED_CURVE_COLUMNS if weight_col is not None else [])
+    files["curves.csv"] = out / "curves.csv"
+    curves.reindex(columns=curve_cols).to_csv(files["curves.csv"], index=False)
+    files["curves_detail.csv"] = out / "curves_detail.csv"
+    curves.to_csv(files["curves_detail.csv"], index=False)
+
+    files["footprints.geojson"] = footprints.write_geojson(out / "footprints.geojson")
+    files["footprints.csv"] = out / "footprints.csv"
+    footprints.table.to_csv(files["footprints.csv"], index=False)
+    files["footprint_members.csv"] = out / "footprint_members.csv"
+    footprints.members.to_csv(files["footprint_members.csv"], index=False)
+    files["profiles.csv"] = out / "profiles.csv"
+    profiles.to_csv(files["profiles.csv"], index=False)
+
+    start = time.perf_counter()
+    parameters = {
+        "distances": f"0-{r_max:g} km by {r_step:g} km",
+        "simulations": f"{sims:,}" + (" (curves only)" if sims == 0 else ""),
+        "alpha": f"{alpha:g}",
+        "seed": str(seed),
+        "minimum establishments": str(min_n),
+        "weighting": f"employment ({weight_col})" if weight_col else "counts",
+        "footprints for": "localised sectors with q <= alpha" if fdr else "localised sectors",
+        "footprint scale": f"peak localisation distance up to {eps_max:g} km" if eps is None and eps_max
+        else (f"{eps:g} km" if eps is not None else "peak localisation distance"),
+        "local test of core points": f"hypergeometric, level {local_alpha:g}" if local_alpha else "none",
+        "engine": str(screen.params.get("engine", "none")),
+    }
+    files["report.html"] = write_report(
+        out / "report.html", table, curves, footprints=footprints, sites=sites, profiles=profiles,
+        labels=labels, title=title, parameters=parameters, source_note=source_note, max_points=max_points,
+    )
+    seconds["report"] = time.perf_counter() - start
+    return MapOutputs(out_dir=out, files=files, screen=screen, footprints=footprints, profiles=profiles,
+                      seconds=seconds)
+
+
+def map_command(
+    points: Annotated[Path, typer.Argument(help="Establishment register: a CSV or Parquet file, one row an "
+                                                "establishment.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if needed).")],
+    sector_col: Annotated[str, typer.Option(help="Column of sector codes.")] = "sector",
+    id_col: Annotated[str, typer.Option(help="Column of establishment ids (unique).")] = "id",
+    lon_col: Annotated[str | None, typer.Option(help="Longitude column (degrees); great-circle km.")] = None,
+    lat_col: Annotated[str | None, typer.Option(help="Latitude column (degrees).")] = None,
+    x_col: Annotated[str | None, typer.Option(help="Projected x column.")] = None,
+    y_col: Annotated[str | None, typer.Option(help="Projected y column.")] = None,
+    unit: Annotated[str, typer.Option(help="Unit of --x-col/--y-col: km or m.")] = "km",
+    weight_col: Annotated[str | None, typer.Option(help="Employees column: adds employment-weighted Kemp and "
+                                                        "weights the footprints.")] = None,
+    region_col: Annotated[str | None, typer.Option(help="Municipality or region column, listed per "
+                                                        "footprint.")] = None,
+    label_col: Annotated[str | None, typer.Option(help="Sector name column, shown in the report.")] = None,
+    crs: Annotated[str | None, typer.Option(help="CRS of projected coordinates (e.g. EPSG:27572) to draw "
+                                                 "them on a lon/lat map.")] = None,
+    r_max: Annotated[float, typer.Option(help="Largest distance (km).")] = 300.0,
+    r_step: Annotated[float, typer.Option(help="Distance step (km).")] = 5.0,
+    sims: Annotated[int, typer.Option(help="Random-location simulations (0 = curves only).")] = 999,
+    alpha: Annotated[float, typer.Option(help="Significance level of the bands and tests.")] = 0.05,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same results).")] = 1,
+    min_n: Annotated[int, typer.Option(help="Smallest sector tested (establishments).")] = 30,
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://host:8786); default: "
+                                                       "this machine.")] = None,
+    fdr: Annotated[bool, typer.Option("--fdr/--no-fdr", help="Locate only sectors whose q-value is at most "
+                                                             "alpha (false discovery rate).")] = True,
+    eps: Annotated[float | None, typer.Option(help="Footprint radius (km) for every sector; default: each "
+                                                   "sector's distance of strongest localisation up to "
+                                                   "--eps-max.")] = None,
+    eps_max: Annotated[float, typer.Option(help="Largest footprint radius (km) taken from the curves; sectors "
+                                                "localised only beyond it get no footprint.")] = 50.0,
+    local_alpha: Annotated[float, typer.Option(help="Level of the local over-representation test of "
+                                                    "footprint core points (1 = no test).")] = 0.01,
+    min_samples: Annotated[int, typer.Option(help="Establishments (or average establishments' employment) "
+                                                    "within eps that make a dense point.")] = 5,
+    min_count: Annotated[int, typer.Option(help="Smallest footprint (establishments).")] = 3,
+    sme_threshold: Annotated[float, typer.Option(help="SMEs have fewer employees than this.")] = 250,
+    sep: Annotated[str, typer.Option(help="CSV field separator.")] = ",",
+    title: Annotated[str, typer.Option(help="Title of the HTML report.")] = "Cluster mapping report",
+    max_points: Annotated[int, typer.Option(help="Most establishments drawn on the report's map.")] = 20000,
+) -> None:
+    """Test every sector for localisation (Duranton-Overman Kd), locate and profile its clusters, and
+    write the sector table, curves, footprints and a self-contained HTML report to --out."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from triplec.mapping.locate import localised_sectors
+
+    console = Console(stderr=True)
+    if unit not in ("km", "m"):
+        _fail(f"--unit must be km or m, got {unit!r}")
+    started = time.perf_counter()
+    text_cols = [c for c in (id_col, sector_col, region_col, label_col) if c]
+    try:
+        df = read_points(points, text_cols, sep=sep)
+        with Progress(TextColumn("[bold]simulations"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=False,
+                      disable=sims == 0) as bar:
+            task = bar.add_task("screen", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            outputs = run_map(
+                df, out, id_col=id_col, sector_col=sector_col, lon_col=lon_col, lat_col=lat_col, x_col=x_col,
+                y_col=y_col, unit=unit, weight_col=weight_col, region_col=region_col, label_col=label_col,
+                crs=crs, r_max=r_max, r_step=r_step, sims=sims, alpha=alpha, seed=seed, min_n=min_n,
+                scheduler=scheduler, fdr=fdr, eps=eps, eps_max=eps_max,
+                local_alpha=None if local_alpha >= 1 else local_alpha, min_samples=min_samples, min_count=min_count,
+                sme_threshold=sme_threshold, title=title, max_points=max_points, progress=progress,
+                source_note=f"Input: {points.name}",
+            )
+    except MapInputError as exc:
+        _fail(str(exc))
+    table = outputs.screen.table
+    n_loc = len(localised_sectors(table)) if len(table) else 0
+    if len(table) == 0:
+        console.print(f"[yellow]No sector has at least {min_n} establishments: nothing was tested.[/yellow]")
+    typer.echo(
+        f"Screened {len(table)} sectors ({sims} simulations): {n_loc} localised, "
+        f"{len(outputs.footprints)} footprints. Wrote {len(outputs.files)} files to {outputs.out_dir} "
+        f"in {time.perf_counter() - started:.1f} s (screen {outputs.seconds['screen']:.1f} s, "
+        f"locate {outputs.seconds['locate']:.1f} s, report {outputs.seconds['report']:.1f} s)."
+    )
+
+
+def _fail(message: str) -> None:
+    typer.secho(f"Error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(2)
