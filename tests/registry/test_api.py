@@ -467,6 +467,18 @@ def test_no_bad_or_revoked_token_is_401(world):
     assert token_client(world.users["broker"]).get(f"{API}/enterprises").status_code == 401
 
 
+def test_token_printed_by_the_cli_authenticates(world):
+    from typer.testing import CliRunner
+
+    from triplec.cli import app
+
+    result = CliRunner().invoke(app, ["token", "enterprise-user"])
+    assert result.exit_code == 0, result.output
+    raw = result.output.strip().splitlines()[-1]
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    assert names(client.get(f"{API}/enterprises")) == ["Serraria Alfa Ltda"]
+
+
 def test_writes_without_credentials_are_401_even_under_csrf_enforcement(world):
     # A client with no session must learn it is unauthenticated, not that a CSRF check failed.
     for headers in ({}, {"Authorization": "Bearer tc_wrong"}):
