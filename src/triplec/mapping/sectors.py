@@ -241,8 +241,12 @@ def uscm_crosswalk_path() -> Path:
 def load_uscm_crosswalk(*, traded_only: bool = False) -> pd.DataFrame:
     """The U.S. Cluster Mapping crosswalk: one 6-digit NAICS code per row with `traded_local`,
     `cluster`, `subcluster`. 51 traded and 19 local clusters (Delgado, Porter & Stern 2016,
-    "Defining clusters of related industries", J. Econ. Geogr. 16(1):1-38)."""
+    "Defining clusters of related industries", J. Econ. Geogr. 16(1):1-38).
+
+    The shipped file also lists 814110 (Private Households) with no cluster; it is left out here,
+    leaving 991 codes (County Business Patterns does not cover private households anyway)."""
     frame = pd.read_csv(uscm_crosswalk_path(), dtype=str, keep_default_na=False)
+    frame = frame[frame["cluster"].str.strip() != ""].reset_index(drop=True)
     frame["emsi_specific_naics"] = frame["emsi_specific_naics"].eq("True")
     if traded_only:
         frame = frame[frame["traded_local"] == "Traded"].reset_index(drop=True)

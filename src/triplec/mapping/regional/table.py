@@ -37,15 +37,35 @@ def _default_label(frame: pd.DataFrame) -> Callable[[int], str]:
     return lambda i: f"row {index[i]!r}"
 
 
-def validate_numbers(frame: pd.DataFrame, col: str, label: Callable[[int], str], missing: str) -> np.ndarray:
-    """Column `col` as floats >= 0; RegionalTableError naming the first bad row otherwise."""
+def _show(value) -> str:
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def validate_numbers(frame: pd.DataFrame, col: str, label: Callable[[int], str], missing: str,
+                     *, allow_negative: bool = False) -> np.ndarray:
+    """Column `col` as finite floats (>= 0 unless `allow_negative`); RegionalTableError naming the
+    first bad row otherwise. `missing` is 'error' or 'zero' (empty cells read as 0)."""
     raw = frame[col]
-    values = pd.to_numeric(raw, errors="coerce")
-    is_missing = raw.isna() | raw.astype(str).str.strip().isin(["", "nan", "NaN", "<NA>", "None"])
-    not_number = values.isna() & ~is_missing
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        values = raw.astype(float)  # nullable integers: <NA> becomes NaN
+        is_missing = values.isna()
+        not_number = pd.Series(False, index=raw.index)
+    else:
+        # text or mixed column: decide on the distinct values only (fast on long tables)
+        position, uniques = pd.factorize(raw, use_na_sentinel=True)
+        unique_text = pd.Series(uniques, dtype=object).astype(str).str.strip()
+        unique_missing = unique_text.isin(["", "nan", "NaN", "<NA>", "None"]).to_numpy()
+        unique_values = pd.to_numeric(pd.Series(np.where(unique_missing, np.nan, unique_text), dtype=object),
+                                      errors="coerce").to_numpy(dtype=float)
+        unique_bad = np.isnan(unique_values) & ~unique_missing
+        na = position < 0
+        safe = np.where(na, 0, position)
+        values = pd.Series(np.where(na, np.nan, unique_values[safe] if len(uniques) else np.nan), index=raw.index)
+        is_missing = pd.Series(na | (unique_missing[safe] if len(uniques) else na), index=raw.index)
+        not_number = pd.Series(~na & (unique_bad[safe] if len(uniques) else False), index=raw.index)
     if not_number.any():
         i = int(np.argmax(not_number.to_numpy()))
-        raise RegionalTableError(f"{label(i)}: column '{col}' has value {raw.iloc[i]!r}, which is not a number")
+        raise RegionalTableError(f"{label(i)}: column '{col}' has value {_show(raw.iloc[i])}, which is not a number")
     values = values.astype(float).to_numpy()
     if is_missing.any():
         if missing == "zero":
@@ -56,23 +76,24 @@ def validate_numbers(frame: pd.DataFrame, col: str, label: Callable[[int], str],
     bad = ~np.isfinite(values)
     if bad.any():
         i = int(np.argmax(bad))
-        raise RegionalTableError(f"{label(i)}: column '{col}' has value {raw.iloc[i]!r}, which is not finite")
+        raise RegionalTableError(f"{label(i)}: column '{col}' has value {_show(raw.iloc[i])}, which is not finite")
     negative = values < 0
-    if negative.any():
+    if negative.any() and not allow_negative:
         i = int(np.argmax(negative))
-        raise RegionalTableError(f"{label(i)}: column '{col}' has negative value {raw.iloc[i]!r}")
+        raise RegionalTableError(f"{label(i)}: column '{col}' has negative value {_show(raw.iloc[i])}")
     return values
 
 
 def validate_codes(frame: pd.DataFrame, col: str, label: Callable[[int], str]) -> np.ndarray:
     """Column `col` as stripped strings; RegionalTableError naming the first empty row otherwise."""
     raw = frame[col]
-    text = raw.astype(object).where(raw.isna(), raw.astype(str).str.strip())
-    empty = text.isna() | (text == "")
-    if empty.any():
-        i = int(np.argmax(empty.to_numpy()))
+    position, uniques = pd.factorize(raw, use_na_sentinel=True)
+    stripped = pd.Series(uniques, dtype=object).astype(str).str.strip().to_numpy(dtype=object)
+    empty = (position < 0) | (np.append(stripped == "", False)[position] if len(stripped) else True)
+    if np.any(empty):
+        i = int(np.argmax(empty))
         raise RegionalTableError(f"{label(i)}: column '{col}' is empty")
-    return text.to_numpy(dtype=object)
+    return stripped[position]
 
 
 @dataclass(frozen=True)
@@ -157,7 +178,8 @@ class RegionalTable:
             raise RegionalTableError(f"centroids: missing column(s) {absent}; columns are {list(centroids.columns)}")
         label = _default_label(centroids)
         regions = validate_codes(centroids, region_col, lambda i: "centroids " + label(i))
-        coords = {c: validate_numbers(centroids, c, lambda i: "centroids " + label(i), "error") for c in coord_cols}
+        coords = {c: validate_numbers(centroids, c, lambda i: "centroids " + label(i), "error", allow_negative=True)
+                  for c in coord_cols}
         out = pd.DataFrame(coords, index=pd.Index(regions, name="region"))
         if out.index.duplicated().any():
             raise RegionalTableError(f"centroids: region {out.index[out.index.duplicated()][0]!r} is listed twice")
