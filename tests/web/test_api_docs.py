@@ -6,6 +6,7 @@ import re
 from django.test import Client
 
 from triplec.accounts.models import ApiToken
+from triplec.registry.api import router as registry_router
 from triplec.registry.models import Membership, Territory
 
 API = "/api/v1"
@@ -67,9 +68,9 @@ def _resolve(schema, node):
     return node
 
 
-def test_every_read_answers_exactly_the_documented_fields(world):
-    """A small contract check: each GET operation's JSON has the properties its OpenAPI schema
-    declares (no more, no fewer), including the items of paged lists."""
+def test_every_register_read_answers_exactly_the_documented_fields(world):
+    """A small contract check: the JSON of each GET operation of the register's router has exactly
+    the properties its OpenAPI schema declares, including the items of paged lists."""
     schema = Client().get(f"{API}/openapi.json").json()
     _, raw = ApiToken.issue(world.users["agency-admin"])
     client = Client(headers={"Authorization": f"Bearer {raw}"})
@@ -80,7 +81,7 @@ def test_every_read_answers_exactly_the_documented_fields(world):
     }
     checked = 0
     for path, item in schema["paths"].items():
-        if "get" not in item:
+        if "get" not in item or path.removeprefix(API) not in registry_router.path_operations:
             continue
         declared = _resolve(schema, item["get"]["responses"]["200"]["content"]["application/json"]["schema"])
         body = client.get(path.format(**ids)).json()
