@@ -1,0 +1,477 @@
+"""HTML pages of the register: enterprises, organisations, memberships, contacts and the map.
+
+Every page needs a login. Reads go through `accounts.policy` / `selectors` (scoped to the user), writes
+through `services`. Objects the user may not see answer 404; actions the user may not take answer 403.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from triplec.accounts import policy
+from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+
+from . import mapdata, sectors, selectors, services
+from .forms import (
+    ContactForm,
+    EnterpriseFilterForm,
+    EnterpriseForm,
+    MembershipAddForm,
+    MembershipEndForm,
+    OrganisationForm,
+    add_service_errors,
+    territory_field,
+)
+from .models import Enterprise, Membership, Organisation, OrganisationKind, Territory
+
+PAGE_SIZE = 50
+LIST_COUNT_CAP = 10_000
+HISTORY_ROWS = 50
+# Fields whose change is noise in a history table (set on every save).
+HISTORY_IGNORED = {"updated_at", "created_at", "sector_section"}
+
+
+@contextmanager
+def domain_errors():
+    """Service errors as HTTP answers: not visible -> 404, not allowed -> 403."""
+    try:
+        yield
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc)) from exc
+
+
+def _is_partial(request) -> bool:
+    """An htmx request for the results only (a history restore needs the whole page)."""
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+
+
+def _url_or_none(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:  # the import/export pages are an optional part of the URL map
+        return None
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most `cap` rows: an exact count of a large filtered register costs a
+    full scan on every page, while nobody pages past a few thousand rows. Beyond the cap the page says
+    "more than N" and the last page link is the cap's."""
+
+    def __init__(self, object_list, per_page, cap: int = 10_000):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def count(self) -> int:
+        # Counting needs no order: without order_by() the database would walk the sort index.
+        n = self.object_list.order_by()[: self.cap + 1].count()
+        self.capped = n > self.cap
+        return min(n, self.cap)
+
+    capped = False
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:
+    paginator = CappedPaginator(queryset, per_page, cap=LIST_COUNT_CAP)
+    return paginator.get_page(request.GET.get("page"))
+
+
+# History --------------------------------------------------------------------------------------------
+
+def _display(value, field, fk_names) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if field in fk_names:
+        return fk_names[field].get(value, f"#{value}")
+    return str(value)
+
+
+def history_rows(records: list, model, fk_models: dict | None = None) -> list[dict]:
+    """Rows of a history table, newest first: who, when, what (field: old -> new), via simple-history's
+    diff_against on consecutive records. `records` are newest first; one extra (older) record beyond
+    what is shown lets the last shown row be diffed."""
+    fk_models = fk_models or {}
+    shown = records[:HISTORY_ROWS]
+    pairs = []
+    for i, record in enumerate(shown):
+        older = records[i + 1] if i + 1 < len(records) else None
+        changes = []
+        if record.history_type == "~" and older is not None:
+            delta = record.diff_against(older, excluded_fields=HISTORY_IGNORED)
+            changes = [(c.field, c.old, c.new) for c in delta.changes]
+        pairs.append((record, changes))
+    # Names of the related objects mentioned, in one query per related model.
+    fk_names = {}
+    for field, related in fk_models.items():
+        ids = {v for _r, changes in pairs for f, old, new in changes if f == field for v in (old, new) if v}
+        fk_names[field] = dict(related.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+    verbose = {f.name: f.verbose_name for f in model._meta.fields}
+    rows = []
+    for record, changes in pairs:
+        rows.append({
+            "when": record.history_date,
+            "who": record.history_user,
+            "type": record.history_type,
+            "changes": [{"field": str(verbose.get(f, f)), "old": _display(old, f, fk_names),
+                         "new": _display(new, f, fk_names)} for f, old, new in changes],
+            "record": record,
+        })
+    return rows
+
+
+def _records(history_qs) -> list:
+    return list(history_qs.select_related("history_user").order_by("-history_date", "-history_id")[:HISTORY_ROWS + 1])
+
+
+# Enterprises ----------------------------------------------------------------------------------------
+
+def _sort_links(current: str) -> dict[str, str]:
+    """For each sortable column, the sort value its header link sets (toggles direction when active)."""
+    links = {}
+    for key in ("name", "employees", "sector", "founded", "updated"):
+        links[key] = f"-{key}" if current == key else key
+    return links
+
+
+def _list_context(request, form: EnterpriseFilterForm) -> dict:
+    f = form.to_filter()
+    qs = selectors.filter_enterprises(request.user, f).select_related("territory")
+    page = paginate(request, qs)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "form": form, "filter": f, "page": page, "enterprises": page.object_list,
+        "sort": f.sort, "sort_links": _sort_links(f.sort), "query": query.urlencode(),
+        "export_url": _url_or_none("enterprise_export") if policy.can_export(request.user) else None,
+        "can_create": policy.can_create_enterprise(request.user),
+    }
+
+
+@login_required
+@require_GET
+def enterprise_list(request):
+    form = EnterpriseFilterForm(request.GET or None, user=request.user)
+    context = _list_context(request, form)
+    if _is_partial(request):
+        return render(request, "registry/_enterprise_results.html", {**context, "partial": True})
+    return render(request, "registry/enterprise_list.html", context)
+
+
+def _sector_context(ent) -> dict:
+    section = ent.sector_section
+    return {
+        "sector_label": sectors.label(ent.sector_classification, ent.sector_code),
+        "section_label": sectors.label(ent.sector_classification, section) if section else "",
+    }
+
+
+def _enterprise_detail_context(request, ent: Enterprise, contact_form: ContactForm | None = None) -> dict:
+    user = request.user
+    can_edit = policy.can_edit_enterprise(user, ent)
+    memberships = (policy.visible_memberships(user).filter(enterprise=ent)
+                   .select_related("association").order_by("-start_date"))
+    today = date.today()
+    return {
+        "enterprise": ent,
+        **_sector_context(ent),
+        "territory_path": ent.territory.lineage() if ent.territory_id else [],
+        "memberships": [(m, m.is_active_on(today)) for m in memberships],
+        "contacts": ent.contacts.all(),
+        "can_edit": can_edit,
+        "contact_form": contact_form or (ContactForm() if can_edit else None),
+        "history": history_rows(_records(ent.history.all()), Enterprise, {"territory": Territory}),
+        **_tile_settings(),
+    }
+
+
+@login_required
+@require_GET
+def enterprise_detail(request, pk: int):
+    with domain_errors():
+        ent = services.get_enterprise(request.user, pk)
+    return render(request, "registry/enterprise_detail.html", _enterprise_detail_context(request, ent))
+
+
+@login_required
+@require_GET
+def enterprise_popup(request, pk: int):
+    """The map's popup for one point: name, sector, place and a link."""
+    with domain_errors():
+        ent = services.get_enterprise(request.user, pk)
+    return render(request, "registry/_map_popup.html", {"enterprise": ent, **_sector_context(ent)})
+
+
+def _enterprise_form_page(request, form, ent=None):
+    return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": ent})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_create(request):
+    if not policy.can_create_enterprise(request.user):
+        raise HttpForbidden(_("You may not add enterprises to the register."))
+    if request.method == "GET":
+        return _enterprise_form_page(request, EnterpriseForm())
+    form = EnterpriseForm(request.POST)
+    if "_refresh" in request.POST or not form.is_valid():
+        return _enterprise_form_page(request, form)
+    try:
+        with domain_errors():
+            ent = services.create_enterprise(request.user, form.service_data())
+    except ValidationFailed as exc:
+        add_service_errors(form, exc)
+        return _enterprise_form_page(request, form)
+    messages.success(request, _("%(name)s was added to the register.") % {"name": ent})
+    return redirect("enterprise_detail", pk=ent.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request, pk: int):
+    with domain_errors():
+        ent = services.get_enterprise(request.user, pk)
+    if not policy.can_edit_enterprise(request.user, ent):
+        raise HttpForbidden(_("You may not change this enterprise."))
+    if request.method == "GET":
+        return _enterprise_form_page(request, EnterpriseForm(instance=ent), ent)
+    form = EnterpriseForm(request.POST, instance=ent)
+    if "_refresh" in request.POST or not form.is_valid():
+        return _enterprise_form_page(request, form, ent)
+    try:
+        with domain_errors():
+            ent = services.update_enterprise(request.user, ent, form.service_data())
+    except ValidationFailed as exc:
+        add_service_errors(form, exc)
+        return _enterprise_form_page(request, form, ent)
+    messages.success(request, _("Saved the changes to %(name)s.") % {"name": ent})
+    return redirect("enterprise_detail", pk=ent.pk)
+
+
+@login_required
+@require_POST
+def contact_add(request, pk: int):
+    with domain_errors():
+        ent = services.get_enterprise(request.user, pk)
+    if not policy.can_edit_enterprise(request.user, ent):
+        raise HttpForbidden(_("You may not change this enterprise."))
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            with domain_errors():
+                services.add_contact(request.user, enterprise=ent, **form.cleaned_data)
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Contact added."))
+            return redirect("enterprise_detail", pk=ent.pk)
+    return render(request, "registry/enterprise_detail.html", _enterprise_detail_context(request, ent, form))
+
+
+# Territory select (htmx) ----------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def territory_select(request):
+    """A territory select listing the municipalities of the chosen region (swapped in by htmx)."""
+    purpose = request.GET.get("purpose", "form")
+    if purpose not in ("filter", "form"):
+        purpose = "form"
+    value = request.GET.get("territory") or None
+    field = territory_field(purpose, int(value) if value and value.isdigit() else None)
+    return HttpResponse(field.widget.render("territory", value, attrs={"id": "id_territory"}))
+
+
+# Map ------------------------------------------------------------------------------------------------
+
+def _tile_settings() -> dict:
+    return {"tile_url": getattr(settings, "TRIPLEC_TILE_URL", ""),
+            "tile_attribution": getattr(settings, "TRIPLEC_TILE_ATTRIBUTION", "")}
+
+
+@login_required
+@require_GET
+def enterprise_map(request):
+    form = EnterpriseFilterForm(request.GET or None, user=request.user)
+    return render(request, "registry/enterprise_map.html", {"form": form, **_tile_settings()})
+
+
+@login_required
+@require_GET
+def enterprise_map_data(request):
+    """Every visible enterprise with coordinates under the list's filters, in compact form (see mapdata)."""
+    form = EnterpriseFilterForm(request.GET or None, user=request.user)
+    qs = selectors.filter_enterprises(request.user, form.to_filter())
+    response = HttpResponse(mapdata.map_payload_json(qs), content_type="application/json")
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+# Organisations --------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def organisation_list(request):
+    qs = policy.visible_organisations(request.user).select_related("territory")
+    kind = request.GET.get("kind", "")
+    q = request.GET.get("q", "").strip()
+    if kind in OrganisationKind.values:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(national_id__iexact=q))
+    today = date.today()
+    current = Q(memberships__start_date__lte=today) & (
+        Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today))
+    qs = qs.annotate(current_members=Count("memberships", filter=current)).order_by("name", "id")
+    page = paginate(request, qs)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "registry/organisation_list.html", {
+        "page": page, "organisations": page.object_list, "kind": kind, "q": q,
+        "kinds": OrganisationKind.choices, "query": query.urlencode(),
+        "can_create": policy.can_manage_organisations(request.user),
+    })
+
+
+def _organisation_detail_context(request, org: Organisation, membership_form=None) -> dict:
+    user = request.user
+    today = date.today()
+    members, past = [], []
+    if org.is_association:
+        for m in (policy.visible_memberships(user).filter(association=org)
+                  .select_related("enterprise").order_by("enterprise__legal_name", "-start_date")):
+            (members if m.is_active_on(today) else past).append(m)
+    can_manage_members = org.is_association and policy.can_manage_membership(user, org)
+    visible_ids = policy.visible_memberships(user).filter(association=org).values("id")
+    membership_history = _records(Membership.history.filter(association_id=org.pk, id__in=visible_ids))
+    enterprise_names = dict(Enterprise.objects.filter(pk__in={r.enterprise_id for r in membership_history})
+                            .values_list("pk", "legal_name"))
+    return {
+        "organisation": org,
+        "territory_path": org.territory.lineage() if org.territory_id else [],
+        "members": members, "past_members": past[:200],
+        "contacts": org.contacts.all(),
+        "can_edit": policy.can_edit_organisation(user, org),
+        "can_manage_members": can_manage_members,
+        "membership_form": membership_form or (MembershipAddForm(user=user) if can_manage_members else None),
+        "end_form": MembershipEndForm() if can_manage_members else None,
+        "history": history_rows(_records(org.history.all()), Organisation, {"territory": Territory}),
+        "membership_history": [{"record": r, "enterprise": enterprise_names.get(r.enterprise_id, f"#{r.enterprise_id}")}
+                               for r in membership_history[:HISTORY_ROWS]],
+        "members_url": (reverse("enterprise_list") + f"?association={org.pk}") if org.is_association else None,
+    }
+
+
+@login_required
+@require_GET
+def organisation_detail(request, pk: int):
+    with domain_errors():
+        org = services.get_organisation(request.user, pk)
+    return render(request, "registry/organisation_detail.html", _organisation_detail_context(request, org))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_create(request):
+    if not policy.can_manage_organisations(request.user):
+        raise HttpForbidden(_("You may not add organisations."))
+    form = OrganisationForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and "_refresh" not in request.POST and form.is_valid():
+        try:
+            with domain_errors():
+                org = services.create_organisation(request.user, form.service_data())
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": org})
+            return redirect("organisation_detail", pk=org.pk)
+    return render(request, "registry/organisation_form.html", {"form": form, "organisation": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, pk: int):
+    with domain_errors():
+        org = services.get_organisation(request.user, pk)
+    if not policy.can_edit_organisation(request.user, org):
+        raise HttpForbidden(_("You may not change this organisation."))
+    may_change_kind = policy.can_manage_organisations(request.user)
+    form = OrganisationForm(request.POST if request.method == "POST" else None, instance=org,
+                            may_change_kind=may_change_kind)
+    if request.method == "POST" and "_refresh" not in request.POST and form.is_valid():
+        try:
+            with domain_errors():
+                org = services.update_organisation(request.user, org, form.service_data())
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved the changes to %(name)s.") % {"name": org})
+            return redirect("organisation_detail", pk=org.pk)
+    return render(request, "registry/organisation_form.html", {"form": form, "organisation": org})
+
+
+# Memberships ----------------------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def membership_add(request, pk: int):
+    with domain_errors():
+        org = services.get_organisation(request.user, pk)
+    if not org.is_association:
+        raise Http404(_("Only associations have members."))
+    if not policy.can_manage_membership(request.user, org):
+        raise HttpForbidden(_("You may not manage this association's memberships."))
+    form = MembershipAddForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with domain_errors():
+                m = services.add_membership(request.user, data["enterprise"], org, data["start_date"],
+                                            data.get("end_date"))
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(ent)s is now a member of %(org)s.") % {"ent": m.enterprise, "org": org})
+            return redirect("organisation_detail", pk=org.pk)
+    return render(request, "registry/organisation_detail.html",
+                  _organisation_detail_context(request, org, membership_form=form))
+
+
+@login_required
+@require_POST
+def membership_end(request, pk: int):
+    m = policy.visible_memberships(request.user).select_related("association", "enterprise").filter(pk=pk).first()
+    if m is None:
+        raise Http404(_("No such membership."))
+    form = MembershipEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a valid end date."))
+        return redirect("organisation_detail", pk=m.association_id)
+    try:
+        with domain_errors():
+            services.end_membership(request.user, m, form.cleaned_data["end_date"])
+    except ValidationFailed as exc:
+        for msgs in exc.errors.values():
+            for msg in msgs:
+                messages.error(request, msg)
+    else:
+        messages.success(request, _("Membership of %(ent)s ended on %(day)s.") % {
+            "ent": m.enterprise, "day": form.cleaned_data["end_date"]})
+    return redirect("organisation_detail", pk=m.association_id)

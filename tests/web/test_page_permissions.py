@@ -1,0 +1,203 @@
+"""The permission matrix of every page: for each URL and method, the status that anonymous visitors,
+each role, and users of another organisation get.
+
+Legend: 200 page shown (or form re-shown), 302 done and redirected, 403 seen but not allowed,
+404 not visible to this user, LOGIN redirected to the login page. Anonymous visitors always get LOGIN.
+
+The world (tests/conftest.py): association-manager manages assoc_a (members ent_a1, ent_a2);
+other-association-manager manages assoc_b (member ent_b1); enterprise-user works at ent_a1;
+other-enterprise-user at ent_b1; ent_none belongs to no association; buyer is a public purchaser.
+Each request runs in a savepoint that is rolled back, so every user meets the same world.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+
+LOGIN = "login"
+USERS = ("agency-admin", "programme-officer", "broker", "evaluator", "association-manager",
+         "other-association-manager", "enterprise-user", "other-enterprise-user")
+AGENCY = ("agency-admin", "programme-officer", "broker", "evaluator")
+EDITORS = ("agency-admin", "programme-officer")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(USERS, status)
+
+
+def matrix(default: int, **by_user: int) -> dict[str, int]:
+    """`default` for every role, with exceptions named with underscores (other_association_manager=404)."""
+    expected = everyone(default)
+    for key, status in by_user.items():
+        name = key.replace("_", "-")
+        assert name in expected, name
+        expected[name] = status
+    return expected
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    method: str
+    url: Callable  # world -> url
+    expected: dict[str, int]
+    data: Callable | None = None  # world -> POST data
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _request(client, method: str, url: str, data: dict | None):
+    """One request whose database changes are undone afterwards."""
+    try:
+        with transaction.atomic():
+            response = getattr(client, method)(url, data or {})
+            raise _Rollback(response)
+    except _Rollback as done:
+        return done.args[0]
+
+
+def assert_page_permissions(world, client_for, case: Case) -> None:
+    """The one helper: anonymous -> login redirect, then every role and other-organisation user."""
+    url = case.url(world)
+    data = case.data(world) if case.data else None
+    failures = []
+    anonymous = _request(client_for(None), case.method, url, data)
+    if anonymous.status_code != 302 or not anonymous["Location"].startswith(reverse("login")):
+        failures.append(f"anonymous: {anonymous.status_code} {anonymous.get('Location', '')}")
+    for name, expected in case.expected.items():
+        response = _request(client_for(world.users[name]), case.method, url, data)
+        if response.status_code != expected:
+            failures.append(f"{name}: expected {expected}, got {response.status_code}")
+        if expected == 302 and response.status_code == 302 and response["Location"].startswith(reverse("login")):
+            failures.append(f"{name}: redirected to login")
+    assert not failures, f"{case.method.upper()} {url}:\n  " + "\n  ".join(failures)
+
+
+def enterprise_form(world, **changes):
+    data = dict(legal_name="Nova Serraria", country="BR", national_id="55.555.555/0001-55",
+                sector_classification="isic4", sector_code="1610", employees="7")
+    data.update(changes)
+    return data
+
+
+def _membership_a1(world):
+    return world.ent_a1.memberships.get(association=world.assoc_a).pk
+
+
+# Pages that only need a login show the same page to everyone (scoped content is tested elsewhere).
+CASES = [
+    Case("dashboard", "get", lambda w: reverse("dashboard"), everyone(200)),
+    Case("password change", "get", lambda w: reverse("password_change"), everyone(200)),
+    Case("enterprise list", "get", lambda w: reverse("enterprise_list"), everyone(200)),
+    Case("enterprise list htmx", "get", lambda w: reverse("enterprise_list") + "?sector=C", everyone(200)),
+    Case("enterprise map", "get", lambda w: reverse("enterprise_map"), everyone(200)),
+    Case("map data", "get", lambda w: reverse("enterprise_map_data"), everyone(200)),
+    Case("territory select", "get", lambda w: reverse("territory_select") + "?territory=1", everyone(200)),
+    Case("organisation list", "get", lambda w: reverse("organisation_list"), everyone(200)),
+    # Enterprise A1 (member of association A, enterprise-user's own).
+    Case("enterprise detail", "get", lambda w: reverse("enterprise_detail", args=[w.ent_a1.pk]),
+         matrix(200, other_association_manager=404, other_enterprise_user=404)),
+    Case("map popup", "get", lambda w: reverse("enterprise_popup", args=[w.ent_a1.pk]),
+         matrix(200, other_association_manager=404, other_enterprise_user=404)),
+    Case("enterprise detail, no association", "get", lambda w: reverse("enterprise_detail", args=[w.ent_none.pk]),
+         matrix(200, association_manager=404, other_association_manager=404, enterprise_user=404,
+                other_enterprise_user=404)),
+    Case("enterprise create form", "get", lambda w: reverse("enterprise_create"),
+         matrix(200, broker=403, evaluator=403, enterprise_user=403, other_enterprise_user=403)),
+    Case("enterprise create", "post", lambda w: reverse("enterprise_create"),
+         matrix(302, broker=403, evaluator=403, enterprise_user=403, other_enterprise_user=403),
+         data=enterprise_form),
+    Case("enterprise edit form", "get", lambda w: reverse("enterprise_edit", args=[w.ent_a1.pk]),
+         matrix(200, broker=403, evaluator=403, other_association_manager=404, other_enterprise_user=404)),
+    Case("enterprise edit", "post", lambda w: reverse("enterprise_edit", args=[w.ent_a1.pk]),
+         matrix(302, broker=403, evaluator=403, other_association_manager=404, other_enterprise_user=404),
+         data=lambda w: enterprise_form(w, national_id=w.ent_a1.national_id, legal_name="Serraria Alfa S.A.")),
+    Case("contact add", "post", lambda w: reverse("contact_add", args=[w.ent_a1.pk]),
+         matrix(302, broker=403, evaluator=403, other_association_manager=404, other_enterprise_user=404),
+         data=lambda w: {"name": "Ana", "email": "ana@example.org"}),
+    # Association A (managed by association-manager; enterprise-user's firm is a member).
+    Case("association detail", "get", lambda w: reverse("organisation_detail", args=[w.assoc_a.pk]),
+         matrix(200, other_association_manager=404, other_enterprise_user=404)),
+    Case("buyer detail", "get", lambda w: reverse("organisation_detail", args=[w.buyer.pk]),
+         matrix(200, association_manager=404, other_association_manager=404, enterprise_user=404,
+                other_enterprise_user=404)),
+    Case("organisation create form", "get", lambda w: reverse("organisation_create"),
+         matrix(403, agency_admin=200, programme_officer=200)),
+    Case("organisation create", "post", lambda w: reverse("organisation_create"),
+         matrix(403, agency_admin=302, programme_officer=302),
+         data=lambda w: {"kind": "business-association", "name": "New Group", "country": "BR"}),
+    Case("association edit form", "get", lambda w: reverse("organisation_edit", args=[w.assoc_a.pk]),
+         matrix(200, broker=403, evaluator=403, other_association_manager=404, enterprise_user=403,
+                other_enterprise_user=404)),
+    Case("association edit", "post", lambda w: reverse("organisation_edit", args=[w.assoc_a.pk]),
+         matrix(302, broker=403, evaluator=403, other_association_manager=404, enterprise_user=403,
+                other_enterprise_user=404),
+         data=lambda w: {"kind": "producers-association", "name": "Sawmills Association", "country": "BR"}),
+    # Adding ent_none to association A: the association manager may manage members but cannot see
+    # ent_none (not a member), so the form answers "no enterprise you can see" (200).
+    Case("membership add", "post", lambda w: reverse("membership_add", args=[w.assoc_a.pk]),
+         matrix(302, broker=403, evaluator=403, association_manager=200, other_association_manager=404,
+                enterprise_user=403, other_enterprise_user=404),
+         data=lambda w: {"enterprise": w.ent_none.national_id, "start_date": "2024-01-01"}),
+    Case("membership add, own member", "post", lambda w: reverse("membership_add", args=[w.assoc_a.pk]),
+         matrix(302, broker=403, evaluator=403, other_association_manager=404, enterprise_user=403,
+                other_enterprise_user=404),
+         data=lambda w: {"enterprise": w.ent_a2.national_id, "start_date": "2010-01-01",
+                         "end_date": "2010-12-31"}),
+    Case("membership add to a non-association", "post", lambda w: reverse("membership_add", args=[w.buyer.pk]),
+         matrix(404), data=lambda w: {"enterprise": w.ent_none.national_id, "start_date": "2024-01-01"}),
+    Case("membership end", "post", lambda w: reverse("membership_end", args=[_membership_a1(w)]),
+         matrix(302, broker=403, evaluator=403, other_association_manager=404, enterprise_user=403,
+                other_enterprise_user=404),
+         data=lambda w: {"end_date": "2025-12-31"}),
+]
+
+
+def _optional(name: str, method: str, url_name: str, expected: dict[str, int]) -> list[Case]:
+    """Pages of the import/export module, when it is installed."""
+    try:
+        reverse(url_name)
+    except NoReverseMatch:
+        return []
+    return [Case(name, method, lambda w: reverse(url_name), expected)]
+
+
+CASES += _optional("import page", "get", "enterprise_import",
+                   matrix(200, broker=403, evaluator=403, enterprise_user=403, other_enterprise_user=403))
+CASES += _optional("export", "get", "enterprise_export", everyone(200))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_page_permission_matrix(world, client_for, case):
+    assert_page_permissions(world, client_for, case)
+
+
+@pytest.mark.parametrize("url_name,args", [
+    ("contact_add", "ent_a1"), ("membership_add", "assoc_a"), ("membership_end", None)])
+def test_post_only_pages_refuse_get(world, client_for, url_name, args):
+    pk = _membership_a1(world) if args is None else getattr(world, args).pk
+    client = client_for(world.users["agency-admin"])
+    assert client.get(reverse(url_name, args=[pk])).status_code == 405
+
+
+def test_every_registry_page_is_in_the_matrix():
+    """A new page without a row here fails this test."""
+    from triplec.registry import urls
+
+    covered = {"enterprise_list", "enterprise_create", "enterprise_map", "enterprise_map_data", "enterprise_detail",
+               "enterprise_edit", "enterprise_popup", "contact_add", "organisation_list", "organisation_create",
+               "organisation_detail", "organisation_edit", "membership_add", "membership_end", "territory_select"}
+    names = {p.name for p in urls.urlpatterns if getattr(p, "name", None)}
+    assert names == covered
