@@ -114,6 +114,8 @@ def test_impute_within_counties_then_states(tmp_path):
         ("region,sector,emp\nA,s1,7\n", ["--crosswalk", "cw.csv"], "--crosswalk needs --crosswalk-from and --crosswalk-to"),
         ("region,sector,emp\nA,s1,7\n", ["--scheme", "sic"], "--scheme must be one of naics, naf, plain"),
         ("region,sector,emp\nA,31-33,7\nA,336411,3\n", ["--level", "2"], "sector '31-33' and its sub-code '336411'"),
+        ("region,sector,emp\nA,336411,7\nA,5417,3\n", ["--level", "6"],
+         "cells.csv line 3, column 'sector': NAICS code '5417' has fewer than 6 digits"),
     ],
 )
 def test_bad_input_exits_non_zero_with_a_clear_message(tmp_path, content, extra, message):
@@ -137,3 +139,25 @@ def test_missing_file_and_unknown_crosswalk_column(tmp_path):
     result = run(path, "--out", tmp_path / "out", "--crosswalk", cw, "--crosswalk-from", "code", "--crosswalk-to", "group",
                  "--unmapped", "error")
     assert result.exit_code == 1 and "1 code(s) in column 'sector' are not in the crosswalk, e.g. 's2'" in result.output
+
+
+def test_register_without_sizes_naf_divisions(tmp_path):
+    # one row per facility, NAF sub-classes, no employees: counts per departement x division
+    path = tmp_path / "register.csv"
+    path.write_text("dept,ape\n01,25.11Z\n01,2512Z\n01,10.11Z\n02,1011Z\n02,1012Z\n03,2511Z\n")
+    result = run(path, "--out", tmp_path / "out", "--plants", "--region-col", "dept", "--sector-col", "ape",
+                 "--scheme", "naf", "--level", "division")
+    assert result.exit_code == 0, result.output
+    sectors = pd.read_csv(tmp_path / "out" / "sectors.csv", dtype={"sector": str}).set_index("sector")
+    assert sectors.index.tolist() == ["10", "25"] and sectors["estab"].tolist() == [3.0, 3.0]
+    # counts: x = (3, 2, 1)/6, division 25 s = (2, 0, 1)/3, H = 1/3 exactly
+    # G = (2/3 - 1/2)^2 + (0 - 1/3)^2 + (1/3 - 1/6)^2 = 1/36 + 4/36 + 1/36 = 1/6; 1 - sum x^2 = 11/18
+    # gamma = (1/6 - 11/18 * 1/3) / (11/18 * 2/3) = (9/54 - 11/54) / (22/54) = -1/11
+    assert sectors.loc["25", "eg_method"] == "counts_exact"
+    assert sectors.loc["25", "eg_gamma"] == pytest.approx(-1 / 11)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("dept,ape\n01,25.11Z\n01,04.11Z\n")
+    result = run(bad, "--out", tmp_path / "out2", "--plants", "--region-col", "dept", "--sector-col", "ape",
+                 "--scheme", "naf", "--level", "division")
+    assert result.exit_code == 1
+    assert "bad.csv line 3, column 'ape': '04.11Z': division 04 does not exist" in result.output.replace("\n", " ")

@@ -21,6 +21,7 @@ import json
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import pandas as pd
 import typer
 
@@ -91,8 +92,8 @@ def regions_command(
                                 "the subtotals of a hierarchical file, then sum units into --region-col.")] = None,
     duplicates: Annotated[str, typer.Option("--duplicates", help="Duplicate region-sector rows: sum or error.")] = "sum",
     missing: Annotated[str, typer.Option("--missing", help="Empty values: error or zero.")] = "error",
-    plants: Annotated[bool, typer.Option("--plants", help="Rows are establishments; --emp-col is each one's employees "
-                                                          "(exact plant Herfindahl for EG/MS).")] = False,
+    plants: Annotated[bool, typer.Option("--plants", help="Rows are establishments; --emp-col, if given, is each one's "
+                                                          "employees (exact plant Herfindahl for EG/MS).")] = False,
     coagglomeration: Annotated[bool, typer.Option("--coagglomeration",
                                                   help="Also write coagglomeration.csv for all sector pairs.")] = False,
 ) -> None:
@@ -128,7 +129,7 @@ def regions_command(
         "regions": int(cells["region"].nunique()),
         "sectors": int(cells["sector"].nunique()),
         "cells_written": int(present.sum()),
-        "methods": {k: v for k, v in result.methods.items() if not k.startswith("_")},
+        "methods": result.methods,
         "steps": notes["steps"],
         "unmapped_codes": int(len(notes["unmapped"])) if notes.get("unmapped") is not None else 0,
     }
@@ -137,8 +138,8 @@ def regions_command(
     typer.echo(f"{run['regions']} regions x {run['sectors']} sectors; EG method: {result.methods['eg_method']}; "
                f"strong cells: {int(cells['strong'].sum())}")
     if run["unmapped_codes"]:
-        typer.echo(f"{run['unmapped_codes']} code(s) not in the crosswalk were {unmapped}ped; see unmapped.csv"
-                   if unmapped == "drop" else f"{run['unmapped_codes']} code(s) not in the crosswalk were kept as is")
+        fate = "left out" if unmapped == "drop" else "kept as they are"
+        typer.echo(f"{run['unmapped_codes']} code(s) not in the crosswalk were {fate}; see unmapped.csv")
     typer.echo(f"wrote {', '.join(str(out / name) for name in written)}")
 
 
@@ -151,9 +152,7 @@ def _run(path, region_col, sector_col, emp_col, estab_col, crosswalk, crosswalk_
     for given in (emp_col, estab_col):
         if given and given not in raw.columns:
             raise TableFileError(f"{Path(path).name}: missing column '{given}'; columns are {list(raw.columns)}")
-    if plants and not emp:
-        raise TableFileError("--plants needs --emp-col, the employees of each establishment")
-    if not emp and not estab:
+    if not emp and not estab and not plants:
         raise TableFileError(f"{Path(path).name}: no employment or establishment column; give --emp-col and/or --estab-col")
     steps = []
     cw = None
@@ -161,9 +160,26 @@ def _run(path, region_col, sector_col, emp_col, estab_col, crosswalk, crosswalk_
         cw = load_crosswalk(crosswalk, crosswalk_from, crosswalk_to, weight_col=crosswalk_weight,
                             filters=_parse_filters(crosswalk_filter))
     label = row_label_for(path)
-    if plants:
-        return _run_plants(raw, region_col, sector_col, emp, cw, unmapped, level, scheme, missing, label, steps)
+    try:
+        if plants:
+            return _run_plants(raw, region_col, sector_col, emp, cw, unmapped, level, scheme, missing, label, steps)
+        return _run_table(raw, path, region_col, sector_col, emp, estab, cw, crosswalk, crosswalk_from, crosswalk_to,
+                          unmapped, level, only_level, scheme, impute_within, duplicates, missing, label, steps)
+    except SectorCodeError as exc:
+        raise SectorCodeError(_where(exc, raw, sector_col, label)) from None
 
+
+def _where(exc: SectorCodeError, raw: pd.DataFrame, sector_col: str, label) -> str:
+    """Prefix a code error with the first row of the input that holds the code."""
+    if exc.code is None:
+        return str(exc)
+    hits = np.flatnonzero((raw[sector_col].astype(str).str.strip() == exc.code).to_numpy())
+    return f"{label(int(hits[0]))}, column '{sector_col}': {exc}" if len(hits) else str(exc)
+
+
+def _run_table(raw, path, region_col, sector_col, emp, estab, cw, crosswalk, crosswalk_from, crosswalk_to, unmapped,
+               level, only_level, scheme, impute_within, duplicates, missing, label, steps):
+    """Aggregate-table input: validate, fill or select levels, truncate, map, compute."""
     unit_col = impute_within or region_col
     table = RegionalTable.from_frame(raw, region_col=unit_col, sector_col=sector_col, emp_col=emp, estab_col=estab,
                                      duplicates=duplicates, missing=missing, row_label=label)
@@ -203,7 +219,7 @@ def _run_plants(raw, region_col, sector_col, emp, cw, unmapped, level, scheme, m
     plants_frame = pd.DataFrame({
         "region": validate_codes(raw, region_col, label),
         "sector": validate_codes(raw, sector_col, label),
-        "emp": validate_numbers(raw, emp, label, missing),
+        "emp": validate_numbers(raw, emp, label, missing) if emp else np.nan,
         "estab": 1.0,
     })
     if level is not None:
@@ -218,6 +234,10 @@ def _run_plants(raw, region_col, sector_col, emp, cw, unmapped, level, scheme, m
         steps.append("mapped establishment codes through the crosswalk")
         if plants_frame.empty:
             raise CrosswalkError("no establishment code is in the crosswalk")
+    if not emp:  # a register without sizes: counts per cell, H = 1/N exactly
+        table = RegionalTable.from_frame(plants_frame, estab_col="estab")
+        steps.append("establishment-level input without sizes: counted establishments")
+        return regional_indices(table), {"steps": steps, "unmapped": lost}
     herf = plants_frame.groupby("sector")["emp"].apply(plant_herfindahl)
     table = RegionalTable.from_frame(plants_frame, emp_col="emp", estab_col="estab")
     steps.append("establishment-level input: exact plant Herfindahl")

@@ -48,7 +48,12 @@ SCHEMES = ("naics", "naf", "plain")
 
 
 class SectorCodeError(ValueError):
-    """A sector code that does not fit its classification scheme or the requested level."""
+    """A sector code that does not fit its classification scheme or the requested level;
+    `code` holds the offending code so callers can point at its row."""
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        self.code = code
 
 
 class CrosswalkError(ValueError):
@@ -69,7 +74,7 @@ _NAICS_RE = re.compile(r"^(\d{2,6}|\d{2}-\d{2})$")
 def _check_naics(code: str) -> str:
     code = str(code).strip()
     if not _NAICS_RE.match(code):
-        raise SectorCodeError(f"{code!r} is not a NAICS code (2 to 6 digits, or a sector range such as '31-33')")
+        raise SectorCodeError(f"{code!r} is not a NAICS code (2 to 6 digits, or a sector range such as '31-33')", code)
     return code
 
 
@@ -91,7 +96,8 @@ def truncate_naics(codes: Iterable[str] | pd.Series, level: int, *, sector_range
     for code in pd.unique(series):
         checked = _check_naics(code)
         if _naics_level(checked) < level:
-            raise SectorCodeError(f"NAICS code {checked!r} has fewer than {level} digits; it cannot be truncated to level {level}")
+            raise SectorCodeError(f"NAICS code {checked!r} has fewer than {level} digits; it cannot be truncated to "
+                                  f"level {level}", checked)
         if "-" in checked:
             uniques[code] = checked if sector_ranges else checked[:2]
             continue
@@ -131,9 +137,9 @@ def normalise_naf(code: str) -> str:
         return raw
     match = _NAF_RE.match(raw)
     if not match or (match.group(3) and len(match.group(2) or "") != 2):
-        raise SectorCodeError(f"{code!r} is not a NAF/NACE code (e.g. 'C', '25', '25.1', '25.11', '25.11Z')")
+        raise SectorCodeError(f"{code!r} is not a NAF/NACE code (e.g. 'C', '25', '25.1', '25.11', '25.11Z')", str(code).strip())
     if not _naf_section_of_division(int(match.group(1))):
-        raise SectorCodeError(f"{code!r}: division {match.group(1)} does not exist in NACE Rev. 2")
+        raise SectorCodeError(f"{code!r}: division {match.group(1)} does not exist in NACE Rev. 2", str(code).strip())
     return raw
 
 
@@ -159,7 +165,8 @@ def truncate_naf(codes: Iterable[str] | pd.Series, level: int | str) -> pd.Serie
     for code in pd.unique(series):
         norm = normalise_naf(code)
         if _naf_level(norm) < lvl:
-            raise SectorCodeError(f"NAF code {code!r} is coarser than level {level!r}; it cannot be made more detailed")
+            raise SectorCodeError(f"NAF code {code!r} is coarser than level {level!r}; it cannot be made more detailed",
+                                  str(code).strip())
         uniques[code] = _naf_section_of_division(int(norm[:2])) if lvl == 1 else norm[:lvl]
     return series.map(uniques).astype(object)
 
@@ -186,7 +193,7 @@ def truncate_codes(codes: Iterable[str] | pd.Series, level: int | str, scheme: s
         series = pd.Series(codes, dtype=object).astype(str)
         short = series[series.str.len() < int(level)]
         if len(short):
-            raise SectorCodeError(f"code {short.iloc[0]!r} is shorter than {level} characters")
+            raise SectorCodeError(f"code {short.iloc[0]!r} is shorter than {level} characters", short.iloc[0])
         return series.str[: int(level)]
     raise SectorCodeError(f"unknown code scheme {scheme!r}; use one of {SCHEMES}")
 

@@ -39,14 +39,14 @@ class RegionalIndices:
     sectors: pd.DataFrame
     methods: dict = field(default_factory=dict)
     table: RegionalTable | None = None
+    x: pd.Series | None = None
 
     def coagglomeration(self, pairs=None) -> pd.DataFrame:
         """EGK coagglomeration of sector pairs on the table's main measure (see
         `triplec.mapping.regional.concentration.coagglomeration`)."""
         if self.table is None:
             raise ValueError("no table attached to these indices")
-        return coagglomeration(self.table.matrix(self.methods["measure"]), pairs=pairs,
-                               x=self.methods.get("_x"))
+        return coagglomeration(self.table.matrix(self.methods["measure"]), pairs=pairs, x=self.x)
 
 
 def regional_indices(
@@ -128,10 +128,9 @@ def regional_indices(
         "lq": f"LQ on {'employment' if measure == 'emp' else 'establishments'}, region and sector totals of the table",
         "eg_method": h_method,
         "strong": "U.S. Cluster Mapping strong-cluster rule (clustermapping/cmp cluster_calcs_reducer.js)"
-                  + ("" if has_estab or measure == "estab" else "; establishment condition left out: no establishment counts"),
+                  + ("" if has_estab else "; on establishment counts, no employment condition" if measure == "estab"
+                     else "; establishment condition left out: no establishment counts"),
         "eco_stars": "European Cluster Observatory size / specialisation (LQ >= 2) / focus, top 10%",
     }
-    if x is not None:
-        methods["_x"] = x
     return RegionalIndices(indices=cells.reset_index(drop=True), sectors=out.reset_index(drop=True),
-                           methods=methods, table=table)
+                           methods=methods, table=table, x=x)
