@@ -138,3 +138,201 @@ def can_manage_membership(user, association) -> bool:
 
 def can_manage_users(user) -> bool:
     return role_of(user) == Role.AGENCY_ADMIN
+
+
+# Networks of firms (issue 4) ------------------------------------------------------------------------
+#
+# | role                | sees networks                                  | does                                  |
+# |---------------------|------------------------------------------------|---------------------------------------|
+# | agency-admin        | all                                            | everything; defines network kinds     |
+# | programme-officer   | all                                            | everything but defining kinds         |
+# | broker              | the networks they broker/manage                | manages those (not contracts, not     |
+# |                     |                                                | independence assessments); creates    |
+# |                     |                                                | networks, which they then broker      |
+# | evaluator           | all (read-only)                                | nothing                               |
+# | enterprise-user     | networks their enterprise is a member of today | nothing (read-only; cannot change     |
+# |                     |                                                | the stage)                            |
+# | association-manager | networks with at least one firm that is today  | nothing (read-only)                   |
+# |                     | both a member of the network and of their      |                                       |
+# |                     | association                                    |                                       |
+#
+# Decided for association managers: associations are the firms' self-help organisations, so their
+# managers follow the networks their members are in, read-only. Inside a network, firm-level records
+# are narrower: contributions and evaluations of a firm are seen by the agency-wide readers, the
+# network's broker, the firm's own users and the managers of an association the firm belongs to
+# today; network-level figures (costs, shares, activities, stages, assessments) by all who see the
+# network. Gates add their own role list (Gate.allowed_roles): passing one needs both that role and
+# the right to manage the network. Manager contracts and independence assessments are the agency's
+# (the manager should not sign their own contract or judge their own network's independence).
+
+NETWORK_AGENCY_ROLES = frozenset({Role.AGENCY_ADMIN, Role.PROGRAMME_OFFICER})
+NETWORK_READ_ALL_ROLES = NETWORK_AGENCY_ROLES | {Role.EVALUATOR}
+
+
+def _network_members_today_q(today: date | None = None, prefix: str = "members__") -> Q:
+    today = today or date.today()
+    return Q(**{f"{prefix}joined_on__lte": today}) & (
+        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gte": today}))
+
+
+def visible_networks(user) -> QuerySet:
+    from triplec.networks.models import Network
+
+    role = role_of(user)
+    qs = Network.objects.all()
+    if role in NETWORK_READ_ALL_ROLES:
+        return qs
+    if role == Role.BROKER:
+        return qs.filter(broker_id=user.pk)
+    if role == Role.ENTERPRISE_USER and user.enterprise_id:
+        ids = Network.objects.filter(_network_members_today_q(), members__enterprise_id=user.enterprise_id)
+        return qs.filter(pk__in=ids.values("pk"))
+    if role == Role.ASSOCIATION_MANAGER and user.organisation_id:
+        from triplec.registry.models import Enterprise
+
+        association_members = Enterprise.objects.filter(_current_members_q(user.organisation_id)).values("pk")
+        ids = Network.objects.filter(_network_members_today_q(), members__enterprise_id__in=association_members)
+        return qs.filter(pk__in=ids.values("pk"))
+    return qs.none()
+
+
+def can_view_network(user, network) -> bool:
+    return visible_networks(user).filter(pk=network.pk).exists()
+
+
+def can_create_network(user) -> bool:
+    return role_of(user) in NETWORK_AGENCY_ROLES | {Role.BROKER}
+
+
+def can_manage_network(user, network) -> bool:
+    """Change the network's record, members, market, activities, costs, contributions, evaluations
+    and gate evidence."""
+    role = role_of(user)
+    if role in NETWORK_AGENCY_ROLES:
+        return True
+    return role == Role.BROKER and network.broker_id == user.pk
+
+
+def can_assign_broker(user) -> bool:
+    """Choose or change a network's broker/manager, its funding schedule and its kind."""
+    return role_of(user) in NETWORK_AGENCY_ROLES
+
+
+def can_change_stage(user, network) -> bool:
+    """Go back, close or reopen (with a reason); forward also needs `can_pass_gate`."""
+    return can_manage_network(user, network)
+
+
+def can_pass_gate(user, network, gate) -> bool:
+    role = role_of(user)
+    return can_change_stage(user, network) and role is not None and role.value in (gate.allowed_roles or [])
+
+
+def can_manage_network_members(user, network) -> bool:
+    return can_manage_network(user, network)
+
+
+def can_record_activity(user, network) -> bool:
+    return can_manage_network(user, network)
+
+
+def can_record_contribution(user, network) -> bool:
+    return can_manage_network(user, network)
+
+
+def can_record_cost(user, network) -> bool:
+    return can_manage_network(user, network)
+
+
+def can_manage_contracts(user, network) -> bool:
+    return role_of(user) in NETWORK_AGENCY_ROLES
+
+
+def can_record_evaluation(user, network) -> bool:
+    return can_manage_network(user, network)
+
+
+def can_assess_independence(user, network) -> bool:
+    return role_of(user) in NETWORK_AGENCY_ROLES
+
+
+def can_define_network_kinds(user) -> bool:
+    return role_of(user) == Role.AGENCY_ADMIN
+
+
+def _firm_scoped(user, qs: QuerySet) -> QuerySet:
+    """Rows about one firm in a network (`network`, `enterprise` fields), scoped as in the table."""
+    role = role_of(user)
+    if role in NETWORK_READ_ALL_ROLES:
+        return qs
+    if role == Role.BROKER:
+        return qs.filter(network__broker_id=user.pk)
+    visible = visible_networks(user).values("pk")
+    if role == Role.ENTERPRISE_USER and user.enterprise_id:
+        return qs.filter(network_id__in=visible, enterprise_id=user.enterprise_id)
+    if role == Role.ASSOCIATION_MANAGER and user.organisation_id:
+        from triplec.registry.models import Enterprise
+
+        members = Enterprise.objects.filter(_current_members_q(user.organisation_id)).values("pk")
+        return qs.filter(network_id__in=visible, enterprise_id__in=members)
+    return qs.none()
+
+
+def visible_contributions(user) -> QuerySet:
+    from triplec.networks.models import ContributionEntry
+
+    return _firm_scoped(user, ContributionEntry.objects.all())
+
+
+def visible_evaluations(user) -> QuerySet:
+    from triplec.networks.models import Evaluation
+
+    return _firm_scoped(user, Evaluation.objects.all())
+
+
+# Cluster mapping and cluster records (issue 3) ------------------------------------------------------
+#
+# | role                | mapping runs and cluster records        | does                                  |
+# |---------------------|-----------------------------------------|---------------------------------------|
+# | agency-admin        | all                                     | starts runs, creates/edits clusters,  |
+# |                     |                                         | attaches footprints                   |
+# | programme-officer   | all                                     | same as agency-admin                  |
+# | broker              | all (read-only)                         | nothing                               |
+# | evaluator           | all (read-only)                         | nothing                               |
+# | association-manager | none                                    | nothing                               |
+# | enterprise-user     | none                                    | nothing                               |
+#
+# A mapping run reads the whole register (every establishment's site is part of the counterfactual),
+# and its outputs list establishments by id: only the agency-wide roles, who see the whole register,
+# may see runs and their files. Cluster records carry footprint members too, so they follow the same rule.
+
+MAPPING_EDITORS = frozenset({Role.AGENCY_ADMIN, Role.PROGRAMME_OFFICER})
+
+
+def can_view_mapping(user) -> bool:
+    """Open mapping runs (results, plots, maps, downloads) and cluster records."""
+    return role_of(user) in AGENCY_WIDE_ROLES
+
+
+def can_run_mapping(user) -> bool:
+    """Start a mapping run on the register or on an uploaded file."""
+    return role_of(user) in MAPPING_EDITORS
+
+
+def can_manage_clusters(user) -> bool:
+    """Create and edit cluster records and attach footprints found by a run to them."""
+    return role_of(user) in MAPPING_EDITORS
+
+
+def visible_mapping_runs(user) -> QuerySet:
+    from triplec.clusters.models import MappingRun
+
+    qs = MappingRun.objects.all()
+    return qs if can_view_mapping(user) else qs.none()
+
+
+def visible_clusters(user) -> QuerySet:
+    from triplec.clusters.models import Cluster
+
+    qs = Cluster.objects.all()
+    return qs if can_view_mapping(user) else qs.none()

@@ -77,9 +77,11 @@ def _not_found(request, exc: NotFound):
 
 
 def _register_routers():
+    from triplec.networks.api import router as networks_router
     from triplec.registry.api import router as registry_router
 
     api.add_router("/", registry_router)
+    api.add_router("/networks", networks_router)
 
 
 _register_routers()

@@ -1,0 +1,861 @@
+"""Shapes of the networks API (django-ninja schemas). Input schemas forbid unknown fields and check
+types only; every business rule is checked by `networks.services`. Money is a decimal string in
+JSON ("1234.50"), in the network's ISO 4217 currency.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from triplec.registry.schemas import ERRORS, TerritoryOut  # noqa: F401  (ERRORS re-exported for api.py)
+
+from .independence import CRITERIA
+from .models import ActivityKind, CostCategory, RequirementType
+
+Day = date  # for fields named `date`, whose name would shadow the type in their class
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 50
+
+ActivityKindCode = Literal[tuple(ActivityKind.values)]
+CostCategoryCode = Literal[tuple(CostCategory.values)]
+RequirementTypeCode = Literal[tuple(RequirementType.values)]
+
+
+class InputSchema(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+# Kinds and lifecycles ----------------------------------------------------------------------------------
+
+class StageOut(Schema):
+    code: str
+    name: str
+    description: str
+    order: int
+    is_closed: bool
+    evaluations_due: bool
+
+
+class RequirementOut(Schema):
+    id: int
+    code: str
+    label: str
+    help_text: str
+    type: str
+    check: str = Field(description="Condition or count source checked from the records ('evidence': a number given).")
+    minimum: int | None
+    takes_evidence: bool
+
+    @staticmethod
+    def resolve_check(obj) -> str:
+        return obj.check_name
+
+
+class GateOut(Schema):
+    id: int
+    from_stage: str
+    to_stage: str
+    name: str
+    description: str
+    allowed_roles: list[str]
+    requirements: list[RequirementOut]
+
+    @staticmethod
+    def resolve_from_stage(obj) -> str:
+        return obj.from_stage.code
+
+    @staticmethod
+    def resolve_to_stage(obj) -> str:
+        return obj.to_stage.code
+
+    @staticmethod
+    def resolve_requirements(obj) -> list:
+        return list(obj.requirements.all())
+
+
+class KindOut(Schema):
+    code: str
+    name: str
+    description: str
+    lifecycle: str
+    size_min: int | None
+    size_max: int | None
+    funding_schedule: str | None
+    evaluation_interval_months: int
+    shipped: bool
+    stages: list[StageOut]
+    gates: list[GateOut]
+
+    @staticmethod
+    def resolve_funding_schedule(obj) -> str | None:
+        return obj.funding_schedule.code if obj.funding_schedule_id else None
+
+    @staticmethod
+    def resolve_stages(obj) -> list:
+        return list(obj.stages.order_by("order"))
+
+    @staticmethod
+    def resolve_gates(obj) -> list:
+        return list(obj.gates.select_related("from_stage", "to_stage").prefetch_related("requirements")
+                    .order_by("from_stage__order"))
+
+
+class RequirementIn(InputSchema):
+    code: str
+    type: RequirementTypeCode
+    label: str
+    help: str = ""
+    check: str = ""
+    minimum: int | None = None
+
+
+class StageIn(InputSchema):
+    code: str
+    name: str
+    description: str = ""
+    evaluations_due: bool = False
+    closed: bool = False
+
+
+class GateIn(InputSchema):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_stage: str = Field(alias="from")
+    to_stage: str = Field(alias="to")
+    name: str
+    description: str = ""
+    roles: list[str]
+    requirements: list[RequirementIn] = []
+
+
+class KindIn(InputSchema):
+    """An agency-defined kind of network with its lifecycle (stages in order, one closed; one gate
+    from each open stage to the next; some gate must require a target customer or market)."""
+
+    code: str
+    name: str
+    description: str = ""
+    size_min: int | None = None
+    size_max: int | None = None
+    funding: str | None = Field(None, description="A funding schedule code, e.g. firms-pay.")
+    evaluation_interval_months: int = 6
+    stages: list[StageIn]
+    gates: list[GateIn]
+
+
+# Networks --------------------------------------------------------------------------------------------
+
+class SectorIn(InputSchema):
+    classification: Literal["isic4", "nace2", "naics2017"]
+    code: str
+
+
+class SectorOut(Schema):
+    classification: str
+    code: str
+
+
+class MarketOut(Schema):
+    product: str
+    volume: str
+    quality: str
+
+
+class NetworkOut(Schema):
+    id: int
+    kind: str
+    kind_name: str
+    name: str
+    stage: str
+    stage_name: str
+    stage_closed: bool
+    stage_since: date
+    sectors: list[SectorOut]
+    territory: TerritoryOut | None
+    broker: Ref | None
+    lead_firm: Ref | None
+    target_buyers: list[Ref]
+    market: MarketOut
+    basis_for_collaboration: str
+    short_term_goals: str
+    medium_term_goals: str
+    currency: str
+    funding_schedule: str | None = Field(description="The schedule in force (the network's own or its kind's).")
+    started_on: date
+    funding_start: date | None
+    notes: str
+    member_count: int
+    size_warning: str | None = Field(description="Set when the network is outside its kind's usual size.")
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_kind(obj) -> str:
+        return obj.kind.code
+
+    @staticmethod
+    def resolve_kind_name(obj) -> str:
+        return obj.kind.name
+
+    @staticmethod
+    def resolve_stage(obj) -> str:
+        return obj.stage.code
+
+    @staticmethod
+    def resolve_stage_name(obj) -> str:
+        return obj.stage.name
+
+    @staticmethod
+    def resolve_stage_closed(obj) -> bool:
+        return obj.stage.is_closed
+
+    @staticmethod
+    def resolve_broker(obj):
+        b = obj.broker
+        return {"id": b.pk, "name": b.get_full_name() or b.username} if b else None
+
+    @staticmethod
+    def resolve_lead_firm(obj):
+        e = obj.lead_firm
+        return {"id": e.pk, "name": str(e)} if e else None
+
+    @staticmethod
+    def resolve_target_buyers(obj) -> list:
+        return [{"id": o.pk, "name": o.name} for o in obj.target_buyers.all()]
+
+    @staticmethod
+    def resolve_market(obj) -> dict:
+        return {"product": obj.market_product, "volume": obj.market_volume, "quality": obj.market_quality}
+
+    @staticmethod
+    def resolve_funding_schedule(obj) -> str | None:
+        return obj.schedule.code if obj.schedule else None
+
+    @staticmethod
+    def resolve_member_count(obj) -> int:
+        n = getattr(obj, "member_count", None)
+        if n is None:
+            from .selectors import size_guidance
+
+            n = size_guidance(obj).members
+        return n
+
+    @staticmethod
+    def resolve_size_warning(obj) -> str | None:
+        from .selectors import SizeGuidance
+
+        return SizeGuidance(NetworkOut.resolve_member_count(obj), obj.kind.size_min, obj.kind.size_max).warning
+
+
+class NetworkPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[NetworkOut]
+
+
+class RequirementStatusOut(Schema):
+    requirement_id: int
+    code: str
+    label: str
+    type: str
+    check: str
+    minimum: int | None
+    met: bool
+    basis: str
+    evidence_ids: list[int]
+
+
+class ChecklistOut(Schema):
+    gate_id: int
+    gate: str
+    to_stage: str
+    allowed_roles: list[str]
+    passable: bool
+    items: list[RequirementStatusOut]
+
+
+class NetworkDetailOut(NetworkOut):
+    next_gate: ChecklistOut | None
+    permissions: dict[str, bool] = Field(description="What the caller may do with this network.")
+
+
+class NetworkQuery(Schema):
+    kind: str = ""
+    stage: str = ""
+    broker: int | None = Field(None, description="A broker's user id.")
+    territory: int | None = Field(None, description="A territory id; includes everything below it.")
+    overdue: bool | None = Field(None, description="true: only networks with an overdue evaluation.")
+    member: int | None = Field(None, description="An enterprise id: networks it is a member of today.")
+    q: str = Field("", description="Words in the name.")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class NetworkCreate(InputSchema):
+    kind: str = Field(description="A kind code, e.g. brokered, profo, export-profo.")
+    name: str
+    currency: str = Field(description="ISO 4217, e.g. CLP.")
+    started_on: date | None = Field(None, description="First contact (default today).")
+    sectors: list[SectorIn] = []
+    territory_id: int | None = None
+    broker_id: int | None = Field(None, description="A user with the broker role (agency staff only).")
+    target_buyer_ids: list[int] = Field([], description="Organisations of a buyer kind.")
+    market_product: str = ""
+    market_volume: str = ""
+    market_quality: str = ""
+    basis_for_collaboration: str = ""
+    short_term_goals: str = ""
+    medium_term_goals: str = ""
+    funding_schedule: str | None = Field(None, description="A schedule code; empty: the kind's.")
+    funding_start: date | None = None
+    notes: str = ""
+
+
+class NetworkPatch(InputSchema):
+    """Only the fields sent change; the stage changes through /transitions."""
+
+    name: str | None = None
+    currency: str | None = None
+    started_on: date | None = None
+    sectors: list[SectorIn] | None = None
+    territory_id: int | None = None
+    broker_id: int | None = None
+    lead_firm_id: int | None = None
+    target_buyer_ids: list[int] | None = None
+    market_product: str | None = None
+    market_volume: str | None = None
+    market_quality: str | None = None
+    basis_for_collaboration: str | None = None
+    short_term_goals: str | None = None
+    medium_term_goals: str | None = None
+    funding_schedule: str | None = None
+    funding_start: date | None = None
+    notes: str | None = None
+
+
+# Members ---------------------------------------------------------------------------------------------
+
+class MemberOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    joined_on: date
+    left_on: date | None
+    leave_reason: str
+    active: bool
+    is_lead: bool
+
+    @staticmethod
+    def resolve_enterprise_name(obj) -> str:
+        return str(obj.enterprise)
+
+    @staticmethod
+    def resolve_active(obj) -> bool:
+        return obj.is_active_on(date.today())
+
+    @staticmethod
+    def resolve_is_lead(obj) -> bool:
+        return obj.network.lead_firm_id == obj.enterprise_id and obj.left_on is None
+
+
+class MemberCreate(InputSchema):
+    enterprise_id: int
+    joined_on: date
+    lead: bool = False
+
+
+class MemberLeave(InputSchema):
+    left_on: date
+    reason: str = ""
+
+
+# Lifecycle ---------------------------------------------------------------------------------------------
+
+class EvidenceOut(Schema):
+    id: int
+    requirement_id: int
+    requirement_code: str
+    requirement_label: str
+    gate: str
+    text: str
+    date: Day | None
+    number: int | None
+    document_url: str | None
+    reference: str
+    added_by: str | None
+    added_at: datetime
+    withdrawn_at: datetime | None
+    withdrawn_reason: str
+
+    @staticmethod
+    def resolve_requirement_code(obj) -> str:
+        return obj.requirement.code
+
+    @staticmethod
+    def resolve_requirement_label(obj) -> str:
+        return obj.requirement.label
+
+    @staticmethod
+    def resolve_gate(obj) -> str:
+        return obj.requirement.gate.name
+
+    @staticmethod
+    def resolve_document_url(obj) -> str | None:
+        return obj.document.url if obj.document else None
+
+    @staticmethod
+    def resolve_added_by(obj) -> str | None:
+        return obj.added_by.username if obj.added_by_id else None
+
+
+class EvidenceIn(InputSchema):
+    """Evidence given with a transition, for a requirement of the gate being passed (by code)."""
+
+    requirement: str
+    text: str = ""
+    date: Day | None = None
+    number: int | None = None
+    reference: str = ""
+
+
+class EvidenceCreate(InputSchema):
+    """Evidence attached ahead of a transition (files: POST .../evidence/upload as multipart)."""
+
+    requirement_id: int
+    text: str = ""
+    date: Day | None = None
+    number: int | None = None
+    reference: str = ""
+
+
+class EvidenceWithdraw(InputSchema):
+    reason: str
+
+
+class TransitionOut(Schema):
+    id: int
+    kind: str
+    from_stage: str | None
+    to_stage: str
+    gate: str | None
+    actor: str | None
+    recorded_at: datetime
+    effective_on: date
+    reason: str
+    checklist: list[dict[str, Any]]
+    evidence: list[EvidenceOut]
+
+    @staticmethod
+    def resolve_from_stage(obj) -> str | None:
+        return obj.from_stage.code if obj.from_stage_id else None
+
+    @staticmethod
+    def resolve_to_stage(obj) -> str:
+        return obj.to_stage.code
+
+    @staticmethod
+    def resolve_gate(obj) -> str | None:
+        return obj.gate.name if obj.gate_id else None
+
+    @staticmethod
+    def resolve_actor(obj) -> str | None:
+        return obj.actor.username if obj.actor_id else None
+
+    @staticmethod
+    def resolve_evidence(obj) -> list:
+        return list(obj.evidence.all())
+
+
+class TransitionCreate(InputSchema):
+    to_stage: str = Field(description="The stage code to move to: the next one (through its gate), an earlier "
+                                      "one (back), closed, or (from closed) the stage it was closed from.")
+    reason: str = Field("", description="Required to go back, close or reopen.")
+    effective_on: date | None = Field(None, description="When it happened (default today).")
+    evidence: list[EvidenceIn] = []
+
+
+# Activities ----------------------------------------------------------------------------------------
+
+class AttendanceIn(InputSchema):
+    enterprise_id: int
+    participants: int = 1
+
+
+class AttendanceOut(Schema):
+    enterprise_id: int
+    enterprise_name: str
+    participants: int
+
+    @staticmethod
+    def resolve_enterprise_name(obj) -> str:
+        return str(obj.enterprise)
+
+
+class ActivityOut(Schema):
+    id: int
+    kind: str
+    occurred_on: date
+    title: str
+    description: str
+    broker_hours: Decimal
+    support_body: Ref | None
+    service_taken_up: str
+    host_enterprise: Ref | None
+    attendance: list[AttendanceOut]
+    collective_business: bool
+    recorded_by: str | None
+    recorded_at: datetime
+
+    @staticmethod
+    def resolve_support_body(obj):
+        return {"id": obj.support_body.pk, "name": obj.support_body.name} if obj.support_body_id else None
+
+    @staticmethod
+    def resolve_host_enterprise(obj):
+        return {"id": obj.host_enterprise.pk, "name": str(obj.host_enterprise)} if obj.host_enterprise_id else None
+
+    @staticmethod
+    def resolve_attendance(obj) -> list:
+        return list(obj.attendance.all())
+
+    @staticmethod
+    def resolve_collective_business(obj) -> bool:
+        return obj.is_collective_business
+
+    @staticmethod
+    def resolve_recorded_by(obj) -> str | None:
+        return obj.recorded_by.username if obj.recorded_by_id else None
+
+
+class ActivityPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ActivityOut]
+
+
+class ActivityCreate(InputSchema):
+    kind: ActivityKindCode
+    occurred_on: date
+    title: str
+    description: str = ""
+    broker_hours: Decimal = Decimal(0)
+    support_body_id: int | None = Field(None, description="Required for a support-contact: an agency, "
+                                                          "association or service centre.")
+    service_taken_up: str = ""
+    host_enterprise_id: int | None = None
+    attendance: list[AttendanceIn] = []
+
+
+class PageQuery(Schema):
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+# Money -------------------------------------------------------------------------------------------------
+
+class ContractOut(Schema):
+    id: int
+    manager_id: int | None
+    manager_name: str
+    start_date: date
+    end_date: date | None
+    monthly_fee: Decimal
+    currency: str
+    notes: str
+
+
+class ContractCreate(InputSchema):
+    manager_id: int | None = None
+    manager_name: str = ""
+    start_date: date
+    end_date: date | None = None
+    monthly_fee: Decimal
+    notes: str = ""
+
+
+class AccrueIn(InputSchema):
+    through: date | None = Field(None, description="Accrue contract months starting on or before this date "
+                                                   "(default today).")
+
+
+class CostOut(Schema):
+    id: int
+    category: str
+    amount: Decimal
+    currency: str
+    incurred_on: date
+    entry_kind: str
+    reverses_id: int | None
+    reversed_by_id: int | None
+    contract_id: int | None
+    note: str
+    idempotency_key: str
+    recorded_at: datetime
+
+    @staticmethod
+    def resolve_reversed_by_id(obj) -> int | None:
+        return getattr(getattr(obj, "reversed_by", None), "pk", None)
+
+
+class CostPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[CostOut]
+
+
+class CostCreate(InputSchema):
+    category: CostCategoryCode
+    amount: Decimal
+    incurred_on: date
+    idempotency_key: str = Field(description="Unique per network; sending the same entry again is a no-op.")
+    note: str = ""
+    currency: str | None = None
+    contract_id: int | None = None
+
+
+class ContributionOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    amount: Decimal
+    currency: str
+    paid_on: date
+    entry_kind: str
+    reverses_id: int | None
+    reversed_by_id: int | None
+    note: str
+    idempotency_key: str
+    recorded_at: datetime
+
+    @staticmethod
+    def resolve_enterprise_name(obj) -> str:
+        return str(obj.enterprise)
+
+    @staticmethod
+    def resolve_reversed_by_id(obj) -> int | None:
+        return getattr(getattr(obj, "reversed_by", None), "pk", None)
+
+
+class ContributionPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ContributionOut]
+
+
+class ContributionCreate(InputSchema):
+    enterprise_id: int
+    amount: Decimal
+    paid_on: date
+    idempotency_key: str = Field(description="Unique per network; sending the same entry again is a no-op.")
+    note: str = ""
+    currency: str | None = None
+
+
+class ReverseIn(InputSchema):
+    reason: str
+    idempotency_key: str | None = None
+
+
+class SharesOut(Schema):
+    start: date
+    end: date
+    currency: str
+    expenses: Decimal
+    agency_due: Decimal = Field(description="What the funding schedule puts on the agency.")
+    members_due: Decimal = Field(description="Expenses minus agency_due.")
+    contributions: Decimal = Field(description="What member firms paid (ledger).")
+    member_share: Decimal | None = Field(description="contributions / expenses; null without expenses.")
+    members_balance: Decimal = Field(description="contributions - members_due.")
+
+
+class YearSharesOut(SharesOut):
+    year: int
+
+
+class MoneyOut(Schema):
+    currency: str
+    funding_schedule: str | None
+    lifetime: SharesOut
+    by_year: list[YearSharesOut]
+
+
+# Evaluations -------------------------------------------------------------------------------------------
+
+class EvaluationOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    evaluated_on: date
+    evaluator: str | None
+    notes: str
+    scores: dict[str, int]
+
+    @staticmethod
+    def resolve_enterprise_name(obj) -> str:
+        return str(obj.enterprise)
+
+    @staticmethod
+    def resolve_evaluator(obj) -> str | None:
+        return obj.evaluator.username if obj.evaluator_id else None
+
+    @staticmethod
+    def resolve_scores(obj) -> dict:
+        return {s.area.code: s.score for s in obj.scores.all()}
+
+
+class EvaluationPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[EvaluationOut]
+
+
+class EvaluationCreate(InputSchema):
+    enterprise_id: int
+    evaluated_on: date
+    scores: dict[str, int] = Field(description="Area code -> score from 1 (weak practice) to 5 (good practice).")
+    notes: str = ""
+
+
+class AreaImprovementOut(Schema):
+    area: str
+    firms: int
+    evaluated: int
+    improved: int
+    share: float | None
+
+
+class AreaProgressOut(Schema):
+    area: str
+    baseline: int
+    baseline_on: date
+    latest: int
+    latest_on: date
+    change: int
+    improved: bool
+
+
+class FirmProgressOut(Schema):
+    enterprise_id: int
+    areas: list[AreaProgressOut]
+
+
+class ProgressOut(Schema):
+    on: date
+    areas: list[AreaImprovementOut]
+    firms: list[FirmProgressOut]
+
+
+class DueOut(Schema):
+    network_id: int
+    network_name: str
+    enterprise_id: int
+    enterprise_name: str
+    due_on: date
+    last_evaluated_on: date | None
+    overdue: bool
+    is_baseline: bool
+
+
+class DueQuery(Schema):
+    within_days: int = Field(30, ge=0, le=366, description="Also list evaluations due within this many days.")
+    network: int | None = None
+
+
+# Independence ------------------------------------------------------------------------------------------
+
+class CriterionOut(Schema):
+    number: int
+    code: str
+    question: str
+    computed: bool
+    met: bool
+    basis: str
+
+
+class AssessmentOut(Schema):
+    id: int
+    network_id: int
+    assessed_on: date
+    window_months: int
+    assessor: str | None
+    notes: str
+    met_count: int
+    label: str = Field(description='"k of 12".')
+    criteria: list[CriterionOut]
+    snapshot: dict[str, Any] = Field(description="The result as computed when the assessment was recorded.")
+
+
+class JudgementIn(InputSchema):
+    met: bool
+    evidence: str = ""
+
+
+class AssessmentCreate(InputSchema):
+    assessed_on: date
+    window_months: int = 12
+    judgements: dict[str, JudgementIn] = Field(description="The five judged criteria: " + ", ".join(
+        c.code for c in CRITERIA if not c.computed) + ".")
+    notes: str = ""
+
+
+class PreviewQuery(Schema):
+    on: date | None = None
+    window_months: int = Field(12, ge=1, le=60)
+
+
+class PortfolioRowOut(Schema):
+    network_id: int
+    network_name: str
+    kind: str
+    assessment_id: int
+    assessed_on: date
+    age_months: int
+    met_count: int
+    met: list[str]
+
+
+class PortfolioOut(Schema):
+    networks: int
+    at_least_4: int
+    at_least_6: int
+    distribution: dict[int, int] = Field(description="Number of networks meeting exactly k criteria.")
+    criterion_counts: dict[str, int]
+    rows: list[PortfolioRowOut]
+
+
+class PortfolioQuery(Schema):
+    kind: list[str] = Field([], description="Kind codes (repeat the parameter); empty: all kinds.")
+    on: date | None = None
+    min_age_months: int | None = Field(None, ge=0)
+    max_age_months: int | None = Field(None, ge=0)
+
+
+class DashboardRowOut(Schema):
+    network_id: int
+    network_name: str
+    kind: str
+    stage: str
+    members: int
+    size_warning: str | None
+    next_gate: str | None
+    requirements_met: int
+    requirements_total: int
+    missing: list[str]
+    overdue_evaluations: int
+    due_evaluations: int
+    last_activity_on: date | None
