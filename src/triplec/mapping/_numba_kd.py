@@ -1,252 +1,338 @@
 """Compiled kernels of the Kd estimator (numba, ``cache=True``).
 
-Pair distances are never stored: every pair within the cap ``dcap`` is *linearly binned* on a fine grid
-of nodes ``x_j = j * delta`` (a pair at ``d = (j + f) delta`` adds ``1 - f`` to node ``j`` and ``f`` to
-node ``j + 1``; with weights, ``w (1 - f)`` and ``w f``), and the exact sums needed by the bandwidth
-(count, sum of ``d`` and of ``d^2`` over pairs with ``d <= 2 rmax``) are accumulated on the side.
-Linear binning keeps the mass and the first moment of every pair, so kernel smoothing of the binned
-masses differs from the exact kernel sum by at most ``delta^2 / 8 * max|phi''_h| = delta^2/(8 h^2)``
-times the peak of the kernel (Wand & Jones 1995, ch. 5; Hall & Wand 1996).
+Pair distances are never stored. Each row's distances are computed in a vectorised pass, then every pair
+within the cap ``dcap`` is *binned* on a fine grid ``x_k = k * delta``: bin ``k = floor(d / delta)``
+receives the pair's weight ``w`` and its weighted offset ``w f`` (``f = d / delta - k``). Turned into
+node masses (``w (1 - f)`` on node ``k``, ``w f`` on node ``k + 1``) this is *linear binning*, which
+keeps the mass and the first moment of every pair: kernel smoothing of the node masses differs from the
+exact kernel sum by at most ``delta^2 / 8 * max|phi_h''| = (delta / h)^2 / 8`` of the kernel peak
+``phi(0) / h`` per unit of pair weight (Wand & Jones 1995, s. 5.2; Hall & Wand 1996).
 
-All functions are serial; the batch drivers come in two flavours: ``*_par`` (``prange`` over chunks of
-simulations, for the local engine) and ``*_ser`` (for Dask workers, which already run tasks in
-parallel and must not launch concurrent numba thread pools). Both call the same per-simulation code, so
-results are bit-identical.
+All kernels are serial; the batch drivers come in two flavours: ``*_par`` (``prange`` over chunks of
+simulations, for the local engine) and ``*_ser`` (for Dask workers, which already run tasks in parallel
+and must not start concurrent numba thread pools). Both run the same per-simulation code, so results are
+bit-identical.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 from numba import njit, prange
 
 EARTH_RADIUS_KM = 6371.0088
+# numba's default (workqueue) thread pool must not be entered from two threads at once: callers of the
+# parallel kernels (a web worker thread, a notebook) hold this lock.
+PARALLEL_LOCK = threading.RLock()
 INV_SQRT_2PI = 0.3989422804014327
-KERNEL_HALF_WIDTH = 8.0  # kernel truncated at 8 h: phi(8) / phi(0) = 1.3e-14
+KERNEL_HALF_WIDTH = 7.0  # Gaussian kernel truncated at 7 h: phi(7) / phi(0) = 2.3e-11
+NODES_PER_BANDWIDTH = 16.0  # smoothing grid: at least 16 nodes per h, error <= 1/(8*16^2) = 4.9e-4
 
 
-# --------------------------------------------------------------------------- pair accumulation
-@njit(cache=True, inline="always")
-def _bin_pair(d, w, weighted, inv_delta, nbins, hc, hw):
-    t = d * inv_delta
-    k = int(t)
-    if k + 1 < nbins:
-        f = t - k
-        hc[k] += 1.0 - f
-        hc[k + 1] += f
-        if weighted:
-            hw[k] += w * (1.0 - f)
-            hw[k + 1] += w * f
+# --------------------------------------------------------------------------- distances
+FLUSH = 16384  # distances buffered before binning (fits in L2 cache)
+
+
+@njit(cache=True, fastmath=True)
+def _row_distances(x0, y0, z0, xs, ys, zs, start, stop, sphere, buf, pos):
+    """Distances from (x0, y0, z0) to points start..stop-1 into buf[pos..] (vectorised)."""
+    if sphere:
+        two_r = 2.0 * EARTH_RADIUS_KM
+        for j in range(start, stop):
+            dx = xs[j] - x0
+            dy = ys[j] - y0
+            dz = zs[j] - z0
+            c = math.sqrt(dx * dx + dy * dy + dz * dz) / two_r
+            buf[pos + j - start] = two_r * math.asin(min(1.0, c))
+    else:
+        for j in range(start, stop):
+            dx = xs[j] - x0
+            dy = ys[j] - y0
+            buf[pos + j - start] = math.sqrt(dx * dx + dy * dy)
 
 
 @njit(cache=True)
-def accumulate_within(xs, ys, zs, ws, sphere, weighted, dcap, two_rmax, inv_delta, hc, hw, stats):
-    """All pairs i < j of one point set (univariate Kd).
+def _bin_unweighted(buf, m, cap, inv_delta, acc):
+    for j in range(m):
+        d = buf[j]
+        if d < cap:
+            t = d * inv_delta
+            k = int(t)
+            acc[k, 0] += 1.0
+            acc[k, 1] += t - k
 
-    ``stats`` receives (count, sum d, sum d^2) over pairs with ``d <= two_rmax``.
+
+@njit(cache=True)
+def _bin_weighted(buf, wbuf, m, cap, inv_delta, acc):
+    for j in range(m):
+        d = buf[j]
+        if d < cap:
+            t = d * inv_delta
+            k = int(t)
+            f = t - k
+            w = wbuf[j]
+            acc[k, 0] += 1.0
+            acc[k, 1] += f
+            acc[k, 2] += w
+            acc[k, 3] += w * f
+
+
+@njit(cache=True, fastmath=True)
+def _row_weights(w0, ws, start, stop, wbuf, pos):
+    for j in range(start, stop):
+        wbuf[pos + j - start] = w0 * ws[j]
+
+
+@njit(cache=True)
+def _accumulate(xa, ya, za, wa, xb, yb, zb, wb, within, sphere, weighted, dcap, inv_delta, acc, buf,
+                wbuf, i0, i1):
+    """Pairs of rows i in [i0, i1): with j > i of the same set (within) or all j of set B.
+
+    Distances of several rows are buffered (``FLUSH``) and binned together.
+    """
+    pos = 0
+    nb = xb.shape[0]
+    for i in range(i0, i1):
+        start = i + 1 if within else 0
+        length = nb - start
+        if length <= 0:
+            continue
+        if pos + length > buf.shape[0]:
+            if weighted:
+                _bin_weighted(buf, wbuf, pos, dcap, inv_delta, acc)
+            else:
+                _bin_unweighted(buf, pos, dcap, inv_delta, acc)
+            pos = 0
+        # a row longer than the buffer is cut in pieces
+        s0 = start
+        while s0 < nb:
+            s1 = min(nb, s0 + buf.shape[0] - pos)
+            _row_distances(xa[i], ya[i], za[i], xb, yb, zb, s0, s1, sphere, buf, pos)
+            if weighted:
+                _row_weights(wa[i], wb, s0, s1, wbuf, pos)
+            pos += s1 - s0
+            s0 = s1
+            if pos == buf.shape[0]:
+                if weighted:
+                    _bin_weighted(buf, wbuf, pos, dcap, inv_delta, acc)
+                else:
+                    _bin_unweighted(buf, pos, dcap, inv_delta, acc)
+                pos = 0
+    if pos > 0:
+        if weighted:
+            _bin_weighted(buf, wbuf, pos, dcap, inv_delta, acc)
+        else:
+            _bin_unweighted(buf, pos, dcap, inv_delta, acc)
+
+
+@njit(cache=True)
+def accumulate_within(xs, ys, zs, ws, sphere, weighted, dcap, inv_delta, acc, buf, wbuf, i0, i1):
+    """Pairs i < j of one point set with i in [i0, i1) (univariate Kd), binned into acc."""
+    _accumulate(xs, ys, zs, ws, xs, ys, zs, ws, True, sphere, weighted, dcap, inv_delta, acc, buf, wbuf,
+                i0, min(i1, xs.shape[0]))
+
+
+@njit(cache=True)
+def accumulate_between(xa, ya, za, wa, xb, yb, zb, wb, sphere, weighted, dcap, inv_delta, acc, buf, wbuf):
+    """Pairs (i in A, j in B) of two disjoint point sets (bivariate Kd), binned into acc."""
+    _accumulate(xa, ya, za, wa, xb, yb, zb, wb, False, sphere, weighted, dcap, inv_delta, acc, buf, wbuf,
+                0, xa.shape[0])
+
+
+@njit(cache=True, parallel=True)
+def accumulate_within_par(xs, ys, zs, ws, sphere, weighted, dcap, inv_delta, nbins, ncol, nblocks):
+    """Parallel univariate accumulation for one large pattern (row blocks of equal pair counts).
+
+    Block accumulators are summed in block order, so the result does not depend on the threads.
     """
     n = xs.shape[0]
-    nbins = hc.shape[0]
-    two_r = 2.0 * EARTH_RADIUS_KM
-    if sphere:
-        cap = two_r * math.sin(min(dcap / two_r, math.pi / 2))
-    else:
-        cap = dcap
-    cap2 = cap * cap
-    cnt = 0.0
-    s1 = 0.0
-    s2 = 0.0
-    for i in range(n - 1):
-        xi = xs[i]
-        yi = ys[i]
-        zi = zs[i]
-        wi = ws[i] if weighted else 1.0
-        for j in range(i + 1, n):
-            dx = xs[j] - xi
-            dy = ys[j] - yi
-            dz = zs[j] - zi
-            d2 = dx * dx + dy * dy + dz * dz
-            if d2 < cap2:
-                d = math.sqrt(d2)
-                if sphere:
-                    d = two_r * math.asin(min(1.0, d / two_r))
-                _bin_pair(d, wi * (ws[j] if weighted else 1.0), weighted, inv_delta, nbins, hc, hw)
-                if d <= two_rmax:
-                    cnt += 1.0
-                    s1 += d
-                    s2 += d * d
-    stats[0] += cnt
-    stats[1] += s1
-    stats[2] += s2
+    bounds = np.empty(nblocks + 1, dtype=np.int64)
+    total = n * (n - 1) / 2.0
+    bounds[0] = 0
+    i = 0
+    done = 0.0
+    for b in range(1, nblocks):
+        target = total * b / nblocks
+        while i < n and done < target:
+            done += n - i - 1
+            i += 1
+        bounds[b] = i
+    bounds[nblocks] = n
+    parts = np.zeros((nblocks, nbins, ncol))
+    for b in prange(nblocks):
+        buf = np.empty(FLUSH)
+        wbuf = np.empty(FLUSH if weighted else 1)
+        accumulate_within(xs, ys, zs, ws, sphere, weighted, dcap, inv_delta, parts[b], buf, wbuf, bounds[b],
+                          bounds[b + 1])
+    out = np.zeros((nbins, ncol))
+    for b in range(nblocks):
+        out += parts[b]
+    return out
+
+
+# --------------------------------------------------------------------------- nodes and bandwidth
+@njit(cache=True)
+def nodes_from_acc(acc, col, nodes):
+    """Linear-binned node masses from bin sums (column col: count, col+1: offset sum)."""
+    nb = acc.shape[0]
+    nodes[:] = 0.0
+    for k in range(nb - 1):
+        c = acc[k, col]
+        if c != 0.0:
+            f = acc[k, col + 1]
+            nodes[k] += c - f
+            nodes[k + 1] += f
 
 
 @njit(cache=True)
-def accumulate_between(xa, ya, za, wa, xb, yb, zb, wb, sphere, weighted, dcap, two_rmax, inv_delta,
-                       hc, hw, stats):
-    """All pairs (i in A, j in B) of two disjoint point sets (bivariate Kd)."""
-    na = xa.shape[0]
-    nb = xb.shape[0]
-    nbins = hc.shape[0]
-    two_r = 2.0 * EARTH_RADIUS_KM
-    if sphere:
-        cap = two_r * math.sin(min(dcap / two_r, math.pi / 2))
-    else:
-        cap = dcap
-    cap2 = cap * cap
-    cnt = 0.0
-    s1 = 0.0
-    s2 = 0.0
-    for i in range(na):
-        xi = xa[i]
-        yi = ya[i]
-        zi = za[i]
-        wi = wa[i] if weighted else 1.0
-        for j in range(nb):
-            dx = xb[j] - xi
-            dy = yb[j] - yi
-            dz = zb[j] - zi
-            d2 = dx * dx + dy * dy + dz * dz
-            if d2 < cap2:
-                d = math.sqrt(d2)
-                if sphere:
-                    d = two_r * math.asin(min(1.0, d / two_r))
-                _bin_pair(d, wi * (wb[j] if weighted else 1.0), weighted, inv_delta, nbins, hc, hw)
-                if d <= two_rmax:
-                    cnt += 1.0
-                    s1 += d
-                    s2 += d * d
-    stats[0] += cnt
-    stats[1] += s1
-    stats[2] += s2
+def _order_statistic(acc, delta, k0, start_b, start_c, bmax):
+    """Value of the order statistic k0 (0-based) of the binned distances.
 
-
-# --------------------------------------------------------------------------- bandwidth
-@njit(cache=True)
-def _mass_location(hc, delta, target, start_j, start_c):
-    """Position where the cumulative binned mass reaches ``target`` (node mass spread over +-delta/2)."""
-    c = start_c
-    j = start_j
-    nb = hc.shape[0]
-    while j < nb:
-        m = hc[j]
-        if m > 0.0 and c + m >= target:
-            lo = j * delta - 0.5 * delta
-            if lo < 0.0:
-                lo = 0.0
-            hi = j * delta + 0.5 * delta
-            return lo + (hi - lo) * (target - c) / m, j, c
-        c += m
-        j += 1
-    return (nb - 1) * delta, nb - 1, c
-
-
-@njit(cache=True)
-def histogram_quartile_spread(hc, delta, count):
-    """IQR (R's quantile type 7) of the pair distances <= 2 rmax, from the binned masses.
-
-    Order statistic ``k`` (0-based) sits where the cumulative mass reaches ``k + 1/2``; quantile ``p``
-    interpolates between order statistics ``floor((N-1)p)`` and the next, as R's type 7 does.
+    Bins hold exact counts and offset sums. The k0-th distance lies in the bin where the cumulative
+    count passes k0; inside it the bin's c distances are taken evenly spaced (spacing 1/c) and shifted so
+    that their mean offset is the bin's exact mean offset (exact when the bin holds one pair).
     """
-    qs = np.empty(2)
-    j = 0
+    c = start_c
+    b = start_b
+    while b < bmax:
+        m = acc[b, 0]
+        if m > 0.0 and c + m > k0:
+            rho = k0 - c
+            mean_f = acc[b, 1] / m
+            f = mean_f + (rho + 0.5 - 0.5 * m) / m
+            if f < 0.0:
+                f = 0.0
+            elif f > 1.0:
+                f = 1.0
+            return (b + f) * delta, b, c
+        c += m
+        b += 1
+    return bmax * delta, bmax, c
+
+
+@njit(cache=True)
+def bandwidth_from_acc(acc, delta, kmax):
+    """R's ``bw.nrd0`` of the pair distances below 2 r_max (bins 0..kmax-1): (h, N, lo).
+
+    ``h = 0.9 min(sd, IQR/1.34) N^(-1/5)`` (Silverman 1986, eq. 3.31) with the count N, the exact mean,
+    the variance (within-bin spread ignored: at most delta^2/12 per pair) and R's type-7 quartiles
+    (quantile p interpolates between order statistics floor((N-1)p) and the next).
+    """
+    cnt = 0.0
+    s1 = 0.0
+    for b in range(kmax):
+        cnt += acc[b, 0]
+        s1 += acc[b, 0] * b + acc[b, 1]
+    if cnt < 2.0:
+        return np.nan, cnt, np.nan
+    mean = s1 / cnt
+    ss = 0.0
+    for b in range(kmax):
+        m = acc[b, 0]
+        if m != 0.0:
+            dj = b + acc[b, 1] / m - mean
+            ss += m * dj * dj
+    var = ss / (cnt - 1.0) * delta * delta
+    sd = math.sqrt(var) if var > 0.0 else 0.0
+    q = np.empty(2)
+    b = 0
     c = 0.0
     for t in range(2):
         p = 0.25 if t == 0 else 0.75
-        pos = p * (count - 1.0)
+        pos = p * (cnt - 1.0)
         k = math.floor(pos)
         frac = pos - k
-        x0, j, c = _mass_location(hc, delta, k + 0.5, j, c)
+        x0, b, c = _order_statistic(acc, delta, k, b, c, kmax)
+        x1 = x0
         if frac > 0.0:
-            x1, _, _ = _mass_location(hc, delta, k + 1.5, j, c)
-        else:
-            x1 = x0
-        qs[t] = x0 + frac * (x1 - x0)
-    return qs[1] - qs[0]
-
-
-@njit(cache=True)
-def bw_nrd0(stats, iqr):
-    """R's ``bw.nrd0``: 0.9 min(sd, IQR/1.34) N^(-1/5) (Silverman 1986, eq. 3.31)."""
-    n = stats[0]
-    if n < 2.0:
-        return np.nan
-    mean = stats[1] / n
-    var = (stats[2] - n * mean * mean) / (n - 1.0)
-    sd = math.sqrt(var) if var > 0.0 else 0.0
-    lo = min(sd, iqr / 1.34)
+            x1, _, _ = _order_statistic(acc, delta, k + 1, b, c, kmax)
+        q[t] = x0 + frac * (x1 - x0)
+    lo = min(sd, (q[1] - q[0]) / 1.34)
     if lo <= 0.0:
         lo = sd
         if lo <= 0.0:
-            lo = abs(mean)  # all distances equal: R falls back to |x[1]|
+            lo = abs(mean * delta)  # all distances equal: R falls back to |x[1]|
             if lo <= 0.0:
                 lo = 1.0
-    return 0.9 * lo * n ** (-0.2)
+    return 0.9 * lo * cnt ** (-0.2), cnt, lo
 
 
 # --------------------------------------------------------------------------- smoothing
 @njit(cache=True)
-def smooth(hist, delta, m, nr, h, total, out):
-    """Kd(r_i), r_i = i * m * delta, from linearly binned pair masses.
-
-    ``Kd(r) = (1/total) sum_pairs w [phi_h(r - d) + 1(d <= 4h) phi_h(r + d)]``: the Gaussian kernel
-    density of the pair distances with the distances below 4h reflected around 0 and the density
-    renormalised (dbmss ``Kdhat``; the renormalisation divides by the mass above 0, which equals the
-    total pair weight up to 3e-5 relative, see ``kd.py``).
-
-    The masses are first re-binned linearly onto a coarser grid (factor ``k``, a power of two dividing
-    ``m``) with at least 16 nodes per bandwidth, keeping the binning error below 1/(8*16^2) = 5e-4 of the
-    kernel peak while bounding the work per distance to 2 * 8 * 32 nodes.
-    """
-    nb = hist.shape[0]
+def smoothing_factor(delta, m, h):
+    """Coarsening factor k (a power of two dividing m) with k * delta <= h / 16."""
     k = 1
-    while m % (2 * k) == 0 and 2 * k * delta <= h / 16.0:
+    while m % (2 * k) == 0 and 2 * k * delta <= h / NODES_PER_BANDWIDTH:
         k *= 2
+    return k
+
+
+@njit(cache=True, fastmath={"reassoc", "contract"})
+def _dot(a, a0, b, n):
+    s = 0.0
+    for t in range(n):
+        s += a[a0 + t] * b[t]
+    return s
+
+
+@njit(cache=True)
+def smooth(nodes, delta, m, nr, h, total, out):
+    """Kd(r_i), r_i = i * m * delta, from linear-binned node masses.
+
+    ``Kd(r) = (1/W) sum_pairs w [phi_h(r - d) + 1(d <= 4h) phi_h(r + d)]``: the Gaussian kernel density
+    of the pair distances with the distances below 4h reflected around 0, renormalised by the total pair
+    weight W (dbmss ``Kdhat``; see ``kd.py`` for why W is the renormalising mass).
+
+    Node masses are re-binned linearly onto a grid coarser by ``k = smoothing_factor`` (first moments
+    kept), with at least 16 nodes per h; only nodes below ``r_max + 7h`` are used. Reflection is done on
+    the coarse masses (the masses at 0 < x <= 4h mirrored to -x, the node at 0 onto itself), then each
+    ``Kd(r_i)`` is one dot product with the kernel.
+    """
+    k = smoothing_factor(delta, m, h)
     dc = k * delta
-    ncoarse = nb // k + 2
-    coarse = np.zeros(ncoarse)
-    if k == 1:
-        coarse[:nb] = hist
-    else:
-        inv_k = 1.0 / k
-        for j in range(nb):
-            v = hist[j]
-            if v != 0.0:
-                q = j // k
-                f = (j - q * k) * inv_k
-                coarse[q] += v * (1.0 - f)
-                coarse[q + 1] += v * f
     half = int(math.ceil(KERNEL_HALF_WIDTH * h / dc))
-    ker = np.empty(half + 1)
-    for t in range(half + 1):
-        u = t * dc / h
-        ker[t] = INV_SQRT_2PI / h * math.exp(-0.5 * u * u)
     step = m // k
-    nrefl = int(math.floor(4.0 * h / dc + 1e-9))
+    r_last = (nr - 1) * step
+    ncoarse = r_last + half + 2
+    nb = nodes.shape[0]
+    jmax = min(nb, ncoarse * k)
+    # padded[half + q] holds the (reflected) mass at coarse position q, q in [-half, ncoarse]
+    padded = np.zeros(ncoarse + 2 * half + 2)
+    if k == 1:
+        for j in range(jmax):
+            padded[half + j] = nodes[j]
+    else:
+        shift = 0
+        while (1 << shift) < k:
+            shift += 1
+        mask = k - 1
+        inv_k = 1.0 / k
+        for j in range(jmax):
+            v = nodes[j]
+            if v != 0.0:
+                q = j >> shift
+                f = (j & mask) * inv_k
+                padded[half + q] += v * (1.0 - f)
+                padded[half + q + 1] += v * f
+    nrefl = min(int(math.floor(4.0 * h / dc + 1e-9)), half)
+    for q in range(1, nrefl + 1):
+        padded[half - q] += padded[half + q]
+    padded[half] *= 2.0
+    ker = np.empty(2 * half + 1)
+    for t in range(2 * half + 1):
+        u = (t - half) * dc / h
+        ker[t] = INV_SQRT_2PI / h * math.exp(-0.5 * u * u)
+    inv_total = 1.0 / total
     for i in range(nr):
-        c = i * step
-        lo = c - half
-        if lo < 0:
-            lo = 0
-        hi = c + half
-        if hi > ncoarse - 1:
-            hi = ncoarse - 1
-        s = 0.0
-        for q in range(lo, hi + 1):
-            s += coarse[q] * ker[abs(q - c)]
-        # reflected distances: phi_h(r + x_q) for x_q <= 4h
-        qmax = min(nrefl, half - c)
-        for q in range(1, qmax + 1):
-            s += coarse[q] * ker[c + q]
-        if c <= half:
-            s += coarse[0] * ker[c]  # the node at 0 reflects onto itself
-        out[i] = s / total
+        out[i] = _dot(padded, i * step, ker, 2 * half + 1) * inv_total
 
 
 # --------------------------------------------------------------------------- random location
 @njit(cache=True)
 def floyd_sample(u, nsites, mark, out):
-    """Uniform random subset of size len(out) of range(nsites) (Floyd's algorithm, Bentley 1987).
+    """Uniform random subset of size len(out) of range(nsites) (Floyd's algorithm; Bentley 1987).
 
     ``u`` holds len(out) uniforms in [0, 1); ``mark`` is a zeroed uint8 scratch of size nsites, left
     zeroed on return.
@@ -267,7 +353,7 @@ def floyd_sample(u, nsites, mark, out):
 
 @njit(cache=True)
 def shuffle_inplace(u, a):
-    """Fisher-Yates shuffle of a driven by the uniforms u (len(a) - 1 of them are used)."""
+    """Fisher-Yates shuffle of a driven by the uniforms u (u[1..n-1] are used)."""
     n = a.shape[0]
     for i in range(n - 1, 0, -1):
         j = int(u[i] * (i + 1))
@@ -278,82 +364,79 @@ def shuffle_inplace(u, a):
         a[j] = tmp
 
 
-# --------------------------------------------------------------------------- one simulation
+# --------------------------------------------------------------------------- one curve
 @njit(cache=True)
-def kd_from_indices(sx, sy, sz, idx_a, wa, idx_b, wb, bivariate, sphere, weighted, dcap, two_rmax,
-                    delta, m, nr, total, total_w, nbins, hc, hw, stats, out_kd, out_kemp):
-    """Kd (and Kemp) of the points at site indices idx_a (and idx_b when bivariate).
-
-    Returns the bandwidth. Scratch arrays hc, hw (nbins) and stats (3) are cleared here.
-    """
-    hc[:] = 0.0
+def curve_from_acc(acc, weighted, delta, m, nr, kmax, total, total_w, nodes, out_kd, out_kemp):
+    """Bandwidth and curves from bin sums. Returns h (NaN, curves NaN, if fewer than 2 pairs)."""
+    h, cnt, lo = bandwidth_from_acc(acc, delta, kmax)
+    if not (h > 0.0):
+        out_kd[:] = np.nan
+        if weighted:
+            out_kemp[:] = np.nan
+        return np.nan
+    nodes_from_acc(acc, 0, nodes)
+    smooth(nodes, delta, m, nr, h, total, out_kd)
     if weighted:
-        hw[:] = 0.0
-    stats[:] = 0.0
+        nodes_from_acc(acc, 2, nodes)
+        smooth(nodes, delta, m, nr, h, total_w, out_kemp)
+    return h
+
+
+@njit(cache=True)
+def kd_from_indices(sx, sy, sz, idx_a, wa, idx_b, wb, bivariate, sphere, weighted, dcap, delta, m, nr,
+                    kmax, total, total_w, acc, nodes, buf, wbuf, out_kd, out_kemp):
+    """Kd (and Kemp) of the sites idx_a (around idx_b when bivariate); scratch acc/nodes/buf cleared here."""
+    acc[:, :] = 0.0
     inv_delta = 1.0 / delta
     xa = sx[idx_a]
     ya = sy[idx_a]
     za = sz[idx_a]
     if bivariate:
-        xb = sx[idx_b]
-        yb = sy[idx_b]
-        zb = sz[idx_b]
-        accumulate_between(xa, ya, za, wa, xb, yb, zb, wb, sphere, weighted, dcap, two_rmax, inv_delta,
-                           hc, hw, stats)
+        accumulate_between(xa, ya, za, wa, sx[idx_b], sy[idx_b], sz[idx_b], wb, sphere, weighted, dcap,
+                           inv_delta, acc, buf, wbuf)
     else:
-        accumulate_within(xa, ya, za, wa, sphere, weighted, dcap, two_rmax, inv_delta, hc, hw, stats)
-    if stats[0] < 2.0:
-        out_kd[:] = np.nan
-        if weighted:
-            out_kemp[:] = np.nan
-        return np.nan
-    iqr = histogram_quartile_spread(hc, delta, stats[0])
-    h = bw_nrd0(stats, iqr)
-    smooth(hc, delta, m, nr, h, total, out_kd)
-    if weighted:
-        smooth(hw, delta, m, nr, h, total_w, out_kemp)
-    return h
+        accumulate_within(xa, ya, za, wa, sphere, weighted, dcap, inv_delta, acc, buf, wbuf, 0, xa.shape[0])
+    return curve_from_acc(acc, weighted, delta, m, nr, kmax, total, total_w, nodes, out_kd, out_kemp)
 
 
 @njit(cache=True)
 def _simulate_range(b0, b1, u, sx, sy, sz, na, wa_sector, nb_, wb_sector, bivariate, sphere, weighted,
-                    dcap, two_rmax, delta, m, nr, total, total_w, nbins, out_kd, out_kemp, out_h):
+                    dcap, delta, m, nr, kmax, total, total_w, nbins, out_kd, out_kemp, out_h):
     nsites = sx.shape[0]
     ntot = na + nb_
     mark = np.zeros(nsites, dtype=np.uint8)
     sample = np.empty(ntot, dtype=np.int64)
-    hc = np.zeros(nbins)
-    hw = np.zeros(nbins if weighted else 1)
-    stats = np.zeros(3)
+    acc = np.zeros((nbins, 4 if weighted else 2))
+    nodes = np.zeros(nbins)
+    buf = np.empty(FLUSH)
+    wbuf = np.empty(FLUSH if weighted else 1)
     shuffle_needed = weighted or bivariate
     for b in range(b0, b1):
         floyd_sample(u[b, :ntot], nsites, mark, sample)
         if shuffle_needed:
-            # Floyd's output order is not exchangeable: shuffle so that labels (sector, weight) are
-            # assigned to the drawn sites uniformly at random (dbmss rlabel semantics)
+            # Floyd's output order is not exchangeable: shuffle so that the labels (sector, employees)
+            # land on the drawn sites uniformly at random (dbmss rRandomLocation = rlabel)
             shuffle_inplace(u[b, ntot:], sample)
-        idx_a = sample[:na]
-        idx_b = sample[na:]
-        out_h[b] = kd_from_indices(sx, sy, sz, idx_a, wa_sector, idx_b, wb_sector, bivariate, sphere,
-                                   weighted, dcap, two_rmax, delta, m, nr, total, total_w, nbins, hc, hw,
-                                   stats, out_kd[b], out_kemp[b])
+        out_h[b] = kd_from_indices(sx, sy, sz, sample[:na], wa_sector, sample[na:], wb_sector, bivariate,
+                                   sphere, weighted, dcap, delta, m, nr, kmax, total, total_w, acc, nodes,
+                                   buf, wbuf, out_kd[b], out_kemp[b])
 
 
 @njit(cache=True, parallel=True)
 def simulate_batch_par(u, sx, sy, sz, na, wa_sector, nb_, wb_sector, bivariate, sphere, weighted, dcap,
-                       two_rmax, delta, m, nr, total, total_w, nbins, nchunks, out_kd, out_kemp, out_h):
+                       delta, m, nr, kmax, total, total_w, nbins, nchunks, out_kd, out_kemp, out_h):
     """Random-location simulations b = 0..B-1 (uniforms u[b]), chunks of simulations in parallel."""
     nsim = u.shape[0]
     for c in prange(nchunks):
         b0 = c * nsim // nchunks
         b1 = (c + 1) * nsim // nchunks
         _simulate_range(b0, b1, u, sx, sy, sz, na, wa_sector, nb_, wb_sector, bivariate, sphere, weighted,
-                        dcap, two_rmax, delta, m, nr, total, total_w, nbins, out_kd, out_kemp, out_h)
+                        dcap, delta, m, nr, kmax, total, total_w, nbins, out_kd, out_kemp, out_h)
 
 
 @njit(cache=True)
 def simulate_batch_ser(u, sx, sy, sz, na, wa_sector, nb_, wb_sector, bivariate, sphere, weighted, dcap,
-                       two_rmax, delta, m, nr, total, total_w, nbins, out_kd, out_kemp, out_h):
+                       delta, m, nr, kmax, total, total_w, nbins, out_kd, out_kemp, out_h):
     """Serial twin of :func:`simulate_batch_par` (same results, bit for bit)."""
     _simulate_range(0, u.shape[0], u, sx, sy, sz, na, wa_sector, nb_, wb_sector, bivariate, sphere,
-                    weighted, dcap, two_rmax, delta, m, nr, total, total_w, nbins, out_kd, out_kemp, out_h)
+                    weighted, dcap, delta, m, nr, kmax, total, total_w, nbins, out_kd, out_kemp, out_h)

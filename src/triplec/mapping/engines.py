@@ -112,10 +112,11 @@ def run_batch(plan: SimPlan, b: int, sites: SiteArrays, parallel: bool) -> Batch
     wa = plan.w_a if plan.weighted else empty
     wb = plan.w_b if (plan.weighted and plan.bivariate) else empty
     args = (u, sites.x, sites.y, sites.z, plan.n_a, wa, plan.n_b, wb, plan.bivariate, sites.sphere,
-            plan.weighted, g.dcap, g.two_rmax, g.delta, g.m, g.nr, plan.total, plan.total_w, g.nbins)
+            plan.weighted, g.dcap, g.delta, g.m, g.nr, g.kmax, plan.total, plan.total_w, g.nbins)
     if parallel:
         nchunks = min(nsim, numba.get_num_threads())
-        nk.simulate_batch_par(*args, nchunks, kd, kemp, h)
+        with nk.PARALLEL_LOCK:
+            nk.simulate_batch_par(*args, nchunks, kd, kemp, h)
     else:
         nk.simulate_batch_ser(*args, kd, kemp, h)
     return BatchResult(plan.sector, plan.other, b, kd, kemp if plan.weighted else None, h)

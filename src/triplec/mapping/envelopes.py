@@ -49,42 +49,30 @@ def _quantile_sorted(sorted_sims: np.ndarray, p: float) -> np.ndarray:
     return sorted_sims[k] + frac * (sorted_sims[k + 1] - sorted_sims[k])
 
 
-def do_global_band(sims: np.ndarray, alpha: float, tol: float = 1e-6):
+def do_global_band(sims: np.ndarray, alpha: float):
     """Duranton-Overman global bands: (lo, hi, p_lo, p_hi).
 
-    ``p_hi`` is the smallest pointwise quantile level such that at most ``alpha`` of the simulations
-    exceed the band ``hi(r) = Q_{p_hi}(r)`` at some distance; ``p_lo`` the largest level such that at
-    most ``alpha`` fall below ``lo(r) = Q_{p_lo}(r)`` somewhere. Found by bisection (the crossing share is
-    monotone in the level).
+    ``p_hi`` is the smallest pointwise quantile level (type 7) such that at most ``alpha * n_sims`` of
+    the simulations exceed the band ``hi(r) = Q_{p_hi}(r)`` at some distance; ``p_lo`` the largest level
+    such that at most ``alpha * n_sims`` fall below ``lo(r) = Q_{p_lo}(r)`` somewhere.
+
+    Exact, without search: with ``n`` simulations, ``Q_p(r)`` passes a simulated value whose tied block
+    starts at 0-based rank ``a`` (ends at ``b``) at level ``a/(n-1)`` (``b/(n-1)``), so simulation ``s``
+    is above the band at level ``p`` iff ``p < P_s = max_r a_s(r)/(n-1)``, and below it iff
+    ``p > L_s = min_r b_s(r)/(n-1)``. Hence ``p_hi`` is the ``floor(alpha n)``-th largest ``P_s`` and
+    ``p_lo`` the ``floor(alpha n)``-th smallest ``L_s``.
     """
+    from scipy.stats import rankdata
+
+    n = sims.shape[0]
     s = np.sort(sims, axis=0)
-    nsim = s.shape[0]
-    allowed = alpha * nsim + 1e-9
-
-    def crossing_up(p):
-        band = _quantile_sorted(s, p)
-        return int((sims > band).any(axis=1).sum())
-
-    def crossing_down(p):
-        band = _quantile_sorted(s, p)
-        return int((sims < band).any(axis=1).sum())
-
-    lo_p, hi_p = 0.5, 1.0  # crossing_up(1.0) == 0
-    while hi_p - lo_p > tol:
-        mid = 0.5 * (lo_p + hi_p)
-        if crossing_up(mid) <= allowed:
-            hi_p = mid
-        else:
-            lo_p = mid
-    p_hi = hi_p
-    lo_p, hi_p = 0.0, 0.5  # crossing_down(0.0) == 0
-    while hi_p - lo_p > tol:
-        mid = 0.5 * (lo_p + hi_p)
-        if crossing_down(mid) <= allowed:
-            lo_p = mid
-        else:
-            hi_p = mid
-    p_lo = lo_p
+    first = rankdata(sims, method="min", axis=0) - 1
+    last = rankdata(sims, method="max", axis=0) - 1
+    k = int(np.floor(alpha * n + 1e-9))
+    p_up = np.sort(first.max(axis=1) / (n - 1))[::-1]
+    p_down = np.sort(last.min(axis=1) / (n - 1))
+    p_hi = float(p_up[k]) if k < n else 0.0
+    p_lo = float(p_down[k]) if k < n else 1.0
     return _quantile_sorted(s, p_lo), _quantile_sorted(s, p_hi), p_lo, p_hi
 
 

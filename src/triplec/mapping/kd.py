@@ -44,6 +44,7 @@ from triplec.mapping import _numba_kd as nk
 from triplec.mapping.points import PointRegister
 
 DCAP_FACTOR = 2.5
+PARALLEL_OBSERVED_MIN = 4000  # observed curves of larger sectors use all cores
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,11 @@ class KdGrid:
     nbins: int
 
     @property
+    def kmax(self) -> int:
+        """Bins 0..kmax-1 cover [0, 2 r_max): the pairs of the bandwidth."""
+        return int(round(2.0 * self.r_max / self.delta))
+
+    @property
     def r(self) -> np.ndarray:
         return np.arange(self.nr) * self.r_step
 
@@ -71,7 +77,7 @@ class KdGrid:
         return 2.0 * self.r_max
 
     def error_bound(self, h: np.ndarray | float) -> np.ndarray:
-        """Bound on the binning error of a curve, as a fraction of the kernel peak ``phi(0)/h``.
+        """Bound on the numerical error of a curve, as a fraction of the kernel peak ``phi(0)/h``.
 
         Linear binning at spacing ``de`` changes a kernel sum by at most ``de^2 max|phi''_h| / 8`` per unit
         of pair weight, i.e. ``(de/h)^2 / 8`` of the kernel peak. ``de`` is the spacing used by ``smooth``
@@ -81,11 +87,15 @@ class KdGrid:
         k = np.ones_like(h)
         ok = np.isfinite(h)
         while True:
-            nxt = (self.m % (2 * k) == 0) & (2 * k * self.delta <= h / 16.0) & ok
+            nxt = (self.m % (2 * k) == 0) & (2 * k * self.delta <= h / nk.NODES_PER_BANDWIDTH) & ok
             if not nxt.any():
                 break
             k = np.where(nxt, 2 * k, k)
-        return np.where(ok, (k * self.delta / np.where(ok, h, 1.0)) ** 2 / 8.0, np.nan)
+        hh = np.where(ok, h, 1.0)
+        binning = (k * self.delta / hh) ** 2 / 8.0
+        # pairs beyond dcap are not binned: their kernel weight at r <= r_max is below phi((dcap-r_max)/h)
+        truncation = np.exp(-0.5 * ((self.dcap - self.r_max) / hh) ** 2)
+        return np.where(ok, np.maximum(binning, truncation), np.nan)
 
 
 def validate_r(r_max: float, r_step: float) -> int:
@@ -102,26 +112,30 @@ def validate_r(r_max: float, r_step: float) -> int:
 
 def make_grid(r_max: float, r_step: float, *, h_hint: float | None = None, lo_hint: float | None = None,
               dcap: float | None = None) -> KdGrid:
-    """Choose the fine binning grid.
+    """Choose the binning grid for a pattern with bandwidth ``h_hint`` and spread ``lo_hint``.
 
-    ``delta <= min(h/128, lo/1000, 2 r_max/4096)`` where ``h`` and ``lo = min(sd, IQR/1.34)`` are the
-    observed pattern's bandwidth and spread (the quartiles, read off the binned masses, are then within
-    ``delta`` of R's, i.e. 1e-3 of ``lo``; and smoothing works at >= 16 nodes per bandwidth).
+    ``delta = r_step / 2^p <= min(h/32, lo/100, 2 r_max/512)``: the smoothing error bound
+    ``(delta/h)^2/8`` stays below 1.2e-4 (5e-4 for simulations whose bandwidth is half the observed one),
+    and the quartiles, placed from exact bin counts and offset sums, are within ``delta`` of R's.
+    The cap is ``dcap = clip(r_max + 10.5 h, 2 r_max, 3 r_max)``: the bandwidth needs pairs up to
+    ``2 r_max``, the kernel sum at ``r <= r_max`` pairs up to ``r_max + 7h``.
     """
     nr = validate_r(r_max, r_step)
-    target = 2.0 * r_max / 4096.0
-    if h_hint is not None and np.isfinite(h_hint) and h_hint > 0:
-        target = min(target, h_hint / 128.0)
+    target = 2.0 * r_max / 512.0
+    h_ok = h_hint is not None and np.isfinite(h_hint) and h_hint > 0
+    if h_ok:
+        target = min(target, h_hint / 32.0)
     if lo_hint is not None and np.isfinite(lo_hint) and lo_hint > 0:
-        target = min(target, lo_hint / 1000.0)
+        target = min(target, lo_hint / 100.0)
     target = max(target, r_max * 1e-6)  # keep the histogram a sane size
     m = 1
     while r_step / m > target:
         m *= 2
     delta = r_step / m
-    dcap = DCAP_FACTOR * r_max if dcap is None else float(dcap)
+    if dcap is None:
+        dcap = float(np.clip(r_max + 10.5 * h_hint, 2.0 * r_max, 3.0 * r_max)) if h_ok else 2.5 * r_max
     nbins = int(math.ceil(dcap / delta)) + 2
-    return KdGrid(float(r_max), float(r_step), nr, m, delta, dcap, nbins)
+    return KdGrid(float(r_max), float(r_step), nr, m, delta, float(dcap), nbins)
 
 
 def pair_total(n_a: int, w_a: np.ndarray | None, n_b: int | None = None, w_b: np.ndarray | None = None):
@@ -178,31 +192,42 @@ class KdCurve:
         return out
 
 
-def observed_stats(sites: SiteArrays, idx_a, w_a, idx_b, w_b, grid: KdGrid):
-    """Bandwidth and spread ``lo = min(sd, IQR/1.34)`` of a pattern on a given grid."""
-    hc = np.zeros(grid.nbins)
-    hw = np.zeros(1)
-    stats = np.zeros(3)
+def _accumulate(sites: SiteArrays, idx_a, w_a, idx_b, w_b, grid: KdGrid) -> np.ndarray:
+    """Bin sums of the pairs of a pattern (the parallel kernel for large univariate patterns)."""
+    weighted = w_a is not None
+    ncol = 4 if weighted else 2
     inv = 1.0 / grid.delta
     empty = np.zeros(0)
+    wa = empty if w_a is None else np.ascontiguousarray(w_a, dtype=float)
+    xa, ya, za = sites.x[idx_a], sites.y[idx_a], sites.z[idx_a]
+    if idx_b is None and len(idx_a) >= PARALLEL_OBSERVED_MIN:
+        with nk.PARALLEL_LOCK:
+            return nk.accumulate_within_par(xa, ya, za, wa, sites.sphere, weighted, grid.dcap, inv,
+                                            grid.nbins, ncol, 64)
+    acc = np.zeros((grid.nbins, ncol))
+    buf = np.empty(nk.FLUSH)
+    wbuf = np.empty(nk.FLUSH if weighted else 1)
     if idx_b is None:
-        nk.accumulate_within(sites.x[idx_a], sites.y[idx_a], sites.z[idx_a], empty, sites.sphere, False,
-                             grid.dcap, grid.two_rmax, inv, hc, hw, stats)
+        nk.accumulate_within(xa, ya, za, wa, sites.sphere, weighted, grid.dcap, inv, acc, buf, wbuf, 0,
+                             len(idx_a))
     else:
-        nk.accumulate_between(sites.x[idx_a], sites.y[idx_a], sites.z[idx_a], empty,
-                              sites.x[idx_b], sites.y[idx_b], sites.z[idx_b], empty, sites.sphere, False,
-                              grid.dcap, grid.two_rmax, inv, hc, hw, stats)
-    if stats[0] < 2:
-        return float("nan"), float("nan")
-    iqr = nk.histogram_quartile_spread(hc, grid.delta, stats[0])
-    h = nk.bw_nrd0(stats, iqr)
-    return h, h / 0.9 / stats[0] ** (-0.2)
+        wb = empty if w_b is None else np.ascontiguousarray(w_b, dtype=float)
+        nk.accumulate_between(xa, ya, za, wa, sites.x[idx_b], sites.y[idx_b], sites.z[idx_b], wb,
+                              sites.sphere, weighted, grid.dcap, inv, acc, buf, wbuf)
+    return acc
+
+
+def observed_spread(sites: SiteArrays, idx_a, idx_b, grid: KdGrid):
+    """Bandwidth h and spread ``lo = min(sd, IQR/1.34)`` of a pattern's pair distances <= 2 r_max."""
+    acc = _accumulate(sites, idx_a, None, idx_b, None, grid)
+    h, _, lo = nk.bandwidth_from_acc(acc, grid.delta, grid.kmax)
+    return float(h), float(lo)
 
 
 def fit_grid(sites: SiteArrays, idx_a, idx_b, r_max: float, r_step: float) -> KdGrid:
     """A grid fitted to a pattern: a coarse pass gives h and lo, then ``make_grid`` refines."""
     coarse = make_grid(r_max, r_step)
-    h, lo = observed_stats(sites, idx_a, None, idx_b, None, coarse)
+    h, lo = observed_spread(sites, idx_a, idx_b, coarse)
     return make_grid(r_max, r_step, h_hint=h, lo_hint=lo)
 
 
@@ -212,18 +237,11 @@ def curve_from_indices(sites: SiteArrays, idx_a: np.ndarray, w_a: np.ndarray | N
     weighted = w_a is not None
     bivariate = idx_b is not None
     total, total_w = pair_total(len(idx_a), w_a, len(idx_b) if bivariate else None, w_b)
+    acc = _accumulate(sites, idx_a, w_a, idx_b, w_b, grid)
     kd = np.full(grid.nr, np.nan)
     kemp = np.full(grid.nr if weighted else 1, np.nan)
-    hc = np.zeros(grid.nbins)
-    hw = np.zeros(grid.nbins if weighted else 1)
-    stats = np.zeros(3)
-    empty = np.zeros(0)
-    ib = np.asarray(idx_b if bivariate else np.zeros(0, dtype=np.int64), dtype=np.int64)
-    h = nk.kd_from_indices(sites.x, sites.y, sites.z, np.asarray(idx_a, dtype=np.int64),
-                           empty if w_a is None else np.asarray(w_a, float), ib,
-                           empty if w_b is None else np.asarray(w_b, float), bivariate, sites.sphere,
-                           weighted, grid.dcap, grid.two_rmax, grid.delta, grid.m, grid.nr, total, total_w,
-                           grid.nbins, hc, hw, stats, kd, kemp)
+    h = nk.curve_from_acc(acc, weighted, grid.delta, grid.m, grid.nr, grid.kmax, total, total_w,
+                          np.zeros(grid.nbins), kd, kemp)
     return kd, (kemp if weighted else None), float(h)
 
 

@@ -123,13 +123,15 @@ class PointRegister:
             raise RegisterError("no coordinates: give x_col/y_col (projected) or lon_col/lat_col (degrees)")
         if planar and unit not in UNIT_TO_KM:
             raise RegisterError(f"unit must be one of {sorted(UNIT_TO_KM)}, got {unit!r}")
-        needed = [id_col, sector_col] + ([x_col, y_col] if planar else [lon_col, lat_col])
+        roles = {"id_col": id_col, "sector_col": sector_col}
+        roles.update({"x_col": x_col, "y_col": y_col} if planar else {"lon_col": lon_col, "lat_col": lat_col})
         if weight_col is not None:
-            needed.append(weight_col)
-        missing = [c for c in needed if c not in df.columns]
+            roles["weight_col"] = weight_col
+        missing = {role: c for role, c in roles.items() if c not in df.columns}
         if missing:
+            named = ", ".join(f"{c!r} ({role})" for role, c in missing.items())
             raise RegisterError(
-                f"missing column(s) {missing}; the table has columns {list(map(str, df.columns))}"
+                f"missing column(s) {named}; the table has columns {list(map(str, df.columns))}"
             )
         if len(df) == 0:
             raise RegisterError("the register is empty")

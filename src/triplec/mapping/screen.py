@@ -46,7 +46,8 @@ class ScreenResult:
     table: pd.DataFrame
     curves: pd.DataFrame
     params: dict = field(default_factory=dict)
-    sims: dict | None = None  # {sector: (n_sims, n_r) array} when keep_sims=True
+    # keep_sims=True: {sector: {"kd": (n_sims, n_r), "kemp": (n_sims, n_r) or None, "bandwidth": (n_sims,)}}
+    sims: dict | None = None
 
 
 @dataclass
@@ -136,7 +137,8 @@ def _assemble(observed: Sequence[_Observed], batches: dict, alpha: float, keep_s
                 curve.update({f"kemp_{k}": v for k, v in cols_e.items()})
                 row.update(stats_e)
             if keep_sims:
-                kept[label] = sims_kd if not weighted else {"kd": sims_kd, "kemp": sims_kemp}
+                kept[label] = {"kd": sims_kd, "kemp": sims_kemp if weighted else None,
+                               "bandwidth": h_all[1:]}
         else:
             nan = np.full(len(r), np.nan)
             row.update(gamma=np.nan, psi=np.nan, localised=pd.NA, p_value=np.nan, peak_distance=np.nan)
