@@ -283,3 +283,28 @@ def test_coagglomeration_zero_when_independent_gamma_when_sharing_advantage():
     draw = pd.DataFrame(np.column_stack([s_a[:, 0], s_b[:, 0]]), columns=["a", "b"])
     lib = coagglomeration(draw, x=pd.Series(x, index=draw.index))
     assert lib["gamma_c"].iloc[0] == pytest.approx(joint[0])
+
+
+def test_degenerate_tables_give_nan_not_warnings():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # one region: 1 - sum x^2 = 0, EG and MS are undefined
+        one = RegionalTable.from_frame(pd.DataFrame({"region": ["A", "A"], "sector": ["x", "y"], "emp": [1, 2],
+                                                     "estab": [2, 3]}), emp_col="emp", estab_col="estab")
+        assert regional_indices(one).sectors["eg_gamma"].isna().all()
+        assert regional_indices(one).sectors["ms_gamma"].isna().all()
+        # a sector without employment, a region without employment
+        empty = RegionalTable.from_frame(pd.DataFrame({"region": ["A", "B"], "sector": ["x", "y"], "emp": [0, 2],
+                                                       "estab": [1, 1]}), emp_col="emp", estab_col="estab")
+        result = regional_indices(empty)
+        assert np.isnan(result.sectors.set_index("sector").loc["x", "eg_gamma"])
+        assert np.isnan(result.indices.set_index(["region", "sector"]).loc[("A", "y"), "lq"])  # A has no employment
+
+
+def test_location_quotients_with_outside_totals():
+    m = pd.DataFrame([[1.0, 2.0], [3.0, 4.0]], index=["a", "b"], columns=["x", "y"])
+    # region totals 10 (the whole economy) and national shares 0.2 / 0.3 from elsewhere
+    lq = location_quotients(m, region_totals=pd.Series({"a": 10.0, "b": 10.0}), sector_shares=pd.Series({"x": 0.2, "y": 0.3}))
+    np.testing.assert_allclose(lq.to_numpy(), [[0.1 / 0.2, 0.2 / 0.3], [0.3 / 0.2, 0.4 / 0.3]])

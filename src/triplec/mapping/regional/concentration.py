@@ -165,7 +165,7 @@ def ellison_glaeser_gamma(s, x, h):
     g = raw_concentration(s, x)
     with np.errstate(divide="ignore", invalid="ignore"):
         gamma = (g - one_minus_x2 * h) / (one_minus_x2 * (1.0 - h))
-    gamma = np.where(np.isclose(h, 1.0) | np.isnan(h), np.nan, gamma)
+    gamma = np.where(np.isclose(h, 1.0) | np.isnan(h) | ~np.isfinite(gamma), np.nan, gamma)
     return float(gamma) if np.ndim(gamma) == 0 else gamma
 
 
@@ -183,10 +183,10 @@ def maurel_sedillot_gamma(s, x, h):
     h = np.asarray(h, dtype=float)
     _check_shares(s, x)
     sum_x2 = np.sum(x ** 2)
-    g_ms = (np.sum(s ** 2, axis=0) - sum_x2) / (1.0 - sum_x2)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):  # one region only: 1 - sum x^2 = 0 -> NaN
+        g_ms = (np.sum(s ** 2, axis=0) - sum_x2) / (1.0 - sum_x2)
         gamma = (g_ms - h) / (1.0 - h)
-    gamma = np.where(np.isclose(h, 1.0) | np.isnan(h), np.nan, gamma)
+    gamma = np.where(np.isclose(h, 1.0) | np.isnan(h) | ~np.isfinite(gamma), np.nan, gamma)
     return float(gamma) if np.ndim(gamma) == 0 else gamma
 
 
@@ -316,5 +316,6 @@ def coagglomeration(matrix: pd.DataFrame, *, x: pd.Series | None = None, pairs=N
             raise ValueError(f"coagglomeration: sector {unknown[0]!r} is not in the table")
         ia = np.array([position[str(a)] for a, _ in pairs], dtype=int)
         ib = np.array([position[str(b)] for _, b in pairs], dtype=int)
-    gamma = np.einsum("ri,ri->i", dev[:, ia], dev[:, ib]) / denominator
+    with np.errstate(divide="ignore", invalid="ignore"):  # one region only: denominator 0 -> NaN
+        gamma = np.einsum("ri,ri->i", dev[:, ia], dev[:, ib]) / denominator
     return pd.DataFrame({"sector_a": [sectors[i] for i in ia], "sector_b": [sectors[i] for i in ib], "gamma_c": gamma})
