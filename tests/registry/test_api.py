@@ -195,7 +195,7 @@ def test_association_manager_creates_a_member_of_their_association(world, api):
     ({"latitude": 95.0}, "latitude", "less than or equal to 90"),
     ({"longitude": -181.0}, "longitude", "greater than or equal to -180"),
     ({"latitude": 10.0, "longitude": None}, "longitude", "both latitude and longitude"),
-    ({"national_id": "11.111.111/0001-11"}, "__all__", "already exists"),  # ent_a1's identifier in BR
+    ({"national_id": "11.111.111/0001-11"}, "national_id", "already has the identifier"),  # ent_a1's identifier in BR
     ({"legal_name": None}, "legal_name", ""),
     ({"employees": "many"}, "employees", "integer"),
     ({"email": "not-an-address"}, "email", "valid email"),
@@ -281,7 +281,7 @@ def test_patch_duplicate_identifier_is_refused(world, api):
         f"{API}/enterprises/{world.ent_a2.pk}", {"national_id": world.ent_a1.national_id},
         content_type="application/json")
     assert response.status_code == 422
-    assert "already exists" in " ".join(response.json()["errors"]["__all__"])
+    assert "already has the identifier" in " ".join(response.json()["errors"]["national_id"])
 
 
 # Organisations and associations --------------------------------------------------------------------

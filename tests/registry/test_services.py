@@ -125,3 +125,17 @@ def test_size_class_follows_configured_thresholds(world, settings):
     assert world.ent_a1.size_class == "small"
     world.ent_a1.employees = 100
     assert world.ent_a1.size_class == "large"
+
+
+def test_non_finite_coordinates_are_refused(world):
+    with pytest.raises(ValidationFailed) as exc:
+        services.create_enterprise(world.users["programme-officer"],
+                                   {**VALID, "latitude": float("nan"), "longitude": -38.5})
+    assert "latitude" in exc.value.errors
+
+
+def test_duplicate_identifier_is_reported_on_the_identifier_field(world):
+    with pytest.raises(ValidationFailed) as exc:
+        services.create_enterprise(world.users["programme-officer"],
+                                   {**VALID, "national_id": world.ent_a1.national_id})
+    assert "national_id" in exc.value.errors

@@ -1,6 +1,8 @@
 """The register: territories, organisations (agencies, associations, buyers, service centres),
 enterprises, their memberships of associations and their contacts."""
 
+import math
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -214,8 +216,24 @@ class Enterprise(models.Model):
         return self.legal_name
 
     def clean(self):
+        for name in ("latitude", "longitude"):
+            value = getattr(self, name)
+            if value is not None and not math.isfinite(value):
+                raise ValidationError({name: _("Give a finite number of degrees.")})
         if (self.latitude is None) != (self.longitude is None):
             raise ValidationError({"longitude": _("Give both latitude and longitude, or neither.")})
+
+    def validate_constraints(self, exclude=None):
+        # Name the field a person must change, not the two-field constraint.
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as exc:
+            if Enterprise.objects.filter(country=self.country, national_id=self.national_id).exclude(
+                    pk=self.pk).exists():
+                raise ValidationError({"national_id": _(
+                    "Another enterprise in %(country)s already has the identifier %(id)s.") % {
+                    "country": self.country, "id": self.national_id}}) from exc
+            raise
 
 
 class Membership(models.Model):
@@ -269,3 +287,6 @@ class Contact(models.Model):
 
     def __str__(self):
         return self.name
+
+
+from .models_import import ImportBatch  # noqa: E402,F401  (kept in its own module: the import pages' model)
