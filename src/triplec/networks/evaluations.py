@@ -49,9 +49,11 @@ SHIPPED_AREAS = [
 ]
 
 
-def install_areas(apps=None) -> None:
+def install_areas(apps=None, *, refresh: bool = True) -> None:
     Area = EvaluationArea if apps is None else apps.get_model("networks", "EvaluationArea")
     for order, (code, name, description) in enumerate(SHIPPED_AREAS):
+        if not refresh and Area.objects.filter(code=code).exists():
+            continue
         Area.objects.update_or_create(code=code, defaults={
             "name": name, "description": description, "order": order, "shipped": True})
 

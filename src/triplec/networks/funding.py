@@ -109,8 +109,8 @@ SHIPPED_SCHEDULES: dict[str, tuple[str, str, list[tuple[str, int, int | None, st
 }
 
 
-def install_schedules(apps=None) -> dict[str, object]:
-    """Create or refresh the shipped schedules (idempotent); returns code -> schedule."""
+def install_schedules(apps=None, *, refresh: bool = True) -> dict[str, object]:
+    """Create (and with refresh, reset) the shipped schedules; idempotent; returns code -> schedule."""
     if apps is None:
         from .models import FundingRule, FundingSchedule
     else:
@@ -118,6 +118,10 @@ def install_schedules(apps=None) -> dict[str, object]:
         FundingRule = apps.get_model("networks", "FundingRule")
     out = {}
     for code, (name, description, rules) in SHIPPED_SCHEDULES.items():
+        existing = FundingSchedule.objects.filter(code=code).first()
+        if existing is not None and not refresh:
+            out[code] = existing
+            continue
         schedule, _ = FundingSchedule.objects.update_or_create(
             code=code, defaults={"name": name, "description": description, "shipped": True})
         for category, start, end, share in rules:

@@ -462,16 +462,19 @@ def install_kind(spec: Mapping[str, Any], definition: Mapping[str, Any], *, ship
     return kind
 
 
-def install_shipped(apps=None) -> None:
-    """Install (or refresh) the shipped schedules, evaluation areas and kinds. Idempotent; run by a
-    data migration, and safe to call again (tests, demo)."""
+def install_shipped(apps=None, *, refresh: bool = True) -> None:
+    """Install the shipped schedules, evaluation areas and kinds. Idempotent. refresh=True (the
+    data migration) brings existing shipped rows back to their definitions; refresh=False (after
+    every migrate or flush, see apps.py) only creates what is missing, keeping an agency's edits."""
     from .evaluations import install_areas
     from .funding import install_schedules
 
-    install_schedules(apps)
-    install_areas(apps)
+    install_schedules(apps, refresh=refresh)
+    install_areas(apps, refresh=refresh)
+    Kind = NetworkKind if apps is None else apps.get_model("networks", "NetworkKind")
     for spec in SHIPPED_KINDS:
-        install_kind(spec, LIFECYCLES[spec["lifecycle"]], shipped=True, apps=apps)
+        if refresh or not Kind.objects.filter(code=spec["code"]).exists():
+            install_kind(spec, LIFECYCLES[spec["lifecycle"]], shipped=True, apps=apps)
 
 
 def definition_of(kind: NetworkKind) -> dict[str, Any]:
