@@ -12,9 +12,11 @@ from triplec.mapping.locate import Sites, locate_footprints
 from triplec.mapping.profile import profile_footprints
 from triplec.mapping.report import (
     LEAFLET_DIR,
+    country_outlines,
     global_band_columns,
     kd_plot_svg,
     map_data,
+    nice_ticks,
     render_report,
     write_report,
 )
@@ -152,26 +154,51 @@ def test_weighted_run_draws_kemp_panels(tmp_path):
                         profiles=profiles, title="Weighted run")
     page = path.read_text(encoding="utf-8")
     assert "<title>Weighted run</title>" in page
-    assert page.count(">Kemp<") >= 3  # one Kemp axis label per sector
+    assert page.count(">Kemp (1/km)<") == 3  # one Kemp panel per sector
     assert "employment" in page.split('id="sector-table"')[1].split("</thead>")[0]
     assert "SME share" in page
 
 
 def test_kd_plot_draws_the_curve_and_both_bands():
-    curve = pd.DataFrame({"r": R, "kd": np.linspace(0.02, 0.0, len(R)), "lo": 0.0, "hi": 0.01,
-                          "glo": 0.0, "ghi": 0.015})
-    svg = kd_plot_svg(curve, id_prefix="t")
-    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
-    assert "local band" in svg and "global band" in svg and ">Kd<" in svg
+    import xml.etree.ElementTree as ET
+
+    kd = np.linspace(0.02, 0.0, len(R))
+    curve = pd.DataFrame({"r": R, "kd": kd, "lo": 0.0, "hi": 0.01, "glo": 0.0, "ghi": 0.015})
+    svg = kd_plot_svg(curve, title="Kd of A <steel>")
+    root = ET.fromstring(svg)  # well-formed XML
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    assert root.find("s:title", ns).text == "Kd of A <steel>"
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "local band" in texts and "global band" in texts and "distance (km)" in texts
+    assert "Kd (1/km)" in texts and "100" in texts  # axis label and the last distance tick
+    # the curve: one vertex per distance, x increasing, height proportional to Kd (y axis from 0)
+    path = root.find("s:path[@class='curve']", ns).get("d")
+    xy = np.array([[float(v) for v in p.split(",")] for p in path[1:].split(" L")])
+    assert len(xy) == len(R) and (np.diff(xy[:, 0]) > 0).all()
+    baseline = xy[-1, 1]  # Kd = 0 at the last distance
+    height = baseline - xy[:, 1]
+    assert height[1:-1] / kd[1:-1] == pytest.approx(np.full(len(R) - 2, height[0] / kd[0]), rel=0.02)
+    band = root.find("s:path[@class='band']", ns).get("d")
+    assert band.startswith("M") and band.endswith("Z")
+    assert len(root.findall("s:path[@class='global']", ns)) == 2
     assert [b[:2] for b in global_band_columns(curve)] == [("glo", "ghi")]
-    no_global = kd_plot_svg(curve.drop(columns=["glo", "ghi"]), id_prefix="u")
+    no_global = kd_plot_svg(curve.drop(columns=["glo", "ghi"]))
     assert "global band" not in no_global
     both = curve.rename(columns={"glo": "global_do_lo", "ghi": "global_do_hi"}).assign(
         global_dbmss_lo=0.0, global_dbmss_hi=0.02)
-    svg = kd_plot_svg(both, id_prefix="v")
+    svg = kd_plot_svg(both)
     assert "global band (DO)" in svg and "global envelope (dbmss)" in svg
     assert [b[2] for b in global_band_columns(both.assign(kemp_global_do_lo=0, kemp_global_do_hi=1), "kemp_")] \
         == ["global band (DO)"]
+    # curves only (no simulations): no band, the curve still drawn
+    bare = kd_plot_svg(curve[["r", "kd"]].assign(lo=np.nan, hi=np.nan))
+    assert 'class="band"' not in bare and 'class="curve"' in bare
+
+
+def test_nice_ticks():
+    assert nice_ticks(0, 300, 6).tolist() == [0, 50, 100, 150, 200, 250, 300]
+    assert nice_ticks(0, 0.021, 4) == pytest.approx([0, 0.005, 0.01, 0.015, 0.02])
+    assert nice_ticks(2.5, 150, 6).tolist() == [20, 40, 60, 80, 100, 120, 140]
 
 
 def test_report_without_footprints_or_curves():
@@ -179,3 +206,17 @@ def test_report_without_footprints_or_curves():
     page = render_report(table, None)
     assert "No footprint" in page and "No curves in this run" in page
     assert embedded_map(page)["points"] is None
+
+
+def test_country_outlines_decode_the_topojson(run, page):
+    import shapely
+    from shapely.geometry import shape
+
+    outlines = embedded_map(page)["outlines"]
+    countries = {f["properties"]["name"]: shape(f["geometry"]) for f in outlines["features"]}
+    assert {"France", "Spain", "Italy", "Switzerland"} <= set(countries)
+    assert shapely.contains_xy(countries["France"], 2.35, 48.86)  # Paris
+    assert shapely.contains_xy(countries["Spain"], -3.70, 40.42)  # Madrid
+    assert not shapely.contains_xy(countries["France"], -3.70, 40.42)
+    assert countries["France"].bounds[2] < 20  # French Guiana and the other overseas parts are clipped away
+    assert country_outlines((0, 0, 1, 1), source=LEAFLET_DIR / "missing.json") is None

@@ -1,6 +1,6 @@
 """One self-contained HTML report of a mapping run: sector table, Kd plots with bands, map of footprints.
 
-The file opens offline, with no request to any server: the plots are inline SVG (matplotlib), the map is
+The file opens offline, with no request to any server: the plots are inline SVG drawn here, the map is
 Leaflet 1.9.4 inlined from ``report_assets/`` (BSD-2-Clause, its licence copied into the page) drawing
 the footprints (GeoJSON) and the establishments on a plain background with a scale bar. An optional
 tile layer (off by default) can be switched on when a network is there; if its tiles fail to load the
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import json
 import math
 import re
@@ -56,59 +55,197 @@ def global_band_columns(curves: pd.DataFrame, prefix: str = "") -> list[tuple[st
     return found
 
 
-def _prefix_svg_ids(svg: str, prefix: str) -> str:
-    """Make the element ids of one inline SVG unique in the page (several plots share one document)."""
-    svg = re.sub(r'\sid="([^"]+)"', lambda m: f' id="{prefix}{m.group(1)}"', svg)
-    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
-    return re.sub(r'xlink:href="#([^"]+)"', lambda m: f'xlink:href="#{prefix}{m.group(1)}"', svg)
+def nice_ticks(low: float, high: float, count: int = 5) -> np.ndarray:
+    """About ``count`` round tick values within [low, high]: steps of 1, 2 or 5 times a power of ten."""
+    span = high - low
+    if not span > 0:
+        return np.array([low])
+    raw = span / count
+    power = 10.0 ** math.floor(math.log10(raw))
+    ratio = raw / power  # round to the nearest of 1, 2, 5, 10 (Heckbert 1990, "Nice numbers")
+    step = power * (1 if ratio < 1.5 else 2 if ratio < 3 else 5 if ratio < 7 else 10)
+    first = math.ceil(low / step - 1e-9) * step
+    return np.arange(first, high + step * 1e-9, step)
 
 
-def kd_plot_svg(curve: pd.DataFrame, *, title: str = "", id_prefix: str = "kd") -> str:
+def _tick_text(value: float, step: float) -> str:
+    decimals = max(0, -math.floor(math.log10(step))) if step > 0 else 0
+    return f"{value:.{decimals}f}"
+
+
+def _polyline(xs: np.ndarray, ys: np.ndarray) -> list[str]:
+    """SVG path data for a line, broken where a value is missing."""
+    runs, current = [], []
+    for x, y in zip(xs, ys, strict=True):
+        if np.isfinite(y):
+            current.append(f"{x:.1f},{y:.1f}")
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return ["M" + " L".join(run) for run in runs if len(run) > 1]
+
+
+PLOT_WIDTH, PLOT_HEIGHT = 340, 200
+_MARGIN = {"left": 52, "right": 10, "top": 8, "bottom": 34}
+
+
+def _panel_svg(curve: pd.DataFrame, value: str, lo: str, hi: str, bands, name: str, offset: float) -> str:
+    r = curve["r"].to_numpy(float)
+    series = [curve[value].to_numpy(float)]
+    has_local = lo in curve.columns and hi in curve.columns and curve[hi].notna().any()
+    if has_local:
+        series += [curve[lo].to_numpy(float), curve[hi].to_numpy(float)]
+    for lo_col, hi_col, *_ in bands:
+        series += [curve[lo_col].to_numpy(float), curve[hi_col].to_numpy(float)]
+    finite = np.concatenate([v[np.isfinite(v)] for v in series]) if series else np.zeros(0)
+    top = float(finite.max()) if len(finite) and finite.max() > 0 else 1.0
+    y_ticks = nice_ticks(0.0, top * 1.05, 4)
+    y_max = max(float(y_ticks[-1]), top * 1.05)
+    x_min, x_max = float(r.min()), float(r.max()) if r.max() > r.min() else float(r.min()) + 1.0
+    left, bottom = offset + _MARGIN["left"], PLOT_HEIGHT - _MARGIN["bottom"]
+    width = PLOT_WIDTH - _MARGIN["left"] - _MARGIN["right"]
+    height = PLOT_HEIGHT - _MARGIN["top"] - _MARGIN["bottom"]
+
+    def sx(v):
+        return left + (np.asarray(v, float) - x_min) / (x_max - x_min) * width
+
+    def sy(v):
+        return bottom - np.clip(np.asarray(v, float), 0.0, y_max) / y_max * height
+
+    out = []
+    if has_local:
+        upper, lower = curve[hi].to_numpy(float), curve[lo].to_numpy(float)
+        ok = np.isfinite(upper) & np.isfinite(lower)
+        xs, up, down = sx(r[ok]), sy(upper[ok]), sy(lower[ok])
+        ring = [f"{x:.1f},{y:.1f}" for x, y in zip(xs, up, strict=True)]
+        ring += [f"{x:.1f},{y:.1f}" for x, y in zip(xs[::-1], down[::-1], strict=True)]
+        out.append(f'<path class="band" d="M{" L".join(ring)} Z" fill="#c9d7e8" stroke="none"/>')
+    for lo_col, hi_col, _label, style, colour in bands:
+        dash = "5 3" if style == "--" else "1.5 2.5"
+        for col in (hi_col, lo_col):
+            for d in _polyline(sx(r), sy(curve[col].to_numpy(float))):
+                out.append(f'<path class="global" d="{d}" fill="none" stroke="{colour}" stroke-width="1" '
+                           f'stroke-dasharray="{dash}"/>')
+    for d in _polyline(sx(r), sy(curve[value].to_numpy(float))):
+        out.append(f'<path class="curve" d="{d}" fill="none" stroke="#08306b" stroke-width="1.6"/>')
+    # axes, ticks, labels
+    out.append(f'<path d="M{left},{_MARGIN["top"]} V{bottom} H{left + width}" fill="none" stroke="#333" '
+               'stroke-width="0.8"/>')
+    x_ticks = nice_ticks(x_min, x_max, 6)
+    x_step = float(x_ticks[1] - x_ticks[0]) if len(x_ticks) > 1 else 1.0
+    for t in x_ticks:
+        x = float(sx(t))
+        out.append(f'<path d="M{x:.1f},{bottom} v3" stroke="#333" stroke-width="0.8"/>'
+                   f'<text x="{x:.1f}" y="{bottom + 13}" text-anchor="middle">{_tick_text(t, x_step)}</text>')
+    y_step = float(y_ticks[1] - y_ticks[0]) if len(y_ticks) > 1 else 1.0
+    for t in y_ticks:
+        y = float(sy(t))
+        out.append(f'<path d="M{left},{y:.1f} h-3" stroke="#333" stroke-width="0.8"/>'
+                   f'<text x="{left - 5}" y="{y + 3.5:.1f}" text-anchor="end">{_tick_text(t, y_step)}</text>')
+    out.append(f'<text x="{left + width / 2:.1f}" y="{PLOT_HEIGHT - 4}" text-anchor="middle">distance (km)</text>')
+    out.append(f'<text transform="translate({offset + 11},{_MARGIN["top"] + height / 2:.1f}) rotate(-90)" '
+               f'text-anchor="middle">{html.escape(name)} (1/km)</text>')
+    # legend, top right
+    entries = [(name, "curve")] + ([("local band", "band")] if has_local else [])
+    entries += [(label, (style, colour)) for _, _, label, style, colour in bands]
+    lx, ly = left + width - 118, _MARGIN["top"] + 8
+    for k, (label, kind) in enumerate(entries):
+        y = ly + 12 * k
+        if kind == "curve":
+            mark = f'<path d="M{lx},{y} h16" stroke="#08306b" stroke-width="1.6"/>'
+        elif kind == "band":
+            mark = f'<rect x="{lx}" y="{y - 4}" width="16" height="8" fill="#c9d7e8"/>'
+        else:
+            dash = "5 3" if kind[0] == "--" else "1.5 2.5"
+            mark = f'<path d="M{lx},{y} h16" stroke="{kind[1]}" stroke-width="1" stroke-dasharray="{dash}"/>'
+        out.append(f'{mark}<text x="{lx + 20}" y="{y + 3.5}">{html.escape(label)}</text>')
+    return "\n".join(out)
+
+
+def kd_plot_svg(curve: pd.DataFrame, *, title: str = "") -> str:
     """An inline SVG of one sector's Kd (and Kemp when present) with its local and global bands.
 
     ``curve`` holds one sector's rows: ``r, kd, lo, hi`` (+ global band columns, + ``kemp, kemp_lo,
-    kemp_hi``). The local band is shaded (pointwise quantiles of the simulations); the global band is
-    drawn dashed (it bounds the whole curve at the stated confidence level).
+    kemp_hi``). The local band is shaded (pointwise quantiles of the simulations); the global bands are
+    dashed (Duranton-Overman) and dotted (dbmss envelope). Drawn directly as SVG (a few kB a plot, no
+    fonts or ids to clash when many plots share a page).
     """
-    import matplotlib
-    from matplotlib.figure import Figure
-
     curve = curve.sort_values("r")
     panels = [("kd", "lo", "hi", global_band_columns(curve), "Kd")]
     if "kemp" in curve.columns and curve["kemp"].notna().any():
         panels.append(("kemp", "kemp_lo", "kemp_hi", global_band_columns(curve, "kemp_"), "Kemp"))
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": id_prefix, "font.size": 8,
-                                "axes.spines.top": False, "axes.spines.right": False}):
-        fig = Figure(figsize=(3.6 * len(panels), 2.3))
-        axes = fig.subplots(1, len(panels), squeeze=False)[0]
-        r = curve["r"].to_numpy(float)
-        for ax, (value, lo, hi, global_cols, name) in zip(axes, panels, strict=True):
-            if lo in curve.columns and hi in curve.columns and curve[hi].notna().any():
-                ax.fill_between(r, curve[lo].to_numpy(float), curve[hi].to_numpy(float), color="#c9d7e8",
-                                linewidth=0, label="local band")
-            for lo_col, hi_col, label, style, colour in global_cols:
-                ax.plot(r, curve[hi_col].to_numpy(float), style, color=colour, linewidth=0.9, label=label)
-                ax.plot(r, curve[lo_col].to_numpy(float), style, color=colour, linewidth=0.9)
-            ax.plot(r, curve[value].to_numpy(float), color="#08306b", linewidth=1.4, label=name)
-            ax.set_xlabel("distance (km)")
-            ax.set_ylabel(name)
-            ax.set_xlim(r.min(), r.max())
-            ax.set_ylim(bottom=0)
-            ax.tick_params(length=2)
-        axes[0].legend(loc="upper right", frameon=False, fontsize=7)
-        if title:
-            fig.suptitle(title, fontsize=8, x=0.01, ha="left")
-        fig.tight_layout(pad=0.4)
-        buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-    svg = buf.getvalue()
-    svg = svg[svg.index("<svg"):]
-    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.S)
-    return _prefix_svg_ids(svg, f"{id_prefix}-")
+    width = PLOT_WIDTH * len(panels)
+    body = "\n".join(_panel_svg(curve, *panel, offset=PLOT_WIDTH * k) for k, panel in enumerate(panels))
+    label = html.escape(title or "Kd curve")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {PLOT_HEIGHT}" width="{width}" '
+            f'height="{PLOT_HEIGHT}" role="img" aria-label="{label}" font-family="system-ui, sans-serif" '
+            f'font-size="10" fill="#222"><title>{label}</title>\n{body}\n</svg>')
 
 
 # --------------------------------------------------------------------------------------------------
 # Map data
+
+# Country outlines (Natural Earth 1:50m, public domain, as the world-atlas 2.0.2 TopoJSON vendored for the
+# platform's maps, ISC): drawn under the footprints so a lon/lat map reads without any tile server.
+WORLD_ATLAS = Path(__file__).resolve().parents[1] / "web" / "static" / "vendor" / "world-atlas" / "countries-50m.json"
+
+
+def _topojson_arcs(topology: dict) -> list[np.ndarray]:
+    """Decode quantised, delta-encoded TopoJSON arcs to lon/lat arrays."""
+    scale = np.asarray(topology["transform"]["scale"], float)
+    translate = np.asarray(topology["transform"]["translate"], float)
+    return [np.cumsum(np.asarray(arc, float), axis=0) * scale + translate for arc in topology["arcs"]]
+
+
+def _topojson_ring(arcs: list[np.ndarray], indices: list[int]) -> np.ndarray:
+    parts = []
+    for k, index in enumerate(indices):
+        arc = arcs[index] if index >= 0 else arcs[~index][::-1]
+        parts.append(arc if k == 0 else arc[1:])
+    return np.vstack(parts)
+
+
+def country_outlines(bounds: tuple[float, float, float, float], *, margin: float = 3.0,
+                     tolerance: float = 0.01, source: Path = WORLD_ATLAS) -> dict | None:
+    """Country polygons clipped to ``bounds`` (lon/lat) plus ``margin`` degrees, as GeoJSON; None if
+    the outline file is not installed."""
+    import shapely
+    from shapely.geometry import MultiPolygon, Polygon, box
+
+    if not source.is_file():
+        return None
+    topology = json.loads(source.read_text(encoding="utf-8"))
+    arcs = _topojson_arcs(topology)
+    arc_boxes = np.array([[a[:, 0].min(), a[:, 1].min(), a[:, 0].max(), a[:, 1].max()] for a in arcs])
+    window = box(bounds[0] - margin, max(bounds[1] - margin, -90), bounds[2] + margin, min(bounds[3] + margin, 90))
+    features = []
+    for geometry in topology["objects"]["countries"]["geometries"]:
+        if geometry.get("type") == "Polygon":
+            polygons = [geometry["arcs"]]
+        elif geometry.get("type") == "MultiPolygon":
+            polygons = geometry["arcs"]
+        else:
+            continue
+        used = np.array([i if i >= 0 else ~i for rings in polygons for ring in rings for i in ring])
+        lo_x, lo_y = arc_boxes[used, 0].min(), arc_boxes[used, 1].min()
+        hi_x, hi_y = arc_boxes[used, 2].max(), arc_boxes[used, 3].max()
+        wx0, wy0, wx1, wy1 = window.bounds
+        if hi_x < wx0 or lo_x > wx1 or hi_y < wy0 or lo_y > wy1:
+            continue
+        shapes = [Polygon(_topojson_ring(arcs, rings[0]), [_topojson_ring(arcs, r) for r in rings[1:]])
+                  for rings in polygons]
+        shape = shapely.make_valid(MultiPolygon(shapes))
+        if not shape.intersects(window):
+            continue
+        clipped = shape.intersection(window).simplify(tolerance, preserve_topology=True)
+        if clipped.is_empty:
+            continue
+        features.append({"type": "Feature", "properties": {"name": geometry.get("properties", {}).get("name", "")},
+                         "geometry": _rounded_geometry(clipped, 3)})
+    return {"type": "FeatureCollection", "features": features}
+
 
 
 def _sector_colours(sectors: list[str]) -> dict[str, str]:
@@ -124,6 +261,7 @@ def map_data(
     max_points: int = 20000,
     seed: int = 0,
     tiles: Mapping[str, str] | None = DEFAULT_TILES,
+    outline: bool = True,
 ) -> dict:
     """The JSON the report's map draws: footprints as GeoJSON, establishments as compact arrays.
 
@@ -179,8 +317,14 @@ def map_data(
             "shown": int(len(keep)),
             "total": int(len(frame)),
         }
+    outlines = None
+    if outline and not planar and points is not None and points["x"]:
+        lon, lat = np.asarray(points["x"]), np.asarray(points["y"])
+        span = max(lon.max() - lon.min(), lat.max() - lat.min())
+        outlines = country_outlines((lon.min(), lat.min(), lon.max(), lat.max()), margin=max(4.0, span))
     return {
         "mode": "planar" if planar else "lonlat",
+        "outlines": outlines,
         "footprints": {"type": "FeatureCollection", "features": features},
         "points": points,
         "colours": colours,
@@ -319,7 +463,7 @@ def render_report(
             name = labels.get(row.sector, "")
             verdict = "localised" if _truthy(getattr(row, "localised", False)) else "not localised"
             caption = f"{row.sector} {name}".strip()
-            svg = kd_plot_svg(curve, id_prefix=f"kd{len(plots)}")
+            svg = kd_plot_svg(curve, title=f"Kd of {caption}")
             plots.append(
                 f'<figure class="plot" id="kd-{_slug(row.sector)}" data-sector="{html.escape(row.sector)}">'
                 f'<figcaption><b>{html.escape(row.sector)}</b> {html.escape(name)} '
@@ -436,7 +580,7 @@ dl.summary { display: grid; grid-template-columns: repeat(auto-fill, minmax(170p
 dl.summary dt { color: var(--muted); font-size: 12px; }
 dl.summary dd { margin: 0; font-weight: 600; }
 h2 { font-size: 17px; margin: 18px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
-#map { height: 620px; border: 1px solid var(--line); background: #eef1f4; }
+#map { height: 620px; border: 1px solid var(--line); background: #e6edf3; }
 .note { color: var(--muted); font-size: 12px; }
 .tiles-msg { background: #fff3cd; padding: 2px 6px; border-radius: 3px; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; background: #fff; }
@@ -512,9 +656,18 @@ _JS = r"""
     style: function (f) { return { color: f.properties.colour, weight: 2, opacity: 0.95, fillOpacity: 0.22 }; },
     onEachFeature: function (f, layer) { layer.bindPopup(popup(f)); layer.bindTooltip(esc(f.properties.id)); }
   });
+  var overlays = {};
+  if (data.outlines) {
+    map.createPane("outlines").style.zIndex = 250;
+    var outlines = L.geoJSON(data.outlines, { pane: "outlines", interactive: false,
+      style: { color: "#8a8f98", weight: 0.8, fillColor: "#fdfdf8", fillOpacity: 1 } });
+    outlines.addTo(map);
+    overlays["Country outlines (Natural Earth)"] = outlines;
+  }
   background.addTo(map); footprints.addTo(map); members.addTo(map);
-  var overlays = { "Footprints": footprints, "Establishments in footprints": members,
-                   "Other establishments": background };
+  overlays["Footprints"] = footprints;
+  overlays["Establishments in footprints"] = members;
+  overlays["Other establishments"] = background;
   if (data.tiles) {
     var tiles = L.tileLayer(data.tiles.url, { attribution: data.tiles.attribution, maxZoom: 18 });
     var warned = false;
@@ -641,7 +794,8 @@ dotted purple: dbmss global envelope.</p>
 </section>
 <section>
 {source_note}
-<details class="licence"><summary>Map drawn with Leaflet 1.9.4 (BSD-2-Clause), included in this file</summary>
+<details class="licence"><summary>Map drawn with Leaflet 1.9.4 (BSD-2-Clause), included in this file;
+country outlines from Natural Earth (public domain) via world-atlas</summary>
 <pre>{leaflet_licence}</pre></details>
 </section>
 </main>
