@@ -14,11 +14,6 @@ from triplec.registry import mapdata
 from triplec.registry.models import Enterprise, Territory
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def map_data(client, **params) -> dict:
     response = client.get(reverse("enterprise_map_data"), params)
     assert response.status_code == 200 and response["Content-Type"] == "application/json"

@@ -26,11 +26,6 @@ AGENCY = ("agency-admin", "programme-officer", "broker", "evaluator")
 EDITORS = ("agency-admin", "programme-officer")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def everyone(status: int) -> dict[str, int]:
     return dict.fromkeys(USERS, status)
 

@@ -41,6 +41,7 @@ from .models import Enterprise, Membership, Organisation, OrganisationKind, Terr
 PAGE_SIZE = 50
 LIST_COUNT_CAP = 10_000
 HISTORY_ROWS = 50
+MEMBERS_SHOWN = 100  # an association page lists this many; the filtered list shows them all
 # Fields whose change is noise in a history table (set on every save).
 HISTORY_IGNORED = {"updated_at", "created_at", "sector_section"}
 
@@ -337,8 +338,10 @@ def organisation_list(request):
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(national_id__iexact=q))
     today = date.today()
+    # Count only the memberships this user may see (an enterprise user sees their own).
     current = Q(memberships__start_date__lte=today) & (
-        Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today))
+        Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)) & Q(
+        memberships__in=policy.visible_memberships(request.user).values("pk"))
     qs = qs.annotate(current_members=Count("memberships", filter=current)).order_by("name", "id")
     page = paginate(request, qs)
     query = request.GET.copy()
@@ -366,7 +369,8 @@ def _organisation_detail_context(request, org: Organisation, membership_form=Non
     return {
         "organisation": org,
         "territory_path": org.territory.lineage() if org.territory_id else [],
-        "members": members, "past_members": past[:200],
+        "members": members[:MEMBERS_SHOWN], "member_count": len(members),
+        "more_members": max(0, len(members) - MEMBERS_SHOWN), "past_members": past[:200],
         "contacts": org.contacts.all(),
         "can_edit": policy.can_edit_organisation(user, org),
         "can_manage_members": can_manage_members,

@@ -45,8 +45,27 @@
     };
   }
 
+  /* Rings that cross the antimeridian jump from +180 to -180; keep their longitudes continuous so
+   * Leaflet does not draw a line across the whole world. */
+  function unwrapRing(ring) {
+    for (var i = 1; i < ring.length; i++) {
+      var d = ring[i][0] - ring[i - 1][0];
+      if (d > 180) { ring[i][0] -= 360 * Math.round(d / 360); }
+      else if (d < -180) { ring[i][0] += 360 * Math.round(-d / 360); }
+    }
+  }
+
+  function unwrapGeometry(geometry) {
+    if (!geometry) { return; }
+    var polygons = geometry.type === "Polygon" ? [geometry.coordinates]
+      : (geometry.type === "MultiPolygon" ? geometry.coordinates : []);
+    polygons.forEach(function (polygon) { polygon.forEach(unwrapRing); });
+  }
+
   /* Country outlines below everything, then an optional tile layer that removes itself on failure. */
   function addBackground(map, el, note) {
+    map.attributionControl.setPrefix("Leaflet");
+    map.attributionControl.addAttribution("Outlines: Natural Earth");
     map.createPane("outline");
     map.getPane("outline").style.zIndex = 250;
     map.getPane("outline").style.pointerEvents = "none";
@@ -57,7 +76,9 @@
       fetch(el.dataset.outline, { credentials: "same-origin" })
         .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
         .then(function (topo) {
-          outlines = L.geoJSON(topojson.feature(topo, topo.objects.countries), {
+          var countries = topojson.feature(topo, topo.objects.countries);
+          countries.features.forEach(function (f) { unwrapGeometry(f.geometry); });
+          outlines = L.geoJSON(countries, {
             pane: "outline", interactive: false, style: outlineStyle
           }).addTo(map);
         })
@@ -238,7 +259,7 @@
 
   function initMiniMap(el) {
     var latlng = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)];
-    var map = L.map(el, { scrollWheelZoom: false, minZoom: 2, maxZoom: 18 }).setView(latlng, 7);
+    var map = L.map(el, { scrollWheelZoom: false, minZoom: 2, maxZoom: 18 }).setView(latlng, 6);
     addBackground(map, el, noteControl(map));
     L.circleMarker(latlng, { radius: 8, weight: 2, color: "#ffffff", fillColor: "#c0392b", fillOpacity: 1,
                              className: "map-point" }).addTo(map);
