@@ -187,7 +187,7 @@ def test_kd_plot_draws_the_curve_and_both_bands():
     both = curve.rename(columns={"glo": "global_do_lo", "ghi": "global_do_hi"}).assign(
         global_dbmss_lo=0.0, global_dbmss_hi=0.02)
     svg = kd_plot_svg(both)
-    assert "global band (DO)" in svg and "global envelope (dbmss)" in svg
+    assert "global band (DO)" in svg and "envelope (dbmss)" in svg
     assert [b[2] for b in global_band_columns(both.assign(kemp_global_do_lo=0, kemp_global_do_hi=1), "kemp_")] \
         == ["global band (DO)"]
     # curves only (no simulations): no band, the curve still drawn

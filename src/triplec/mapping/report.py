@@ -36,7 +36,7 @@ PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F
 # Global bands drawn on the plots, in this order: the Duranton-Overman global band (the one that decides
 # "localised") and the dbmss global envelope; older or hand-made tables may call theirs glo/ghi.
 GLOBAL_BANDS = [("global_do_lo", "global_do_hi", "global band (DO)", "--", "#b2182b"),
-                ("global_dbmss_lo", "global_dbmss_hi", "global envelope (dbmss)", ":", "#6a51a3"),
+                ("global_dbmss_lo", "global_dbmss_hi", "envelope (dbmss)", ":", "#6a51a3"),
                 ("glo", "ghi", "global band", "--", "#b2182b")]
 
 
@@ -87,8 +87,8 @@ def _polyline(xs: np.ndarray, ys: np.ndarray) -> list[str]:
     return ["M" + " L".join(run) for run in runs if len(run) > 1]
 
 
-PLOT_WIDTH, PLOT_HEIGHT = 340, 200
-_MARGIN = {"left": 52, "right": 10, "top": 8, "bottom": 34}
+PLOT_WIDTH, PLOT_HEIGHT = 340, 214
+_MARGIN = {"left": 58, "right": 10, "top": 8, "bottom": 48}
 
 
 def _panel_svg(curve: pd.DataFrame, value: str, lo: str, hi: str, bands, name: str, offset: float) -> str:
@@ -144,15 +144,14 @@ def _panel_svg(curve: pd.DataFrame, value: str, lo: str, hi: str, bands, name: s
         y = float(sy(t))
         out.append(f'<path d="M{left},{y:.1f} h-3" stroke="#333" stroke-width="0.8"/>'
                    f'<text x="{left - 5}" y="{y + 3.5:.1f}" text-anchor="end">{_tick_text(t, y_step)}</text>')
-    out.append(f'<text x="{left + width / 2:.1f}" y="{PLOT_HEIGHT - 4}" text-anchor="middle">distance (km)</text>')
+    out.append(f'<text x="{left + width / 2:.1f}" y="{bottom + 26}" text-anchor="middle">distance (km)</text>')
     out.append(f'<text transform="translate({offset + 11},{_MARGIN["top"] + height / 2:.1f}) rotate(-90)" '
                f'text-anchor="middle">{html.escape(name)} (1/km)</text>')
-    # legend, top right
+    # legend, in a row under the axis label (never over the curves)
     entries = [(name, "curve")] + ([("local band", "band")] if has_local else [])
     entries += [(label, (style, colour)) for _, _, label, style, colour in bands]
-    lx, ly = left + width - 118, _MARGIN["top"] + 8
-    for k, (label, kind) in enumerate(entries):
-        y = ly + 12 * k
+    lx, y = offset + 8.0, PLOT_HEIGHT - 5
+    for label, kind in entries:
         if kind == "curve":
             mark = f'<path d="M{lx},{y} h16" stroke="#08306b" stroke-width="1.6"/>'
         elif kind == "band":
@@ -160,7 +159,8 @@ def _panel_svg(curve: pd.DataFrame, value: str, lo: str, hi: str, bands, name: s
         else:
             dash = "5 3" if kind[0] == "--" else "1.5 2.5"
             mark = f'<path d="M{lx},{y} h16" stroke="{kind[1]}" stroke-width="1" stroke-dasharray="{dash}"/>'
-        out.append(f'{mark}<text x="{lx + 20}" y="{y + 3.5}">{html.escape(label)}</text>')
+        out.append(f'{mark}<text x="{lx + 19}" y="{y + 3}" font-size="9">{html.escape(label)}</text>')
+        lx += 19 + 4.8 * len(label) + 9
     return "\n".join(out)
 
 
@@ -396,6 +396,8 @@ def _fmt(value, kind: str = "g") -> tuple[str, str]:
             return (f"{value:.3g}" if value >= 1e-3 else f"{value:.1e}"), repr(float(value))
         if kind == "pct":
             return f"{100 * value:.0f}%", repr(float(value))
+        if kind == "area":
+            return (f"{value:,.0f}" if value >= 100 else f"{value:.1f}"), repr(float(value))
         return f"{value:.4g}", repr(float(value))
     return str(value), str(value)
 
@@ -508,7 +510,7 @@ def render_report(
             "<tr>" + f'<td data-v="{html.escape(fp.id)}">{html.escape(fp.id)}</td>'
             + _cell(labels.get(fp.sector, ""), cls="label")
             + _cell(fp.count, "int") + _cell(fp.employment, "int") + _cell(fp.sme_share, "pct")
-            + _cell(fp.area_km2, "g") + _cell(fp.eps_km, "g")
+            + _cell(fp.area_km2, "area") + _cell(fp.eps_km, "g")
             + f'<td class="label">{html.escape(regions)}</td><td class="label">{listed}</td></tr>'
         )
     fp_table = (
