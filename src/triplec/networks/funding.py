@@ -218,12 +218,15 @@ def shares(network, start: date, end: date) -> Shares:
     agency = agency.quantize(CENT, rounding=ROUND_HALF_EVEN)
     paid = (ContributionEntry.objects.filter(network=network, paid_on__gte=start, paid_on__lte=end)
             .values("enterprise_id").annotate(total=Sum("amount")).order_by("enterprise_id"))
-    by_member = {row["enterprise_id"]: row["total"] for row in paid}
-    contributions = sum(by_member.values(), Decimal(0))
+    # Sums are quantised: SQLite returns Decimal("6000") for a sum of Decimal("50.00")s.
+    by_member = {row["enterprise_id"]: row["total"].quantize(CENT) for row in paid}
+    contributions = sum(by_member.values(), Decimal(0)).quantize(CENT)
+    expenses = expenses.quantize(CENT)
+    by_category = {k: v.quantize(CENT) for k, v in by_category.items()}
     share = (contributions / expenses).quantize(SHARE_PLACES) if expenses > 0 else None
     return Shares(start=start, end=end, currency=network.currency, expenses=expenses, agency_due=agency,
                   members_due=expenses - agency, contributions=contributions, member_share=share,
-                  by_member=by_member, by_category=dict(by_category))
+                  by_member=by_member, by_category=by_category)
 
 
 def network_year_bounds(network, year: int) -> tuple[date, date]:
