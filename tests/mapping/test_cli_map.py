@@ -211,3 +211,25 @@ def test_dask_scheduler_gives_the_same_results(tmp_path):
         pd.testing.assert_frame_equal(a, b)
     assert json.loads((tmp_path / "local" / "footprints.geojson").read_text()) == \
         json.loads((tmp_path / "dask" / "footprints.geojson").read_text())
+
+
+def test_colocation_checked_with_bivariate_kd(tmp_path):
+    df = planted(n_background=600)
+    rng = np.random.default_rng(3)
+    suppliers = df[df.code == "P"].head(25).copy()  # suppliers next to the planted district
+    suppliers["id"] = [f"s{i}" for i in range(25)]
+    suppliers["code"] = "S"
+    suppliers["lon"] += rng.normal(0, 0.003, 25)
+    suppliers["lat"] += rng.normal(0, 0.003, 25)
+    src = tmp_path / "points.csv"
+    pd.concat([df, suppliers]).to_csv(src, index=False)
+    out = tmp_path / "out"
+    result = run([src, "--out", out, "--sector-col", "code", "--lon-col", "lon", "--lat-col", "lat",
+                  "--r-max", 30, "--r-step", 2, "--sims", 199, "--min-n", 20, "--colocation-kd", 2])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "colocation_kd.csv", dtype={"footprint_sector": str, "sector": str})
+    pair = table[(table.footprint_sector == "P") & (table.sector == "S")]
+    assert len(pair) == 1 and bool(pair["kd_near"].iloc[0]) and pair["kd_p_value"].iloc[0] == pytest.approx(0.005)
+    profiles = pd.read_csv(out / "profiles.csv", dtype={"sector": str})
+    assert "kd_near" in profiles.columns
+    assert "Kd&#10003;" in (out / "report.html").read_text(encoding="utf-8")

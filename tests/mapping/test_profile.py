@@ -126,3 +126,26 @@ def test_bad_alpha():
     sites = Sites.from_frame(box_register(), x_col="x", y_col="y")
     with pytest.raises(ValueError, match="alpha"):
         profile_footprint(sites, box_footprint(), alpha=1.5)
+
+
+def test_bivariate_kd_confirms_co_location_register_wide():
+    from triplec.mapping import PointRegister
+    from triplec.mapping.profile import colocation_kd
+
+    rng = np.random.default_rng(8)
+    rows = [(f"a{i}", "A", *rng.normal([100, 100], 2.0)) for i in range(40)]
+    rows += [(f"s{i}", "S", *rng.normal([100, 100], 2.0)) for i in range(20)]  # suppliers next to A
+    rows += [(f"v{i}", "V", *rng.normal([100, 100], 2.0)) for i in range(6)]  # a few services too
+    rows += [(f"v{6 + i}", "V", *rng.uniform(0, 400, 2)) for i in range(60)]
+    rows += [(f"u{i}", "U", *rng.uniform(0, 400, 2)) for i in range(400)]
+    df = pd.DataFrame(rows, columns=["id", "sector", "x", "y"])
+    profiles = pd.DataFrame({  # as profile_footprints would give for A's footprint
+        "footprint_id": "A-F1", "footprint_sector": "A", "sector": ["S", "V", "U"], "q_value": [1e-9, 1e-3, 0.9],
+        "ratio": [20.0, 8.0, 0.5], "co_located": [True, True, False]})
+    reg = PointRegister.from_frame(df, id_col="id", sector_col="sector", x_col="x", y_col="y")
+    table = colocation_kd(reg, profiles, top=3, r_max=40, r_step=2, sims=99, alpha=0.05, seed=2)
+    assert table[["footprint_sector", "sector"]].values.tolist() == [["A", "S"], ["A", "V"]]  # U not co-located
+    s = table.set_index("sector").loc["S"]
+    assert bool(s["kd_near"]) and s["kd_p_value"] == pytest.approx(0.01) and s["kd_gamma"] > 0
+    assert s["kd_peak_distance"] <= 6
+    assert colocation_kd(reg, profiles, top=0).empty

@@ -11,7 +11,8 @@ Outputs (the command-line contract scripts rely on):
 
 And, for people who want more: ``sectors_detail.csv`` (every statistic of the screen, with sector names),
 ``curves_detail.csv`` (with the global bands), ``footprints.csv``, ``footprint_members.csv`` and
-``profiles.csv`` (co-located sectors of each footprint).
+``profiles.csv`` (co-located sectors of each footprint) and, with ``--colocation-kd N``,
+``colocation_kd.csv`` (bivariate Kd tests of the N most co-located sectors of each footprint).
 
 :func:`run_map` does the work without Typer, for notebooks and background tasks.
 """
@@ -117,6 +118,7 @@ def run_map(
     eps: float | None = None,
     eps_max: float | None = 50.0,
     local_alpha: float | None = 0.01,
+    colocation_top: int = 0,
     min_samples: int = 5,
     min_count: int = 3,
     sme_threshold: float = 250,
@@ -131,7 +133,7 @@ def run_map(
     """
     from triplec.mapping import PointRegister, RegisterError, screen_sectors
     from triplec.mapping.locate import Sites, locate_footprints
-    from triplec.mapping.profile import profile_footprints
+    from triplec.mapping.profile import colocation_kd, profile_footprints
     from triplec.mapping.report import write_report
 
     seconds: dict[str, float] = {}
@@ -174,6 +176,13 @@ def run_map(
         raise MapInputError(str(exc)) from exc
     profiles = profile_footprints(sites, footprints, alpha=alpha)
     seconds["locate"] = time.perf_counter() - start
+    colocation = None
+    if colocation_top > 0 and sims > 0:
+        start = time.perf_counter()
+        colocation = colocation_kd(register, profiles, top=colocation_top, r_max=r_max, r_step=r_step, sims=sims,
+                                   alpha=alpha, seed=seed, scheduler=scheduler)
+        profiles = profiles.merge(colocation, on=["footprint_sector", "sector"], how="left")
+        seconds["colocation"] = time.perf_counter() - start
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -207,6 +216,9 @@ def run_map(
     footprints.members.to_csv(files["footprint_members.csv"], index=False)
     files["profiles.csv"] = out / "profiles.csv"
     profiles.to_csv(files["profiles.csv"], index=False)
+    if colocation is not None:
+        files["colocation_kd.csv"] = out / "colocation_kd.csv"
+        colocation.to_csv(files["colocation_kd.csv"], index=False)
 
     start = time.perf_counter()
     parameters = {
@@ -266,6 +278,9 @@ def map_command(
                                                 "localised only beyond it get no footprint.")] = 50.0,
     local_alpha: Annotated[float, typer.Option(help="Level of the local over-representation test of "
                                                     "footprint core points (1 = no test).")] = 0.01,
+    colocation_kd: Annotated[int, typer.Option("--colocation-kd", help="Check each footprint's N most "
+                                                "co-located sectors register-wide with bivariate Kd (0 = "
+                                                "off; costs one test per pair).")] = 0,
     min_samples: Annotated[int, typer.Option(help="Establishments (or average establishments' employment) "
                                                     "within eps that make a dense point.")] = 5,
     min_count: Annotated[int, typer.Option(help="Smallest footprint (establishments).")] = 3,
@@ -308,7 +323,8 @@ def map_command(
                 y_col=y_col, unit=unit, weight_col=weight_col, region_col=region_col, label_col=label_col,
                 crs=crs, r_max=r_max, r_step=r_step, sims=sims, alpha=alpha, seed=seed, min_n=min_n,
                 scheduler=scheduler, fdr=fdr, eps=eps, eps_max=eps_max,
-                local_alpha=None if local_alpha >= 1 else local_alpha, min_samples=min_samples, min_count=min_count,
+                local_alpha=None if local_alpha >= 1 else local_alpha, colocation_top=colocation_kd,
+                min_samples=min_samples, min_count=min_count,
                 sme_threshold=sme_threshold, title=title, max_points=max_points, progress=progress,
                 source_note=f"Input: {points.name}",
             )

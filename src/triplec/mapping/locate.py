@@ -470,13 +470,15 @@ def dense_groups(
     min_samples: int = 5,
     weights: np.ndarray | None = None,
     local_alpha: float | None = 0.01,
+    sites_tree=None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Group a sector's ``points`` (rows of ``sites``' space) by density; see the module docstring.
 
     ``points``: the sector's coordinates; ``sites``: all establishments' coordinates (the sector's
     included), both in a Euclidean space where ``radius`` is the neighbourhood distance. Returns
     ``(labels, core)``: group label per point (-1 = not in a group; groups numbered from 0) and the core
-    mask. With ``local_alpha=None`` this is DBSCAN with ``sample_weight=weights``.
+    mask. With ``local_alpha=None`` this is DBSCAN with ``sample_weight=weights``. ``sites_tree``: a
+    ``scipy.spatial.cKDTree`` of ``sites`` to reuse across sectors.
     """
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -496,7 +498,8 @@ def dense_groups(
     if local_alpha is not None:
         big_n = len(sites)
         k = np.bincount(i, minlength=n) + np.bincount(j, minlength=n)
-        m = cKDTree(sites).query_ball_point(points, radius, return_length=True) - 1
+        tree_all = sites_tree if sites_tree is not None else cKDTree(sites)
+        m = tree_all.query_ball_point(points, radius, return_length=True) - 1
         m = np.maximum(m, k)  # the sector's own neighbours are among the sites near it
         p = hypergeom.sf(k - 1, big_n - 1, n - 1, m) if big_n > 1 else np.ones(n)
         core &= p <= local_alpha
@@ -624,6 +627,9 @@ def locate_footprints(
     frame = sites.frame
     space = _euclidean_space(sites, frame["x"].to_numpy(float), frame["y"].to_numpy(float))
     sector_codes = frame["sector"].to_numpy()
+    from scipy.spatial import cKDTree
+
+    tree = cKDTree(space) if local_alpha is not None and any(v is not None for v in radii.values()) else None
     footprints: list[Footprint] = []
     skipped: dict[str, str] = {}
     for sector in chosen:
@@ -638,7 +644,7 @@ def locate_footprints(
         members = frame.iloc[rows]
         weights = _dbscan_weights(members) if use_weights else None
         labels, _ = dense_groups(space[rows], space, _chord(sites, eps_km), min_samples=min_samples,
-                                 weights=weights, local_alpha=local_alpha)
+                                 weights=weights, local_alpha=local_alpha, sites_tree=tree)
         groups = [np.flatnonzero(labels == k) for k in range(labels.max() + 1)]
         groups = [g for g in groups if len(g) >= min_count]
         if not groups:

@@ -122,3 +122,37 @@ def profile_footprints(sites: Sites, footprints: FootprintSet | list[Footprint],
     if not tables:
         return pd.DataFrame(columns=columns)
     return pd.concat(tables, ignore_index=True)[columns]
+
+
+COLOCATION_KD_COLUMNS = ["footprint_sector", "sector", "kd_gamma", "kd_near", "kd_p_value", "kd_peak_distance"]
+
+
+def colocation_kd(register, profiles: pd.DataFrame, *, top: int = 3, r_max: float = 100.0, r_step: float = 5.0,
+                  sims: int = 199, alpha: float = 0.05, seed: int = 1, scheduler=None) -> pd.DataFrame:
+    """Register-wide check of the footprint-level co-locations with bivariate Kd (Duranton-Overman).
+
+    For each footprint, its ``top`` co-located sectors (lowest q-value first) are tested: is sector s
+    located near the footprint's sector A across the whole register? The pair's bivariate Kd (pairs
+    ``i`` in A, ``j`` in s) against random location of both sectors' establishments
+    (:func:`triplec.mapping.kd_test` with ``other=s``); ``kd_near`` is true when it leaves the upper
+    global band. One row a distinct (footprint sector, sector) pair, columns
+    ``footprint_sector, sector, kd_gamma, kd_near, kd_p_value, kd_peak_distance``.
+    """
+    from triplec.mapping import kd_test
+
+    if top < 1 or profiles is None or profiles.empty:
+        return pd.DataFrame(columns=COLOCATION_KD_COLUMNS)
+    hits = profiles[profiles["co_located"].astype(bool)].sort_values(["footprint_id", "q_value", "ratio"],
+                                                                      ascending=[True, True, False])
+    pairs = list(dict.fromkeys(
+        (str(a), str(b)) for _, group in hits.groupby("footprint_id", sort=False)
+        for a, b in zip(group["footprint_sector"].head(top), group["sector"].head(top), strict=True)
+    ))
+    rows = []
+    for sector, other in pairs:
+        row = kd_test(register, sector, other=other, r_max=r_max, r_step=r_step, sims=sims, alpha=alpha,
+                      seed=seed, scheduler=scheduler).table.iloc[0]
+        rows.append({"footprint_sector": sector, "sector": other, "kd_gamma": float(row["gamma"]),
+                     "kd_near": bool(row["localised"]), "kd_p_value": float(row["p_value"]),
+                     "kd_peak_distance": float(row["peak_distance"])})
+    return pd.DataFrame(rows, columns=COLOCATION_KD_COLUMNS)

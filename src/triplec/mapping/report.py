@@ -340,6 +340,13 @@ def _planar_metres(polygon, sites: Sites):
     return shapely.transform(polygon, lambda xy: xy * k)
 
 
+def _kd_flag(value) -> bool | None:
+    """True/False when a bivariate Kd test was run for the pair, None when it was not."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return bool(value)
+
+
 def _top_co_located(profiles: pd.DataFrame | None, labels: Mapping[str, str], top: int = 5) -> dict:
     """footprint id -> up to ``top`` co-located sectors as ``{sector, label, ratio, count}``."""
     if profiles is None or profiles.empty:
@@ -350,7 +357,8 @@ def _top_co_located(profiles: pd.DataFrame | None, labels: Mapping[str, str], to
     for fid, group in hits.groupby("footprint_id", sort=False):
         out[str(fid)] = [
             {"sector": str(row.sector), "label": labels.get(str(row.sector), ""),
-             "ratio": round(float(row.ratio), 2), "count": int(row.count_in_footprint)}
+             "ratio": round(float(row.ratio), 2), "count": int(row.count_in_footprint),
+             "kd_near": _kd_flag(getattr(row, "kd_near", None))}
             for row in group.head(top).itertuples()
         ]
     return out
@@ -502,7 +510,10 @@ def render_report(
     fp_rows = []
     for fp in fps:
         listed = ", ".join(
-            f'<span title="{html.escape(c["label"])}">{html.escape(c["sector"])} ({c["ratio"]:g}&times;)</span>'
+            f'<span title="{html.escape(c["label"])}">{html.escape(c["sector"])} ({c["ratio"]:g}&times;)'
+            + ({True: ' <b title="near it register-wide (bivariate Kd)">Kd&#10003;</b>',
+                False: ' <i title="not near it register-wide (bivariate Kd)">Kd&#10007;</i>'}
+               .get(c["kd_near"], "")) + "</span>"
             for c in co_located.get(fp.id, [])
         )
         regions = "; ".join(fp.regions[:8]) + (f" (+{len(fp.regions) - 8} more)" if len(fp.regions) > 8 else "")
@@ -647,7 +658,8 @@ _JS = r"""
     }
     if (p.co_located && p.co_located.length) {
       rows.push(["co-located", p.co_located.map(function (c) {
-        return "<span title='" + esc(c.label) + "'>" + esc(c.sector) + " (" + c.ratio + "&times;)</span>";
+        var kd = c.kd_near === true ? " Kd&#10003;" : (c.kd_near === false ? " Kd&#10007;" : "");
+        return "<span title='" + esc(c.label) + "'>" + esc(c.sector) + " (" + c.ratio + "&times;)" + kd + "</span>";
       }).join(", ")]);
     }
     return "<b>" + esc(p.id) + "</b><table>" + rows.map(function (r) {
@@ -782,7 +794,8 @@ localisation (km). 0* footprints: a localised sector left without footprint (hov
 <section id="footprints">
 <h2>Footprints</h2>
 <p class="note">Co-located sectors: other sectors over-represented in the footprint (local location
-quotient, one-sided hypergeometric test, q &lt; alpha).</p>
+quotient, one-sided hypergeometric test, q &lt; alpha). Kd&#10003; / Kd&#10007;: whether a bivariate Kd test
+finds the sector near the footprint's sector across the whole register (when that check was run).</p>
 <div class="table-wrap">{footprint_table}</div>
 </section>
 <section id="plots">
