@@ -1,3 +1,124 @@
+"""`triplec import ...`: load data into the register from files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
 import_app = typer.Typer(no_args_is_help=True)
+
+EXIT_REJECTED = 1  # the file has row errors: nothing was written
+EXIT_USAGE = 2     # bad options, unknown user, missing file, no permission
+
+
+def _parse_map(pairs: list[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        column, sep, target = pair.partition("=")
+        if not sep or not column.strip():
+            raise typer.BadParameter(f"{pair!r}: write --map COLUMN=FIELD (or COLUMN= to ignore a column)",
+                                     param_hint="--map")
+        mapping[column.strip()] = target.strip()
+    return mapping
+
+
+@import_app.command("enterprises")
+def import_enterprises(
+    file: Annotated[Path, typer.Argument(help="CSV, XLSX or Parquet file, one enterprise per row.")],
+    map_: Annotated[list[str] | None, typer.Option(
+        "--map", help="COLUMN=FIELD, repeatable: feed FIELD from COLUMN (COLUMN= ignores the column).")] = None,
+    classification: Annotated[str, typer.Option(
+        help="Sector classification for rows without one: isic4, nace2 or naics2017.")] = "",
+    country: Annotated[str, typer.Option(help="Country (ISO 3166-1 alpha-2) for rows without one.")] = "",
+    encoding: Annotated[str, typer.Option(
+        help="CSV encoding (default: UTF-8, with or without BOM; e.g. latin-1, cp1252).")] = "",
+    file_format: Annotated[str, typer.Option(
+        "--format", help="csv, xlsx or parquet (default: from the file's content and name).")] = "",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and print the preview; write nothing.")] = False,
+    as_user: Annotated[str, typer.Option(
+        "--as", help="Import as this user, with their permissions (default: the operator, trusted).")] = "",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+):
+    """Import enterprises: check every row first, then write all rows in one transaction, or none.
+
+    Rows are matched to the register by country + national_id: new ones are created, changed ones
+    updated (with history), identical ones left alone. Errors are printed one per line as
+    "row N, FIELD: REASON" (row 1 is the header) and the exit status is 1.
+    """
+    from triplec.cli import django_setup
+
+    django_setup()
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from triplec.accounts.models import User
+    from triplec.core.errors import PermissionDenied
+    from triplec.registry.importing import ImportRejected, commit_import, validate_import
+
+    err = Console(stderr=True, highlight=False)
+    if not file.is_file():
+        err.print(f"[red]No such file: {file}[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    mapping = _parse_map(map_ or [])
+    actor = None
+    if as_user:
+        actor = User.objects.filter(username=as_user).first()
+        if actor is None:
+            err.print(f"[red]No user named {as_user!r}.[/red]")
+            raise typer.Exit(EXIT_USAGE)
+    defaults = {"country": country, "sector_classification": classification}
+    options = dict(fmt=file_format or None, encoding=encoding or None, filename=file.name)
+
+    progress = Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), console=err, disable=quiet, transient=True)
+    tasks: dict[str, int] = {}
+    labels = {"read": "reading", "check": "checking", "write": "writing"}
+
+    def report(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(labels.get(stage, stage), total=max(total, 1))
+        progress.update(tasks[stage], completed=done, total=max(total, 1))
+
+    def rejected(preview) -> None:
+        for error in preview.errors:
+            typer.echo(str(error), err=True)
+        err.print(f"[red]{len(preview.errors)} error(s): nothing was imported.[/red]")
+        raise typer.Exit(EXIT_REJECTED)
+
+    try:
+        with progress:
+            if dry_run:
+                preview = validate_import(actor, file, mapping, defaults, progress=report, **options)
+            else:
+                # One pass: the final check inside the write transaction prints the preview, then writes.
+                result = commit_import(actor, file, mapping, defaults, progress=report, **options,
+                                       change_reason=f"import: {file.name}"[:100], on_preview=_print_preview)
+    except PermissionDenied as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from None
+    except ImportRejected as exc:
+        _print_preview(exc.preview)
+        rejected(exc.preview)
+    if dry_run:
+        _print_preview(preview)
+        if preview.errors:
+            rejected(preview)
+        typer.echo("Dry run: nothing was written.")
+        return
+    typer.echo(f"Imported: {result.describe()}.")
+
+
+def _print_preview(preview) -> None:
+    mapped = ", ".join(f"{column} -> {field}" for column, field in preview.mapping.items())
+    typer.echo(f"File: {preview.rows} data rows ({preview.format}"
+               + (f", {preview.encoding}" if preview.encoding else "") + ")")
+    if mapped:
+        typer.echo(f"Columns: {mapped}")
+    if preview.ignored_columns:
+        typer.echo(f"Ignored columns: {', '.join(preview.ignored_columns)}")
+    if preview.defaults:
+        typer.echo("Defaults: " + ", ".join(f"{k}={v}" for k, v in preview.defaults.items()))
+    typer.echo(f"Preview: {preview.create} to create, {preview.update} to update, {preview.unchanged} unchanged; "
+               f"{preview.memberships} memberships and {preview.territories} territories to add")

@@ -1,0 +1,206 @@
+"""Parse one cell of an import file into a field value, or raise CellError with the reason.
+
+Cells come as text (CSV), or as text, numbers, booleans, dates (XLSX, Parquet, in-memory rows).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+
+
+class CellError(ValueError):
+    """The cell's value is not acceptable; the message is the reason shown to the user."""
+
+
+# NUL (PostgreSQL refuses it), other control characters except tab and line breaks, lone surrogates.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# A leading apostrophe that an export put before = + - @ so spreadsheets do not run the cell as a formula.
+_FORMULA_GUARD = re.compile(r"'(?=[=+\-@\t\r])")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_email_validator = EmailValidator()
+# Fast paths: plain addresses and web addresses that Django's validators certainly accept (a strict
+# subset of what they accept); anything else goes through the validators themselves.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_SIMPLE_EMAIL = re.compile(rf"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}")
+_SIMPLE_URL = re.compile(rf"https?://(?:{_LABEL}\.)+[A-Za-z]{{2,63}}(?::\d{{1,5}})?(?:/[^\s]*)?")
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if type(value) is str:
+        return not value.strip()
+    if isinstance(value, float):
+        return math.isnan(value)
+    return False
+
+
+def _as_str(value: object) -> str:
+    """Text form of a non-text cell (XLSX/Parquet numbers, dates, bytes)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        raise CellError(f"expected text, got a true/false value ({value})")
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if not math.isfinite(value):
+            raise CellError(f"expected text, got {value}")
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, bytes | bytearray):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise CellError(f"bad encoding: {bytes(value)[:40]!r} is not valid UTF-8") from exc
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value
+    raise CellError(f"expected text, got {type(value).__name__}")
+
+
+def text(value: object, max_length: int | None = None) -> str:
+    """Trimmed text. Numbers written by spreadsheets as 123.0 become "123"."""
+    value = (value if type(value) is str else _as_str(value)).strip()
+    bad = _FORBIDDEN.search(value)
+    if bad:
+        char = bad.group()
+        if "\ud800" <= char <= "\udfff":
+            raise CellError("bad encoding: invalid character")
+        raise CellError("contains a NUL character" if char == "\x00" else
+                        f"contains the control character U+{ord(char):04X}")
+    if value[:1] == "'":
+        value = _FORMULA_GUARD.sub("", value, count=1)
+    if max_length is not None and len(value) > max_length:
+        raise CellError(f"longer than {max_length} characters ({len(value)})")
+    return value
+
+
+def _number(value: object) -> float:
+    """Numeric value of a cell, accepting a decimal comma ("45,5") and thousands separators."""
+    if isinstance(value, bool):
+        raise CellError(f"bad number: expected a number, got {value}")
+    if isinstance(value, int | float | Decimal):
+        try:
+            number = float(value)
+        except (InvalidOperation, ValueError, OverflowError) as exc:
+            raise CellError(f"bad number: {str(value)[:40]!r} is too large") from exc
+    else:
+        raw = text(value)
+        if _PLAIN_NUMBER.fullmatch(raw):
+            number = float(raw)
+            if not math.isfinite(number):
+                raise CellError(f"bad number: {raw[:40]!r} is not a finite number")
+            return number
+        cleaned = raw.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("_", "")
+        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", cleaned):
+            cleaned = cleaned.replace(",", "")
+        elif re.fullmatch(r"[+-]?\d*,\d+", cleaned):
+            cleaned = cleaned.replace(",", ".")
+        if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", cleaned):
+            raise CellError(f"bad number: {raw[:40]!r} is not a number")
+        number = float(cleaned)
+    if not math.isfinite(number):
+        raise CellError(f"bad number: {value!r} is not a finite number")
+    return number
+
+
+def whole_number(value: object, low: int, high: int) -> int:
+    if type(value) is str:
+        digits = value.strip()
+        if digits.isascii() and digits.isdigit():  # the common case, without float rounding
+            number = int(digits) if len(digits) <= 18 else high + 1
+            if not low <= number <= high:
+                raise CellError(f"{digits[:20]} is out of range ({low} to {high})")
+            return number
+    number = _number(value)
+    if not number.is_integer():
+        raise CellError(f"bad number: {value!r} is not a whole number")
+    if not low <= number <= high:
+        raise CellError(f"{int(number)} is out of range ({low} to {high})")
+    return int(number)
+
+
+def decimal_degrees(value: object, limit: float, name: str) -> float:
+    try:
+        number = _number(value)
+    except CellError as exc:
+        raise CellError(f"bad coordinates: {str(exc).removeprefix('bad number: ')}") from exc
+    if not -limit <= number <= limit:
+        raise CellError(f"bad coordinates: {name} {number:g} is outside -{limit:g}..{limit:g} "
+                        "(decimal degrees, WGS 84)")
+    return number
+
+
+_TRUE = {"1", "true", "t", "yes", "y", "x", "oui", "o", "sim", "s", "si", "sí", "ja", "vrai", "verdadeiro"}
+_FALSE = {"0", "false", "f", "no", "n", "non", "nao", "não", "nein", "faux", "falso", "-"}
+
+
+def boolean(value: object) -> bool:
+    if is_blank(value):
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float | Decimal) and value in (0, 1):
+        return bool(value)
+    word = text(value).lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise CellError(f"expected yes or no, got {word[:40]!r}")
+
+
+def email(value: object, max_length: int) -> str:
+    address = text(value, max_length)
+    if address and not _SIMPLE_EMAIL.fullmatch(address):
+        try:
+            _email_validator(address)
+        except ValidationError as exc:
+            raise CellError(f"{address[:60]!r} is not a valid e-mail address") from exc
+    return address
+
+
+def website(value: object, max_length: int) -> str:
+    """A URL; a bare domain such as www.example.org gets https:// in front."""
+    url = text(value, None)
+    if not url:
+        return ""
+    if not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*://", url):
+        url = "https://" + url
+    if len(url) > max_length:
+        raise CellError(f"longer than {max_length} characters ({len(url)})")
+    if _SIMPLE_URL.fullmatch(url):
+        return url
+    try:
+        _url_validator(url)
+    except ValidationError as exc:
+        raise CellError(f"{url[:60]!r} is not a valid web address") from exc
+    return url
+
+
+def iso_date(value: object) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    raw = text(value)
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?", raw)
+    if not match:
+        raise CellError(f"bad date {raw[:40]!r}: write it as YYYY-MM-DD")
+    try:
+        day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError as exc:
+        raise CellError(f"bad date {raw!r}: {exc}") from exc
+    if not 1800 <= day.year <= 2200:
+        raise CellError(f"bad date {raw!r}: the year is implausible")
+    return day

@@ -1,0 +1,257 @@
+"""Read an import file (CSV, XLSX, Parquet) or in-memory rows into one plain table.
+
+Row numbers follow the spreadsheet a person would open: the header is row 1 and the first data row
+is row 2 (for CSV, a record that spans lines inside quotes is one row; for XLSX, the sheet's own row
+numbers). Nothing here raises on bad input: every problem becomes a `RowError` in `Table.errors`.
+
+CSV encoding: UTF-8 with or without a byte-order mark, UTF-16 with a BOM, or an explicit encoding
+such as latin-1. Bytes that are not valid in the encoding are reported per row and column
+("bad encoding at row N") instead of being silently replaced.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import RowError
+
+FORMATS = ("csv", "xlsx", "parquet")
+_EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
+               ".parquet": "parquet", ".pq": "parquet"}
+_DELIMITERS = (",", ";", "\t", "|")
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # what errors="surrogateescape" leaves for bad bytes
+
+
+@dataclass
+class Table:
+    """A header and data rows: `rows` holds (row number, cells) for every non-empty row."""
+
+    columns: list[str] = field(default_factory=list)
+    rows: list[tuple[int, list[Any]]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    format: str = ""
+    encoding: str = ""
+
+
+def detect_format(filename: str | None, head: bytes) -> str:
+    """csv, xlsx or parquet, from the file's first bytes, else from its name; CSV by default."""
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if filename:
+        return _EXTENSIONS.get(Path(filename).suffix.lower(), "csv")
+    return "csv"
+
+
+def read_table(source: Any, *, fmt: str | None = None, encoding: str | None = None,
+               filename: str | None = None, delimiter: str | None = None) -> Table:
+    """Read `source` (a path, bytes, a binary file object, or a list of row mappings) into a Table."""
+    if isinstance(source, Table):
+        return source
+    if isinstance(source, list | tuple):
+        return _table_from_mappings(source)
+    try:
+        data, name = _read_bytes(source)
+    except OSError as exc:
+        return Table(errors=[RowError(0, "", f"cannot read the file: {exc}")])
+    filename = filename or name
+    fmt = (fmt or "").lower() or detect_format(filename, data[:8])
+    if fmt not in FORMATS:
+        return Table(errors=[RowError(0, "", f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")])
+    if fmt == "xlsx":
+        table = _read_xlsx(data)
+    elif fmt == "parquet":
+        table = _read_parquet(data)
+    else:
+        table = _read_csv(data, encoding, delimiter)
+    table.format = fmt
+    _check_header(table)
+    return table
+
+
+def _read_bytes(source: Any) -> tuple[bytes, str | None]:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return bytes(source), None
+    if isinstance(source, str | Path):
+        path = Path(source)
+        return path.read_bytes(), path.name
+    if hasattr(source, "read"):
+        if hasattr(source, "seek"):
+            source.seek(0)
+        data = source.read()
+        if isinstance(data, str):  # a text-mode file: its encoding is already applied
+            data = data.encode("utf-8")
+        return data, getattr(source, "name", None)
+    raise OSError(f"unsupported source {type(source).__name__}")
+
+
+# CSV -----------------------------------------------------------------------------------------------
+
+def _decode(data: bytes, encoding: str | None) -> tuple[str, str, list[RowError]]:
+    """Text of the file, the encoding used, and a file-level error if decoding is impossible."""
+    if encoding:
+        try:
+            codec = codecs.lookup(encoding).name
+        except LookupError:
+            return "", encoding, [RowError(0, "", f"unknown encoding {encoding!r}")]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        codec = "utf-16"
+    else:
+        codec = "utf-8"
+    if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8):]
+    if codec.startswith(("utf-16", "utf-32")):
+        try:
+            return data.decode(codec), codec, []
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].decode(codec, errors="replace").count("\n") + 1
+            return "", codec, [RowError(0, "", f"bad encoding at line {line}: the file is not valid {codec}")]
+    try:
+        # surrogateescape keeps undecodable bytes as lone surrogates so each bad cell can be named
+        return data.decode(codec, errors="surrogateescape"), codec, []
+    except UnicodeDecodeError as exc:  # codecs without surrogateescape support (multi-byte ones)
+        line = data[: exc.start].count(b"\n") + 1
+        return "", codec, [RowError(0, "", f"bad encoding at line {line}: the file is not valid {codec}")]
+
+
+def _sniff_delimiter(text: str) -> str:
+    first_line = text.split("\n", 1)[0]
+    counts = {d: first_line.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_csv(data: bytes, encoding: str | None, delimiter: str | None) -> Table:
+    text, codec, errors = _decode(data, encoding)
+    table = Table(encoding=codec, errors=errors)
+    if errors:
+        return table
+    has_bad_bytes = _UNDECODABLE.search(text) is not None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or _sniff_delimiter(text))
+    row_number = 0
+    header_seen = False
+    try:
+        for cells in reader:
+            row_number += 1
+            if not any(c.strip() for c in cells):
+                continue
+            if has_bad_bytes:
+                _report_bad_bytes(table, row_number, cells, codec)
+            if not header_seen:
+                table.columns = [c.strip() for c in cells]
+                header_seen = True
+            else:
+                table.rows.append((row_number, cells))
+    except csv.Error as exc:
+        table.errors.append(RowError(row_number + 1, "", f"malformed CSV: {exc}"))
+    return table
+
+
+def _report_bad_bytes(table: Table, row_number: int, cells: list[str], codec: str) -> None:
+    for index, cell in enumerate(cells):
+        if _UNDECODABLE.search(cell):
+            column = table.columns[index] if index < len(table.columns) else f"column {index + 1}"
+            shown = cell.encode("utf-8", errors="surrogateescape").decode("latin-1")
+            table.errors.append(RowError(
+                row_number, column,
+                f"bad encoding at row {row_number}: {shown[:40]!r} is not valid {codec}"
+                + (" (if the file was saved as Latin-1/Windows-1252, choose that encoding)"
+                   if codec == "utf-8" else "")))
+
+
+# XLSX ----------------------------------------------------------------------------------------------
+
+def _read_xlsx(data: bytes) -> Table:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    table = Table()
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        table.errors.append(RowError(0, "", f"not a readable XLSX workbook ({exc.__class__.__name__}: {exc})"))
+        return table
+    try:
+        sheet = workbook.active or workbook.worksheets[0]
+        header_seen = False
+        for row_number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            cells = list(values)
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
+                continue
+            if not header_seen:
+                table.columns = ["" if v is None else str(v).strip() for v in cells]
+                header_seen = True
+            else:
+                table.rows.append((row_number, cells))
+    except Exception as exc:  # openpyxl raises many types for damaged sheets; report, never crash
+        table.errors.append(RowError(0, "", f"the workbook could not be read ({exc.__class__.__name__}: {exc})"))
+    finally:
+        workbook.close()
+    return table
+
+
+# Parquet -------------------------------------------------------------------------------------------
+
+def _read_parquet(data: bytes) -> Table:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = Table()
+    try:
+        arrow = pq.read_table(pa.BufferReader(data))
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        table.errors.append(RowError(0, "", f"not a readable Parquet file ({exc})"))
+        return table
+    table.columns = [str(n).strip() for n in arrow.column_names]
+    columns = [arrow.column(i).to_pylist() for i in range(arrow.num_columns)]
+    for offset, cells in enumerate(zip(*columns, strict=True)):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
+            continue
+        table.rows.append((offset + 2, list(cells)))
+    return table
+
+
+# In-memory rows (API, tests) -----------------------------------------------------------------------
+
+def _table_from_mappings(records: Iterable[Mapping[str, Any]]) -> Table:
+    table = Table(format="rows")
+    columns: dict[str, int] = {}
+    records = list(records)
+    for record in records:
+        for key in record:
+            columns.setdefault(str(key), len(columns))
+    table.columns = list(columns)
+    for offset, record in enumerate(records):
+        cells: list[Any] = [None] * len(columns)
+        for key, value in record.items():
+            cells[columns[str(key)]] = value
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
+            continue
+        table.rows.append((offset + 2, cells))
+    _check_header(table)
+    return table
+
+
+def _check_header(table: Table) -> None:
+    if table.errors and not table.columns:
+        return
+    if not table.columns:
+        table.errors.append(RowError(0, "", "the file is empty: expected a header row and data rows"))
+        return
+    seen: dict[str, int] = {}
+    for index, name in enumerate(table.columns):
+        if not name:
+            continue
+        if name in seen:
+            table.errors.append(RowError(1, name, f"column {name!r} appears twice (columns {seen[name] + 1} "
+                                                  f"and {index + 1}); rename one"))
+        seen.setdefault(name, index)
