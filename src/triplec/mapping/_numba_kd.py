@@ -32,12 +32,15 @@ NODES_PER_BANDWIDTH = 16.0  # smoothing grid: at least 16 nodes per h, error <= 
 
 
 # --------------------------------------------------------------------------- distances
-FLUSH = 16384  # distances buffered before binning (fits in L2 cache)
+FLUSH = 16384  # pairs buffered before binning (fits in L2 cache)
 
 
 @njit(cache=True, fastmath=True)
-def _row_distances(x0, y0, z0, xs, ys, zs, start, stop, sphere, buf, pos):
-    """Distances from (x0, y0, z0) to points start..stop-1 into buf[pos..] (vectorised)."""
+def _row_bins(x0, y0, z0, xs, ys, zs, start, stop, sphere, inv_delta, tcap, kbuf, fbuf, pos):
+    """Bin index and offset of the distances from (x0, y0, z0) to points start..stop-1 (vectorised).
+
+    ``t = d / delta`` is clamped at ``tcap`` (the dump bin of pairs beyond the cap).
+    """
     if sphere:
         two_r = 2.0 * EARTH_RADIUS_KM
         for j in range(start, stop):
@@ -45,99 +48,96 @@ def _row_distances(x0, y0, z0, xs, ys, zs, start, stop, sphere, buf, pos):
             dy = ys[j] - y0
             dz = zs[j] - z0
             c = math.sqrt(dx * dx + dy * dy + dz * dz) / two_r
-            buf[pos + j - start] = two_r * math.asin(min(1.0, c))
+            t = min(two_r * math.asin(min(1.0, c)) * inv_delta, tcap)
+            k = np.int32(t)
+            kbuf[pos + j - start] = k
+            fbuf[pos + j - start] = t - k
     else:
         for j in range(start, stop):
             dx = xs[j] - x0
             dy = ys[j] - y0
-            buf[pos + j - start] = math.sqrt(dx * dx + dy * dy)
-
-
-@njit(cache=True)
-def _bin_unweighted(buf, m, cap, inv_delta, acc):
-    for j in range(m):
-        d = buf[j]
-        if d < cap:
-            t = d * inv_delta
-            k = int(t)
-            acc[k, 0] += 1.0
-            acc[k, 1] += t - k
-
-
-@njit(cache=True)
-def _bin_weighted(buf, wbuf, m, cap, inv_delta, acc):
-    for j in range(m):
-        d = buf[j]
-        if d < cap:
-            t = d * inv_delta
-            k = int(t)
-            f = t - k
-            w = wbuf[j]
-            acc[k, 0] += 1.0
-            acc[k, 1] += f
-            acc[k, 2] += w
-            acc[k, 3] += w * f
+            t = min(math.sqrt(dx * dx + dy * dy) * inv_delta, tcap)
+            k = np.int32(t)
+            kbuf[pos + j - start] = k
+            fbuf[pos + j - start] = t - k
 
 
 @njit(cache=True, fastmath=True)
-def _row_weights(w0, ws, start, stop, wbuf, pos):
+def _row_weights(w0, ws, start, stop, fbuf, wbuf, wfbuf, pos):
     for j in range(start, stop):
-        wbuf[pos + j - start] = w0 * ws[j]
+        w = w0 * ws[j]
+        wbuf[pos + j - start] = w
+        wfbuf[pos + j - start] = w * fbuf[pos + j - start]
 
 
 @njit(cache=True)
-def _accumulate(xa, ya, za, wa, xb, yb, zb, wb, within, sphere, weighted, dcap, inv_delta, acc, buf,
-                wbuf, i0, i1):
+def _scatter(kbuf, fbuf, wbuf, wfbuf, m, weighted, acc):
+    """Add buffered pairs to the bin sums: acc[0] count, acc[1] offset sum (acc[2], acc[3] weighted)."""
+    cnt = acc[0]
+    mom = acc[1]
+    for j in range(m):
+        k = kbuf[j]
+        cnt[k] += 1.0
+        mom[k] += fbuf[j]
+    if weighted:
+        wc = acc[2]
+        wm = acc[3]
+        for j in range(m):
+            k = kbuf[j]
+            wc[k] += wbuf[j]
+            wm[k] += wfbuf[j]
+
+
+@njit(cache=True)
+def _accumulate(xa, ya, za, wa, xb, yb, zb, wb, within, sphere, weighted, dcap, inv_delta, acc, bufs,
+                i0, i1):
     """Pairs of rows i in [i0, i1): with j > i of the same set (within) or all j of set B.
 
-    Distances of several rows are buffered (``FLUSH``) and binned together.
+    Pairs are buffered (``FLUSH`` at a time), then scattered into the bins; pairs beyond the last two
+    bins (past ``dcap``) land in the last bin, which no estimate reads.
     """
+    kbuf = bufs[0]
+    fbuf = bufs[1]
+    wbuf = bufs[2]
+    wfbuf = bufs[3]
+    size = kbuf.shape[0]
+    tcap = float(acc.shape[1] - 1)  # dump bin: the grid has nbins >= dcap / delta + 3
     pos = 0
     nb = xb.shape[0]
     for i in range(i0, i1):
-        start = i + 1 if within else 0
-        length = nb - start
-        if length <= 0:
-            continue
-        if pos + length > buf.shape[0]:
-            if weighted:
-                _bin_weighted(buf, wbuf, pos, dcap, inv_delta, acc)
-            else:
-                _bin_unweighted(buf, pos, dcap, inv_delta, acc)
-            pos = 0
-        # a row longer than the buffer is cut in pieces
-        s0 = start
+        s0 = i + 1 if within else 0
         while s0 < nb:
-            s1 = min(nb, s0 + buf.shape[0] - pos)
-            _row_distances(xa[i], ya[i], za[i], xb, yb, zb, s0, s1, sphere, buf, pos)
+            s1 = min(nb, s0 + size - pos)
+            _row_bins(xa[i], ya[i], za[i], xb, yb, zb, s0, s1, sphere, inv_delta, tcap, kbuf, fbuf, pos)
             if weighted:
-                _row_weights(wa[i], wb, s0, s1, wbuf, pos)
+                _row_weights(wa[i], wb, s0, s1, fbuf, wbuf, wfbuf, pos)
             pos += s1 - s0
             s0 = s1
-            if pos == buf.shape[0]:
-                if weighted:
-                    _bin_weighted(buf, wbuf, pos, dcap, inv_delta, acc)
-                else:
-                    _bin_unweighted(buf, pos, dcap, inv_delta, acc)
+            if pos == size:
+                _scatter(kbuf, fbuf, wbuf, wfbuf, pos, weighted, acc)
                 pos = 0
     if pos > 0:
-        if weighted:
-            _bin_weighted(buf, wbuf, pos, dcap, inv_delta, acc)
-        else:
-            _bin_unweighted(buf, pos, dcap, inv_delta, acc)
+        _scatter(kbuf, fbuf, wbuf, wfbuf, pos, weighted, acc)
 
 
 @njit(cache=True)
-def accumulate_within(xs, ys, zs, ws, sphere, weighted, dcap, inv_delta, acc, buf, wbuf, i0, i1):
+def make_buffers(weighted):
+    """Scratch of the pair accumulation: bin indices, offsets, and for weights w and w*offset."""
+    return (np.empty(FLUSH, dtype=np.int32), np.empty(FLUSH), np.empty(FLUSH if weighted else 1),
+            np.empty(FLUSH if weighted else 1))
+
+
+@njit(cache=True)
+def accumulate_within(xs, ys, zs, ws, sphere, weighted, dcap, inv_delta, acc, bufs, i0, i1):
     """Pairs i < j of one point set with i in [i0, i1) (univariate Kd), binned into acc."""
-    _accumulate(xs, ys, zs, ws, xs, ys, zs, ws, True, sphere, weighted, dcap, inv_delta, acc, buf, wbuf,
+    _accumulate(xs, ys, zs, ws, xs, ys, zs, ws, True, sphere, weighted, dcap, inv_delta, acc, bufs,
                 i0, min(i1, xs.shape[0]))
 
 
 @njit(cache=True)
-def accumulate_between(xa, ya, za, wa, xb, yb, zb, wb, sphere, weighted, dcap, inv_delta, acc, buf, wbuf):
+def accumulate_between(xa, ya, za, wa, xb, yb, zb, wb, sphere, weighted, dcap, inv_delta, acc, bufs):
     """Pairs (i in A, j in B) of two disjoint point sets (bivariate Kd), binned into acc."""
-    _accumulate(xa, ya, za, wa, xb, yb, zb, wb, False, sphere, weighted, dcap, inv_delta, acc, buf, wbuf,
+    _accumulate(xa, ya, za, wa, xb, yb, zb, wb, False, sphere, weighted, dcap, inv_delta, acc, bufs,
                 0, xa.shape[0])
 
 
@@ -160,13 +160,11 @@ def accumulate_within_par(xs, ys, zs, ws, sphere, weighted, dcap, inv_delta, nbi
             i += 1
         bounds[b] = i
     bounds[nblocks] = n
-    parts = np.zeros((nblocks, nbins, ncol))
+    parts = np.zeros((nblocks, ncol, nbins))
     for b in prange(nblocks):
-        buf = np.empty(FLUSH)
-        wbuf = np.empty(FLUSH if weighted else 1)
-        accumulate_within(xs, ys, zs, ws, sphere, weighted, dcap, inv_delta, parts[b], buf, wbuf, bounds[b],
-                          bounds[b + 1])
-    out = np.zeros((nbins, ncol))
+        accumulate_within(xs, ys, zs, ws, sphere, weighted, dcap, inv_delta, parts[b], make_buffers(weighted),
+                          bounds[b], bounds[b + 1])
+    out = np.zeros((ncol, nbins))
     for b in range(nblocks):
         out += parts[b]
     return out
@@ -175,13 +173,16 @@ def accumulate_within_par(xs, ys, zs, ws, sphere, weighted, dcap, inv_delta, nbi
 # --------------------------------------------------------------------------- nodes and bandwidth
 @njit(cache=True)
 def nodes_from_acc(acc, col, nodes):
-    """Linear-binned node masses from bin sums (column col: count, col+1: offset sum)."""
-    nb = acc.shape[0]
+    """Linear-binned node masses from bin sums (row col: count, col+1: offset sum); the last bin (pairs
+    beyond the cap) is left out."""
+    nb = acc.shape[1]
     nodes[:] = 0.0
-    for k in range(nb - 1):
-        c = acc[k, col]
+    cnt = acc[col]
+    mom = acc[col + 1]
+    for k in range(nb - 2):
+        c = cnt[k]
         if c != 0.0:
-            f = acc[k, col + 1]
+            f = mom[k]
             nodes[k] += c - f
             nodes[k + 1] += f
 
@@ -197,10 +198,10 @@ def _order_statistic(acc, delta, k0, start_b, start_c, bmax):
     c = start_c
     b = start_b
     while b < bmax:
-        m = acc[b, 0]
+        m = acc[0, b]
         if m > 0.0 and c + m > k0:
             rho = k0 - c
-            mean_f = acc[b, 1] / m
+            mean_f = acc[1, b] / m
             f = mean_f + (rho + 0.5 - 0.5 * m) / m
             if f < 0.0:
                 f = 0.0
@@ -223,16 +224,16 @@ def bandwidth_from_acc(acc, delta, kmax):
     cnt = 0.0
     s1 = 0.0
     for b in range(kmax):
-        cnt += acc[b, 0]
-        s1 += acc[b, 0] * b + acc[b, 1]
+        cnt += acc[0, b]
+        s1 += acc[0, b] * b + acc[1, b]
     if cnt < 2.0:
         return np.nan, cnt, np.nan
     mean = s1 / cnt
     ss = 0.0
     for b in range(kmax):
-        m = acc[b, 0]
+        m = acc[0, b]
         if m != 0.0:
-            dj = b + acc[b, 1] / m - mean
+            dj = b + acc[1, b] / m - mean
             ss += m * dj * dj
     var = ss / (cnt - 1.0) * delta * delta
     sd = math.sqrt(var) if var > 0.0 else 0.0
@@ -278,8 +279,8 @@ def _dot(a, a0, b, n):
 
 
 @njit(cache=True)
-def smooth(nodes, delta, m, nr, h, total, out):
-    """Kd(r_i), r_i = i * m * delta, from linear-binned node masses.
+def smooth(nodes, delta, m, nr, h, h_refl, total, out):
+    """Kd(r_i), r_i = i * m * delta, from linear-binned node masses (kernel h, reflection below 4 h_refl).
 
     ``Kd(r) = (1/W) sum_pairs w [phi_h(r - d) + 1(d <= 4h) phi_h(r + d)]``: the Gaussian kernel density
     of the pair distances with the distances below 4h reflected around 0, renormalised by the total pair
@@ -316,7 +317,7 @@ def smooth(nodes, delta, m, nr, h, total, out):
                 f = (j & mask) * inv_k
                 padded[half + q] += v * (1.0 - f)
                 padded[half + q + 1] += v * f
-    nrefl = min(int(math.floor(4.0 * h / dc + 1e-9)), half)
+    nrefl = min(int(math.floor(4.0 * h_refl / dc + 1e-9)), half)
     for q in range(1, nrefl + 1):
         padded[half - q] += padded[half + q]
     padded[half] *= 2.0
@@ -375,16 +376,16 @@ def curve_from_acc(acc, weighted, delta, m, nr, kmax, total, total_w, nodes, out
             out_kemp[:] = np.nan
         return np.nan
     nodes_from_acc(acc, 0, nodes)
-    smooth(nodes, delta, m, nr, h, total, out_kd)
+    smooth(nodes, delta, m, nr, h, h, total, out_kd)
     if weighted:
         nodes_from_acc(acc, 2, nodes)
-        smooth(nodes, delta, m, nr, h, total_w, out_kemp)
+        smooth(nodes, delta, m, nr, h, h, total_w, out_kemp)
     return h
 
 
 @njit(cache=True)
 def kd_from_indices(sx, sy, sz, idx_a, wa, idx_b, wb, bivariate, sphere, weighted, dcap, delta, m, nr,
-                    kmax, total, total_w, acc, nodes, buf, wbuf, out_kd, out_kemp):
+                    kmax, total, total_w, acc, nodes, bufs, out_kd, out_kemp):
     """Kd (and Kemp) of the sites idx_a (around idx_b when bivariate); scratch acc/nodes/buf cleared here."""
     acc[:, :] = 0.0
     inv_delta = 1.0 / delta
@@ -393,9 +394,9 @@ def kd_from_indices(sx, sy, sz, idx_a, wa, idx_b, wb, bivariate, sphere, weighte
     za = sz[idx_a]
     if bivariate:
         accumulate_between(xa, ya, za, wa, sx[idx_b], sy[idx_b], sz[idx_b], wb, sphere, weighted, dcap,
-                           inv_delta, acc, buf, wbuf)
+                           inv_delta, acc, bufs)
     else:
-        accumulate_within(xa, ya, za, wa, sphere, weighted, dcap, inv_delta, acc, buf, wbuf, 0, xa.shape[0])
+        accumulate_within(xa, ya, za, wa, sphere, weighted, dcap, inv_delta, acc, bufs, 0, xa.shape[0])
     return curve_from_acc(acc, weighted, delta, m, nr, kmax, total, total_w, nodes, out_kd, out_kemp)
 
 
@@ -406,10 +407,9 @@ def _simulate_range(b0, b1, u, sx, sy, sz, na, wa_sector, nb_, wb_sector, bivari
     ntot = na + nb_
     mark = np.zeros(nsites, dtype=np.uint8)
     sample = np.empty(ntot, dtype=np.int64)
-    acc = np.zeros((nbins, 4 if weighted else 2))
+    acc = np.zeros((4 if weighted else 2, nbins))
     nodes = np.zeros(nbins)
-    buf = np.empty(FLUSH)
-    wbuf = np.empty(FLUSH if weighted else 1)
+    bufs = make_buffers(weighted)
     shuffle_needed = weighted or bivariate
     for b in range(b0, b1):
         floyd_sample(u[b, :ntot], nsites, mark, sample)
@@ -419,7 +419,7 @@ def _simulate_range(b0, b1, u, sx, sy, sz, na, wa_sector, nb_, wb_sector, bivari
             shuffle_inplace(u[b, ntot:], sample)
         out_h[b] = kd_from_indices(sx, sy, sz, sample[:na], wa_sector, sample[na:], wb_sector, bivariate,
                                    sphere, weighted, dcap, delta, m, nr, kmax, total, total_w, acc, nodes,
-                                   buf, wbuf, out_kd[b], out_kemp[b])
+                                   bufs, out_kd[b], out_kemp[b])
 
 
 @njit(cache=True, parallel=True)

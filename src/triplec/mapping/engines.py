@@ -64,6 +64,7 @@ class SimPlan:
     key: int
     batch: int
     method: str = "pairs"
+    gridplan: object | None = None  # kd.grid.GridPlan when method == "grid"
 
     @property
     def weighted(self) -> bool:
@@ -105,6 +106,12 @@ def run_batch(plan: SimPlan, b: int, sites: SiteArrays, parallel: bool) -> Batch
     u = batch_uniforms(plan, b)
     nsim = u.shape[0]
     g = plan.grid
+    if plan.method == "grid":
+        from triplec.mapping.kd.grid import run_grid_samples
+
+        kd, kemp, h = run_grid_samples(u, plan.n_a, plan.w_a, sites, g, plan.gridplan, plan.total,
+                                       plan.total_w, parallel)
+        return BatchResult(plan.sector, plan.other, b, kd, kemp, h)
     kd = np.empty((nsim, g.nr))
     kemp = np.empty((nsim, g.nr if plan.weighted else 1))
     h = np.empty(nsim)

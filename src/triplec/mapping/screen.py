@@ -30,8 +30,16 @@ import numpy as np
 import pandas as pd
 
 from triplec.mapping import envelopes as env
-from triplec.mapping.engines import BatchResult, SimPlan, batch_size_for, make_engine, sector_key
-from triplec.mapping.kd import SiteArrays, curve_from_indices, fit_grid, pair_total, validate_r
+from triplec.mapping.engines import (
+    BatchResult,
+    SimPlan,
+    batch_size_for,
+    batch_uniforms,
+    make_engine,
+    sector_key,
+)
+from triplec.mapping.kd import SiteArrays, curve_from_indices, fit_grid, make_grid, pair_total, validate_r
+from triplec.mapping.kd import grid as kgrid
 from triplec.mapping.points import PointRegister
 
 TABLE_COLUMNS = ["sector", "n", "employment", "gamma", "psi", "localised", "p_value", "q_value",
@@ -57,6 +65,7 @@ class _Observed:
     kemp: np.ndarray | None
     h: float
     employment: float
+    method_check: float = float("nan")
 
 
 def _check_common(reg, r_max, r_step, sims, alpha, weighted):
@@ -73,20 +82,70 @@ def _check_common(reg, r_max, r_step, sims, alpha, weighted):
         raise ValueError("weighted=True needs a register with employees (weight_col)")
 
 
-def _observe(reg, sites, sector, other, r_max, r_step, sims, seed, weighted) -> _Observed:
+class _SiteStatsCache:
+    """All-sites pair-distance summary, computed once per screen when a gridded path is considered."""
+
+    def __init__(self, sites, r_max, r_step):
+        self.sites, self.r_max, self.r_step, self.value = sites, r_max, r_step, None
+
+    def get(self):
+        if self.value is None:
+            self.value = kgrid.site_stats(self.sites, make_grid(self.r_max, self.r_step))
+        return self.value
+
+
+def _choose(method, n, bivariate, sites, stats: _SiteStatsCache, sims):
+    """(method, h_null) for a sector: the pairs path or the gridded path (projected, univariate)."""
+    if method not in ("auto", "pairs", "grid"):
+        raise ValueError(f"method must be 'auto', 'pairs' or 'grid', got {method!r}")
+    gridable = not bivariate and not sites.sphere
+    if method == "grid" and not gridable:
+        raise ValueError("the gridded path needs a projected register (x/y) and a univariate Kd")
+    if method == "pairs" or not gridable or (method == "auto" and (n < kgrid.GRID_MIN_N or sims == 0)):
+        return "pairs", None
+    st = stats.get()
+    pairs_ns, grid_ns, h_null = kgrid.estimate_costs(n, st, make_grid(stats.r_max, stats.r_step), max(sims, 1))
+    if method == "auto" and pairs_ns <= grid_ns:
+        return "pairs", None
+    return "grid", h_null
+
+
+def _observe(reg, sites, sector, other, r_max, r_step, sims, seed, weighted, method="auto",
+             stats: _SiteStatsCache | None = None) -> _Observed:
     idx_a = reg.indices(sector)
     idx_b = reg.indices(other) if other is not None else None
+    n_b = 0 if idx_b is None else len(idx_b)
+    chosen, h_null = _choose(method, len(idx_a), idx_b is not None, sites, stats, sims)
     grid = fit_grid(sites, idx_a, idx_b, r_max, r_step)
+    if chosen == "grid":
+        # simulations have the null bandwidth: resolve it as finely as the observed one
+        grid = make_grid(r_max, r_step, h_hint=min(h_null, grid.r_step / grid.m * 32.0),
+                         lo_hint=stats.get().lo)
     w_a = reg.weights[idx_a].astype(float) if weighted else None
     w_b = reg.weights[idx_b].astype(float) if (weighted and idx_b is not None) else None
     kd, kemp, h = curve_from_indices(sites, idx_a, w_a, grid, idx_b, w_b)
-    n_b = 0 if idx_b is None else len(idx_b)
     total, total_w = pair_total(len(idx_a), w_a, None if idx_b is None else n_b, w_b)
+    gridplan = kgrid.make_plan(sites, grid, h_null, len(idx_a)) if chosen == "grid" else None
     plan = SimPlan(sector=str(sector), other=None if other is None else str(other), n_a=len(idx_a), n_b=n_b,
                    w_a=w_a, w_b=w_b, grid=grid, total=total, total_w=total_w, sims=int(sims),
-                   seed=int(seed), key=sector_key(str(sector), other), batch=batch_size_for(len(idx_a) + n_b))
+                   seed=int(seed), key=sector_key(str(sector), other), batch=batch_size_for(len(idx_a) + n_b),
+                   method=chosen, gridplan=gridplan)
     employment = reg.employment(sector) if reg.weighted else float("nan")
-    return _Observed(plan, kd, kemp, h, employment)
+    check = _check_grid(sites, plan) if chosen == "grid" and sims else float("nan")
+    return _Observed(plan, kd, kemp, h, employment, check)
+
+
+def _check_grid(sites, plan: SimPlan) -> float:
+    """Largest |gridded - exact| / max(exact) over the Kd (and Kemp) of the first simulation."""
+    u = batch_uniforms(plan, 0)[0]
+    sample = kgrid.draw_sample(u, plan.n_a, len(sites.x), plan.weighted)
+    kd_e, kemp_e, _ = curve_from_indices(sites, sample, plan.w_a, plan.grid)
+    kd_g, kemp_g, _ = kgrid.grid_curve(sites, sample, plan.w_a, plan.grid, plan.gridplan, plan.total,
+                                       plan.total_w)
+    err = float(np.max(np.abs(kd_g - kd_e)) / np.max(kd_e))
+    if kemp_e is not None:
+        err = max(err, float(np.max(np.abs(kemp_g - kemp_e)) / np.max(kemp_e)))
+    return err
 
 
 def _stats_block(r, obs, sims, alpha, r_step, suffix=""):
@@ -145,7 +204,7 @@ def _assemble(observed: Sequence[_Observed], batches: dict, alpha: float, keep_s
             curve.update(lo=nan, hi=nan)
             if weighted:
                 curve.update(kemp=ob.kemp, kemp_lo=nan, kemp_hi=nan)
-        row.update(bandwidth=ob.h, method=plan.method,
+        row.update(bandwidth=ob.h, method=plan.method, method_check=ob.method_check,
                    error_bound=float(np.nanmax(plan.grid.error_bound(h_all))), sims=plan.sims)
         rows.append(row)
         curve_frames.append(pd.DataFrame(curve))
@@ -161,9 +220,12 @@ def _assemble(observed: Sequence[_Observed], batches: dict, alpha: float, keep_s
     return ScreenResult(table=table, curves=curves, params=params, sims=kept if keep_sims else None)
 
 
-def _run(reg, pairs, r_max, r_step, sims, alpha, seed, weighted, scheduler, progress, keep_sims, params):
+def _run(reg, pairs, r_max, r_step, sims, alpha, seed, weighted, scheduler, progress, keep_sims, params,
+         method="auto"):
     sites = SiteArrays.from_register(reg)
-    observed = [_observe(reg, sites, a, b, r_max, r_step, sims, seed, weighted) for a, b in pairs]
+    stats = _SiteStatsCache(sites, r_max, r_step)
+    observed = [_observe(reg, sites, a, b, r_max, r_step, sims, seed, weighted, method, stats)
+                for a, b in pairs]
     batches = {}
     if sims and observed:
         engine = make_engine(scheduler)
@@ -179,12 +241,18 @@ def _run(reg, pairs, r_max, r_step, sims, alpha, seed, weighted, scheduler, prog
 def screen_sectors(reg: PointRegister, *, r_max: float = 300.0, r_step: float = 5.0, sims: int = 999,
                    alpha: float = 0.05, seed: int = 1, min_n: int = 30, weighted: bool = False,
                    scheduler=None, progress: Callable[[int, int], None] | None = None,
-                   sectors: Sequence[str] | None = None, keep_sims: bool = False) -> ScreenResult:
+                   sectors: Sequence[str] | None = None, keep_sims: bool = False,
+                   method: str = "auto") -> ScreenResult:
     """Test every sector with at least ``min_n`` establishments for localisation (see module doc).
 
     ``scheduler``: ``None`` (this process, numba threads), a Dask scheduler address ``"tcp://..."`` or a
     ``distributed.Client``. ``progress(done, total)`` is called with numbers of simulated curves.
     ``sectors`` restricts the screen to given codes. Same ``seed``, same results, whatever the engine.
+    ``method``: ``"auto"`` (the pairs path, or for large sectors of projected registers the gridded path
+    when it is cheaper), ``"pairs"`` or ``"grid"`` (forced; see :mod:`triplec.mapping.kd.grid`). The
+    observed curves are always exact; the table records the path and, for gridded sectors,
+    ``method_check``: the largest difference between the gridded and the exact curve of one simulated
+    sample, as a share of the curve's maximum.
     """
     _check_common(reg, r_max, r_step, sims, alpha, weighted)
     if int(min_n) != min_n or min_n < 2:
@@ -199,7 +267,7 @@ def screen_sectors(reg: PointRegister, *, r_max: float = 300.0, r_step: float = 
     params = dict(r_max=r_max, r_step=r_step, sims=int(sims), alpha=alpha, seed=seed, min_n=min_n,
                   weighted=weighted, null="random location", n_establishments=reg.n)
     return _run(reg, [(s, None) for s in chosen], r_max, r_step, sims, alpha, seed, weighted, scheduler,
-                progress, keep_sims, params)
+                progress, keep_sims, params, method)
 
 
 def kd_test(reg: PointRegister, sector: str, *, other: str | None = None, r_max: float = 300.0,

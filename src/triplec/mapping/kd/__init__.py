@@ -134,7 +134,7 @@ def make_grid(r_max: float, r_step: float, *, h_hint: float | None = None, lo_hi
     delta = r_step / m
     if dcap is None:
         dcap = float(np.clip(r_max + 10.5 * h_hint, 2.0 * r_max, 3.0 * r_max)) if h_ok else 2.5 * r_max
-    nbins = int(math.ceil(dcap / delta)) + 2
+    nbins = int(math.ceil(dcap / delta)) + 3  # two spare bins and a dump bin for pairs beyond dcap
     return KdGrid(float(r_max), float(r_step), nr, m, delta, float(dcap), nbins)
 
 
@@ -204,16 +204,14 @@ def _accumulate(sites: SiteArrays, idx_a, w_a, idx_b, w_b, grid: KdGrid) -> np.n
         with nk.PARALLEL_LOCK:
             return nk.accumulate_within_par(xa, ya, za, wa, sites.sphere, weighted, grid.dcap, inv,
                                             grid.nbins, ncol, 64)
-    acc = np.zeros((grid.nbins, ncol))
-    buf = np.empty(nk.FLUSH)
-    wbuf = np.empty(nk.FLUSH if weighted else 1)
+    acc = np.zeros((ncol, grid.nbins))
+    bufs = nk.make_buffers(weighted)
     if idx_b is None:
-        nk.accumulate_within(xa, ya, za, wa, sites.sphere, weighted, grid.dcap, inv, acc, buf, wbuf, 0,
-                             len(idx_a))
+        nk.accumulate_within(xa, ya, za, wa, sites.sphere, weighted, grid.dcap, inv, acc, bufs, 0, len(idx_a))
     else:
         wb = empty if w_b is None else np.ascontiguousarray(w_b, dtype=float)
         nk.accumulate_between(xa, ya, za, wa, sites.x[idx_b], sites.y[idx_b], sites.z[idx_b], wb,
-                              sites.sphere, weighted, grid.dcap, inv, acc, buf, wbuf)
+                              sites.sphere, weighted, grid.dcap, inv, acc, bufs)
     return acc
 
 
