@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "triplec.core",
     "triplec.accounts",
     "triplec.registry",
+    "triplec.clusters",
     "triplec.networks",
     "triplec.web",
 ]

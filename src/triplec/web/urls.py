@@ -22,5 +22,6 @@ urlpatterns = [
          name="password_reset_complete"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("clusters/", include("triplec.clusters.urls")),
     path("", include("triplec.registry.urls")),
 ]

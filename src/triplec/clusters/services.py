@@ -1,0 +1,416 @@
+"""Every write of the clusters app: start a mapping run, create and edit cluster records, attach a
+footprint found by a run to a cluster (new or existing) and detach it.
+
+Each function takes the acting user, checks `accounts.policy`, validates, writes in one transaction and
+raises `triplec.core.errors` (PermissionDenied, NotFound, ValidationFailed with field errors).
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from triplec.accounts import policy
+from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.core.tasks import enqueue
+from triplec.registry import codelists
+from triplec.registry.models import SectorClassification, Territory
+
+from . import registers, selectors
+from .models import MAPPING_FOLDER, Cluster, ClusterFootprint, MappingRun
+
+TASK_NAME = "clusters.mapping_run"
+MAX_SIMS = 9999
+MAX_DISTANCE_STEPS = 2000
+UPLOAD_COLUMN_FIELDS = {"id_col": "id", "sector_col": "sector", "lon_col": "lon", "lat_col": "lat",
+                        "x_col": "x", "y_col": "y", "weight_col": "weight", "label_col": "label",
+                        "region_col": "region"}
+
+
+class _Errors(dict):
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, []).append(str(message))
+
+    def raise_if_any(self) -> None:
+        if self:
+            raise ValidationFailed(self)
+
+
+# Reads that raise ------------------------------------------------------------------------------------------
+
+def get_run(user, pk) -> MappingRun:
+    run = selectors.runs_for(user).filter(pk=pk).first()
+    if run is None:
+        raise NotFound(_("No such mapping run."))
+    return run
+
+
+def get_cluster(user, pk) -> Cluster:
+    cluster = policy.visible_clusters(user).filter(pk=pk).first()
+    if cluster is None:
+        raise NotFound(_("No such cluster."))
+    return cluster
+
+
+# Mapping runs ----------------------------------------------------------------------------------------------
+
+def _number(data: dict, key: str, errors: _Errors, *, integer: bool = False, default=None):
+    value = data.get(key, default)
+    if value is None or value == "":
+        errors.add(key, _("This field is required."))
+        return None
+    try:
+        number = int(value) if integer else float(value)
+    except (TypeError, ValueError):
+        errors.add(key, _("Enter a number.") if not integer else _("Enter a whole number."))
+        return None
+    if not integer and not math.isfinite(number):
+        errors.add(key, _("Enter a finite number."))
+        return None
+    if integer and float(value) != number:
+        errors.add(key, _("Enter a whole number."))
+        return None
+    return number
+
+
+def _check_parameters(data: dict, errors: _Errors) -> dict:
+    defaults = {f.name: f.default for f in MappingRun._meta.fields if f.name in
+                ("r_max", "r_step", "sims", "alpha", "seed", "min_n")}
+    r_max = _number(data, "r_max", errors, default=defaults["r_max"])
+    r_step = _number(data, "r_step", errors, default=defaults["r_step"])
+    sims = _number(data, "sims", errors, integer=True, default=defaults["sims"])
+    alpha = _number(data, "alpha", errors, default=defaults["alpha"])
+    seed = _number(data, "seed", errors, integer=True, default=defaults["seed"])
+    min_n = _number(data, "min_n", errors, integer=True, default=defaults["min_n"])
+    if r_max is not None and r_max <= 0:
+        errors.add("r_max", _("The largest distance must be more than 0 km."))
+    if r_step is not None and r_step <= 0:
+        errors.add("r_step", _("The distance step must be more than 0 km."))
+    if r_max and r_step and r_max > 0 and r_step > 0:
+        if r_step > r_max:
+            errors.add("r_step", _("The step cannot be larger than the largest distance (%(r)g km).") % {"r": r_max})
+        elif r_max / r_step > MAX_DISTANCE_STEPS:
+            errors.add("r_step", _("%(n)d distances are too many; use a step of at least %(s)g km.")
+                       % {"n": math.ceil(r_max / r_step), "s": r_max / MAX_DISTANCE_STEPS})
+    if sims is not None and not 0 <= sims <= MAX_SIMS:
+        errors.add("sims", _("Use between 0 (curves only) and %(max)d simulations.") % {"max": MAX_SIMS})
+    if alpha is not None and not 0 < alpha < 1:
+        errors.add("alpha", _("The significance level must lie strictly between 0 and 1, e.g. 0.05."))
+    elif alpha is not None and sims and sims * alpha < 1:  # the same test as the screen's
+        errors.add("sims", _("%(sims)d simulations are too few for a level of %(alpha)g: simulations × level "
+                             "must be at least 1, so use at least %(need)d simulations (or a level of at least "
+                             "%(low).3f).") % {"sims": sims, "alpha": alpha, "need": math.ceil(1 / alpha - 1e-9),
+                                               "low": math.ceil(1000 / sims) / 1000})
+    if seed is not None and seed < 0:
+        errors.add("seed", _("The seed must be 0 or more."))
+    if min_n is not None and min_n < 2:
+        errors.add("min_n", _("A sector needs at least 2 establishments to be tested."))
+    return {"r_max": r_max, "r_step": r_step, "sims": sims, "alpha": alpha, "seed": seed, "min_n": min_n,
+            "weighted": bool(data.get("weighted")), "fdr": bool(data.get("fdr", True))}
+
+
+def _check_sectors(data: dict, errors: _Errors, required: bool) -> tuple[str, str]:
+    classification = (data.get("classification") or "").strip()
+    level = (data.get("sector_level") or "").strip()
+    if classification and classification not in SectorClassification.values:
+        errors.add("classification", _("Unknown classification %(c)r.") % {"c": classification})
+        return classification, level
+    if required and not classification:
+        errors.add("classification", _("Choose the classification of the register's sector codes."))
+        return classification, level
+    try:
+        registers.check_level(classification, level)
+    except ValueError as exc:
+        errors.add("sector_level", str(exc))
+    return classification, level
+
+
+def _territory(value, errors: _Errors) -> Territory | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, Territory):
+        return value
+    territory = Territory.objects.filter(pk=value).first() if str(value).isdigit() else None
+    if territory is None:
+        errors.add("territory", _("No such territory."))
+    return territory
+
+
+def _check_register_source(user, data: dict, params: dict, classification: str, errors: _Errors) -> dict:
+    country = (data.get("country") or "").strip().upper()
+    if country and (len(country) != 2 or not country.isalpha()):
+        errors.add("country", _("Give a two-letter country code (ISO 3166-1), e.g. BR."))
+    territory = _territory(data.get("territory"), errors)
+    sector_filter = (data.get("sector_filter") or "").strip()
+    source = {"country": country, "territory": territory, "sector_filter": sector_filter}
+    if errors or not classification:
+        return source
+    qs = registers.register_queryset(user, classification=classification, country=country,
+                                     territory_id=territory.pk if territory else None, sector_filter=sector_filter)
+    usable = qs.filter(latitude__isnull=False, longitude__isnull=False)
+    if params["weighted"]:
+        usable = usable.filter(employees__isnull=False)
+    n = usable.count()
+    if n < (params["min_n"] or 2):
+        title = dict(SectorClassification.choices)[classification]
+        what = _("with coordinates and employees") if params["weighted"] else _("with coordinates")
+        if n == 0:
+            message = _("No enterprise coded in %(title)s %(what)s matches this choice of register.")
+        else:
+            message = _("Only %(n)d enterprises coded in %(title)s %(what)s match this choice of register; "
+                        "a sector needs at least %(min_n)d to be tested.")
+        errors.add("__all__", message % {"n": n, "title": title, "what": what, "min_n": params["min_n"] or 2})
+    return source
+
+
+def _check_upload_source(data: dict, upload, params: dict, errors: _Errors) -> dict:
+    columns = {key: (data.get(field) or "").strip() for field, key in UPLOAD_COLUMN_FIELDS.items()}
+    unit = (data.get("unit") or "km").strip()
+    crs = (data.get("crs") or "").strip()
+    if upload is None:
+        errors.add("file", _("Choose a CSV or Parquet file with one row per establishment."))
+        return {}
+    try:
+        header = registers.read_header(upload, upload.name)
+    except ValueError as exc:
+        errors.add("file", str(exc))
+        return {}
+    if not columns["sector"]:
+        errors.add("sector_col", _("Name the column of sector codes."))
+    lonlat = bool(columns["lon"] or columns["lat"])
+    xy = bool(columns["x"] or columns["y"])
+    if lonlat and xy:
+        errors.add("lon_col", _("Give either longitude and latitude columns or x and y columns, not both."))
+    elif lonlat and not (columns["lon"] and columns["lat"]):
+        errors.add("lon_col" if not columns["lon"] else "lat_col", _("Name both the longitude and latitude columns."))
+    elif xy and not (columns["x"] and columns["y"]):
+        errors.add("x_col" if not columns["x"] else "y_col", _("Name both the x and y columns."))
+    elif not lonlat and not xy:
+        errors.add("lon_col", _("Name the coordinate columns: longitude and latitude (degrees), or x and y."))
+    if unit not in ("km", "m"):
+        errors.add("unit", _("The unit of x and y is km or m."))
+    if crs:
+        if lonlat:
+            errors.add("crs", _("A coordinate system is only for projected x and y columns."))
+        else:
+            from triplec.mapping.locate import lonlat_transformer
+
+            try:
+                lonlat_transformer(crs, unit if unit in ("km", "m") else "m")
+            except ValueError as exc:
+                errors.add("crs", str(exc))
+    if params["weighted"] and not columns["weight"]:
+        errors.add("weight_col", _("Name the employees column for a weighted run (or untick the weighting)."))
+    available = ", ".join(header)
+    for field, key in UPLOAD_COLUMN_FIELDS.items():
+        if columns[key] and columns[key] not in header:
+            errors.add(field, _("The file has no column %(c)r; its columns are: %(all)s.")
+                       % {"c": columns[key], "all": available})
+    kept = {key: value for key, value in columns.items() if value}
+    if not params["weighted"]:
+        kept.pop("weight", None)
+    if xy:
+        kept["unit"] = unit
+        if crs:
+            kept["crs"] = crs
+    return {"columns": kept}
+
+
+def validate_run(user, data: dict, upload=None) -> dict:
+    """The fields of a new run from `data` (form-like: strings are fine), or ValidationFailed."""
+    errors = _Errors()
+    title = (data.get("title") or "").strip()
+    if not title:
+        errors.add("title", _("Give the run a title, e.g. “Manufacturing, Ceará, 2026”."))
+    elif len(title) > 200:
+        errors.add("title", _("Keep the title under 200 characters."))
+    source = data.get("source") or MappingRun.Source.REGISTER
+    if source not in MappingRun.Source.values:
+        errors.add("source", _("Choose the register or an uploaded file."))
+    params = _check_parameters(data, errors)
+    classification, level = _check_sectors(data, errors, required=source == MappingRun.Source.REGISTER)
+    fields = {"title": title, "source": source, "classification": classification, "sector_level": level, **params}
+    if source == MappingRun.Source.REGISTER:
+        fields.update(_check_register_source(user, data, params, classification, errors))
+    elif source == MappingRun.Source.UPLOAD:
+        fields.update(_check_upload_source(data, upload, params, errors))
+    errors.raise_if_any()
+    return fields
+
+
+def start_run(user, data: dict, upload=None) -> MappingRun:
+    """Validate, store the run (and its uploaded file) and queue its background task."""
+    if not policy.can_run_mapping(user):
+        raise PermissionDenied(_("You may not start mapping runs."))
+    fields = validate_run(user, data, upload)
+    folder = None
+    try:
+        with transaction.atomic():
+            run = MappingRun.objects.create(created_by=user, **fields)
+            run.output_dir = f"{MAPPING_FOLDER}/{run.pk}"
+            folder = run.output_path
+            if folder.exists():  # a folder left by a rolled-back run with the same id
+                shutil.rmtree(folder)
+            if upload is not None and run.source == MappingRun.Source.UPLOAD:
+                name = get_valid_filename(Path(upload.name).name) or "register.csv"
+                target = folder / "input" / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                upload.seek(0)
+                with open(target, "wb") as out:
+                    for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b""):
+                        out.write(chunk)
+                run.input_file = str(target.relative_to(settings.MEDIA_ROOT))
+                run.input_name = Path(upload.name).name[:200]
+            run.task = enqueue(TASK_NAME, user=user, run_id=run.pk)
+            run.save(update_fields=["output_dir", "input_file", "input_name", "task"])
+    except Exception:
+        if folder is not None and folder.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return run
+
+
+# Cluster records -----------------------------------------------------------------------------------------
+
+def _normalised_codes(classification: str, raw: str, errors: _Errors) -> str:
+    codes = [c.strip() for c in (raw or "").replace(";", ",").split(",") if c.strip()]
+    if not classification:
+        return ", ".join(dict.fromkeys(codes))
+    out = []
+    for code in codes:
+        try:
+            out.append(codelists.normalise_code(classification, code))
+        except (KeyError, ValueError) as exc:
+            errors.add("sector_codes", str(exc))
+    return ", ".join(dict.fromkeys(out))
+
+
+def _cluster_fields(data: dict, errors: _Errors, *, partial: bool = False) -> dict:
+    fields = {}
+    if not partial or "name" in data:
+        name = (data.get("name") or "").strip()
+        if not name:
+            errors.add("name", _("Give the cluster a name."))
+        elif len(name) > 200:
+            errors.add("name", _("Keep the name under 200 characters."))
+        fields["name"] = name
+    classification = data.get("sector_classification")
+    if classification is not None:
+        classification = classification.strip()
+        if classification and classification not in SectorClassification.values:
+            errors.add("sector_classification", _("Unknown classification %(c)r.") % {"c": classification})
+            classification = ""
+        fields["sector_classification"] = classification
+    if "sector_codes" in data:
+        codes = _normalised_codes(fields.get("sector_classification", data.get("_classification", "")),
+                                  data.get("sector_codes") or "", errors)
+        if len(codes) > 200:
+            errors.add("sector_codes", _("Too many codes for one cluster record."))
+        fields["sector_codes"] = codes
+    if "territory" in data:
+        fields["territory"] = _territory(data.get("territory"), errors)
+    for key in ("description", "notes"):
+        if key in data:
+            fields[key] = (data.get(key) or "").strip()
+    return fields
+
+
+def create_cluster(user, data: dict) -> Cluster:
+    if not policy.can_manage_clusters(user):
+        raise PermissionDenied(_("You may not create cluster records."))
+    errors = _Errors()
+    fields = _cluster_fields({"sector_classification": "", "sector_codes": "", **data}, errors)
+    errors.raise_if_any()
+    with transaction.atomic():
+        cluster = Cluster(created_by=user, **fields)
+        cluster._history_user = user
+        cluster.save()
+    return cluster
+
+
+def update_cluster(user, cluster: Cluster, data: dict) -> Cluster:
+    if not policy.can_manage_clusters(user):
+        raise PermissionDenied(_("You may not change cluster records."))
+    errors = _Errors()
+    fields = _cluster_fields({**data, "_classification": cluster.sector_classification}, errors, partial=True)
+    errors.raise_if_any()
+    with transaction.atomic():
+        cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
+        for key, value in fields.items():
+            setattr(cluster, key, value)
+        cluster._history_user = user
+        cluster.save()
+    return cluster
+
+
+def _default_cluster_name(run: MappingRun, props: dict) -> str:
+    sector = str(props.get("sector", ""))
+    label = registers.sector_label(run.classification, sector) if run.classification else ""
+    place = (props.get("regions") or [""])[0]
+    name = f"{label or _('Sector %(code)s') % {'code': sector}}"
+    return f"{name} — {place}"[:200] if place else name[:200]
+
+
+def attach_footprint(user, run: MappingRun, footprint_id: str, *, cluster: Cluster | None = None,
+                     new_cluster: dict | None = None) -> ClusterFootprint:
+    """Attach footprint `footprint_id` of `run` to `cluster`, or to a new cluster made from `new_cluster`
+    (name etc.; defaults from the footprint). The footprint is copied as it is now: polygon, members,
+    establishments and employment. A cluster keeps all its footprints (its trajectory)."""
+    if not policy.can_manage_clusters(user):
+        raise PermissionDenied(_("You may not attach footprints to clusters."))
+    if not policy.visible_mapping_runs(user).filter(pk=run.pk).exists():
+        raise NotFound(_("No such mapping run."))
+    if run.status != "done":
+        raise ValidationFailed({"__all__": [_("The run has not finished: there are no footprints to attach yet.")]})
+    feature = selectors.footprint_feature(run, footprint_id)
+    if feature is None:
+        raise NotFound(_("Run %(run)s has no footprint %(fp)r.") % {"run": run.title, "fp": footprint_id})
+    props = feature.get("properties") or {}
+    sector = str(props.get("sector", ""))
+    with transaction.atomic():
+        if cluster is None:
+            data = {"name": _default_cluster_name(run, props),
+                    "sector_classification": run.classification,
+                    "sector_codes": sector if run.classification else "",
+                    "territory": run.territory_id,
+                    "description": _("Found by the mapping run “%(run)s” (footprint %(fp)s).")
+                    % {"run": run.title, "fp": footprint_id}}
+            data.update({k: v for k, v in (new_cluster or {}).items() if v not in (None, "")})
+            cluster = create_cluster(user, data)
+        else:
+            cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
+            if not policy.visible_clusters(user).filter(pk=cluster.pk).exists():
+                raise NotFound(_("No such cluster."))
+            if ClusterFootprint.objects.filter(cluster=cluster, run=run, footprint_id=footprint_id).exists():
+                raise ValidationFailed({"cluster": [_("Footprint %(fp)s is already attached to %(c)s.")
+                                                    % {"fp": footprint_id, "c": cluster.name}]})
+            if (run.classification and cluster.sector_classification == run.classification
+                    and sector not in cluster.code_list):
+                update_cluster(user, cluster, {"sector_codes": ", ".join(cluster.code_list + [sector])})
+        centroid_lon, centroid_lat = props.get("centroid_lon"), props.get("centroid_lat")
+        in_lonlat = "triplec:coordinates" not in selectors.footprint_collection_meta(run)
+        footprint = ClusterFootprint(
+            cluster=cluster, run=run, run_title=run.title[:200], footprint_id=str(footprint_id)[:64],
+            sector=sector[:32], observed_at=run.task.started_at or run.created_at, geometry=feature.get("geometry"),
+            in_lonlat=in_lonlat, centroid_lon=centroid_lon, centroid_lat=centroid_lat,
+            establishments=int(props.get("count") or 0), employment=props.get("employment"),
+            sme_share=props.get("sme_share"), area_km2=props.get("area_km2"), eps_km=props.get("eps_km"),
+            regions=list(props.get("regions") or []), member_ids=[str(v) for v in props.get("establishments") or []],
+            attached_by=user)
+        footprint._history_user = user
+        footprint.save()
+    return footprint
+
+
+def detach_footprint(user, footprint: ClusterFootprint) -> None:
+    if not policy.can_manage_clusters(user):
+        raise PermissionDenied(_("You may not change cluster records."))
+    with transaction.atomic():
+        footprint._history_user = user
+        footprint.delete()

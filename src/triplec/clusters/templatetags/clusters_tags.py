@@ -1,0 +1,40 @@
+"""Template helpers of the clusters pages; permissions come from `accounts.policy`."""
+
+from django import template
+
+from triplec.accounts import policy
+
+register = template.Library()
+
+
+@register.filter
+def may_view_mapping(user) -> bool:
+    return policy.can_view_mapping(user)
+
+
+@register.filter
+def number(value, digits: int = 3):
+    """A statistic for a table: '—' when missing, else `digits` significant digits."""
+    if value is None or value == "":
+        return "—"
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return value
+    if x != x:
+        return "—"
+    return f"{x:.{int(digits)}g}"
+
+
+@register.filter
+def percent(value):
+    if value is None or value == "":
+        return "—"
+    return f"{100 * float(value):.0f}%"
+
+
+@register.filter
+def signed(value):
+    if value is None:
+        return ""
+    return f"{value:+,.0f}"

@@ -1,0 +1,352 @@
+"""Pages of cluster mapping: runs (list, new, progress, results, downloads) and cluster records.
+
+Every page needs a login and `policy.can_view_mapping` (others get 403); writes ask `can_run_mapping` /
+`can_manage_clusters` through the services. Objects that do not exist answer 404.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from triplec.accounts import policy
+from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.registry.forms import add_service_errors
+from triplec.registry.models import Territory
+from triplec.registry.views import _records, history_rows
+
+from . import registers, selectors, services
+from .forms import NEW_CLUSTER, AttachForm, ClusterForm, MappingRunForm
+from .models import Cluster, ClusterFootprint, MappingRun
+
+PLOTS_SHOWN = 24  # plots drawn inline on the run page; the others load when asked for
+
+
+@contextmanager
+def domain_errors():
+    try:
+        yield
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc)) from exc
+
+
+def _require_view(request) -> None:
+    if not policy.can_view_mapping(request.user):
+        raise HttpForbidden(_("Cluster mapping is for the agency's staff."))
+
+
+def _tile_settings() -> dict:
+    return {"tile_url": getattr(settings, "TRIPLEC_TILE_URL", ""),
+            "tile_attribution": getattr(settings, "TRIPLEC_TILE_ATTRIBUTION", "")}
+
+
+# Mapping runs ----------------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def run_list(request):
+    _require_view(request)
+    runs = selectors.runs_for(request.user)[:200]
+    return render(request, "clusters/run_list.html", {
+        "runs": runs, "can_run": policy.can_run_mapping(request.user), "tab": "runs"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def run_create(request):
+    _require_view(request)
+    if not policy.can_run_mapping(request.user):
+        raise HttpForbidden(_("You may not start mapping runs."))
+    if request.method == "GET":
+        initial = {"title": ""}
+        return render(request, "clusters/run_form.html", {"form": MappingRunForm(user=request.user, initial=initial)})
+    form = MappingRunForm(request.POST, request.FILES, user=request.user)
+    if "_refresh" not in request.POST and form.is_valid():
+        try:
+            with domain_errors():
+                run = services.start_run(request.user, form.service_data(), upload=form.cleaned_data.get("file"))
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The mapping run “%(title)s” has started.") % {"title": run.title})
+            return redirect("clusters:run_detail", pk=run.pk)
+    return render(request, "clusters/run_form.html", {"form": form}, status=200)
+
+
+def _get_run(request, pk) -> MappingRun:
+    _require_view(request)
+    with domain_errors():
+        return services.get_run(request.user, pk)
+
+
+SECTOR_HEADERS = [  # (sort key, label, tooltip, numeric)
+    ("sector", _lazy("Sector"), "", False),
+    ("name", _lazy("Name"), "", False),
+    ("n", _lazy("Establishments"), "", True),
+    ("employment", _lazy("Employment"), "", True),
+    ("gamma", "Γ", _lazy("Localisation index: how far Kd rises above the global band"), True),
+    ("psi", "Ψ", _lazy("Dispersion index: how far Kd falls below the global band"), True),
+    ("localised", _lazy("Localised"), "", False),
+    ("p", "p", _lazy("Monte Carlo p-value"), True),
+    ("q", "q", _lazy("p-value corrected for the false discovery rate across sectors"), True),
+    ("peak", _lazy("Peak (km)"), _lazy("Distance of strongest localisation"), True),
+    ("footprints", _lazy("Footprints"), "", True),
+]
+
+
+def _sector_headers(current: str) -> list[dict]:
+    """Header cells of the sector table: the link sorts by the column, again to reverse."""
+    headers = []
+    for key, label, title, numeric in SECTOR_HEADERS:
+        aria = ""
+        if current.lstrip("-") == key and key in selectors.SECTOR_SORTS:
+            descending = selectors.SECTOR_SORTS[key][1] != current.startswith("-")
+            aria = "descending" if descending else "ascending"
+        headers.append({"key": key, "label": label, "title": title, "numeric": numeric, "aria": aria,
+                        "next": f"-{key}" if current == key else key})
+    return headers
+
+
+def _footprint_rows(run: MappingRun) -> list[dict]:
+    features = selectors.footprint_collection(run).get("features", [])
+    attached: dict[str, list[ClusterFootprint]] = {}
+    for link in run.attached_footprints.select_related("cluster"):
+        attached.setdefault(link.footprint_id, []).append(link)
+    names = selectors.sector_names(run, {str(f["properties"]["sector"]) for f in features})
+    rows = []
+    for feature in features:
+        props = feature["properties"]
+        rows.append({"id": str(feature.get("id", props.get("id"))), "props": props,
+                     "sector_name": names.get(str(props["sector"]), ""),
+                     "regions": ", ".join(props.get("regions") or []),
+                     "attached": attached.get(str(feature.get("id")), [])})
+    return rows
+
+
+def _run_context(request, run: MappingRun) -> dict:
+    context = {"run": run, "task": run.task, "tab": "runs", **_tile_settings()}
+    if run.status != "done":
+        return context
+    sort = request.GET.get("sort", "")
+    sectors = selectors.sector_rows(run, sort)
+    localised = sorted((r for r in sectors if r["localised"]), key=lambda r: (-(r["gamma"] or 0), r["sector"]))
+    plots = []
+    for i, row in enumerate(localised):
+        svg = selectors.plot_svg(run, row["sector"], render=i < PLOTS_SHOWN)
+        plots.append({"row": row, "svg": svg})
+    can_attach = policy.can_manage_clusters(request.user)
+    clusters = list(selectors.clusters_for(request.user).order_by("name")) if can_attach else []
+    context.update({
+        "summary": run.summary or {},
+        "sectors": sectors, "sort": sort, "sector_headers": _sector_headers(sort),
+        "plots": plots,
+        "footprints": _footprint_rows(run),
+        "downloads": [(name, desc) for name, (_t, desc) in selectors.DOWNLOADS.items()
+                      if selectors.output_file(run, name)],
+        "can_attach": can_attach,
+        "attach_form": AttachForm(clusters=clusters) if can_attach else None,
+        "map_data_url": reverse("clusters:run_map_data", args=[run.pk]),
+    })
+    return context
+
+
+@login_required
+@require_GET
+def run_detail(request, pk: int):
+    run = _get_run(request, pk)
+    return render(request, "clusters/run_detail.html", _run_context(request, run))
+
+
+@login_required
+@require_GET
+def run_progress(request, pk: int):
+    """The progress fragment the run page polls (htmx, every second) while the run is queued or running;
+    once it has finished, htmx reloads the whole page to show the results or the reason for failure."""
+    run = _get_run(request, pk)
+    response = render(request, "clusters/_run_progress.html", {"run": run, "task": run.task})
+    if run.is_finished and request.headers.get("HX-Request") == "true":
+        response["HX-Refresh"] = "true"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def run_map_data(request, pk: int):
+    run = _get_run(request, pk)
+    if run.status != "done":
+        raise Http404(_("The run has not finished."))
+    response = JsonResponse(selectors.map_payload(run))
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@login_required
+@require_GET
+def run_plot(request, pk: int, sector: str):
+    """One sector's Kd plot (inline SVG fragment), drawn on first request."""
+    run = _get_run(request, pk)
+    if run.status != "done":
+        raise Http404(_("The run has not finished."))
+    svg = selectors.plot_svg(run, sector)
+    if svg is None:
+        raise Http404(_("No curve for sector %(s)s in this run.") % {"s": sector})
+    return HttpResponse(svg, content_type="image/svg+xml" if request.GET.get("raw") else "text/html")
+
+
+@login_required
+@require_GET
+def run_file(request, pk: int, name: str):
+    run = _get_run(request, pk)
+    path = selectors.output_file(run, name)
+    if path is None:
+        raise Http404(_("No such file for this run."))
+    content_type = selectors.DOWNLOADS[name][0]
+    inline = name == "report.html" and not request.GET.get("download")
+    response = FileResponse(open(path, "rb"), content_type=content_type, as_attachment=not inline,
+                            filename=f"mapping-{run.pk}-{name}")
+    if name == "report.html":
+        # The report runs its own inline scripts: sandboxed, it gets no access to this site's cookies.
+        response["Content-Security-Policy"] = "sandbox allow-scripts allow-popups"
+    response["Cache-Control"] = "private"
+    return response
+
+
+@login_required
+@require_POST
+def footprint_attach(request, pk: int, footprint_id: str):
+    run = _get_run(request, pk)
+    if not policy.can_manage_clusters(request.user):
+        raise HttpForbidden(_("You may not attach footprints to clusters."))
+    clusters = list(selectors.clusters_for(request.user))
+    form = AttachForm(request.POST, clusters=clusters)
+    target_url = reverse("clusters:run_detail", args=[run.pk]) + f"#footprint-{footprint_id}"
+    if not form.is_valid():
+        messages.error(request, _("Choose a cluster to attach footprint %(fp)s to.") % {"fp": footprint_id})
+        return redirect(target_url)
+    choice = form.cleaned_data["cluster"]
+    try:
+        with domain_errors():
+            if choice == NEW_CLUSTER:
+                link = services.attach_footprint(request.user, run, footprint_id,
+                                                 new_cluster={"name": form.cleaned_data.get("name", "")})
+            else:
+                cluster = services.get_cluster(request.user, int(choice))
+                link = services.attach_footprint(request.user, run, footprint_id, cluster=cluster)
+    except ValidationFailed as exc:
+        for errors in exc.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(target_url)
+    messages.success(request, _("Footprint %(fp)s is now part of the cluster “%(c)s”.")
+                     % {"fp": footprint_id, "c": link.cluster.name})
+    return redirect("clusters:cluster_detail", pk=link.cluster_id)
+
+
+# Cluster records ---------------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def cluster_list(request):
+    _require_view(request)
+    clusters = selectors.clusters_for(request.user).order_by("name", "id")
+    return render(request, "clusters/cluster_list.html", {
+        "clusters": clusters, "can_manage": policy.can_manage_clusters(request.user), "tab": "clusters"})
+
+
+def _cluster_context(request, cluster: Cluster) -> dict:
+    footprints = list(cluster.footprints.select_related("run", "attached_by").order_by("observed_at", "attached_at", "id"))
+    previous = None
+    for fp in footprints:  # change since the previous footprint: the cluster's trajectory
+        fp.change_establishments = None if previous is None else fp.establishments - previous.establishments
+        fp.change_employment = (None if previous is None or fp.employment is None or previous.employment is None
+                                else fp.employment - previous.employment)
+        previous = fp
+    history = history_rows(_records(cluster.history.all()), Cluster, {"territory": Territory})
+    return {
+        "cluster": cluster, "footprints": footprints, "current": footprints[-1] if footprints else None,
+        "codes": [(code, registers.sector_label(cluster.sector_classification, code)) for code in cluster.code_list],
+        "history": history, "can_manage": policy.can_manage_clusters(request.user), "tab": "clusters",
+        "geometry": {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "id": fp.pk, "geometry": fp.geometry,
+             "properties": {"label": f"{fp.footprint_id} · {fp.run_title}", "observed": fp.observed_at.date().isoformat(),
+                            "establishments": fp.establishments, "latest": fp is footprints[-1]}}
+            for fp in footprints if fp.in_lonlat and fp.geometry]},
+        **_tile_settings(),
+    }
+
+
+@login_required
+@require_GET
+def cluster_detail(request, pk: int):
+    _require_view(request)
+    with domain_errors():
+        cluster = services.get_cluster(request.user, pk)
+    return render(request, "clusters/cluster_detail.html", _cluster_context(request, cluster))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_create(request):
+    _require_view(request)
+    if not policy.can_manage_clusters(request.user):
+        raise HttpForbidden(_("You may not create cluster records."))
+    form = ClusterForm(request.POST or None)
+    if request.method == "POST" and "_refresh" not in request.POST and form.is_valid():
+        try:
+            with domain_errors():
+                cluster = services.create_cluster(request.user, form.service_data())
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The cluster “%(c)s” was created.") % {"c": cluster.name})
+            return redirect("clusters:cluster_detail", pk=cluster.pk)
+    return render(request, "clusters/cluster_form.html", {"form": form, "cluster": None, "tab": "clusters"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_edit(request, pk: int):
+    _require_view(request)
+    with domain_errors():
+        cluster = services.get_cluster(request.user, pk)
+    if not policy.can_manage_clusters(request.user):
+        raise HttpForbidden(_("You may not change cluster records."))
+    form = ClusterForm(request.POST if request.method == "POST" else None, instance=cluster)
+    if request.method == "POST" and "_refresh" not in request.POST and form.is_valid():
+        try:
+            with domain_errors():
+                cluster = services.update_cluster(request.user, cluster, form.service_data())
+        except ValidationFailed as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Saved the changes to “%(c)s”.") % {"c": cluster.name})
+            return redirect("clusters:cluster_detail", pk=cluster.pk)
+    return render(request, "clusters/cluster_form.html", {"form": form, "cluster": cluster, "tab": "clusters"})
+
+
+@login_required
+@require_POST
+def footprint_detach(request, pk: int, link_id: int):
+    _require_view(request)
+    with domain_errors():
+        cluster = services.get_cluster(request.user, pk)
+    link = cluster.footprints.filter(pk=link_id).first()
+    if link is None:
+        raise Http404(_("No such footprint in this cluster."))
+    with domain_errors():
+        services.detach_footprint(request.user, link)
+    messages.success(request, _("Footprint %(fp)s was removed from the cluster.") % {"fp": link.footprint_id})
+    return redirect("clusters:cluster_detail", pk=cluster.pk)
