@@ -144,10 +144,10 @@ def test_each_bad_value_is_reported_with_row_field_and_reason(world, row, field,
 
 
 def test_rows_are_numbered_as_in_a_spreadsheet_even_across_quoted_line_breaks(world):
-    data = ('legal_name,country,national_id,sector_classification,sector_code\n'
-            '"Two\nline name",BR,A,isic4,1610\n'
-            '\n'
-            'Bad,BR,B,isic4,0000\n').encode()
+    data = (b'legal_name,country,national_id,sector_classification,sector_code\n'
+            b'"Two\nline name",BR,A,isic4,1610\n'
+            b'\n'
+            b'Bad,BR,B,isic4,0000\n')
     preview = validate_import(None, data)
     assert [(e.row, e.field) for e in preview.errors] == [(4, "sector_code")]
 

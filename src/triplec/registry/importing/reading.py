@@ -135,7 +135,8 @@ def _read_csv(data: bytes, encoding: str | None, delimiter: str | None) -> Table
     if errors:
         return table
     has_bad_bytes = _UNDECODABLE.search(text) is not None
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or _sniff_delimiter(text))
+    # strict: an unterminated quote is an error instead of silently swallowing the rest of the file
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or _sniff_delimiter(text), strict=True)
     row_number = 0
     header_seen = False
     try:

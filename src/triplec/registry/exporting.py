@@ -1,0 +1,195 @@
+"""Export the enterprises a user can see (filtered like the list page) to CSV or XLSX.
+
+The columns are those of the import template, so an exported file imports back unchanged, followed
+by derived columns for readers (size class, sector label, territory path) that an import ignores.
+CSV is UTF-8 with a byte-order mark (so spreadsheet programs detect the encoding); text cells that
+a spreadsheet would run as a formula (starting with = + - @) get a leading apostrophe, which the
+import removes again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from datetime import date
+
+from django.db.models import Q
+from django.utils import timezone
+
+from triplec.accounts import policy
+from triplec.core.errors import PermissionDenied
+
+from .importing.columns import IMPORT_FIELDS
+from .models import Enterprise, size_class_for
+from .selectors import EnterpriseFilter, filter_enterprises
+
+EXPORT_COLUMNS: tuple[str, ...] = tuple(f for f in IMPORT_FIELDS if f != "membership_start") + (
+    "size_class", "sector_label", "territory")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+CHUNK = 2000
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PHONE_LIKE = re.compile(r"\+?[\d\s().\-/]+")
+_TEXT_COLUMNS = frozenset({"legal_name", "trade_name", "national_id", "address", "postal_code", "region_code",
+                           "region_name", "municipality_code", "municipality_name", "email", "phone", "website",
+                           "association", "sector_label", "territory"})
+
+
+def filter_from_query(params: Mapping[str, str]) -> EnterpriseFilter:
+    """An EnterpriseFilter from query parameters named like its fields (q, sector, territory, ...)."""
+    def integer(name: str) -> int | None:
+        value = (params.get(name) or "").strip()
+        return int(value) if value.isdigit() else None
+
+    exporter = (params.get("exporter") or "").strip().lower()
+    return EnterpriseFilter(
+        q=(params.get("q") or "").strip(), sector=(params.get("sector") or "").strip(),
+        classification=(params.get("classification") or "").strip(), territory=integer("territory"),
+        size=(params.get("size") or "").strip(), association=integer("association"),
+        exporter={"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}.get(exporter),
+        country=(params.get("country") or "").strip(), sort=(params.get("sort") or "name").strip(),
+    )
+
+
+def _sector_labels():
+    from . import sectors
+
+    cache: dict[tuple[str, str], str] = {}
+
+    def label(classification: str, code: str) -> str:
+        key = (classification, code)
+        if key not in cache:
+            cache[key] = sectors.label(classification, code)
+        return cache[key]
+    return label
+
+
+def export_rows(user, f: EnterpriseFilter) -> Iterator[dict]:
+    """One dict per visible, filtered enterprise, keyed by EXPORT_COLUMNS, in the filter's order."""
+    if not policy.can_export(user):
+        raise PermissionDenied("You may not export the register.")
+    ids = list(filter_enterprises(user, f).values_list("pk", flat=True))
+    label = _sector_labels()
+    today = date.today()
+    memberships = policy.visible_memberships(user).filter(start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        by_id = {e.pk: e for e in Enterprise.objects.filter(pk__in=chunk).select_related("territory__parent")}
+        associations: dict[int, list[str]] = defaultdict(list)
+        for ent_id, name in (memberships.filter(enterprise_id__in=chunk)
+                             .order_by("association__name").values_list("enterprise_id", "association__name")):
+            if name not in associations[ent_id]:
+                associations[ent_id].append(name)
+        for pk in chunk:
+            yield _row(by_id[pk], associations.get(pk, []), label)
+
+
+def _row(ent: Enterprise, associations: list[str], label) -> dict:
+    region = municipality = None
+    if ent.territory is not None:
+        if ent.territory.level == "municipality":
+            municipality, region = ent.territory, ent.territory.parent
+        elif ent.territory.level == "region":
+            region = ent.territory
+    return {
+        "legal_name": ent.legal_name, "trade_name": ent.trade_name, "country": ent.country,
+        "national_id": ent.national_id, "sector_classification": ent.sector_classification,
+        "sector_code": ent.sector_code, "employees": ent.employees, "founding_year": ent.founding_year,
+        "address": ent.address, "postal_code": ent.postal_code,
+        "region_code": region.code if region else "", "region_name": region.name if region else "",
+        "municipality_code": municipality.code if municipality else "",
+        "municipality_name": municipality.name if municipality else "",
+        "latitude": ent.latitude, "longitude": ent.longitude, "exporter": ent.exporter, "email": ent.email,
+        "phone": ent.phone, "website": ent.website, "association": "; ".join(associations),
+        "size_class": str(size_class_for(ent.employees)),
+        "sector_label": label(ent.sector_classification, ent.sector_code),
+        "territory": ent.territory.path if ent.territory else "",
+    }
+
+
+def _guard(column: str, value: str) -> str:
+    """Defuse spreadsheet formulas in text cells (OWASP "CSV injection"); phone numbers stay as is."""
+    if column in _TEXT_COLUMNS and value.startswith(_FORMULA_START) and not (
+            column == "phone" and _PHONE_LIKE.fullmatch(value)):
+        return "'" + value
+    return value
+
+
+def _csv_cell(column: str, value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return repr(value)  # shortest text that reads back as the same float
+    return _guard(column, str(value))
+
+
+def stream_csv(user, f: EnterpriseFilter) -> Iterator[bytes]:
+    """The CSV export as a stream of byte chunks (header first, a BOM before it)."""
+    rows = export_rows(user, f)  # checks permission before the first byte
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def flush() -> bytes:
+        data = buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+        return data
+
+    writer.writerow(EXPORT_COLUMNS)
+    yield b"\xef\xbb\xbf" + flush()
+    for count, row in enumerate(rows, start=1):
+        writer.writerow([_csv_cell(c, row[c]) for c in EXPORT_COLUMNS])
+        if count % 500 == 0:
+            yield flush()
+    tail = flush()
+    if tail:
+        yield tail
+
+
+def xlsx_bytes(user, f: EnterpriseFilter) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    rows = export_rows(user, f)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("enterprises")
+    sheet.append(list(EXPORT_COLUMNS))
+    for row in rows:
+        out = []
+        for column in EXPORT_COLUMNS:
+            value = row[column]
+            if isinstance(value, str):
+                # XLSX cannot hold most control characters; and text stays text, never a formula
+                cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+                cell.data_type = "s"
+                out.append(cell)
+            else:
+                out.append(value)
+        sheet.append(out)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_filename(fmt: str) -> str:
+    return f"enterprises-{timezone.localdate():%Y%m%d}.{fmt}"
+
+
+def export_enterprises(user, filter: EnterpriseFilter, fmt: str = "csv") -> tuple[bytes, str, str]:
+    """(content, content type, filename) of the export of what `user` sees through `filter`.
+    For large lists prefer `stream_csv` (an iterator of byte chunks) in a streaming response."""
+    if fmt not in CONTENT_TYPES:
+        raise ValueError(f"unknown export format {fmt!r}; use csv or xlsx")
+    if not policy.can_export(user):
+        raise PermissionDenied("You may not export the register.")
+    content = b"".join(stream_csv(user, filter)) if fmt == "csv" else xlsx_bytes(user, filter)
+    return content, CONTENT_TYPES[fmt], export_filename(fmt)

@@ -1,0 +1,233 @@
+"""Pages to import enterprises from a file (upload -> preview -> confirm) and to export the list.
+
+Nothing is written to the register until the uploader confirms; the file is kept as an ImportBatch
+(MEDIA_ROOT/imports/<uuid>.<ext>) between the steps, and the confirmation checks it again.
+Permissions come from `accounts.policy` (via the import service): 403 for roles that may not
+import or export, 404 for someone else's upload.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from triplec.accounts import policy
+from triplec.core.errors import PermissionDenied
+
+from . import exporting
+from .importing import FIELD_LABELS, IMPORT_FIELDS, ImportRejected, commit_import, validate_import
+from .models import SectorClassification
+from .models_import import ImportBatch
+
+ERRORS_KEPT = 1000  # errors stored and shown per check; the total count is always shown
+ENCODINGS = [("", gettext_lazy("Automatic (UTF-8, with or without BOM)")), ("latin-1", "Latin-1 (ISO 8859-1)"),
+             ("cp1252", "Windows-1252"), ("utf-16", "UTF-16")]
+
+
+def _max_upload_bytes() -> int:
+    return int(getattr(settings, "TRIPLEC_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
+
+
+class DefaultsForm(forms.Form):
+    """Values for the whole file, used where a row leaves the field empty."""
+
+    classification = forms.ChoiceField(
+        label=gettext_lazy("Sector classification"), required=False,
+        choices=[("", gettext_lazy("From the file"))] + list(SectorClassification.choices))
+    country = forms.CharField(label=gettext_lazy("Country (ISO code, e.g. FR)"), required=False, max_length=2)
+    encoding = forms.ChoiceField(label=gettext_lazy("Encoding (CSV)"), required=False, choices=ENCODINGS)
+
+    def clean_country(self):
+        country = self.cleaned_data["country"].strip().upper()
+        if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
+            raise forms.ValidationError(_("Give a two-letter country code such as FR or BR."))
+        return country
+
+    def defaults(self) -> dict[str, str]:
+        return {"sector_classification": self.cleaned_data["classification"],
+                "country": self.cleaned_data["country"]}
+
+
+class UploadForm(DefaultsForm):
+    file = forms.FileField(label=gettext_lazy("File (CSV, XLSX or Parquet)"))
+    field_order = ["file", "classification", "country", "encoding"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > _max_upload_bytes():
+            raise forms.ValidationError(_("The file is larger than %(mb)d MB.")
+                                        % {"mb": _max_upload_bytes() // (1024 * 1024)})
+        return upload
+
+
+class MappingForm(DefaultsForm):
+    """One select per column of the file: the field it feeds, or nothing."""
+
+    def __init__(self, columns: list[str], mapping: dict[str, str], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns = columns
+        choices = [("", _("— ignore this column —"))] + [(f, f"{f} · {FIELD_LABELS[f]}") for f in IMPORT_FIELDS]
+        for index, column in enumerate(columns):
+            self.fields[f"col_{index}"] = forms.ChoiceField(
+                label=column or _("(column %(n)d without a name)") % {"n": index + 1},
+                required=False, choices=choices, initial=mapping.get(column, ""))
+
+    def column_fields(self):
+        return [self[f"col_{i}"] for i in range(len(self.columns))]
+
+    def mapping(self) -> dict[str, str]:
+        return {column: self.cleaned_data[f"col_{i}"] for i, column in enumerate(self.columns) if column}
+
+
+def _require_import(user) -> None:
+    if not policy.can_import_enterprises(user):
+        raise HttpForbidden(_("You may not import enterprises."))
+
+
+def _own_batch(request, pk) -> ImportBatch:
+    """The upload `pk` if the requesting user made it; anyone else gets 404."""
+    batch = ImportBatch.objects.filter(pk=pk, uploaded_by=request.user).first()
+    if batch is None:
+        raise Http404(_("No such import."))
+    return batch
+
+
+def _read(batch: ImportBatch) -> bytes:
+    with batch.file.open("rb") as handle:
+        return handle.read()
+
+
+def _check(request, batch: ImportBatch) -> None:
+    """Validate the batch's file with its options and store the preview (nothing is written)."""
+    try:
+        preview = validate_import(request.user, _read(batch), batch.mapping or None, batch.defaults,
+                                  encoding=batch.encoding or None, filename=batch.original_name)
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc)) from exc
+    batch.file_format = preview.format
+    batch.preview = preview.as_dict(max_errors=ERRORS_KEPT)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_import(request):
+    """Upload a file; it is checked at once and the preview page shows what would happen."""
+    _require_import(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = ImportBatch(uploaded_by=request.user, original_name=upload.name[:255],
+                            encoding=form.cleaned_data["encoding"], defaults=form.defaults())
+        batch.file.save(upload.name, upload, save=False)
+        _check(request, batch)
+        batch.save()
+        return redirect("enterprise_import_preview", pk=batch.pk)
+    recent = ImportBatch.objects.filter(uploaded_by=request.user)[:10]
+    return render(request, "registry/import_upload.html", {
+        "form": form, "recent": recent, "fields": [(f, FIELD_LABELS[f]) for f in IMPORT_FIELDS],
+        "max_mb": _max_upload_bytes() // (1024 * 1024)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_import_preview(request, pk):
+    """The preview of an upload: counts, row errors, the column mapping (which can be changed)."""
+    _require_import(request.user)
+    batch = _own_batch(request, pk)
+    preview = batch.preview or {}
+    columns = preview.get("columns", [])
+    defaults = batch.defaults or {}
+    initial = {"classification": defaults.get("sector_classification", ""), "country": defaults.get("country", ""),
+               "encoding": batch.encoding}
+    mapping_used = preview.get("mapping", {})
+    if request.method == "POST":
+        if batch.status == ImportBatch.Status.IMPORTED:
+            messages.info(request, _("This file has already been imported."))
+            return redirect("enterprise_import_preview", pk=batch.pk)
+        form = MappingForm(columns, mapping_used, request.POST)
+        if form.is_valid():
+            batch.mapping = form.mapping()
+            batch.defaults = form.defaults()
+            batch.encoding = form.cleaned_data["encoding"]
+            _check(request, batch)
+            batch.save()
+            messages.info(request, _("Checked again with your column choices."))
+            return redirect("enterprise_import_preview", pk=batch.pk)
+    else:
+        form = MappingForm(columns, mapping_used, initial=initial)
+    counts = preview.get("counts", {})
+    return render(request, "registry/import_preview.html", {
+        "batch": batch, "preview": preview, "counts": counts, "errors": preview.get("errors", []),
+        "error_total": counts.get("errors", 0), "form": form,
+        "can_confirm": batch.status == ImportBatch.Status.CHECKED and counts.get("errors", 1) == 0,
+        "imported": batch.status == ImportBatch.Status.IMPORTED})
+
+
+@login_required
+@require_POST
+def enterprise_import_confirm(request, pk):
+    """Write the upload: checked again, then all rows in one transaction, or nothing."""
+    _require_import(request.user)
+    batch = _own_batch(request, pk)
+    if batch.status == ImportBatch.Status.IMPORTED:
+        messages.info(request, _("This file has already been imported."))
+        return redirect("enterprise_import_preview", pk=batch.pk)
+    try:
+        result = commit_import(request.user, _read(batch), batch.mapping or None, batch.defaults,
+                               encoding=batch.encoding or None, filename=batch.original_name,
+                               change_reason=f"import: {batch.original_name}"[:100])
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc)) from exc
+    except ImportRejected as exc:
+        batch.preview = exc.preview.as_dict(max_errors=ERRORS_KEPT)
+        batch.save(update_fields=["preview"])
+        messages.error(request, _("Nothing was imported: the file has errors (listed below)."))
+        return redirect("enterprise_import_preview", pk=batch.pk)
+    batch.status = ImportBatch.Status.IMPORTED
+    batch.imported_at = timezone.now()
+    batch.preview = result.preview.as_dict(max_errors=ERRORS_KEPT)
+    batch.result = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
+                    "memberships": result.memberships, "territories": result.territories}
+    batch.save(update_fields=["status", "imported_at", "preview", "result"])
+    messages.success(request, _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
+                     % batch.result)
+    return redirect("enterprise_import_preview", pk=batch.pk)
+
+
+@login_required
+@require_GET
+def enterprise_import_template(request):
+    """An empty CSV with the import columns, to fill in."""
+    _require_import(request.user)
+    header = ",".join(IMPORT_FIELDS) + "\r\n"
+    response = HttpResponse(header.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="enterprises-template.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def enterprise_export(request):
+    """The filtered list (same filters as the list page) as CSV (streamed) or XLSX."""
+    if not policy.can_export(request.user):
+        raise HttpForbidden(_("You may not export the register."))
+    fmt = request.GET.get("format", "csv")
+    if fmt not in exporting.CONTENT_TYPES:
+        return HttpResponseBadRequest(_("Unknown format; use csv or xlsx."))
+    f = exporting.filter_from_query(request.GET)
+    if fmt == "csv":
+        response = StreamingHttpResponse(exporting.stream_csv(request.user, f),
+                                         content_type=exporting.CONTENT_TYPES["csv"])
+    else:
+        response = HttpResponse(exporting.xlsx_bytes(request.user, f), content_type=exporting.CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="{exporting.export_filename(fmt)}"'
+    return response
