@@ -114,12 +114,22 @@ def test_pagination(world, client_for):
     assert names(second) == [f"Zeta {i:03d}" for i in range(50, 60)]
 
 
-def test_count_is_capped_on_large_results(world, client_for, monkeypatch):
+@pytest.mark.parametrize("small", [0, 3, 2000])
+def test_pages_are_the_same_whether_matches_are_read_by_id_or_by_offset(world, client_for, monkeypatch, small):
+    """RegisterPaginator reads few matches by primary key and many by LIMIT/OFFSET: same pages."""
     from triplec.registry import views
 
-    monkeypatch.setattr(views, "LIST_COUNT_CAP", 3)
-    html = get_list(client_for(world.users["programme-officer"])).content.decode()
-    assert "more than" in html and "<strong>more than 3</strong>" in html.replace("\n", "")
+    Enterprise.objects.bulk_create([
+        Enterprise(legal_name=f"Zeta {i:03d}", country="BR", national_id=f"Z{i}", sector_classification="isic4",
+                   sector_code="1610", sector_section="C", employees=i % 7) for i in range(60)])
+    monkeypatch.setattr(views, "MATERIALISE_BELOW", small)
+    client = client_for(world.users["programme-officer"])
+    first = get_list(client, q="zeta", sort="-employees")
+    second = get_list(client, q="zeta", sort="-employees", page=2)
+    expected = [f"Zeta {i:03d}" for i in sorted(range(60), key=lambda i: (-(i % 7), i))]
+    assert names(first) + names(second) == expected
+    assert "<strong>60</strong>" in first.content.decode()
+    assert names(get_list(client, q="zeta", sector="2511")) == []
 
 
 def test_htmx_request_gets_only_the_results(world, client_for):

@@ -121,6 +121,7 @@
   function initRegisterMap(el) {
     var map = L.map(el, { minZoom: 2, maxZoom: 18, zoomSnap: 1, worldCopyJump: true }).setView([20, 0], 2);
     var note = noteControl(map);
+    L.control.scale({ imperial: false }).addTo(map);
     addBackground(map, el, note);
     var layer = L.layerGroup().addTo(map);
     var status = document.getElementById("map-status");
@@ -219,10 +220,12 @@
             status.textContent = text;
           }
           drawLegend(data);
+          // Without tiles a close-up shows a blank land: stop where the outlines still give context.
+          var closest = el.dataset.tileUrl ? 13 : 8;
           if (data.points.length === 1) {
-            map.setView([data.points[0][1], data.points[0][2]], 12);
+            map.setView([data.points[0][1], data.points[0][2]], closest);
           } else if (data.points.length > 1) {
-            map.fitBounds(robustBounds(data.points), { padding: [20, 20], maxZoom: 14 });
+            map.fitBounds(robustBounds(data.points), { padding: [20, 20], maxZoom: closest });
           }
           render();
           el.dataset.loaded = "true";
@@ -260,6 +263,7 @@
   function initMiniMap(el) {
     var latlng = [parseFloat(el.dataset.lat), parseFloat(el.dataset.lon)];
     var map = L.map(el, { scrollWheelZoom: false, minZoom: 2, maxZoom: 18 }).setView(latlng, 6);
+    L.control.scale({ imperial: false }).addTo(map);
     addBackground(map, el, noteControl(map));
     L.circleMarker(latlng, { radius: 8, weight: 2, color: "#ffffff", fillColor: "#c0392b", fillOpacity: 1,
                              className: "map-point" }).addTo(map);
