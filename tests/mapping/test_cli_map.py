@@ -87,6 +87,9 @@ def test_planted_sector_is_localised_and_located(lonlat_run):
     assert props["centroid_lat"] == pytest.approx(45.75, abs=0.02)
     # background sectors are spread at random: no footprint
     assert {f["properties"]["sector"] for f in geo["features"]} == {"P"}
+    detail = pd.read_csv(out / "sectors_detail.csv", dtype={"sector": str}).set_index("sector")
+    assert detail.loc["P", "footprints"] == 1 and detail["footprints"].sum() == 1
+    assert "bandwidth" in detail.columns and "global_do_hi" in pd.read_csv(out / "curves_detail.csv").columns
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.count('<figure class="plot"') == 6
 

@@ -9,7 +9,8 @@ Outputs (the command-line contract scripts rely on):
   lon/lat or a ``--crs`` is given);
 - ``DIR/report.html``: the self-contained report.
 
-And, for people who want more: ``sectors_detail.csv`` (every statistic of the screen, with sector names),
+And, for people who want more: ``sectors_detail.csv`` (every statistic of the screen, with sector names,
+footprint counts and, for a localised sector without footprint, why),
 ``curves_detail.csv`` (with the global bands), ``footprints.csv``, ``footprint_members.csv`` and
 ``profiles.csv`` (co-located sectors of each footprint) and, with ``--colocation-kd N``,
 ``colocation_kd.csv`` (bivariate Kd tests of the N most co-located sectors of each footprint).
@@ -199,6 +200,9 @@ def run_map(
     sectors.to_parquet(files["sectors.parquet"], index=False)
     detail = table.copy()
     detail.insert(1, "name", detail["sector"].map(labels))
+    per_sector = pd.Series([fp.sector for fp in footprints], dtype=object).value_counts()
+    detail["footprints"] = detail["sector"].map(per_sector).fillna(0).astype(int)
+    detail["footprint_note"] = detail["sector"].map(footprints.skipped)
     files["sectors_detail.csv"] = out / "sectors_detail.csv"
     detail.to_csv(files["sectors_detail.csv"], index=False)
 
