@@ -17,11 +17,11 @@ from datetime import date
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import File, Form, Query, Router
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from triplec.accounts import policy
-from triplec.core.errors import NotFound, ValidationFailed
+from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 from . import independence, lifecycle, selectors, services
 from .models import ContributionEntry, CostEntry, GateEvidence, ManagerContract, NetworkKind, NetworkMember
@@ -97,6 +97,13 @@ def _network(request, network_id: int):
     return services.get_network(_user(request), network_id)
 
 
+def _allowed(allowed: bool, message: str) -> None:
+    """Ask the policy before resolving the ids in a body, so that a user who may not write gets 403,
+    not a field error about an id they cannot see (the service asks again)."""
+    if not allowed:
+        raise PermissionDenied(message)
+
+
 def _enterprise(user, pk: int | None, field: str):
     if pk is None:
         return None
@@ -141,7 +148,7 @@ def get_kind(request, code: str):
 @router.post("/kinds", response=_ok(201, KindOut, 401, 403, 422), summary="Define a kind of network")
 def define_kind(request, payload: KindIn):
     """An agency-defined kind with its lifecycle (agency administrators)."""
-    return 201, services.define_kind(_user(request), _kind_spec(payload))
+    return Status(201, services.define_kind(_user(request), _kind_spec(payload)))
 
 
 @router.put("/kinds/{code}", response=_ok(200, KindOut, 401, 403, 404, 422), summary="Redefine a kind of network")
@@ -256,6 +263,7 @@ def list_networks(request, filters: Query[NetworkQuery]):
 def create_network(request, payload: NetworkCreate):
     """A network in its kind's first stage. A broker creating a network becomes its broker."""
     user = _user(request)
+    _allowed(policy.can_create_network(user), "You may not create networks.")
     data = _network_data(user, payload, partial=False)
     if not data.get("started_on"):
         data.pop("started_on", None)
@@ -263,7 +271,7 @@ def create_network(request, payload: NetworkCreate):
         network = services.create_network(user, data)
     except ValidationFailed as exc:
         raise _api_names(exc) from exc
-    return 201, _detail(user, services.get_network(user, network.pk))
+    return Status(201, _detail(user, services.get_network(user, network.pk)))
 
 
 @router.get("/{network_id}", response=_ok(200, NetworkDetailOut, 401, 404), summary="Read a network")
@@ -277,6 +285,7 @@ def update_network(request, network_id: int, payload: NetworkPatch):
     """Change the fields sent (not the stage: see /transitions)."""
     user = _user(request)
     network = _network(request, network_id)
+    _allowed(policy.can_manage_network(user, network), "You may not change this network.")
     data = _network_data(user, payload, partial=True)
     try:
         services.update_network(user, network, data)
@@ -298,9 +307,10 @@ def list_members(request, network_id: int):
 def add_member(request, network_id: int, payload: MemberCreate):
     user = _user(request)
     network = _network(request, network_id)
+    _allowed(policy.can_manage_network_members(user, network), "You may not change this network's members.")
     enterprise = _enterprise(user, payload.enterprise_id, "enterprise_id")
     member = services.add_member(user, network, enterprise, payload.joined_on, lead=payload.lead)
-    return 201, NetworkMember.objects.select_related("enterprise", "network").get(pk=member.pk)
+    return Status(201, NetworkMember.objects.select_related("enterprise", "network").get(pk=member.pk))
 
 
 @router.post("/{network_id}/members/{member_id}/leave", response=_ok(200, MemberOut, 401, 403, 404, 422),
@@ -338,7 +348,7 @@ def create_transition(request, network_id: int, payload: TransitionCreate):
     evidence = [e.model_dump() for e in payload.evidence]
     row = services.transition(user, network, payload.to_stage, reason=payload.reason, evidence=evidence,
                               effective_on=payload.effective_on)
-    return 201, next(t for t in selectors.stage_history(network) if t.pk == row.pk)
+    return Status(201, next(t for t in selectors.stage_history(network) if t.pk == row.pk))
 
 
 @router.get("/{network_id}/checklist", response=_ok(200, ChecklistOut | None, 401, 404),
@@ -362,7 +372,7 @@ def add_evidence(request, network_id: int, payload: EvidenceCreate):
     network = _network(request, network_id)
     values = payload.model_dump(exclude={"requirement_id"})
     evidence = services.add_gate_evidence(user, network, payload.requirement_id, **values)
-    return 201, _evidence_qs(network).get(pk=evidence.pk)
+    return Status(201, _evidence_qs(network).get(pk=evidence.pk))
 
 
 @router.post("/{network_id}/evidence/upload", response=_ok(201, EvidenceOut, 401, 403, 404, 422),
@@ -374,7 +384,7 @@ def upload_evidence(request, network_id: int, requirement_id: Form[int], documen
     network = _network(request, network_id)
     evidence = services.add_gate_evidence(user, network, requirement_id, text=text, date=evidence_date,
                                           reference=reference, document=document)
-    return 201, _evidence_qs(network).get(pk=evidence.pk)
+    return Status(201, _evidence_qs(network).get(pk=evidence.pk))
 
 
 @router.post("/{network_id}/evidence/{evidence_id}/withdraw", response=_ok(200, EvidenceOut, 401, 403, 404, 422),
@@ -403,13 +413,14 @@ def record_activity(request, network_id: int, payload: ActivityCreate):
     contacts with support bodies, with attendance per member firm and broker hours."""
     user = _user(request)
     network = _network(request, network_id)
+    _allowed(policy.can_record_activity(user, network), "You may not log activities for this network.")
     data = payload.model_dump()
     data["support_body"] = _organisation(user, data.pop("support_body_id"), "support_body_id")
     data["host_enterprise"] = _enterprise(user, data.pop("host_enterprise_id"), "host_enterprise_id")
     data["attendance"] = [{"enterprise": _enterprise(user, row["enterprise_id"], f"attendance[{i}].enterprise_id"),
                            "participants": row["participants"]} for i, row in enumerate(data["attendance"])]
     activity = services.record_activity(user, network, data)
-    return 201, selectors.activities(network).get(pk=activity.pk)
+    return Status(201, selectors.activities(network).get(pk=activity.pk))
 
 
 # Money ------------------------------------------------------------------------------------------------
@@ -426,7 +437,7 @@ def create_contract(request, network_id: int, payload: ContractCreate):
     network = _network(request, network_id)
     data = payload.model_dump()
     data["manager"] = data.pop("manager_id")
-    return 201, services.create_contract(user, network, data)
+    return Status(201, services.create_contract(user, network, data))
 
 
 @router.post("/{network_id}/contracts/accrue", response=_ok(200, list[CostOut], 401, 403, 404, 422),
@@ -447,6 +458,7 @@ def list_costs(request, network_id: int, page: Query[PageQuery]):
 def record_cost(request, network_id: int, payload: CostCreate):
     user = _user(request)
     network = _network(request, network_id)
+    _allowed(policy.can_record_cost(user, network), "You may not record this network's costs.")
     contract = None
     if payload.contract_id is not None:
         contract = ManagerContract.objects.filter(network=network, pk=payload.contract_id).first()
@@ -455,7 +467,7 @@ def record_cost(request, network_id: int, payload: CostCreate):
     entry, created = services.record_cost(user, network, category=payload.category, amount=payload.amount,
                                           incurred_on=payload.incurred_on, idempotency_key=payload.idempotency_key,
                                           note=payload.note, currency=payload.currency, contract=contract)
-    return (201 if created else 200), entry
+    return Status(201 if created else 200, entry)
 
 
 @router.post("/{network_id}/costs/{entry_id}/reverse", response=_ledger(CostOut),
@@ -467,7 +479,7 @@ def reverse_cost(request, network_id: int, entry_id: int, payload: ReverseIn):
     if entry is None:
         raise NotFound("No such cost entry.")
     reversal, created = services.reverse_cost(user, entry, payload.reason, payload.idempotency_key)
-    return (201 if created else 200), reversal
+    return Status(201 if created else 200, reversal)
 
 
 @router.get("/{network_id}/contributions", response=_ok(200, ContributionPage, 401, 404, 422),
@@ -483,11 +495,12 @@ def list_contributions(request, network_id: int, page: Query[PageQuery]):
 def record_contribution(request, network_id: int, payload: ContributionCreate):
     user = _user(request)
     network = _network(request, network_id)
+    _allowed(policy.can_record_contribution(user, network), "You may not record this network's contributions.")
     enterprise = _enterprise(user, payload.enterprise_id, "enterprise_id")
     entry, created = services.record_contribution(
         user, network, enterprise=enterprise, amount=payload.amount, paid_on=payload.paid_on,
         idempotency_key=payload.idempotency_key, note=payload.note, currency=payload.currency)
-    return (201 if created else 200), entry
+    return Status(201 if created else 200, entry)
 
 
 @router.post("/{network_id}/contributions/{entry_id}/reverse",
@@ -500,7 +513,7 @@ def reverse_contribution(request, network_id: int, entry_id: int, payload: Rever
     if entry is None:
         raise NotFound("No such contribution.")
     reversal, created = services.reverse_contribution(user, entry, payload.reason, payload.idempotency_key)
-    return (201 if created else 200), reversal
+    return Status(201 if created else 200, reversal)
 
 
 @router.get("/{network_id}/shares", response=_ok(200, MoneyOut, 401, 404), summary="Who pays: derived shares")
@@ -528,10 +541,11 @@ def list_evaluations(request, network_id: int, page: Query[PageQuery]):
 def record_evaluation(request, network_id: int, payload: EvaluationCreate):
     user = _user(request)
     network = _network(request, network_id)
+    _allowed(policy.can_record_evaluation(user, network), "You may not record evaluations for this network.")
     enterprise = _enterprise(user, payload.enterprise_id, "enterprise_id")
     evaluation = services.record_evaluation(user, network, enterprise, payload.evaluated_on, payload.scores,
                                             payload.notes)
-    return 201, selectors.evaluations(user, network).get(pk=evaluation.pk)
+    return Status(201, selectors.evaluations(user, network).get(pk=evaluation.pk))
 
 
 @router.get("/{network_id}/evaluations/progress", response=_ok(200, ProgressOut, 401, 404),
@@ -594,4 +608,4 @@ def record_assessment(request, network_id: int, payload: AssessmentCreate):
     judgements = {code: j.model_dump() for code, j in payload.judgements.items()}
     assessment = services.record_assessment(user, network, payload.assessed_on, judgements,
                                             window_months=payload.window_months, notes=payload.notes)
-    return 201, _assessment_out(assessment, independence.evaluate_assessment(assessment))
+    return Status(201, _assessment_out(assessment, independence.evaluate_assessment(assessment)))

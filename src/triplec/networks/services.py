@@ -264,7 +264,8 @@ def _apply_network(actor, network: Network, data: Mapping[str, Any], *, creating
             if value is not None and (value.role != Role.BROKER or not value.is_active):
                 raise ValidationFailed({"broker": [f"{value} is not an active user with the broker role."]})
         elif field == "funding_schedule":
-            _require(policy.can_assign_broker(actor), "Only agency staff may choose a funding schedule.")
+            if value is not None or not creating:  # none on creation: the kind's schedule
+                _require(policy.can_assign_broker(actor), "Only agency staff may choose a funding schedule.")
             if value is not None and not isinstance(value, FundingSchedule):
                 value = FundingSchedule.objects.filter(code=value).first() if isinstance(value, str) else \
                     FundingSchedule.objects.filter(pk=value).first()
