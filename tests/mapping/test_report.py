@@ -220,3 +220,31 @@ def test_country_outlines_decode_the_topojson(run, page):
     assert not shapely.contains_xy(countries["France"], -3.70, 40.42)
     assert countries["France"].bounds[2] < 20  # French Guiana and the other overseas parts are clipped away
     assert country_outlines((0, 0, 1, 1), source=LEAFLET_DIR / "missing.json") is None
+
+
+def test_positions_a_transform_cannot_place_are_left_off_the_map():
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"id": range(60), "sector": ["A"] * 30 + ["B"] * 30,
+                       "x": np.r_[rng.normal(10, 1, 30), rng.uniform(0, 100, 30)],
+                       "y": np.r_[rng.normal(10, 1, 30), rng.uniform(0, 100, 30)]})
+    df.loc[59, "x"] = 5000.0  # a B establishment the transform cannot place
+
+    def to_lonlat(x, y):
+        x, y = np.asarray(x, float), np.asarray(y, float)
+        return np.where(x > 1000, np.inf, x / 100), np.where(x > 1000, np.inf, 45 + y / 100)
+
+    sites = Sites.from_frame(df, x_col="x", y_col="y", to_lonlat=to_lonlat)
+    screen = pd.DataFrame({"sector": ["A"], "localised": [True], "peak_distance": [3.0]})
+    footprints = locate_footprints(sites, screen)
+    assert len(footprints) == 1
+    page = render_report(screen, None, footprints=footprints, sites=sites)
+    points = embedded_map(page)["points"]
+    assert points["shown"] == 59 and points["total"] == 60 and "cannot be placed" in page
+    assert all(np.isfinite(points["x"]))
+    # a footprint the transform cannot place keeps its attributes, without geometry
+    far = Sites.from_frame(df.assign(x=np.where(df.sector == "A", df.x + 3000, df.x)), x_col="x", y_col="y",
+                           to_lonlat=to_lonlat)
+    unplaced = locate_footprints(far, screen)
+    assert len(unplaced) == 1 and unplaced.footprints[0].polygon_lonlat is None
+    assert unplaced.to_geojson()["features"][0]["geometry"] is None
+    assert embedded_map(render_report(screen, None, footprints=unplaced, sites=far))["footprints"]["features"] == []

@@ -364,7 +364,7 @@ class FootprintSet:
             features.append({
                 "type": "Feature",
                 "id": fp.id,
-                "geometry": _rounded_geometry(geometry, precision if in_lonlat else 3),
+                "geometry": None if geometry is None else _rounded_geometry(geometry, precision if in_lonlat else 3),
                 "properties": fp.properties(),
             })
         collection: dict = {"type": "FeatureCollection", "features": features}
@@ -723,6 +723,10 @@ def _build_footprint(sites: Sites, members: pd.DataFrame, sector: str, eps_km: f
             return np.column_stack([lo, la])
 
         polygon_lonlat = shapely.transform(polygon, to_ll)
+        ring = shapely.get_coordinates(polygon_lonlat)
+        if not (np.isfinite(ring).all() and np.isfinite(centroid_lonlat).all()):
+            # outside the CRS's domain: PROJ answers inf; keep the footprint, without a place on the map
+            centroid_lonlat = polygon_lonlat = None
     return Footprint(
         id="", sector=sector, eps_km=float(eps_km), establishments=members["id"].tolist(),
         employment=employment, sme_share=sme_share, centroid=(float(cx), float(cy)), polygon=polygon,

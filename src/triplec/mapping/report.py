@@ -276,6 +276,7 @@ def map_data(
     co_located = _top_co_located(profiles, labels)
 
     features = []
+    fps = [fp for fp in fps if planar or fp.polygon_lonlat is not None]  # those that can be placed
     for k, fp in enumerate(fps):
         geometry = fp.polygon_lonlat if not planar else _planar_metres(fp.polygon, sites)
         props = fp.properties()
@@ -297,10 +298,11 @@ def map_data(
         position = pd.Series(np.arange(len(frame)), index=frame["id"])
         for k_fp, fp in enumerate(fps):
             member_of[position.reindex(fp.establishments).dropna().astype(int).to_numpy()] = k_fp
-        keep = np.arange(len(frame))
-        if len(frame) > max_points:
-            members = np.flatnonzero(member_of >= 0)
-            others = np.flatnonzero(member_of < 0)
+        placed = np.isfinite(px) & np.isfinite(py)  # PROJ gives inf outside a CRS's domain
+        keep = np.flatnonzero(placed)
+        if len(keep) > max_points:
+            members = np.flatnonzero((member_of >= 0) & placed)
+            others = np.flatnonzero((member_of < 0) & placed)
             room = max(max_points - len(members), 0)
             rng = np.random.default_rng(seed)
             keep = np.sort(np.concatenate([members, rng.choice(others, size=min(room, len(others)),
@@ -546,8 +548,8 @@ def render_report(
     points_note = ""
     if data["points"] and data["points"]["shown"] < data["points"]["total"]:
         points_note = (f'<p class="note">The map shows {data["points"]["shown"]:,} of '
-                       f'{data["points"]["total"]:,} establishments: all footprint members and a random '
-                       "sample of the others.</p>")
+                       f'{data["points"]["total"]:,} establishments: footprint members first, then a random '
+                       "sample of the others (establishments that cannot be placed in lon/lat are left out).</p>")
     plane_note = ('<p class="note">This register has projected coordinates without a CRS: it is drawn in '
                   "its own plane, with no background map.</p>" if data["mode"] == "planar" else "")
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
