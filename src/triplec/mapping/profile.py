@@ -64,18 +64,22 @@ def inside_footprint(sites: Sites, footprint: Footprint) -> np.ndarray:
 
 
 def profile_footprint(sites: Sites, footprint: Footprint, *, alpha: float = 0.05,
-                      min_count: int = 1) -> pd.DataFrame:
+                      min_count: int = 1, sector_counts: pd.Series | None = None) -> pd.DataFrame:
     """Co-location table of one footprint (see the module docstring), sorted by p-value then ratio.
 
     Rows are the other sectors with at least ``min_count`` establishments in the footprint.
+    ``sector_counts`` (the register's ``frame["sector"].value_counts()``) may be passed to save
+    recounting for every footprint.
     """
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must lie in (0, 1), got {alpha!r}")
     frame = sites.frame
     inside = inside_footprint(sites, footprint)
     others = (frame["sector"] != footprint.sector).to_numpy()
-    population = frame.loc[others, "sector"]
-    totals = population.value_counts()
+    if sector_counts is None:
+        sector_counts = frame["sector"].value_counts()
+    totals = sector_counts.drop(footprint.sector, errors="ignore")
+    totals = totals[totals > 0]
     local = frame.loc[others & inside, "sector"].value_counts().reindex(totals.index, fill_value=0)
     m_total = int(others.sum())
     n_inside = int((others & inside).sum())
@@ -117,7 +121,9 @@ def profile_footprint(sites: Sites, footprint: Footprint, *, alpha: float = 0.05
 def profile_footprints(sites: Sites, footprints: FootprintSet | list[Footprint], *, alpha: float = 0.05,
                        min_count: int = 1) -> pd.DataFrame:
     """Co-location tables of all footprints, stacked (one row a footprint x other sector)."""
-    tables = [profile_footprint(sites, fp, alpha=alpha, min_count=min_count) for fp in footprints]
+    counts = sites.frame["sector"].value_counts()
+    tables = [profile_footprint(sites, fp, alpha=alpha, min_count=min_count, sector_counts=counts)
+              for fp in footprints]
     columns = PROFILE_COLUMNS + (EMPLOYMENT_COLUMNS if sites.has_weights else [])
     if not tables:
         return pd.DataFrame(columns=columns)
