@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -47,9 +48,10 @@ def import_enterprises(
     updated (with history), identical ones left alone. Errors are printed one per line as
     "row N, FIELD: REASON" (row 1 is the header) and the exit status is 1.
     """
-    from triplec.cli import django_setup
+    from triplec.cli import django_setup, migrate
 
     django_setup()
+    migrate()  # a fresh installation can import before it ever served a page
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -88,7 +90,7 @@ def import_enterprises(
         raise typer.Exit(EXIT_REJECTED)
 
     try:
-        with progress:
+        with progress if not quiet else nullcontext():
             if dry_run:
                 preview = validate_import(actor, file, mapping, defaults, progress=report, **options)
             else:

@@ -136,16 +136,7 @@ def build_plan(actor, records: list[Record], has_territory: bool) -> Plan:
     role = policy.role_of(actor)
     own_association = actor.organisation if role == Role.ASSOCIATION_MANAGER else None
 
-    first_row: dict[tuple[str, str], int] = {}
-    unique: list[Record] = []
-    for record in records:
-        ident = record.identifier
-        if ident in first_row:
-            plan.errors.append(RowError(record.row, "national_id",
-                                        f"duplicate identifier {ident[0]}/{ident[1]}: also on row {first_row[ident]}"))
-        else:
-            first_row[ident] = record.row
-            unique.append(record)
+    unique = list({r.identifier: r for r in reversed(records)}.values())[::-1]  # the caller reports duplicates
 
     existing = _existing(unique)
     plan.territories = TerritoryResolver({r.values["country"] for r in unique}) if has_territory else None

@@ -139,7 +139,9 @@ class RowParser:
             return self.defaults.get(name)
         return value
 
-    def parse(self, row: int, values: list[Any]) -> tuple[Record | None, list[RowError]]:
+    def parse(self, row: int, values: list[Any]) -> tuple[Record | None, list[RowError], tuple[str, str] | None]:
+        """(record or None, errors, identifier): the identifier (country, national_id) is given
+        whenever both parsed, even if other fields failed, so duplicates are found in bad rows too."""
         errors: list[RowError] = []
         width = len(values)
         if width > self.width and any(not cells.is_blank(v) for v in values[self.width:]):
@@ -208,9 +210,10 @@ class RowParser:
                     start = cells.iso_date(raw_start)
                 except CellError as exc:
                     errors.append(RowError(row, "membership_start", str(exc)))
+        identifier = (out["country"], out["national_id"]) if out.get("country") and out.get("national_id") else None
         if errors:
-            return None, errors
-        return Record(row, out, territory, associations, start), []
+            return None, errors, identifier
+        return Record(row, out, territory, associations, start), [], identifier
 
 
 _COUNTRY = re.compile(r"[A-Z]{2}")

@@ -142,10 +142,18 @@ def _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progre
     preview.errors.extend(parser.header_errors)
     unreadable_rows = {e.row for e in table.errors}
     records: list[Record] = []
+    first_row: dict[tuple[str, str], int] = {}
     total = len(table.rows)
     for done, (row, values) in enumerate(table.rows, start=1):
         if row not in unreadable_rows:
-            record, errors = parser.parse(row, values)
+            record, errors, identifier = parser.parse(row, values)
+            if identifier is not None:
+                if identifier in first_row:
+                    errors.append(RowError(row, "national_id", f"duplicate identifier {identifier[0]}/"
+                                                               f"{identifier[1]}: also on row {first_row[identifier]}"))
+                    record = None
+                else:
+                    first_row[identifier] = row
             if record is not None:
                 records.append(record)
             preview.errors.extend(errors)
