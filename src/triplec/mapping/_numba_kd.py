@@ -36,38 +36,39 @@ FLUSH = 16384  # pairs buffered before binning (fits in L2 cache)
 
 
 @njit(cache=True, fastmath=True)
-def _row_bins(x0, y0, z0, xs, ys, zs, start, stop, sphere, inv_delta, tcap, kbuf, fbuf, pos):
-    """Bin index and offset of the distances from (x0, y0, z0) to points start..stop-1 (vectorised).
+def _row_bins(x0, y0, z0, xv, yv, zv, sphere, inv_delta, tcap, kv, fv):
+    """Bin index and offset of the distances from (x0, y0, z0) to the points of the views xv, yv, zv.
 
-    ``t = d / delta`` is clamped at ``tcap`` (the dump bin of pairs beyond the cap).
+    ``t = d / delta`` is clamped at ``tcap`` (the dump bin of pairs beyond the cap). Works on array
+    views indexed from 0 so that LLVM vectorises the loop.
     """
     if sphere:
         two_r = 2.0 * EARTH_RADIUS_KM
-        for j in range(start, stop):
-            dx = xs[j] - x0
-            dy = ys[j] - y0
-            dz = zs[j] - z0
+        for t in range(xv.shape[0]):
+            dx = xv[t] - x0
+            dy = yv[t] - y0
+            dz = zv[t] - z0
             c = math.sqrt(dx * dx + dy * dy + dz * dz) / two_r
-            t = min(two_r * math.asin(min(1.0, c)) * inv_delta, tcap)
-            k = np.int32(t)
-            kbuf[pos + j - start] = k
-            fbuf[pos + j - start] = t - k
+            u = min(two_r * math.asin(min(1.0, c)) * inv_delta, tcap)
+            k = np.int32(u)
+            kv[t] = k
+            fv[t] = u - k
     else:
-        for j in range(start, stop):
-            dx = xs[j] - x0
-            dy = ys[j] - y0
-            t = min(math.sqrt(dx * dx + dy * dy) * inv_delta, tcap)
-            k = np.int32(t)
-            kbuf[pos + j - start] = k
-            fbuf[pos + j - start] = t - k
+        for t in range(xv.shape[0]):
+            dx = xv[t] - x0
+            dy = yv[t] - y0
+            u = min(math.sqrt(dx * dx + dy * dy) * inv_delta, tcap)
+            k = np.int32(u)
+            kv[t] = k
+            fv[t] = u - k
 
 
 @njit(cache=True, fastmath=True)
-def _row_weights(w0, ws, start, stop, fbuf, wbuf, wfbuf, pos):
-    for j in range(start, stop):
-        w = w0 * ws[j]
-        wbuf[pos + j - start] = w
-        wfbuf[pos + j - start] = w * fbuf[pos + j - start]
+def _row_weights(w0, wv, fv, wout, wfout):
+    for t in range(wv.shape[0]):
+        w = w0 * wv[t]
+        wout[t] = w
+        wfout[t] = w * fv[t]
 
 
 @njit(cache=True)
@@ -108,9 +109,11 @@ def _accumulate(xa, ya, za, wa, xb, yb, zb, wb, within, sphere, weighted, dcap, 
         s0 = i + 1 if within else 0
         while s0 < nb:
             s1 = min(nb, s0 + size - pos)
-            _row_bins(xa[i], ya[i], za[i], xb, yb, zb, s0, s1, sphere, inv_delta, tcap, kbuf, fbuf, pos)
+            p1 = pos + s1 - s0
+            _row_bins(xa[i], ya[i], za[i], xb[s0:s1], yb[s0:s1], zb[s0:s1], sphere, inv_delta, tcap,
+                      kbuf[pos:p1], fbuf[pos:p1])
             if weighted:
-                _row_weights(wa[i], wb, s0, s1, fbuf, wbuf, wfbuf, pos)
+                _row_weights(wa[i], wb[s0:s1], fbuf[pos:p1], wbuf[pos:p1], wfbuf[pos:p1])
             pos += s1 - s0
             s0 = s1
             if pos == size:
@@ -271,10 +274,11 @@ def smoothing_factor(delta, m, h):
 
 
 @njit(cache=True, fastmath={"reassoc", "contract"})
-def _dot(a, a0, b, n):
+def _dot(a, b):
+    """Dot product of two equal-length views (indexed from 0 so that LLVM vectorises it)."""
     s = 0.0
-    for t in range(n):
-        s += a[a0 + t] * b[t]
+    for t in range(a.shape[0]):
+        s += a[t] * b[t]
     return s
 
 
@@ -321,13 +325,21 @@ def smooth(nodes, delta, m, nr, h, h_refl, total, out):
     for q in range(1, nrefl + 1):
         padded[half - q] += padded[half + q]
     padded[half] *= 2.0
+    # Gaussian weights by the recurrence g(t+1) = g(t) r(t), r(t+1) = r(t) q (two products per node)
     ker = np.empty(2 * half + 1)
-    for t in range(2 * half + 1):
-        u = (t - half) * dc / h
-        ker[t] = INV_SQRT_2PI / h * math.exp(-0.5 * u * u)
+    a2 = (dc / h) ** 2
+    g = INV_SQRT_2PI / h
+    r = math.exp(-0.5 * a2)
+    q = math.exp(-a2)
+    for t in range(half + 1):
+        ker[half + t] = g
+        ker[half - t] = g
+        g *= r
+        r *= q
     inv_total = 1.0 / total
+    width = 2 * half + 1
     for i in range(nr):
-        out[i] = _dot(padded, i * step, ker, 2 * half + 1) * inv_total
+        out[i] = _dot(padded[i * step:i * step + width], ker) * inv_total
 
 
 # --------------------------------------------------------------------------- random location

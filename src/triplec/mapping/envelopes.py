@@ -62,12 +62,13 @@ def do_global_band(sims: np.ndarray, alpha: float):
     ``p > L_s = min_r b_s(r)/(n-1)``. Hence ``p_hi`` is the ``floor(alpha n)``-th largest ``P_s`` and
     ``p_lo`` the ``floor(alpha n)``-th smallest ``L_s``.
     """
-    from scipy.stats import rankdata
-
     n = sims.shape[0]
     s = np.sort(sims, axis=0)
-    first = rankdata(sims, method="min", axis=0) - 1
-    last = rankdata(sims, method="max", axis=0) - 1
+    first = np.empty(sims.shape, dtype=np.int64)
+    last = np.empty(sims.shape, dtype=np.int64)
+    for j in range(sims.shape[1]):
+        first[:, j] = np.searchsorted(s[:, j], sims[:, j], side="left")
+        last[:, j] = np.searchsorted(s[:, j], sims[:, j], side="right") - 1
     k = int(np.floor(alpha * n + 1e-9))
     p_up = np.sort(first.max(axis=1) / (n - 1))[::-1]
     p_down = np.sort(last.min(axis=1) / (n - 1))
