@@ -66,7 +66,8 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1360, "height": 900},
                                   locale="en-GB", timezone_id="UTC")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(20_000)
+    context.set_default_navigation_timeout(60_000)  # the live server's first request loads every app
     tab = context.new_page()
     tab.js_errors = []
     tab.on("pageerror", lambda error: tab.js_errors.append(str(error)))

@@ -161,10 +161,15 @@
                               iconSize: [px, px] }),
             title: n.toLocaleString(), keyboard: true
           });
-          marker.on("click", function () {
+          var expand = function () {
             map.setView(latlng, Math.min(state.index.getClusterExpansionZoom(item.properties.cluster_id), 18));
-          });
+          };
+          marker.on("click", expand);
           layer.addLayer(marker);
+          // Clusters are focusable buttons: Enter or Space opens them too.
+          marker.getElement().addEventListener("keydown", function (ev) {
+            if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); expand(); }
+          });
         } else {
           var point = L.circleMarker(latlng, {
             radius: 6, weight: 1.5, color: "#ffffff", fillColor: sectionColor(item.properties.s),
