@@ -47,7 +47,8 @@ def french_register_frame() -> pd.DataFrame:
         "postal_code": raw["Code_Postal"].str.strip(),
         "region_code": raw["Region"].map(_slug),
         "region_name": raw["Region"].str.title(),
-        "municipality_code": raw["Code_Postal"].str.strip() + "-" + raw["Commune"].map(_slug),
+        # No INSEE commune code in the file: postal code + name, cut to the register's 32 characters.
+        "municipality_code": (raw["Code_Postal"].str.strip() + "-" + raw["Commune"].map(_slug)).str.slice(0, 32),
         "municipality_name": raw["Commune"].str.title(),
         "latitude": pd.Series(lat).round(6),
         "longitude": pd.Series(lon).round(6),
@@ -56,3 +57,14 @@ def french_register_frame() -> pd.DataFrame:
     outside = ~(frame["longitude"].between(-5.5, 10.0) & frame["latitude"].between(41.0, 51.5))
     frame.loc[(~mainland).to_numpy() | outside.to_numpy(), ["latitude", "longitude"]] = None
     return frame
+
+
+def load_french_register(progress=None) -> int:
+    """Import the register through the ordinary import service (idempotent); returns its row count."""
+    from .importing import commit_import
+
+    frame = french_register_frame()
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    result = commit_import(None, rows, filename="irep_france_facilities_etablissements.csv",
+                           change_reason="demo: French IREP register", progress=progress)
+    return result.created + result.updated + result.unchanged
