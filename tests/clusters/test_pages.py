@@ -126,6 +126,7 @@ def test_attach_a_footprint_to_a_new_then_to_an_existing_cluster(done_run, world
     assert f'data-testid="current-establishments">{link.establishments} ' in page
     assert 'id="cluster-map"' in page and '"type": "Polygon"' in page
     assert 'data-testid="history"' in page and "created" in page
+    assert "attached footprint 16-F1 found by “Finished run”" in page
 
     # The run page now names the cluster next to the footprint.
     run_page = text(officer_client.get(reverse("clusters:run_detail", args=[done_run.pk])))
@@ -195,3 +196,20 @@ def test_lists_show_runs_and_clusters(done_run, world, officer_client):
     assert "Finished run" in runs and 'data-testid="run-status">done<' in runs
     clusters = text(officer_client.get(reverse("clusters:cluster_list")))
     assert ">Wood</a>" in clusters
+
+
+def test_removing_a_footprint_keeps_the_run_and_says_so_in_the_history(done_run, world, officer_client):
+    link = services.attach_footprint(world.users["programme-officer"], done_run, "16-F1",
+                                     new_cluster={"name": "Wood"})
+    response = officer_client.post(reverse("clusters:footprint_detach", args=[link.cluster_id, link.pk]))
+    assert response.status_code == 302
+    page = text(officer_client.get(reverse("clusters:cluster_detail", args=[link.cluster_id])))
+    assert "No footprint attached yet." in page
+    assert "removed footprint 16-F1 found by “Finished run”" in page
+    assert (done_run.output_path / "footprints.geojson").is_file()
+
+
+def test_run_form_starts_with_the_register_usual_classification(generated, officer_client):
+    page = text(officer_client.get(reverse("clusters:run_create")))
+    assert '<option value="isic4" selected>' in page
+    assert '<option value="division" selected>' in page

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from triplec.accounts import policy
@@ -35,7 +36,7 @@ class MappingRunForm(forms.Form):
 
     classification = forms.ChoiceField(
         label=_("Classification of the codes"), required=False,
-        choices=[("", _("(uploaded file: codes as they are)"))] + SectorClassification.choices)
+        choices=[("", _("None: codes as they are (uploaded files)"))] + SectorClassification.choices)
     sector_level = forms.ChoiceField(
         label=_("Aggregate codes to"), required=False, initial="division",
         help_text=_("Each establishment counts in the sector of this level above its own code."))
@@ -82,7 +83,12 @@ class MappingRunForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector_level"].choices = level_choices()
-        countries = sorted(set(policy.visible_enterprises(user).values_list("country", flat=True).distinct()))
+        visible = policy.visible_enterprises(user)
+        countries = sorted(set(visible.values_list("country", flat=True).distinct()))
+        if not self.is_bound and "classification" not in self.initial:  # the register's usual coding
+            usual = (visible.order_by().values("sector_classification").annotate(n=Count("id")).order_by("-n")
+                     .values_list("sector_classification", flat=True).first())
+            self.initial["classification"] = usual or ""
         self.fields["country"].choices = [("", _("All countries"))] + [(c, c) for c in countries]
         selected = self.data.get("territory") if self.is_bound else self.initial.get("territory")
         self.fields["territory"] = territory_field("filter", int(selected) if str(selected or "").isdigit() else None)

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -30,6 +31,7 @@ from .forms import NEW_CLUSTER, AttachForm, ClusterForm, MappingRunForm
 from .models import Cluster, ClusterFootprint, MappingRun
 
 PLOTS_SHOWN = 24  # plots drawn inline on the run page; the others load when asked for
+HISTORY_EVENTS = 50
 
 
 @contextmanager
@@ -106,10 +108,13 @@ SECTOR_HEADERS = [  # (sort key, label, tooltip, numeric)
 ]
 
 
-def _sector_headers(current: str) -> list[dict]:
-    """Header cells of the sector table: the link sorts by the column, again to reverse."""
+def _sector_headers(current: str, weighted: bool) -> list[dict]:
+    """Header cells of the sector table: the link sorts by the column, again to reverse. (Employment
+    only when the run is weighted: without employees it is unknown.)"""
     headers = []
     for key, label, title, numeric in SECTOR_HEADERS:
+        if key == "employment" and not weighted:
+            continue
         aria = ""
         if current.lstrip("-") == key and key in selectors.SECTOR_SORTS:
             descending = selectors.SECTOR_SORTS[key][1] != current.startswith("-")
@@ -135,8 +140,13 @@ def _footprint_rows(run: MappingRun) -> list[dict]:
     return rows
 
 
+def _progress_context(run: MappingRun) -> dict:
+    queued = (timezone.now() - run.task.created_at).total_seconds() if run.task_id else 0
+    return {"run": run, "task": run.task, "queued_seconds": queued}
+
+
 def _run_context(request, run: MappingRun) -> dict:
-    context = {"run": run, "task": run.task, "tab": "runs", **_tile_settings()}
+    context = {**_progress_context(run), "tab": "runs", **_tile_settings()}
     if run.status != "done":
         return context
     sort = request.GET.get("sort", "")
@@ -150,7 +160,7 @@ def _run_context(request, run: MappingRun) -> dict:
     clusters = list(selectors.clusters_for(request.user).order_by("name")) if can_attach else []
     context.update({
         "summary": run.summary or {},
-        "sectors": sectors, "sort": sort, "sector_headers": _sector_headers(sort),
+        "sectors": sectors, "sort": sort, "sector_headers": _sector_headers(sort, run.weighted),
         "plots": plots,
         "footprints": _footprint_rows(run),
         "downloads": [(name, desc) for name, (_t, desc) in selectors.DOWNLOADS.items()
@@ -175,7 +185,7 @@ def run_progress(request, pk: int):
     """The progress fragment the run page polls (htmx, every second) while the run is queued or running;
     once it has finished, htmx reloads the whole page to show the results or the reason for failure."""
     run = _get_run(request, pk)
-    response = render(request, "clusters/_run_progress.html", {"run": run, "task": run.task})
+    response = render(request, "clusters/_run_progress.html", _progress_context(run))
     if run.is_finished and request.headers.get("HX-Request") == "true":
         response["HX-Refresh"] = "true"
     response["Cache-Control"] = "no-store"
@@ -275,10 +285,18 @@ def _cluster_context(request, cluster: Cluster) -> dict:
                                 else fp.employment - previous.employment)
         previous = fp
     history = history_rows(_records(cluster.history.all()), Cluster, {"territory": Territory})
+    history = sorted(history + _footprint_events(cluster), key=lambda row: row["when"], reverse=True)
+    points = []
+    latest = footprints[-1] if footprints else None
+    if latest is not None and latest.run_id and latest.run.source == MappingRun.Source.REGISTER:
+        ids = [int(i) for i in latest.member_ids if str(i).isdigit()]
+        points = [[round(lat, 5), round(lon, 5)] for lat, lon in policy.visible_enterprises(request.user)
+                  .filter(pk__in=ids, latitude__isnull=False).values_list("latitude", "longitude")]
     return {
         "cluster": cluster, "footprints": footprints, "current": footprints[-1] if footprints else None,
         "codes": [(code, registers.sector_label(cluster.sector_classification, code)) for code in cluster.code_list],
         "history": history, "can_manage": policy.can_manage_clusters(request.user), "tab": "clusters",
+        "member_points": points,
         "geometry": {"type": "FeatureCollection", "features": [
             {"type": "Feature", "id": fp.pk, "geometry": fp.geometry,
              "properties": {"label": f"{fp.footprint_id} · {fp.run_title}", "observed": fp.observed_at.date().isoformat(),
@@ -286,6 +304,19 @@ def _cluster_context(request, cluster: Cluster) -> dict:
             for fp in footprints if fp.in_lonlat and fp.geometry]},
         **_tile_settings(),
     }
+
+
+def _footprint_events(cluster: Cluster) -> list[dict]:
+    """Attachments and removals of footprints, as rows of the cluster's history table."""
+    rows = []
+    records = (ClusterFootprint.history.filter(cluster_id=cluster.pk, history_type__in=["+", "-"])
+               .select_related("history_user").order_by("-history_date")[:HISTORY_EVENTS])
+    for record in records:
+        template = (_("attached footprint %(fp)s found by “%(run)s”") if record.history_type == "+"
+                    else _("removed footprint %(fp)s found by “%(run)s”"))
+        rows.append({"when": record.history_date, "who": record.history_user, "type": "note",
+                     "note": template % {"fp": record.footprint_id, "run": record.run_title}, "changes": []})
+    return rows
 
 
 @login_required

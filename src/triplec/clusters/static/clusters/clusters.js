@@ -3,7 +3,8 @@
  * #run-map      a mapping run's footprints (polygons by sector) and the establishments of their sectors,
  *               loaded from data-url ({footprints: GeoJSON, points: [[lat, lon, sector, inFootprint]],
  *               sectors: [{code, name}], in_lonlat, truncated}).
- * #cluster-map  a cluster record's footprints over time (GeoJSON in the #cluster-footprints script).
+ * #cluster-map  a cluster record's footprints over time (GeoJSON in the #cluster-footprints script) and
+ *               the establishments of the latest one ([lat, lon] in #cluster-points).
  *
  * Like the register's map, the background is the vendored Natural Earth country outlines, so the maps
  * work without a tile server; an optional tile layer (TRIPLEC_TILE_URL) is dropped when it fails.
@@ -104,7 +105,7 @@
   }
 
   function initRunMap(el) {
-    var map = L.map(el, { minZoom: 2, maxZoom: 18, preferCanvas: true }).setView([20, 0], 2);
+    var map = L.map(el, { minZoom: 2, maxZoom: 18 }).setView([20, 0], 2);  // SVG footprints, canvas dots
     addBackground(map, el);
     window.triplecRunMap = map;
     fetch(el.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -132,6 +133,15 @@
             layer.bindTooltip(f.properties.id, { sticky: true });
           }
         }).addTo(map);
+        // A marker at each footprint's centre keeps small footprints visible when zoomed out.
+        features.forEach(function (f) {
+          var p = f.properties;
+          if (p.centroid_lat === null || p.centroid_lon === null) { return; }
+          L.circleMarker([p.centroid_lat, p.centroid_lon], {
+            radius: 7, weight: 2, color: "#ffffff", fillColor: colours[p.sector] || "#444", fillOpacity: 1,
+            className: "footprint-marker"
+          }).bindPopup(footprintPopup(p, names[p.sector]), { maxWidth: 300 }).bindTooltip(p.id).addTo(map);
+        });
         map.fitBounds(polygons.getBounds(), { padding: [24, 24], maxZoom: 12 });
         legend(document.getElementById("run-map-legend"), data.sectors, colours);
         if (data.truncated) { note(map, el.dataset.msgTruncated); }
@@ -155,9 +165,19 @@
                       " establishments", { sticky: true });
       }
     }).addTo(map);
-    map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 12 });
+    var points = document.getElementById("cluster-points");
+    (points ? JSON.parse(points.textContent) : []).forEach(function (p) {
+      L.circleMarker(p, { radius: 2.5, weight: 0, fillColor: "#7a2f00", fillOpacity: 0.8, interactive: false }).addTo(map);
+    });
+    map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 11 });
     el.dataset.loaded = "true";
   }
+
+  // Forms that undo something ask first (data-confirm holds the question).
+  document.addEventListener("submit", function (ev) {
+    var question = ev.target.dataset && ev.target.dataset.confirm;
+    if (question && !window.confirm(question)) { ev.preventDefault(); }
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     var run = document.getElementById("run-map");
