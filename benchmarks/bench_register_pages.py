@@ -54,6 +54,8 @@ def prepare_database() -> tuple[str, callable]:
         call_command("migrate", verbosity=0)
         return f"SQLite file {connection.settings_dict['NAME']}", lambda: None
     old_name = connection.settings_dict["NAME"]
+    # A name of its own: the test suite's test database may be in use on the same server.
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"triplec_bench_{os.getpid()}"
     test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
 
     def cleanup():

@@ -332,6 +332,25 @@ def test_organisation_list_and_filters(world, client_for):
     assert "Shoe Assoc" in html and "Agency" not in html
 
 
+def test_organisation_list_counts_only_memberships_the_user_may_see(world, client_for):
+    def members_of(user, name):
+        html = client_for(world.users[user]).get(reverse("organisation_list")).content.decode()
+        row = html.split(f">{name}</a>", 1)[1].split("</tr>", 1)[0]
+        return int(re.search(r'class="num">(\d+)<', row).group(1))
+
+    assert members_of("programme-officer", "Sawmills Assoc") == 2
+    assert members_of("association-manager", "Sawmills Assoc") == 2
+    assert members_of("enterprise-user", "Sawmills Assoc") == 1  # only their own membership
+
+
+def test_nace_sector_filter_is_normalised_for_export_and_map_links(world, client_for):
+    make_enterprise(legal_name="Usinagem NACE", national_id="N1", sector_classification="nace2",
+                    sector_code="25.11", sector_section="C")
+    html = get_list(client_for(world.users["programme-officer"]), sector="2511", classification="nace2").content.decode()
+    assert "Usinagem NACE" in html
+    assert "?sector=25.11&amp;classification=nace2" in html
+
+
 def test_association_page_lists_current_members_and_history(world, client_for):
     Membership.objects.filter(enterprise=world.ent_a2).update(end_date=date(2022, 6, 30))
     html = client_for(world.users["programme-officer"]).get(

@@ -12,7 +12,7 @@ Two implementations give the same points:
 
 - `map_points` (reference, any database): one `values_list` query, no ORM objects, no ordering.
 - `points_json` (SQLite and PostgreSQL): the database itself builds the JSON array of the
-  filtered rows (`json_group_array` / `json_agg`) in one pass that also counts the rows without
+  filtered rows (`json_group_array` / `string_agg`) in one pass that also counts the rows without
   coordinates. Building 100,000 small Python tuples and formatting their floats costs about
   three times as much as letting the database's C code write the text, so the endpoint uses
   this path where it exists (see benchmarks/bench_register_pages.py).
@@ -41,12 +41,15 @@ _AGGREGATE_SQL = {
         "FILTER (WHERE t.latitude IS NOT NULL AND t.longitude IS NOT NULL) "
         "FROM ({inner}) AS t"
     ),
+    # string_agg of hand-built rows: json_agg writes spaces and newlines and, over numeric rounding,
+    # takes five times as long. float8 prints its shortest exact form, so x rounded to 1e-5 prints
+    # with at most 5 decimals; to_json quotes the section.
     "postgresql": (
         "SELECT COUNT(*) FILTER (WHERE t.latitude IS NOT NULL AND t.longitude IS NOT NULL), "
         "COUNT(*) FILTER (WHERE t.latitude IS NULL OR t.longitude IS NULL), "
-        "COALESCE(json_agg(json_build_array(t.id, round(t.latitude::numeric, {d}), "
-        "round(t.longitude::numeric, {d}), t.sector_section)) "
-        "FILTER (WHERE t.latitude IS NOT NULL AND t.longitude IS NOT NULL), '[]'::json)::text "
+        "'[' || COALESCE(string_agg('[' || t.id || ',' || (round(t.latitude * 1e{d}::float8) / 1e{d}::float8) "
+        "|| ',' || (round(t.longitude * 1e{d}::float8) / 1e{d}::float8) || ',' || to_json(t.sector_section)::text "
+        "|| ']', ',') FILTER (WHERE t.latitude IS NOT NULL AND t.longitude IS NOT NULL), '') || ']' "
         "FROM ({inner}) AS t"
     ),
 }

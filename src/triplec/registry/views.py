@@ -178,6 +178,8 @@ def _list_context(request, form: EnterpriseFilterForm) -> dict:
     page = paginate(request, qs)
     query = request.GET.copy()
     query.pop("page", None)
+    if f.sector:  # the normalised code (NACE 2511 -> 25.11), so that export and map select the same rows
+        query["sector"] = f.sector
     return {
         "form": form, "filter": f, "page": page, "enterprises": page.object_list,
         "sort": f.sort, "sort_links": _sort_links(f.sort), "query": query.urlencode(),
