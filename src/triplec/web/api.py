@@ -83,5 +83,9 @@ def _register_routers():
     api.add_router("/", registry_router)
     api.add_router("/networks", networks_router)
 
+    from triplec.clusters.api import router as clusters_router
+
+    api.add_router("/clusters", clusters_router)
+
 
 _register_routers()
