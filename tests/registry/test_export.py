@@ -69,12 +69,12 @@ def test_anonymous_may_not_export(world):
 
 
 def test_filters_apply(world):
-    f = filter_from_query({"q": "serraria", "size": "small", "sort": "-name", "territory": "x"})
+    admin = world.users["agency-admin"]
+    f = filter_from_query(admin, {"q": "serraria", "size": "small", "sort": "-name", "territory": "x"})
     assert (f.q, f.size, f.sort, f.territory) == ("serraria", "small", "-name", None)
-    content, _, _ = export_enterprises(world.users["agency-admin"], f, "csv")
+    content, _, _ = export_enterprises(admin, f, "csv")
     assert [r["national_id"] for r in read_csv(content)] == [world.ent_a1.national_id]
-    content, _, _ = export_enterprises(world.users["agency-admin"], filter_from_query({"association": str(
-        world.assoc_b.pk)}), "xlsx")
+    content, _, _ = export_enterprises(admin, filter_from_query(admin, {"association": str(world.assoc_b.pk)}), "xlsx")
     assert [r["legal_name"] for r in read_xlsx(content)] == ["Calçados Gama"]
 
 
@@ -131,6 +131,12 @@ def test_export_page_streams_csv_and_serves_xlsx(world, client_for):
     assert response["Content-Type"] == exporting.CONTENT_TYPES["xlsx"]
     assert len(read_xlsx(response.content)) == 2
     assert client.get("/enterprises/export/", {"format": "pdf"}).status_code == 400
+    # the same filter as the list page: a sector code in another written form, and a territory
+    admin = client_for(world.users["agency-admin"])
+    response = admin.get("/enterprises/export/", {"classification": "isic4", "sector": "C1610",
+                                                   "territory": str(world.ent_a1.territory.parent_id)})
+    assert sorted(r["legal_name"] for r in read_csv(b"".join(response.streaming_content))) == [
+        "Marcenaria Beta", "Serraria Alfa Ltda"]
 
 
 def test_export_page_needs_a_login(world, client_for):

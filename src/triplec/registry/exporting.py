@@ -40,20 +40,13 @@ _TEXT_COLUMNS = frozenset({"legal_name", "trade_name", "national_id", "address",
                            "association", "sector_label", "territory"})
 
 
-def filter_from_query(params: Mapping[str, str]) -> EnterpriseFilter:
-    """An EnterpriseFilter from query parameters named like its fields (q, sector, territory, ...)."""
-    def integer(name: str) -> int | None:
-        value = (params.get(name) or "").strip()
-        return int(value) if value.isdigit() else None
+def filter_from_query(user, params: Mapping[str, str]) -> EnterpriseFilter:
+    """The list page's filter from its query parameters (q, sector, classification, territory, size,
+    association, exporter, sort), read by the list's own filter form so that the export holds exactly
+    the rows the list shows."""
+    from .forms import EnterpriseFilterForm
 
-    exporter = (params.get("exporter") or "").strip().lower()
-    return EnterpriseFilter(
-        q=(params.get("q") or "").strip(), sector=(params.get("sector") or "").strip(),
-        classification=(params.get("classification") or "").strip(), territory=integer("territory"),
-        size=(params.get("size") or "").strip(), association=integer("association"),
-        exporter={"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}.get(exporter),
-        country=(params.get("country") or "").strip(), sort=(params.get("sort") or "name").strip(),
-    )
+    return EnterpriseFilterForm(params, user=user).to_filter()
 
 
 def _sector_labels():

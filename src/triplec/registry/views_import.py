@@ -223,7 +223,7 @@ def enterprise_export(request):
     fmt = request.GET.get("format", "csv")
     if fmt not in exporting.CONTENT_TYPES:
         return HttpResponseBadRequest(_("Unknown format; use csv or xlsx."))
-    f = exporting.filter_from_query(request.GET)
+    f = exporting.filter_from_query(request.user, request.GET)
     if fmt == "csv":
         response = StreamingHttpResponse(exporting.stream_csv(request.user, f),
                                          content_type=exporting.CONTENT_TYPES["csv"])

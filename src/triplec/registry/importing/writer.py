@@ -21,6 +21,7 @@ from datetime import datetime
 from itertools import islice
 from operator import itemgetter
 
+from django.conf import settings
 from django.db import connection, models
 from simple_history.utils import bulk_create_with_history
 
@@ -114,6 +115,8 @@ def _quoted(model, fields) -> tuple[str, str]:
 
 def write_history(model, rows: list[dict], history_type: str, info: HistoryInfo) -> None:
     """One history row per row dict (which must hold the pk), in the model's historical table."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
     historical = model.history.model
     tracked = [historical._meta.get_field(f.name) for f in historical.tracked_fields]
     extra = {"history_date": info.when, "history_type": history_type, "history_user_id": info.user_id,
