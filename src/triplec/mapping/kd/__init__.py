@@ -222,9 +222,26 @@ def observed_spread(sites: SiteArrays, idx_a, idx_b, grid: KdGrid):
     return float(h), float(lo)
 
 
+SUBSAMPLE = 3000
+
+
 def fit_grid(sites: SiteArrays, idx_a, idx_b, r_max: float, r_step: float) -> KdGrid:
-    """A grid fitted to a pattern: a coarse pass gives h and lo, then ``make_grid`` refines."""
+    """A grid fitted to a pattern: a coarse pass gives h and lo, then ``make_grid`` refines.
+
+    For a large univariate pattern the coarse pass runs on a fixed subsample of ``SUBSAMPLE`` points
+    (its distances follow the pattern's): ``lo`` is read there and ``h = 0.9 lo N^(-1/5)`` with N scaled
+    to the whole pattern. Only the resolution of the grid depends on it.
+    """
     coarse = make_grid(r_max, r_step)
+    if idx_b is None and len(idx_a) > SUBSAMPLE:
+        rng = np.random.default_rng(0)
+        sub = np.sort(rng.choice(np.asarray(idx_a), SUBSAMPLE, replace=False))
+        acc = _accumulate(sites, sub, None, None, None, coarse)
+        _, cnt, lo = nk.bandwidth_from_acc(acc, coarse.delta, coarse.kmax)
+        n = len(idx_a)
+        share = cnt / (SUBSAMPLE * (SUBSAMPLE - 1) / 2.0)
+        h = 0.9 * lo * max(share * n * (n - 1) / 2.0, 2.0) ** (-0.2)
+        return make_grid(r_max, r_step, h_hint=h, lo_hint=lo)
     h, lo = observed_spread(sites, idx_a, idx_b, coarse)
     return make_grid(r_max, r_step, h_hint=h, lo_hint=lo)
 
