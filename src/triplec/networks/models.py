@@ -208,6 +208,19 @@ class GateRequirement(models.Model):
     def __str__(self):
         return self.label
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .lifecycle import CONDITION_CHECKS, COUNT_SOURCES
+
+        if self.type == RequirementType.CONDITION and self.check_name not in CONDITION_CHECKS:
+            raise ValidationError({"check_name": f"Use one of {', '.join(sorted(CONDITION_CHECKS))}."})
+        if self.type == RequirementType.COUNT:
+            if self.check_name not in COUNT_SOURCES:
+                raise ValidationError({"check_name": f"Use one of {', '.join(sorted(COUNT_SOURCES))}."})
+            if self.minimum is None:
+                raise ValidationError({"minimum": "A count needs a minimum."})
+
     @property
     def takes_evidence(self) -> bool:
         return self.type in (RequirementType.DOCUMENT, RequirementType.DECISION, RequirementType.DATE) or (
