@@ -413,3 +413,54 @@ def test_rows_given_as_mappings(world):
     result = commit_import(world.users["programme-officer"], rows)
     ent = Enterprise.objects.get(national_id="D1")
     assert (result.created, ent.sector_code, ent.employees, ent.exporter) == (1, "1610", 3, True)
+
+
+def test_xlsx_and_parquet_files_with_typed_cells(world, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Company name", "Country", "CNPJ", "ISIC", "Employees", "Lat", "Lon", "Exporter", "Member since",
+                  "Association"])
+    sheet.append(["Xlsx Ltda", "BR", 12345678000190, 1610, 12.0, -4.3, -38.9, True, date(2022, 5, 1), world.assoc_a.pk])
+    sheet.append(["Bad Ltda", "BR", 98765432000110, 1610, "many", None, None, False, None, None])
+    path = tmp_path / "firms.xlsx"
+    workbook.save(path)
+    preview = validate_import(None, path)
+    assert preview.format == "xlsx" and [(e.row, e.field) for e in preview.errors] == [(3, "employees")]
+    path_ok = tmp_path / "ok.xlsx"
+    sheet.delete_rows(3)
+    workbook.save(path_ok)
+    commit_import(None, path_ok)
+    ent = Enterprise.objects.get(national_id="12345678000190")
+    assert (ent.sector_classification, ent.sector_code, ent.employees, ent.exporter) == ("isic4", "1610", 12, True)
+    assert ent.memberships.get().start_date == date(2022, 5, 1)
+
+    table = pa.table({"legal_name": ["Parquet SA", "Other SA"], "country": ["FR", "FR"],
+                      "national_id": ["P1", "P2"], "naics": [332710, 3327], "employees": [7, None],
+                      "latitude": [45.5, None], "longitude": [4.8, None]})
+    path = tmp_path / "firms.parquet"
+    pq.write_table(table, path)
+    result = commit_import(world.users["agency-admin"], path)
+    assert result.created == 2
+    p1 = Enterprise.objects.get(country="FR", national_id="P1")
+    assert (p1.sector_classification, p1.sector_code, p1.sector_section, p1.latitude) == (
+        "naics2017", "332710", "31-33", 45.5)
+    assert p1.history.get().history_change_reason == "import: firms.parquet"
+    assert Enterprise.objects.get(country="FR", national_id="P2").sector_code == "3327"
+
+
+def test_history_rows_match_simple_history(world):
+    """The bulk writer's history rows hold what simple-history itself would record."""
+    officer = world.users["programme-officer"]
+    commit_import(officer, csv_bytes([good(1)]), change_reason="spring update")
+    commit_import(officer, csv_bytes([good(1, employees="99", latitude="-5", longitude="-39")]))
+    ent = Enterprise.objects.get(national_id="ID-1")
+    created, changed = ent.history.order_by("history_id")
+    assert (created.history_type, created.employees, created.history_change_reason) == ("+", 6, "spring update")
+    assert (changed.history_type, changed.employees, changed.latitude, changed.history_user) == ("~", 99, -5.0, officer)
+    delta = changed.diff_against(created)
+    assert {c.field for c in delta.changes} == {"employees", "latitude", "longitude"}  # editable fields
+    assert changed.updated_at == ent.updated_at > created.updated_at

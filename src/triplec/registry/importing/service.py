@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -116,6 +117,12 @@ def _clean_defaults(defaults: Mapping[str, Any] | None) -> tuple[dict[str, Any],
     return out, errors
 
 
+def _source_name(source) -> str:
+    if isinstance(source, str | Path):
+        return Path(source).name
+    return getattr(source, "name", None) or "file"
+
+
 def _noop(stage: str, done: int, total: int) -> None:
     return None
 
@@ -211,7 +218,8 @@ def commit_import(actor, source, mapping: Mapping[str, str] | None = None,
                 raise ImportRejected(preview)
             if on_preview is not None:
                 on_preview(preview)
-            return _write(actor, preview, progress, change_reason or f"import: {filename or 'file'}"[:100])
+            reason = change_reason or f"import: {filename or _source_name(source)}"
+            return _write(actor, preview, progress, reason[:100])
     except IntegrityError as exc:
         preview.errors.append(RowError(0, "", f"the register changed while importing ({exc}); nothing was "
                                               "written, try again"))
