@@ -335,6 +335,22 @@ def test_plain_dbscan_matches_scikit_learn():
         assert ((ours == -1) == (ref.labels_ == -1)).all()
 
 
+def test_neighbour_lists_in_small_chunks_give_the_same_groups(monkeypatch):
+    from triplec.mapping import locate
+    from triplec.mapping.locate import _chunks, dense_groups
+
+    assert [c.tolist() for c in _chunks(np.array([3, 3, 3, 10, 1]), budget=6)] == [[0, 1], [2], [3], [4]]
+    rng = np.random.default_rng(12)
+    points = np.vstack([rng.normal(c, 2.0, size=(80, 2)) for c in ([0, 0], [20, 0])] + [rng.uniform(-10, 30, (60, 2))])
+    sites = np.vstack([points, rng.uniform(-10, 30, (400, 2))])
+    weights = rng.gamma(2.0, 1.0, len(points))
+    whole = dense_groups(points, sites, 2.0, weights=weights, local_alpha=0.05)
+    monkeypatch.setattr(locate, "_PAIRS_PER_CHUNK", 50)
+    chunked = dense_groups(points, sites, 2.0, weights=weights, local_alpha=0.05)
+    assert (whole[0] == chunked[0]).all() and (whole[1] == chunked[1]).all()
+    assert whole[0].max() >= 1  # the two planted groups
+
+
 def test_local_test_ignores_places_dense_in_every_sector():
     """A city where every sector is equally present is no footprint; a sector's own district is."""
     rng = np.random.default_rng(5)

@@ -489,43 +489,80 @@ def dense_groups(
     labels = np.full(n, -1)
     if n == 0:
         return labels, np.zeros(0, dtype=bool)
+    # Neighbourhoods are counted, or listed a bounded chunk at a time: memory never grows with the
+    # number of pairs within the radius (a large dense sector can have hundreds of millions).
     tree = cKDTree(points)
-    pairs = tree.query_pairs(radius, output_type="ndarray")
-    i, j = (pairs[:, 0], pairs[:, 1]) if len(pairs) else (np.zeros(0, int), np.zeros(0, int))
-    omega = np.ones(n) if weights is None else np.asarray(weights, float)
-    mass = omega + np.bincount(i, omega[j], minlength=n) + np.bincount(j, omega[i], minlength=n)
+    k = tree.query_ball_point(points, radius, return_length=True)  # the point itself included
+    if weights is None:
+        mass = k.astype(float)
+    else:
+        omega = np.asarray(weights, float)
+        mass = np.empty(n)
+        for chunk in _chunks(k):
+            owner, neighbour = _neighbour_lists(tree, points[chunk], radius, k[chunk])
+            mass[chunk] = np.bincount(owner, omega[neighbour], minlength=len(chunk))
     core = mass >= min_samples - 1e-9  # DBSCAN: weight of the neighbourhood, the point itself included
     if local_alpha is not None:
         big_n = len(sites)
-        k = np.bincount(i, minlength=n) + np.bincount(j, minlength=n)
         tree_all = sites_tree if sites_tree is not None else cKDTree(sites)
         m = tree_all.query_ball_point(points, radius, return_length=True) - 1
-        m = np.maximum(m, k)  # the sector's own neighbours are among the sites near it
-        p = hypergeom.sf(k - 1, big_n - 1, n - 1, m) if big_n > 1 else np.ones(n)
+        own = k - 1
+        m = np.maximum(m, own)  # the sector's own neighbours are among the sites near it
+        p = hypergeom.sf(own - 1, big_n - 1, n - 1, m) if big_n > 1 else np.ones(n)
         core &= p <= local_alpha
-    both = core[i] & core[j]
-    graph = coo_matrix((np.ones(both.sum()), (i[both], j[both])), shape=(n, n))
-    _, component = connected_components(graph, directed=False)
-    labels[core] = component[core]
-    # border points: nearest core neighbour's group
-    edge_i = np.concatenate([i, j])
-    edge_j = np.concatenate([j, i])
-    to_core = ~core[edge_i] & core[edge_j]
-    if to_core.any():
-        bi, bj = edge_i[to_core], edge_j[to_core]
-        dist = np.linalg.norm(points[bi] - points[bj], axis=1)
-        order = np.lexsort((bj, dist, bi))  # per border point: nearest core first, ties by position
-        bi, bj = bi[order], bj[order]
-        first = np.ones(len(bi), dtype=bool)
-        first[1:] = bi[1:] != bi[:-1]
-        labels[bi[first]] = component[bj[first]]
+    cores = np.flatnonzero(core)
+    if len(cores) == 0:
+        return labels, core
+    # core points within the radius of each other: one group (union by connected components, chunk by chunk)
+    core_points = points[cores]
+    core_tree = cKDTree(core_points)
+    kc = core_tree.query_ball_point(core_points, radius, return_length=True)
+    group = np.arange(len(cores))
+    for chunk in _chunks(kc):
+        owner, neighbour = _neighbour_lists(core_tree, core_points[chunk], radius, kc[chunk])
+        a, b = group[chunk[owner]], group[neighbour]
+        graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(len(cores), len(cores)))
+        _, component = connected_components(graph, directed=False)
+        group = component[group]
+    labels[cores] = group
+    # border points: the group of their nearest core point within the radius
+    others = np.flatnonzero(~core)
+    if len(others):
+        distance, nearest = core_tree.query(points[others], k=1, distance_upper_bound=radius * (1 + 1e-12))
+        near = np.isfinite(distance)
+        labels[others[near]] = group[nearest[near]]
     # renumber groups 0..g-1 by first appearance
     used = labels >= 0
-    if used.any():
-        _, first_seen, inverse = np.unique(labels[used], return_index=True, return_inverse=True)
-        rank = np.argsort(np.argsort(first_seen))
-        labels[used] = rank[inverse]
+    _, first_seen, inverse = np.unique(labels[used], return_index=True, return_inverse=True)
+    rank = np.argsort(np.argsort(first_seen))
+    labels[used] = rank[inverse]
     return labels, core
+
+
+_PAIRS_PER_CHUNK = 4_000_000
+
+
+def _chunks(counts: np.ndarray, budget: int | None = None):
+    """Consecutive index ranges whose neighbour counts add up to at most ``budget`` (at least one row)."""
+    budget = _PAIRS_PER_CHUNK if budget is None else budget
+    total = np.cumsum(counts)
+    start = 0
+    while start < len(counts):
+        before = total[start - 1] if start else 0
+        end = max(int(np.searchsorted(total, before + budget, side="right")), start + 1)
+        yield np.arange(start, end)
+        start = end
+
+
+def _neighbour_lists(tree, queries: np.ndarray, radius: float, counts: np.ndarray):
+    """(query position, neighbour index) of every pair within ``radius``, as two flat arrays."""
+    from itertools import chain
+
+    lists = tree.query_ball_point(queries, radius)
+    total = int(counts.sum())
+    neighbour = np.fromiter(chain.from_iterable(lists), dtype=np.intp, count=total)
+    owner = np.repeat(np.arange(len(queries)), counts)
+    return owner, neighbour
 
 
 def _euclidean_space(sites: Sites, x: np.ndarray, y: np.ndarray) -> np.ndarray:

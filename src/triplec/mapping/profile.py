@@ -59,32 +59,42 @@ def inside_footprint(sites: Sites, footprint: Footprint) -> np.ndarray:
     candidate = (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
     mask = np.zeros(len(x), dtype=bool)
     idx = np.flatnonzero(candidate)
+    shapely.prepare(footprint.polygon)  # many points against one polygon
     mask[idx] = shapely.intersects_xy(footprint.polygon, x[idx], y[idx])
     return mask
 
 
+class _RegisterCounts:
+    """Sector codes as integers and register-wide totals, computed once for many footprints."""
+
+    def __init__(self, sites: Sites):
+        frame = sites.frame
+        self.names, self.codes = np.unique(frame["sector"].to_numpy(dtype=str), return_inverse=True)
+        self.counts = np.bincount(self.codes, minlength=len(self.names))
+        self.weights = frame["weight"].fillna(0.0).to_numpy(float) if sites.has_weights else None
+        self.employment = (np.bincount(self.codes, self.weights, minlength=len(self.names))
+                           if self.weights is not None else None)
+        self.position = {name: i for i, name in enumerate(self.names)}
+
+
 def profile_footprint(sites: Sites, footprint: Footprint, *, alpha: float = 0.05,
-                      min_count: int = 1, sector_counts: pd.Series | None = None) -> pd.DataFrame:
+                      min_count: int = 1, counts: _RegisterCounts | None = None) -> pd.DataFrame:
     """Co-location table of one footprint (see the module docstring), sorted by p-value then ratio.
 
     Rows are the other sectors with at least ``min_count`` establishments in the footprint.
-    ``sector_counts`` (the register's ``frame["sector"].value_counts()``) may be passed to save
-    recounting for every footprint.
     """
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must lie in (0, 1), got {alpha!r}")
-    frame = sites.frame
+    counts = counts if counts is not None else _RegisterCounts(sites)
+    own = counts.position.get(footprint.sector, -1)
     inside = inside_footprint(sites, footprint)
-    others = (frame["sector"] != footprint.sector).to_numpy()
-    if sector_counts is None:
-        sector_counts = frame["sector"].value_counts()
-    totals = sector_counts.drop(footprint.sector, errors="ignore")
-    totals = totals[totals > 0]
-    local = frame.loc[others & inside, "sector"].value_counts().reindex(totals.index, fill_value=0)
-    m_total = int(others.sum())
-    n_inside = int((others & inside).sum())
-    k = local.to_numpy()
-    big_k = totals.to_numpy()
+    local_codes = counts.codes[inside]
+    local_codes = local_codes[local_codes != own]
+    present = np.flatnonzero((counts.counts > 0) & (np.arange(len(counts.names)) != own))  # other sectors
+    k = np.bincount(local_codes, minlength=len(counts.names))[present]
+    big_k = counts.counts[present]
+    m_total = int(big_k.sum())
+    n_inside = len(local_codes)
     expected = n_inside * big_k / m_total if m_total else np.zeros(len(k))
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(expected > 0, k / expected, np.nan)
@@ -94,7 +104,7 @@ def profile_footprint(sites: Sites, footprint: Footprint, *, alpha: float = 0.05
     table = pd.DataFrame({
         "footprint_id": footprint.id,
         "footprint_sector": footprint.sector,
-        "sector": totals.index.astype(str),
+        "sector": counts.names[present].astype(str),
         "count_in_footprint": k.astype(int),
         "sector_total": big_k.astype(int),
         "expected": expected,
@@ -103,15 +113,14 @@ def profile_footprint(sites: Sites, footprint: Footprint, *, alpha: float = 0.05
         "q_value": q,
         "co_located": (q < alpha) & (ratio > 1),
     })
-    if sites.has_weights:
-        weights = frame["weight"].fillna(0.0)
-        emp_total = weights[others].groupby(frame.loc[others, "sector"]).sum().reindex(totals.index)
-        emp_local = weights[others & inside].groupby(frame.loc[others & inside, "sector"]).sum()
-        emp_local = emp_local.reindex(totals.index, fill_value=0.0)
+    if counts.weights is not None:
+        keep = inside & (counts.codes != own)
+        emp_local = np.bincount(counts.codes[keep], counts.weights[keep], minlength=len(counts.names))[present]
+        emp_total = counts.employment[present]
         share_all = emp_total / emp_total.sum() if emp_total.sum() > 0 else emp_total * np.nan
         share_local = emp_local / emp_local.sum() if emp_local.sum() > 0 else emp_local * np.nan
         with np.errstate(divide="ignore", invalid="ignore"):
-            table["employment_in_footprint"] = emp_local.to_numpy()
+            table["employment_in_footprint"] = emp_local
             table["employment_ratio"] = np.where(share_all > 0, share_local / share_all, np.nan)
     table = table[table["count_in_footprint"] >= min_count]
     return table.sort_values(["p_value", "ratio", "sector"], ascending=[True, False, True],
@@ -121,8 +130,8 @@ def profile_footprint(sites: Sites, footprint: Footprint, *, alpha: float = 0.05
 def profile_footprints(sites: Sites, footprints: FootprintSet | list[Footprint], *, alpha: float = 0.05,
                        min_count: int = 1) -> pd.DataFrame:
     """Co-location tables of all footprints, stacked (one row a footprint x other sector)."""
-    counts = sites.frame["sector"].value_counts()
-    tables = [profile_footprint(sites, fp, alpha=alpha, min_count=min_count, sector_counts=counts)
+    counts = _RegisterCounts(sites)
+    tables = [profile_footprint(sites, fp, alpha=alpha, min_count=min_count, counts=counts)
               for fp in footprints]
     columns = PROFILE_COLUMNS + (EMPLOYMENT_COLUMNS if sites.has_weights else [])
     if not tables:
