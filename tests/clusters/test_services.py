@@ -178,6 +178,10 @@ def test_upload_run_with_projected_coordinates_and_aggregation(generated, world)
     assert run.summary["establishments"] == 360
     geo = json.loads((run.output_path / "footprints.geojson").read_text())
     assert "triplec:coordinates" in geo  # projected, no CRS: drawn in register coordinates
+    from triplec.clusters.selectors import map_payload
+
+    payload = map_payload(run)  # the page says the map cannot place them, and draws no points
+    assert payload["in_lonlat"] is False and payload["points"] == []
 
 
 @pytest.mark.parametrize("overrides,field,message", [
@@ -222,3 +226,43 @@ def test_upload_validation_names_the_field(world, overrides, field, message):
     with pytest.raises(ValidationFailed) as caught:
         services.start_run(world.users["programme-officer"], data, upload=upload)
     assert message in " ".join(caught.value.errors[field])
+
+
+def test_curves_only_and_nothing_to_screen_runs_finish_with_a_plain_summary(generated, world):
+    officer = world.users["programme-officer"]
+    curves_only = finished(services.start_run(officer, run_data(sims=0, title="Curves only")))
+    assert curves_only.task.status == BackgroundTask.Status.DONE, curves_only.task.error
+    assert curves_only.summary["sectors_screened"] == 3
+    assert curves_only.summary["localised_sectors"] == 0 and curves_only.summary["footprints"] == 0
+    nothing = finished(services.start_run(officer, run_data(min_n=200, title="Nothing big enough")))
+    assert nothing.task.status == BackgroundTask.Status.DONE, nothing.task.error
+    assert nothing.summary["sectors_screened"] == 0 and nothing.summary["establishments"] == 360
+
+
+def test_projected_upload_with_a_crs_is_drawn_in_lon_lat(generated, world):
+    """x/y in metres of Portugal's PT-TM06 (EPSG:3763) with the CRS given: footprints and map points come
+    back in lon/lat, where the generated register put them (pyproj round trip)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pyproj import Transformer
+
+    from triplec.clusters.selectors import map_payload
+
+    frame = generated.frame
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:3763", always_xy=True).transform(frame["lon"], frame["lat"])
+    table = pd.DataFrame({"id": frame["key"], "code": frame["code"], "x_m": x, "y_m": y})
+    upload = SimpleUploadedFile("tm06.csv", table.to_csv(index=False).encode())
+    run = finished(services.start_run(world.users["programme-officer"], run_data(
+        source="upload", classification="isic4", sector_level="division", id_col="id", sector_col="code",
+        lon_col="", lat_col="", x_col="x_m", y_col="y_m", unit="m", crs="EPSG:3763"), upload=upload))
+    assert run.task.status == BackgroundTask.Status.DONE, run.task.error
+    payload = map_payload(run)
+    assert payload["in_lonlat"] is True
+    wood = next(f for f in payload["footprints"]["features"] if f["properties"]["sector"] == "16")
+    assert haversine_km(wood["properties"]["centroid_lon"], wood["properties"]["centroid_lat"],
+                        CENTRE[1], CENTRE[0]) < 3
+    where = frame.set_index("key")
+    points = {p[2] for p in payload["points"]}
+    assert "16" in points
+    first_member = str(wood["properties"]["establishments"][0])
+    lat, lon = where.loc[first_member, ["lat", "lon"]]
+    assert any(abs(p[0] - lat) < 1e-4 and abs(p[1] - lon) < 1e-4 and p[3] == 1 for p in payload["points"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 
+import pandas as pd
 from django.conf import settings
 
 from triplec.core.models import BackgroundTask
@@ -29,10 +30,17 @@ def _stage(run: MappingRun, done: int, message: str) -> None:
                                                          message=message[:300])
 
 
+def _localised(table) -> pd.Series:
+    """True where a sector is localised; curves-only screens (no simulations) leave it unknown (False)."""
+    if not len(table):
+        return pd.Series(dtype=bool)
+    return table["localised"].astype("boolean").fillna(False).astype(bool)
+
+
 def _summary(run: MappingRun, prepared: registers.PreparedInput, outputs, seconds: dict) -> dict:
     table = outputs.screen.table
-    localised = table["localised"].fillna(False).astype(bool) if len(table) else table.get("localised")
-    n_localised = int(localised.sum()) if len(table) else 0
+    localised = _localised(table)
+    n_localised = int(localised.sum())
     significant = int((localised & (table["q_value"] <= run.alpha)).sum()) if len(table) else 0
     frame = prepared.frame
     return {
@@ -85,7 +93,7 @@ def mapping_run(progress, run_id: int) -> dict:
     curves = outputs.screen.curves
     if len(table):
         names = selectors.sector_names(run, table["sector"].astype(str))
-        for sector in table.loc[table["localised"].fillna(False).astype(bool), "sector"].astype(str):
+        for sector in table.loc[_localised(table), "sector"].astype(str):
             selectors.write_plot(run, sector, curves[curves["sector"].astype(str) == sector], names.get(sector, ""))
     seconds = dict(outputs.seconds)
     seconds["total"] = time.perf_counter() - started
