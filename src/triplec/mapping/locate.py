@@ -636,6 +636,8 @@ def locate_footprints(
     sme_threshold : establishments with fewer employees than this are SMEs (EU: 250).
     hull_ratio : shapely ``concave_hull`` ratio (1 = convex hull, smaller = tighter).
     """
+    from scipy.spatial import cKDTree
+
     table = getattr(screen, "table", screen)
     if curves is None:
         curves = getattr(screen, "curves", None)
@@ -664,8 +666,6 @@ def locate_footprints(
     frame = sites.frame
     space = _euclidean_space(sites, frame["x"].to_numpy(float), frame["y"].to_numpy(float))
     sector_codes = frame["sector"].to_numpy()
-    from scipy.spatial import cKDTree
-
     tree = cKDTree(space) if local_alpha is not None and any(v is not None for v in radii.values()) else None
     footprints: list[Footprint] = []
     skipped: dict[str, str] = {}
@@ -682,7 +682,9 @@ def locate_footprints(
         weights = _dbscan_weights(members) if use_weights else None
         labels, _ = dense_groups(space[rows], space, _chord(sites, eps_km), min_samples=min_samples,
                                  weights=weights, local_alpha=local_alpha, sites_tree=tree)
-        groups = [np.flatnonzero(labels == k) for k in range(labels.max() + 1)]
+        grouped = labels >= 0
+        order = np.flatnonzero(grouped)[np.argsort(labels[grouped], kind="stable")]
+        groups = np.split(order, np.flatnonzero(np.diff(labels[order])) + 1) if len(order) else []
         groups = [g for g in groups if len(g) >= min_count]
         if not groups:
             skipped[sector] = "no dense group of the sector at this scale"
