@@ -62,3 +62,13 @@ def test_engine_selection_and_stream_keys():
         make_engine(12)
     assert sector_key("0146Z") == sector_key("0146Z") != sector_key("0147Z")
     assert sector_key("A", "B") != sector_key("B", "A")
+
+
+def test_dask_gridded_path_matches_local(register, cluster):
+    _, client = cluster
+    kw = dict(r_max=40, r_step=5, sims=24, seed=9, sectors=["C"], method="grid", keep_sims=True)
+    local = screen_sectors(register, **kw)
+    remote = screen_sectors(register, scheduler=client, **kw)
+    assert local.table.method.iloc[0] == "grid"
+    np.testing.assert_array_equal(local.sims["C"]["kd"], remote.sims["C"]["kd"])
+    pd.testing.assert_frame_equal(local.table, remote.table)

@@ -118,3 +118,13 @@ def test_method_argument_errors(synthetic_register):
     sphere = PointRegister.from_frame(df, id_col="id", sector_col="sector", lon_col="lon", lat_col="lat")
     with pytest.raises(ValueError, match="projected register"):
         screen_sectors(sphere, sims=20, method="grid")
+
+
+def test_grid_fit_on_a_subsample_resolves_the_bandwidth():
+    reg = town_register(20000, seed=4)
+    sites = SiteArrays.from_register(reg)
+    idx = np.sort(np.random.default_rng(0).choice(reg.n, 5000, replace=False))
+    grid = fit_grid(sites, idx, None, 100.0, 5.0)  # 5000 > 3000 points: fitted on a subsample
+    _, _, h = curve_from_indices(sites, idx, None, grid)
+    assert grid.delta <= h / 16
+    assert grid.error_bound(h) < 1e-3

@@ -153,3 +153,16 @@ def test_floyd_sampling_is_uniform_and_shuffle_is_a_permutation():
     assert chi2 < 90  # chi-square, 49 df: P(> 90) < 0.001
     expected_first = reps / nsites
     assert ((first - expected_first) ** 2 / expected_first).sum() < 90
+
+
+def test_lonlat_register_screen():
+    rng = np.random.default_rng(6)
+    lon = np.r_[rng.normal(-46.6, 0.05, 40), rng.uniform(-50, -40, 400)]
+    lat = np.r_[rng.normal(-23.5, 0.05, 40), rng.uniform(-26, -18, 400)]
+    sectors = ["A"] * 40 + ["B"] * 400
+    df = pd.DataFrame({"id": range(440), "sector": sectors, "lon": lon, "lat": lat})
+    reg = PointRegister.from_frame(df, id_col="id", sector_col="sector", lon_col="lon", lat_col="lat")
+    res = screen_sectors(reg, r_max=100, r_step=10, sims=39, seed=2, min_n=30)
+    t = res.table.set_index("sector")
+    assert bool(t.loc["A", "localised"]) and t.loc["A", "p_value"] == pytest.approx(1 / 40)
+    assert t.loc["A", "method"] == "pairs"  # great-circle registers always use the exact pairs path
