@@ -52,6 +52,9 @@ def test_clustered_sector_is_localised(small_screen):
     assert bool(s1.localised) and s1.gamma > 0 and s1.psi == 0
     assert s1.p_value == pytest.approx(1 / 40)
     assert 0 <= s1.peak_distance <= 60
+    c1 = res.curves[res.curves.sector == "S1"]
+    assert c1.localised.tolist() == (c1.kd > c1.global_do_hi).tolist() and c1.localised.any()
+    assert s1.localised_km.startswith("0")
     assert (res.table.q_value >= res.table.p_value - 1e-12).all()
 
 
@@ -84,6 +87,14 @@ def test_curves_only_and_min_n(synthetic_register):
     assert list(res.table.sector) == ["OTHER", "S1", "S2", "S4"]
     assert res.table.p_value.isna().all() and res.curves.lo.isna().all()
     assert res.curves.kd.notna().all()
+
+
+def test_distance_ranges_text():
+    from triplec.mapping.screen import distance_ranges
+
+    r = np.arange(0, 35, 5.0)
+    assert distance_ranges(r, np.array([1, 1, 0, 0, 1, 0, 1], bool), 5.0) == "0-5, 20, 30"
+    assert distance_ranges(r, np.zeros(7, bool), 5.0) == ""
 
 
 def test_argument_errors(synthetic_register):

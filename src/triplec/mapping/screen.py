@@ -13,12 +13,17 @@ For each sector with at least ``min_n`` establishments:
    strongest localisation, a Monte Carlo p-value, and Benjamini-Hochberg q-values across the sectors.
 
 ``table`` columns: ``sector, n, employment, gamma, psi, localised, p_value, q_value, peak_distance``,
-then ``dispersed, localised_dbmss, bandwidth, do_level_lo, do_level_hi, method, error_bound, sims`` and,
-when weighted, the same statistics on Kemp with the suffix ``_emp``.
+then ``dispersed`` (below the DO lower band somewhere and never above the upper one),
+``localised_dbmss`` (above the dbmss global envelope somewhere), ``localised_km`` (the distances where
+Kd is above the DO upper band, as text), ``do_level_lo, do_level_hi`` (the pointwise quantile levels of
+the DO bands), ``bandwidth`` (km), ``method`` (``pairs`` or ``grid``), ``method_check``, ``error_bound``
+(binning error bound, a fraction of the kernel peak), ``sims`` and, when weighted, the statistics on Kemp
+with the suffix ``_emp``.
 
 ``curves`` columns: ``sector, r, kd, lo, hi`` (local band), ``kemp, kemp_lo, kemp_hi`` when weighted,
-then ``sim_mean, global_do_lo, global_do_hi, global_dbmss_lo, global_dbmss_hi`` (and the ``kemp_``
-versions when weighted). Distances are in km, Kd in 1/km.
+then ``sim_mean, global_do_lo, global_do_hi, global_dbmss_lo, global_dbmss_hi`` and the flags
+``localised``/``dispersed`` per distance (and the ``kemp_`` versions when weighted). Distances are in km,
+Kd in 1/km.
 """
 
 from __future__ import annotations
@@ -162,12 +167,27 @@ def _stats_block(r, obs, sims, alpha, r_step, suffix=""):
         f"peak_distance{suffix}": env.peak_distance(r, obs, ghi),
         f"dispersed{suffix}": bool((not above.any()) and below.any()),
         f"localised_dbmss{suffix}": bool((obs > dhi).any()),
+        f"localised_km{suffix}": distance_ranges(r, above, r_step),
         f"do_level_lo{suffix}": p_lo,
         f"do_level_hi{suffix}": p_hi,
     }
     cols = {"lo": lo, "hi": hi, "sim_mean": sims.mean(axis=0), "global_do_lo": glo, "global_do_hi": ghi,
-            "global_dbmss_lo": dlo, "global_dbmss_hi": dhi}
+            "global_dbmss_lo": dlo, "global_dbmss_hi": dhi, "localised": above,
+            "dispersed": below & (not above.any())}
     return row, cols
+
+
+def distance_ranges(r: np.ndarray, mask: np.ndarray, r_step: float) -> str:
+    """The distances where mask holds, as text: ``"0-45, 120-150"`` (km); empty when none."""
+    parts, start = [], None
+    for i, flag in enumerate(mask):
+        if flag and start is None:
+            start = i
+        if start is not None and (not flag or i == len(mask) - 1):
+            end = i if flag else i - 1
+            parts.append(f"{r[start]:g}" if end == start else f"{r[start]:g}-{r[end]:g}")
+            start = None
+    return ", ".join(parts)
 
 
 def _assemble(observed: Sequence[_Observed], batches: dict, alpha: float, keep_sims: bool,

@@ -158,6 +158,10 @@ class SiteArrays:
     z: np.ndarray
     sphere: bool
 
+    def __getstate__(self):
+        # the per-plan cell caches of the gridded path are rebuilt where needed, not shipped to workers
+        return {k: v for k, v in self.__dict__.items() if k != "_cells"}
+
     @classmethod
     def from_register(cls, reg: PointRegister) -> SiteArrays:
         c = reg.coords
