@@ -191,6 +191,14 @@ def load(french_register: bool = True, progress: Callable[[str], None] | None = 
     say = progress or (lambda _msg: None)
     say("Loading the illustrative agency, associations and clusters ...")
     load_illustrative(summary)
+    from triplec.networks.demo import load_demo_networks
+
+    say("Loading demo networks (brokered and PROFO) ...")
+    admin = User.objects.get(username="admin")
+    load_demo_networks(admin, broker=User.objects.filter(username="broker").first())
+    from triplec.networks.models import Network
+
+    summary.created["networks"] = Network.objects.count()
     if french_register:
         from .demo_france import load_french_register
 
