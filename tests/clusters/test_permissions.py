@@ -63,17 +63,29 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize("name,method,url,data,expected", PAGES, ids=[p[0] for p in PAGES])
-def test_page_matrix(world, client_for, done_run, cluster, name, method, url, data, expected):
+def test_page_matrix(world, client_for, done_run, cluster):
+    """Every page and form in one table (one setup: the pages share the run and the cluster)."""
     context = {"run": done_run, "cluster": cluster}
-    assert matrix(world, client_for, method, lambda: url(context), data) == expected
+    failures = {}
+    for name, method, url, data, expected in PAGES:
+        got = matrix(world, client_for, method, lambda url=url: url(context), data)
+        if got != expected:
+            failures[name] = {role: (got[role], expected[role]) for role in ROLES if got[role] != expected[role]}
+    assert failures == {}, "page: {role: (got, expected)}"
 
 
-@pytest.mark.parametrize("name", ["sectors.csv", "sectors.parquet", "curves.csv", "footprints.geojson",
-                                  "footprint_members.csv", "profiles.csv", "report.html"])
-def test_downloads_only_for_those_who_may_view_the_run(world, client_for, done_run, name):
-    url = reverse("clusters:run_file", args=[done_run.pk, name])
-    assert matrix(world, client_for, "GET", lambda: url) == VIEW
+DOWNLOADS = ["sectors.csv", "sectors.parquet", "sectors_detail.csv", "curves.csv", "curves_detail.csv",
+             "footprints.geojson", "footprints.csv", "footprint_members.csv", "profiles.csv", "report.html"]
+
+
+def test_downloads_only_for_those_who_may_view_the_run(world, client_for, done_run):
+    failures = {}
+    for name in DOWNLOADS:
+        url = reverse("clusters:run_file", args=[done_run.pk, name])
+        got = matrix(world, client_for, "GET", lambda url=url: url)
+        if got != VIEW:
+            failures[name] = got
+    assert failures == {}
 
 
 def test_start_run_matrix(generated, world, client_for):
