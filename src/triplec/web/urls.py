@@ -23,5 +23,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("clusters/", include("triplec.clusters.urls")),
+    path("networks/", include("triplec.networks.urls")),
     path("", include("triplec.registry.urls")),
 ]

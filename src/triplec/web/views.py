@@ -33,4 +33,7 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def dashboard(request):
-    return render(request, "web/dashboard.html", {"summary": selectors.register_summary(request.user)})
+    from triplec.networks.page_queries import networks_panel
+
+    return render(request, "web/dashboard.html", {"summary": selectors.register_summary(request.user),
+                                                  "networks_panel": networks_panel(request.user)})

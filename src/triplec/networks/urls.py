@@ -1,0 +1,35 @@
+"""URLs of the network pages (included at /networks/)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "networks"
+
+urlpatterns = [
+    path("", views.network_list, name="network_list"),
+    path("new/", views.network_create, name="network_create"),
+    path("mine/", views.my_networks, name="my_networks"),
+    path("portfolio/", views.portfolio, name="portfolio"),
+    path("<int:pk>/", views.network_detail, name="network_detail"),
+    path("<int:pk>/edit/", views.network_edit, name="network_edit"),
+    path("<int:pk>/members/", views.member_add, name="member_add"),
+    path("<int:pk>/members/candidates/", views.member_candidates, name="member_candidates"),
+    path("<int:pk>/members/<int:member_id>/leave/", views.member_leave, name="member_leave"),
+    path("<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
+    path("<int:pk>/evidence/<int:evidence_id>/withdraw/", views.evidence_withdraw, name="evidence_withdraw"),
+    path("<int:pk>/evidence/<int:evidence_id>/document/", views.evidence_document, name="evidence_document"),
+    path("<int:pk>/stage/", views.stage_change, name="stage_change"),
+    path("<int:pk>/activities/", views.activities, name="activities"),
+    path("<int:pk>/money/", views.money, name="money"),
+    path("<int:pk>/money/costs/", views.cost_add, name="cost_add"),
+    path("<int:pk>/money/costs/<int:entry_id>/reverse/", views.cost_reverse, name="cost_reverse"),
+    path("<int:pk>/money/contributions/", views.contribution_add, name="contribution_add"),
+    path("<int:pk>/money/contributions/<int:entry_id>/reverse/", views.contribution_reverse,
+         name="contribution_reverse"),
+    path("<int:pk>/money/contracts/", views.contract_add, name="contract_add"),
+    path("<int:pk>/money/contracts/accrue/", views.contracts_accrue, name="contracts_accrue"),
+    path("<int:pk>/money/contracts/<int:contract_id>/end/", views.contract_end, name="contract_end"),
+    path("<int:pk>/evaluations/", views.evaluations, name="evaluations"),
+    path("<int:pk>/independence/", views.independence, name="independence"),
+]

@@ -1,0 +1,197 @@
+"""Acceptance (issue 4): a broker creates a network of six firms around a named buyer, walks it through
+the Danish gates with evidence, is stopped at a gate whose evidence is missing (and sees why), logs an
+activity and sees the network on their dashboard; a member firm's user sees the network but cannot
+change its stage (no controls, and a forced POST is refused). Screenshots go to /tmp/triplec-e2e/."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+from tests.conftest import make_enterprise
+
+from triplec.networks.models import Network, Transition
+from triplec.registry.models import Territory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+NAME = "Aruaru school furniture network"
+
+
+def requirement(page, code):
+    return page.locator(f"[data-testid=requirement][data-code={code}]")
+
+
+def add_evidence(page, code, *, text=None, day=None, reference=None, upload=None):
+    """Open a requirement's evidence form, fill what is given and submit it."""
+    item = requirement(page, code)
+    item.get_by_test_id(f"add-evidence-{code}").click()
+    form = item.get_by_test_id(f"evidence-form-{code}")
+    if text is not None:
+        form.locator("textarea[name$=text]").fill(text)
+    if day is not None:
+        form.locator("input[name$=date]").fill(day.isoformat())
+    if reference is not None:
+        form.locator("input[name$=reference]").fill(reference)
+    if upload is not None:
+        form.locator("input[type=file]").set_input_files(upload)
+    form.get_by_role("button", name="Add evidence").click()
+    expect(requirement(page, code)).to_have_attribute("data-met", "yes")
+
+
+def pass_gate(page, stage_name):
+    page.get_by_test_id("pass-gate").click()
+    expect(page.get_by_test_id("network-stage")).to_have_text(stage_name)
+
+
+def test_broker_walks_a_network_through_the_danish_gates(world, page, login, shot, settings, tmp_path, browser,
+                                                         live_server):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    ceara = Territory.objects.get(code="CE")
+    aruaru = Territory.objects.get(code="2301950")
+    for i, name in enumerate(["Serraria Ipê", "Serraria Jatobá", "Marcenaria Cedro", "Marcenaria Aroeira"]):
+        make_enterprise(legal_name=name, national_id=f"55.555.55{i}/0001-5{i}", territory=aruaru)
+    broker = world.users["broker"]
+    today = date.today()
+
+    # 1. The broker starts a network around a named buyer.
+    login(broker)
+    page.get_by_test_id("nav-networks").click()
+    expect(page.locator("h1")).to_have_text("Networks of firms")
+    page.get_by_test_id("new-network").click()
+    page.select_option("select[name=kind]", "brokered")
+    page.fill("input[name=name]", NAME)
+    page.fill("input[name=currency]", "BRL")
+    page.fill("input[name=started_on]", (today - timedelta(days=90)).isoformat())
+    page.select_option("select[name=territory]", str(ceara.pk))
+    page.fill("input[name=sector_codes]", "1610")
+    page.get_by_label("State Purchasing").check()
+    page.fill("textarea[name=short_term_goals]", "Quote for 500 school desks for the state schools")
+    page.fill("textarea[name=medium_term_goals]", "Supply the state purchasing department every year")
+    shot(page, "networks-01-new")
+    page.get_by_test_id("save-network").click()
+    expect(page.get_by_test_id("network-name")).to_have_text(NAME)
+    expect(page.get_by_test_id("network-stage")).to_have_text("Interest")
+    network = Network.objects.get(name=NAME)
+    assert network.broker == broker
+
+    # 2. Six firms join; the first one leads. The suggestions are the network's sector in its territory.
+    candidates = page.get_by_test_id("candidate-row")
+    expect(candidates).to_have_count(6)
+    for box in page.locator("[data-testid=candidate-row] input[type=checkbox]").all():
+        box.check()
+    page.get_by_label("Serraria Alfa Ltda leads the network").check()
+    page.get_by_test_id("add-members-submit").click()
+    expect(page.get_by_test_id("member-row")).to_have_count(6)
+    expect(page.get_by_test_id("members")).to_contain_text("lead firm")
+    expect(page.get_by_test_id("size-warning")).to_have_count(0)  # 6 is within the usual 5-10
+    expect(page.get_by_test_id("buyers")).to_contain_text("State Purchasing")
+    shot(page, "networks-02-members")
+
+    # 3. Gate 1: the market is there (named buyer); the idea is written down (an uploaded document).
+    expect(requirement(page, "target-market")).to_have_attribute("data-met", "yes")
+    expect(requirement(page, "network-idea")).to_have_attribute("data-met", "no")
+    idea = tmp_path / "network-idea.txt"
+    idea.write_text("Six sawmills and joiners jointly quote school desks to the state.", encoding="utf-8")
+    add_evidence(page, "network-idea", upload=str(idea))
+    expect(requirement(page, "network-idea").get_by_role("link", name=re.compile("network-idea"))).to_be_visible()
+    shot(page, "networks-03-idea-gate")
+    pass_gate(page, "Viable network idea")
+
+    # 4. Gate 2: the firms' decision; members and goals are read from the records.
+    expect(requirement(page, "member-firms")).to_have_attribute("data-met", "yes")
+    expect(requirement(page, "goals")).to_have_attribute("data-met", "yes")
+    add_evidence(page, "group-decision", text="The six firms agreed to pursue the joint quote", day=today)
+    pass_gate(page, "Group ownership")
+
+    # 5. Gate 3: the terms are given but not the start date: the gate refuses and says why.
+    add_evidence(page, "study-terms", reference="Archive 2026/17: terms of reference")
+    page.get_by_test_id("pass-gate").click()
+    refused = page.get_by_test_id("gate-refused")
+    expect(refused).to_be_visible()
+    expect(refused).to_contain_text("The gate “The group commissions a feasibility study” was not passed.")
+    expect(refused).to_contain_text("Date the study starts — No date given.")
+    expect(page.get_by_test_id("network-stage")).to_have_text("Group ownership")
+    shot(page, "networks-04-gate-refused")
+    assert Transition.objects.filter(network=network, kind="forward").count() == 2
+    add_evidence(page, "study-start", day=today)
+    pass_gate(page, "Feasibility study")
+
+    # 6. Gate 4: the report and the decision to go ahead.
+    add_evidence(page, "study-report", reference="Feasibility report v2 (archive 2026/21)")
+    add_evidence(page, "go-decision", text="Go ahead with the joint quote", day=today)
+    pass_gate(page, "Implementation")
+
+    # 7. An activity: joint marketing with four firms and the broker's hours.
+    page.get_by_test_id("tab-activities").click()
+    page.locator("[data-testid=activity-details] summary").click()
+    page.select_option("select[name=kind]", "joint-marketing")
+    page.fill("input[name=title]", "Joint quote presented to State Purchasing")
+    page.fill("input[name=broker_hours]", "6.5")
+    rows = page.get_by_test_id("attendance-row")
+    expect(rows).to_have_count(6)
+    for i in range(4):
+        rows.nth(i).locator("input[type=checkbox]").check()
+    rows.nth(0).locator("input[type=number]").fill("2")
+    shot(page, "networks-05-activity-form")
+    page.get_by_test_id("log-activity").click()
+    expect(page.get_by_test_id("activity-row")).to_have_count(1)
+    expect(page.get_by_test_id("activity-row").first).to_contain_text("Joint quote presented to State Purchasing")
+    expect(page.get_by_test_id("activity-row").first).to_contain_text("6.50 broker hours")
+    shot(page, "networks-06-activities")
+
+    # 8. Gate 5: collective business is now in the log; the agreement is signed.
+    page.get_by_role("link", name="Overview").click()
+    expect(requirement(page, "collective-business")).to_have_attribute("data-met", "yes")
+    add_evidence(page, "cooperation-agreement", reference="Cooperation agreement signed on " + today.isoformat())
+    pass_gate(page, "Operating")
+    history = page.get_by_test_id("history-row")
+    expect(history).to_have_count(6)  # start + five gates
+    expect(page.get_by_test_id("stage-history")).to_contain_text("broker")
+    shot(page, "networks-07-operating")
+
+    # 9. The broker's dashboards.
+    page.get_by_role("link", name="Dashboard", exact=True).click()
+    panel = page.get_by_test_id("networks-panel")
+    expect(panel.get_by_test_id("panel-network")).to_have_count(1)
+    expect(panel).to_contain_text(NAME)
+    expect(panel).to_contain_text("Operating")
+    shot(page, "networks-08-dashboard")
+    page.get_by_role("link", name="Open my networks").click()
+    card = page.get_by_test_id("my-network")
+    expect(card).to_have_count(1)
+    expect(card).to_contain_text(NAME)
+    expect(page.get_by_test_id("recent-activities")).to_contain_text("Joint quote presented to State Purchasing")
+    shot(page, "networks-09-my-networks")
+    assert page.js_errors == []
+
+    # 10. A member firm's user sees the network, read-only; a forced stage change is refused.
+    from tests.conftest import PASSWORD
+
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1360, "height": 900})
+    member = context.new_page()
+    member.goto("/accounts/login/")
+    member.fill("input[name=username]", "enterprise-user")
+    member.fill("input[name=password]", PASSWORD)
+    member.click("button[type=submit]")
+    member.wait_for_url(lambda url: "/accounts/login/" not in url)
+    member.goto("/networks/")
+    expect(member.get_by_test_id("network-row")).to_have_count(1)
+    member.get_by_role("link", name=NAME).click()
+    expect(member.get_by_test_id("network-stage")).to_have_text("Operating")
+    expect(member.get_by_test_id("read-only")).to_be_visible()
+    expect(member.get_by_test_id("stage-controls")).to_have_count(0)
+    expect(member.get_by_test_id("pass-gate")).to_have_count(0)
+    expect(member.get_by_test_id("member-form")).to_have_count(0)
+    expect(member.get_by_test_id("checklist")).to_have_count(0)  # operating is the last open stage
+    shot(member, "networks-10-member-view")
+    token = member.locator("input[name=csrfmiddlewaretoken]").first.input_value()
+    response = member.request.post(f"/networks/{network.pk}/stage/", form={
+        "csrfmiddlewaretoken": token, "action": "back", "to_stage": "interest", "reason": "forced",
+        "effective_on": today.isoformat()})
+    assert response.status == 403
+    network.refresh_from_db()
+    assert network.stage.code == "operating"
+    context.close()
