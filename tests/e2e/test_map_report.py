@@ -2,7 +2,8 @@
 
 The register ships with the package (IREP, Licence Ouverte); its mainland rows are Lambert II etendu
 (EPSG:27572) metres. The report must open from the file alone: every request other than the file itself
-is blocked and recorded, and must not happen.
+is blocked and recorded, and must not happen. ``browser`` is the folder's fixture (tests/e2e/conftest.py):
+Debian's chromium, headless.
 """
 
 import json
@@ -19,11 +20,8 @@ from triplec.mapping.cli_map import SECTOR_COLUMNS, map_command
 
 pytestmark = [pytest.mark.e2e, pytest.mark.nodb]
 
-CHROMIUM = Path("/usr/bin/chromium")
 REGISTER = Path(triplec.__file__).parent / "registry" / "data" / "irep_france_facilities_etablissements.csv"
 SCREENSHOT = Path("/tmp/triplec_map_report.png")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--no-first-run"]
 
 
 def cli_app() -> typer.Typer:
@@ -42,18 +40,6 @@ def mainland(tmp: Path) -> Path:
     path = tmp / "irep_mainland.parquet"
     df[keep].to_parquet(path, index=False)
     return path
-
-
-@pytest.fixture
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-        yield b
-        b.close()
 
 
 def open_offline(browser, path: Path):
