@@ -24,7 +24,26 @@
     new Note().addTo(map);
   }
 
+  /* Rings that cross the antimeridian jump from +180 to -180; keep their longitudes continuous so
+   * Leaflet does not draw a line across the whole world (as the register's map does). */
+  function unwrapRing(ring) {
+    for (var i = 1; i < ring.length; i++) {
+      var d = ring[i][0] - ring[i - 1][0];
+      if (d > 180) { ring[i][0] -= 360 * Math.round(d / 360); }
+      else if (d < -180) { ring[i][0] += 360 * Math.round(-d / 360); }
+    }
+  }
+
+  function unwrapGeometry(geometry) {
+    if (!geometry) { return; }
+    var polygons = geometry.type === "Polygon" ? [geometry.coordinates]
+      : (geometry.type === "MultiPolygon" ? geometry.coordinates : []);
+    polygons.forEach(function (polygon) { polygon.forEach(unwrapRing); });
+  }
+
   function addBackground(map, el) {
+    map.attributionControl.setPrefix("Leaflet");
+    map.attributionControl.addAttribution("Outlines: Natural Earth");
     map.createPane("outline");
     map.getPane("outline").style.zIndex = 250;
     map.getPane("outline").style.pointerEvents = "none";
@@ -35,8 +54,9 @@
       fetch(el.dataset.outline, { credentials: "same-origin" })
         .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
         .then(function (topo) {
-          outlines = L.geoJSON(topojson.feature(topo, topo.objects.countries),
-            { pane: "outline", interactive: false, style: style }).addTo(map);
+          var countries = topojson.feature(topo, topo.objects.countries);
+          countries.features.forEach(function (f) { unwrapGeometry(f.geometry); });
+          outlines = L.geoJSON(countries, { pane: "outline", interactive: false, style: style }).addTo(map);
         })
         .catch(function () { /* decoration only */ });
     }
