@@ -162,7 +162,7 @@
             className: "footprint-marker"
           }).bindPopup(footprintPopup(p, names[p.sector]), { maxWidth: 300 }).bindTooltip(p.id).addTo(map);
         });
-        map.fitBounds(polygons.getBounds(), { padding: [24, 24], maxZoom: 12 });
+        map.fitBounds(polygons.getBounds(), { padding: [24, 24], maxZoom: 10 });
         legend(document.getElementById("run-map-legend"), data.sectors, colours);
         if (data.truncated) { note(map, el.dataset.msgTruncated); }
         el.dataset.loaded = "true";
@@ -189,7 +189,7 @@
     (points ? JSON.parse(points.textContent) : []).forEach(function (p) {
       L.circleMarker(p, { radius: 2.5, weight: 0, fillColor: "#7a2f00", fillOpacity: 0.8, interactive: false }).addTo(map);
     });
-    map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 11 });
+    map.fitBounds(layer.getBounds(), { padding: [20, 20], maxZoom: 10 });
     el.dataset.loaded = "true";
   }
 
