@@ -124,6 +124,7 @@ def test_french_register_all_sector_screen_report_renders(tmp_path, browser):
 
     page.reload()  # the page as a person first sees it
     page.wait_for_selector("#map .leaflet-overlay-pane svg path")
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(SCREENSHOT), full_page=False)
     page.close()
 
