@@ -176,11 +176,9 @@ def _register_subcommands() -> None:
     from triplec.registry.commands import import_app
 
     app.add_typer(import_app, name="import", help="Import data into the register.")
-    try:
-        from triplec.mapping.cli_map import map_command
-        from triplec.mapping.cli_regions import regions_command
-    except ImportError:  # analytics extras are part of the package; only missing in partial installs
-        return
+    from triplec.mapping.cli_map import map_command
+    from triplec.mapping.cli_regions import regions_command
+
     app.command("map", help="Test every sector for localisation (Duranton-Overman Kd) and map clusters.")(map_command)
     app.command("regions", help="Regional concentration indices (LQ, Ellison-Glaeser, ...).")(regions_command)
 
