@@ -292,11 +292,12 @@ def screen_sectors(reg: PointRegister, *, r_max: float = 300.0, r_step: float = 
 
 def kd_test(reg: PointRegister, sector: str, *, other: str | None = None, r_max: float = 300.0,
             r_step: float = 5.0, sims: int = 999, alpha: float = 0.05, seed: int = 1, weighted: bool = False,
-            scheduler=None, progress=None, keep_sims: bool = False) -> ScreenResult:
+            scheduler=None, progress=None, keep_sims: bool = False, method: str = "auto") -> ScreenResult:
     """Test one sector, or (with ``other``) whether sector ``other`` is located near sector ``sector``.
 
     Bivariate: pairs (i in ``sector``, j in ``other``); under random location both sectors'
-    establishments are moved together to distinct random sites. The row label is ``"other|sector"``.
+    establishments are moved together to distinct random sites (always on the exact pairs path). The row
+    label is ``"other|sector"``. Other arguments as :func:`screen_sectors`.
     """
     _check_common(reg, r_max, r_step, sims, alpha, weighted)
     reg.indices(sector)
@@ -307,4 +308,4 @@ def kd_test(reg: PointRegister, sector: str, *, other: str | None = None, r_max:
     params = dict(r_max=r_max, r_step=r_step, sims=int(sims), alpha=alpha, seed=seed, weighted=weighted,
                   null="random location", n_establishments=reg.n)
     return _run(reg, [(str(sector), other)], r_max, r_step, sims, alpha, seed, weighted, scheduler,
-                progress, keep_sims, params)
+                progress, keep_sims, params, method)
