@@ -379,3 +379,18 @@ def test_shipped_definitions_install_idempotently(db):
     supplier = NetworkKind.objects.get(code="supplier-network")
     first = supplier.gates.get(from_stage__order=0)
     assert set(first.requirements.values_list("code", flat=True)) >= {"target-market", "named-buyer"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_shipped_definitions_come_back_after_a_flush():
+    """Transactional tests (the browser tests' live server) and `flush` empty every table; the
+    post_migrate hook puts the shipped kinds, schedules and areas back."""
+    from django.core.management import call_command
+
+    from triplec.networks.models import EvaluationArea, FundingSchedule
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert NetworkKind.objects.filter(code="profo").exists()
+    assert FundingSchedule.objects.filter(code="export-profo").exists()
+    assert EvaluationArea.objects.count() == 5
+    assert lifecycle.validate_definition(lifecycle.definition_of(NetworkKind.objects.get(code="brokered"))) == {}
