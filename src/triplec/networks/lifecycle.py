@@ -294,15 +294,12 @@ def _collective_activities(network: Network, on: date, minimum) -> tuple[int, st
 def _evaluations_per_member(network: Network, on: date, minimum) -> tuple[int, str]:
     from django.db.models import Count, Q
 
-    members = (NetworkMember.objects.filter(active_members_q(on), network=network)
-               .values("enterprise_id").distinct())
-    counts = []
     from triplec.registry.models import Enterprise
 
-    rows = Enterprise.objects.filter(pk__in=members).annotate(n=Count(
+    members = NetworkMember.objects.filter(active_members_q(on), network=network).values("enterprise_id")
+    counts = list(Enterprise.objects.filter(pk__in=members).annotate(n=Count(
         "network_evaluations", filter=Q(network_evaluations__network=network,
-                                        network_evaluations__evaluated_on__lte=on)))
-    counts = [r.n for r in rows]
+                                        network_evaluations__evaluated_on__lte=on))).values_list("n", flat=True))
     if not counts:
         return 0, "No member firms."
     least = min(counts)

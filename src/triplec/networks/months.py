@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 
 
 def add_months(day: date, months: int) -> date:
@@ -29,6 +29,4 @@ def months_between(start: date, end: date) -> int:
 def window_start(end: date, months: int) -> date:
     """First day of the `months`-month window that ends on `end` (inclusive): e.g. the 12 months
     to 2024-06-30 run from 2023-07-01."""
-    from datetime import timedelta
-
     return add_months(end, -months) + timedelta(days=1)

@@ -19,6 +19,7 @@ from triplec.registry.selectors import territory_descendant_ids
 from . import evaluations as evaluation_rules
 from . import funding, independence, lifecycle
 from .models import (
+    COLLECTIVE_BUSINESS_KINDS,
     Activity,
     ActivityKind,
     Attendance,
@@ -182,8 +183,6 @@ def activity_summary(network: Network, start: date | None = None, end: date | No
     attendance = {row["enterprise_id"]: row["n"] for row in
                   Attendance.objects.filter(activity__in=qs).values("enterprise_id").annotate(n=Count("id"))
                   .order_by("enterprise_id")}
-    from .models import COLLECTIVE_BUSINESS_KINDS
-
     return ActivitySummary(by_kind, hours, sum(by_kind.get(k, 0) for k in COLLECTIVE_BUSINESS_KINDS), contacts,
                            attendance)
 
