@@ -42,11 +42,10 @@ def serve(
     """Migrate the database, then serve the platform (waitress)."""
     django_setup()
     migrate()
+    from django.conf import settings
     from waitress import serve as waitress_serve
 
     from triplec.web.wsgi import application
-
-    from django.conf import settings
 
     if settings.TRIPLEC_IN_PROCESS_WORKER:
         from triplec.core.tasks import start_in_process_worker

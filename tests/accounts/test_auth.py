@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.core import mail
-
 from tests.conftest import PASSWORD
 
 

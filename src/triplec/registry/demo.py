@@ -63,7 +63,7 @@ class DemoSummary:
 
     def describe(self) -> str:
         lines = ["Demo data ready: " + ", ".join(f"{v} {k}" for k, v in self.created.items())]
-        lines.append("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        lines.append(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         lines += [f"  {u:<22} {r:<20} {what}" for u, r, what in self.logins]
         return "\n".join(lines)
 
@@ -181,7 +181,7 @@ def describe_logins() -> str:
     users = User.objects.filter(email__endswith="@demo.triplec.local").order_by("id")
     if not users:
         return "No demo logins in this database."
-    lines = ["Demo logins (password for all: %s):" % DEMO_PASSWORD]
+    lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
     lines += [f"  {u.username:<22} {u.role}" for u in users]
     return "\n".join(lines)
 

@@ -9,7 +9,7 @@ from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from triplec.accounts import policy
 
-from .models import Enterprise, SizeClass, Territory, size_class_ranges
+from .models import SizeClass, Territory, size_class_ranges
 
 SORTABLE = {
     "name": "legal_name", "-name": "-legal_name",
