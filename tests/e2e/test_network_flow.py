@@ -195,3 +195,83 @@ def test_broker_walks_a_network_through_the_danish_gates(world, page, login, sho
     network.refresh_from_db()
     assert network.stage.code == "operating"
     context.close()
+
+
+def test_officer_follows_a_profos_money_evaluations_and_independence(world, page, login, shot):
+    """The agency's view of a PROFO in consolidation: who pays (with the members' share by year),
+    evaluations with baseline and change, and an independence assessment that lands in the portfolio."""
+    from triplec.networks import lifecycle, services
+
+    admin, officer, broker = world.users["agency-admin"], world.users["programme-officer"], world.users["broker"]
+    start = date(2024, 1, 1)
+    firms = [world.ent_a1, world.ent_a2] + [make_enterprise(legal_name=f"Muebles Talca {i}", national_id=f"CL-{i}")
+                                            for i in range(1, 9)]
+    profo = services.create_network(admin, {
+        "kind": "profo", "name": "Talca furniture PROFO", "currency": "CLP", "started_on": start, "broker": broker,
+        "market_product": "Solid-wood chairs", "market_volume": "2,000 a year", "market_quality": "Export grade",
+        "basis_for_collaboration": "Same product, same buyers, shared drying kiln",
+        "short_term_goals": "Joint stand at the Santiago fair", "medium_term_goals": "Export to Argentina"})
+    for firm in firms:
+        services.add_member(admin, profo, firm, start)
+    gate = lifecycle.next_gate(profo)
+    for code, values in {"diagnosis": {"reference": "Diagnosis 2024-01"},
+                         "admission-decision": {"text": "Admitted", "date": date(2024, 2, 1)}}.items():
+        services.add_gate_evidence(admin, profo, gate.requirements.get(code=code).pk, **values)
+    services.transition(admin, profo, "consolidation", effective_on=date(2024, 2, 1))
+    services.create_contract(admin, profo, {"manager": broker, "start_date": date(2024, 2, 1),
+                                            "monthly_fee": "900000.00"})
+    services.accrue_manager_costs(admin, profo, through=date(2025, 1, 31))
+    for i, firm in enumerate(firms):
+        services.record_contribution(admin, profo, enterprise=firm, amount="40000.00", paid_on=date(2024, 6, 1),
+                                     idempotency_key=f"y1-{i}")
+        services.record_evaluation(admin, profo, firm, date(2024, 3, 1), {"process": 2, "sales-strategy": 2})
+        services.record_evaluation(admin, profo, firm, date(2024, 9, 1),
+                                   {"process": 4 if i < 8 else 2, "sales-strategy": 3 if i < 5 else 2})
+    services.record_activity(broker, profo, {"kind": "joint-project", "occurred_on": "2024-10-01",
+                                             "title": "Joint stand at the Santiago fair",
+                                             "attendance": [{"enterprise": f.pk} for f in firms[:7]]})
+
+    login(officer)
+    page.get_by_test_id("nav-networks").click()
+    row = page.get_by_test_id("network-row")
+    expect(row).to_have_count(1)
+    expect(row.get_by_test_id("overdue-flag")).to_have_text("10 overdue")
+    shot(page, "networks-11-list")
+    row.get_by_role("link", name="Talca furniture PROFO").click()
+    page.get_by_test_id("tab-money").click()
+    expect(page.get_by_test_id("share-bars").locator("tr")).to_have_count(3)
+    page.get_by_test_id("record-contribution-open").click()
+    form = page.locator("#contributions form.record-form")
+    form.get_by_label("Member firm").select_option(str(world.ent_a1.pk))
+    form.get_by_label("Amount").fill("250000.00")
+    form.get_by_label("Paid on").fill("2025-01-15")
+    form.get_by_role("button", name="Record the contribution").click()
+    expect(page.locator(".message-success")).to_contain_text("Serraria Alfa Ltda paid 250000.00 CLP")
+    expect(page.get_by_test_id("contribution-row")).to_have_count(11)
+    shot(page, "networks-12-money")
+
+    page.get_by_test_id("tab-evaluations").click()
+    expect(page.get_by_test_id("progress")).to_contain_text("2 → 4")
+    expect(page.get_by_test_id("improvement")).to_contain_text("8 / 10")
+    shot(page, "networks-13-evaluations")
+
+    page.get_by_test_id("tab-independence").click()
+    page.locator("[data-testid=assessment-details] summary").click()
+    page.fill("input[name=assessed_on]", "2025-01-31")
+    judged = page.get_by_test_id("judged-autonomous-proposals")
+    judged.get_by_label("Met").check()
+    judged.locator("textarea").fill("The group proposed its own export plan in December")
+    page.get_by_test_id("judged-continue-independently").get_by_label("Met").check()
+    page.get_by_test_id("judged-continue-independently").locator("textarea").fill("Firms pay the manager from 2025")
+    page.get_by_role("button", name="Record the assessment").click()
+    # computed: collective business, process improved in 8 of 10 firms (> 75%); judged: 2 -> 4 of 12
+    expect(page.get_by_test_id("k-of-12")).to_contain_text("4 of 12 criteria met")
+    expect(page.get_by_test_id("latest-assessment")).to_contain_text("8 of 10 member firms improved in process")
+    shot(page, "networks-14-independence")
+
+    page.get_by_test_id("nav-networks").click()
+    page.get_by_role("link", name="Independence portfolio").click()
+    expect(page.get_by_test_id("at-least-4")).to_have_text("1")
+    expect(page.get_by_test_id("at-least-6")).to_have_text("0")
+    shot(page, "networks-15-portfolio")
+    assert page.js_errors == []

@@ -52,7 +52,7 @@ def put_errors(form: forms.Form, exc: ValidationFailed, aliases: dict[str, str] 
         field = aliases.get(name, name)
         target = field if field in form.fields else None
         for message in messages:
-            if target is None and name not in ("__all__", "") and not name.startswith("requirements."):
+            if target is None and field not in ("__all__", "") and not name.startswith("requirements."):
                 message = f"{name.replace('_', ' ')}: {message}"
             form.add_error(target, message)
 
@@ -238,7 +238,7 @@ class MemberAddForm(forms.Form):
         data = super().clean()
         lead, firms = data.get("lead"), data.get("enterprises")
         if lead is not None and firms is not None and lead not in firms:
-            self.add_error("lead", _("The lead firm must be one of the firms added."))
+            self.add_error(None, _("The lead firm must be one of the firms added."))
         return data
 
 
@@ -355,6 +355,7 @@ class ContractForm(forms.Form):
     notes = forms.CharField(label=_("Notes"), required=False, max_length=500)
 
     def __init__(self, data=None, **kwargs):
+        kwargs.setdefault("auto_id", "contract_%s")  # ids unique on the money page, names unchanged
         super().__init__(data, **kwargs)
         self.fields["manager"].choices = [("", "—")] + [
             (u.pk, u.get_full_name() or u.username) for u in page_queries.broker_users()]
@@ -368,12 +369,20 @@ class AccrueForm(forms.Form):
     through = _date_field(_("Accrue monthly fees through"), initial=date.today)
 
 
+# A repeated key is about the whole entry, not a field the person can see.
+LEDGER_ALIASES = {"idempotency_key": "__all__"}
+
+
 class CostForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=CostCategory.choices)
     amount = _money_field(_("Amount"))
     incurred_on = _date_field(_("Incurred on"), initial=date.today)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100, initial=new_key)
+
+    def __init__(self, data=None, **kwargs):
+        kwargs.setdefault("auto_id", "cost_%s")
+        super().__init__(data, **kwargs)
 
 
 class ContributionForm(forms.Form):
@@ -384,6 +393,7 @@ class ContributionForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100, initial=new_key)
 
     def __init__(self, data=None, *, firms, **kwargs):
+        kwargs.setdefault("auto_id", "paid_%s")
         super().__init__(data, **kwargs)
         self.fields["enterprise"].choices = [("", _("Choose…"))] + [(e.pk, e.legal_name) for e in firms]
 

@@ -30,6 +30,7 @@ from triplec.registry.models import Enterprise
 
 from . import page_queries, selectors, services
 from .forms import (
+    LEDGER_ALIASES,
     AccrueForm,
     ActivityForm,
     AssessmentForm,
@@ -161,6 +162,7 @@ def portfolio(request):
         "form": form, "portfolio": result, "at_least_4": result.at_least(4), "at_least_6": result.at_least(6),
         "distribution": distribution, "top": max([n for _k, n in distribution] + [1]),
         "criteria": [(c, counts[c.code]) for c in CRITERIA], "tab": "portfolio",
+        "rows": [(r, [c.number for c in CRITERIA if c.code in r.met]) for r in result.rows],
     })
 
 
@@ -221,13 +223,16 @@ def _overview_context(request, network: Network, *, member_form=None, evidence_f
     check = selectors.next_gate_checklist(network)
     reach = selectors.reachable_stages(user, network)
     items = []
+    evidence_errors = None  # errors of evidence for a requirement that is not on the next gate's list
+    if evidence_form is not None:
+        evidence_errors = [str(e) for errors in evidence_form.errors.values() for e in errors]
     if check is not None:
         for item in check.items:
             form = None
             if can["manage"] and item.requirement.takes_evidence:
                 if evidence_form is not None and evidence_form["requirement"].value() in (
                         item.requirement.pk, str(item.requirement.pk)):
-                    form = evidence_form
+                    form, evidence_errors = evidence_form, None
                 else:
                     form = EvidenceForm(initial={"requirement": item.requirement.pk},
                                         prefix=f"req{item.requirement.pk}")
@@ -245,6 +250,7 @@ def _overview_context(request, network: Network, *, member_form=None, evidence_f
         "reach": reach, "history": selectors.stage_history(network),
         "transition_form": transition_form or TransitionForm(),
         "refused": refused,
+        "evidence_errors": evidence_errors,
         "member_form": member_form or (MemberAddForm(user=user) if can["members"] else None),
         "candidates": candidates, "leave_errors": leave_errors or {},
         "today": date.today(),
@@ -525,7 +531,7 @@ def cost_add(request, pk: int):
                     user, network, category=d["category"], amount=d["amount"], incurred_on=d["incurred_on"],
                     note=d["note"], idempotency_key=d["idempotency_key"])
         except ValidationFailed as exc:
-            put_errors(form, exc)
+            put_errors(form, exc, LEDGER_ALIASES)
         else:
             text = (_("Cost recorded: %(amount)s %(cur)s.") if created
                     else _("This cost was already recorded (%(amount)s %(cur)s); nothing added."))
@@ -548,7 +554,7 @@ def contribution_add(request, pk: int):
                     user, network, enterprise=d["enterprise"], amount=d["amount"], paid_on=d["paid_on"],
                     note=d["note"], idempotency_key=d["idempotency_key"])
         except ValidationFailed as exc:
-            put_errors(form, exc)
+            put_errors(form, exc, LEDGER_ALIASES)
         else:
             text = (_("Contribution recorded: %(firm)s paid %(amount)s %(cur)s.") if created
                     else _("This contribution was already recorded (%(firm)s, %(amount)s %(cur)s); nothing added."))
