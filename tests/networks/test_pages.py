@@ -84,9 +84,11 @@ def test_list_sorts_and_paginates(nets, client_for):
 def test_enterprise_user_lists_only_their_networks(nets, client_for):
     r = client_for(nets.users["enterprise-user"]).get("/networks/")
     assert count_testid(r, "network-row") == 1 and nets.net.name in text(r) and nets.other.name not in text(r)
-    # no broker filter or column for a broker: they see their own networks only
+    assert 'name="broker"' not in text(r)  # no list of the agency's brokers for a firm's user
+    # no broker filter for a broker either: they see their own networks only
     r = client_for(nets.users["broker"]).get("/networks/")
     assert 'name="broker"' not in text(r) and count_testid(r, "network-row") == 1
+    assert 'name="broker"' in text(client_for(nets.users["evaluator"]).get("/networks/"))
 
 
 # Creating and editing --------------------------------------------------------------------------------------

@@ -92,7 +92,8 @@ class NetworkFilterForm(forms.Form):
             except (TypeError, ValueError):
                 selected = None
         self.fields["territory"] = territory_field("filter", selected)
-        self.show_broker = policy.role_of(user) != "broker"
+        # Brokers see only their own networks; firms and associations need no list of the agency's brokers.
+        self.show_broker = policy.role_of(user) in policy.NETWORK_READ_ALL_ROLES
         if not self.show_broker:
             del self.fields["broker"]
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from triplec.accounts import policy
+from triplec.accounts.roles import Role
 from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
 from triplec.registry.models import Enterprise
 
@@ -123,7 +124,7 @@ def network_list(request):
         "form": form, "page": page, "sort": sort, "query": query.urlencode(),
         "rows": [(n, due.get(n.pk, page_queries.DueCount())) for n in page.object_list],
         "can_create": policy.can_create_network(user),
-        "show_broker": form.show_broker, "tab": "list",
+        "show_broker_filter": form.show_broker, "show_broker": policy.role_of(user) != Role.BROKER, "tab": "list",
     }
     if _is_partial(request):
         return render(request, "networks/_network_results.html", {**context, "partial": True})
@@ -228,6 +229,8 @@ def _overview_context(request, network: Network, *, member_form=None, evidence_f
         evidence_errors = [str(e) for errors in evidence_form.errors.values() for e in errors]
     if check is not None:
         for item in check.items:
+            for e in item.evidence:  # the uploaded file's own name, without the storage folders
+                e.filename = e.document.name.rsplit("/", 1)[-1] if e.document else ""
             form = None
             if can["manage"] and item.requirement.takes_evidence:
                 if evidence_form is not None and evidence_form["requirement"].value() in (
