@@ -53,7 +53,7 @@ from .forms import (
 )
 from .independence import CRITERIA
 from .lifecycle import GateNotPassed
-from .models import ContributionEntry, CostEntry, Network, TransitionKind
+from .models import ActivityKind, ContributionEntry, CostEntry, Network, TransitionKind
 
 LIST_PAGE_SIZE = 25
 ACTIVITY_PAGE_SIZE = 30
@@ -438,8 +438,6 @@ def _activities_context(request, network: Network, form=None) -> dict:
     page = Paginator(selectors.activities(network), ACTIVITY_PAGE_SIZE).get_page(request.GET.get("page"))
     summary = selectors.activity_summary(network)
     names = dict(Enterprise.objects.filter(pk__in=summary.attendance_by_firm).values_list("pk", "legal_name"))
-    from .models import ActivityKind
-
     context.update({
         "page": page, "summary": summary,
         "by_kind": [(ActivityKind(k).label, n) for k, n in summary.by_kind.items()],
@@ -504,8 +502,8 @@ def _money_context(request, network: Network, **forms) -> dict:
     return context
 
 
-def _money_page(request, network, status=200, **forms):
-    return render(request, "networks/money.html", _money_context(request, network, **forms), status=status)
+def _money_page(request, network, **forms):
+    return render(request, "networks/money.html", _money_context(request, network, **forms))
 
 
 @login_required
