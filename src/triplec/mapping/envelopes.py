@@ -63,12 +63,22 @@ def do_global_band(sims: np.ndarray, alpha: float):
     ``p_lo`` the ``floor(alpha n)``-th smallest ``L_s``.
     """
     n = sims.shape[0]
-    s = np.sort(sims, axis=0)
-    first = np.empty(sims.shape, dtype=np.int64)
-    last = np.empty(sims.shape, dtype=np.int64)
-    for j in range(sims.shape[1]):
-        first[:, j] = np.searchsorted(s[:, j], sims[:, j], side="left")
-        last[:, j] = np.searchsorted(s[:, j], sims[:, j], side="right") - 1
+    t = np.ascontiguousarray(sims.T)  # one row per distance: sorting along contiguous rows is fast
+    order = np.argsort(t, axis=1)
+    st = np.take_along_axis(t, order, axis=1)
+    pos = np.broadcast_to(np.arange(n), st.shape)
+    # rank of the first / last element of each block of ties, in sorted order, then back in place
+    starts = np.ones(st.shape, dtype=bool)
+    starts[:, 1:] = st[:, 1:] != st[:, :-1]
+    ends = np.ones(st.shape, dtype=bool)
+    ends[:, :-1] = st[:, :-1] != st[:, 1:]
+    first_sorted = np.maximum.accumulate(np.where(starts, pos, 0), axis=1)
+    last_sorted = np.minimum.accumulate(np.where(ends, pos, n - 1)[:, ::-1], axis=1)[:, ::-1]
+    first_t = np.empty(st.shape, dtype=np.int64)
+    last_t = np.empty(st.shape, dtype=np.int64)
+    np.put_along_axis(first_t, order, first_sorted, axis=1)
+    np.put_along_axis(last_t, order, last_sorted, axis=1)
+    first, last, s = first_t.T, last_t.T, st.T
     k = int(np.floor(alpha * n + 1e-9))
     p_up = np.sort(first.max(axis=1) / (n - 1))[::-1]
     p_down = np.sort(last.min(axis=1) / (n - 1))
