@@ -22,8 +22,10 @@ of sector B around sector A: all pairs with ``i`` in A and ``j`` in B) and the p
 dbmss evaluates this with R's ``density()`` (a 512-point FFT grid, linear interpolation at ``r``); this
 module evaluates the kernel sum directly from a fine linear binning of the pair distances (see
 ``_numba_kd.py``), whose error bound ``(delta_eff / h)^2 / 8`` of the kernel peak is recorded with each
-result. Pairs further apart than ``dcap = 2.5 r_max`` are never visited: their kernel weight at any
-``r <= r_max`` is below ``phi(1.5 r_max / h)``.
+result. Pairs further apart than ``dcap = clip(r_max + 10.5 h, 2 r_max, 3 r_max)`` are not binned (their
+distances are computed, or, on the gridded path of large sectors, not even that): the bandwidth needs the
+pairs up to ``2 r_max`` and the kernel weight of a farther pair at any ``r <= r_max`` is below
+``phi((dcap - r_max) / h)``, which the recorded error bound includes.
 
 References: Duranton, G. & Overman, H. G. (2005), Testing for localization using micro-geographic data,
 Review of Economic Studies 72(4), 1077-1106. Marcon, E. & Puech, F. (2017), A typology of
