@@ -1,26 +1,47 @@
-"""triplec.mapping: find, test, locate and profile clusters in establishment registers (no Django)."""
+"""triplec.mapping: find, test, locate and profile clusters in establishment registers (no Django).
 
-from triplec.mapping.envelopes import (
-    bh_qvalues,
-    dbmss_global_envelope,
-    do_global_band,
-    local_band,
-)
-from triplec.mapping.kd import KdCurve, kd_curve
-from triplec.mapping.points import PointRegister, RegisterError, haversine_km
-from triplec.mapping.screen import ScreenResult, kd_test, screen_sectors
+    from triplec.mapping import PointRegister, screen_sectors, locate_footprints
+    reg = PointRegister.from_frame(df, id_col="id", sector_col="naf", lon_col="lon", lat_col="lat")
+    result = screen_sectors(reg, r_max=100, sims=999)      # result.table, result.curves
 
-__all__ = [
-    "KdCurve",
-    "PointRegister",
-    "RegisterError",
-    "ScreenResult",
-    "bh_qvalues",
-    "dbmss_global_envelope",
-    "do_global_band",
-    "haversine_km",
-    "kd_curve",
-    "kd_test",
-    "local_band",
-    "screen_sectors",
-]
+Names are loaded on first use, so that importing the package (and the ``triplec`` command line) does not
+pay for numba, scipy and shapely until a computation needs them.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "triplec.mapping.points": ["PointRegister", "RegisterError", "haversine_km"],
+    "triplec.mapping.kd": ["KdCurve", "kd_curve"],
+    "triplec.mapping.envelopes": ["bh_qvalues", "dbmss_global_envelope", "do_global_band", "local_band"],
+    "triplec.mapping.screen": ["ScreenResult", "kd_test", "screen_sectors"],
+    "triplec.mapping.engines": ["DaskEngine", "LocalEngine", "make_engine"],
+    "triplec.mapping.locate": ["Footprint", "FootprintSet", "Sites", "locate_footprints", "localised_sectors"],
+    "triplec.mapping.profile": ["colocation_kd", "profile_footprint", "profile_footprints"],
+    "triplec.mapping.trajectories": ["Trajectories", "compare_registers"],
+    "triplec.mapping.sectors": ["CrosswalkError", "SectorCodeError", "apply_crosswalk", "load_crosswalk",
+                                "load_uscm_crosswalk", "truncate_codes"],
+    "triplec.mapping.regional": ["RegionalTable", "RegionalTableError", "coagglomeration", "eco_stars",
+                                 "ellison_glaeser_gamma", "location_quotients", "maurel_sedillot_gamma",
+                                 "regional_indices", "uscm_cluster_strength"],
+    "triplec.mapping.report": ["write_report"],
+    "triplec.mapping.cli_map": ["run_map"],
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'triplec.mapping' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

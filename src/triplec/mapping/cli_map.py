@@ -24,10 +24,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
+
+if TYPE_CHECKING:  # pandas is imported where used, to keep `triplec --help` quick
+    import pandas as pd
 
 SECTOR_COLUMNS = ["sector", "n", "employment", "gamma", "psi", "localised", "p_value", "q_value",
                   "peak_distance"]
@@ -55,6 +57,8 @@ class MapOutputs:
 
 def read_points(path: Path, text_columns: list[str], sep: str = ",") -> pd.DataFrame:
     """Read a CSV or Parquet register; ``text_columns`` (ids, codes, names) are kept as text."""
+    import pandas as pd
+
     path = Path(path)
     if not path.is_file():
         raise MapInputError(f"input file {str(path)!r} does not exist")
@@ -84,6 +88,8 @@ def _labels(df: pd.DataFrame, sector_col: str, label_col: str | None) -> dict[st
         return {}
     if label_col not in df.columns:
         raise MapInputError(f"label column {label_col!r} not found; available columns: {list(df.columns)}")
+    import pandas as pd
+
     from triplec.mapping.locate import code_text
 
     pairs = pd.DataFrame({"sector": code_text(df[sector_col]), "label": df[label_col]}).dropna()
@@ -132,6 +138,8 @@ def run_map(
 
     Raises :class:`MapInputError` for bad input (register, columns, parameters).
     """
+    import pandas as pd
+
     from triplec.mapping import PointRegister, RegisterError, screen_sectors
     from triplec.mapping.locate import Sites, locate_footprints
     from triplec.mapping.profile import colocation_kd, profile_footprints
