@@ -315,40 +315,226 @@ def test_sites_from_a_point_register_match_sites_from_the_frame():
 
 
 def test_plain_dbscan_matches_scikit_learn():
-    from sklearn.cluster import DBSCAN
+    sklearn_cluster = pytest.importorskip("sklearn.cluster")
 
     from triplec.mapping.locate import dense_groups
 
     rng = np.random.default_rng(11)
-    points = np.vstack([rng.normal(c, 3.0, size=(60, 2)) for c in ([0, 0], [30, 5], [10, 40])] +
-                       [rng.uniform(-20, 60, size=(80, 2))])
-    weights = rng.gamma(1.5, 1.0, len(points))
+    for dim in (2, 3):
+        centres = ([0, 0, 0], [30, 5, 0], [10, 40, 5])
+        points = np.vstack([rng.normal(c[:dim], 3.0, size=(60, dim)) for c in centres] +
+                           [rng.uniform(-20, 60, size=(80, dim))])
+        weights = rng.gamma(1.5, 1.0, len(points))
+        for w in (None, weights):
+            ours, core = dense_groups(points, points, 2.5, min_samples=5, weights=w, local_alpha=None)
+            ref = sklearn_cluster.DBSCAN(eps=2.5, min_samples=5).fit(points, sample_weight=w)
+            ref_core = np.zeros(len(points), dtype=bool)
+            ref_core[ref.core_sample_indices_] = True
+            assert (core == ref_core).all()
+            # same partition of the core points, and the same points left out
+            pairs = {(a, b) for a, b in zip(ours[core], ref.labels_[core], strict=True)}
+            assert len(pairs) == len(set(ours[core])) == len(set(ref.labels_[core]))
+            assert ((ours == -1) == (ref.labels_ == -1)).all()
+            assert core.sum() > 20 and len(set(ours[core])) >= 2
+
+
+# --------------------------------------------------------------------------------------------------
+# dense_groups against a brute-force reference written from its definition (full distance matrix)
+
+
+def reference_dense_groups(points, sites, radius, min_samples, weights, local_alpha):
+    """The definition of :func:`dense_groups`, pair by pair, on the full matrix of squared distances."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.stats import hypergeom
+
+    def squared(a, b):  # ((dx^2 + dy^2) + dz^2): the order of the sum is that of scipy's cKDTree
+        out = np.zeros((len(a), len(b)))
+        for axis in range(a.shape[1]):
+            diff = b[None, :, axis] - a[:, None, axis]
+            out = out + diff * diff
+        return out
+
+    n = len(points)
+    rr = radius * radius
+    own = squared(points, points)
+    near = own <= rr
+    mass = near.sum(axis=1).astype(float) if weights is None else near @ np.asarray(weights, float)
+    core = mass >= min_samples - 1e-9
+    if local_alpha is not None:
+        k = near.sum(axis=1) - 1
+        m = np.maximum((squared(points, sites) <= rr).sum(axis=1) - 1, k)
+        core &= hypergeom.sf(k - 1, len(sites) - 1, n - 1, m) <= local_alpha
+    cores = np.flatnonzero(core)
+    group = np.full(n, -1)
+    if len(cores):
+        _, component = connected_components(csr_matrix(near[np.ix_(cores, cores)]), directed=False)
+        group[cores] = component
+        bound = (radius * (1 + 1e-12)) ** 2
+        for i in np.flatnonzero(~core):
+            d2 = own[i, cores]
+            best = d2.min()
+            if best < bound:
+                tied = cores[d2 == best]  # exact ties: the core with the smallest coordinates
+                pick = tied[np.lexsort(points[tied].T[::-1])[0]]
+                group[i] = group[pick]
+    labels = np.full(n, -1)
+    used = group >= 0
+    _, first, inverse = np.unique(group[used], return_index=True, return_inverse=True)
+    labels[used] = np.argsort(np.argsort(first))[inverse]
+    return labels, core
+
+
+def clustered(rng, n, dim, side=100.0, spread=3.0, towns=6):
+    centres = rng.uniform(0, side, (towns, dim))
+    town = rng.integers(0, towns, n // 2)
+    return np.vstack([centres[town] + rng.normal(0, spread, (len(town), dim)),
+                      rng.uniform(0, side, (n - len(town), dim))])
+
+
+def on_sphere(rng, n, radius_km=6371.0088):
+    """3-D chord coordinates of points scattered around a few places on a sphere (as for lon/lat)."""
+    lon = np.radians(np.concatenate([rng.normal(2.0, 0.3, n // 2), rng.uniform(-5, 8, n - n // 2)]))
+    lat = np.radians(np.concatenate([rng.normal(46.0, 0.2, n // 2), rng.uniform(42, 51, n - n // 2)]))
+    c = np.cos(lat)
+    return radius_km * np.column_stack([c * np.cos(lon), c * np.sin(lon), np.sin(lat)])
+
+
+@pytest.mark.parametrize("dim", [2, 3])
+@pytest.mark.parametrize("layout", ["uniform", "clustered"])
+def test_dense_groups_equal_the_brute_force_definition(dim, layout):
+    from triplec.mapping.locate import dense_groups
+
+    rng = np.random.default_rng(100 * dim + len(layout))
+    make = (lambda n: rng.uniform(0, 60, (n, dim))) if layout == "uniform" else (lambda n: clustered(rng, n, dim))
+    points = make(1200)
+    sites = np.vstack([points, make(2500)])
+    weights = rng.lognormal(0.0, 1.0, len(points))
+    weights /= weights.mean()
+    groups_seen = 0
+    for radius in (2.0, 4.5):
+        for w in (None, weights):
+            for alpha in (None, 0.05):
+                labels, core = dense_groups(points, sites, radius, min_samples=5, weights=w, local_alpha=alpha)
+                ref_labels, ref_core = reference_dense_groups(points, sites, radius, 5, w, alpha)
+                assert (core == ref_core).all()
+                assert (labels == ref_labels).all()
+                groups_seen += labels.max() + 1
+    assert groups_seen > 20  # the cases do form groups (and not one giant group each)
+
+
+def test_dense_groups_equal_the_definition_on_the_sphere():
+    from triplec.mapping.locate import _chord, dense_groups
+
+    rng = np.random.default_rng(7)
+    points = on_sphere(rng, 1500)
+    sites = np.vstack([points, on_sphere(rng, 2500)])
+    weights = rng.gamma(1.0, 1.0, len(points))
+    sphere = Sites.from_frame(pd.DataFrame({"id": [0], "sector": ["A"], "lon": [0.0], "lat": [0.0]}),
+                              lon_col="lon", lat_col="lat")
+    radius = _chord(sphere, 8.0)
     for w in (None, weights):
-        ours, core = dense_groups(points, points, 2.5, min_samples=5, weights=w, local_alpha=None)
-        ref = DBSCAN(eps=2.5, min_samples=5).fit(points, sample_weight=w)
-        ref_core = np.zeros(len(points), dtype=bool)
-        ref_core[ref.core_sample_indices_] = True
-        assert (core == ref_core).all()
-        # same partition of the core points, and the same points left out
-        pairs = {(a, b) for a, b in zip(ours[core], ref.labels_[core], strict=True)}
-        assert len(pairs) == len(set(ours[core])) == len(set(ref.labels_[core]))
-        assert ((ours == -1) == (ref.labels_ == -1)).all()
+        for alpha in (None, 0.05):
+            labels, core = dense_groups(points, sites, radius, min_samples=4, weights=w, local_alpha=alpha)
+            ref_labels, ref_core = reference_dense_groups(points, sites, radius, 4, w, alpha)
+            assert (core == ref_core).all() and (labels == ref_labels).all()
+            assert labels.max() >= 1
 
 
-def test_neighbour_lists_in_small_chunks_give_the_same_groups(monkeypatch):
-    from triplec.mapping import locate
-    from triplec.mapping.locate import _chunks, dense_groups
+def test_points_at_exactly_the_radius_are_neighbours():
+    """A unit lattice at radius 1: the four lattice neighbours count (distance exactly 1), diagonals not."""
+    from triplec.mapping.locate import dense_groups
 
-    assert [c.tolist() for c in _chunks(np.array([3, 3, 3, 10, 1]), budget=6)] == [[0, 1], [2], [3], [4]]
+    xs, ys = np.meshgrid(np.arange(12.0), np.arange(9.0))
+    lattice = np.column_stack([xs.ravel(), ys.ravel()])
+    labels, core = dense_groups(lattice, lattice, 1.0, min_samples=5, local_alpha=None)
+    interior = (lattice[:, 0] > 0) & (lattice[:, 0] < 11) & (lattice[:, 1] > 0) & (lattice[:, 1] < 8)
+    assert (core == interior).all()
+    corners = (lattice[:, 0] % 11 == 0) & (lattice[:, 1] % 8 == 0)
+    assert (labels[~corners] == 0).all() and (labels[corners] == -1).all()  # edges border the interior
+    for radius in (1.0, math.sqrt(2.0), 2.0):
+        for dim in (2, 3):
+            pts = np.column_stack([lattice] + ([lattice[:, 0] % 3] if dim == 3 else []))
+            for ms in (4, 6, 9):
+                ours = dense_groups(pts, pts, radius, min_samples=ms, local_alpha=None)
+                ref = reference_dense_groups(pts, pts, radius, ms, None, None)
+                assert (ours[0] == ref[0]).all() and (ours[1] == ref[1]).all()
+
+
+def test_equidistant_border_point_joins_the_core_with_the_smallest_coordinates():
+    from triplec.mapping.locate import dense_groups
+
+    # two groups of cores, at (-1, 0) (+ four at -1.5) and (1, 0) (+ four at 1.5); the point at (0, 0)
+    # is 1 from both, not dense itself (mass 3 < 5)
+    points = np.array([[0.0, 0.0], [-1.0, 0.0], [1.0, 0.0]] + [[-1.5, 0.0]] * 4 + [[1.5, 0.0]] * 4)
+    for seed in range(6):
+        order = np.random.default_rng(seed).permutation(len(points))
+        labels, core = dense_groups(points[order], points[order], 1.0, min_samples=5, local_alpha=None)
+        back = np.empty_like(labels)
+        back[order] = labels
+        assert not core[np.flatnonzero(order == 0)[0]] and core.sum() == 10
+        assert back[0] == back[1] != back[2]  # joins the group on the left (smaller x)
+
+
+def test_grid_kernels_do_not_depend_on_the_cell_side():
+    """Counts and groups are exact whatever the cells: wide cells (not cliques) take the pair-by-pair paths."""
+    from triplec.mapping import _numba_locate as nl
+
+    rng = np.random.default_rng(21)
+    xyz, _ = nl.as_xyz(clustered(rng, 1500, 2, spread=2.0), "points")
+    radius = 3.0
+    w = rng.gamma(2.0, 1.0, len(xyz))
+    results = []
+    for side in (radius / 7.0, nl.clique_side(radius, 2), radius, 3.0 * radius):
+        grid = nl.build_grid(xyz, side)
+        count, mass = nl.neighbour_counts(grid, grid, radius, weights=w)
+        core = count >= 6
+        results.append((count, mass, nl.core_groups(grid, core, radius, radius * (1 + 1e-12)), core))
+    for count, mass, groups, _core in results[1:]:
+        assert (count == results[0][0]).all()
+        assert np.allclose(mass, results[0][1], rtol=1e-12)
+        same = groups >= 0
+        assert (same == (results[0][2] >= 0)).all()
+        pairs = set(zip(groups[same], results[0][2][same], strict=True))
+        assert len(pairs) == len(set(groups[same]))  # one-to-one: the same partition
+    d2 = ((xyz[:, None, :2] - xyz[None, :, :2]) ** 2).sum(axis=2)
+    assert (results[0][0] == (d2 <= radius * radius).sum(axis=1)).all()
+
+
+def test_reusing_a_sites_index_gives_the_same_groups():
+    from scipy.spatial import cKDTree
+
+    from triplec.mapping import _numba_locate as nl
+    from triplec.mapping.locate import dense_groups
+
     rng = np.random.default_rng(12)
     points = np.vstack([rng.normal(c, 2.0, size=(80, 2)) for c in ([0, 0], [20, 0])] + [rng.uniform(-10, 30, (60, 2))])
-    sites = np.vstack([points, rng.uniform(-10, 30, (400, 2))])
+    sites = np.vstack([points, rng.uniform(-200, 300, (3000, 2))])
     weights = rng.gamma(2.0, 1.0, len(points))
-    whole = dense_groups(points, sites, 2.0, weights=weights, local_alpha=0.05)
-    monkeypatch.setattr(locate, "_PAIRS_PER_CHUNK", 50)
-    chunked = dense_groups(points, sites, 2.0, weights=weights, local_alpha=0.05)
-    assert (whole[0] == chunked[0]).all() and (whole[1] == chunked[1]).all()
-    assert whole[0].max() >= 1  # the two planted groups
+    plain = dense_groups(points, sites, 2.0, weights=weights, local_alpha=0.05)
+    index = nl.SitesIndex.from_points(sites)
+    for reuse in (index, index, cKDTree(sites)):
+        again = dense_groups(points, sites, 2.0, weights=weights, local_alpha=0.05, sites_tree=reuse)
+        assert (plain[0] == again[0]).all() and (plain[1] == again[1]).all()
+    assert plain[0].max() >= 1  # the two planted groups
+
+
+def test_dense_groups_rejects_bad_input():
+    from triplec.mapping.locate import dense_groups
+
+    good = np.zeros((3, 2))
+    with pytest.raises(ValueError, match="non-finite coordinates at row 1"):
+        dense_groups(np.array([[0.0, 0.0], [np.nan, 1.0]]), good, 1.0)
+    with pytest.raises(ValueError, match="d = 1, 2 or 3"):
+        dense_groups(np.zeros((3, 4)), np.zeros((3, 4)), 1.0)
+    with pytest.raises(ValueError, match="radius must be a positive"):
+        dense_groups(good, good, 0.0)
+    with pytest.raises(ValueError, match="weights must be 3 finite numbers"):
+        dense_groups(good, good, 1.0, weights=[1.0, 2.0])
+    with pytest.raises(ValueError, match="too small for the size of the coordinates"):
+        dense_groups(good + 1e6, good + 1e6, 1e-6)
+    labels, core = dense_groups(np.zeros((0, 2)), good, 1.0)
+    assert len(labels) == 0 and len(core) == 0
 
 
 def test_local_test_ignores_places_dense_in_every_sector():

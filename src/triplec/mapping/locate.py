@@ -475,94 +475,84 @@ def dense_groups(
     """Group a sector's ``points`` (rows of ``sites``' space) by density; see the module docstring.
 
     ``points``: the sector's coordinates; ``sites``: all establishments' coordinates (the sector's
-    included), both in a Euclidean space where ``radius`` is the neighbourhood distance. Returns
-    ``(labels, core)``: group label per point (-1 = not in a group; groups numbered from 0) and the core
-    mask. With ``local_alpha=None`` this is DBSCAN with ``sample_weight=weights``. ``sites_tree``: a
-    ``scipy.spatial.cKDTree`` of ``sites`` to reuse across sectors.
+    included), both in a Euclidean space (1 to 3 coordinates) where ``radius`` is the neighbourhood
+    distance. Returns ``(labels, core)``: group label per point (-1 = not in a group; groups numbered
+    from 0 in order of first appearance) and the core mask. With ``local_alpha=None`` this is DBSCAN
+    with ``sample_weight=weights``. ``sites_tree``: a :class:`triplec.mapping._numba_locate.SitesIndex`
+    of ``sites`` to reuse across sectors (anything else, such as a ``cKDTree`` from earlier versions, is
+    ignored).
+
+    Precisely: ``b`` is within ``radius`` of ``a`` when the squared distance, computed in double
+    precision as ``((x_a - x_b)^2 + (y_a - y_b)^2) + (z_a - z_b)^2``, is ``<= radius^2`` (the test of
+    ``scipy.spatial.cKDTree.query_ball_point``). A point's mass is the count (or total weight) of the
+    sector's points within ``radius``, itself included; it is dense when the mass is
+    ``>= min_samples - 1e-9``. Core points within ``radius`` of each other are grouped (connected
+    components). A non-core point joins the group of its nearest core point whose squared distance is
+    ``< (radius (1 + 1e-12))^2``; among cores at exactly the same distance, the one with the smallest
+    coordinates (first axis, then second, then third) wins, so the groups do not depend on the row order.
+
+    Computed on cell grids with compiled kernels (:mod:`triplec.mapping._numba_locate`): time grows with
+    the pairs within ``radius``, memory with the number of points only.
     """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-    from scipy.spatial import cKDTree
     from scipy.stats import hypergeom
 
-    n = len(points)
+    from triplec.mapping import _numba_locate as nl
+
+    xyz, dim = nl.as_xyz(points, "points")
+    n = len(xyz)
     labels = np.full(n, -1)
     if n == 0:
         return labels, np.zeros(0, dtype=bool)
-    # Neighbourhoods are counted, or listed a bounded chunk at a time: memory never grows with the
-    # number of pairs within the radius (a large dense sector can have hundreds of millions).
-    tree = cKDTree(points)
-    k = tree.query_ball_point(points, radius, return_length=True)  # the point itself included
-    if weights is None:
-        mass = k.astype(float)
-    else:
+    radius = float(radius)
+    if not (math.isfinite(radius) and radius > 0):
+        raise ValueError(f"radius must be a positive finite distance, got {radius!r}")
+    omega = None
+    if weights is not None:
         omega = np.asarray(weights, float)
-        mass = np.empty(n)
-        for chunk in _chunks(k):
-            owner, neighbour = _neighbour_lists(tree, points[chunk], radius, k[chunk])
-            mass[chunk] = np.bincount(owner, omega[neighbour], minlength=len(chunk))
+        if omega.shape != (n,) or not np.isfinite(omega).all():
+            raise ValueError(f"weights must be {n} finite numbers, one per point")
+    # Mass: the sector's own neighbours, on a grid of cells a quarter of the radius wide (cells wholly
+    # inside a neighbourhood are added at once, only the cells on its rim are visited point by point).
+    fine = nl.build_grid(xyz, radius / FINE_CELLS_PER_RADIUS)
+    k, mass = nl.neighbour_counts(fine, fine, radius, weights=omega)  # the point itself included
     core = mass >= min_samples - 1e-9  # DBSCAN: weight of the neighbourhood, the point itself included
-    if local_alpha is not None:
-        big_n = len(sites)
-        tree_all = sites_tree if sites_tree is not None else cKDTree(sites)
-        m = tree_all.query_ball_point(points, radius, return_length=True) - 1
-        own = k - 1
-        m = np.maximum(m, own)  # the sector's own neighbours are among the sites near it
-        p = hypergeom.sf(own - 1, big_n - 1, n - 1, m) if big_n > 1 else np.ones(n)
-        core &= p <= local_alpha
-    cores = np.flatnonzero(core)
-    if len(cores) == 0:
+    if local_alpha is not None and core.any():
+        index = sites_tree if isinstance(sites_tree, nl.SitesIndex) else _sites_near(sites, xyz, radius)
+        big_n = len(index)
+        m_all, _ = nl.neighbour_counts(fine, index.grid(fine.side), radius, active=core)
+        candidates = np.flatnonzero(core)
+        own = k[candidates] - 1
+        m = np.maximum(m_all[candidates] - 1, own)  # the sector's own neighbours are among the sites near it
+        p = hypergeom.sf(own - 1, big_n - 1, n - 1, m) if big_n > 1 else np.ones(len(candidates))
+        core[candidates] = p <= local_alpha
+    if not core.any():
         return labels, core
-    # core points within the radius of each other: one group (union by connected components, chunk by chunk)
-    core_points = points[cores]
-    core_tree = cKDTree(core_points)
-    kc = core_tree.query_ball_point(core_points, radius, return_length=True)
-    group = np.arange(len(cores))
-    for chunk in _chunks(kc):
-        owner, neighbour = _neighbour_lists(core_tree, core_points[chunk], radius, kc[chunk])
-        a, b = group[chunk[owner]], group[neighbour]
-        graph = coo_matrix((np.ones(len(a)), (a, b)), shape=(len(cores), len(cores)))
-        _, component = connected_components(graph, directed=False)
-        group = component[group]
-    labels[cores] = group
-    # border points: the group of their nearest core point within the radius
-    others = np.flatnonzero(~core)
-    if len(others):
-        distance, nearest = core_tree.query(points[others], k=1, distance_upper_bound=radius * (1 + 1e-12))
-        near = np.isfinite(distance)
-        labels[others[near]] = group[nearest[near]]
+    # Groups on cells whose diagonal is under the radius (all core points of a cell are linked).
+    coarse = nl.build_grid(xyz, nl.clique_side(radius, dim))
+    groups = nl.core_groups(coarse, core, radius, radius * (1 + 1e-12))
     # renumber groups 0..g-1 by first appearance
-    used = labels >= 0
-    _, first_seen, inverse = np.unique(labels[used], return_index=True, return_inverse=True)
+    used = groups >= 0
+    _, first_seen, inverse = np.unique(groups[used], return_index=True, return_inverse=True)
     rank = np.argsort(np.argsort(first_seen))
     labels[used] = rank[inverse]
     return labels, core
 
 
-_PAIRS_PER_CHUNK = 4_000_000
+FINE_CELLS_PER_RADIUS = 4.0
 
 
-def _chunks(counts: np.ndarray, budget: int | None = None):
-    """Consecutive index ranges whose neighbour counts add up to at most ``budget`` (at least one row)."""
-    budget = _PAIRS_PER_CHUNK if budget is None else budget
-    total = np.cumsum(counts)
-    start = 0
-    while start < len(counts):
-        before = total[start - 1] if start else 0
-        end = max(int(np.searchsorted(total, before + budget, side="right")), start + 1)
-        yield np.arange(start, end)
-        start = end
+def _sites_near(sites: np.ndarray, xyz: np.ndarray, radius: float):
+    """An index of all sites, keeping only those in the points' bounding box grown by the radius.
 
+    The big N of the local test stays the number of all sites."""
+    from triplec.mapping import _numba_locate as nl
 
-def _neighbour_lists(tree, queries: np.ndarray, radius: float, counts: np.ndarray):
-    """(query position, neighbour index) of every pair within ``radius``, as two flat arrays."""
-    from itertools import chain
-
-    lists = tree.query_ball_point(queries, radius)
-    total = int(counts.sum())
-    neighbour = np.fromiter(chain.from_iterable(lists), dtype=np.intp, count=total)
-    owner = np.repeat(np.arange(len(queries)), counts)
-    return owner, neighbour
+    all_xyz, _ = nl.as_xyz(sites, "sites")
+    margin = 1.01 * radius
+    lo = xyz.min(axis=0) - margin
+    hi = xyz.max(axis=0) + margin
+    near = np.all((all_xyz >= lo) & (all_xyz <= hi), axis=1)
+    return nl.SitesIndex(all_xyz[near], total=len(all_xyz))
 
 
 def _euclidean_space(sites: Sites, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -636,7 +626,7 @@ def locate_footprints(
     sme_threshold : establishments with fewer employees than this are SMEs (EU: 250).
     hull_ratio : shapely ``concave_hull`` ratio (1 = convex hull, smaller = tighter).
     """
-    from scipy.spatial import cKDTree
+    from triplec.mapping import _numba_locate as nl
 
     table = getattr(screen, "table", screen)
     if curves is None:
@@ -666,7 +656,17 @@ def locate_footprints(
     frame = sites.frame
     space = _euclidean_space(sites, frame["x"].to_numpy(float), frame["y"].to_numpy(float))
     sector_codes = frame["sector"].to_numpy()
-    tree = cKDTree(space) if local_alpha is not None and any(v is not None for v in radii.values()) else None
+    index = nl.SitesIndex.from_points(space) if local_alpha is not None else None
+    rows_of = {sector: np.flatnonzero(sector_codes == sector) for sector in chosen}
+    # Sectors of one radius one after the other: the index's grid of all sites is built once per radius.
+    labels_of: dict[str, np.ndarray] = {}
+    for sector in sorted((s for s in chosen if radii[s] is not None and len(rows_of[s]) >= min_count),
+                         key=lambda s: radii[s]):
+        rows = rows_of[sector]
+        weights = _dbscan_weights(frame.iloc[rows]) if use_weights else None
+        labels_of[sector], _ = dense_groups(space[rows], space, _chord(sites, radii[sector]),
+                                            min_samples=min_samples, weights=weights,
+                                            local_alpha=local_alpha, sites_tree=index)
     footprints: list[Footprint] = []
     skipped: dict[str, str] = {}
     for sector in chosen:
@@ -674,14 +674,12 @@ def locate_footprints(
         if eps_km is None:
             skipped[sector] = f"localised only beyond {eps_max:g} km (no local scale)"
             continue
-        rows = np.flatnonzero(sector_codes == sector)
+        rows = rows_of[sector]
         if len(rows) < min_count:
             skipped[sector] = f"fewer than {min_count} establishments"
             continue
         members = frame.iloc[rows]
-        weights = _dbscan_weights(members) if use_weights else None
-        labels, _ = dense_groups(space[rows], space, _chord(sites, eps_km), min_samples=min_samples,
-                                 weights=weights, local_alpha=local_alpha, sites_tree=tree)
+        labels = labels_of[sector]
         grouped = labels >= 0
         order = np.flatnonzero(grouped)[np.argsort(labels[grouped], kind="stable")]
         groups = np.split(order, np.flatnonzero(np.diff(labels[order])) + 1) if len(order) else []
