@@ -324,6 +324,22 @@ def can_manage_clusters(user) -> bool:
     return role_of(user) in MAPPING_EDITORS
 
 
+def can_cancel_mapping_run(user, run) -> bool:
+    """Stop a queued or running mapping run: those who may start runs, any run (they share the queue)."""
+    return role_of(user) in MAPPING_EDITORS
+
+
+def can_delete_mapping_run(user, run) -> bool:
+    """Delete a finished mapping run and its files: those who may start runs, any run. Footprints
+    attached to cluster records stay there as snapshots."""
+    return role_of(user) in MAPPING_EDITORS
+
+
+def can_export_clusters(user) -> bool:
+    """Download the cluster records and their footprints as CSV or XLSX."""
+    return can_view_mapping(user)
+
+
 def visible_mapping_runs(user) -> QuerySet:
     from triplec.clusters.models import MappingRun
 

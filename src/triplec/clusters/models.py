@@ -16,6 +16,7 @@ from triplec.core.models import BackgroundTask
 from triplec.registry.models import SectorClassification, Territory
 
 MAPPING_FOLDER = "mapping"  # under MEDIA_ROOT: mapping/<run id>/ holds the run's input and outputs
+CANCELLED = "cancelled"  # a run's status beyond the task queue's own (see MappingRun.status)
 
 
 class MappingRun(models.Model):
@@ -61,6 +62,11 @@ class MappingRun(models.Model):
 
     task = models.OneToOneField(BackgroundTask, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="mapping_run")
+    # Cancellation is cooperative: a queued run is withdrawn from the queue at once; a running one
+    # stops at its next progress report (the task checks this flag) and ends "cancelled".
+    cancel_requested_at = models.DateTimeField(_("cancellation asked"), null=True, blank=True)
+    cancel_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                            on_delete=models.SET_NULL, related_name="+")
     output_dir = models.CharField(max_length=300, blank=True, help_text="Folder under MEDIA_ROOT.")
     summary = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -79,11 +85,23 @@ class MappingRun(models.Model):
 
     @property
     def status(self) -> str:
-        return self.task.status if self.task_id else BackgroundTask.Status.FAILED
+        """queued, running, done, failed, or cancelled (a task that ended without finishing after a
+        cancellation was asked for; a run that finished before it noticed stays done)."""
+        if not self.task_id:
+            return BackgroundTask.Status.FAILED
+        status = self.task.status
+        if status == BackgroundTask.Status.FAILED and self.cancel_requested_at is not None:
+            return CANCELLED
+        return status
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (BackgroundTask.Status.DONE, BackgroundTask.Status.FAILED)
+        return self.status in (BackgroundTask.Status.DONE, BackgroundTask.Status.FAILED, CANCELLED)
+
+    @property
+    def is_stopping(self) -> bool:
+        """Cancellation asked for, but the task has not stopped yet."""
+        return self.cancel_requested_at is not None and not self.is_finished
 
     def describe_source(self) -> str:
         """One line saying which establishments the run screens."""
@@ -149,6 +167,10 @@ class ClusterFootprint(models.Model):
     run = models.ForeignKey(MappingRun, null=True, blank=True, on_delete=models.SET_NULL,
                             related_name="attached_footprints")
     run_title = models.CharField(_("mapping run"), max_length=200)
+    run_source = models.CharField(_("establishments from"), max_length=16, blank=True,
+                                  choices=MappingRun.Source.choices,
+                                  help_text=_("The run's source, kept when the run is deleted: register runs' "
+                                              "member ids are enterprise ids."))
     footprint_id = models.CharField(_("footprint"), max_length=64)
     sector = models.CharField(_("sector"), max_length=32)
     observed_at = models.DateTimeField(_("register mapped on"),

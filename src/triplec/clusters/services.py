@@ -1,5 +1,5 @@
-"""Every write of the clusters app: start a mapping run, create and edit cluster records, attach a
-footprint found by a run to a cluster (new or existing) and detach it.
+"""Every write of the clusters app: start, cancel and delete a mapping run, create and edit cluster
+records, attach a footprint found by a run to a cluster (new or existing) and detach it.
 
 Each function takes the acting user, checks `accounts.policy`, validates, writes in one transaction and
 raises `triplec.core.errors` (PermissionDenied, NotFound, ValidationFailed with field errors).
@@ -13,17 +13,18 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from triplec.accounts import policy
 from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
-from triplec.core.tasks import enqueue
+from triplec.core.tasks import cancel_queued, enqueue
 from triplec.registry import codelists
 from triplec.registry.models import SectorClassification, Territory
 
 from . import registers, selectors
-from .models import MAPPING_FOLDER, Cluster, ClusterFootprint, MappingRun
+from .models import CANCELLED, MAPPING_FOLDER, Cluster, ClusterFootprint, MappingRun
 
 TASK_NAME = "clusters.mapping_run"
 MAX_SIMS = 9999
@@ -276,6 +277,74 @@ def start_run(user, data: dict, upload=None) -> MappingRun:
     return run
 
 
+def _who(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else "?"
+
+
+def cancel_run(user, run: MappingRun) -> MappingRun:
+    """Stop a queued or running run. A queued run is withdrawn from the queue at once (status
+    "cancelled"); a running one is flagged and stops at its next progress report, within a second or
+    so of simulations (the task checks the flag). Asking again while it stops changes nothing."""
+    if not policy.can_cancel_mapping_run(user, run):
+        raise PermissionDenied(_("You may not cancel mapping runs."))
+    with transaction.atomic():
+        run = MappingRun.objects.select_for_update().select_related("task").get(pk=run.pk)
+        if run.is_finished:
+            raise ValidationFailed({"__all__": [
+                _("The run has already finished (%(status)s): there is nothing to cancel.")
+                % {"status": _status_word(run.status)}]})
+        if run.cancel_requested_at is None:
+            run.cancel_requested_at = timezone.now()
+            run.cancel_requested_by = user
+            run.save(update_fields=["cancel_requested_at", "cancel_requested_by"])
+            if run.task_id:
+                cancel_queued(run.task_id, _("Cancelled by %(who)s before it started.") % {"who": _who(user)})
+    if run.task_id:
+        run.task.refresh_from_db()
+    return run
+
+
+def _status_word(status: str) -> str:
+    return {"done": _("done"), "failed": _("failed"), CANCELLED: _("cancelled"),
+            "queued": _("queued"), "running": _("running")}.get(status, status)
+
+
+def _run_folder(run: MappingRun) -> Path | None:
+    """The run's own folder under MEDIA_ROOT/mapping, or None when the stored path points elsewhere
+    (never delete outside the mapping folder, whatever the database says)."""
+    root = (Path(settings.MEDIA_ROOT) / MAPPING_FOLDER).resolve()
+    folder = run.output_path.resolve()
+    if folder == root or root not in folder.parents:
+        return None
+    return folder
+
+
+def delete_run(user, run: MappingRun) -> int:
+    """Delete a finished (done, failed or cancelled) run, its task and its folder of input and output
+    files. A queued or running run must be cancelled first. Footprints attached to cluster records are
+    snapshots: they stay in their clusters, marked "run deleted". Returns how many stayed that way."""
+    if not policy.can_delete_mapping_run(user, run):
+        raise PermissionDenied(_("You may not delete mapping runs."))
+    with transaction.atomic():
+        run = MappingRun.objects.select_for_update().select_related("task").get(pk=run.pk)
+        if not run.is_finished:
+            if run.is_stopping:
+                message = _("The run is stopping after its cancellation; delete it once it has stopped.")
+            else:
+                message = _("The run is %(status)s: cancel it first, then delete it.") % {
+                    "status": _status_word(run.status)}
+            raise ValidationFailed({"__all__": [message]})
+        kept = run.attached_footprints.count()
+        folder = _run_folder(run)
+        task = run.task
+        run.delete()  # attached footprints: run set to null, their snapshot stays
+        if task is not None:
+            task.delete()
+        if folder is not None:
+            transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+    return kept
+
+
 # Cluster records -----------------------------------------------------------------------------------------
 
 def _normalised_codes(classification: str, raw: str, errors: _Errors) -> str:
@@ -396,7 +465,8 @@ def attach_footprint(user, run: MappingRun, footprint_id: str, *, cluster: Clust
         centroid_lon, centroid_lat = props.get("centroid_lon"), props.get("centroid_lat")
         in_lonlat = "triplec:coordinates" not in selectors.footprint_collection_meta(run)
         footprint = ClusterFootprint(
-            cluster=cluster, run=run, run_title=run.title[:200], footprint_id=str(footprint_id)[:64],
+            cluster=cluster, run=run, run_title=run.title[:200], run_source=run.source,
+            footprint_id=str(footprint_id)[:64],
             sector=sector[:32], observed_at=run.task.started_at or run.created_at, geometry=feature.get("geometry"),
             in_lonlat=in_lonlat, centroid_lon=centroid_lon, centroid_lat=centroid_lat,
             establishments=int(props.get("count") or 0), employment=props.get("employment"),

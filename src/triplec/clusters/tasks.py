@@ -4,10 +4,16 @@
 Progress (0-1000): preparing 0-50, simulations 50-900 (the screen reports simulated curves), plots and
 summary 900-1000. A `MapInputError` (bad file, bad column, bad parameter) fails the task with its message,
 which the run page shows.
+
+Cancellation is cooperative: the mapping library cannot be interrupted from outside, so the task looks
+at the run's `cancel_requested_at` at every stage and, while simulating, at most every
+CANCEL_CHECK_SECONDS from the progress callback; when it is set the task removes its partial outputs and
+raises `RunCancelled`, which ends the task (status failed with the message; the run shows "cancelled").
 """
 
 from __future__ import annotations
 
+import shutil
 import time
 
 import pandas as pd
@@ -22,12 +28,41 @@ from .models import MappingRun
 
 TOTAL = 1000
 SIM_START, SIM_END = 50, 900
+CANCEL_CHECK_SECONDS = 0.5  # between looks at the cancel flag while simulating (one small query each)
+INPUT_FOLDER = "input"  # the uploaded file: kept when a cancelled run clears its partial outputs
+
+
+class RunCancelled(Exception):
+    """Someone cancelled the run; raised from inside the screen to stop it."""
+
+
+def _check_cancelled(run: MappingRun) -> None:
+    asked = (MappingRun.objects.filter(pk=run.pk).values_list("cancel_requested_at", "cancel_requested_by__username")
+             .first())
+    if asked is not None and asked[0] is not None:
+        raise RunCancelled(f"Cancelled by {asked[1] or 'a user'} at {asked[0]:%Y-%m-%d %H:%M} UTC.")
 
 
 def _stage(run: MappingRun, done: int, message: str) -> None:
-    """A stage change is written at once (the queue's own progress writer throttles updates)."""
+    """A stage change is written at once (the queue's own progress writer throttles updates); a
+    cancelled run stops here."""
+    _check_cancelled(run)
     BackgroundTask.objects.filter(pk=run.task_id).update(progress_done=done, progress_total=TOTAL,
                                                          message=message[:300])
+
+
+def _clear_outputs(run: MappingRun) -> None:
+    """Remove what a cancelled run wrote (not its uploaded input, which its page still names)."""
+    out = run.output_path
+    if not out.is_dir():
+        return
+    for child in out.iterdir():
+        if child.name == INPUT_FOLDER:
+            continue
+        if child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 def _localised(table) -> pd.Series:
@@ -63,6 +98,14 @@ def _summary(run: MappingRun, prepared: registers.PreparedInput, outputs, second
 @task("clusters.mapping_run")
 def mapping_run(progress, run_id: int) -> dict:
     run = MappingRun.objects.select_related("task", "territory", "created_by").get(pk=run_id)
+    try:
+        return _map(run, progress)
+    except RunCancelled:
+        _clear_outputs(run)
+        raise
+
+
+def _map(run: MappingRun, progress) -> dict:
     started = time.perf_counter()
     _stage(run, 5, "Reading the register" if run.source == MappingRun.Source.REGISTER else "Reading the file")
     prepared = registers.prepare(run)
@@ -78,7 +121,13 @@ def mapping_run(progress, run_id: int) -> dict:
     prepared.frame.to_parquet(out / selectors.ESTABLISHMENTS_FILE, index=False)
     _stage(run, SIM_START, f"Screening {counts['used']:,} establishments")
 
+    last_check = [time.monotonic()]
+
     def simulated(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last_check[0] >= CANCEL_CHECK_SECONDS:
+            last_check[0] = now
+            _check_cancelled(run)  # raised through the screen, which stops between simulation batches
         share = done / total if total else 1.0
         progress(SIM_START + int((SIM_END - SIM_START) * share), TOTAL,
                  f"Simulations: {done:,} of {total:,} curves")
@@ -95,9 +144,9 @@ def mapping_run(progress, run_id: int) -> dict:
         names = selectors.sector_names(run, table["sector"].astype(str))
         for sector in table.loc[_localised(table), "sector"].astype(str):
             selectors.write_plot(run, sector, curves[curves["sector"].astype(str) == sector], names.get(sector, ""))
+    _stage(run, TOTAL - 1, "Finishing")  # the last look at the cancel flag: from here on the run completes
     seconds = dict(outputs.seconds)
     seconds["total"] = time.perf_counter() - started
     run.summary = _summary(run, prepared, outputs, seconds)
     run.save(update_fields=["summary"])
-    _stage(run, TOTAL - 1, "Finishing")
     return run.summary

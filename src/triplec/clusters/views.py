@@ -1,7 +1,9 @@
-"""Pages of cluster mapping: runs (list, new, progress, results, downloads) and cluster records.
+"""Pages of cluster mapping: runs (list, new, progress, results, downloads, cancel, delete) and cluster
+records (list, export, page, new, edit, footprints).
 
-Every page needs a login and `policy.can_view_mapping` (others get 403); writes ask `can_run_mapping` /
-`can_manage_clusters` through the services. Objects that do not exist answer 404.
+Every page needs a login and `policy.can_view_mapping` (others get 403); writes ask `can_run_mapping`,
+`can_cancel_mapping_run`, `can_delete_mapping_run` and `can_manage_clusters` through the services.
+Objects that do not exist answer 404.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from triplec.accounts import policy
@@ -26,7 +29,7 @@ from triplec.registry.forms import add_service_errors
 from triplec.registry.models import Territory
 from triplec.registry.views import _records, history_rows
 
-from . import registers, selectors, services
+from . import exporting, registers, selectors, services
 from .forms import NEW_CLUSTER, AttachForm, ClusterForm, MappingRunForm
 from .models import Cluster, ClusterFootprint, MappingRun
 
@@ -146,7 +149,9 @@ def _progress_context(run: MappingRun) -> dict:
 
 
 def _run_context(request, run: MappingRun) -> dict:
-    context = {**_progress_context(run), "tab": "runs", **_tile_settings()}
+    context = {**_progress_context(run), "tab": "runs", **_tile_settings(),
+               "can_cancel": not run.is_finished and policy.can_cancel_mapping_run(request.user, run),
+               "can_delete": run.is_finished and policy.can_delete_mapping_run(request.user, run)}
     if run.status != "done":
         return context
     sort = request.GET.get("sort", "")
@@ -217,9 +222,59 @@ def run_plot(request, pk: int, sector: str):
 
 
 @login_required
+@require_POST
+def run_cancel(request, pk: int):
+    """Stop a queued or running run (the button on its page)."""
+    run = _get_run(request, pk)
+    try:
+        with domain_errors():
+            run = services.cancel_run(request.user, run)
+    except ValidationFailed as exc:
+        for error in exc.errors.get("__all__", []):
+            messages.error(request, error)
+    else:
+        if run.is_finished:
+            messages.success(request, _("The run “%(title)s” was cancelled before it started.") % {"title": run.title})
+        else:
+            messages.success(request, _("The run “%(title)s” stops at its next progress report.") % {"title": run.title})
+    return redirect("clusters:run_detail", pk=run.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def run_delete(request, pk: int):
+    """GET: what deleting the run removes and keeps, with the confirm button; POST: delete it."""
+    run = _get_run(request, pk)
+    if not policy.can_delete_mapping_run(request.user, run):
+        raise HttpForbidden(_("You may not delete mapping runs."))
+    if request.method == "POST":
+        title = run.title
+        try:
+            with domain_errors():
+                kept = services.delete_run(request.user, run)
+        except ValidationFailed as exc:
+            for error in exc.errors.get("__all__", []):
+                messages.error(request, error)
+            return redirect("clusters:run_detail", pk=run.pk)
+        message = _("The mapping run “%(title)s” and its files were deleted.") % {"title": title}
+        if kept:
+            message += " " + ngettext("The footprint attached to a cluster record stays there.",
+                                      "The %(n)d footprints attached to cluster records stay there.", kept) % {"n": kept}
+        messages.success(request, message)
+        return redirect("clusters:run_list")
+    links = list(run.attached_footprints.select_related("cluster").order_by("cluster__name", "footprint_id"))
+    return render(request, "clusters/run_delete.html", {
+        "run": run, "task": run.task, "links": links, "tab": "runs",
+        "files": [(name, desc) for name, (_t, desc) in selectors.DOWNLOADS.items()
+                  if selectors.output_file(run, name)]})
+
+
+@login_required
 @require_GET
 def run_file(request, pk: int, name: str):
     run = _get_run(request, pk)
+    if run.status != "done":  # a failed or cancelled run's partial files are no results
+        raise Http404(_("The run has not finished."))
     path = selectors.output_file(run, name)
     if path is None:
         raise Http404(_("No such file for this run."))
@@ -273,7 +328,27 @@ def cluster_list(request):
     _require_view(request)
     clusters = selectors.clusters_for(request.user).order_by("name", "id")
     return render(request, "clusters/cluster_list.html", {
-        "clusters": clusters, "can_manage": policy.can_manage_clusters(request.user), "tab": "clusters"})
+        "clusters": clusters, "can_manage": policy.can_manage_clusters(request.user),
+        "can_export": policy.can_export_clusters(request.user), "tab": "clusters"})
+
+
+@login_required
+@require_GET
+def cluster_export(request):
+    """The cluster records (format=csv|xlsx), or with what=footprints every attached footprint (the
+    trajectories); the XLSX workbook holds both as two sheets."""
+    _require_view(request)
+    if not policy.can_export_clusters(request.user):
+        raise HttpForbidden(_("You may not export the cluster records."))
+    fmt = request.GET.get("format", "csv")
+    what = request.GET.get("what", "clusters")
+    if fmt not in exporting.CONTENT_TYPES or what not in exporting.TABLES:
+        return HttpResponseBadRequest(_("Unknown format or table; use format=csv or xlsx and what=clusters or footprints."))
+    with domain_errors():
+        content = exporting.export(request.user, fmt, what)
+    response = HttpResponse(content, content_type=exporting.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{exporting.export_filename(fmt, what)}"'
+    return response
 
 
 def _cluster_context(request, cluster: Cluster) -> dict:
@@ -288,7 +363,7 @@ def _cluster_context(request, cluster: Cluster) -> dict:
     history = sorted(history + _footprint_events(cluster), key=lambda row: row["when"], reverse=True)
     points = []
     latest = footprints[-1] if footprints else None
-    if latest is not None and latest.run_id and latest.run.source == MappingRun.Source.REGISTER:
+    if latest is not None and latest.run_source == MappingRun.Source.REGISTER:  # ids are enterprise ids
         ids = [int(i) for i in latest.member_ids if str(i).isdigit()]
         points = [[round(lat, 5), round(lon, 5)] for lat, lon in policy.visible_enterprises(request.user)
                   .filter(pk__in=ids, latitude__isnull=False).values_list("latitude", "longitude")]

@@ -67,6 +67,14 @@ def enqueue(name: str, *, user=None, **arguments) -> BackgroundTask:
     return row
 
 
+def cancel_queued(task_id: int, message: str = "Cancelled") -> bool:
+    """Withdraw a task that no worker has claimed yet: it ends FAILED with `message` and never runs.
+    False when a worker claimed it first (the same conditional UPDATE as `_claim`); a running task
+    can only stop itself (its function checks a flag of its own between progress reports)."""
+    return bool(BackgroundTask.objects.filter(pk=task_id, status=BackgroundTask.Status.QUEUED).update(
+        status=BackgroundTask.Status.FAILED, finished_at=timezone.now(), message=str(message)[:300]))
+
+
 def _claim(worker_id: str) -> BackgroundTask | None:
     for candidate in BackgroundTask.objects.filter(status=BackgroundTask.Status.QUEUED).order_by("created_at", "id")[:5]:
         claimed = BackgroundTask.objects.filter(pk=candidate.pk, status=BackgroundTask.Status.QUEUED).update(
