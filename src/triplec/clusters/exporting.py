@@ -75,7 +75,7 @@ def cluster_rows(user) -> Iterator[dict]:
                   else "" for code in cluster.code_list]
         yield {
             "cluster_id": cluster.pk, "name": cluster.name, "sector_classification": cluster.sector_classification,
-            "sector_codes": ", ".join(cluster.code_list), "sector_labels": "; ".join(label for label in labels if label),
+            "sector_codes": ", ".join(cluster.code_list), "sector_labels": " | ".join(label for label in labels if label),
             "territory": cluster.territory.path if cluster.territory_id else "", "description": cluster.description,
             "notes": cluster.notes, "footprints": len(own),
             "last_mapped": _date(latest.observed_at) if latest else "",
