@@ -1,4 +1,6 @@
-"""Who may open which clusters page and send which form: the whole matrix, one table per page.
+"""Who may open which clusters page and send which form, beyond the one row a page in
+tests/web/test_page_permissions.py (CLUSTER_CASES): every download, a real run started from the form,
+fresh footprint links to detach, the navigation link, unknown objects and POST-only pages.
 
 Mapping runs and cluster records are for the agency-wide roles (agency admin, programme officer, broker,
 evaluator); only agency admins and programme officers start runs, edit clusters and attach footprints.
@@ -19,7 +21,6 @@ NO_ACCESS = {"association-manager": 403, "other-association-manager": 403, "ente
              "other-enterprise-user": 403}
 VIEW = {"anonymous": 302, "agency-admin": 200, "programme-officer": 200, "broker": 200, "evaluator": 200,
         **NO_ACCESS}
-EDIT_FORM = {**VIEW, "broker": 403, "evaluator": 403}
 WRITE = {"anonymous": 302, "agency-admin": 302, "programme-officer": 302, "broker": 403, "evaluator": 403,
          **NO_ACCESS}
 
@@ -41,37 +42,6 @@ def matrix(world, client_for, method: str, make_url, data=None) -> dict:
 @pytest.fixture
 def cluster(world):
     return services.create_cluster(world.users["agency-admin"], {"name": "Wood cluster"})
-
-
-PAGES = [
-    # (name, method, url(ctx), data, expected)
-    ("cluster list", "GET", lambda c: reverse("clusters:cluster_list"), None, VIEW),
-    ("cluster page", "GET", lambda c: reverse("clusters:cluster_detail", args=[c["cluster"].pk]), None, VIEW),
-    ("new cluster form", "GET", lambda c: reverse("clusters:cluster_create"), None, EDIT_FORM),
-    ("new cluster", "POST", lambda c: reverse("clusters:cluster_create"), {"name": "Shoes"}, WRITE),
-    ("edit cluster form", "GET", lambda c: reverse("clusters:cluster_edit", args=[c["cluster"].pk]), None, EDIT_FORM),
-    ("edit cluster", "POST", lambda c: reverse("clusters:cluster_edit", args=[c["cluster"].pk]),
-     {"name": "Renamed"}, WRITE),
-    ("run list", "GET", lambda c: reverse("clusters:run_list"), None, VIEW),
-    ("new run form", "GET", lambda c: reverse("clusters:run_create"), None, EDIT_FORM),
-    ("run page", "GET", lambda c: reverse("clusters:run_detail", args=[c["run"].pk]), None, VIEW),
-    ("run progress", "GET", lambda c: reverse("clusters:run_progress", args=[c["run"].pk]), None, VIEW),
-    ("run map data", "GET", lambda c: reverse("clusters:run_map_data", args=[c["run"].pk]), None, VIEW),
-    ("run plot", "GET", lambda c: reverse("clusters:run_plot", args=[c["run"].pk, "25"]), None, VIEW),
-    ("attach footprint", "POST", lambda c: reverse("clusters:footprint_attach", args=[c["run"].pk, "16-F1"]),
-     {"cluster": "new"}, WRITE),
-]
-
-
-def test_page_matrix(world, client_for, done_run, cluster):
-    """Every page and form in one table (one setup: the pages share the run and the cluster)."""
-    context = {"run": done_run, "cluster": cluster}
-    failures = {}
-    for name, method, url, data, expected in PAGES:
-        got = matrix(world, client_for, method, lambda url=url: url(context), data)
-        if got != expected:
-            failures[name] = {role: (got[role], expected[role]) for role in ROLES if got[role] != expected[role]}
-    assert failures == {}, "page: {role: (got, expected)}"
 
 
 DOWNLOADS = ["sectors.csv", "sectors.parquet", "sectors_detail.csv", "curves.csv", "curves_detail.csv",
@@ -118,3 +88,10 @@ def test_unknown_objects_answer_404(world, client_for, done_run):
     assert client.get(reverse("clusters:run_file", args=[done_run.pk, "..%2Fsecret"])).status_code == 404
     assert client.post(reverse("clusters:footprint_attach", args=[done_run.pk, "99-F9"]),
                        {"cluster": "new"}).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["run_cancel", "footprint_attach", "footprint_detach"])
+def test_post_only_pages_refuse_get(world, client_for, done_run, cluster, name):
+    args = {"run_cancel": [done_run.pk], "footprint_attach": [done_run.pk, "16-F1"],
+            "footprint_detach": [cluster.pk, 1]}[name]
+    assert client_for(world.users["agency-admin"]).get(reverse(f"clusters:{name}", args=args)).status_code == 405

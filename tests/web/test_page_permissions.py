@@ -196,3 +196,104 @@ def test_every_registry_page_is_in_the_matrix():
                "organisation_detail", "organisation_edit", "membership_add", "membership_end", "territory_select"}
     names = {p.name for p in urls.urlpatterns if getattr(p, "name", None)}
     assert names == covered
+
+
+# Cluster mapping and cluster records (issue 3) ------------------------------------------------------
+# Runs and cluster records are for the agency-wide roles; agency admins and programme officers start,
+# cancel and delete runs, edit clusters and attach footprints. Association managers and enterprise users
+# (of any organisation) get 403 on every page. `world.clusters` (fixture below): a finished run with
+# small output files, a queued run, and a cluster record holding one footprint of the finished run.
+
+CLUSTER_VIEW = matrix(403, agency_admin=200, programme_officer=200, broker=200, evaluator=200)
+CLUSTER_FORM = matrix(403, agency_admin=200, programme_officer=200)
+CLUSTER_WRITE = matrix(403, agency_admin=302, programme_officer=302)
+
+
+def _mapping_run_form(world):
+    """A register run over the world's enterprises with coordinates (ent_a1 and ent_b1: two of them)."""
+    return {"title": "Everything", "source": "register", "classification": "isic4", "sector_level": "",
+            "r_max": "60", "r_step": "2", "sims": "19", "alpha": "0.1", "min_n": "2", "seed": "1"}
+
+
+def _cl(name: str, *objects: str, query: str = ""):
+    """URL of clusters page `name` with the pks of world.clusters' `objects` as arguments."""
+    return lambda w: reverse(f"clusters:{name}", args=[getattr(w.clusters, o) for o in objects]) + query
+
+
+CLUSTER_CASES = [
+    Case("cluster list", "get", _cl("cluster_list"), CLUSTER_VIEW),
+    Case("cluster export", "get", _cl("cluster_export", query="?format=xlsx"), CLUSTER_VIEW),
+    Case("cluster page", "get", _cl("cluster_detail", "cluster"), CLUSTER_VIEW),
+    Case("cluster create form", "get", _cl("cluster_create"), CLUSTER_FORM),
+    Case("cluster create", "post", _cl("cluster_create"), CLUSTER_WRITE, data=lambda w: {"name": "Shoes"}),
+    Case("cluster edit form", "get", _cl("cluster_edit", "cluster"), CLUSTER_FORM),
+    Case("cluster edit", "post", _cl("cluster_edit", "cluster"), CLUSTER_WRITE, data=lambda w: {"name": "Wood"}),
+    Case("footprint detach", "post", _cl("footprint_detach", "cluster", "link"), CLUSTER_WRITE),
+    Case("run list", "get", _cl("run_list"), CLUSTER_VIEW),
+    Case("run create form", "get", _cl("run_create"), CLUSTER_FORM),
+    Case("run create", "post", _cl("run_create"), CLUSTER_WRITE, data=_mapping_run_form),
+    Case("run page", "get", _cl("run_detail", "done"), CLUSTER_VIEW),
+    Case("run page, queued", "get", _cl("run_detail", "queued"), CLUSTER_VIEW),
+    Case("run progress", "get", _cl("run_progress", "queued"), CLUSTER_VIEW),
+    Case("run map data", "get", _cl("run_map_data", "done"), CLUSTER_VIEW),
+    Case("run plot", "get", lambda w: reverse("clusters:run_plot", args=[w.clusters.done, "16"]), CLUSTER_VIEW),
+    Case("run file", "get", lambda w: reverse("clusters:run_file", args=[w.clusters.done, "sectors.csv"]),
+         CLUSTER_VIEW),
+    Case("footprint attach", "post", lambda w: reverse("clusters:footprint_attach", args=[w.clusters.done, "16-F1"]),
+         CLUSTER_WRITE, data=lambda w: {"cluster": "new", "name": "Again"}),
+    Case("run cancel", "post", _cl("run_cancel", "queued"), CLUSTER_WRITE),
+    Case("run delete form", "get", _cl("run_delete", "done"), CLUSTER_FORM),
+    Case("run delete", "post", _cl("run_delete", "done"), CLUSTER_WRITE),
+]
+
+
+@pytest.fixture
+def cluster_world(world, settings, tmp_path):
+    """The world plus `world.clusters`: pks of a finished run (files under a temporary MEDIA_ROOT), a
+    queued run, a cluster and its footprint link."""
+    import json
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from triplec.clusters import services
+    from triplec.clusters.models import MappingRun
+    from triplec.core.models import BackgroundTask
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    admin = world.users["agency-admin"]
+    now = timezone.now()
+    done = MappingRun.objects.create(
+        title="Finished", classification="isic4", sims=19, alpha=0.1, min_n=2, created_by=admin,
+        task=BackgroundTask.objects.create(name="clusters.mapping_run", status="done", started_at=now, finished_at=now))
+    folder = done.output_path
+    folder.mkdir(parents=True)
+    (folder / "sectors.csv").write_text("sector,n,employment,gamma,psi,localised,p_value,q_value,peak_distance\n"
+                                        "16,2,,0.5,0.0,True,0.05,0.05,2.0\n")
+    (folder / "curves.csv").write_text("sector,r,kd,lo,hi\n16,0,0.1,0.0,0.05\n16,2,0.3,0.0,0.1\n16,4,0.0,0.0,0.1\n")
+    ring = [[-38.95, -4.35], [-38.85, -4.35], [-38.85, -4.25], [-38.95, -4.35]]
+    (folder / "footprints.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "id": "16-F1", "geometry": {"type": "Polygon", "coordinates": [ring]},
+        "properties": {"sector": "16", "count": 1, "establishments": [str(world.ent_a1.pk)], "centroid_lon": -38.9,
+                       "centroid_lat": -4.3, "regions": ["São João do Aruaru"], "area_km2": 12.0, "eps_km": 2.0}}]}))
+    queued = MappingRun.objects.create(title="Waiting", classification="isic4", created_by=admin,
+                                       task=BackgroundTask.objects.create(name="clusters.mapping_run"))
+    link = services.attach_footprint(admin, done, "16-F1", new_cluster={"name": "Aruaru sawmills"})
+    world.clusters = SimpleNamespace(done=done.pk, queued=queued.pk, cluster=link.cluster_id, link=link.pk)
+    return world
+
+
+@pytest.mark.parametrize("case", CLUSTER_CASES, ids=[c.name for c in CLUSTER_CASES])
+def test_clusters_page_permission_matrix(cluster_world, client_for, case):
+    assert_page_permissions(cluster_world, client_for, case)
+
+
+def test_every_clusters_page_is_in_the_matrix():
+    """A new clusters page without a row in CLUSTER_CASES fails this test."""
+    from triplec.clusters import urls
+
+    covered = {"cluster_list", "cluster_export", "cluster_detail", "cluster_create", "cluster_edit",
+               "footprint_detach", "run_list", "run_create", "run_detail", "run_progress", "run_map_data",
+               "run_plot", "run_file", "footprint_attach", "run_cancel", "run_delete"}
+    names = {p.name for p in urls.urlpatterns if getattr(p, "name", None)}
+    assert names == covered
