@@ -352,3 +352,14 @@ def test_attach_from_the_run_to_a_new_or_an_existing_cluster(clients, ctx):
     assert existing.status_code == 201 and existing.json()["cluster_id"] == ctx["bare"]
     unknown = client.post(path, {"cluster_id": ctx["missing"]}, content_type="application/json")
     assert unknown.status_code == 422 and unknown.json()["errors"] == {"cluster_id": ["No such cluster."]}
+
+
+def test_openapi_documents_the_writes(db):
+    paths = Client().get("/api/v1/openapi.json").json()["paths"]
+    assert set(paths["/api/v1/clusters/runs/{run_id}"]) == {"get", "delete"}
+    assert set(paths["/api/v1/clusters/{cluster_id}"]) == {"get", "patch"}
+    assert set(paths["/api/v1/clusters/{cluster_id}/footprints/{link_id}"]) == {"delete"}
+    upload = paths["/api/v1/clusters/runs/upload"]["post"]
+    assert "multipart/form-data" in upload["requestBody"]["content"]
+    assert {"201", "401", "403", "422"} <= set(upload["responses"])
+    assert {"204", "404", "422"} <= set(paths["/api/v1/clusters/runs/{run_id}"]["delete"]["responses"])
