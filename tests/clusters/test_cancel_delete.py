@@ -263,3 +263,40 @@ def test_delete_asks_first_then_deletes(done_run, officer, client_for, django_ca
     assert not MappingRun.objects.exists() and not done_run.output_path.exists()
     assert ClusterFootprint.objects.get(pk=link.pk).run_id is None
     assert client.get(reverse("clusters:run_detail", args=[done_run.pk])).status_code == 404
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_cancel_reaches_a_run_in_a_worker_thread():
+    """The real set-up: a worker thread runs the task while a page (this thread) cancels it; the worker
+    notices within its check interval and ends the run "cancelled", well before the simulations end."""
+    import threading
+    import time
+
+    from tests.clusters.factories import build_register
+
+    from triplec.accounts.models import User
+    from triplec.core import tasks as queue
+
+    build_register()  # (MEDIA_ROOT: the folder's autouse fixture)
+    officer = User.objects.create(username="officer", role="programme-officer")
+    run = services.start_run(officer, run_data(sims=9999, alpha=0.05))
+    stop = threading.Event()
+    worker = threading.Thread(target=queue.worker_loop, args=(stop,), kwargs={"poll_seconds": 0.1}, daemon=True)
+    worker.start()
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not _reload(run).task.message.startswith("Simulations"):
+            time.sleep(0.05)
+        task = _reload(run).task
+        assert task.status == "running" and task.message.startswith("Simulations"), task.message
+        services.cancel_run(officer, _reload(run))
+        while time.monotonic() < deadline and not _reload(run).is_finished:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        queue._wake.set()
+        worker.join(timeout=30)
+    run = _reload(run)
+    assert run.status == CANCELLED, (run.task.status, run.task.message)
+    assert run.task.progress_done < tasks.SIM_END and run.summary == {}

@@ -288,7 +288,7 @@ def cancel_run(user, run: MappingRun) -> MappingRun:
     if not policy.can_cancel_mapping_run(user, run):
         raise PermissionDenied(_("You may not cancel mapping runs."))
     with transaction.atomic():
-        run = MappingRun.objects.select_for_update().select_related("task").get(pk=run.pk)
+        run = MappingRun.objects.select_for_update(of=("self",)).select_related("task").get(pk=run.pk)
         if run.is_finished:
             raise ValidationFailed({"__all__": [
                 _("The run has already finished (%(status)s): there is nothing to cancel.")
@@ -326,7 +326,7 @@ def delete_run(user, run: MappingRun) -> int:
     if not policy.can_delete_mapping_run(user, run):
         raise PermissionDenied(_("You may not delete mapping runs."))
     with transaction.atomic():
-        run = MappingRun.objects.select_for_update().select_related("task").get(pk=run.pk)
+        run = MappingRun.objects.select_for_update(of=("self",)).select_related("task").get(pk=run.pk)
         if not run.is_finished:
             if run.is_stopping:
                 message = _("The run is stopping after its cancellation; delete it once it has stopped.")
