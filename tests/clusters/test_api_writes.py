@@ -258,6 +258,7 @@ def test_a_running_run_answers_running_until_it_stops(generated, clients):
     BackgroundTask.objects.filter(mapping_run__pk=run_id).update(status="running")
     response = client.post(f"{API}/runs/{run_id}/cancel")
     assert response.status_code == 200 and response.json()["status"] == "running"
+    assert response.json()["cancel_requested_at"] is not None  # stopping
     assert client.delete(f"{API}/runs/{run_id}").status_code == 422
 
 

@@ -72,6 +72,7 @@ class RunOut(Schema):
     files: dict[str, str]
     created_at: datetime
     created_by: str | None
+    cancel_requested_at: datetime | None = None  # set: cancelled, or stopping while status is still running
 
     @staticmethod
     def of(run: MappingRun) -> RunOut:
@@ -87,7 +88,8 @@ class RunOut(Schema):
             parameters={k: getattr(run, k) for k in ("r_max", "r_step", "sims", "alpha", "seed", "min_n",
                                                      "weighted", "fdr")},
             summary=run.summary or {}, files=files, created_at=run.created_at,
-            created_by=run.created_by.username if run.created_by else None)
+            created_by=run.created_by.username if run.created_by else None,
+            cancel_requested_at=run.cancel_requested_at)
 
 
 class RunPage(Schema):
