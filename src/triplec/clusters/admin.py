@@ -11,8 +11,12 @@ class MappingRunAdmin(admin.ModelAdmin):
     list_display = ("title", "source", "classification", "sector_level", "sims", "created_by", "created_at")
     list_filter = ("source", "classification")
     search_fields = ("title",)
-    raw_id_fields = ("territory", "task", "created_by")
-    readonly_fields = ("summary", "output_dir", "input_file")
+    raw_id_fields = ("territory", "task", "created_by", "cancel_requested_by")
+    readonly_fields = ("summary", "output_dir", "input_file", "cancel_requested_at")
+
+    def has_delete_permission(self, request, obj=None):
+        """Deleted from the run's page only: it refuses running runs and removes the run's files."""
+        return False
 
 
 class ClusterFootprintInline(admin.TabularInline):
