@@ -65,10 +65,20 @@ def test_the_queue_withdraws_only_unclaimed_tasks(generated, officer):
 def test_a_running_run_stops_at_its_next_progress_report(generated, world, officer, monkeypatch):
     """Someone presses Cancel while the simulations run: the task's progress callback sees the flag and
     stops the screen between two simulation batches; its partial outputs are removed."""
+    import numba
+
+    from triplec.mapping import engines
+
     monkeypatch.setattr(tasks, "CANCEL_CHECK_SECONDS", 0.0)
-    run = services.start_run(officer, run_data(sims=99, alpha=0.05))
-    seen = []
-    real_run_map = tasks.run_map
+    run = services.start_run(officer, run_data(sims=999, alpha=0.05))  # 8 batches of 128 a sector
+    seen, batches = [], []
+    real_run_map, real_run_batch = tasks.run_map, engines.run_batch
+
+    def counted_batch(*args, **kwargs):
+        batches.append(args[1])
+        return real_run_batch(*args, **kwargs)
+
+    monkeypatch.setattr(engines, "run_batch", counted_batch)
 
     def run_map_with_a_click(*args, progress, **kwargs):
         def clicked(done, total):
@@ -89,6 +99,12 @@ def test_a_running_run_stops_at_its_next_progress_report(generated, world, offic
     total = seen[0][1]
     assert seen[-1][0] < total and sum(1 for done, _t in seen if done > 0) == 1
     assert run.task.progress_done < tasks.SIM_END
+    # The simulations themselves stopped, not only their reports: batches already running when the screen
+    # heard of it may finish, none starts afterwards (of 3 sectors x 8 batches).
+    assert 1 <= len(batches) <= 1 + numba.get_num_threads(), (
+        f"{len(batches)} simulation batches ran although the run was cancelled after the first: the engine "
+        "must stop starting batches when its progress callback raises (e.g. cancel the pending futures "
+        "of a thread pool before re-raising)")
     assert run.summary == {}
     assert not run.output_path.exists() or not any(run.output_path.iterdir())
 
