@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from triplec.mapping import PointRegister, kd_test, screen_sectors
-from triplec.mapping.engines import batch_size_for, make_engine, sector_key
+from triplec.mapping.engines import LocalEngine, batch_size_for, make_engine, sector_key
 
 pytestmark = pytest.mark.nodb
 
@@ -54,6 +54,14 @@ def test_dask_bivariate_matches_local(register, cluster):
     remote = kd_test(register, "A", scheduler=client, **kw)
     assert local.table.sector.tolist() == ["B|A"]
     np.testing.assert_array_equal(local.sims["B|A"]["kd"], remote.sims["B|A"]["kd"])
+
+
+def test_local_engine_threads_do_not_change_results(register):
+    kw = dict(r_max=40, r_step=5, sims=300, seed=5, min_n=30, weighted=True, sectors=["A", "B", "C", "D"])
+    one = screen_sectors(register, scheduler=LocalEngine(threads=1), **kw)
+    pooled = screen_sectors(register, scheduler=LocalEngine(threads=3), **kw)
+    pd.testing.assert_frame_equal(one.table, pooled.table)
+    pd.testing.assert_frame_equal(one.curves, pooled.curves)
 
 
 def test_engine_selection_and_stream_keys():

@@ -446,9 +446,10 @@ def simulate_batch_par(u, sx, sy, sz, na, wa_sector, nb_, wb_sector, bivariate, 
                         dcap, delta, m, nr, kmax, total, total_w, nbins, out_kd, out_kemp, out_h)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def simulate_batch_ser(u, sx, sy, sz, na, wa_sector, nb_, wb_sector, bivariate, sphere, weighted, dcap,
                        delta, m, nr, kmax, total, total_w, nbins, out_kd, out_kemp, out_h):
-    """Serial twin of :func:`simulate_batch_par` (same results, bit for bit)."""
+    """Serial twin of :func:`simulate_batch_par` (same results, bit for bit); releases the GIL, so that
+    several batches can run on Python threads at once."""
     _simulate_range(0, u.shape[0], u, sx, sy, sz, na, wa_sector, nb_, wb_sector, bivariate, sphere,
                     weighted, dcap, delta, m, nr, kmax, total, total_w, nbins, out_kd, out_kemp, out_h)

@@ -6,8 +6,8 @@ sector code and the batch index (never by worker or thread), and each simulation
 thread from start to end, so the curves are bit-identical whatever the engine, the number of workers or
 threads, and the order in which tasks finish.
 
-- :class:`LocalEngine`: tasks one after another, each spreading its simulations over the cores
-  (``numba.prange``).
+- :class:`LocalEngine`: in this process; gridded tasks one after another, each spread over the cores,
+  then the pairs-path tasks on a pool of threads, one task per thread.
 - :class:`DaskEngine`: tasks submitted to a ``distributed`` cluster (``scheduler="tcp://host:8786"`` or a
   ``distributed.Client``); the register's coordinates are scattered once to the workers; each task runs
   the serial kernels (Dask already runs one task per worker thread).
@@ -134,25 +134,49 @@ def _run_batch_remote(plan: SimPlan, b: int, sites: SiteArrays) -> BatchResult:
 
 
 class LocalEngine:
-    """Run every task in this process, simulations spread over the cores by numba."""
+    """Run every task in this process, on all cores.
+
+    Gridded plans (large sectors) run one batch at a time, each spreading its work over the cores (numba
+    ``prange`` and threaded FFTs). Pairs-path batches run whole on a pool of threads, one batch per thread
+    (the serial kernel releases the GIL): for the many small sectors of a register this keeps every core
+    busy, where splitting each small batch across the cores would leave them waiting on one another.
+    Same results either way, bit for bit (each simulation is computed by one thread from start to end).
+    """
 
     name = "local"
 
+    def __init__(self, threads: int | None = None):
+        self.threads = max(1, int(threads or numba.get_num_threads()))
+
     def run(self, plans: Sequence[SimPlan], sites: SiteArrays, progress: Progress = None):
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
         total = sum(p.sims for p in plans)
         done = 0
-        out: dict[tuple, list[BatchResult]] = {}
+        out: dict[tuple, list[BatchResult]] = {(p.sector, p.other): [] for p in plans}
         if progress:
             progress(0, total)
+
+        def collect(res: BatchResult):
+            nonlocal done
+            out[(res.sector, res.other)].append(res)
+            done += res.kd.shape[0]
+            if progress:
+                progress(done, total)
+
         for plan in plans:
-            results = []
-            for b in range(plan.n_batches):
-                res = run_batch(plan, b, sites, parallel=True)
-                results.append(res)
-                done += res.kd.shape[0]
-                if progress:
-                    progress(done, total)
-            out[(plan.sector, plan.other)] = results
+            if plan.method == "grid" or self.threads == 1:
+                for b in range(plan.n_batches):
+                    collect(run_batch(plan, b, sites, parallel=True))
+        pooled = [(plan, b) for plan in plans if plan.method != "grid" and self.threads > 1
+                  for b in range(plan.n_batches)]
+        if pooled:
+            with ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="kd") as pool:
+                futures = [pool.submit(run_batch, plan, b, sites, False) for plan, b in pooled]
+                for fut in as_completed(futures):
+                    collect(fut.result())
+        for key in out:
+            out[key].sort(key=lambda r: r.batch)
         return out
 
 
@@ -204,7 +228,10 @@ class DaskEngine:
 
 
 def make_engine(scheduler):
-    """``None`` -> :class:`LocalEngine`; an address or a ``distributed.Client`` -> :class:`DaskEngine`."""
+    """``None`` -> :class:`LocalEngine`; an address or a ``distributed.Client`` -> :class:`DaskEngine`;
+    an engine is used as it is."""
+    if isinstance(scheduler, LocalEngine | DaskEngine):
+        return scheduler
     if scheduler is None or scheduler == "local":
         return LocalEngine()
     return DaskEngine(scheduler)

@@ -270,8 +270,8 @@ def screen_sectors(reg: PointRegister, *, r_max: float = 300.0, r_step: float = 
                    method: str = "auto") -> ScreenResult:
     """Test every sector with at least ``min_n`` establishments for localisation (see module doc).
 
-    ``scheduler``: ``None`` (this process, numba threads), a Dask scheduler address ``"tcp://..."`` or a
-    ``distributed.Client``. ``progress(done, total)`` is called with numbers of simulated curves.
+    ``scheduler``: ``None`` (this process, all cores), a Dask scheduler address ``"tcp://..."``, a
+    ``distributed.Client`` or an engine (e.g. ``LocalEngine(threads=1)``). ``progress(done, total)`` is called with numbers of simulated curves.
     ``sectors`` restricts the screen to given codes. Same ``seed``, same results, whatever the engine.
     ``method``: ``"auto"`` (the pairs path, or for large sectors of projected registers the gridded path
     when it is cheaper), ``"pairs"`` or ``"grid"`` (forced; see :mod:`triplec.mapping.kd.grid`). The
