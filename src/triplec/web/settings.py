@@ -126,6 +126,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("TRIPLEC_FROM_EMAIL", "triplec@localhost")
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("pt", "Português"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]  # src/triplec/locale: pt (Brazilian usage) and es catalogues, .mo committed
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the header's language choice outlives the browser session
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -20,6 +20,7 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the header's language switcher
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("clusters/", include("triplec.clusters.urls")),

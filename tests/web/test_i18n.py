@@ -1,0 +1,259 @@
+"""The platform in Portuguese (Brazilian usage) and Spanish.
+
+Two halves: the catalogues themselves (every entry translated, nothing fuzzy, placeholders kept, the
+committed .mo files compiled from the .po files as they are) and the pages (Accept-Language is honoured,
+the header's switcher stores the choice in a long-lived cookie, nav, titles and messages change language).
+The .po files are read with a small parser below, so the checks need neither polib nor GNU gettext.
+"""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+LOCALE_DIR = Path(__file__).resolve().parents[2] / "src" / "triplec" / "locale"
+TRANSLATED = [code for code, _name in settings.LANGUAGES if code != "en"]
+
+# Python %-format placeholders (named or not, with flags/width/precision), a literal %%, and the
+# {name} placeholders the map page's script fills in.
+PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[diouxXeEfFgGcrsa%]|\{[A-Za-z_]\w*\}")
+
+
+@dataclass
+class Entry:
+    msgid: str = ""
+    msgid_plural: str | None = None
+    msgctxt: str | None = None
+    msgstr: dict[int, str] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+    line: int = 0
+
+
+def parse_po(path: Path) -> list[Entry]:
+    """Entries of a .po file (obsolete `#~` entries skipped); the header is the entry with msgid ""."""
+    entries: list[Entry] = []
+    current, key, seen_keyword = Entry(), None, False
+
+    def finish():
+        nonlocal current, key, seen_keyword
+        if seen_keyword:
+            entries.append(current)
+        current, key, seen_keyword = Entry(), None, False
+
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            finish()
+        elif line.startswith("#,"):
+            current.flags |= {flag.strip() for flag in line[2:].split(",")}
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            text = ast.literal_eval(line)
+            if key == "msgid":
+                current.msgid += text
+            elif key == "msgid_plural":
+                current.msgid_plural += text
+            elif key == "msgctxt":
+                current.msgctxt += text
+            else:
+                current.msgstr[key] += text
+        else:
+            keyword, _, value = line.partition(" ")
+            text = ast.literal_eval(value)
+            if not seen_keyword:
+                current.line, seen_keyword = number, True
+            if keyword in ("msgid", "msgid_plural", "msgctxt"):
+                setattr(current, keyword, text)
+                key = keyword
+            elif keyword == "msgstr":
+                current.msgstr[0], key = text, 0
+            elif (m := re.fullmatch(r"msgstr\[(\d+)\]", keyword)):
+                key = int(m.group(1))
+                current.msgstr[key] = text
+            else:
+                raise AssertionError(f"{path.name} line {number}: unexpected {keyword!r}")
+    finish()
+    return entries
+
+
+def catalogue(lang: str) -> tuple[Entry, list[Entry]]:
+    entries = parse_po(LOCALE_DIR / lang / "LC_MESSAGES" / "django.po")
+    header = [e for e in entries if e.msgid == "" and e.msgctxt is None]
+    assert len(header) == 1, f"{lang}: one header entry expected"
+    return header[0], [e for e in entries if e is not header[0]]
+
+
+def placeholders(text: str) -> list[str]:
+    return sorted(PLACEHOLDER.findall(text))
+
+
+def test_the_parser_reads_plural_context_and_continuation_lines(tmp_path):
+    po = tmp_path / "x.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Language: pt\\n"\n\n#, python-format\nmsgctxt "c"\nmsgid "%(n)s firm"\n'
+                  'msgid_plural "%(n)s "\n"firms"\nmsgstr[0] "%(n)s empresa"\nmsgstr[1] "%(n)s empresas"\n\n'
+                  '#~ msgid "old"\n#~ msgstr "velho"\n', encoding="utf-8")
+    header, entry = parse_po(po)
+    assert header.msgstr[0] == "Language: pt\n"
+    assert (entry.msgctxt, entry.msgid, entry.msgid_plural) == ("c", "%(n)s firm", "%(n)s firms")
+    assert entry.msgstr == {0: "%(n)s empresa", 1: "%(n)s empresas"} and entry.flags == {"python-format"}
+    assert placeholders("%(a)s, %d, %(b).3f, %%, {n} and 50 %") == sorted(["%(a)s", "%d", "%(b).3f", "%%", "{n}"])
+
+
+@pytest.mark.nodb
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_catalogue_header_names_its_language_and_plural_rule(lang):
+    header, entries = catalogue(lang)
+    meta = dict(line.split(": ", 1) for line in header.msgstr[0].splitlines() if ": " in line)
+    assert meta["Language"] == lang
+    assert meta["Content-Type"] == "text/plain; charset=UTF-8"
+    assert meta["Plural-Forms"].startswith("nplurals=2;")
+    assert "fuzzy" not in header.flags
+    assert len(entries) > 1000  # nav, pages, forms and messages of every app outside the mapping library
+
+
+@pytest.mark.nodb
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_entry_is_translated_and_none_is_fuzzy(lang):
+    _header, entries = catalogue(lang)
+    problems = []
+    for e in entries:
+        forms = 2 if e.msgid_plural is not None else 1
+        if "fuzzy" in e.flags:
+            problems.append(f"line {e.line}: fuzzy {e.msgid!r}")
+        if sorted(e.msgstr) != list(range(forms)) or not all(e.msgstr.values()):
+            problems.append(f"line {e.line}: untranslated {e.msgid!r}")
+    assert not problems, f"{lang}: " + "; ".join(problems[:20])
+
+
+@pytest.mark.nodb
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_translation_keeps_the_placeholders(lang):
+    _header, entries = catalogue(lang)
+    problems = []
+    for e in entries:
+        sources = [e.msgid] if e.msgid_plural is None else [e.msgid, e.msgid_plural]
+        for index, source in enumerate(sources):
+            translated = e.msgstr.get(index, "")
+            if placeholders(translated) != placeholders(source):
+                problems.append(f"line {e.line}: {source!r} -> {translated!r}")
+            if source.endswith("\n") != translated.endswith("\n"):
+                problems.append(f"line {e.line}: trailing newline differs in {source!r}")
+    assert not problems, f"{lang}: " + "; ".join(problems[:20])
+
+
+@pytest.mark.nodb
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_committed_mo_file_is_compiled_from_the_po_file(lang):
+    """A fresh machine has no gettext tools: the app reads the committed .mo, so it must say what the .po says."""
+    with open(LOCALE_DIR / lang / "LC_MESSAGES" / "django.mo", "rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    _header, entries = catalogue(lang)
+    stale = []
+    for e in entries:
+        msgid = e.msgid if e.msgctxt is None else f"{e.msgctxt}\x04{e.msgid}"
+        if e.msgid_plural is None:
+            got = [compiled.gettext(msgid)]
+        else:
+            got = [compiled.ngettext(msgid, e.msgid_plural, 1), compiled.ngettext(msgid, e.msgid_plural, 5)]
+        want = [e.msgstr[0]] if e.msgid_plural is None else [e.msgstr[0], e.msgstr[1]]
+        if got != want:
+            stale.append(e.msgid)
+    assert not stale, f"{lang}: django.mo is older than django.po (run compilemessages): {stale[:10]}"
+
+
+@pytest.mark.nodb
+def test_every_offered_language_has_a_catalogue():
+    for lang in TRANSLATED:
+        assert (LOCALE_DIR / lang / "LC_MESSAGES" / "django.mo").is_file(), lang
+    assert [str(p) for p in settings.LOCALE_PATHS] == [str(LOCALE_DIR)]
+
+
+# Pages --------------------------------------------------------------------------------------------------
+
+NAV = {
+    "en": ["Dashboard", "Enterprises", "Organisations", "Map", "Networks", "Log out"],
+    "pt": ["Painel", "Empresas", "Organizações", "Mapa", "Redes", "Sair"],
+    "es": ["Panel", "Empresas", "Organizaciones", "Mapa", "Redes", "Cerrar sesión"],
+}
+
+
+def text_of(response) -> str:
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("lang", ["en", "pt", "es"])
+def test_accept_language_chooses_nav_title_and_html_lang(world, client_for, lang):
+    client = client_for(world.users["programme-officer"])
+    page = text_of(client.get("/", HTTP_ACCEPT_LANGUAGE=lang))
+    assert f'<html lang="{lang}"' in page
+    assert f"<title>{NAV[lang][0]} · triplec</title>" in page
+    for label in NAV[lang]:
+        assert f">{label}<" in page, label
+    if lang != "en":
+        assert ">Dashboard<" not in page and ">Log out<" not in page
+
+
+def test_regional_variants_fall_back_to_the_language(world, client_for):
+    client = client_for(world.users["programme-officer"])
+    assert "<title>Painel · triplec</title>" in text_of(client.get("/", HTTP_ACCEPT_LANGUAGE="pt-BR,pt;q=0.9"))
+    assert "<title>Panel · triplec</title>" in text_of(client.get("/", HTTP_ACCEPT_LANGUAGE="es-CL,es;q=0.9"))
+    # a language the platform does not offer: English
+    assert "<title>Dashboard · triplec</title>" in text_of(client.get("/", HTTP_ACCEPT_LANGUAGE="de-DE"))
+
+
+def test_switcher_on_the_login_page_and_choice_is_remembered(db, client):
+    login = text_of(client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert 'data-testid="language-switcher"' in login
+    for code in ("en", "pt", "es"):
+        assert f'name="language" value="{code}"' in login
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "/accounts/login/"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "es"
+    assert int(cookie["max-age"]) >= 30 * 24 * 3600  # outlives the browser session
+    # the cookie wins over the browser's Accept-Language
+    page = text_of(client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="pt"))
+    assert '<html lang="es"' in page and "Iniciar sesión" in page and "Nombre de usuario" in page
+    assert 'value="es" lang="es" title="español"' in page and 'aria-current="true"' in page
+
+
+def test_switcher_refuses_an_outside_next_url(db, client):
+    response = client.post("/i18n/setlang/", {"language": "pt", "next": "https://example.org/"})
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_pages_of_each_app_render_translated(world, client_for):
+    client = client_for(world.users["agency-admin"])
+    client.post("/i18n/setlang/", {"language": "pt", "next": "/"})
+    enterprises = text_of(client.get("/enterprises/"))
+    assert "Nenhuma empresa corresponde" not in enterprises and "Mostrar no mapa" in enterprises
+    organisations = text_of(client.get("/organisations/"))
+    assert "Organizações" in organisations and "Associação de produtores ou cooperativa" in organisations
+    networks = text_of(client.get("/networks/"))
+    assert "Redes de empresas" in networks and "Networks of firms" not in networks
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    networks = text_of(client.get("/networks/"))
+    assert "Redes de empresas" in networks and "Aplicar filtros" in networks
+
+
+def test_form_errors_and_flash_messages_are_translated(world, client_for):
+    client = client_for(world.users["agency-admin"])
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    page = text_of(client.post("/enterprises/new/", {"legal_name": ""}))
+    assert "Corrija los campos marcados abajo." in page and "Este campo es obligatorio." in page
+    response = client.post(f"/organisations/{world.assoc_a.pk}/members/",
+                           {"enterprise": world.ent_none.national_id, "start_date": "2024-01-01"}, follow=True)
+    assert "ahora es socia de Sawmills Assoc" in text_of(response)
+
+
+def test_english_stays_the_default(world, client_for):
+    page = text_of(client_for(world.users["programme-officer"]).get("/"))
+    assert '<html lang="en"' in page and "<title>Dashboard · triplec</title>" in page
+    assert "customer-oriented, collective, cumulative" in page
