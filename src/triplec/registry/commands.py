@@ -76,7 +76,7 @@ def import_enterprises(
     progress = Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=err, disable=quiet, transient=True)
     tasks: dict[str, int] = {}
-    labels = {"read": "reading", "check": "checking", "write": "writing"}
+    labels = {"read": "reading", "check": "checking", "plan": "comparing", "write": "writing"}
 
     def report(stage: str, done: int, total: int) -> None:
         if stage not in tasks:

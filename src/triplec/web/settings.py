@@ -138,6 +138,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Enterprise imports from the web pages: files with more data rows than this are checked and written
+# by a background task with a progress page; smaller ones within the request.
+TRIPLEC_IMPORT_BACKGROUND_ROWS = int(os.environ.get("TRIPLEC_IMPORT_BACKGROUND_ROWS", "2000"))
 
 # Size classes by employees: micro < 10 <= small < 50 <= medium < 250 <= large (EU recommendation 2003/361).
 TRIPLEC_SIZE_THRESHOLDS = {

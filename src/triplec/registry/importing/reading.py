@@ -77,6 +77,41 @@ def read_table(source: Any, *, fmt: str | None = None, encoding: str | None = No
     return table
 
 
+def estimate_rows(data: bytes, *, fmt: str | None = None, filename: str | None = None) -> int:
+    """About how many data rows `data` holds, without reading them: enough to choose between checking
+    a file at once and in a background task. An upper bound for CSV (line breaks, less the header;
+    quoted line breaks count too), the sheet's stated dimension for XLSX, the footer's count for
+    Parquet; 0 when the file cannot be opened (its check then reports why, quickly)."""
+    fmt = (fmt or "").lower() or detect_format(filename, data[:8])
+    try:
+        if fmt == "xlsx":
+            return _estimate_xlsx_rows(data)
+        if fmt == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            return int(pq.ParquetFile(pa.BufferReader(data)).metadata.num_rows)
+    except Exception:  # damaged files of every kind: the check names the problem
+        return 0
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+    return max(0, lines - 1)
+
+
+def _estimate_xlsx_rows(data: bytes) -> int:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = workbook.active or workbook.worksheets[0]
+        max_row = sheet.max_row  # from the sheet's <dimension>; None when the writer left it out
+        if max_row is None:
+            sheet.reset_dimensions()
+            max_row = sum(1 for _ in sheet.iter_rows(values_only=True))
+        return max(0, int(max_row) - 1)
+    finally:
+        workbook.close()
+
+
 def _read_bytes(source: Any) -> tuple[bytes, str | None]:
     if isinstance(source, bytes | bytearray | memoryview):
         return bytes(source), None

@@ -33,7 +33,7 @@ from .reading import read_table
 from .rows import Record, RowParser, classification_of
 from .writer import HistoryInfo
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total); stages: read, check, write
+Progress = Callable[[str, int, int], None]  # (stage, done, total); stages: read, check, plan, write
 WRITE_BATCH = 1000
 _PROGRESS_EVERY = 2000
 
@@ -169,10 +169,14 @@ def _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progre
     return preview, records, parser
 
 
-def _finish(preview: ImportPreview, actor, records: list[Record], parser: RowParser | None) -> ImportPreview:
-    """Add the register-dependent checks and the counts (database reads only)."""
+def _finish(preview: ImportPreview, actor, records: list[Record], parser: RowParser | None,
+            progress: Progress = _noop) -> ImportPreview:
+    """Add the register-dependent checks and the counts (database reads only). Progress: "plan" 0 of
+    n records before comparing them with the register, n of n after."""
     if parser is not None and not parser.header_errors:
+        progress("plan", 0, len(records))
         plan = build_plan(actor, records, parser.has_territory)
+        progress("plan", len(records), len(records))
         preview.errors.extend(plan.errors)
         preview.create, preview.update, preview.unchanged = len(plan.creates), len(plan.updates), plan.unchanged
         preview.memberships = len(plan.memberships)
@@ -195,16 +199,19 @@ def validate_import(actor, source, mapping: Mapping[str, str] | None = None,
     _check_permission(actor)
     progress = progress or _noop
     preview, records, parser = _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progress)
-    return _finish(preview, actor, records, parser)
+    return _finish(preview, actor, records, parser, progress)
 
 
 def commit_import(actor, source, mapping: Mapping[str, str] | None = None,
                   defaults: Mapping[str, Any] | None = None, *, fmt: str | None = None,
                   encoding: str | None = None, filename: str | None = None, delimiter: str | None = None,
                   progress: Progress | None = None, change_reason: str = "",
-                  on_preview: Callable[[ImportPreview], None] | None = None) -> ImportResult:
+                  on_preview: Callable[[ImportPreview], None] | None = None,
+                  on_written: Callable[[ImportResult], None] | None = None) -> ImportResult:
     """Check the import again and write every row in one transaction; raise ImportRejected (and write
-    nothing) if any row has an error. `on_preview` sees the final check just before the writing."""
+    nothing) if any row has an error. `on_preview` sees the final check just before the writing,
+    `on_written` the result just after, both inside the transaction (what they write commits with it).
+    The file is read and its rows checked before the transaction opens."""
     _check_permission(actor)
     progress = progress or _noop
     preview, records, parser = _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progress)
@@ -213,13 +220,16 @@ def commit_import(actor, source, mapping: Mapping[str, str] | None = None,
     try:
         with transaction.atomic():
             # Plan inside the transaction, so what we compare against is what we write over.
-            preview = _finish(preview, actor, records, parser)
+            preview = _finish(preview, actor, records, parser, progress)
             if preview.errors:
                 raise ImportRejected(preview)
             if on_preview is not None:
                 on_preview(preview)
             reason = change_reason or f"import: {filename or _source_name(source)}"
-            return _write(actor, preview, progress, reason[:100])
+            result = _write(actor, preview, progress, reason[:100])
+            if on_written is not None:
+                on_written(result)
+            return result
     except IntegrityError as exc:
         preview.errors.append(RowError(0, "", f"the register changed while importing ({exc}); nothing was "
                                               "written, try again"))

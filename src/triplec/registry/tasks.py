@@ -1,0 +1,65 @@
+"""Background tasks of the register: checking and writing a big import file uploaded on the web pages.
+
+Both run as the user who uploaded the file (their permissions, their name in the history). The import
+task writes every row in one transaction or none, and removes the uploaded file when it ends, whatever
+the outcome; row errors end it as failed with "Nothing was imported", and the batch's page lists them
+(row, field, reason) as the check does. See `triplec.registry.importing.batches` for the states.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+from triplec.core.tasks import task
+
+from .importing import batches
+from .importing.errors import ImportRejected
+from .models_import import ImportBatch
+
+
+class ImportNotWritten(Exception):
+    """The import found row errors: nothing was written (the task fails with this message)."""
+
+
+def _batch(batch_id: str) -> ImportBatch:
+    return ImportBatch.objects.select_related("uploaded_by").get(pk=batch_id)
+
+
+def _reporter(batch: ImportBatch, stages: dict[str, int], progress) -> batches.ProgressReporter:
+    """Progress to the task row only outside the import's own transaction (where nobody else could
+    see it, and on PostgreSQL it would lock the task row until the end), to the file always."""
+    depth = len(connection.atomic_blocks)
+    return batches.ProgressReporter(batch, stages, to_task=progress,
+                                    in_transaction=lambda: len(connection.atomic_blocks) > depth)
+
+
+@task(batches.CHECK_TASK)
+def import_check(progress, batch_id: str) -> dict:
+    """Check an uploaded file (nothing is written) and keep the preview on its batch."""
+    batch = _batch(batch_id)
+    reporter = _reporter(batch, batches.CHECK_STAGES, progress)
+    try:
+        preview = batches.check(batch, batch.uploaded_by, progress=reporter)
+        batch.save(update_fields=["file_format", "preview"])
+    finally:
+        reporter.close()
+    progress(batches.TOTAL, batches.TOTAL, f"Checked {preview.rows:,} rows: {len(preview.errors):,} errors")
+    return preview.counts()
+
+
+@task(batches.COMMIT_TASK)
+def import_commit(progress, batch_id: str) -> dict:
+    """Write an uploaded file: checked again, then all rows in one transaction, or none."""
+    batch = _batch(batch_id)
+    reporter = _reporter(batch, batches.COMMIT_STAGES, progress)
+    try:
+        result = batches.commit(batch, batch.uploaded_by, progress=reporter)
+    except ImportRejected as exc:
+        errors = len(exc.preview.errors)
+        raise ImportNotWritten(f"Nothing was imported: the file has {errors:,} error{'s' if errors != 1 else ''} "
+                               "(row, field and reason are listed on the import's page).") from None
+    finally:
+        reporter.close()
+        batches.remove_file(batch)
+    progress(batches.TOTAL, batches.TOTAL, f"Imported: {result.describe()}")
+    return dict(batch.result)
