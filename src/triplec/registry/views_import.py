@@ -2,6 +2,9 @@
 
 Nothing is written to the register until the uploader confirms; the file is kept as an ImportBatch
 (MEDIA_ROOT/imports/<uuid>.<ext>) between the steps, and the confirmation checks it again.
+Files with more rows than TRIPLEC_IMPORT_BACKGROUND_ROWS are checked and written by background tasks:
+the batch's page then shows a progress bar (polled by htmx) until the check or the import ends, and the
+outcome after (see `importing.batches`).
 Permissions come from `accounts.policy` (via the import service): 403 for roles that may not
 import or export, 404 for someone else's upload.
 """
@@ -24,11 +27,11 @@ from triplec.accounts import policy
 from triplec.core.errors import PermissionDenied
 
 from . import exporting
-from .importing import FIELD_LABELS, IMPORT_FIELDS, ImportRejected, commit_import, validate_import
+from .importing import FIELD_LABELS, IMPORT_FIELDS, ImportRejected, batches
 from .models import SectorClassification
 from .models_import import ImportBatch
 
-ERRORS_KEPT = 1000  # errors stored and shown per check; the total count is always shown
+ERRORS_KEPT = batches.ERRORS_KEPT  # errors stored and shown per check; the total count is always shown
 ENCODINGS = [("", gettext_lazy("Automatic (UTF-8, with or without BOM)")), ("latin-1", "Latin-1 (ISO 8859-1)"),
              ("cp1252", "Windows-1252"), ("utf-16", "UTF-16")]
 
@@ -101,20 +104,20 @@ def _own_batch(request, pk) -> ImportBatch:
     return batch
 
 
-def _read(batch: ImportBatch) -> bytes:
-    with batch.file.open("rb") as handle:
-        return handle.read()
-
-
 def _check(request, batch: ImportBatch) -> None:
-    """Validate the batch's file with its options and store the preview (nothing is written)."""
+    """Check the batch's file with its options and save the batch: at once for a small file (the
+    preview is stored), else by a background task (the preview is emptied until it ends). Nothing is
+    written to the register."""
+    if batches.runs_in_background(batch):
+        batch.preview = {}
+        batch.save()
+        batches.queue_check(batch, request.user)
+        return
     try:
-        preview = validate_import(request.user, _read(batch), batch.mapping or None, batch.defaults,
-                                  encoding=batch.encoding or None, filename=batch.original_name)
+        batches.check(batch, request.user)
     except PermissionDenied as exc:
         raise HttpForbidden(str(exc)) from exc
-    batch.file_format = preview.format
-    batch.preview = preview.as_dict(max_errors=ERRORS_KEPT)
+    batch.save()
 
 
 @login_required
@@ -129,20 +132,33 @@ def enterprise_import(request):
                             encoding=form.cleaned_data["encoding"], defaults=form.defaults())
         batch.file.save(upload.name, upload, save=False)
         _check(request, batch)
-        batch.save()
         return redirect("enterprise_import_preview", pk=batch.pk)
-    recent = ImportBatch.objects.filter(uploaded_by=request.user)[:10]
+    recent = list(ImportBatch.objects.filter(uploaded_by=request.user)[:10])
+    tasks = batches.latest_tasks(recent)
+    for batch in recent:
+        batch.state = batches.batch_state(batch, tasks.get(str(batch.pk)))
     return render(request, "registry/import_upload.html", {
         "form": form, "recent": recent, "fields": [(f, FIELD_LABELS[f]) for f in IMPORT_FIELDS],
-        "max_mb": _max_upload_bytes() // (1024 * 1024)})
+        "max_mb": _max_upload_bytes() // (1024 * 1024), "background_rows": batches.background_rows()})
+
+
+def _progress_context(batch: ImportBatch, task) -> dict:
+    state = batches.batch_state(batch, task)
+    queued = task is not None and task.status == task.Status.QUEUED
+    return {"batch": batch, "task": task, "state": state, "running": state in ("checking", "importing"),
+            "queued": queued, "queued_seconds": (timezone.now() - task.created_at).total_seconds() if queued else 0,
+            "live": batches.live_progress(batch, task)}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_import_preview(request, pk):
-    """The preview of an upload: counts, row errors, the column mapping (which can be changed)."""
+    """The page of an upload: counts, row errors, the column mapping (which can be changed); while a
+    background task checks or writes it, a progress bar; after a background import, its outcome."""
     _require_import(request.user)
     batch = _own_batch(request, pk)
+    task = batches.latest_task(batch)
+    progress = _progress_context(batch, task)
     preview = batch.preview or {}
     columns = preview.get("columns", [])
     defaults = batch.defaults or {}
@@ -153,51 +169,70 @@ def enterprise_import_preview(request, pk):
         if batch.status == ImportBatch.Status.IMPORTED:
             messages.info(request, _("This file has already been imported."))
             return redirect("enterprise_import_preview", pk=batch.pk)
+        if progress["running"] or not batch.file:
+            messages.info(request, _("This file cannot be checked again now.") if batch.file else
+                          _("The uploaded file has been removed: upload it again."))
+            return redirect("enterprise_import_preview", pk=batch.pk)
         form = MappingForm(columns, mapping_used, request.POST)
         if form.is_valid():
             batch.mapping = form.mapping()
             batch.defaults = form.defaults()
             batch.encoding = form.cleaned_data["encoding"]
             _check(request, batch)
-            batch.save()
-            messages.info(request, _("Checked again with your column choices."))
+            if batch.preview:
+                messages.info(request, _("Checked again with your column choices."))
             return redirect("enterprise_import_preview", pk=batch.pk)
     else:
         form = MappingForm(columns, mapping_used, initial=initial)
     counts = preview.get("counts", {})
+    state = progress["state"]
     return render(request, "registry/import_preview.html", {
-        "batch": batch, "preview": preview, "counts": counts, "errors": preview.get("errors", []),
+        **progress, "preview": preview, "counts": counts, "errors": preview.get("errors", []),
         "error_total": counts.get("errors", 0), "form": form,
-        "can_confirm": batch.status == ImportBatch.Status.CHECKED and counts.get("errors", 1) == 0,
-        "imported": batch.status == ImportBatch.Status.IMPORTED})
+        "can_confirm": state == "checked" and bool(batch.file) and bool(counts) and counts.get("errors", 1) == 0,
+        "can_recheck": state in ("checked", "check-failed") and bool(batch.file),
+        "imported": state == "imported", "background": task is not None})
+
+
+@login_required
+@require_GET
+def enterprise_import_progress(request, pk):
+    """The progress fragment the batch's page polls (htmx, every second) while a background task checks
+    or writes it; once the task has ended, htmx reloads the whole page to show the outcome."""
+    _require_import(request.user)
+    batch = _own_batch(request, pk)
+    context = _progress_context(batch, batches.latest_task(batch))
+    response = render(request, "registry/_import_progress.html", context)
+    if not context["running"] and request.headers.get("HX-Request") == "true":
+        response["HX-Refresh"] = "true"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
 @require_POST
 def enterprise_import_confirm(request, pk):
-    """Write the upload: checked again, then all rows in one transaction, or nothing."""
+    """Write the upload: checked again, then all rows in one transaction, or nothing; a big file is
+    written by a background task (its page shows the progress)."""
     _require_import(request.user)
     batch = _own_batch(request, pk)
     if batch.status == ImportBatch.Status.IMPORTED:
         messages.info(request, _("This file has already been imported."))
         return redirect("enterprise_import_preview", pk=batch.pk)
+    state = batches.batch_state(batch, batches.latest_task(batch))
+    if state != "checked" or not batch.file:
+        messages.info(request, _("This file cannot be imported now: see its state below."))
+        return redirect("enterprise_import_preview", pk=batch.pk)
+    if batches.runs_in_background(batch):
+        batches.queue_commit(batch, request.user)
+        return redirect("enterprise_import_preview", pk=batch.pk)
     try:
-        result = commit_import(request.user, _read(batch), batch.mapping or None, batch.defaults,
-                               encoding=batch.encoding or None, filename=batch.original_name,
-                               change_reason=f"import: {batch.original_name}"[:100])
+        batches.commit(batch, request.user)
     except PermissionDenied as exc:
         raise HttpForbidden(str(exc)) from exc
-    except ImportRejected as exc:
-        batch.preview = exc.preview.as_dict(max_errors=ERRORS_KEPT)
-        batch.save(update_fields=["preview"])
+    except ImportRejected:
         messages.error(request, _("Nothing was imported: the file has errors (listed below)."))
         return redirect("enterprise_import_preview", pk=batch.pk)
-    batch.status = ImportBatch.Status.IMPORTED
-    batch.imported_at = timezone.now()
-    batch.preview = result.preview.as_dict(max_errors=ERRORS_KEPT)
-    batch.result = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-                    "memberships": result.memberships, "territories": result.territories}
-    batch.save(update_fields=["status", "imported_at", "preview", "result"])
     messages.success(request, _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
                      % batch.result)
     return redirect("enterprise_import_preview", pk=batch.pk)
