@@ -297,3 +297,75 @@ def test_every_clusters_page_is_in_the_matrix():
                "run_plot", "run_file", "footprint_attach", "run_cancel", "run_delete"}
     names = {p.name for p in urls.urlpatterns if getattr(p, "name", None)}
     assert names == covered
+
+
+# Enterprise import pages (one upload's pages: preview, re-check, confirm, background progress) ------
+# An upload is seen by its uploader only: other users who may import get 404, those who may not 403.
+# `world.batch` (fixture below): programme-officer's checked upload of a small valid file; `big`:
+# the same officer's big upload, being imported by a background task.
+
+def own_upload(status: int) -> dict[str, int]:
+    return matrix(403, agency_admin=404, association_manager=404, other_association_manager=404,
+                  programme_officer=status)
+
+
+def _upload_url(name: str, batch: str = "batch"):
+    return lambda w: reverse(name, args=[getattr(w.uploads, batch)])
+
+
+IMPORT_CASES = [  # the upload page and the export have their rows in CASES
+    Case("import template", "get", lambda w: reverse("enterprise_import_template"),
+         matrix(200, broker=403, evaluator=403, enterprise_user=403, other_enterprise_user=403)),
+    Case("import preview", "get", _upload_url("enterprise_import_preview"), own_upload(200)),
+    Case("import re-check", "post", _upload_url("enterprise_import_preview"), own_upload(302),
+         data=lambda w: {"col_0": "legal_name", "col_1": "country", "col_2": "national_id",
+                         "col_3": "sector_classification", "col_4": "sector_code"}),
+    Case("import confirm", "post", _upload_url("enterprise_import_confirm"), own_upload(302)),
+    Case("import progress", "get", _upload_url("enterprise_import_progress"), own_upload(200)),
+    Case("import page, background import", "get", _upload_url("enterprise_import_preview", "big"), own_upload(200)),
+    Case("import progress, background import", "get", _upload_url("enterprise_import_progress", "big"),
+         own_upload(200)),
+]
+
+
+@pytest.fixture
+def import_world(world, settings, tmp_path):
+    from types import SimpleNamespace
+
+    from django.core.files.base import ContentFile
+
+    from triplec.registry.importing import batches
+    from triplec.registry.models_import import ImportBatch
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TRIPLEC_IMPORT_BACKGROUND_ROWS = 5
+    officer = world.users["programme-officer"]
+    header = "legal_name,country,national_id,sector_classification,sector_code\n"
+
+    def uploaded(rows: int) -> ImportBatch:
+        text = header + "".join(f"Firma {i},BR,PM-{i},isic4,1610\n" for i in range(rows))
+        batch = ImportBatch(uploaded_by=officer, original_name="firms.csv")
+        batch.file.save("firms.csv", ContentFile(text.encode()), save=False)
+        batches.check(batch, officer)
+        batch.save()
+        return batch
+
+    small, big = uploaded(2), uploaded(8)
+    batches.queue_commit(big, officer)
+    world.uploads = SimpleNamespace(batch=small.pk, big=big.pk)
+    return world
+
+
+@pytest.mark.parametrize("case", IMPORT_CASES, ids=[c.name for c in IMPORT_CASES])
+def test_import_page_permission_matrix(import_world, client_for, case):
+    assert_page_permissions(import_world, client_for, case)
+
+
+def test_every_import_page_is_in_the_matrix():
+    """A new import or export page without a row in IMPORT_CASES fails this test."""
+    from triplec.registry import urls_import
+
+    covered = {"enterprise_import", "enterprise_import_template", "enterprise_import_preview",
+               "enterprise_import_confirm", "enterprise_import_progress", "enterprise_export"}
+    names = {p.name for p in urls_import.urlpatterns if getattr(p, "name", None)}
+    assert names == covered
