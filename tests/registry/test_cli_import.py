@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -121,3 +122,16 @@ def test_real_process_on_a_fresh_database(tmp_path):
     assert result.returncode == 1, result.stderr
     assert result.stderr.splitlines()[0].startswith("row 3, sector_code: NACE Rev.2 code '16.1y9'")
     assert "Preview: 1 to create" in result.stdout
+
+
+def test_progress_bar_in_a_terminal_names_each_stage_with_row_counts(world, tmp_path):
+    """Without --quiet, a terminal shows one bar per stage (rich), counting rows; the bars are cleared
+    at the end and the preview and outcome lines stay."""
+    path = write(tmp_path, HEADER + "".join(f"Firma {i},FR,P-{i},nace2,16.10\n" for i in range(30)))
+    result = CliRunner().invoke(app, ["import", "enterprises", str(path)], env={"TTY_COMPATIBLE": "1"})
+    assert result.exit_code == 0, result.output
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", result.stderr)  # without the terminal's control codes
+    for stage in ("reading", "checking", "comparing", "writing"):
+        assert re.search(rf"{stage}\s+━+\s+\d+/\d+", shown), stage
+    assert re.search(r"checking\s+━+\s+30/30", shown) and re.search(r"writing\s+━+\s+30/30", shown)
+    assert "Imported: 30 created" in result.stdout
