@@ -287,7 +287,8 @@ def test_a_check_task_that_fails_says_why(world, client_for):
     run_pending()
     html = client.get(f"/enterprises/import/{batch.pk}/").content.decode()
     assert page_state(html) == "check-failed" and 'data-testid="check-failed"' in html
-    assert "No such file" in html
+    assert "the uploaded file &#x27;big.csv&#x27; is missing from the server&#x27;s data folder; upload it again" in html
+    assert str(batch.file.storage.location) not in html
     assert client.post(f"/enterprises/import/{batch.pk}/confirm/").status_code == 302
     assert not BackgroundTask.objects.filter(name="registry.import_commit").exists()
 

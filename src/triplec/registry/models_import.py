@@ -16,7 +16,8 @@ def import_upload_path(batch: "ImportBatch", filename: str) -> str:
 
 class ImportBatch(models.Model):
     """One uploaded file, its options (mapping, defaults, encoding) and the last check's outcome.
-    Only its uploader may confirm it; the file stays under MEDIA_ROOT/imports for the record."""
+    Only its uploader may confirm it; the file stays under MEDIA_ROOT/imports for the record, except
+    after a background import (a big file), which removes it when it ends (see importing.batches)."""
 
     class Status(models.TextChoices):
         CHECKED = "checked", _("Checked")

@@ -53,8 +53,12 @@ def background_rows() -> int:
 def read_file(batch: ImportBatch) -> bytes:
     if not batch.file:
         raise FileNotFoundError("the uploaded file has been removed; upload it again")
-    with batch.file.open("rb") as handle:
-        return handle.read()
+    try:
+        with batch.file.open("rb") as handle:
+            return handle.read()
+    except FileNotFoundError:  # said without the server's paths
+        raise FileNotFoundError(f"the uploaded file {batch.original_name!r} is missing from the server's "
+                                "data folder; upload it again") from None
 
 
 def rows_of(batch: ImportBatch) -> int:
