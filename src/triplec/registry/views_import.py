@@ -123,7 +123,8 @@ def _check(request, batch: ImportBatch) -> None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_import(request):
-    """Upload a file; it is checked at once and the preview page shows what would happen."""
+    """Upload a file; it is checked (at once, or by a background task for a big file) and the preview
+    page shows what would happen."""
     _require_import(request.user)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -191,7 +192,7 @@ def enterprise_import_preview(request, pk):
         "error_total": counts.get("errors", 0), "form": form,
         "can_confirm": state == "checked" and bool(batch.file) and bool(counts) and counts.get("errors", 1) == 0,
         "can_recheck": state in ("checked", "check-failed") and bool(batch.file),
-        "imported": state == "imported", "background": task is not None})
+        "imported": state == "imported"})
 
 
 @login_required
