@@ -20,9 +20,11 @@ from django.conf import settings
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "src" / "triplec" / "locale"
 TRANSLATED = [code for code, _name in settings.LANGUAGES if code != "en"]
 
-# Python %-format placeholders (named or not, with flags/width/precision), a literal %%, and the
-# {name} placeholders the map page's script fills in.
-PLACEHOLDER = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[diouxXeEfFgGcrsa%]|\{[A-Za-z_]\w*\}")
+# Python %-format placeholders (named or not, with flags/width/precision) and a literal %%, in the
+# entries that are %-formatted (xgettext flags them python-format); the {name} placeholders the map
+# page's script fills in, in every entry. ("70% of" in a plain sentence is no placeholder.)
+PERCENT = re.compile(r"%(?:\([A-Za-z_]\w*\))?[-#0 +]*(?:\d+|\*)?(?:\.\d+)?[diouxXeEfFgGcrsa%]")
+BRACES = re.compile(r"\{[A-Za-z_]\w*\}")
 
 
 @dataclass
@@ -90,8 +92,8 @@ def catalogue(lang: str) -> tuple[Entry, list[Entry]]:
     return header[0], [e for e in entries if e is not header[0]]
 
 
-def placeholders(text: str) -> list[str]:
-    return sorted(PLACEHOLDER.findall(text))
+def placeholders(text: str, percent_format: bool = True) -> list[str]:
+    return sorted((PERCENT.findall(text) if percent_format else []) + BRACES.findall(text))
 
 
 def test_the_parser_reads_plural_context_and_continuation_lines(tmp_path):
@@ -104,6 +106,7 @@ def test_the_parser_reads_plural_context_and_continuation_lines(tmp_path):
     assert (entry.msgctxt, entry.msgid, entry.msgid_plural) == ("c", "%(n)s firm", "%(n)s firms")
     assert entry.msgstr == {0: "%(n)s empresa", 1: "%(n)s empresas"} and entry.flags == {"python-format"}
     assert placeholders("%(a)s, %d, %(b).3f, %%, {n} and 50 %") == sorted(["%(a)s", "%d", "%(b).3f", "%%", "{n}"])
+    assert placeholders("70% of {n}", percent_format=False) == ["{n}"]
 
 
 @pytest.mark.nodb
@@ -141,7 +144,8 @@ def test_every_translation_keeps_the_placeholders(lang):
         sources = [e.msgid] if e.msgid_plural is None else [e.msgid, e.msgid_plural]
         for index, source in enumerate(sources):
             translated = e.msgstr.get(index, "")
-            if placeholders(translated) != placeholders(source):
+            percent_format = "python-format" in e.flags or "%(" in source
+            if placeholders(translated, percent_format) != placeholders(source, percent_format):
                 problems.append(f"line {e.line}: {source!r} -> {translated!r}")
             if source.endswith("\n") != translated.endswith("\n"):
                 problems.append(f"line {e.line}: trailing newline differs in {source!r}")
@@ -257,3 +261,62 @@ def test_english_stays_the_default(world, client_for):
     page = text_of(client_for(world.users["programme-officer"]).get("/"))
     assert '<html lang="en"' in page and "<title>Dashboard · triplec</title>" in page
     assert "customer-oriented, collective, cumulative" in page
+
+
+@pytest.fixture
+def network(world):
+    """A Danish brokered network in its first stage, with one member."""
+    from datetime import date
+
+    from triplec.networks import services
+
+    net = services.create_network(world.users["broker"], {
+        "kind": "brokered", "name": "Aruaru furniture network", "currency": "BRL", "started_on": date(2024, 1, 1),
+        "target_buyers": [world.buyer], "sectors": [{"classification": "isic4", "code": "1610"}]})
+    services.add_member(world.users["agency-admin"], net, world.ent_a1, date(2024, 1, 1), lead=True)
+    return net
+
+
+def test_shipped_stage_gate_and_kind_names_follow_the_language(world, client_for, network):
+    """Stages, gates, requirements and kinds are rows installed from English definitions; pages show the
+    catalogue's words for them, and the checks' explanations are written in the reader's language."""
+    client = client_for(world.users["broker"])
+    english = text_of(client.get(f"/networks/{network.pk}/"))
+    assert "Brokered network (Danish model)" in english and "Identify a viable network idea" in english
+    client.post("/i18n/setlang/", {"language": "pt", "next": "/"})
+    page = text_of(client.get(f"/networks/{network.pk}/"))
+    assert "Rede articulada (modelo dinamarquês)" in page
+    assert 'data-testid="network-stage">Interesse<' in page
+    assert "Identificar uma ideia de rede viável" in page and "Compradores identificados: State Purchasing." in page
+    assert "Identify a viable network idea" not in page
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    page = text_of(client.get(f"/networks/{network.pk}/independence/"))
+    assert "¿Hay actividades de negocio colectivas?" in page
+
+
+def test_service_errors_reach_the_page_in_the_reader_language(world, client_for, network):
+    from django.utils import translation
+
+    from triplec.core.errors import ValidationFailed
+    from triplec.networks import services
+
+    with translation.override("es"), pytest.raises(ValidationFailed) as refused:
+        services.add_member(world.users["agency-admin"], network, world.ent_a1, "2024-02-01")
+    assert refused.value.errors["enterprise"] == [
+        "Serraria Alfa Ltda ya es participante desde el 2024-01-01 (abierto)."]
+    with translation.override("pt"), pytest.raises(ValidationFailed) as refused:
+        services.add_member(world.users["agency-admin"], network, world.ent_a2, "2030-01-01")
+    assert refused.value.errors["joined_on"] == ["A data está no futuro."]
+    # the same call outside a request: English, as before
+    with pytest.raises(ValidationFailed) as refused:
+        services.add_member(world.users["agency-admin"], network, world.ent_a1, "2024-02-01")
+    assert refused.value.errors["enterprise"] == ["Serraria Alfa Ltda is already a member from 2024-01-01 (open)."]
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """Requests here switch the thread's language; later tests in the same worker expect English."""
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from triplec.core.errors import PermissionDenied, ValidationFailed
 
@@ -20,7 +21,7 @@ def _check_actor(actor, target: User | None = None) -> None:
     if target is not None and actor.pk == target.pk:
         return
     if not policy.can_manage_users(actor):
-        raise PermissionDenied("Only an agency administrator may manage users.")
+        raise PermissionDenied(_("Only an agency administrator may manage users."))
 
 
 @transaction.atomic
@@ -30,9 +31,10 @@ def create_user(actor, *, username: str, role: str, password: str, email: str = 
     try:
         role = Role(role)
     except ValueError as exc:
-        raise ValidationFailed({"role": [f"Unknown role {role!r}; use one of {', '.join(Role.values)}."]}) from exc
+        raise ValidationFailed({"role": [_("Unknown role %(value)r; use one of %(choices)s.") % {
+            "value": role, "choices": ", ".join(Role.values)}]}) from exc
     if User.objects.filter(username__iexact=username).exists():
-        raise ValidationFailed({"username": [f"A user named {username!r} already exists."]})
+        raise ValidationFailed({"username": [_("A user named %(name)r already exists.") % {"name": username}]})
     user = User(username=username, role=role, email=email, first_name=first_name, last_name=last_name,
                 organisation=organisation, enterprise=enterprise, is_staff=(role == Role.AGENCY_ADMIN))
     try:
@@ -52,6 +54,6 @@ def issue_token(actor, user: User, name: str = "") -> str:
     """A new API token for `user`; returns the token text, which is shown only once."""
     _check_actor(actor, target=user)
     if not user.is_active:
-        raise ValidationFailed({"user": ["This user is inactive."]})
-    _, raw = ApiToken.issue(user, name=name)
+        raise ValidationFailed({"user": [_("This user is inactive.")]})
+    _token, raw = ApiToken.issue(user, name=name)
     return raw

@@ -17,6 +17,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
@@ -109,7 +110,7 @@ def _enterprise(user, pk: int | None, field: str):
         return None
     found = policy.visible_enterprises(user).filter(pk=pk).first()
     if found is None:
-        raise ValidationFailed({field: ["No such enterprise."]})
+        raise ValidationFailed({field: [_("No such enterprise.")]})
     return found
 
 
@@ -118,7 +119,7 @@ def _organisation(user, pk: int | None, field: str):
         return None
     found = policy.visible_organisations(user).filter(pk=pk).first()
     if found is None:
-        raise ValidationFailed({field: ["No such organisation."]})
+        raise ValidationFailed({field: [_("No such organisation.")]})
     return found
 
 
@@ -141,7 +142,7 @@ def list_kinds(request):
 def get_kind(request, code: str):
     kind = selectors.kinds().filter(code=code).first()
     if kind is None:
-        raise NotFound("No such kind of network.")
+        raise NotFound(_("No such kind of network."))
     return kind
 
 
@@ -156,10 +157,10 @@ def redefine_kind(request, code: str, payload: KindIn):
     """Replace an agency-defined kind's definition (stages fixed once networks of it exist)."""
     kind = NetworkKind.objects.filter(code=code).first()
     if kind is None:
-        raise NotFound("No such kind of network.")
+        raise NotFound(_("No such kind of network."))
     spec = _kind_spec(payload)
     if spec["code"] != code:
-        raise ValidationFailed({"code": ["The code of a kind cannot change."]})
+        raise ValidationFailed({"code": [_("The code of a kind cannot change.")]})
     return services.redefine_kind(_user(request), kind, spec)
 
 
@@ -263,7 +264,7 @@ def list_networks(request, filters: Query[NetworkQuery]):
 def create_network(request, payload: NetworkCreate):
     """A network in its kind's first stage. A broker creating a network becomes its broker."""
     user = _user(request)
-    _allowed(policy.can_create_network(user), "You may not create networks.")
+    _allowed(policy.can_create_network(user), _("You may not create networks."))
     data = _network_data(user, payload, partial=False)
     if not data.get("started_on"):
         data.pop("started_on", None)
@@ -285,7 +286,7 @@ def update_network(request, network_id: int, payload: NetworkPatch):
     """Change the fields sent (not the stage: see /transitions)."""
     user = _user(request)
     network = _network(request, network_id)
-    _allowed(policy.can_manage_network(user, network), "You may not change this network.")
+    _allowed(policy.can_manage_network(user, network), _("You may not change this network."))
     data = _network_data(user, payload, partial=True)
     try:
         services.update_network(user, network, data)
@@ -307,7 +308,7 @@ def list_members(request, network_id: int):
 def add_member(request, network_id: int, payload: MemberCreate):
     user = _user(request)
     network = _network(request, network_id)
-    _allowed(policy.can_manage_network_members(user, network), "You may not change this network's members.")
+    _allowed(policy.can_manage_network_members(user, network), _("You may not change this network's members."))
     enterprise = _enterprise(user, payload.enterprise_id, "enterprise_id")
     member = services.add_member(user, network, enterprise, payload.joined_on, lead=payload.lead)
     return Status(201, NetworkMember.objects.select_related("enterprise", "network").get(pk=member.pk))
@@ -320,7 +321,7 @@ def end_member(request, network_id: int, member_id: int, payload: MemberLeave):
     network = _network(request, network_id)
     member = network.members.filter(pk=member_id).first()
     if member is None:
-        raise NotFound("No such member.")
+        raise NotFound(_("No such member."))
     services.end_member(user, member, payload.left_on, payload.reason)
     return NetworkMember.objects.select_related("enterprise", "network").get(pk=member.pk)
 
@@ -394,7 +395,7 @@ def withdraw_evidence(request, network_id: int, evidence_id: int, payload: Evide
     network = _network(request, network_id)
     evidence = GateEvidence.objects.filter(network=network, pk=evidence_id).first()
     if evidence is None:
-        raise NotFound("No such evidence.")
+        raise NotFound(_("No such evidence."))
     services.withdraw_gate_evidence(user, evidence, payload.reason)
     return _evidence_qs(network).get(pk=evidence.pk)
 
@@ -413,7 +414,7 @@ def record_activity(request, network_id: int, payload: ActivityCreate):
     contacts with support bodies, with attendance per member firm and broker hours."""
     user = _user(request)
     network = _network(request, network_id)
-    _allowed(policy.can_record_activity(user, network), "You may not log activities for this network.")
+    _allowed(policy.can_record_activity(user, network), _("You may not log activities for this network."))
     data = payload.model_dump()
     data["support_body"] = _organisation(user, data.pop("support_body_id"), "support_body_id")
     data["host_enterprise"] = _enterprise(user, data.pop("host_enterprise_id"), "host_enterprise_id")
@@ -458,12 +459,12 @@ def list_costs(request, network_id: int, page: Query[PageQuery]):
 def record_cost(request, network_id: int, payload: CostCreate):
     user = _user(request)
     network = _network(request, network_id)
-    _allowed(policy.can_record_cost(user, network), "You may not record this network's costs.")
+    _allowed(policy.can_record_cost(user, network), _("You may not record this network's costs."))
     contract = None
     if payload.contract_id is not None:
         contract = ManagerContract.objects.filter(network=network, pk=payload.contract_id).first()
         if contract is None:
-            raise ValidationFailed({"contract_id": ["No such contract in this network."]})
+            raise ValidationFailed({"contract_id": [_("No such contract in this network.")]})
     entry, created = services.record_cost(user, network, category=payload.category, amount=payload.amount,
                                           incurred_on=payload.incurred_on, idempotency_key=payload.idempotency_key,
                                           note=payload.note, currency=payload.currency, contract=contract)
@@ -477,7 +478,7 @@ def reverse_cost(request, network_id: int, entry_id: int, payload: ReverseIn):
     network = _network(request, network_id)
     entry = CostEntry.objects.filter(network=network, pk=entry_id).first()
     if entry is None:
-        raise NotFound("No such cost entry.")
+        raise NotFound(_("No such cost entry."))
     reversal, created = services.reverse_cost(user, entry, payload.reason, payload.idempotency_key)
     return Status(201 if created else 200, reversal)
 
@@ -495,7 +496,7 @@ def list_contributions(request, network_id: int, page: Query[PageQuery]):
 def record_contribution(request, network_id: int, payload: ContributionCreate):
     user = _user(request)
     network = _network(request, network_id)
-    _allowed(policy.can_record_contribution(user, network), "You may not record this network's contributions.")
+    _allowed(policy.can_record_contribution(user, network), _("You may not record this network's contributions."))
     enterprise = _enterprise(user, payload.enterprise_id, "enterprise_id")
     entry, created = services.record_contribution(
         user, network, enterprise=enterprise, amount=payload.amount, paid_on=payload.paid_on,
@@ -511,7 +512,7 @@ def reverse_contribution(request, network_id: int, entry_id: int, payload: Rever
     network = _network(request, network_id)
     entry = ContributionEntry.objects.filter(network=network, pk=entry_id).first()
     if entry is None:
-        raise NotFound("No such contribution.")
+        raise NotFound(_("No such contribution."))
     reversal, created = services.reverse_contribution(user, entry, payload.reason, payload.idempotency_key)
     return Status(201 if created else 200, reversal)
 
@@ -541,7 +542,7 @@ def list_evaluations(request, network_id: int, page: Query[PageQuery]):
 def record_evaluation(request, network_id: int, payload: EvaluationCreate):
     user = _user(request)
     network = _network(request, network_id)
-    _allowed(policy.can_record_evaluation(user, network), "You may not record evaluations for this network.")
+    _allowed(policy.can_record_evaluation(user, network), _("You may not record evaluations for this network."))
     enterprise = _enterprise(user, payload.enterprise_id, "enterprise_id")
     evaluation = services.record_evaluation(user, network, enterprise, payload.evaluated_on, payload.scores,
                                             payload.notes)
@@ -595,7 +596,7 @@ def get_assessment(request, network_id: int, assessment_id: int):
     network = _network(request, network_id)
     assessment = network.assessments.filter(pk=assessment_id).first()
     if assessment is None:
-        raise NotFound("No such assessment.")
+        raise NotFound(_("No such assessment."))
     return _assessment_out(assessment, independence.evaluate_assessment(assessment))
 
 

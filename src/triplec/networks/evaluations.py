@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Max
+from django.utils.translation import gettext_noop
 
 from .models import (
     Evaluation,
@@ -41,11 +42,11 @@ from .months import add_months
 BASELINE_GRACE_MONTHS = 1
 
 SHIPPED_AREAS = [
-    ("product-design", "Product design", "Product design and product improvement."),
-    ("process", "Process", "Production process improvement (methods, layout, quality, waste)."),
-    ("hr-strategy", "Human resources strategy", "Human resource management: training, skills, working conditions."),
-    ("sales-strategy", "Sales strategy", "Markets, customers, channels and pricing."),
-    ("financial-management", "Financial management", "Accounts, costing, cash and access to finance."),
+    ("product-design", gettext_noop("Product design"), gettext_noop("Product design and product improvement.")),
+    ("process", gettext_noop("Process"), gettext_noop("Production process improvement (methods, layout, quality, waste).")),
+    ("hr-strategy", gettext_noop("Human resources strategy"), gettext_noop("Human resource management: training, skills, working conditions.")),
+    ("sales-strategy", gettext_noop("Sales strategy"), gettext_noop("Markets, customers, channels and pricing.")),
+    ("financial-management", gettext_noop("Financial management"), gettext_noop("Accounts, costing, cash and access to finance.")),
 ]
 
 

@@ -81,7 +81,7 @@ class NetworkFilterForm(forms.Form):
 
     def __init__(self, data=None, *, user, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["kind"].choices = [("", _("Any kind"))] + [(k.code, k.name) for k in selectors.kinds()]
+        self.fields["kind"].choices = [("", _("Any kind"))] + [(k.code, _(k.name)) for k in selectors.kinds()]
         self.fields["stage"].choices = [("", _("Any stage"))] + page_queries.stage_choices()
         self.fields["broker"].choices = [("", _("Any broker"))] + [
             (u.pk, u.get_full_name() or u.username) for u in page_queries.broker_users()]
@@ -147,7 +147,7 @@ class NetworkForm(forms.Form):
         self.user, self.network = user, network
         self.fields["target_buyers"].choices = [(str(o.pk), o.name) for o in page_queries.buyer_organisations(user)]
         if network is None:
-            self.fields["kind"].choices = [("", _("Choose…"))] + [(k.code, k.name) for k in selectors.kinds()]
+            self.fields["kind"].choices = [("", _("Choose…"))] + [(k.code, _(k.name)) for k in selectors.kinds()]
             del self.fields["lead_firm"]
         else:
             del self.fields["kind"]
@@ -167,7 +167,7 @@ class NetworkForm(forms.Form):
             self.fields["broker"].choices = [("", _("(none)"))] + [
                 (u.pk, u.get_full_name() or u.username) for u in page_queries.broker_users()]
             self.fields["funding_schedule"].choices = [("", _("The kind's schedule"))] + [
-                (s.pk, s.name) for s in FundingSchedule.objects.order_by("name")]
+                (s.pk, _(s.name)) for s in FundingSchedule.objects.order_by("name")]
         else:
             del self.fields["broker"]
             del self.fields["funding_schedule"]
@@ -422,8 +422,8 @@ class EvaluationForm(forms.Form):
         self.fields["enterprise"].choices = [("", _("Choose…"))] + [(e.pk, e.legal_name) for e in firms]
         for area in self.areas:
             self.fields[f"score_{area.code}"] = forms.TypedChoiceField(
-                label=area.name, required=False, choices=SCORE_CHOICES, coerce=int, empty_value=None,
-                help_text=area.description)
+                label=_(area.name), required=False, choices=SCORE_CHOICES, coerce=int, empty_value=None,
+                help_text=_(area.description) if area.description else "")
 
     def score_fields(self):
         return [self[f"score_{a.code}"] for a in self.areas]
@@ -453,7 +453,7 @@ class AssessmentForm(forms.Form):
             self.fields[f"met_{code}"] = forms.BooleanField(label=_("Met"), required=False)
             self.fields[f"evidence_{code}"] = forms.CharField(
                 label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                help_text=c.question)
+                help_text=_(c.question))
 
     def judged_rows(self):
         return [(BY_CODE[code], self[f"met_{code}"], self[f"evidence_{code}"]) for code in JUDGED]
@@ -475,4 +475,4 @@ class PortfolioFilterForm(forms.Form):
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["kind"].choices = [(k.code, k.name) for k in selectors.kinds()]
+        self.fields["kind"].choices = [(k.code, _(k.name)) for k in selectors.kinds()]

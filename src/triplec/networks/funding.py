@@ -36,6 +36,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext_noop
 
 from .months import add_months, months_between
 
@@ -80,30 +81,32 @@ def money(value) -> Decimal:
 # Shipped schedules: code -> (name, description, [(category, from_month, to_month, agency_share)])
 SHIPPED_SCHEDULES: dict[str, tuple[str, str, list[tuple[str, int, int | None, str]]]] = {
     "export-profo": (
-        "Export PROFO: agency pays 70% of the manager in years 1-3",
-        "SERCOTEC pays 70 per cent of the costs of a group manager for the first three years (s.4.5); "
-        "members pay the rest and everything after year 3.",
+        # xgettext:no-python-format  (a percentage, not a placeholder)
+        gettext_noop("Export PROFO: agency pays 70% of the manager in years 1-3"),
+        gettext_noop("SERCOTEC pays 70 per cent of the costs of a group manager for the first three years (s.4.5); "
+                     "members pay the rest and everything after year 3."),
         [("manager", 0, 36, "0.70"), ("manager", 36, None, "0")],
     ),
     "profo": (
-        "PROFO: agency pays the manager in years 1-3",
-        "Managers are appointed for three years, after which the firms take over all support for "
-        "their salary (s.4.5). The share in years 1-3 is not given in the paper: 100% assumed.",
+        gettext_noop("PROFO: agency pays the manager in years 1-3"),
+        # xgettext:no-python-format  (a percentage, not a placeholder)
+        gettext_noop("Managers are appointed for three years, after which the firms take over all support for "
+                     "their salary (s.4.5). The share in years 1-3 is not given in the paper: 100% assumed."),
         [("manager", 0, 36, "1"), ("manager", 36, None, "0")],
     ),
     "fully-subsidised": (
-        "Fully subsidised (Danish programme)",
-        "The Danish network programme was largely government financed (Box 2).",
+        gettext_noop("Fully subsidised (Danish programme)"),
+        gettext_noop("The Danish network programme was largely government financed (Box 2)."),
         [("*", 0, None, "1")],
     ),
     "firms-pay": (
-        "Paid by the firms (UK model)",
-        "In the UK adaptation the services are largely paid for by the participating enterprises (Box 2).",
+        gettext_noop("Paid by the firms (UK model)"),
+        gettext_noop("In the UK adaptation the services are largely paid for by the participating enterprises (Box 2)."),
         [("*", 0, None, "0")],
     ),
     "shared-half": (
-        "Half agency, half firms (supplier upgrading)",
-        "Supplier upgrading with large buyers: cost shared about half agency, half firms (s.4.4).",
+        gettext_noop("Half agency, half firms (supplier upgrading)"),
+        gettext_noop("Supplier upgrading with large buyers: cost shared about half agency, half firms (s.4.4)."),
         [("*", 0, None, "0.5")],
     ),
 }

@@ -28,9 +28,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from .evaluations import improvement_by_area
 from .funding import shares
-from .models import COLLECTIVE_BUSINESS_KINDS, Activity, IndependenceAssessment, Network
+from .models import COLLECTIVE_BUSINESS_KINDS, Activity, ActivityKind, IndependenceAssessment, Network
 from .months import months_between, window_start
 
 COLLECTIVE_MINIMUM = 1
@@ -46,26 +49,29 @@ class Criterion:
 
 
 CRITERIA: tuple[Criterion, ...] = (
-    Criterion(1, "collective-business", "Are there collective business activities?", True),
-    Criterion(2, "autonomous-proposals", "Is the group capable of generating autonomous proposals for its development?",
+    Criterion(1, "collective-business", gettext_noop("Are there collective business activities?"), True),
+    Criterion(2, "autonomous-proposals", gettext_noop("Is the group capable of generating autonomous proposals for its development?"),
               False),
-    Criterion(3, "contributes-half", "Does it contribute more than 50 per cent of its expenses?", True),
-    Criterion(4, "local-leadership", "Has it assumed leadership of local institutions?", False),
-    Criterion(5, "locality-reaction", "How does the locality react to the network? (met: it reacts positively)", False),
-    Criterion(6, "hr-strategy", "Have more than 75 per cent of firms shifted their human resource strategies?",
+    Criterion(3, "contributes-half", gettext_noop("Does it contribute more than 50 per cent of its expenses?"), True),
+    Criterion(4, "local-leadership", gettext_noop("Has it assumed leadership of local institutions?"), False),
+    Criterion(5, "locality-reaction", gettext_noop("How does the locality react to the network? (met: it reacts positively)"), False),
+    Criterion(6, "hr-strategy", gettext_noop("Have more than 75 per cent of firms shifted their human resource strategies?"),
               True, "hr-strategy"),
-    Criterion(7, "product-improvement", "Has product improvement occurred in more than 75 per cent of firms?",
+    Criterion(7, "product-improvement", gettext_noop("Has product improvement occurred in more than 75 per cent of firms?"),
               True, "product-design"),
-    Criterion(8, "process-improvement", "Has process improvement occurred in more than 75 per cent of firms?",
+    Criterion(8, "process-improvement", gettext_noop("Has process improvement occurred in more than 75 per cent of firms?"),
               True, "process"),
-    Criterion(9, "sales-strategy", "Has sales strategy changed in more than 75 per cent of firms?",
+    Criterion(9, "sales-strategy", gettext_noop("Has sales strategy changed in more than 75 per cent of firms?"),
               True, "sales-strategy"),
-    Criterion(10, "financial-management", "Has financial management improved in more than 75 per cent of firms?",
+    Criterion(10, "financial-management", gettext_noop("Has financial management improved in more than 75 per cent of firms?"),
               True, "financial-management"),
-    Criterion(11, "idea-diffused", "Have participating entrepreneurs diffused the idea?", False),
-    Criterion(12, "continue-independently", "Can the group continue independently in the short term?", False),
+    Criterion(11, "idea-diffused", gettext_noop("Have participating entrepreneurs diffused the idea?"), False),
+    Criterion(12, "continue-independently", gettext_noop("Can the group continue independently in the short term?"), False),
 )
 BY_CODE = {c.code: c for c in CRITERIA}
+# The areas as the basis texts name them (code with spaces), listed so that they are translated too.
+AREA_WORDS = (gettext_noop("product design"), gettext_noop("process"), gettext_noop("hr strategy"),
+              gettext_noop("sales strategy"), gettext_noop("financial management"))
 JUDGED = tuple(c.code for c in CRITERIA if not c.computed)
 COMPUTED = tuple(c.code for c in CRITERIA if c.computed)
 
@@ -111,18 +117,22 @@ def compute_criteria(network: Network, on: date, window_months: int = 12) -> dic
     collective = Counter(Activity.objects.filter(network=network, occurred_on__gte=start, occurred_on__lte=on,
                                                  kind__in=COLLECTIVE_BUSINESS_KINDS).values_list("kind", flat=True))
     n = sum(collective.values())
-    detail = ", ".join(f"{count} {kind.replace('-', ' ')}" for kind, count in sorted(collective.items()))
+    detail = ", ".join(f"{count} {ActivityKind(kind).label.lower()}" for kind, count in sorted(collective.items()))
+    values = {"n": n, "start": start, "end": on, "detail": detail}
     out["collective-business"] = CriterionResult(
         BY_CODE["collective-business"], n >= COLLECTIVE_MINIMUM,
-        f"{n} collective business activities from {start} to {on}" + (f" ({detail})." if detail else "."))
+        (_("%(n)s collective business activities from %(start)s to %(end)s (%(detail)s).") if detail
+         else _("%(n)s collective business activities from %(start)s to %(end)s.")) % values)
 
     s = shares(network, start, on)
     if s.expenses <= 0:
-        basis, met = f"No expenses recorded from {start} to {on}.", False
+        basis, met = _("No expenses recorded from %(start)s to %(end)s.") % {"start": start, "end": on}, False
     else:
         met = 2 * s.contributions > s.expenses
-        basis = (f"Members paid {s.contributions} of {s.expenses} {s.currency} of expenses from {start} to {on} "
-                 f"({s.member_share:.1%}; more than 50% needed).")
+        basis = _("Members paid %(paid)s of %(expenses)s %(currency)s of expenses from %(start)s to %(end)s "
+                  "(%(share)s; more than 50%% needed).") % {
+            "paid": s.contributions, "expenses": s.expenses, "currency": s.currency, "start": start, "end": on,
+            "share": f"{s.member_share:.1%}"}
     out["contributes-half"] = CriterionResult(BY_CODE["contributes-half"], met, basis)
 
     improvement = improvement_by_area(network, on, areas=[c.area for c in CRITERIA if c.area])
@@ -131,12 +141,14 @@ def compute_criteria(network: Network, on: date, window_months: int = 12) -> dic
             continue
         imp = improvement[c.area]
         if imp.firms == 0:
-            out[c.code] = CriterionResult(c, False, f"No member firms on {on}.")
+            out[c.code] = CriterionResult(c, False, _("No member firms on %(day)s.") % {"day": on})
             continue
         met = 4 * imp.improved > 3 * imp.firms
-        out[c.code] = CriterionResult(c, met, (
-            f"{imp.improved} of {imp.firms} member firms improved in {c.area.replace('-', ' ')} "
-            f"({imp.improved / imp.firms:.0%}; more than 75% needed); {imp.evaluated} scored at least twice."))
+        out[c.code] = CriterionResult(c, met, _(
+            "%(improved)s of %(firms)s member firms improved in %(area)s (%(share)s; more than 75%% needed); "
+            "%(evaluated)s scored at least twice.") % {
+            "improved": imp.improved, "firms": imp.firms, "area": _(c.area.replace("-", " ")),
+            "share": f"{imp.improved / imp.firms:.0%}", "evaluated": imp.evaluated})
     return out
 
 
@@ -152,9 +164,10 @@ def evaluate_assessment(assessment: IndependenceAssessment) -> AssessmentResult:
             continue
         j = judged.get(c.code)
         if j is None:
-            results.append(CriterionResult(c, False, "Not judged."))
+            results.append(CriterionResult(c, False, _("Not judged.")))
         else:
-            results.append(CriterionResult(c, j.met, f"Judged by the assessor: {j.evidence or 'no evidence given'}"))
+            results.append(CriterionResult(c, j.met, _("Judged by the assessor: %(evidence)s") % {
+                "evidence": j.evidence or _("no evidence given")}))
     return AssessmentResult(assessment.network_id, assessment.assessed_on,
                             window_start(assessment.assessed_on, assessment.window_months), results)
 

@@ -39,6 +39,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from triplec.accounts import policy
 from triplec.accounts.roles import Role
@@ -65,108 +67,108 @@ BROKER_OR_AGENCY = ["broker", *AGENCY]
 
 TARGET_MARKET = {
     "code": "target-market", "type": "condition", "check": "target-market",
-    "label": "A target customer or market: a named buyer, or a described market (product, volume and quality)",
+    "label": gettext_noop("A target customer or market: a named buyer, or a described market (product, volume and quality)"),
 }
 
 DANISH_HURDLES: dict[str, Any] = {
     "stages": [
-        {"code": "interest", "name": "Interest",
-         "description": "The broker creates interest in networking with examples that strike a chord with local firms."},
-        {"code": "viable-idea", "name": "Viable network idea",
-         "description": "A network idea built around a market opportunity has been identified."},
-        {"code": "group-ownership", "name": "Group ownership",
-         "description": "A group of firms has decided to pursue the idea and owns its progress."},
-        {"code": "feasibility-study", "name": "Feasibility study",
-         "description": "The group has commissioned a feasibility study before pushing ahead."},
-        {"code": "implementation", "name": "Implementation", "evaluations_due": True,
-         "description": "The group implements the network idea."},
-        {"code": "operating", "name": "Operating", "evaluations_due": True,
-         "description": "The network does business together."},
-        {"code": "closed", "name": "Closed", "closed": True, "description": "The network has stopped."},
+        {"code": "interest", "name": gettext_noop("Interest"),
+         "description": gettext_noop("The broker creates interest in networking with examples that strike a chord with local firms.")},
+        {"code": "viable-idea", "name": gettext_noop("Viable network idea"),
+         "description": gettext_noop("A network idea built around a market opportunity has been identified.")},
+        {"code": "group-ownership", "name": gettext_noop("Group ownership"),
+         "description": gettext_noop("A group of firms has decided to pursue the idea and owns its progress.")},
+        {"code": "feasibility-study", "name": gettext_noop("Feasibility study"),
+         "description": gettext_noop("The group has commissioned a feasibility study before pushing ahead.")},
+        {"code": "implementation", "name": gettext_noop("Implementation"), "evaluations_due": True,
+         "description": gettext_noop("The group implements the network idea.")},
+        {"code": "operating", "name": gettext_noop("Operating"), "evaluations_due": True,
+         "description": gettext_noop("The network does business together.")},
+        {"code": "closed", "name": gettext_noop("Closed"), "closed": True, "description": gettext_noop("The network has stopped.")},
     ],
     "gates": [
-        {"from": "interest", "to": "viable-idea", "name": "Identify a viable network idea", "roles": BROKER_OR_AGENCY,
-         "description": "The next critical gate is that of identifying a viable network idea (Box 2).",
+        {"from": "interest", "to": "viable-idea", "name": gettext_noop("Identify a viable network idea"), "roles": BROKER_OR_AGENCY,
+         "description": gettext_noop("The next critical gate is that of identifying a viable network idea (Box 2)."),
          "requirements": [
              TARGET_MARKET,
-             {"code": "network-idea", "type": "document", "label": "The network idea, written down (file or reference)"},
+             {"code": "network-idea", "type": "document", "label": gettext_noop("The network idea, written down (file or reference)")},
          ]},
-        {"from": "viable-idea", "to": "group-ownership", "name": "A group takes ownership", "roles": BROKER_OR_AGENCY,
-         "description": "Convincing a group of firms to pursue the idea and take ownership of its progress (Box 2).",
+        {"from": "viable-idea", "to": "group-ownership", "name": gettext_noop("A group takes ownership"), "roles": BROKER_OR_AGENCY,
+         "description": gettext_noop("Convincing a group of firms to pursue the idea and take ownership of its progress (Box 2)."),
          "requirements": [
              {"code": "group-decision", "type": "decision",
-              "label": "The firms' decision to pursue the idea (what was decided, and when)"},
+              "label": gettext_noop("The firms' decision to pursue the idea (what was decided, and when)")},
              {"code": "member-firms", "type": "count", "check": "members", "minimum": 3,
-              "label": "At least 3 member firms"},
+              "label": gettext_noop("At least 3 member firms")},
              {"code": "goals", "type": "condition", "check": "goals",
-              "label": "Short- and medium-term goals written down"},
+              "label": gettext_noop("Short- and medium-term goals written down")},
          ]},
-        {"from": "group-ownership", "to": "feasibility-study", "name": "The group commissions a feasibility study",
+        {"from": "group-ownership", "to": "feasibility-study", "name": gettext_noop("The group commissions a feasibility study"),
          "roles": BROKER_OR_AGENCY,
-         "description": "Convincing firms that they need a feasibility study before they push ahead (Box 2).",
+         "description": gettext_noop("Convincing firms that they need a feasibility study before they push ahead (Box 2)."),
          "requirements": [
-             {"code": "study-terms", "type": "document", "label": "Terms of reference of the feasibility study"},
-             {"code": "study-start", "type": "date", "label": "Date the study starts"},
+             {"code": "study-terms", "type": "document", "label": gettext_noop("Terms of reference of the feasibility study")},
+             {"code": "study-start", "type": "date", "label": gettext_noop("Date the study starts")},
          ]},
-        {"from": "feasibility-study", "to": "implementation", "name": "Feasibility shown; the group decides to go ahead",
+        {"from": "feasibility-study", "to": "implementation", "name": gettext_noop("Feasibility shown; the group decides to go ahead"),
          "roles": BROKER_OR_AGENCY,
          "requirements": [
-             {"code": "study-report", "type": "document", "label": "Feasibility study report"},
-             {"code": "go-decision", "type": "decision", "label": "The group's decision to implement"},
+             {"code": "study-report", "type": "document", "label": gettext_noop("Feasibility study report")},
+             {"code": "go-decision", "type": "decision", "label": gettext_noop("The group's decision to implement")},
          ]},
-        {"from": "implementation", "to": "operating", "name": "The network operates", "roles": BROKER_OR_AGENCY,
+        {"from": "implementation", "to": "operating", "name": gettext_noop("The network operates"), "roles": BROKER_OR_AGENCY,
          "requirements": [
              {"code": "collective-business", "type": "count", "check": "collective-activities", "minimum": 1,
-              "label": "At least one collective business activity logged (joint purchase, marketing or project)"},
+              "label": gettext_noop("At least one collective business activity logged (joint purchase, marketing or project)")},
              {"code": "cooperation-agreement", "type": "document",
-              "label": "The cooperation agreement signed by the firms"},
+              "label": gettext_noop("The cooperation agreement signed by the firms")},
          ]},
     ],
 }
 
 PROFO_LIFECYCLE: dict[str, Any] = {
     "stages": [
-        {"code": "preparation", "name": "Preparation",
-         "description": "The agency identifies firms, diagnoses their problems and establishes its credibility."},
-        {"code": "consolidation", "name": "Consolidation", "evaluations_due": True,
-         "description": "A manager is appointed, improves take-up of support services and builds relations "
-                        "between the firms; bi-annual evaluations direct the work."},
-        {"code": "independence", "name": "Independence", "evaluations_due": True,
-         "description": "The firms take over the manager's cost and sustain the group themselves."},
-        {"code": "graduated", "name": "Graduated",
-         "description": "The group carries on without subsidy."},
-        {"code": "closed", "name": "Closed", "closed": True, "description": "The PROFO has stopped."},
+        {"code": "preparation", "name": gettext_noop("Preparation"),
+         "description": gettext_noop("The agency identifies firms, diagnoses their problems and establishes its credibility.")},
+        {"code": "consolidation", "name": gettext_noop("Consolidation"), "evaluations_due": True,
+         "description": gettext_noop("A manager is appointed, improves take-up of support services and builds relations "
+                                     "between the firms; bi-annual evaluations direct the work.")},
+        {"code": "independence", "name": gettext_noop("Independence"), "evaluations_due": True,
+         "description": gettext_noop("The firms take over the manager's cost and sustain the group themselves.")},
+        {"code": "graduated", "name": gettext_noop("Graduated"),
+         "description": gettext_noop("The group carries on without subsidy.")},
+        {"code": "closed", "name": gettext_noop("Closed"), "closed": True, "description": gettext_noop("The PROFO has stopped.")},
     ],
     "gates": [
-        {"from": "preparation", "to": "consolidation", "name": "Admission as a PROFO", "roles": AGENCY,
-         "description": "The agency must be convinced that a basis for collaboration exists and that there are "
-                        "clear short-term and medium-term goals which might be met (s.4.5).",
+        {"from": "preparation", "to": "consolidation", "name": gettext_noop("Admission as a PROFO"), "roles": AGENCY,
+         "description": gettext_noop("The agency must be convinced that a basis for collaboration exists and that there are "
+                                     "clear short-term and medium-term goals which might be met (s.4.5)."),
          "requirements": [
              {"code": "basis", "type": "condition", "check": "basis-for-collaboration",
-              "label": "A basis for collaboration exists (written down)"},
+              "label": gettext_noop("A basis for collaboration exists (written down)")},
              {"code": "goals", "type": "condition", "check": "goals",
-              "label": "Clear short- and medium-term goals"},
+              "label": gettext_noop("Clear short- and medium-term goals")},
              TARGET_MARKET,
-             {"code": "diagnosis", "type": "document", "label": "Diagnosis of the firms' problems"},
-             {"code": "admission-decision", "type": "decision", "label": "The agency's admission decision"},
+             {"code": "diagnosis", "type": "document", "label": gettext_noop("Diagnosis of the firms' problems")},
+             {"code": "admission-decision", "type": "decision", "label": gettext_noop("The agency's admission decision")},
          ]},
-        {"from": "consolidation", "to": "independence", "name": "Ready for independence", "roles": AGENCY,
+        {"from": "consolidation", "to": "independence", "name": gettext_noop("Ready for independence"), "roles": AGENCY,
          "requirements": [
-             {"code": "manager", "type": "condition", "check": "manager", "label": "A manager has been appointed"},
+             {"code": "manager", "type": "condition", "check": "manager", "label": gettext_noop("A manager has been appointed")},
              {"code": "evaluations", "type": "count", "check": "evaluations-per-member", "minimum": 2,
-              "label": "Every current member firm evaluated at least twice (baseline and a follow-up)"},
+              "label": gettext_noop("Every current member firm evaluated at least twice (baseline and a follow-up)")},
              {"code": "collective-business", "type": "count", "check": "collective-activities", "minimum": 1,
-              "label": "At least one collective business activity logged"},
+              "label": gettext_noop("At least one collective business activity logged")},
              {"code": "takeover-plan", "type": "document",
-              "label": "The firms' plan to take over the manager's cost"},
+              "label": gettext_noop("The firms' plan to take over the manager's cost")},
          ]},
-        {"from": "independence", "to": "graduated", "name": "Independent of subsidy", "roles": AGENCY,
+        {"from": "independence", "to": "graduated", "name": gettext_noop("Independent of subsidy"), "roles": AGENCY,
          "requirements": [
              {"code": "independence-score", "type": "condition", "check": "independence-score", "minimum": 6,
-              "label": "The latest independence assessment meets at least 6 of Dini's 12 criteria"},
+              "label": gettext_noop("The latest independence assessment meets at least 6 of Dini's 12 criteria")},
              {"code": "members-pay-majority", "type": "condition", "check": "members-pay-majority",
-              "label": "Members paid more than half of the network's expenses in the last 12 months"},
-             {"code": "graduation-decision", "type": "decision", "label": "The agency's graduation decision"},
+              "label": gettext_noop("Members paid more than half of the network's expenses in the last 12 months")},
+             {"code": "graduation-decision", "type": "decision", "label": gettext_noop("The agency's graduation decision")},
          ]},
     ],
 }
@@ -177,30 +179,31 @@ def _supplier_lifecycle() -> dict[str, Any]:
     definition = copy.deepcopy(DANISH_HURDLES)
     definition["gates"][0]["requirements"].insert(1, {
         "code": "named-buyer", "type": "condition", "check": "named-buyer",
-        "label": "The large buyer whose suppliers the network upgrades is named"})
+        "label": gettext_noop("The large buyer whose suppliers the network upgrades is named")})
     return definition
 
 
 LIFECYCLES = {"danish-hurdles": DANISH_HURDLES, "profo": PROFO_LIFECYCLE, "supplier": _supplier_lifecycle()}
 
 SHIPPED_KINDS: list[dict[str, Any]] = [
-    {"code": "brokered", "name": "Brokered network (Danish model)", "lifecycle": "danish-hurdles",
+    {"code": "brokered", "name": gettext_noop("Brokered network (Danish model)"), "lifecycle": "danish-hurdles",
      "size_min": 5, "size_max": 10, "funding": "fully-subsidised",
-     "description": "Usually 5-10 firms from one region making similar or complementary products, formed around "
-                    "a market opportunity; a network broker takes the group over the hurdles (Box 2)."},
-    {"code": "brokered-uk", "name": "Brokered network (UK model, paid by the firms)", "lifecycle": "danish-hurdles",
+     "description": gettext_noop("Usually 5-10 firms from one region making similar or complementary products, formed around "
+                                 "a market opportunity; a network broker takes the group over the hurdles (Box 2).")},
+    {"code": "brokered-uk", "name": gettext_noop("Brokered network (UK model, paid by the firms)"), "lifecycle": "danish-hurdles",
      "size_min": 5, "size_max": 10, "funding": "firms-pay",
-     "description": "The Danish process with the broker's services paid for by the participating firms (Box 2)."},
-    {"code": "profo", "name": "PROFO", "lifecycle": "profo", "size_min": 10, "size_max": 30, "funding": "profo",
-     "description": "Proyecto de Fomento (SERCOTEC, Chile): 10-30 firms through preparation, consolidation and "
-                    "independence (s.4.5)."},
-    {"code": "export-profo", "name": "Export PROFO", "lifecycle": "profo", "size_min": 10, "size_max": 30,
+     "description": gettext_noop("The Danish process with the broker's services paid for by the participating firms (Box 2).")},
+    {"code": "profo", "name": gettext_noop("PROFO"), "lifecycle": "profo", "size_min": 10, "size_max": 30, "funding": "profo",
+     "description": gettext_noop("Proyecto de Fomento (SERCOTEC, Chile): 10-30 firms through preparation, consolidation and "
+                                 "independence (s.4.5).")},
+    {"code": "export-profo", "name": gettext_noop("Export PROFO"), "lifecycle": "profo", "size_min": 10, "size_max": 30,
      "funding": "export-profo",
-     "description": "A PROFO aimed at export markets; the agency pays 70% of the manager for three years (s.4.5)."},
-    {"code": "supplier-network", "name": "Supplier network (large buyer)", "lifecycle": "supplier",
+     # xgettext:no-python-format  (a percentage, not a placeholder)
+     "description": gettext_noop("A PROFO aimed at export markets; the agency pays 70% of the manager for three years (s.4.5).")},
+    {"code": "supplier-network", "name": gettext_noop("Supplier network (large buyer)"), "lifecycle": "supplier",
      "funding": "shared-half",
-     "description": "Small suppliers of a large customer upgraded together; cost shared about half agency, half "
-                    "firms (s.4.4)."},
+     "description": gettext_noop("Small suppliers of a large customer upgraded together; cost shared about half agency, half "
+                                 "firms (s.4.4).")},
 ]
 
 
@@ -217,40 +220,46 @@ class Check:
 def _target_market(network: Network, on: date, minimum) -> tuple[bool, str]:
     buyers = [o.name for o in network.target_buyers.order_by("name")]
     if buyers:
-        return True, "Named buyers: " + ", ".join(buyers) + "."
+        return True, _("Named buyers: %(names)s.") % {"names": ", ".join(buyers)}
     if network.has_described_market:
-        return True, (f"Described market: {network.market_product}; volume {network.market_volume}; "
-                      f"quality {network.market_quality}.")
-    partial = [label for label, value in (("product", network.market_product), ("volume", network.market_volume),
-                                          ("quality", network.market_quality)) if not value.strip()]
+        return True, _("Described market: %(product)s; volume %(volume)s; quality %(quality)s.") % {
+            "product": network.market_product, "volume": network.market_volume, "quality": network.market_quality}
+    partial = [label for label, value in ((_("product"), network.market_product), (_("volume"), network.market_volume),
+                                          (_("quality"), network.market_quality)) if not value.strip()]
     if len(partial) < 3:
-        return False, "No named buyer, and the described market lacks its " + " and ".join(partial) + "."
-    return False, "No named buyer and no described market."
+        return False, _("No named buyer, and the described market lacks its %(parts)s.") % {
+            "parts": _(" and ").join(partial)}
+    return False, _("No named buyer and no described market.")
 
 
 def _named_buyer(network: Network, on: date, minimum) -> tuple[bool, str]:
     buyers = [o.name for o in network.target_buyers.order_by("name")]
-    return (True, "Named buyers: " + ", ".join(buyers) + ".") if buyers else (False, "No named buyer.")
+    if buyers:
+        return True, _("Named buyers: %(names)s.") % {"names": ", ".join(buyers)}
+    return False, _("No named buyer.")
 
 
 def _goals(network: Network, on: date, minimum) -> tuple[bool, str]:
-    missing = [label for label, text in (("short-term", network.short_term_goals),
-                                         ("medium-term", network.medium_term_goals)) if not text.strip()]
-    if missing:
-        return False, "No " + " or ".join(missing) + " goals written down."
-    return True, "Short- and medium-term goals written down."
+    short, medium = not network.short_term_goals.strip(), not network.medium_term_goals.strip()
+    if short and medium:
+        return False, _("No short-term or medium-term goals written down.")
+    if short:
+        return False, _("No short-term goals written down.")
+    if medium:
+        return False, _("No medium-term goals written down.")
+    return True, _("Short- and medium-term goals written down.")
 
 
 def _basis(network: Network, on: date, minimum) -> tuple[bool, str]:
     if network.basis_for_collaboration.strip():
-        return True, "Basis for collaboration: " + network.basis_for_collaboration.strip()[:200]
-    return False, "No basis for collaboration written down."
+        return True, _("Basis for collaboration: %(text)s") % {"text": network.basis_for_collaboration.strip()[:200]}
+    return False, _("No basis for collaboration written down.")
 
 
 def _manager(network: Network, on: date, minimum) -> tuple[bool, str]:
     if network.broker_id and network.broker.is_active:
-        return True, f"Manager: {network.broker.get_full_name() or network.broker.username}."
-    return False, "No manager appointed."
+        return True, _("Manager: %(name)s.") % {"name": network.broker.get_full_name() or network.broker.username}
+    return False, _("No manager appointed.")
 
 
 def _independence_score(network: Network, on: date, minimum) -> tuple[bool, str]:
@@ -259,10 +268,10 @@ def _independence_score(network: Network, on: date, minimum) -> tuple[bool, str]
     needed = minimum if minimum is not None else 6
     latest = network.assessments.filter(assessed_on__lte=on).order_by("-assessed_on", "-id").first()
     if latest is None:
-        return False, "No independence assessment yet."
+        return False, _("No independence assessment yet.")
     result = evaluate_assessment(latest)
-    return result.met_count >= needed, (f"Assessment of {latest.assessed_on}: {result.met_count} of 12 criteria met "
-                                        f"({needed} needed).")
+    return result.met_count >= needed, _("Assessment of %(day)s: %(met)s of 12 criteria met (%(needed)s needed).") % {
+        "day": latest.assessed_on, "met": result.met_count, "needed": needed}
 
 
 def _members_pay_majority(network: Network, on: date, minimum) -> tuple[bool, str]:
@@ -271,24 +280,25 @@ def _members_pay_majority(network: Network, on: date, minimum) -> tuple[bool, st
 
     s = shares(network, window_start(on, 12), on)
     if s.member_share is None:
-        return False, "No expenses recorded in the last 12 months."
-    return s.member_share > 0.5, (f"Members paid {s.contributions} of {s.expenses} {s.currency} "
-                                  f"({s.member_share:.1%}) in the 12 months to {on}.")
+        return False, _("No expenses recorded in the last 12 months.")
+    return s.member_share > 0.5, _("Members paid %(paid)s of %(expenses)s %(currency)s (%(share)s) in the 12 months "
+                                   "to %(day)s.") % {"paid": s.contributions, "expenses": s.expenses,
+                                                      "currency": s.currency, "share": f"{s.member_share:.1%}", "day": on}
 
 
 def _members(network: Network, on: date, minimum) -> tuple[int, str]:
     n = NetworkMember.objects.filter(active_members_q(on), network=network).count()
-    return n, f"{n} member firms on {on}."
+    return n, _("%(n)s member firms on %(day)s.") % {"n": n, "day": on}
 
 
 def _activities(network: Network, on: date, minimum) -> tuple[int, str]:
     n = Activity.objects.filter(network=network, occurred_on__lte=on).count()
-    return n, f"{n} activities logged."
+    return n, _("%(n)s activities logged.") % {"n": n}
 
 
 def _collective_activities(network: Network, on: date, minimum) -> tuple[int, str]:
     n = Activity.objects.filter(network=network, occurred_on__lte=on, kind__in=COLLECTIVE_BUSINESS_KINDS).count()
-    return n, f"{n} collective business activities logged."
+    return n, _("%(n)s collective business activities logged.") % {"n": n}
 
 
 def _evaluations_per_member(network: Network, on: date, minimum) -> tuple[int, str]:
@@ -301,11 +311,13 @@ def _evaluations_per_member(network: Network, on: date, minimum) -> tuple[int, s
         "network_evaluations", filter=Q(network_evaluations__network=network,
                                         network_evaluations__evaluated_on__lte=on))).values_list("n", flat=True))
     if not counts:
-        return 0, "No member firms."
+        return 0, _("No member firms.")
     least = min(counts)
     short = sum(1 for c in counts if minimum is not None and c < minimum)
-    return least, (f"Fewest evaluations of a member firm: {least}"
-                   + (f" ({short} of {len(counts)} firms below {minimum})." if short else "."))
+    if short:
+        return least, _("Fewest evaluations of a member firm: %(least)s (%(short)s of %(firms)s firms below "
+                        "%(minimum)s).") % {"least": least, "short": short, "firms": len(counts), "minimum": minimum}
+    return least, _("Fewest evaluations of a member firm: %(least)s.") % {"least": least}
 
 
 CONDITION_CHECKS: dict[str, Check] = {
@@ -346,27 +358,28 @@ def validate_definition(definition: Mapping[str, Any]) -> dict[str, list[str]]:
     stages = definition.get("stages")
     gates = definition.get("gates")
     if not isinstance(stages, list) or not stages:
-        err("stages", "Give the stages as a list, in order.")
+        err("stages", _("Give the stages as a list, in order."))
         return errors
     if not isinstance(gates, list):
-        err("gates", "Give the gates as a list.")
+        err("gates", _("Give the gates as a list."))
         return errors
     codes = []
     for i, stage in enumerate(stages):
         code = str(stage.get("code", ""))
         if not _SLUG.match(code):
-            err(f"stages[{i}].code", f"{code!r} is not a code (lower-case letters, digits and dashes).")
+            err(f"stages[{i}].code", _("%(code)r is not a code (lower-case letters, digits and dashes).") % {
+                "code": code})
         if not str(stage.get("name", "")).strip():
-            err(f"stages[{i}].name", "A stage needs a name.")
+            err(f"stages[{i}].name", _("A stage needs a name."))
         if code in codes:
-            err(f"stages[{i}].code", f"Stage {code!r} appears twice.")
+            err(f"stages[{i}].code", _("Stage %(code)r appears twice.") % {"code": code})
         codes.append(code)
     open_codes = [s["code"] for s in stages if not s.get("closed")]
     closed = [s for s in stages if s.get("closed")]
     if len(open_codes) < 2:
-        err("stages", "A lifecycle needs at least two stages besides the closed one.")
+        err("stages", _("A lifecycle needs at least two stages besides the closed one."))
     if len(closed) != 1:
-        err("stages", "A lifecycle needs exactly one closed stage (any stage may close with a reason).")
+        err("stages", _("A lifecycle needs exactly one closed stage (any stage may close with a reason)."))
     expected = list(zip(open_codes, open_codes[1:], strict=False))
     found = []
     has_market = False
@@ -375,48 +388,53 @@ def validate_definition(definition: Mapping[str, Any]) -> dict[str, list[str]]:
         pair = (gate.get("from"), gate.get("to"))
         found.append(pair)
         if pair not in expected:
-            err(f"gates[{g}]", f"A gate must lead from an open stage to the next one; {pair[0]!r} -> {pair[1]!r} "
-                               "does not (gates cannot skip stages or lead to the closed stage).")
+            err(f"gates[{g}]", _("A gate must lead from an open stage to the next one; %(from)r -> %(to)r "
+                                 "does not (gates cannot skip stages or lead to the closed stage).") % {
+                "from": pair[0], "to": pair[1]})
         if not str(gate.get("name", "")).strip():
-            err(f"gates[{g}].name", "A gate needs a name.")
+            err(f"gates[{g}].name", _("A gate needs a name."))
         roles = gate.get("roles")
         if not isinstance(roles, list) or not roles:
-            err(f"gates[{g}].roles", "Name the roles that may pass this gate.")
+            err(f"gates[{g}].roles", _("Name the roles that may pass this gate."))
         else:
             unknown = [r for r in roles if r not in valid_roles]
             if unknown:
-                err(f"gates[{g}].roles", f"Unknown roles {unknown}; use {sorted(valid_roles)}.")
+                err(f"gates[{g}].roles", _("Unknown roles %(roles)s; use %(choices)s.") % {
+                    "roles": unknown, "choices": sorted(valid_roles)})
         requirement_codes = set()
         for r, req in enumerate(gate.get("requirements") or []):
             where = f"gates[{g}].requirements[{r}]"
             code, kind, check = str(req.get("code", "")), req.get("type"), req.get("check", "")
             if not _SLUG.match(code):
-                err(where, f"{code!r} is not a code.")
+                err(where, _("%(code)r is not a code.") % {"code": code})
             elif code in requirement_codes:
-                err(where, f"Requirement {code!r} appears twice in this gate.")
+                err(where, _("Requirement %(code)r appears twice in this gate.") % {"code": code})
             requirement_codes.add(code)
             if not str(req.get("label", "")).strip():
-                err(where, "A requirement needs a label.")
+                err(where, _("A requirement needs a label."))
             if kind not in RequirementType.values:
-                err(where, f"Unknown type {kind!r}; use {RequirementType.values}.")
+                err(where, _("Unknown type %(kind)r; use %(values)s.") % {
+                    "kind": kind, "values": RequirementType.values})
             elif kind == RequirementType.CONDITION and check not in CONDITION_CHECKS:
-                err(where, f"Unknown condition {check!r}; use {sorted(CONDITION_CHECKS)}.")
+                err(where, _("Unknown condition %(check)r; use %(choices)s.") % {
+                    "check": check, "choices": sorted(CONDITION_CHECKS)})
             elif kind == RequirementType.COUNT:
                 if check not in COUNT_SOURCES:
-                    err(where, f"Unknown count {check!r}; use {sorted(COUNT_SOURCES)}.")
+                    err(where, _("Unknown count %(check)r; use %(choices)s.") % {
+                        "check": check, "choices": sorted(COUNT_SOURCES)})
                 if not isinstance(req.get("minimum"), int) or req["minimum"] < 0:
-                    err(where, "A count needs a minimum (a whole number, 0 or more).")
+                    err(where, _("A count needs a minimum (a whole number, 0 or more)."))
             if kind == RequirementType.CONDITION and check == "target-market":
                 has_market = True
     missing = [p for p in expected if p not in found]
     if missing:
-        err("gates", "Every stage needs a gate to the next one; missing: "
-                     + ", ".join(f"{a} -> {b}" for a, b in missing) + ".")
+        err("gates", _("Every stage needs a gate to the next one; missing: %(pairs)s.") % {
+            "pairs": ", ".join(f"{a} -> {b}" for a, b in missing)})
     if len(found) != len(set(found)):
-        err("gates", "Two gates between the same stages.")
+        err("gates", _("Two gates between the same stages."))
     if not has_market:
-        err("gates", "Some gate must require a target customer or market (a condition 'target-market'): "
-                     "customer orientation is enforced.")
+        err("gates", _("Some gate must require a target customer or market (a condition 'target-market'): "
+                       "customer orientation is enforced."))
     return errors
 
 
@@ -568,33 +586,34 @@ def _validate_evidence(requirement: GateRequirement, values: Mapping[str, Any]) 
     errors: dict[str, list[str]] = {}
     unknown = set(values) - set(EVIDENCE_FIELDS)
     for name in sorted(unknown):
-        errors[name] = ["Unknown field."]
+        errors[name] = [_("Unknown field.")]
     if not requirement.takes_evidence:
-        errors["requirement"] = [f"'{requirement.label}' is checked from the records; it takes no evidence."]
+        errors["requirement"] = [_("'%(label)s' is checked from the records; it takes no evidence.") % {
+            "label": requirement.label}]
         return errors
     text = str(values.get("text") or "").strip()
     day, number = values.get("date"), values.get("number")
     if day is not None and day > date.today():
-        errors["date"] = ["The date is in the future."]
+        errors["date"] = [_("The date is in the future.")]
     kind = requirement.type
     if kind == RequirementType.DOCUMENT and not (values.get("document") or str(values.get("reference") or "").strip()):
-        errors["document"] = ["Upload the document or give a reference to it."]
+        errors["document"] = [_("Upload the document or give a reference to it.")]
     if kind == RequirementType.DECISION:
         if not text:
-            errors["text"] = ["Say what was decided."]
+            errors["text"] = [_("Say what was decided.")]
         if day is None:
-            errors["date"] = ["Give the date of the decision."]
+            errors["date"] = [_("Give the date of the decision.")]
     if kind == RequirementType.DATE and day is None:
-        errors["date"] = ["Give the date."]
+        errors["date"] = [_("Give the date.")]
     if kind == RequirementType.COUNT and (not isinstance(number, int) or isinstance(number, bool) or number < 0):
-        errors["number"] = ["Give a whole number, 0 or more."]
+        errors["number"] = [_("Give a whole number, 0 or more.")]
     return errors
 
 
 def store_evidence(actor, network: Network, requirement: GateRequirement, values: Mapping[str, Any]) -> GateEvidence:
     """Validate and save one piece of evidence (permission already checked by the caller)."""
     if requirement.gate.kind_id != network.kind_id:
-        raise ValidationFailed({"requirement": ["This requirement belongs to another kind of network."]})
+        raise ValidationFailed({"requirement": [_("This requirement belongs to another kind of network.")]})
     errors = _validate_evidence(requirement, values)
     if errors:
         raise ValidationFailed(errors)
@@ -624,12 +643,14 @@ class GateNotPassed(ValidationFailed):
 def _resolve_stage(network: Network, to_stage) -> Stage:
     if isinstance(to_stage, Stage):
         if to_stage.kind_id != network.kind_id:
-            raise ValidationFailed({"to_stage": [f"{to_stage} is a stage of another kind of network."]})
+            raise ValidationFailed({"to_stage": [_("%(to_stage)s is a stage of another kind of network.") % {
+                "to_stage": to_stage}]})
         return to_stage
     stage = Stage.objects.filter(kind_id=network.kind_id, code=str(to_stage)).first()
     if stage is None:
         codes = ", ".join(network.kind.stages.order_by("order").values_list("code", flat=True))
-        raise ValidationFailed({"to_stage": [f"{to_stage!r} is not a stage of {network.kind}; use one of {codes}."]})
+        raise ValidationFailed({"to_stage": [_("%(to_stage)r is not a stage of %(kind)s; use one of %(codes)s.") % {
+            "to_stage": to_stage, "kind": network.kind, "codes": codes}]})
     return stage
 
 
@@ -656,22 +677,24 @@ def transition(actor, network: Network, to_stage, *, reason: str = "",
     began, not in the future). Raises PermissionDenied, ValidationFailed, or GateNotPassed (a
     ValidationFailed listing each unmet requirement and why)."""
     if not policy.can_view_network(actor, network):
-        raise NotFound("No such network.")
+        raise NotFound(_("No such network."))
     locked = Network.objects.select_for_update().select_related("stage", "kind").get(pk=network.pk)
     if not policy.can_change_stage(actor, locked):
-        raise PermissionDenied("You may not change this network's stage.")
+        raise PermissionDenied(_("You may not change this network's stage."))
     target = _resolve_stage(locked, to_stage)
     current = locked.stage
     reason = (reason or "").strip()
     today = date.today()
     effective_on = effective_on or today
     if effective_on > today:
-        raise ValidationFailed({"effective_on": ["The date is in the future."]})
+        raise ValidationFailed({"effective_on": [_("The date is in the future.")]})
     if effective_on < locked.stage_since:
         raise ValidationFailed({"effective_on": [
-            f"The network has been in {current} since {locked.stage_since}; a change cannot take effect earlier."]})
+            _("The network has been in %(current)s since %(stage_since)s; a change cannot take effect earlier.") % {
+                "current": current, "stage_since": locked.stage_since}]})
     if target.pk == current.pk:
-        raise ValidationFailed({"to_stage": [f"The network is already in {current}."]})
+        raise ValidationFailed({"to_stage": [_("The network is already in %(current)s.") % {
+            "current": current}]})
     evidence = list(evidence or ())
     gate = None
     if current.is_closed:
@@ -679,8 +702,9 @@ def transition(actor, network: Network, to_stage, *, reason: str = "",
                        .values_list("from_stage_id", flat=True).first())
         if target.pk != closed_from:
             raise ValidationFailed({"to_stage": [
-                "A closed network can only be reopened in the stage it was closed from"
-                + (f" ({Stage.objects.get(pk=closed_from)})." if closed_from else ".")]})
+                _("A closed network can only be reopened in the stage it was closed from (%(stage)s).") % {
+                    "stage": Stage.objects.get(pk=closed_from)} if closed_from
+                else _("A closed network can only be reopened in the stage it was closed from.")]})
         kind = TransitionKind.REOPEN
     elif target.is_closed:
         kind = TransitionKind.CLOSE
@@ -691,21 +715,27 @@ def transition(actor, network: Network, to_stage, *, reason: str = "",
         gate = Gate.objects.filter(from_stage=current, to_stage=target).first()
         if gate is None:
             skipped = _gates_between(locked.kind_id, current, target)
-            names = "; then ".join(f"'{g.name}'" for g in skipped) or "(none defined)"
+            names = _("; then ").join(f"'{g.name}'" for g in skipped) or _("(none defined)")
             raise ValidationFailed({"to_stage": [
-                f"{target} cannot be reached from {current} in one step: pass the gates one at a time: {names}."]})
+                _("%(target)s cannot be reached from %(current)s in one step: pass the gates one at a time: %(names)s.") % {
+                    "target": target, "current": current, "names": names}]})
     if kind != TransitionKind.FORWARD:
         if evidence:
-            raise ValidationFailed({"evidence": ["Evidence is given only when passing a gate forward."]})
+            raise ValidationFailed({"evidence": [_("Evidence is given only when passing a gate forward.")]})
         if not reason:
-            raise ValidationFailed({"reason": [f"Say why the network is {dict(back='going back', close='closing', reopen='reopening')[kind]}."]})
+            why = {TransitionKind.BACK: _("Say why the network is going back."),
+                   TransitionKind.CLOSE: _("Say why the network is closing."),
+                   TransitionKind.REOPEN: _("Say why the network is reopening.")}
+            raise ValidationFailed({"reason": [why[kind]]})
         row = _record(actor, locked, kind, current, target, None, reason, effective_on, [], [])
         network.stage, network.stage_since = locked.stage, locked.stage_since  # the caller's copy follows
         return row
     if not policy.can_pass_gate(actor, locked, gate):
         allowed = ", ".join(str(Role(r).label) for r in gate.allowed_roles if r in Role.values)
-        raise PermissionDenied(f"Only these roles may pass '{gate.name}': {allowed}"
-                               + (" (a broker only for their own networks)." if "broker" in gate.allowed_roles else "."))
+        values = {"name": gate.name, "allowed": allowed}
+        raise PermissionDenied(
+            _("Only these roles may pass '%(name)s': %(allowed)s (a broker only for their own networks).") % values
+            if "broker" in gate.allowed_roles else _("Only these roles may pass '%(name)s': %(allowed)s.") % values)
     by_code = {r.code: r for r in gate.requirements.all()}
     for i, piece in enumerate(evidence):
         piece = dict(piece)
@@ -713,7 +743,8 @@ def transition(actor, network: Network, to_stage, *, reason: str = "",
         requirement = by_code.get(code)
         if requirement is None:
             raise ValidationFailed({f"evidence[{i}].requirement": [
-                f"{code!r} is not a requirement of '{gate.name}'; use one of {', '.join(by_code)}."]})
+                _("%(code)r is not a requirement of '%(name)s'; use one of %(choices)s.") % {
+                    "code": code, "name": gate.name, "choices": ', '.join(by_code)}]})
         try:
             store_evidence(actor, locked, requirement, piece)
         except ValidationFailed as exc:

@@ -22,6 +22,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -44,7 +45,7 @@ class FundingSchedule(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return gettext(self.name)  # shipped names are in the catalogue; others pass through
 
 
 class CostCategory(models.TextChoices):
@@ -119,7 +120,7 @@ class NetworkKind(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return gettext(self.name)  # shipped names are in the catalogue; others pass through
 
     def initial_stage(self) -> Stage:
         return self.stages.filter(is_closed=False).order_by("order").first()
@@ -152,7 +153,7 @@ class Stage(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return gettext(self.name)  # shipped names are in the catalogue; others pass through
 
 
 class Gate(models.Model):
@@ -171,7 +172,7 @@ class Gate(models.Model):
         ordering = ["kind", "from_stage__order"]
 
     def __str__(self):
-        return self.name
+        return gettext(self.name)  # shipped names are in the catalogue; others pass through
 
 
 class RequirementType(models.TextChoices):
@@ -206,7 +207,7 @@ class GateRequirement(models.Model):
         constraints = [models.UniqueConstraint(fields=["gate", "code"], name="requirement_code_unique_in_gate")]
 
     def __str__(self):
-        return self.label
+        return gettext(self.label)  # shipped names are in the catalogue; others pass through
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -214,12 +215,14 @@ class GateRequirement(models.Model):
         from .lifecycle import CONDITION_CHECKS, COUNT_SOURCES
 
         if self.type == RequirementType.CONDITION and self.check_name not in CONDITION_CHECKS:
-            raise ValidationError({"check_name": f"Use one of {', '.join(sorted(CONDITION_CHECKS))}."})
+            raise ValidationError({"check_name": _("Use one of %(choices)s.") % {
+                "choices": ', '.join(sorted(CONDITION_CHECKS))}})
         if self.type == RequirementType.COUNT:
             if self.check_name not in COUNT_SOURCES:
-                raise ValidationError({"check_name": f"Use one of {', '.join(sorted(COUNT_SOURCES))}."})
+                raise ValidationError({"check_name": _("Use one of %(choices)s.") % {
+                    "choices": ', '.join(sorted(COUNT_SOURCES))}})
             if self.minimum is None:
-                raise ValidationError({"minimum": "A count needs a minimum."})
+                raise ValidationError({"minimum": _("A count needs a minimum.")})
 
     @property
     def takes_evidence(self) -> bool:
@@ -242,7 +245,7 @@ class EvaluationArea(models.Model):
         ordering = ["order", "code"]
 
     def __str__(self):
-        return self.name
+        return gettext(self.name)  # shipped names are in the catalogue; others pass through
 
 
 # Networks ------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from triplec.accounts import policy
 from triplec.accounts.models import User
@@ -51,7 +52,7 @@ def stage_choices() -> list[tuple[str, str]]:
     for code, name in (Stage.objects.filter(kind__active=True).order_by("kind__lifecycle", "order", "kind__name")
                        .values_list("code", "name")):
         seen.setdefault(code, name)
-    return list(seen.items())
+    return [(code, gettext(name)) for code, name in seen.items()]
 
 
 def members_on(network: Network, on: date | None = None) -> list[Enterprise]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Max, Prefetch, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from triplec.accounts import policy
 from triplec.accounts.roles import Role
@@ -91,10 +92,13 @@ class SizeGuidance:
         lo, hi = self.size_min, self.size_max
         if lo is None and hi is None:
             return None
-        usual = f"{lo}-{hi}" if lo is not None and hi is not None else (f"at least {lo}" if lo is not None
-                                                                         else f"at most {hi}")
+        if lo is not None and hi is not None:
+            usual = f"{lo}-{hi}"
+        else:
+            usual = _("at least %(n)s") % {"n": lo} if lo is not None else _("at most %(n)s") % {"n": hi}
         if (lo is not None and self.members < lo) or (hi is not None and self.members > hi):
-            return f"{self.members} member firms: this kind of network usually has {usual} firms."
+            return _("%(n)s member firms: this kind of network usually has %(usual)s firms.") % {
+                "n": self.members, "usual": usual}
         return None
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from triplec.accounts import policy
 from triplec.accounts.models import User
@@ -80,7 +81,7 @@ def _require(allowed: bool, message: str) -> None:
 
 def _visible(actor, network: Network) -> None:
     if not policy.can_view_network(actor, network):
-        raise NotFound("No such network.")
+        raise NotFound(_("No such network."))
 
 
 def _save(instance, actor, *, exclude: Iterable[str] = ()) -> None:
@@ -93,17 +94,19 @@ def _save(instance, actor, *, exclude: Iterable[str] = ()) -> None:
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:
-        raise ValidationFailed({"__all__": [f"Conflicts with an existing record ({exc})."]}) from exc
+        raise ValidationFailed({"__all__": [_("Conflicts with an existing record (%(error)s).") % {
+            "error": exc}]}) from exc
 
 
 def _not_future(day: date | None, field: str, errors: dict) -> None:
     if day is not None and day > date.today():
-        errors.setdefault(field, []).append("The date is in the future.")
+        errors.setdefault(field, []).append(_("The date is in the future."))
 
 
 def _not_closed(network: Network, what: str) -> None:
     if network.stage.is_closed:
-        raise ValidationFailed({"__all__": [f"The network is closed: reopen it before {what}."]})
+        raise ValidationFailed({"__all__": [_("The network is closed: reopen it before %(what)s.") % {
+            "what": what}]})
 
 
 def _as_date(value, field: str) -> date | None:
@@ -112,7 +115,8 @@ def _as_date(value, field: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError as exc:
-        raise ValidationFailed({field: [f"{value!r} is not a date (YYYY-MM-DD)."]}) from exc
+        raise ValidationFailed({field: [_("%(value)r is not a date (YYYY-MM-DD).") % {
+            "value": value}]}) from exc
 
 
 # Kinds ------------------------------------------------------------------------------------------------
@@ -124,19 +128,19 @@ KIND_SPEC_FIELDS = ("code", "name", "description", "size_min", "size_max", "fund
 def _validate_kind_spec(spec: Mapping[str, Any]) -> None:
     errors: dict[str, list[str]] = {}
     for name in sorted(set(spec) - set(KIND_SPEC_FIELDS)):
-        errors[name] = ["Unknown field."]
+        errors[name] = [_("Unknown field.")]
     if not str(spec.get("name", "")).strip():
-        errors["name"] = ["A kind needs a name."]
+        errors["name"] = [_("A kind needs a name.")]
     if not lifecycle._SLUG.match(str(spec.get("code", ""))):
-        errors["code"] = ["Give a code of lower-case letters, digits and dashes."]
+        errors["code"] = [_("Give a code of lower-case letters, digits and dashes.")]
     lo, hi = spec.get("size_min"), spec.get("size_max")
     if lo is not None and hi is not None and hi < lo:
-        errors["size_max"] = ["The usual maximum is below the minimum."]
+        errors["size_max"] = [_("The usual maximum is below the minimum.")]
     if spec.get("funding") and not FundingSchedule.objects.filter(code=spec["funding"]).exists():
-        errors["funding"] = [f"No funding schedule {spec['funding']!r}."]
+        errors["funding"] = [_("No funding schedule %(funding)r.") % {"funding": spec['funding']}]
     interval = spec.get("evaluation_interval_months", 6)
     if not isinstance(interval, int) or interval < 1:
-        errors["evaluation_interval_months"] = ["Give a whole number of months, at least 1."]
+        errors["evaluation_interval_months"] = [_("Give a whole number of months, at least 1.")]
     errors.update(lifecycle.validate_definition(spec))
     if errors:
         raise ValidationFailed(errors)
@@ -145,10 +149,10 @@ def _validate_kind_spec(spec: Mapping[str, Any]) -> None:
 @transaction.atomic
 def define_kind(actor, spec: Mapping[str, Any]) -> NetworkKind:
     """An agency-defined kind of network with its lifecycle (shape: see `lifecycle`)."""
-    _require(policy.can_define_network_kinds(actor), "Only an agency administrator may define kinds of network.")
+    _require(policy.can_define_network_kinds(actor), _("Only an agency administrator may define kinds of network."))
     _validate_kind_spec(spec)
     if NetworkKind.objects.filter(code=spec["code"]).exists():
-        raise ValidationFailed({"code": [f"A kind {spec['code']!r} already exists."]})
+        raise ValidationFailed({"code": [_("A kind %(code)r already exists.") % {"code": spec['code']}]})
     return lifecycle.install_kind({**spec, "lifecycle": spec["code"]}, spec, shipped=False)
 
 
@@ -156,9 +160,9 @@ def define_kind(actor, spec: Mapping[str, Any]) -> NetworkKind:
 def redefine_kind(actor, kind: NetworkKind, spec: Mapping[str, Any]) -> NetworkKind:
     """Change an agency-defined kind. While networks of the kind exist the stages must stay the same
     (codes, order, closed); names, gates' roles and requirements may change."""
-    _require(policy.can_define_network_kinds(actor), "Only an agency administrator may define kinds of network.")
+    _require(policy.can_define_network_kinds(actor), _("Only an agency administrator may define kinds of network."))
     if kind.shipped:
-        raise ValidationFailed({"code": ["Shipped kinds are not redefined; define a kind of your own."]})
+        raise ValidationFailed({"code": [_("Shipped kinds are not redefined; define a kind of your own.")]})
     spec = {**spec, "code": kind.code}
     _validate_kind_spec(spec)
     kind = NetworkKind.objects.select_for_update().get(pk=kind.pk)
@@ -166,14 +170,15 @@ def redefine_kind(actor, kind: NetworkKind, spec: Mapping[str, Any]) -> NetworkK
         old = [(s.code, s.is_closed) for s in kind.stages.order_by("order")]
         new = [(s["code"], bool(s.get("closed"))) for s in spec["stages"]]
         if old != new:
-            raise ValidationFailed({"stages": ["Networks of this kind exist: its stages cannot change."]})
+            raise ValidationFailed({"stages": [_("Networks of this kind exist: its stages cannot change.")]})
         for gate in kind.gates.all():
             for requirement in gate.requirements.all():
                 wanted = next((g for g in spec["gates"] if g["from"] == gate.from_stage.code), {})
                 if requirement.code not in {r["code"] for r in wanted.get("requirements", [])}:
                     if requirement.evidence.exists():
                         raise ValidationFailed({"gates": [
-                            f"Requirement {requirement.code!r} has evidence and cannot be removed."]})
+                            _("Requirement %(code)r has evidence and cannot be removed.") % {
+                                "code": requirement.code}]})
                     requirement.delete()
     else:
         kind.gates.all().delete()
@@ -184,9 +189,9 @@ def redefine_kind(actor, kind: NetworkKind, spec: Mapping[str, Any]) -> NetworkK
 def get_kind(code: str) -> NetworkKind:
     kind = NetworkKind.objects.filter(code=code, active=True).first()
     if kind is None:
-        raise ValidationFailed({"kind": [f"No kind of network {code!r}; use one of "
-                                         + ", ".join(NetworkKind.objects.filter(active=True)
-                                                     .values_list("code", flat=True)) + "."]})
+        codes = ", ".join(NetworkKind.objects.filter(active=True).values_list("code", flat=True))
+        raise ValidationFailed({"kind": [_("No kind of network %(code)r; use one of %(choices)s.") % {
+            "code": code, "choices": codes}]})
     return kind
 
 
@@ -196,17 +201,17 @@ def _normalise_sectors(value) -> list[dict]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise ValidationFailed({"sectors": ['Give a list of {"classification", "code"}.']})
+        raise ValidationFailed({"sectors": [_('Give a list of {"classification", "code"}.')]})
     out, errors = [], []
     for i, item in enumerate(value):
         try:
             classification = str(item["classification"]).strip().lower()
             code = sector_codes.normalise(classification, item["code"])
         except (KeyError, TypeError):
-            errors.append(f'Item {i + 1}: give {{"classification", "code"}}.')
+            errors.append(_('Item %(n)s: give {"classification", "code"}.') % {"n": i + 1})
             continue
         except ValueError as exc:
-            errors.append(f"Item {i + 1}: {exc}")
+            errors.append(_("Item %(n)s: %(error)s") % {"n": i + 1, "error": exc})
             continue
         entry = {"classification": classification, "code": code}
         if entry not in out:
@@ -218,19 +223,25 @@ def _normalise_sectors(value) -> list[dict]:
 
 def _buyers(value) -> list[Organisation]:
     if not isinstance(value, list | tuple):
-        raise ValidationFailed({"target_buyers": ["Give a list of buyer organisations."]})
+        raise ValidationFailed({"target_buyers": [_("Give a list of buyer organisations.")]})
     out = []
     for item in value:
         org = item if isinstance(item, Organisation) else Organisation.objects.filter(pk=item).first()
         if org is None:
-            raise ValidationFailed({"target_buyers": [f"No organisation {item!r}."]})
+            raise ValidationFailed({"target_buyers": [_("No organisation %(item)r.") % {"item": item}]})
         if org.kind not in BUYER_KINDS:
             raise ValidationFailed({"target_buyers": [
-                f"{org} is a {org.get_kind_display()}, not a buyer (large firm, public purchaser, "
-                "export/marketing agent or retailer)."]})
+                _("%(org)s is a %(kind)s, not a buyer (large firm, public purchaser, export/marketing agent or retailer).") % {
+                    "org": org, "kind": org.get_kind_display()}]})
         if org not in out:
             out.append(org)
     return out
+
+
+_NO_SUCH = {  # called when needed, so the message is in the request's language
+    "territory": lambda: _("No such territory."), "user": lambda: _("No such user."),
+    "enterprise": lambda: _("No such enterprise."), "organisation": lambda: _("No such organisation."),
+}
 
 
 def _lookup(model, value, field: str, label: str):
@@ -238,7 +249,7 @@ def _lookup(model, value, field: str, label: str):
         return value
     obj = model.objects.filter(pk=value).first()
     if obj is None:
-        raise ValidationFailed({field: [f"No such {label}."]})
+        raise ValidationFailed({field: [_NO_SUCH[label]()]})
     return obj
 
 
@@ -246,11 +257,11 @@ def _apply_network(actor, network: Network, data: Mapping[str, Any], *, creating
     """Set fields from `data` on `network` (unsaved); returns the target buyers to set, if given."""
     unknown = set(data) - set(NETWORK_FIELDS)
     if "stage" in unknown:
-        raise ValidationFailed({"stage": ["The stage changes only through a transition (gates, reasons, history)."]})
+        raise ValidationFailed({"stage": [_("The stage changes only through a transition (gates, reasons, history).")]})
     if "kind" in unknown:
-        raise ValidationFailed({"kind": ["A network's kind cannot change; close it and start a network of the new kind."]})
+        raise ValidationFailed({"kind": [_("A network's kind cannot change; close it and start a network of the new kind.")]})
     if unknown:
-        raise ValidationFailed({f: ["Unknown field."] for f in sorted(unknown)})
+        raise ValidationFailed({f: [_("Unknown field.")] for f in sorted(unknown)})
     buyers = None
     for field, value in data.items():
         if field == "sectors":
@@ -259,18 +270,19 @@ def _apply_network(actor, network: Network, data: Mapping[str, Any], *, creating
             value = _lookup(Territory, value, "territory", "territory")
         elif field == "broker":
             if not policy.can_assign_broker(actor) and not (creating and value in (None, actor, actor.pk)):
-                raise PermissionDenied("Only agency staff may choose a network's broker.")
+                raise PermissionDenied(_("Only agency staff may choose a network's broker."))
             value = _lookup(User, value, "broker", "user")
             if value is not None and (value.role != Role.BROKER or not value.is_active):
-                raise ValidationFailed({"broker": [f"{value} is not an active user with the broker role."]})
+                raise ValidationFailed({"broker": [_("%(value)s is not an active user with the broker role.") % {
+                    "value": value}]})
         elif field == "funding_schedule":
             if value is not None or not creating:  # none on creation: the kind's schedule
-                _require(policy.can_assign_broker(actor), "Only agency staff may choose a funding schedule.")
+                _require(policy.can_assign_broker(actor), _("Only agency staff may choose a funding schedule."))
             if value is not None and not isinstance(value, FundingSchedule):
                 value = FundingSchedule.objects.filter(code=value).first() if isinstance(value, str) else \
                     FundingSchedule.objects.filter(pk=value).first()
                 if value is None:
-                    raise ValidationFailed({"funding_schedule": ["No such funding schedule."]})
+                    raise ValidationFailed({"funding_schedule": [_("No such funding schedule.")]})
         elif field == "lead_firm":
             value = _lookup(Enterprise, value, "lead_firm", "enterprise")
         elif field == "target_buyers":
@@ -292,18 +304,19 @@ def _apply_network(actor, network: Network, data: Mapping[str, Any], *, creating
 def _check_network(network: Network, errors: dict | None = None) -> None:
     errors = errors or {}
     if not (network.name or "").strip():
-        errors.setdefault("name", []).append("A network needs a name.")
+        errors.setdefault("name", []).append(_("A network needs a name."))
     if network.started_on is None:
-        errors.setdefault("started_on", []).append("Give the date of first contact.")
+        errors.setdefault("started_on", []).append(_("Give the date of first contact."))
     _not_future(network.started_on, "started_on", errors)
     if not network.currency:
-        errors.setdefault("currency", []).append("Give the currency of the network's money (ISO 4217).")
+        errors.setdefault("currency", []).append(_("Give the currency of the network's money (ISO 4217)."))
     if network.lead_firm_id and network.pk:
         if not NetworkMember.objects.filter(active_members_q(date.today()), network=network,
                                             enterprise_id=network.lead_firm_id).exists():
-            errors.setdefault("lead_firm", []).append(f"{network.lead_firm} is not a current member of the network.")
+            errors.setdefault("lead_firm", []).append(_("%(lead_firm)s is not a current member of the network.") % {
+                "lead_firm": network.lead_firm})
     elif network.lead_firm_id:
-        errors.setdefault("lead_firm", []).append("Add the lead firm as a member first.")
+        errors.setdefault("lead_firm", []).append(_("Add the lead firm as a member first."))
     if errors:
         raise ValidationFailed(errors)
 
@@ -313,14 +326,14 @@ def create_network(actor, data: Mapping[str, Any]) -> Network:
     """A new network in its kind's first stage. `data`: "kind" (a code or NetworkKind) and the
     fields of NETWORK_FIELDS ("target_buyers": organisation ids or objects; "sectors": a list of
     {"classification", "code"}). A broker who creates a network becomes its broker."""
-    _require(policy.can_create_network(actor), "You may not create networks.")
+    _require(policy.can_create_network(actor), _("You may not create networks."))
     data = dict(data)
     kind = data.pop("kind", None)
     kind = kind if isinstance(kind, NetworkKind) else get_kind(str(kind or ""))
     network = Network(kind=kind, created_by=actor, started_on=date.today())
     if policy.role_of(actor) == Role.BROKER:
         if data.get("broker") not in (None, actor, actor.pk):
-            raise PermissionDenied("A broker creates networks they broker themselves.")
+            raise PermissionDenied(_("A broker creates networks they broker themselves."))
         data["broker"] = actor
     buyers = _apply_network(actor, network, data, creating=True)
     _check_network(network)
@@ -339,7 +352,7 @@ def update_network(actor, network: Network, data: Mapping[str, Any]) -> Network:
     """Change the fields given. Not the stage (use `transition`) nor the kind; currency and dates
     only while no money is recorded; the broker and funding schedule only by agency staff."""
     _visible(actor, network)
-    _require(policy.can_manage_network(actor, network), "You may not change this network.")
+    _require(policy.can_manage_network(actor, network), _("You may not change this network."))
     locked = Network.objects.select_for_update().get(pk=network.pk)
     bound = [f for f in LEDGER_BOUND_FIELDS if f in data]
     if bound and (CostEntry.objects.filter(network=locked).exists()
@@ -351,7 +364,7 @@ def update_network(actor, network: Network, data: Mapping[str, Any]) -> Network:
     if before is not None:
         changed = [f for f in bound if getattr(locked, f) != before[f]]
         if changed:
-            raise ValidationFailed({f: ["Money is already recorded for this network; this cannot change."]
+            raise ValidationFailed({f: [_("Money is already recorded for this network; this cannot change.")]
                                     for f in changed})
     _check_network(locked)
     _save(locked, actor)
@@ -366,7 +379,7 @@ def get_network(actor, pk: int) -> Network:
     network = (policy.visible_networks(actor).select_related("kind", "stage", "territory", "broker", "lead_firm")
                .filter(pk=pk).first())
     if network is None:
-        raise NotFound("No such network.")
+        raise NotFound(_("No such network."))
     return network
 
 
@@ -376,25 +389,27 @@ def get_network(actor, pk: int) -> Network:
 def add_member(actor, network: Network, enterprise: Enterprise, joined_on: date, *, lead: bool = False) -> NetworkMember:
     """`enterprise` joins `network` on `joined_on`; `lead` makes it the lead firm."""
     _visible(actor, network)
-    _require(policy.can_manage_network_members(actor, network), "You may not change this network's members.")
+    _require(policy.can_manage_network_members(actor, network), _("You may not change this network's members."))
     locked = Network.objects.select_for_update().select_related("stage").get(pk=network.pk)
-    _not_closed(locked, "adding members")
+    _not_closed(locked, _("adding members"))
     joined_on = _as_date(joined_on, "joined_on")
     errors: dict[str, list[str]] = {}
     if joined_on is None:
-        errors["joined_on"] = ["Give the date the firm joined."]
+        errors["joined_on"] = [_("Give the date the firm joined.")]
     else:
         _not_future(joined_on, "joined_on", errors)
         if joined_on < locked.started_on:
             errors.setdefault("joined_on", []).append(
-                f"The network's first contact was on {locked.started_on}; a firm cannot join earlier.")
+                _("The network's first contact was on %(started_on)s; a firm cannot join earlier.") % {
+                    "started_on": locked.started_on})
     if errors:
         raise ValidationFailed(errors)
     for m in NetworkMember.objects.filter(network=locked, enterprise=enterprise):
         if m.left_on is None or m.left_on >= joined_on:
+            values = {"enterprise": enterprise, "joined_on": m.joined_on, "left_on": m.left_on}
             raise ValidationFailed({"enterprise": [
-                f"{enterprise} is already a member from {m.joined_on}"
-                + (f" to {m.left_on}." if m.left_on else " (open).")]})
+                (_("%(enterprise)s is already a member from %(joined_on)s to %(left_on)s.") if m.left_on
+                 else _("%(enterprise)s is already a member from %(joined_on)s (open).")) % values]})
     member = NetworkMember(network=locked, enterprise=enterprise, joined_on=joined_on)
     _save(member, actor)
     if lead:
@@ -409,16 +424,17 @@ def end_member(actor, member: NetworkMember, left_on: date, reason: str = "") ->
     """The firm leaves on `left_on` (its last day in the network)."""
     network = member.network
     _visible(actor, network)
-    _require(policy.can_manage_network_members(actor, network), "You may not change this network's members.")
+    _require(policy.can_manage_network_members(actor, network), _("You may not change this network's members."))
     m = NetworkMember.objects.select_for_update().get(pk=member.pk)
     left_on = _as_date(left_on, "left_on")
     errors: dict[str, list[str]] = {}
     if m.left_on is not None:
-        errors["left_on"] = [f"This firm already left on {m.left_on}."]
+        errors["left_on"] = [_("This firm already left on %(left_on)s.") % {"left_on": m.left_on}]
     elif left_on is None:
-        errors["left_on"] = ["Give the date the firm left."]
+        errors["left_on"] = [_("Give the date the firm left.")]
     elif left_on < m.joined_on:
-        errors["left_on"] = [f"The firm joined on {m.joined_on}; it cannot leave earlier."]
+        errors["left_on"] = [_("The firm joined on %(joined_on)s; it cannot leave earlier.") % {
+            "joined_on": m.joined_on}]
     else:
         _not_future(left_on, "left_on", errors)
     if errors:
@@ -443,7 +459,8 @@ def requirement_of(network: Network, requirement) -> GateRequirement:
         gate = lifecycle.next_gate(network)
         found = gate.requirements.filter(code=str(requirement)).first() if gate else None
     if found is None:
-        raise ValidationFailed({"requirement": [f"{requirement!r} is not a requirement of this kind of network."]})
+        raise ValidationFailed({"requirement": [_("%(requirement)r is not a requirement of this kind of network.") % {
+            "requirement": requirement}]})
     return found
 
 
@@ -452,7 +469,7 @@ def add_gate_evidence(actor, network: Network, requirement, **values) -> GateEvi
     """Attach evidence for a requirement (counted from now on, until withdrawn). `values`: text,
     date, number, document (an uploaded file) and/or reference, as the requirement's type needs."""
     _visible(actor, network)
-    _require(policy.can_manage_network(actor, network), "You may not add evidence to this network.")
+    _require(policy.can_manage_network(actor, network), _("You may not add evidence to this network."))
     network = Network.objects.select_related("stage").get(pk=network.pk)
     requirement = requirement_of(network, requirement)
     return lifecycle.store_evidence(actor, network, requirement, values)
@@ -463,12 +480,12 @@ def withdraw_gate_evidence(actor, evidence: GateEvidence, reason: str) -> GateEv
     from django.utils import timezone
 
     _visible(actor, evidence.network)
-    _require(policy.can_manage_network(actor, evidence.network), "You may not change this network's evidence.")
+    _require(policy.can_manage_network(actor, evidence.network), _("You may not change this network's evidence."))
     e = GateEvidence.objects.select_for_update().get(pk=evidence.pk)
     if e.withdrawn_at is not None:
-        raise ValidationFailed({"__all__": ["This evidence was already withdrawn."]})
+        raise ValidationFailed({"__all__": [_("This evidence was already withdrawn.")]})
     if not (reason or "").strip():
-        raise ValidationFailed({"reason": ["Say why the evidence is withdrawn."]})
+        raise ValidationFailed({"reason": [_("Say why the evidence is withdrawn.")]})
     e.withdrawn_at, e.withdrawn_by, e.withdrawn_reason = timezone.now(), actor, reason.strip()
     _save(e, actor)
     return e
@@ -486,63 +503,67 @@ def record_activity(actor, network: Network, data: Mapping[str, Any]) -> Activit
     (member firms on the date). A support contact names the body (agency, association, service
     centre) and the service taken up."""
     _visible(actor, network)
-    _require(policy.can_record_activity(actor, network), "You may not log activities for this network.")
+    _require(policy.can_record_activity(actor, network), _("You may not log activities for this network."))
     network = Network.objects.select_related("stage").get(pk=network.pk)
-    _not_closed(network, "logging activities")
+    _not_closed(network, _("logging activities"))
     unknown = set(data) - set(ACTIVITY_FIELDS)
     if unknown:
-        raise ValidationFailed({f: ["Unknown field."] for f in sorted(unknown)})
+        raise ValidationFailed({f: [_("Unknown field.")] for f in sorted(unknown)})
     errors: dict[str, list[str]] = {}
     kind = data.get("kind")
     if kind not in ActivityKind.values:
-        errors["kind"] = [f"Unknown kind {kind!r}; use one of {', '.join(ActivityKind.values)}."]
+        errors["kind"] = [_("Unknown kind %(kind)r; use one of %(choices)s.") % {
+            "kind": kind, "choices": ', '.join(ActivityKind.values)}]
     day = _as_date(data.get("occurred_on"), "occurred_on")
     if day is None:
-        errors["occurred_on"] = ["Give the date."]
+        errors["occurred_on"] = [_("Give the date.")]
     else:
         _not_future(day, "occurred_on", errors)
         if day < network.started_on:
-            errors.setdefault("occurred_on", []).append(f"Before the network's first contact ({network.started_on}).")
+            errors.setdefault("occurred_on", []).append(_("Before the network's first contact (%(started_on)s).") % {
+                "started_on": network.started_on})
     try:
         hours = Decimal(str(data.get("broker_hours") or 0))
         if hours < 0 or hours != hours.quantize(Decimal("0.01")):
             raise ValueError
     except (ValueError, ArithmeticError):
-        errors["broker_hours"] = ["Give the broker's hours as a number, 0 or more, with at most two decimals."]
+        errors["broker_hours"] = [_("Give the broker's hours as a number, 0 or more, with at most two decimals.")]
         hours = Decimal(0)
     body = _lookup(Organisation, data.get("support_body"), "support_body", "organisation")
     service = str(data.get("service_taken_up") or "").strip()
     if kind == ActivityKind.SUPPORT_CONTACT:
         if body is None:
-            errors["support_body"] = ["Name the support body contacted."]
+            errors["support_body"] = [_("Name the support body contacted.")]
         elif body.kind not in SUPPORT_BODY_KINDS:
-            errors["support_body"] = [f"{body} is a {body.get_kind_display()}, not a support body."]
+            errors["support_body"] = [_("%(body)s is a %(kind)s, not a support body.") % {
+                "body": body, "kind": body.get_kind_display()}]
         if not service:
-            errors["service_taken_up"] = ["Say which service was taken up."]
+            errors["service_taken_up"] = [_("Say which service was taken up.")]
     host = _lookup(Enterprise, data.get("host_enterprise"), "host_enterprise", "enterprise")
     members_then = set()
     if day is not None:
         members_then = set(NetworkMember.objects.filter(active_members_q(day), network=network)
                            .values_list("enterprise_id", flat=True))
     if host is not None and day is not None and host.pk not in members_then:
-        errors["host_enterprise"] = [f"{host} was not a member on {day}."]
+        errors["host_enterprise"] = [_("%(host)s was not a member on %(day)s.") % {"host": host, "day": day}]
     attendance = []
     for i, row in enumerate(data.get("attendance") or []):
         ent = row.get("enterprise")
         ent = _lookup(Enterprise, ent, f"attendance[{i}].enterprise", "enterprise")
         participants = row.get("participants", 1)
         if ent is None:
-            errors[f"attendance[{i}].enterprise"] = ["Name the firm."]
+            errors[f"attendance[{i}].enterprise"] = [_("Name the firm.")]
         elif day is not None and ent.pk not in members_then:
-            errors[f"attendance[{i}].enterprise"] = [f"{ent} was not a member on {day}."]
+            errors[f"attendance[{i}].enterprise"] = [_("%(ent)s was not a member on %(day)s.") % {
+                "ent": ent, "day": day}]
         elif any(a[0].pk == ent.pk for a in attendance):
-            errors[f"attendance[{i}].enterprise"] = [f"{ent} is listed twice."]
+            errors[f"attendance[{i}].enterprise"] = [_("%(ent)s is listed twice.") % {"ent": ent}]
         if not isinstance(participants, int) or isinstance(participants, bool) or participants < 1:
-            errors[f"attendance[{i}].participants"] = ["Give the number of people, at least 1."]
+            errors[f"attendance[{i}].participants"] = [_("Give the number of people, at least 1.")]
         if ent is not None:
             attendance.append((ent, participants))
     if not str(data.get("title") or "").strip():
-        errors["title"] = ["Give the activity a title."]
+        errors["title"] = [_("Give the activity a title.")]
     if errors:
         raise ValidationFailed(errors)
     activity = Activity(network=network, kind=kind, occurred_on=day, title=str(data["title"]).strip(),
@@ -560,32 +581,33 @@ def create_contract(actor, network: Network, data: Mapping[str, Any]) -> Manager
     """A manager's contract: manager (a user, optional), manager_name, start_date, end_date
     (optional), monthly_fee (Decimal or string), notes. In the network's currency."""
     _visible(actor, network)
-    _require(policy.can_manage_contracts(actor, network), "Only agency staff may record manager contracts.")
+    _require(policy.can_manage_contracts(actor, network), _("Only agency staff may record manager contracts."))
     allowed = {"manager", "manager_name", "start_date", "end_date", "monthly_fee", "notes"}
     unknown = set(data) - allowed
     if unknown:
-        raise ValidationFailed({f: ["Unknown field."] for f in sorted(unknown)})
+        raise ValidationFailed({f: [_("Unknown field.")] for f in sorted(unknown)})
     errors: dict[str, list[str]] = {}
     manager = _lookup(User, data.get("manager"), "manager", "user")
     name = str(data.get("manager_name") or "").strip() or (
         (manager.get_full_name() or manager.username) if manager else "")
     if not name:
-        errors["manager_name"] = ["Name the manager."]
+        errors["manager_name"] = [_("Name the manager.")]
     try:
         fee = money(data.get("monthly_fee"))
         if fee <= 0:
-            errors["monthly_fee"] = ["The monthly fee must be more than zero."]
+            errors["monthly_fee"] = [_("The monthly fee must be more than zero.")]
     except ValueError as exc:
         errors["monthly_fee"] = [str(exc)]
         fee = None
     start = _as_date(data.get("start_date"), "start_date")
     end = _as_date(data.get("end_date"), "end_date")
     if start is None:
-        errors["start_date"] = ["Give the start date."]
+        errors["start_date"] = [_("Give the start date.")]
     elif start < network.started_on:
-        errors["start_date"] = [f"Before the network's first contact ({network.started_on})."]
+        errors["start_date"] = [_("Before the network's first contact (%(started_on)s).") % {
+            "started_on": network.started_on}]
     if end is not None and start is not None and end < start:
-        errors["end_date"] = ["The contract ends before it starts."]
+        errors["end_date"] = [_("The contract ends before it starts.")]
     if errors:
         raise ValidationFailed(errors)
     contract = ManagerContract(network=network, manager=manager, manager_name=name, start_date=start,
@@ -598,15 +620,17 @@ def create_contract(actor, network: Network, data: Mapping[str, Any]) -> Manager
 @transaction.atomic
 def end_contract(actor, contract: ManagerContract, end_date: date) -> ManagerContract:
     _visible(actor, contract.network)
-    _require(policy.can_manage_contracts(actor, contract.network), "Only agency staff may change manager contracts.")
+    _require(policy.can_manage_contracts(actor, contract.network), _("Only agency staff may change manager contracts."))
     c = ManagerContract.objects.select_for_update().get(pk=contract.pk)
     end_date = _as_date(end_date, "end_date")
     if end_date is None or end_date < c.start_date:
-        raise ValidationFailed({"end_date": [f"Give an end on or after the start ({c.start_date})."]})
+        raise ValidationFailed({"end_date": [_("Give an end on or after the start (%(start_date)s).") % {
+            "start_date": c.start_date}]})
     last_accrued = c.cost_entries.filter(entry_kind=EntryKind.ORIGINAL).order_by("-incurred_on").first()
     if last_accrued is not None and last_accrued.incurred_on > end_date:
         raise ValidationFailed({"end_date": [
-            f"Costs are accrued up to {last_accrued.incurred_on}; reverse them before ending the contract earlier."]})
+            _("Costs are accrued up to %(incurred_on)s; reverse them before ending the contract earlier.") % {
+                "incurred_on": last_accrued.incurred_on}]})
     c.end_date = end_date
     _save(c, actor)
     return c
@@ -620,10 +644,10 @@ def _key(value) -> str:
     key = str(value or "").strip()
     if not key:
         raise ValidationFailed({"idempotency_key": [
-            "Give an idempotency key (any unique text, e.g. a UUID made when the form was opened), so that the "
-            "same entry is never recorded twice."]})
+            _("Give an idempotency key (any unique text, e.g. a UUID made when the form was opened), so that the "
+            "same entry is never recorded twice.")]})
     if len(key) > 100:
-        raise ValidationFailed({"idempotency_key": ["At most 100 characters."]})
+        raise ValidationFailed({"idempotency_key": [_("At most 100 characters.")]})
     return key
 
 
@@ -636,7 +660,8 @@ def _replay(model, network: Network, key: str, same: Mapping[str, Any]):
     if all(getattr(existing, f) == v for f, v in same.items()):
         return existing
     raise ValidationFailed({"idempotency_key": [
-        f"Key {key!r} was already used for a different entry (#{existing.pk}, {existing})."]})
+        _("Key %(key)r was already used for a different entry (#%(pk)s, %(existing)s).") % {
+            "key": key, "pk": existing.pk, "existing": existing}]})
 
 
 def _insert(model, network: Network, key: str, same: Mapping[str, Any], entry):
@@ -656,11 +681,12 @@ def _money_date(day, field: str, network: Network) -> date:
     day = _as_date(day, field)
     errors: dict[str, list[str]] = {}
     if day is None:
-        errors[field] = ["Give the date."]
+        errors[field] = [_("Give the date.")]
     else:
         _not_future(day, field, errors)
         if day < network.started_on:
-            errors.setdefault(field, []).append(f"Before the network's first contact ({network.started_on}).")
+            errors.setdefault(field, []).append(_("Before the network's first contact (%(started_on)s).") % {
+                "started_on": network.started_on})
     if errors:
         raise ValidationFailed(errors)
     return day
@@ -672,9 +698,10 @@ def _amount(value, currency: str | None, network: Network) -> Decimal:
     except ValueError as exc:
         raise ValidationFailed({"amount": [str(exc)]}) from exc
     if amount <= 0:
-        raise ValidationFailed({"amount": ["The amount must be more than zero (corrections are reversals)."]})
+        raise ValidationFailed({"amount": [_("The amount must be more than zero (corrections are reversals).")]})
     if currency and currency.strip().upper() != network.currency:
-        raise ValidationFailed({"currency": [f"This network keeps its money in {network.currency}."]})
+        raise ValidationFailed({"currency": [_("This network keeps its money in %(currency)s.") % {
+            "currency": network.currency}]})
     return amount
 
 
@@ -685,15 +712,16 @@ def record_cost(actor, network: Network, *, category: str, amount, incurred_on, 
     """Add an expense to the cost ledger; returns (entry, created). Same key and content: the
     first entry, created=False."""
     _visible(actor, network)
-    _require(policy.can_record_cost(actor, network), "You may not record this network's costs.")
+    _require(policy.can_record_cost(actor, network), _("You may not record this network's costs."))
     locked = _lock(network)
     key = _key(idempotency_key)
     if category not in CostCategory.values:
-        raise ValidationFailed({"category": [f"Unknown category {category!r}; use {', '.join(CostCategory.values)}."]})
+        raise ValidationFailed({"category": [_("Unknown category %(category)r; use %(choices)s.") % {
+            "category": category, "choices": ', '.join(CostCategory.values)}]})
     amount = _amount(amount, currency, locked)
     day = _money_date(incurred_on, "incurred_on", locked)
     if contract is not None and contract.network_id != locked.pk:
-        raise ValidationFailed({"contract": ["This contract belongs to another network."]})
+        raise ValidationFailed({"contract": [_("This contract belongs to another network.")]})
     same = {"category": category, "amount": amount, "incurred_on": day, "entry_kind": EntryKind.ORIGINAL}
     replayed = _replay(CostEntry, locked, key, same)
     if replayed is not None:
@@ -708,11 +736,11 @@ def accrue_manager_costs(actor, network: Network, through: date | None = None) -
     """Write each manager contract's monthly fee to the cost ledger for every contract month that
     starts on or before `through` (default today), once: the key is "contract:<id>:<month>"."""
     _visible(actor, network)
-    _require(policy.can_manage_contracts(actor, network), "Only agency staff may accrue manager costs.")
+    _require(policy.can_manage_contracts(actor, network), _("Only agency staff may accrue manager costs."))
     locked = _lock(network)
     through = _as_date(through, "through") or date.today()
     if through > date.today():
-        raise ValidationFailed({"through": ["The date is in the future."]})
+        raise ValidationFailed({"through": [_("The date is in the future.")]})
     created = []
     for contract in locked.contracts.all():
         month = 0
@@ -739,7 +767,7 @@ def record_contribution(actor, network: Network, *, enterprise: Enterprise, amou
     """Add a member firm's payment to the contribution ledger; returns (entry, created). The firm
     must have joined the network on or before `paid_on` (a firm that left may still settle)."""
     _visible(actor, network)
-    _require(policy.can_record_contribution(actor, network), "You may not record this network's contributions.")
+    _require(policy.can_record_contribution(actor, network), _("You may not record this network's contributions."))
     locked = _lock(network)
     key = _key(idempotency_key)
     amount = _amount(amount, currency, locked)
@@ -747,7 +775,8 @@ def record_contribution(actor, network: Network, *, enterprise: Enterprise, amou
     enterprise = _lookup(Enterprise, enterprise, "enterprise", "enterprise")
     if enterprise is None or not NetworkMember.objects.filter(network=locked, enterprise=enterprise,
                                                               joined_on__lte=day).exists():
-        raise ValidationFailed({"enterprise": [f"{enterprise or 'This firm'} had not joined the network by {day}."]})
+        raise ValidationFailed({"enterprise": [_("%(enterprise)s had not joined the network by %(day)s.") % {
+            "enterprise": enterprise or _("This firm"), "day": day}]})
     same = {"enterprise_id": enterprise.pk, "amount": amount, "paid_on": day, "entry_kind": EntryKind.ORIGINAL}
     replayed = _replay(ContributionEntry, locked, key, same)
     if replayed is not None:
@@ -759,19 +788,20 @@ def record_contribution(actor, network: Network, *, enterprise: Enterprise, amou
 
 def _reverse(actor, model, entry, reason: str, idempotency_key: str | None, date_field: str, permission):
     _visible(actor, entry.network)
-    _require(permission(actor, entry.network), "You may not correct this network's ledger.")
+    _require(permission(actor, entry.network), _("You may not correct this network's ledger."))
     locked = _lock(entry.network)
     if not (reason or "").strip():
-        raise ValidationFailed({"reason": ["Say why the entry is reversed."]})
+        raise ValidationFailed({"reason": [_("Say why the entry is reversed.")]})
     original = model.objects.get(pk=entry.pk)
     if original.entry_kind != EntryKind.ORIGINAL:
-        raise ValidationFailed({"__all__": ["A reversal is not reversed; record a new entry instead."]})
+        raise ValidationFailed({"__all__": [_("A reversal is not reversed; record a new entry instead.")]})
     key = _key(idempotency_key or f"reversal-of-{original.pk}")
     existing = model.objects.filter(reverses=original).first()
     if existing is not None:
         if existing.idempotency_key == key:
             return existing, False
-        raise ValidationFailed({"__all__": [f"Entry #{original.pk} was already reversed by #{existing.pk}."]})
+        raise ValidationFailed({"__all__": [_("Entry #%(original)s was already reversed by #%(reversal)s.") % {
+            "original": original.pk, "reversal": existing.pk}]})
     fields = {f: getattr(original, f) for f in ("category", "enterprise_id", "contract_id") if hasattr(original, f)}
     entry = model(network=locked, amount=-original.amount, currency=original.currency,
                   entry_kind=EntryKind.REVERSAL, reverses=original, note=f"Reversal: {reason.strip()}"[:300],
@@ -802,29 +832,31 @@ def record_evaluation(actor, network: Network, enterprise: Enterprise, evaluated
     """Score a member firm on `evaluated_on`: scores = {area code: 1..5}. The firm's first score in an
     area is its baseline."""
     _visible(actor, network)
-    _require(policy.can_record_evaluation(actor, network), "You may not record evaluations for this network.")
+    _require(policy.can_record_evaluation(actor, network), _("You may not record evaluations for this network."))
     network = Network.objects.select_related("stage").get(pk=network.pk)
-    _not_closed(network, "recording evaluations")
+    _not_closed(network, _("recording evaluations"))
     day = _as_date(evaluated_on, "evaluated_on")
     enterprise = _lookup(Enterprise, enterprise, "enterprise", "enterprise")
     errors: dict[str, list[str]] = {}
     if day is None:
-        errors["evaluated_on"] = ["Give the date."]
+        errors["evaluated_on"] = [_("Give the date.")]
     else:
         _not_future(day, "evaluated_on", errors)
         if enterprise is not None and not NetworkMember.objects.filter(
                 active_members_q(day), network=network, enterprise=enterprise).exists():
-            errors["enterprise"] = [f"{enterprise} was not a member of the network on {day}."]
+            errors["enterprise"] = [_("%(enterprise)s was not a member of the network on %(day)s.") % {
+                "enterprise": enterprise, "day": day}]
         if Evaluation.objects.filter(network=network, enterprise=enterprise, evaluated_on=day).exists():
-            errors.setdefault("evaluated_on", []).append(f"{enterprise} already has an evaluation on {day}.")
+            errors.setdefault("evaluated_on", []).append(_("%(enterprise)s already has an evaluation on %(day)s.") % {
+                "enterprise": enterprise, "day": day})
     areas = {a.code: a for a in EvaluationArea.objects.filter(active=True)}
     if not scores:
-        errors["scores"] = ["Score at least one area."]
+        errors["scores"] = [_("Score at least one area.")]
     for code, value in (scores or {}).items():
         if code not in areas:
-            errors[f"scores.{code}"] = [f"Unknown area; use {', '.join(areas)}."]
+            errors[f"scores.{code}"] = [_("Unknown area; use %(choices)s.") % {"choices": ', '.join(areas)}]
         elif not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
-            errors[f"scores.{code}"] = ["Give a score from 1 (weak practice) to 5 (good practice)."]
+            errors[f"scores.{code}"] = [_("Give a score from 1 (weak practice) to 5 (good practice).")]
     if errors:
         raise ValidationFailed(errors)
     evaluation = Evaluation(network=network, enterprise=enterprise, evaluated_on=day, evaluator=actor,
@@ -844,29 +876,32 @@ def record_assessment(actor, network: Network, assessed_on, judgements: Mapping[
     {code: {"met": bool, "evidence": text}} (evidence required when met); the seven others are
     computed from the records. The result as computed now is kept in `snapshot`."""
     _visible(actor, network)
-    _require(policy.can_assess_independence(actor, network), "Only agency staff may assess independence.")
+    _require(policy.can_assess_independence(actor, network), _("Only agency staff may assess independence."))
     day = _as_date(assessed_on, "assessed_on")
     errors: dict[str, list[str]] = {}
     if day is None:
-        errors["assessed_on"] = ["Give the date."]
+        errors["assessed_on"] = [_("Give the date.")]
     else:
         _not_future(day, "assessed_on", errors)
         if day < network.started_on:
-            errors.setdefault("assessed_on", []).append(f"Before the network's first contact ({network.started_on}).")
+            errors.setdefault("assessed_on", []).append(_("Before the network's first contact (%(started_on)s).") % {
+                "started_on": network.started_on})
     if not isinstance(window_months, int) or isinstance(window_months, bool) or not 1 <= window_months <= 60:
-        errors["window_months"] = ["Give a window of 1 to 60 months."]
+        errors["window_months"] = [_("Give a window of 1 to 60 months.")]
     for code, answer in (judgements or {}).items():
         if code not in BY_CODE:
-            errors[f"judgements.{code}"] = [f"Unknown criterion; the judged ones are {', '.join(JUDGED)}."]
+            errors[f"judgements.{code}"] = [_("Unknown criterion; the judged ones are %(choices)s.") % {
+                "choices": ', '.join(JUDGED)}]
         elif code not in JUDGED:
-            errors[f"judgements.{code}"] = ["This criterion is computed from the records, not judged."]
+            errors[f"judgements.{code}"] = [_("This criterion is computed from the records, not judged.")]
         elif not isinstance(answer, Mapping) or not isinstance(answer.get("met"), bool):
-            errors[f"judgements.{code}"] = ['Answer {"met": true or false, "evidence": "..."}.']
+            errors[f"judgements.{code}"] = [_('Answer {"met": true or false, "evidence": "..."}.')]
         elif answer["met"] and not str(answer.get("evidence") or "").strip():
-            errors[f"judgements.{code}"] = ["Give the evidence for a criterion judged as met."]
+            errors[f"judgements.{code}"] = [_("Give the evidence for a criterion judged as met.")]
     for code in JUDGED:
         if code not in (judgements or {}):
-            errors[f"judgements.{code}"] = [f"Judge this criterion: {BY_CODE[code].question}"]
+            errors[f"judgements.{code}"] = [_("Judge this criterion: %(question)s") % {
+                "question": _(BY_CODE[code].question)}]
     if errors:
         raise ValidationFailed(errors)
     assessment = IndependenceAssessment(network=network, assessed_on=day, window_months=window_months,

@@ -350,7 +350,7 @@ def evidence_add(request, pk: int):
         except ValidationFailed as exc:
             put_errors(form, exc)
         else:
-            messages.success(request, _("Evidence added for “%(label)s”.") % {"label": evidence.requirement.label})
+            messages.success(request, _("Evidence added for “%(label)s”.") % {"label": _(evidence.requirement.label)})
             return redirect(reverse("networks:network_detail", args=[network.pk]) + "#stage")
     return render(request, "networks/network_detail.html", _overview_context(request, network, evidence_form=form))
 

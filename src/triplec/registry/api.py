@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from triplec.accounts import policy
@@ -147,9 +148,9 @@ def _get_association(user, association_id: int) -> Organisation:
     try:
         organisation = services.get_organisation(user, association_id)
     except NotFound:
-        raise NotFound("No such association.") from None
+        raise NotFound(_("No such association.")) from None
     if not organisation.is_association:
-        raise NotFound("No such association.")
+        raise NotFound(_("No such association."))
     return organisation
 
 
@@ -223,7 +224,7 @@ def _memberships(user) -> QuerySet:
 def _get_membership(user, membership_id: int) -> Membership:
     membership = _memberships(user).filter(pk=membership_id).first()
     if membership is None:
-        raise NotFound("No such membership.")
+        raise NotFound(_("No such membership."))
     return membership
 
 
@@ -260,9 +261,9 @@ def create_membership(request, payload: MembershipCreate):
     """Record that an enterprise joined an association (from start_date, until end_date if given)."""
     user = _user(request)
     enterprise = _referenced(services.get_enterprise, user, payload.enterprise_id, "enterprise_id",
-                             "No such enterprise.")
+                             _("No such enterprise."))
     association = _referenced(_get_association, user, payload.association_id, "association_id",
-                              "No such association.")
+                              _("No such association."))
     membership = services.add_membership(user, enterprise, association, payload.start_date, payload.end_date)
     return Status(201, membership)
 
@@ -297,6 +298,6 @@ def list_territories(request, filters: Query[TerritoryQuery]):
 def get_territory(request, territory_id: int):
     territory = Territory.objects.select_related("parent__parent").filter(pk=territory_id).first()
     if territory is None:
-        raise NotFound("No such territory.")
+        raise NotFound(_("No such territory."))
     return territory
 

@@ -18,6 +18,7 @@ from datetime import date
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from triplec.accounts import policy
 from triplec.core.errors import PermissionDenied
@@ -65,7 +66,7 @@ def _sector_labels():
 def export_rows(user, f: EnterpriseFilter) -> Iterator[dict]:
     """One dict per visible, filtered enterprise, keyed by EXPORT_COLUMNS, in the filter's order."""
     if not policy.can_export(user):
-        raise PermissionDenied("You may not export the register.")
+        raise PermissionDenied(_("You may not export the register."))
     ids = list(filter_enterprises(user, f).values_list("pk", flat=True))
     label = _sector_labels()
     today = date.today()
@@ -183,6 +184,6 @@ def export_enterprises(user, filter: EnterpriseFilter, fmt: str = "csv") -> tupl
     if fmt not in CONTENT_TYPES:
         raise ValueError(f"unknown export format {fmt!r}; use csv or xlsx")
     if not policy.can_export(user):
-        raise PermissionDenied("You may not export the register.")
+        raise PermissionDenied(_("You may not export the register."))
     content = b"".join(stream_csv(user, filter)) if fmt == "csv" else xlsx_bytes(user, filter)
     return content, CONTENT_TYPES[fmt], export_filename(fmt)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from . import codelists
 
 _SYSTEM_NAMES = {"isic4": "isic4", "nace2": "nace2", "naics2017": "naics2017"}
@@ -10,9 +12,10 @@ _SYSTEM_NAMES = {"isic4": "isic4", "nace2": "nace2", "naics2017": "naics2017"}
 def normalise(classification: str, raw: str) -> str:
     """Canonical code for `raw` in `classification`, or ValueError saying why not."""
     if classification not in _SYSTEM_NAMES:
-        raise ValueError(f"Unknown classification {classification!r}; use one of {', '.join(_SYSTEM_NAMES)}.")
+        raise ValueError(_("Unknown classification %(value)r; use one of %(choices)s.") % {
+            "value": classification, "choices": ", ".join(_SYSTEM_NAMES)})
     if not raw or not str(raw).strip():
-        raise ValueError("A sector code is required.")
+        raise ValueError(_("A sector code is required."))
     return codelists.normalise_code(classification, str(raw).strip())
 
 

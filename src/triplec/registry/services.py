@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from triplec.accounts import policy
 from triplec.accounts.roles import Role
@@ -44,22 +45,23 @@ def _save_validated(instance, actor) -> None:
         with transaction.atomic():
             instance.save()
     except IntegrityError as exc:
-        raise ValidationFailed({"__all__": [f"Conflicts with an existing record ({exc})."]}) from exc
+        raise ValidationFailed({"__all__": [_("Conflicts with an existing record (%(error)s).") % {
+            "error": exc}]}) from exc
 
 
 def _apply(instance, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
     unknown = set(data) - set(allowed)
     if unknown:
-        raise ValidationFailed({f: ["Unknown field."] for f in sorted(unknown)})
+        raise ValidationFailed({f: [_("Unknown field.")] for f in sorted(unknown)})
     for field, value in data.items():
         if field == "territory" and isinstance(value, int):
             value = Territory.objects.filter(pk=value).first()
             if value is None:
-                raise ValidationFailed({"territory": ["Unknown territory."]})
+                raise ValidationFailed({"territory": [_("Unknown territory.")]})
         if field == "enterprise" and isinstance(value, int):
             value = Enterprise.objects.filter(pk=value).first()
             if value is None:
-                raise ValidationFailed({"enterprise": ["Unknown enterprise."]})
+                raise ValidationFailed({"enterprise": [_("Unknown enterprise.")]})
         if isinstance(value, str) and field not in ("notes",):
             value = value.strip()
         setattr(instance, field, value)
@@ -69,8 +71,8 @@ def _normalise_enterprise(ent: Enterprise) -> None:
     ent.country = (ent.country or "").upper()
     if ent.sector_classification not in SectorClassification.values:
         raise ValidationFailed({"sector_classification": [
-            f"Unknown classification {ent.sector_classification!r}; use one of "
-            f"{', '.join(SectorClassification.values)}."]})
+            _("Unknown classification %(value)r; use one of %(choices)s.") % {
+                "value": ent.sector_classification, "choices": ", ".join(SectorClassification.values)}]})
     try:
         ent.sector_code = sectors.normalise(ent.sector_classification, ent.sector_code)
     except ValueError as exc:
@@ -82,7 +84,7 @@ def _normalise_enterprise(ent: Enterprise) -> None:
 
 @transaction.atomic
 def create_enterprise(actor, data: Mapping[str, Any]) -> Enterprise:
-    _require(policy.can_create_enterprise(actor), "You may not add enterprises to the register.")
+    _require(policy.can_create_enterprise(actor), _("You may not add enterprises to the register."))
     ent = Enterprise()
     _apply(ent, data, ENTERPRISE_FIELDS)
     _normalise_enterprise(ent)
@@ -95,7 +97,7 @@ def create_enterprise(actor, data: Mapping[str, Any]) -> Enterprise:
 
 @transaction.atomic
 def update_enterprise(actor, enterprise: Enterprise, data: Mapping[str, Any]) -> Enterprise:
-    _require(policy.can_edit_enterprise(actor, enterprise), "You may not change this enterprise.")
+    _require(policy.can_edit_enterprise(actor, enterprise), _("You may not change this enterprise."))
     ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     _apply(ent, data, ENTERPRISE_FIELDS)
     _normalise_enterprise(ent)
@@ -106,7 +108,7 @@ def update_enterprise(actor, enterprise: Enterprise, data: Mapping[str, Any]) ->
 def get_enterprise(actor, pk: int) -> Enterprise:
     ent = policy.visible_enterprises(actor).select_related("territory").filter(pk=pk).first()
     if ent is None:
-        raise NotFound("No such enterprise.")
+        raise NotFound(_("No such enterprise."))
     return ent
 
 
@@ -114,7 +116,7 @@ def get_enterprise(actor, pk: int) -> Enterprise:
 
 @transaction.atomic
 def create_organisation(actor, data: Mapping[str, Any]) -> Organisation:
-    _require(policy.can_manage_organisations(actor), "You may not add organisations.")
+    _require(policy.can_manage_organisations(actor), _("You may not add organisations."))
     org = Organisation()
     _apply(org, data, ORGANISATION_FIELDS)
     org.country = (org.country or "").upper()
@@ -124,9 +126,9 @@ def create_organisation(actor, data: Mapping[str, Any]) -> Organisation:
 
 @transaction.atomic
 def update_organisation(actor, organisation: Organisation, data: Mapping[str, Any]) -> Organisation:
-    _require(policy.can_edit_organisation(actor, organisation), "You may not change this organisation.")
+    _require(policy.can_edit_organisation(actor, organisation), _("You may not change this organisation."))
     if "kind" in data and not policy.can_manage_organisations(actor):
-        raise PermissionDenied("Only agency staff may change an organisation's kind.")
+        raise PermissionDenied(_("Only agency staff may change an organisation's kind."))
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     _apply(org, data, ORGANISATION_FIELDS)
     org.country = (org.country or "").upper()
@@ -137,7 +139,7 @@ def update_organisation(actor, organisation: Organisation, data: Mapping[str, An
 def get_organisation(actor, pk: int) -> Organisation:
     org = policy.visible_organisations(actor).filter(pk=pk).first()
     if org is None:
-        raise NotFound("No such organisation.")
+        raise NotFound(_("No such organisation."))
     return org
 
 
@@ -147,17 +149,18 @@ def get_organisation(actor, pk: int) -> Organisation:
 def add_membership(actor, enterprise: Enterprise, association: Organisation, start_date: date,
                    end_date: date | None = None) -> Membership:
     _require(policy.can_manage_membership(actor, association),
-             "You may not manage this association's memberships.")
+             _("You may not manage this association's memberships."))
     if not association.is_association:
-        raise ValidationFailed({"association": [f"{association} is not an association."]})
+        raise ValidationFailed({"association": [_("%(org)s is not an association.") % {"org": association}]})
     overlapping = Membership.objects.select_for_update().filter(enterprise=enterprise, association=association)
     for m in overlapping:
         ends_after_start = m.end_date is None or m.end_date >= start_date
         starts_before_end = end_date is None or m.start_date <= end_date
         if ends_after_start and starts_before_end:
+            values = {"ent": enterprise, "org": association, "start": m.start_date, "end": m.end_date}
             raise ValidationFailed({"start_date": [
-                f"{enterprise} is already a member of {association} from {m.start_date}"
-                + (f" to {m.end_date}." if m.end_date else " (open).")]})
+                (_("%(ent)s is already a member of %(org)s from %(start)s to %(end)s.") if m.end_date
+                 else _("%(ent)s is already a member of %(org)s from %(start)s (open).")) % values]})
     membership = Membership(enterprise=enterprise, association=association,
                             start_date=start_date, end_date=end_date)
     _save_validated(membership, actor)
@@ -167,10 +170,11 @@ def add_membership(actor, enterprise: Enterprise, association: Organisation, sta
 @transaction.atomic
 def end_membership(actor, membership: Membership, end_date: date) -> Membership:
     _require(policy.can_manage_membership(actor, membership.association),
-             "You may not manage this association's memberships.")
+             _("You may not manage this association's memberships."))
     m = Membership.objects.select_for_update().get(pk=membership.pk)
     if m.end_date is not None:
-        raise ValidationFailed({"end_date": [f"This membership already ended on {m.end_date}."]})
+        raise ValidationFailed({"end_date": [_("This membership already ended on %(day)s.") % {
+            "day": m.end_date}]})
     m.end_date = end_date
     _save_validated(m, actor)
     return m
@@ -182,9 +186,9 @@ def end_membership(actor, membership: Membership, end_date: date) -> Membership:
 def add_contact(actor, *, enterprise: Enterprise | None = None, organisation: Organisation | None = None,
                 **fields) -> Contact:
     if enterprise is not None:
-        _require(policy.can_edit_enterprise(actor, enterprise), "You may not change this enterprise.")
+        _require(policy.can_edit_enterprise(actor, enterprise), _("You may not change this enterprise."))
     elif organisation is not None:
-        _require(policy.can_edit_organisation(actor, organisation), "You may not change this organisation.")
+        _require(policy.can_edit_organisation(actor, organisation), _("You may not change this organisation."))
     contact = Contact(enterprise=enterprise, organisation=organisation, **fields)
     _save_validated(contact, actor)
     return contact
