@@ -36,6 +36,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from .months import add_months, months_between
@@ -59,22 +60,22 @@ def check_currency(code: str) -> str:
     """The ISO 4217 code in upper case, or ValueError naming the bad value."""
     normal = (code or "").strip().upper()
     if normal not in ISO_4217:
-        raise ValueError(f"{code!r} is not an ISO 4217 currency code (e.g. CLP, DKK, BRL, EUR).")
+        raise ValueError(_("%(code)r is not an ISO 4217 currency code (e.g. CLP, DKK, BRL, EUR).") % {"code": code})
     return normal
 
 
 def money(value) -> Decimal:
     """A Decimal amount with two places; floats are refused (they cannot hold cents exactly)."""
     if isinstance(value, float):
-        raise ValueError("Give money as a decimal string or Decimal, not a float.")
+        raise ValueError(_("Give money as a decimal string or Decimal, not a float."))
     try:
         amount = Decimal(str(value).strip())
     except Exception as exc:  # decimal.InvalidOperation and friends
-        raise ValueError(f"{value!r} is not an amount of money.") from exc
+        raise ValueError(_("%(value)r is not an amount of money.") % {"value": value}) from exc
     if not amount.is_finite():
-        raise ValueError(f"{value!r} is not an amount of money.")
+        raise ValueError(_("%(value)r is not an amount of money.") % {"value": value})
     if amount != amount.quantize(CENT):
-        raise ValueError(f"{value} has more than two decimal places.")
+        raise ValueError(_("%(value)s has more than two decimal places.") % {"value": value})
     return amount.quantize(CENT)
 
 

@@ -556,11 +556,14 @@ def requirement_status(network: Network, requirement: GateRequirement, on: date 
     if kind == RequirementType.COUNT:
         latest = evidence[-1] if evidence else None
         if latest is None:
-            return RequirementStatus(requirement, False, f"No number given (at least {requirement.minimum} needed).")
+            return RequirementStatus(requirement, False, _("No number given (at least %(minimum)s needed).") % {
+                "minimum": requirement.minimum})
         return RequirementStatus(requirement, latest.number >= (requirement.minimum or 0),
-                                 f"Given: {latest.number} (at least {requirement.minimum} needed).", [latest])
+                                 _("Given: %(number)s (at least %(minimum)s needed).") % {
+                                     "number": latest.number, "minimum": requirement.minimum}, [latest])
     if not evidence:
-        return RequirementStatus(requirement, False, f"No {RequirementType(kind).label.split(' (')[0].lower()} given.")
+        what = str(RequirementType(kind).label).split(" (")[0].lower()
+        return RequirementStatus(requirement, False, _("No %(what)s given.") % {"what": what})
     return RequirementStatus(requirement, True, "; ".join(e.summary for e in evidence), evidence)
 
 
