@@ -107,10 +107,6 @@ def test_a_running_run_stops_at_its_next_progress_report(generated, world, offic
     assert not run.output_path.exists() or not any(run.output_path.iterdir())
 
 
-@pytest.mark.xfail(numba.get_num_threads() > 1, strict=True, reason=(  # one thread: no pool, it passes
-    "mapping.engines.LocalEngine (03a55da) runs every batch it submitted to its thread pool before the "
-    "progress callback's exception leaves the pool: a cancelled run still computes all its simulations. "
-    "Fix in the engine: cancel the pending futures before re-raising. Remove this mark then."))
 def test_a_cancelled_run_starts_no_more_simulations(generated, world, officer, monkeypatch):
     """The simulations themselves stop, not only their reports: batches already running when the screen
     hears of the cancellation may finish, none starts afterwards (of 3 sectors x 8 batches)."""

@@ -64,6 +64,27 @@ def test_local_engine_threads_do_not_change_results(register):
     pd.testing.assert_frame_equal(one.curves, pooled.curves)
 
 
+def test_local_engine_starts_no_batch_after_progress_raises(register, monkeypatch):
+    from triplec.mapping import engines
+
+    ran = []
+    real = engines.run_batch
+
+    def counting(plan, b, sites, parallel):
+        ran.append((plan.sector, b))
+        return real(plan, b, sites, parallel)
+
+    def progress(done, total):
+        if done:
+            raise KeyboardInterrupt("cancelled")
+
+    monkeypatch.setattr(engines, "run_batch", counting)
+    with pytest.raises(KeyboardInterrupt):
+        screen_sectors(register, r_max=40, r_step=5, sims=999, seed=5, sectors=["A", "B", "C", "D"],
+                       scheduler=LocalEngine(threads=2), progress=progress)
+    assert 1 <= len(ran) <= 3  # the batch reported and those already running; 8 per sector were queued
+
+
 def test_engine_selection_and_stream_keys():
     assert make_engine(None).name == "local"
     with pytest.raises(TypeError, match="scheduler"):

@@ -171,10 +171,16 @@ class LocalEngine:
         pooled = [(plan, b) for plan in plans if plan.method != "grid" and self.threads > 1
                   for b in range(plan.n_batches)]
         if pooled:
-            with ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="kd") as pool:
+            pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="kd")
+            try:
                 futures = [pool.submit(run_batch, plan, b, sites, False) for plan, b in pooled]
                 for fut in as_completed(futures):
                     collect(fut.result())
+            except BaseException:
+                # a failed batch or a cancelled run (progress raised): start no further batch
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            pool.shutdown(wait=True)
         for key in out:
             out[key].sort(key=lambda r: r.batch)
         return out
