@@ -711,7 +711,8 @@ _JS = r"""
   };
   legend.addTo(map);
   var fb = footprints.getBounds();
-  if (fb.isValid()) { map.fitBounds(bounds.length ? L.latLngBounds(bounds) : fb, { padding: [10, 10] }); }
+  // open on the footprints: far-flung stray establishments (e.g. overseas rows) must not shrink them to a dot
+  if (fb.isValid()) { map.fitBounds(fb, { padding: [10, 10] }); }
   else if (bounds.length) { map.fitBounds(L.latLngBounds(bounds), { padding: [10, 10] }); }
   else { map.setView(planar ? [0, 0] : [20, 0], planar ? 0 : 2); }
 
