@@ -289,6 +289,7 @@ def test_shipped_stage_gate_and_kind_names_follow_the_language(world, client_for
     assert 'data-testid="network-stage">Interesse<' in page
     assert "Identificar uma ideia de rede viável" in page and "Compradores identificados: State Purchasing." in page
     assert "Identify a viable network idea" not in page
+    assert "O articulador desperta o interesse" in page  # the stage's description
     client.post("/i18n/setlang/", {"language": "es", "next": "/"})
     page = text_of(client.get(f"/networks/{network.pk}/independence/"))
     assert "¿Hay actividades de negocio colectivas?" in page
