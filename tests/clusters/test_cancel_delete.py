@@ -65,12 +65,13 @@ def test_the_queue_withdraws_only_unclaimed_tasks(generated, officer):
 
 def _cancel_after_the_first_report(world, officer, monkeypatch):
     """Run a register run (3 sectors x 8 batches of 128 simulations) in which someone presses Cancel at
-    the first simulation report. Returns the run, the progress reports seen and the batches started."""
+    the first simulation report. Returns the run, the progress reports seen, the batches started and how
+    many had started when the cancellation left the progress callback (None if it never did)."""
     from triplec.mapping import engines
 
     monkeypatch.setattr(tasks, "CANCEL_CHECK_SECONDS", 0.0)
     run = services.start_run(officer, run_data(sims=999, alpha=0.05))
-    seen, batches = [], []
+    seen, batches, at_raise = [], [], []
     real_run_map, real_run_batch = tasks.run_map, engines.run_batch
 
     def counted_batch(*args, **kwargs):
@@ -84,19 +85,23 @@ def _cancel_after_the_first_report(world, officer, monkeypatch):
                 assert _reload(run).status == "running"
                 services.cancel_run(world.users["agency-admin"], _reload(run))
                 assert _reload(run).is_stopping  # until the task notices
-            progress(done, total)
+            try:
+                progress(done, total)
+            except tasks.RunCancelled:
+                at_raise.append(len(batches))
+                raise
         return real_run_map(*args, progress=clicked, **kwargs)
 
     monkeypatch.setattr(engines, "run_batch", counted_batch)
     monkeypatch.setattr(tasks, "run_map", run_map_with_a_click)
     assert run_pending() == 1
-    return _reload(run), seen, batches
+    return _reload(run), seen, batches, (at_raise or [None])[0]
 
 
 def test_a_running_run_stops_at_its_next_progress_report(generated, world, officer, monkeypatch):
     """Someone presses Cancel while the simulations run: the task's progress callback sees the flag and
     stops the screen; the run ends "cancelled" and its partial outputs are removed."""
-    run, seen, _batches = _cancel_after_the_first_report(world, officer, monkeypatch)
+    run, seen, _batches, _at_raise = _cancel_after_the_first_report(world, officer, monkeypatch)
     assert run.status == CANCELLED and run.task.status == BackgroundTask.Status.FAILED
     assert run.task.message.startswith("Cancelled by agency-admin at ")
     # It stopped at the click: no simulation was reported after it, no stage after the simulations ran.
@@ -109,10 +114,11 @@ def test_a_running_run_stops_at_its_next_progress_report(generated, world, offic
 
 def test_a_cancelled_run_starts_no_more_simulations(generated, world, officer, monkeypatch):
     """The simulations themselves stop, not only their reports: batches already running when the screen
-    hears of the cancellation may finish, none starts afterwards (of 3 sectors x 8 batches)."""
-    run, _seen, batches = _cancel_after_the_first_report(world, officer, monkeypatch)
-    assert run.status == CANCELLED
-    assert 1 <= len(batches) <= 1 + numba.get_num_threads(), f"{len(batches)} batches ran"
+    hears of the cancellation may finish, and none is started from then on but, at most, one a pool thread
+    picks up in the instant before the engine withdraws the queue (of 3 sectors x 8 batches)."""
+    run, _seen, batches, at_raise = _cancel_after_the_first_report(world, officer, monkeypatch)
+    assert run.status == CANCELLED and at_raise is not None
+    assert len(batches) <= at_raise + numba.get_num_threads() < 24, (len(batches), at_raise)
 
 
 def test_cancel_checks_at_every_stage(generated, world, officer):
