@@ -501,6 +501,23 @@ def test_grid_kernels_do_not_depend_on_the_cell_side():
     assert (results[0][0] == (d2 <= radius * radius).sum(axis=1)).all()
 
 
+def test_cells_over_a_huge_span_are_sorted_without_a_packed_key():
+    from triplec.mapping import _numba_locate as nl
+    from triplec.mapping.locate import dense_groups
+
+    rng = np.random.default_rng(4)
+    # two clusters 1.7e7 cell widths apart on each axis: the packed int64 cell key would overflow
+    points = np.vstack([rng.normal(0.0, 1.0, (150, 3)), rng.normal(1.7e7, 1.0, (150, 3))])
+    cells = np.floor(points / 1.0).astype(np.int64)
+    order = nl._lexicographic_order(cells)
+    assert (order == np.lexsort((cells[:, 2], cells[:, 1], cells[:, 0]))).all()
+    labels, core = dense_groups(points, points, 2.5, min_samples=5, local_alpha=None)
+    ref_labels, ref_core = reference_dense_groups(points, points, 2.5, 5, None, None)
+    assert (labels == ref_labels).all() and (core == ref_core).all() and labels.max() == 1
+    small = cells[:150]  # and the packed key sorts like np.lexsort when it fits
+    assert (nl._lexicographic_order(small) == np.lexsort((small[:, 2], small[:, 1], small[:, 0]))).all()
+
+
 def test_reusing_a_sites_index_gives_the_same_groups():
     from scipy.spatial import cKDTree
 

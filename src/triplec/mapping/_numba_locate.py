@@ -97,7 +97,7 @@ def build_grid(xyz: np.ndarray, side: float) -> CellGrid:
             f"{float(np.abs(xyz).max()) / side:.3g} > {MAX_CELL_INDEX:g}); use coordinates in km"
         )
     cells = np.floor(xyz / side).astype(np.int64)
-    order = np.lexsort((cells[:, 2], cells[:, 1], cells[:, 0]))
+    order = _lexicographic_order(cells)
     cells = cells[order]
     pts = xyz[order]
     if len(pts):
@@ -116,6 +116,20 @@ def build_grid(xyz: np.ndarray, side: float) -> CellGrid:
                     z=np.ascontiguousarray(pts[:, 2]), order=order, start=start,
                     cx=np.ascontiguousarray(ucells[:, 0]), cy=np.ascontiguousarray(ucells[:, 1]),
                     cz=np.ascontiguousarray(ucells[:, 2]), box=box)
+
+
+def _lexicographic_order(cells: np.ndarray) -> np.ndarray:
+    """Row order sorting integer (n, 3) cells lexicographically: one int64 key when the cells' spans
+    allow it (several times faster than ``np.lexsort`` on three keys), else ``np.lexsort``."""
+    if len(cells) == 0:
+        return np.zeros(0, dtype=np.int64)
+    lo = cells.min(axis=0)
+    span = [int(v) + 1 for v in cells.max(axis=0) - lo]
+    if span[0] * span[1] * span[2] < 2**62:
+        rel = cells - lo
+        key = (rel[:, 0] * span[1] + rel[:, 1]) * span[2] + rel[:, 2]
+        return np.argsort(key, kind="stable")
+    return np.lexsort((cells[:, 2], cells[:, 1], cells[:, 0]))
 
 
 def clique_side(radius: float, dim: int) -> float:
