@@ -90,3 +90,18 @@ def test_worker_thread_runs_queued_work():
         stop.set()
         tasks._wake.set()
         thread.join(timeout=10)
+
+
+@tasks.task("tests.stops_on_purpose")
+def _stops(progress):
+    raise tasks.TaskStopped("Cancelled by officer")
+
+
+@pytest.mark.django_db
+def test_a_task_that_stops_on_purpose_ends_failed_without_a_traceback(caplog):
+    row = tasks.enqueue("tests.stops_on_purpose")
+    with caplog.at_level("INFO", logger=tasks.log.name):
+        tasks.run_one()
+    row.refresh_from_db()
+    assert row.status == row.Status.FAILED and row.message == "Cancelled by officer" and not row.error
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]

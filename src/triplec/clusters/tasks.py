@@ -20,7 +20,7 @@ import pandas as pd
 from django.conf import settings
 
 from triplec.core.models import BackgroundTask
-from triplec.core.tasks import task
+from triplec.core.tasks import TaskStopped, task
 from triplec.mapping.cli_map import MapInputError, run_map
 
 from . import registers, selectors
@@ -32,7 +32,7 @@ CANCEL_CHECK_SECONDS = 0.5  # between looks at the cancel flag while simulating 
 INPUT_FOLDER = "input"  # the uploaded file: kept when a cancelled run clears its partial outputs
 
 
-class RunCancelled(Exception):
+class RunCancelled(TaskStopped):
     """Someone cancelled the run; raised from inside the screen to stop it."""
 
 

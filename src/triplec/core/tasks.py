@@ -59,6 +59,11 @@ def _load_task_modules() -> None:
                     raise
 
 
+class TaskStopped(Exception):
+    """Raised by a task that stops on purpose (e.g. cancelled by a user): it ends FAILED with the message,
+    logged as information, without a traceback."""
+
+
 def enqueue(name: str, *, user=None, **arguments) -> BackgroundTask:
     if name not in registered():
         raise KeyError(f"No task named {name!r}.")
@@ -111,6 +116,10 @@ def run_one(worker_id: str = "inline") -> BackgroundTask | None:
         result = func(_progress_writer(row.pk), **row.arguments)
         BackgroundTask.objects.filter(pk=row.pk).update(
             status=BackgroundTask.Status.DONE, result=result, finished_at=timezone.now(), message="Done")
+    except TaskStopped as exc:
+        log.info("Task %s stopped: %s", row, exc)
+        BackgroundTask.objects.filter(pk=row.pk).update(
+            status=BackgroundTask.Status.FAILED, finished_at=timezone.now(), message=str(exc)[:300])
     except Exception as exc:  # a failed task must never take the worker down; the page shows why
         log.exception("Task %s failed", row)
         BackgroundTask.objects.filter(pk=row.pk).update(
