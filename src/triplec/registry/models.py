@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -200,6 +201,9 @@ class Enterprise(models.Model):
         indexes = [
             models.Index(fields=["territory", "sector_code"]),
             models.Index(fields=["legal_name"]),
+            # The search box's identifier match (registry.search); the names have their own search
+            # index, made by migration 0003 for each database.
+            models.Index(Upper("national_id"), name="enterprise_national_id_upper"),
         ]
 
     def __str__(self):

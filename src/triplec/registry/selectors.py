@@ -9,6 +9,7 @@ from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
 from triplec.accounts import policy
 
+from . import search
 from .models import SizeClass, Territory, size_class_ranges
 
 SORTABLE = {
@@ -22,7 +23,8 @@ SORTABLE = {
 
 @dataclass(frozen=True)
 class EnterpriseFilter:
-    q: str = ""                 # words in legal or trade name, or the national identifier
+    q: str = ""                 # every word in legal or trade name (accents and case ignored), or
+                                # the national identifier: see registry.search
     sector: str = ""            # a code at any level: section letter, NAICS 2-digit, division, class...
     classification: str = ""
     territory: int | None = None  # a territory id: matches it and everything below it
@@ -81,9 +83,7 @@ def _sector_q(sector: str) -> Q:
 def filter_enterprises(user, f: EnterpriseFilter) -> QuerySet:
     qs = policy.visible_enterprises(user)
     if f.q:
-        for word in f.q.split():
-            qs = qs.filter(Q(legal_name__icontains=word) | Q(trade_name__icontains=word)
-                           | Q(national_id__iexact=word))
+        qs = search.filter_by_words(qs, f.q)
     if f.sector:
         qs = qs.filter(_sector_q(f.sector))
     if f.classification:
