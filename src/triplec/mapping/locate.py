@@ -530,8 +530,9 @@ def dense_groups(
         own = k[candidates] - 1
         m = np.maximum(m_all[candidates] - 1, own)  # the sector's own neighbours are among the sites near it
         if big_n > 1:  # each distinct (k, m) once: the tail sum costs up to a millisecond for N < 10^5
-            pairs, inverse = np.unique(np.column_stack([own, m]), axis=0, return_inverse=True)
-            p = hypergeom.sf(pairs[:, 0] - 1, big_n - 1, n - 1, pairs[:, 1])[inverse.ravel()]
+            key = own.astype(np.int64) * (int(m.max()) + 1) + m
+            _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+            p = hypergeom.sf(own[first] - 1, big_n - 1, n - 1, m[first])[inverse]
         else:
             p = np.ones(len(candidates))
         core[candidates] = p <= local_alpha
