@@ -536,6 +536,24 @@ def test_reusing_a_sites_index_gives_the_same_groups():
     assert plain[0].max() >= 1  # the two planted groups
 
 
+def test_sectors_with_different_radii_keep_the_requested_order():
+    """Sectors are computed radius by radius (one grid of all sites per radius) but reported as asked."""
+    rng = np.random.default_rng(9)
+    frames = []
+    for sector, centre in (("A", (100, 100)), ("B", (300, 200)), ("C", (500, 400))):
+        pts = np.vstack([rng.normal(centre, 2.0, (40, 2)), rng.uniform(0, 600, (40, 2))])
+        frames.append(pd.DataFrame({"id": [f"{sector}{i}" for i in range(len(pts))], "sector": sector,
+                                    "x": pts[:, 0], "y": pts[:, 1]}))
+    sites = Sites.from_frame(pd.concat(frames, ignore_index=True), x_col="x", y_col="y")
+    screen = pd.DataFrame({"sector": ["A", "B", "C"], "localised": True, "peak_distance": [6.0, 3.0, 9.0]})
+    together = locate_footprints(sites, screen, sectors=["C", "A", "B"])
+    assert [fp.sector for fp in together] == ["C", "A", "B"]
+    for fp in together:
+        alone = locate_footprints(sites, screen, sectors=[fp.sector]).footprints
+        assert [sorted(f.establishments) for f in alone] == [sorted(fp.establishments)]
+        assert fp.eps_km == {"A": 6.0, "B": 3.0, "C": 9.0}[fp.sector] and fp.count >= 35
+
+
 def test_dense_groups_rejects_bad_input():
     from triplec.mapping.locate import dense_groups
 
