@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from django.db import connection
 
-from triplec.core.tasks import task
+from triplec.core.tasks import TaskStopped, task
 
 from .importing import batches
 from .importing.errors import ImportRejected
 from .models_import import ImportBatch
 
 
-class ImportNotWritten(Exception):
-    """The import found row errors: nothing was written (the task fails with this message)."""
+class ImportNotWritten(TaskStopped):
+    """The import found row errors: nothing was written. The task ends failed with this message and
+    no traceback (the file is wrong, the platform is not)."""
 
 
 def _batch(batch_id: str) -> ImportBatch:
