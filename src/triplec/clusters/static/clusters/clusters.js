@@ -75,17 +75,21 @@
           }
         }).addTo(map);
         // A marker at each footprint's centre keeps small footprints visible when zoomed out; it is also
-        // the keyboard's way to the footprint's popup.
-        features.forEach(function (f) {
-          var p = f.properties;
-          if (p.centroid_lat === null || p.centroid_lon === null) { return; }
+        // the keyboard's way to the footprint's popup (the polygon is, for a footprint without a centre).
+        polygons.eachLayer(function (layer) {
+          var p = layer.feature.properties;
+          var label = p.id + " · " + p.sector + (names[p.sector] ? " " + names[p.sector] : "");
+          if (p.centroid_lat === null || p.centroid_lon === null) {
+            basemap.focusable(map, layer, function () { layer.openPopup(); }, { label: label, key: p.id });
+            return;
+          }
+          basemap.skipFocus(layer);
           var marker = L.circleMarker([p.centroid_lat, p.centroid_lon], {
             radius: 7, weight: 2, color: "#ffffff", fillColor: colour(p.sector), fillOpacity: 1,
             className: "footprint-marker"
           }).bindPopup(footprintPopup(p, names[p.sector]), { maxWidth: 300 })
             .bindTooltip(basemap.element("span", p.id)).addTo(map);
-          basemap.focusable(map, marker, function () { marker.openPopup(); },
-                            { label: p.id + " · " + p.sector + (names[p.sector] ? " " + names[p.sector] : ""), key: p.id });
+          basemap.focusable(map, marker, function () { marker.openPopup(); }, { label: label, key: p.id });
         });
         basemap.fitTo(map, polygons, { padding: [24, 24], maxZoom: 10 });
         basemap.drawLegend(document.getElementById("run-map-legend"), data.sectors.map(function (s) {
@@ -99,6 +103,9 @@
 
   function initClusterMap(el) {
     var basemap = window.triplecBasemap;
+    function describe(props) {
+      return props.observed + " · " + props.label + " · " + basemap.formatNumber(props.establishments) + " establishments";
+    }
     var data = JSON.parse(document.getElementById("cluster-footprints").textContent);
     var map = basemap.createMap(el, { scrollWheelZoom: false }).map;
     var layer = L.geoJSON(data, {
@@ -109,11 +116,10 @@
       },
       onEachFeature: function (f, l) {
         // The label holds the run's title, typed by a user: text, never HTML.
-        l.bindTooltip(basemap.element("span", f.properties.observed + " · " + f.properties.label + " · " +
-                                      basemap.formatNumber(f.properties.establishments) + " establishments"),
-                      { sticky: true });
+        l.bindTooltip(basemap.element("span", describe(f.properties)), { sticky: true });
       }
     }).addTo(map);
+    layer.eachLayer(function (l) { basemap.focusable(map, l, null, { label: describe(l.feature.properties) }); });
     var points = document.getElementById("cluster-points");
     (points ? JSON.parse(points.textContent) : []).forEach(function (p) {
       L.circleMarker(p, { radius: 2.5, weight: 0, fillColor: "#7a2f00", fillOpacity: 0.8, interactive: false }).addTo(map);

@@ -15,6 +15,7 @@
  *                                 built from these, so names typed by users cannot inject markup.
  *   focusable(map, layer, act)    a drawn point reachable with Tab, opened with Enter or Space; a popup
  *                                 it opens takes the focus, Escape closes it and gives the focus back.
+ *   skipFocus(layer)              out of the Tab order (another layer stands for it).
  *   getJSON(url), getText(url)    same-origin fetches that fail on an HTTP error.
  */
 (function () {
@@ -185,24 +186,33 @@
   var popupOrigins = new WeakMap();   // popup -> {node, key} it was opened from with the keyboard
   var wiredPopups = new WeakSet();
 
-  /* Make a drawn layer (circle marker, marker) of `map` a button in the Tab order: Enter or Space calls
-   * `activate`. options.label names it for screen readers; options.key identifies it across redraws (a
+  /* Make a drawn layer (circle marker, marker, polygon) of `map` a button in the Tab order: Enter or
+   * Space calls `activate`. Without `activate` it is a named graphic one can Tab to (its tooltip shows on
+   * focus). options.label names it for screen readers; options.key identifies it across redraws (a
    * redrawn layer with the same key gets the focus back when its popup closes). */
   function focusable(map, layer, activate, options) {
     options = options || {};
     var node = layer.getElement ? layer.getElement() : null;
     if (!node) { return; }
     node.setAttribute("tabindex", "0");
-    node.setAttribute("role", "button");
+    node.setAttribute("role", activate ? "button" : "img");
     if (options.label) { node.setAttribute("aria-label", options.label); }
     if (options.key !== undefined) { node.setAttribute("data-map-key", String(options.key)); }
+    if (!activate) { return; }
     node.addEventListener("keydown", function (ev) {
       if (ev.key !== "Enter" && ev.key !== " ") { return; }
-      ev.preventDefault();
+      ev.preventDefault();   // also stops the keypress with which Leaflet would open a bound popup again
       ev.stopPropagation();
       keyboardOrigin = { node: node, key: options.key };
       try { activate(); } finally { keyboardOrigin = null; }
     });
+  }
+
+  /* Leaflet lets Chromium focus a layer that has a tooltip (the tooltip shows on focus); keep out of the
+   * Tab order a layer that another focusable layer already stands for. */
+  function skipFocus(layer) {
+    var node = layer.getElement ? layer.getElement() : null;
+    if (node) { node.setAttribute("tabindex", "-1"); }
   }
 
   function focusPopup(popup) {
@@ -316,6 +326,7 @@
     element: element,
     fitTo: fitTo,
     focusable: focusable,
+    skipFocus: skipFocus,
     formatNumber: formatNumber,
     getJSON: getJSON,
     getText: getText,
