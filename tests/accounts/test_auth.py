@@ -71,3 +71,10 @@ def test_scoped_roles_need_their_organisation(db, role):
 
     with pytest.raises(ValidationFailed):
         services.create_user(None, username="x", role=role, password="A-long-enough-pw-77")
+
+
+def test_password_pages_use_the_platform_templates_not_the_admin_ones(world, client):
+    client.force_login(world.users["evaluator"])
+    page = client.get("/accounts/password/change/").content.decode()
+    assert "Django" not in page and 'name="old_password"' in page
+    assert "Django" not in client.get("/accounts/password/reset/").content.decode()

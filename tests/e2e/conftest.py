@@ -83,7 +83,7 @@ def login(page):
         page.goto("/accounts/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", password)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
         return page
 

@@ -175,7 +175,7 @@ def test_broker_walks_a_network_through_the_danish_gates(world, page, login, sho
     member.goto("/accounts/login/")
     member.fill("input[name=username]", "enterprise-user")
     member.fill("input[name=password]", PASSWORD)
-    member.click("button[type=submit]")
+    member.click("main button[type=submit]")
     member.wait_for_url(lambda url: "/accounts/login/" not in url)
     member.goto("/networks/")
     expect(member.get_by_test_id("network-row")).to_have_count(1)

@@ -140,7 +140,7 @@ def test_list_filters_without_javascript(world, browser, live_server, shot):
     page.goto("/accounts/login/")
     page.fill("input[name=username]", "evaluator")
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.goto("/enterprises/")
     page.select_option("select[name=size]", "micro")
     page.get_by_role("button", name="Apply filters").click()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils.translation import to_locale
 
 LOCALE_DIR = Path(__file__).resolve().parents[2] / "src" / "triplec" / "locale"
 TRANSLATED = [code for code, _name in settings.LANGUAGES if code != "en"]
@@ -86,7 +87,7 @@ def parse_po(path: Path) -> list[Entry]:
 
 
 def catalogue(lang: str) -> tuple[Entry, list[Entry]]:
-    entries = parse_po(LOCALE_DIR / lang / "LC_MESSAGES" / "django.po")
+    entries = parse_po(LOCALE_DIR / to_locale(lang) / "LC_MESSAGES" / "django.po")
     header = [e for e in entries if e.msgid == "" and e.msgctxt is None]
     assert len(header) == 1, f"{lang}: one header entry expected"
     return header[0], [e for e in entries if e is not header[0]]
@@ -114,7 +115,7 @@ def test_the_parser_reads_plural_context_and_continuation_lines(tmp_path):
 def test_catalogue_header_names_its_language_and_plural_rule(lang):
     header, entries = catalogue(lang)
     meta = dict(line.split(": ", 1) for line in header.msgstr[0].splitlines() if ": " in line)
-    assert meta["Language"] == lang
+    assert meta["Language"] == to_locale(lang)
     assert meta["Content-Type"] == "text/plain; charset=UTF-8"
     assert meta["Plural-Forms"].startswith("nplurals=2;")
     assert "fuzzy" not in header.flags
@@ -156,7 +157,7 @@ def test_every_translation_keeps_the_placeholders(lang):
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_committed_mo_file_is_compiled_from_the_po_file(lang):
     """A fresh machine has no gettext tools: the app reads the committed .mo, so it must say what the .po says."""
-    with open(LOCALE_DIR / lang / "LC_MESSAGES" / "django.mo", "rb") as handle:
+    with open(LOCALE_DIR / to_locale(lang) / "LC_MESSAGES" / "django.mo", "rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     _header, entries = catalogue(lang)
     stale = []
@@ -175,7 +176,7 @@ def test_committed_mo_file_is_compiled_from_the_po_file(lang):
 @pytest.mark.nodb
 def test_every_offered_language_has_a_catalogue():
     for lang in TRANSLATED:
-        assert (LOCALE_DIR / lang / "LC_MESSAGES" / "django.mo").is_file(), lang
+        assert (LOCALE_DIR / to_locale(lang) / "LC_MESSAGES" / "django.mo").is_file(), lang
     assert [str(p) for p in settings.LOCALE_PATHS] == [str(LOCALE_DIR)]
 
 
@@ -183,7 +184,7 @@ def test_every_offered_language_has_a_catalogue():
 
 NAV = {
     "en": ["Dashboard", "Enterprises", "Organisations", "Map", "Networks", "Log out"],
-    "pt": ["Painel", "Empresas", "Organizações", "Mapa", "Redes", "Sair"],
+    "pt-br": ["Painel", "Empresas", "Organizações", "Mapa", "Redes", "Sair"],
     "es": ["Panel", "Empresas", "Organizaciones", "Mapa", "Redes", "Cerrar sesión"],
 }
 
@@ -192,7 +193,7 @@ def text_of(response) -> str:
     return response.content.decode()
 
 
-@pytest.mark.parametrize("lang", ["en", "pt", "es"])
+@pytest.mark.parametrize("lang", ["en", "pt-br", "es"])
 def test_accept_language_chooses_nav_title_and_html_lang(world, client_for, lang):
     client = client_for(world.users["programme-officer"])
     page = text_of(client.get("/", HTTP_ACCEPT_LANGUAGE=lang))
@@ -215,7 +216,7 @@ def test_regional_variants_fall_back_to_the_language(world, client_for):
 def test_switcher_on_the_login_page_and_choice_is_remembered(db, client):
     login = text_of(client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en"))
     assert 'data-testid="language-switcher"' in login
-    for code in ("en", "pt", "es"):
+    for code in ("en", "pt-br", "es"):
         assert f'name="language" value="{code}"' in login
     response = client.post("/i18n/setlang/", {"language": "es", "next": "/accounts/login/"})
     assert response.status_code == 302 and response["Location"] == "/accounts/login/"
@@ -229,13 +230,13 @@ def test_switcher_on_the_login_page_and_choice_is_remembered(db, client):
 
 
 def test_switcher_refuses_an_outside_next_url(db, client):
-    response = client.post("/i18n/setlang/", {"language": "pt", "next": "https://example.org/"})
+    response = client.post("/i18n/setlang/", {"language": "pt-br", "next": "https://example.org/"})
     assert response.status_code == 302 and response["Location"] == "/"
 
 
 def test_pages_of_each_app_render_translated(world, client_for):
     client = client_for(world.users["agency-admin"])
-    client.post("/i18n/setlang/", {"language": "pt", "next": "/"})
+    client.post("/i18n/setlang/", {"language": "pt-br", "next": "/"})
     enterprises = text_of(client.get("/enterprises/"))
     assert "Nenhuma empresa corresponde" not in enterprises and "Mostrar no mapa" in enterprises
     organisations = text_of(client.get("/organisations/"))
@@ -283,7 +284,7 @@ def test_shipped_stage_gate_and_kind_names_follow_the_language(world, client_for
     client = client_for(world.users["broker"])
     english = text_of(client.get(f"/networks/{network.pk}/"))
     assert "Brokered network (Danish model)" in english and "Identify a viable network idea" in english
-    client.post("/i18n/setlang/", {"language": "pt", "next": "/"})
+    client.post("/i18n/setlang/", {"language": "pt-br", "next": "/"})
     page = text_of(client.get(f"/networks/{network.pk}/"))
     assert "Rede articulada (modelo dinamarquês)" in page
     assert 'data-testid="network-stage">Interesse<' in page
@@ -305,7 +306,7 @@ def test_service_errors_reach_the_page_in_the_reader_language(world, client_for,
         services.add_member(world.users["agency-admin"], network, world.ent_a1, "2024-02-01")
     assert refused.value.errors["enterprise"] == [
         "Serraria Alfa Ltda ya es participante desde el 2024-01-01 (abierto)."]
-    with translation.override("pt"), pytest.raises(ValidationFailed) as refused:
+    with translation.override("pt-br"), pytest.raises(ValidationFailed) as refused:
         services.add_member(world.users["agency-admin"], network, world.ent_a2, "2030-01-01")
     assert refused.value.errors["joined_on"] == ["A data está no futuro."]
     # the same call outside a request: English, as before

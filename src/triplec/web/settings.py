@@ -24,6 +24,7 @@ ALLOWED_HOSTS = os.environ.get("TRIPLEC_ALLOWED_HOSTS", "localhost,127.0.0.1,[::
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("TRIPLEC_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
+    "triplec.web",  # first: its registration/ templates (password pages) win over django.contrib.admin's
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -39,7 +40,6 @@ INSTALLED_APPS = [
     "triplec.registry",
     "triplec.clusters",
     "triplec.networks",
-    "triplec.web",
 ]
 
 MIDDLEWARE = [
@@ -124,7 +124,7 @@ EMAIL_BACKEND = os.environ.get("TRIPLEC_EMAIL_BACKEND", "django.core.mail.backen
 DEFAULT_FROM_EMAIL = os.environ.get("TRIPLEC_FROM_EMAIL", "triplec@localhost")
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("pt", "Português"), ("es", "Español")]
+LANGUAGES = [("en", "English"), ("pt-br", "Português (Brasil)"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]  # src/triplec/locale: pt (Brazilian usage) and es catalogues, .mo committed
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the header's language choice outlives the browser session
 TIME_ZONE = "UTC"
