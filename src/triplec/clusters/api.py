@@ -20,6 +20,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -27,7 +28,7 @@ from triplec.accounts import policy
 from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
 from triplec.registry.schemas import ERRORS, InputSchema
 
-from . import selectors, services
+from . import messages, selectors, services
 from .models import Cluster, ClusterFootprint, MappingRun
 
 router = Router(tags=["clusters"])
@@ -35,7 +36,7 @@ router = Router(tags=["clusters"])
 
 def _require_view(request: HttpRequest) -> None:
     if not policy.can_view_mapping(request.auth):
-        raise PermissionDenied("Cluster mapping is for the agency's staff.")
+        raise PermissionDenied(_("Cluster mapping is for the agency's staff."))
 
 
 def _allowed(allowed: bool, message: str) -> None:
@@ -84,7 +85,7 @@ class RunOut(Schema):
         return RunOut(
             id=run.pk, title=run.title, source=run.source, source_description=str(run.describe_source()),
             classification=run.classification, sector_level=run.sector_level, status=run.status,
-            percent=task.percent if task else 0, message=task.message if task else "",
+            percent=task.percent if task else 0, message=messages.shown(task.message) if task else "",
             parameters={k: getattr(run, k) for k in ("r_max", "r_step", "sims", "alpha", "seed", "min_n",
                                                      "weighted", "fdr")},
             summary=run.summary or {}, files=files, created_at=run.created_at,
@@ -276,9 +277,9 @@ def start_run(request: HttpRequest, payload: RunCreate):
     """Queue a screen of the enterprise register (the choices of the run form: classification, level,
     country, territory, sectors under a code, parameters). Poll GET /runs/{id} for its progress."""
     _require_view(request)
-    _allowed(policy.can_run_mapping(request.auth), "You may not start mapping runs.")
+    _allowed(policy.can_run_mapping(request.auth), _("You may not start mapping runs."))
     if payload.source == MappingRun.Source.UPLOAD:
-        raise ValidationFailed({"source": ["Send a file as multipart/form-data to /runs/upload."]})
+        raise ValidationFailed({"source": [_("Send a file as multipart/form-data to /runs/upload.")]})
     with _api_field_names():
         run = services.start_run(request.auth, _run_data(payload, source=MappingRun.Source.REGISTER))
     return Status(201, RunOut.of(run))
@@ -289,7 +290,7 @@ def start_run(request: HttpRequest, payload: RunCreate):
 def start_upload_run(request: HttpRequest, payload: Form[RunUpload], file: File[UploadedFile]):
     """Queue a screen of an uploaded register (CSV or Parquet). Column errors name the file's columns."""
     _require_view(request)
-    _allowed(policy.can_run_mapping(request.auth), "You may not start mapping runs.")
+    _allowed(policy.can_run_mapping(request.auth), _("You may not start mapping runs."))
     run = services.start_run(request.auth, _run_data(payload, source=MappingRun.Source.UPLOAD), upload=file)
     return Status(201, RunOut.of(run))
 
@@ -396,10 +397,10 @@ def attach_to_cluster(request: HttpRequest, cluster_id: int, payload: FootprintR
     in the cluster if the run is deleted later."""
     _require_view(request)
     cluster = services.get_cluster(request.auth, cluster_id)
-    _allowed(policy.can_manage_clusters(request.auth), "You may not attach footprints to clusters.")
+    _allowed(policy.can_manage_clusters(request.auth), _("You may not attach footprints to clusters."))
     run = selectors.runs_for(request.auth).filter(pk=payload.run_id).first()
     if run is None:
-        raise ValidationFailed({"run_id": ["No such mapping run."]})
+        raise ValidationFailed({"run_id": [_("No such mapping run.")]})
     with _api_field_names(cluster="cluster_id"):
         link = _footprint_of(request, run, payload.footprint_id, cluster=cluster, new_cluster=None, in_body=True)
     return Status(201, FootprintOut.of(link))
@@ -414,13 +415,13 @@ def attach_from_run(request: HttpRequest, run_id: int, footprint_id: str, payloa
     _require_view(request)
     run = services.get_run(request.auth, run_id)
     if run.status == "done" and selectors.footprint_feature(run, footprint_id) is None:
-        raise NotFound(f"Run {run.title} has no footprint {footprint_id!r}.")  # the path's objects first
-    _allowed(policy.can_manage_clusters(request.auth), "You may not attach footprints to clusters.")
+        raise NotFound(_("Run %(run)s has no footprint %(fp)r.") % {"run": run.title, "fp": footprint_id})  # the path's objects first
+    _allowed(policy.can_manage_clusters(request.auth), _("You may not attach footprints to clusters."))
     cluster = None
     if payload.cluster_id is not None:
         cluster = policy.visible_clusters(request.auth).filter(pk=payload.cluster_id).first()
         if cluster is None:
-            raise ValidationFailed({"cluster_id": ["No such cluster."]})
+            raise ValidationFailed({"cluster_id": [_("No such cluster.")]})
     new_cluster = {"name": payload.name} if cluster is None else None
     with _api_field_names(cluster="cluster_id"):
         link = _footprint_of(request, run, footprint_id, cluster=cluster, new_cluster=new_cluster, in_body=False)
@@ -436,6 +437,6 @@ def detach_from_cluster(request: HttpRequest, cluster_id: int, link_id: int):
     cluster = services.get_cluster(request.auth, cluster_id)
     link = cluster.footprints.filter(pk=link_id).first()
     if link is None:
-        raise NotFound("No such footprint in this cluster.")
+        raise NotFound(_("No such footprint in this cluster."))
     services.detach_footprint(request.auth, link)
     return Status(204, None)

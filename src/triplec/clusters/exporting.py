@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterator
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from triplec.accounts import policy
 from triplec.core.errors import PermissionDenied
@@ -39,7 +40,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def _check(user) -> None:
     if not policy.can_export_clusters(user):
-        raise PermissionDenied("You may not export the cluster records.")
+        raise PermissionDenied(_("You may not export the cluster records."))
 
 
 def _date(value) -> str:

@@ -109,7 +109,9 @@ class MappingRun(models.Model):
             return _("Uploaded file %(name)s") % {"name": self.input_name or "?"}
         parts = [_("Enterprise register, %(c)s codes") % {"c": self.get_classification_display()}]
         if self.sector_level:
-            parts.append(_("at %(level)s level") % {"level": self.sector_level.replace("_", " ")})
+            from .registers import level_label  # pandas: not at import time of the models
+
+            parts.append(_("at %(level)s level") % {"level": level_label(self.sector_level)})
         if self.sector_filter:
             parts.append(_("sectors under %(code)s") % {"code": self.sector_filter})
         if self.country:

@@ -21,6 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from triplec.mapping.cli_map import MapInputError, read_points
 from triplec.registry import codelists
@@ -44,8 +46,24 @@ class PreparedInput:
 
 # Sector codes -----------------------------------------------------------------------------------------
 
+# The levels of the shipped classifications in the reader's language (through `level_label`).
+LEVEL_NAMES = {
+    "section": pgettext_lazy("sector level", "section"),
+    "division": pgettext_lazy("sector level", "division"),
+    "group": pgettext_lazy("sector level", "group"),
+    "class": pgettext_lazy("sector level", "class"),
+    "sector": pgettext_lazy("sector level", "sector"),
+    "subsector": pgettext_lazy("sector level", "subsector"),
+    "industry_group": pgettext_lazy("sector level", "industry group"),
+    "industry": pgettext_lazy("sector level", "industry"),
+    "national_industry": pgettext_lazy("sector level", "national industry"),
+}
+
+
 def level_label(level: str) -> str:
-    return level.replace("_", " ")
+    """A level's name in the active language ("industry_group": "industry group")."""
+    english = level.replace("_", " ")
+    return str(LEVEL_NAMES[level]) if level in LEVEL_NAMES else english
 
 
 def check_level(classification: str, level: str) -> None:
@@ -53,12 +71,13 @@ def check_level(classification: str, level: str) -> None:
     if not level:
         return
     if not classification:
-        raise ValueError("Choose the classification of the codes to aggregate them to a level.")
+        raise ValueError(_("Choose the classification of the codes to aggregate them to a level."))
     names = codelists.levels(classification)
     if level not in names:
         title = codelists.CODELISTS[classification].title
-        raise ValueError(f"{title} has no level {level_label(level)!r}; its levels are "
-                         f"{', '.join(level_label(n) for n in names)}.")
+        raise ValueError(_("%(title)s has no level %(level)r; its levels are %(levels)s.")
+                         % {"title": title, "level": level_label(level),
+                            "levels": ", ".join(level_label(n) for n in names)})
 
 
 @lru_cache(maxsize=20000)
@@ -156,8 +175,8 @@ def read_header(handle, name: str) -> list[str]:
     """Column names of an uploaded CSV/TSV/Parquet file (`handle`: a binary file object)."""
     suffix = Path(name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
-        raise ValueError(f"{name!r} is not a CSV, TSV or Parquet file (expected one of "
-                         f"{', '.join(UPLOAD_SUFFIXES)}).")
+        raise ValueError(_("%(name)r is not a CSV, TSV or Parquet file (expected one of %(suffixes)s).")
+                         % {"name": name, "suffixes": ", ".join(UPLOAD_SUFFIXES)})
     handle.seek(0)
     try:
         if suffix in (".parquet", ".pq"):
@@ -167,11 +186,12 @@ def read_header(handle, name: str) -> list[str]:
         else:
             names = list(pd.read_csv(handle, sep="\t" if suffix == ".tsv" else ",", nrows=0).columns)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, OSError, ValueError) as exc:
-        raise ValueError(f"{name!r} cannot be read as {suffix[1:].upper()}: {exc}") from exc
+        raise ValueError(_("%(name)r cannot be read as %(format)s: %(error)s")
+                         % {"name": name, "format": suffix[1:].upper(), "error": exc}) from exc
     finally:
         handle.seek(0)
     if not names:
-        raise ValueError(f"{name!r} has no columns.")
+        raise ValueError(_("%(name)r has no columns.") % {"name": name})
     return [str(n) for n in names]
 
 

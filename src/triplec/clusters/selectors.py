@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext_lazy as _
 
 from triplec.accounts import policy
 
@@ -18,16 +19,16 @@ from .models import MappingRun
 
 # Files of a run that people may download: name -> (content type, what it is).
 DOWNLOADS = {
-    "sectors.csv": ("text/csv", "sector table"),
-    "sectors.parquet": ("application/vnd.apache.parquet", "sector table (Parquet)"),
-    "sectors_detail.csv": ("text/csv", "sector table with every statistic"),
-    "curves.csv": ("text/csv", "Kd curves and local bands"),
-    "curves_detail.csv": ("text/csv", "curves with the global bands"),
-    "footprints.geojson": ("application/geo+json", "footprints (GeoJSON)"),
-    "footprints.csv": ("text/csv", "footprint table"),
-    "footprint_members.csv": ("text/csv", "establishments of each footprint"),
-    "profiles.csv": ("text/csv", "co-located sectors per footprint"),
-    "report.html": ("text/html", "self-contained HTML report"),
+    "sectors.csv": ("text/csv", _("sector table")),
+    "sectors.parquet": ("application/vnd.apache.parquet", _("sector table (Parquet)")),
+    "sectors_detail.csv": ("text/csv", _("sector table with every statistic")),
+    "curves.csv": ("text/csv", _("Kd curves and local bands")),
+    "curves_detail.csv": ("text/csv", _("curves with the global bands")),
+    "footprints.geojson": ("application/geo+json", _("footprints (GeoJSON)")),
+    "footprints.csv": ("text/csv", _("footprint table")),
+    "footprint_members.csv": ("text/csv", _("establishments of each footprint")),
+    "profiles.csv": ("text/csv", _("co-located sectors per footprint")),
+    "report.html": ("text/html", _("self-contained HTML report")),
 }
 ESTABLISHMENTS_FILE = "establishments.parquet"  # the frame the run screened (written by the task)
 PLOTS_FOLDER = "plots"

@@ -23,7 +23,7 @@ from triplec.core.tasks import cancel_queued, enqueue
 from triplec.registry import codelists
 from triplec.registry.models import SectorClassification, Territory
 
-from . import registers, selectors
+from . import messages, registers, selectors
 from .models import CANCELLED, MAPPING_FOLDER, Cluster, ClusterFootprint, MappingRun
 
 TASK_NAME = "clusters.mapping_run"
@@ -298,7 +298,8 @@ def cancel_run(user, run: MappingRun) -> MappingRun:
             run.cancel_requested_by = user
             run.save(update_fields=["cancel_requested_at", "cancel_requested_by"])
             if run.task_id:
-                cancel_queued(run.task_id, _("Cancelled by %(who)s before it started.") % {"who": _who(user)})
+                # stored in English, translated where it is shown (messages.shown)
+                cancel_queued(run.task_id, messages.CANCELLED_BEFORE_START % {"who": _who(user)})
     if run.task_id:
         run.task.refresh_from_db()
     return run

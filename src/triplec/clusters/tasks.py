@@ -23,7 +23,7 @@ from triplec.core.models import BackgroundTask
 from triplec.core.tasks import TaskStopped, task
 from triplec.mapping.cli_map import MapInputError, run_map
 
-from . import registers, selectors
+from . import messages, registers, selectors
 from .models import MappingRun
 
 TOTAL = 1000
@@ -40,7 +40,11 @@ def _check_cancelled(run: MappingRun) -> None:
     asked = (MappingRun.objects.filter(pk=run.pk).values_list("cancel_requested_at", "cancel_requested_by__username")
              .first())
     if asked is not None and asked[0] is not None:
-        raise RunCancelled(f"Cancelled by {asked[1] or 'a user'} at {asked[0]:%Y-%m-%d %H:%M} UTC.")
+        # stored in English; the pages translate it when they show it (messages.shown)
+        when = f"{asked[0]:%Y-%m-%d %H:%M}"
+        if asked[1]:
+            raise RunCancelled(messages.CANCELLED_BY % {"who": asked[1], "when": when})
+        raise RunCancelled(messages.CANCELLED_BY_SOMEONE % {"when": when})
 
 
 def _stage(run: MappingRun, done: int, message: str) -> None:
@@ -107,7 +111,7 @@ def mapping_run(progress, run_id: int) -> dict:
 
 def _map(run: MappingRun, progress) -> dict:
     started = time.perf_counter()
-    _stage(run, 5, "Reading the register" if run.source == MappingRun.Source.REGISTER else "Reading the file")
+    _stage(run, 5, messages.READING_REGISTER if run.source == MappingRun.Source.REGISTER else messages.READING_FILE)
     prepared = registers.prepare(run)
     counts = prepared.counts
     if counts["used"] == 0:
@@ -119,7 +123,7 @@ def _map(run: MappingRun, progress) -> dict:
     out = run.output_path
     out.mkdir(parents=True, exist_ok=True)
     prepared.frame.to_parquet(out / selectors.ESTABLISHMENTS_FILE, index=False)
-    _stage(run, SIM_START, f"Screening {counts['used']:,} establishments")
+    _stage(run, SIM_START, messages.SCREENING % {"n": f"{counts['used']:,}"})
 
     last_check = [time.monotonic()]
 
@@ -130,21 +134,21 @@ def _map(run: MappingRun, progress) -> dict:
             _check_cancelled(run)  # raised through the screen, which stops between simulation batches
         share = done / total if total else 1.0
         progress(SIM_START + int((SIM_END - SIM_START) * share), TOTAL,
-                 f"Simulations: {done:,} of {total:,} curves")
+                 messages.SIMULATIONS % {"done": f"{done:,}", "total": f"{total:,}"})
 
     outputs = run_map(
         prepared.frame, out, **prepared.columns, r_max=run.r_max, r_step=run.r_step, sims=run.sims,
         alpha=run.alpha, seed=run.seed, min_n=run.min_n, fdr=run.fdr,
         scheduler=getattr(settings, "TRIPLEC_DASK_SCHEDULER", "") or None,
         title=run.title, source_note=str(run.describe_source()), progress=simulated)
-    _stage(run, SIM_END, "Drawing the Kd plots")
+    _stage(run, SIM_END, messages.DRAWING_PLOTS)
     table = outputs.screen.table
     curves = outputs.screen.curves
     if len(table):
         names = selectors.sector_names(run, table["sector"].astype(str))
         for sector in table.loc[_localised(table), "sector"].astype(str):
             selectors.write_plot(run, sector, curves[curves["sector"].astype(str) == sector], names.get(sector, ""))
-    _stage(run, TOTAL - 1, "Finishing")  # the last look at the cancel flag: from here on the run completes
+    _stage(run, TOTAL - 1, messages.FINISHING)  # the last look at the cancel flag: from here on the run completes
     seconds = dict(outputs.seconds)
     seconds["total"] = time.perf_counter() - started
     run.summary = _summary(run, prepared, outputs, seconds)

@@ -3,6 +3,7 @@
 from django import template
 
 from triplec.accounts import policy
+from triplec.clusters import messages
 
 register = template.Library()
 
@@ -38,3 +39,9 @@ def signed(value):
     if value is None:
         return ""
     return f"{value:+,.0f}"
+
+
+@register.filter
+def run_message(value) -> str:
+    """A message the run's task stored (in English), in the reader's language when it is a known one."""
+    return messages.shown(value)

@@ -20,23 +20,30 @@
     return title ? title.textContent.trim() : "";
   }
 
-  function footprintPopup(props, name) {
+  // A message of the page (data-msg-* on the map's element, in the reader's language) with {n} filled in;
+  // the English text when the page has none.
+  function msg(el, key, fallback, n) {
+    var template = (el && el.dataset[key]) || fallback;
+    return n === undefined ? template : template.replace("{n}", n);
+  }
+
+  function footprintPopup(el, props, name) {
     var basemap = window.triplecBasemap, text = basemap.element, fmt = basemap.formatNumber;
     var box = text("div", null, "map-popup");
     box.appendChild(text("strong", props.id));
     box.appendChild(document.createElement("br"));
     box.appendChild(text("span", props.sector + (name ? " " + name : "")));
     var facts = document.createElement("div");
-    facts.appendChild(text("span", fmt(props.count) + " establishments"));
+    facts.appendChild(text("span", msg(el, "msgEstablishments", "{n} establishments", fmt(props.count))));
     if (props.employment !== null && props.employment !== undefined) {
-      facts.appendChild(text("span", " · " + fmt(props.employment) + " employed"));
+      facts.appendChild(text("span", " · " + msg(el, "msgEmployed", "{n} employed", fmt(props.employment))));
     }
     facts.appendChild(text("span", " · " + fmt(props.area_km2) + " km²"));
     box.appendChild(facts);
     if (props.regions && props.regions.length) {
       box.appendChild(text("small", props.regions.slice(0, 6).join(", ") + (props.regions.length > 6 ? "…" : "")));
     }
-    var link = text("a", "Go to the footprint ↓");
+    var link = text("a", msg(el, "msgGoto", "Go to the footprint ↓"));
     link.href = "#footprint-" + encodeURIComponent(props.id);
     box.appendChild(document.createElement("br"));
     box.appendChild(link);
@@ -70,7 +77,7 @@
             return { color: c, weight: 2, opacity: 0.95, fillColor: c, fillOpacity: 0.16, className: "footprint" };
           },
           onEachFeature: function (f, layer) {
-            layer.bindPopup(footprintPopup(f.properties, names[f.properties.sector]), { maxWidth: 300 });
+            layer.bindPopup(footprintPopup(el, f.properties, names[f.properties.sector]), { maxWidth: 300 });
             layer.bindTooltip(basemap.element("span", f.properties.id), { sticky: true });
           }
         }).addTo(map);
@@ -87,7 +94,7 @@
           var marker = L.circleMarker([p.centroid_lat, p.centroid_lon], {
             radius: 7, weight: 2, color: "#ffffff", fillColor: colour(p.sector), fillOpacity: 1,
             className: "footprint-marker"
-          }).bindPopup(footprintPopup(p, names[p.sector]), { maxWidth: 300 })
+          }).bindPopup(footprintPopup(el, p, names[p.sector]), { maxWidth: 300 })
             .bindTooltip(basemap.element("span", p.id)).addTo(map);
           basemap.focusable(map, marker, function () { marker.openPopup(); }, { label: label, key: p.id });
         });
@@ -104,7 +111,8 @@
   function initClusterMap(el) {
     var basemap = window.triplecBasemap;
     function describe(props) {
-      return props.observed + " · " + props.label + " · " + basemap.formatNumber(props.establishments) + " establishments";
+      return props.observed + " · " + props.label + " · " +
+        msg(el, "msgEstablishments", "{n} establishments", basemap.formatNumber(props.establishments));
     }
     var data = JSON.parse(document.getElementById("cluster-footprints").textContent);
     var map = basemap.createMap(el, { scrollWheelZoom: false }).map;
