@@ -62,7 +62,7 @@ def main() -> None:
     if Enterprise.objects.exists():
         sys.exit("The database already holds enterprises; point DATABASE_URL at an empty database.")
     settings.ALLOWED_HOSTS = ["testserver"]
-    user = User.objects.create(username="bench-officer", role="programme-officer")
+    user, _ = User.objects.get_or_create(username="bench-officer", defaults={"role": "programme-officer"})
     client = Client()
     client.force_login(user)
 
