@@ -315,6 +315,67 @@ def test_service_errors_reach_the_page_in_the_reader_language(world, client_for,
     assert refused.value.errors["enterprise"] == ["Serraria Alfa Ltda is already a member from 2024-01-01 (open)."]
 
 
+@pytest.fixture
+def running_run(world):
+    """A register mapping run in the middle of its simulations (no worker: the task row as the task left it)."""
+    from django.utils import timezone
+
+    from triplec.clusters.models import MappingRun
+    from triplec.core.models import BackgroundTask
+
+    officer = world.users["programme-officer"]
+    task = BackgroundTask.objects.create(name="clusters.mapping_run", status=BackgroundTask.Status.RUNNING,
+                                         created_by=officer, started_at=timezone.now(), progress_done=400,
+                                         progress_total=1000, message="Simulations: 1,200 of 9,990 curves")
+    return MappingRun.objects.create(title="Wood, Centro", classification="isic4", sector_level="division",
+                                     task=task, created_by=officer)
+
+
+@pytest.mark.parametrize("lang,words", [
+    ("en", ["Mapping runs", "Enterprise register, ISIC Rev.4 codes, at division level", "running 40%",
+            "Simulations: 1,200 of 9,990 curves", "Cancel the run"]),
+    ("pt-br", ["Execuções de mapeamento", "Cadastro de empresas, códigos ISIC Rev.4, no nível divisão",
+               "em execução 40%", "Simulações: 1,200 de 9,990 curvas", "Cancelar a execução"]),
+    ("es", ["Ejecuciones de mapeo", "Registro de empresas, códigos ISIC Rev.4, a nivel de división",
+            "en ejecución 40%", "Simulaciones: 1,200 de 9,990 curvas", "Cancelar la ejecución"]),
+])
+def test_cluster_mapping_pages_follow_the_language(world, client_for, running_run, lang, words):
+    """The run list and a run's page, including the progress text the task stored in English."""
+    client = client_for(world.users["agency-admin"])
+    client.post("/i18n/setlang/", {"language": lang, "next": "/"})
+    listing = text_of(client.get("/clusters/runs/"))
+    detail = text_of(client.get(f"/clusters/runs/{running_run.pk}/"))
+    progress = text_of(client.get(f"/clusters/runs/{running_run.pk}/progress/"))
+    assert words[0] in listing and words[1] in listing and words[2] in listing
+    assert words[1] in detail and words[3] in detail and words[4] in detail
+    assert words[3] in progress
+    if lang != "en":
+        assert "Simulations:" not in detail + progress and "Mapping runs" not in listing
+
+
+def test_cluster_service_errors_follow_the_language(world, running_run):
+    from django.utils import translation
+
+    from triplec.clusters import services
+    from triplec.core.errors import ValidationFailed
+
+    admin = world.users["agency-admin"]
+    bad = {"title": "", "classification": "isic4", "sector_level": "subsector"}
+    with translation.override("pt-br"), pytest.raises(ValidationFailed) as refused:
+        services.validate_run(admin, bad)
+    assert refused.value.errors["title"] == ["Dê um título à execução, ex.: “Indústria de transformação, Ceará, 2026”."]
+    assert refused.value.errors["sector_level"] == [
+        "ISIC Rev.4 não tem o nível 'subsetor'; seus níveis são seção, divisão, grupo, classe."]
+    with translation.override("es"), pytest.raises(ValidationFailed) as refused:
+        services.delete_run(admin, running_run)
+    assert refused.value.errors["__all__"] == ["La ejecución está en ejecución: cancélela primero y luego elimínela."]
+    # outside a request: English, as the API's clients without Accept-Language get
+    with pytest.raises(ValidationFailed) as refused:
+        services.validate_run(admin, bad)
+    assert refused.value.errors["sector_level"] == [
+        "ISIC Rev.4 has no level 'subsector'; its levels are section, division, group, class."]
+
+
 @pytest.fixture(autouse=True)
 def _english_after_each_test():
     """Requests here switch the thread's language; later tests in the same worker expect English."""
