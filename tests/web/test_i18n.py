@@ -353,6 +353,31 @@ def test_cluster_mapping_pages_follow_the_language(world, client_for, running_ru
         assert "Simulations:" not in detail + progress and "Mapping runs" not in listing
 
 
+@pytest.mark.nodb
+def test_mapping_task_messages_are_translated_when_shown():
+    """The task stores English; `shown` finds the catalogue's entry behind each of its messages, whatever
+    the values, and leaves any other message (the mapping library's, a file's row errors) as stored."""
+    from django.utils import translation
+
+    from triplec.clusters import messages
+
+    stored = {
+        messages.SCREENING % {"n": "12,345"}: "Examinando 12,345 establecimientos",
+        messages.CANCELLED_BY % {"who": "Ana Souza", "when": "2026-11-28 14:05"}:
+            "Cancelada por Ana Souza el 2026-11-28 14:05 UTC.",
+        messages.CANCELLED_BY_SOMEONE % {"when": "2026-11-28 14:05"}: "Cancelada por un usuario el 2026-11-28 14:05 UTC.",
+        messages.CANCELLED_BEFORE_START % {"who": "ana"}: "Cancelada por ana antes de comenzar.",
+        messages.FINISHING: "Finalizando",
+        "column 'lon' must hold numbers; not a number at row 3: 'abc'":
+            "column 'lon' must hold numbers; not a number at row 3: 'abc'",
+        "Finishing the job": "Finishing the job",
+    }
+    with translation.override("es"):
+        assert {text: messages.shown(text) for text in stored} == stored
+    assert messages.shown(messages.SCREENING % {"n": "7"}) == "Screening 7 establishments"
+    assert messages.shown("") == "" and messages.shown(None) == ""
+
+
 def test_cluster_service_errors_follow_the_language(world, running_run):
     from django.utils import translation
 
