@@ -23,9 +23,26 @@ def found(user, q: str) -> list[str]:
     return sorted(filter_enterprises(user, EnterpriseFilter(q=q)).values_list("legal_name", flat=True))
 
 
-@pytest.fixture
-def officer(world):
+@pytest.fixture(params=["indexed", "row-by-row"] if connection.vendor == "sqlite" else ["indexed"])
+def officer(request, world, monkeypatch):
+    """The programme officer (sees every enterprise). On SQLite each test runs twice: with the names
+    matched through the full-text index, and row by row as for unselective searches."""
+    if request.param == "row-by-row":
+        monkeypatch.setattr(search, "SPARSE_LIMIT", 0)
     return world.users["programme-officer"]
+
+
+def query_plan(user, q: str) -> str:
+    sql, params = filter_enterprises(user, EnterpriseFilter(q=q)).order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            return " / ".join(row[-1] for row in cursor.fetchall())
+        # A handful of rows: forbid the scans that read them all, to see which index the planner can use.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
 
 
 # What matches --------------------------------------------------------------------------------------
@@ -145,16 +162,39 @@ def test_the_import_writers_sql_is_indexed(officer):
     assert found(officer, "couros acai") == ["Curtume São Tomé"]
 
 
+def test_the_database_keeps_search_names_whatever_the_instance_holds(officer):
+    firm = make_enterprise(legal_name="Ótica Visão", trade_name="ÓTICA Luz", national_id="S1")
+    assert firm.search_names == ""  # the instance is not refreshed: the database wrote the column
+    firm.refresh_from_db()
+    assert firm.search_names == "otica visao otica luz"
+    firm.legal_name, firm.search_names = "Relojoaria Visão", "anything"
+    firm.save()
+    assert Enterprise.objects.get(pk=firm.pk).search_names == "relojoaria visao otica luz"
+    Enterprise.objects.filter(pk=firm.pk).update(search_names="garbage")
+    assert Enterprise.objects.get(pk=firm.pk).search_names == "relojoaria visao otica luz"
+    assert found(officer, "garbage") == [] and found(officer, "relojoaria luz") == ["Relojoaria Visão"]
+
+
+def test_search_names_is_not_in_the_history(officer):
+    firm = make_enterprise(legal_name="Ótica Visão", national_id="S2")
+    assert "search_names" not in {f.name for f in firm.history.model._meta.fields}
+
+
 # How it is done on each database ------------------------------------------------------------------
 
 @on_sqlite
-def test_sqlite_search_uses_the_fts_table_and_the_identifier_index(officer):
-    sql, params = filter_enterprises(officer, EnterpriseFilter(q="serraria 11.111.111/0001-11")).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        plan = " / ".join(row[-1] for row in cursor.fetchall())
-    assert "VIRTUAL TABLE INDEX" in plan and search.SQLITE_TABLE in plan, plan
+def test_sqlite_selective_search_reads_the_matches_by_id_and_the_identifier_through_its_index(world):
+    plan = query_plan(world.users["programme-officer"], "serraria 11.111.111/0001-11")
+    assert "SCAN registry_enterprise " not in plan + " ", plan
+    assert "SEARCH registry_enterprise USING INTEGER PRIMARY KEY" in plan, plan
     assert "enterprise_national_id_upper" in plan, plan
+
+
+@on_sqlite
+def test_sqlite_unselective_search_checks_each_row_on_its_own_column(world, monkeypatch):
+    monkeypatch.setattr(search, "SPARSE_LIMIT", 0)  # "serraria alfa": 1 match, more than 0
+    plan = query_plan(world.users["programme-officer"], "serraria alfa")
+    assert plan == "SCAN registry_enterprise", plan  # no subquery, no second table
 
 
 @on_sqlite
@@ -176,15 +216,8 @@ def test_sqlite_triggers_dropped_by_a_table_rebuild_are_put_back_and_the_table_r
 
 
 @on_postgresql
-def test_postgresql_search_uses_the_trigram_and_identifier_indexes(officer):
-    qs = filter_enterprises(officer, EnterpriseFilter(q="serraria 11.111.111/0001-11")).order_by()
-    sql, params = qs.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # A handful of rows: forbid the scans that read them all, to see which index the planner can use.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+def test_postgresql_search_uses_the_trigram_and_identifier_indexes(world):
+    plan = query_plan(world.users["programme-officer"], "serraria 11.111.111/0001-11")
     assert search.PG_NAME_INDEX in plan, plan
     assert "enterprise_national_id_upper" in plan, plan
 

@@ -186,7 +186,11 @@ class Enterprise(models.Model):
     website = models.URLField(_("website"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # Legal and trade name without accents and case, for the search box. Written by the DATABASE (a
+    # trigger, whoever writes the names: forms, API, the bulk import's own SQL); the value on a Python
+    # instance may be stale. See registry.search.
+    search_names = models.TextField(editable=False, blank=True, default="")
+    history = HistoricalRecords(excluded_fields=["search_names"])
 
     class Meta:
         ordering = ["legal_name", "id"]
