@@ -13,6 +13,7 @@ from django.db import connection
 from triplec.core.tasks import TaskStopped, task
 
 from .importing import batches
+from .importing import messages as msg
 from .importing.errors import ImportRejected
 from .models_import import ImportBatch
 
@@ -44,7 +45,8 @@ def import_check(progress, batch_id: str) -> dict:
         batch.save(update_fields=["file_format", "preview"])
     finally:
         reporter.close()
-    progress(batches.TOTAL, batches.TOTAL, f"Checked {preview.rows:,} rows: {len(preview.errors):,} errors")
+    progress(batches.TOTAL, batches.TOTAL,
+             msg.CHECKED % {"rows": f"{preview.rows:,}", "errors": f"{len(preview.errors):,}"})
     return preview.counts()
 
 
@@ -57,10 +59,12 @@ def import_commit(progress, batch_id: str) -> dict:
         result = batches.commit(batch, batch.uploaded_by, progress=reporter)
     except ImportRejected as exc:
         errors = len(exc.preview.errors)
-        raise ImportNotWritten(f"Nothing was imported: the file has {errors:,} error{'s' if errors != 1 else ''} "
-                               "(row, field and reason are listed on the import's page).") from None
+        message = msg.NOT_IMPORTED_ONE if errors == 1 else msg.NOT_IMPORTED
+        raise ImportNotWritten(message % {"errors": f"{errors:,}"}) from None
     finally:
         reporter.close()
         batches.remove_file(batch)
-    progress(batches.TOTAL, batches.TOTAL, f"Imported: {result.describe()}")
+    progress(batches.TOTAL, batches.TOTAL, msg.IMPORTED % {  # the same words as result.describe()
+        "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
+        "memberships": result.memberships, "territories": result.territories})
     return dict(batch.result)

@@ -28,6 +28,7 @@ from triplec.core.errors import PermissionDenied
 
 from . import exporting
 from .importing import FIELD_LABELS, IMPORT_FIELDS, ImportRejected, batches
+from .importing.messages import shown
 from .models import SectorClassification
 from .models_import import ImportBatch
 
@@ -148,7 +149,13 @@ def _progress_context(batch: ImportBatch, task) -> dict:
     queued = task is not None and task.status == task.Status.QUEUED
     return {"batch": batch, "task": task, "state": state, "running": state in ("checking", "importing"),
             "queued": queued, "queued_seconds": (timezone.now() - task.created_at).total_seconds() if queued else 0,
-            "live": batches.live_progress(batch, task)}
+            "live": _shown_live(batches.live_progress(batch, task)),
+            # row errors, progress and outcomes are stored in English; shown in the reader's language
+            "task_message": shown(task.message) if task is not None else ""}
+
+
+def _shown_live(live: batches.Live) -> batches.Live:
+    return batches.Live(live.done, live.total, shown(live.message))
 
 
 @login_required
@@ -188,7 +195,7 @@ def enterprise_import_preview(request, pk):
     counts = preview.get("counts", {})
     state = progress["state"]
     return render(request, "registry/import_preview.html", {
-        **progress, "preview": preview, "counts": counts, "errors": preview.get("errors", []),
+        **progress, "preview": preview, "counts": counts, "errors": [{**e, "reason": shown(e.get("reason"))} for e in preview.get("errors", [])],
         "error_total": counts.get("errors", 0), "form": form,
         "can_confirm": state == "checked" and bool(batch.file) and bool(counts) and counts.get("errors", 1) == 0,
         "can_recheck": state in ("checked", "check-failed") and bool(batch.file),

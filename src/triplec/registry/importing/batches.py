@@ -34,6 +34,7 @@ from django.utils import timezone
 from triplec.core.models import BackgroundTask
 from triplec.registry.models_import import ImportBatch
 
+from . import messages as msg
 from .errors import ImportRejected
 from .reading import estimate_rows
 from .service import ImportPreview, ImportResult, Progress, commit_import, validate_import
@@ -52,13 +53,12 @@ def background_rows() -> int:
 
 def read_file(batch: ImportBatch) -> bytes:
     if not batch.file:
-        raise FileNotFoundError("the uploaded file has been removed; upload it again")
+        raise FileNotFoundError(msg.FILE_REMOVED)
     try:
         with batch.file.open("rb") as handle:
             return handle.read()
     except FileNotFoundError:  # said without the server's paths
-        raise FileNotFoundError(f"the uploaded file {batch.original_name!r} is missing from the server's "
-                                "data folder; upload it again") from None
+        raise FileNotFoundError(msg.FILE_MISSING % {"name": repr(batch.original_name)}) from None
 
 
 def rows_of(batch: ImportBatch) -> int:
@@ -198,14 +198,15 @@ def progress_path(batch: ImportBatch) -> Path:
 
 
 def stage_message(stage: str, done: int, total: int) -> str:
+    """In English, as stored with the task; pages show it with `messages.shown`."""
     if stage == "read":
-        return "Reading the file"
+        return msg.READING_FILE
     if stage == "check":
-        return f"Checked {done:,} of {total:,} rows"
+        return msg.CHECKED_ROWS_OF % {"done": f"{done:,}", "total": f"{total:,}"}
     if stage == "plan":
-        return f"Comparing {total:,} rows with the register"
+        return msg.COMPARING % {"total": f"{total:,}"}
     if stage == "write":
-        return f"Written {done:,} of {total:,} records"
+        return msg.WRITTEN_OF % {"done": f"{done:,}", "total": f"{total:,}"}
     return stage
 
 

@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
+from . import messages as msg
+
 
 class CellError(ValueError):
     """The cell's value is not acceptable; the message is the reason shown to the user."""
@@ -47,12 +49,12 @@ def _as_str(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        raise CellError(f"expected text, got a true/false value ({value})")
+        raise CellError(msg.EXPECTED_TEXT_BOOL % {"value": value})
     if isinstance(value, float):
         if math.isnan(value):
             return ""
         if not math.isfinite(value):
-            raise CellError(f"expected text, got {value}")
+            raise CellError(msg.EXPECTED_TEXT % {"value": value})
         return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, int | Decimal):
         return str(value)
@@ -60,12 +62,12 @@ def _as_str(value: object) -> str:
         try:
             return bytes(value).decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise CellError(f"bad encoding: {bytes(value)[:40]!r} is not valid UTF-8") from exc
+            raise CellError(msg.BAD_ENCODING_BYTES % {"value": repr(bytes(value)[:40])}) from exc
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, str):
         return value
-    raise CellError(f"expected text, got {type(value).__name__}")
+    raise CellError(msg.EXPECTED_TEXT % {"value": type(value).__name__})
 
 
 def text(value: object, max_length: int | None = None) -> str:
@@ -75,31 +77,31 @@ def text(value: object, max_length: int | None = None) -> str:
     if bad:
         char = bad.group()
         if "\ud800" <= char <= "\udfff":
-            raise CellError("bad encoding: invalid character")
-        raise CellError("contains a NUL character" if char == "\x00" else
-                        f"contains the control character U+{ord(char):04X}")
+            raise CellError(msg.BAD_ENCODING_CHAR)
+        raise CellError(msg.NUL_CHARACTER if char == "\x00" else
+                        msg.CONTROL_CHARACTER % {"code": f"{ord(char):04X}"})
     if value[:1] == "'":
         value = _FORMULA_GUARD.sub("", value, count=1)
     if max_length is not None and len(value) > max_length:
-        raise CellError(f"longer than {max_length} characters ({len(value)})")
+        raise CellError(msg.TOO_LONG % {"limit": max_length, "length": len(value)})
     return value
 
 
 def _number(value: object) -> float:
     """Numeric value of a cell, accepting a decimal comma ("45,5") and thousands separators."""
     if isinstance(value, bool):
-        raise CellError(f"bad number: expected a number, got {value}")
+        raise CellError(msg.NUMBER_BOOL % {"value": value})
     if isinstance(value, int | float | Decimal):
         try:
             number = float(value)
         except (InvalidOperation, ValueError, OverflowError) as exc:
-            raise CellError(f"bad number: {str(value)[:40]!r} is too large") from exc
+            raise CellError(msg.NUMBER_TOO_LARGE % {"value": repr(str(value)[:40])}) from exc
     else:
         raw = text(value)
         if _PLAIN_NUMBER.fullmatch(raw):
             number = float(raw)
             if not math.isfinite(number):
-                raise CellError(f"bad number: {raw[:40]!r} is not a finite number")
+                raise CellError(msg.NUMBER_NOT_FINITE % {"value": repr(raw[:40])})
             return number
         cleaned = raw.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("_", "")
         if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", cleaned):
@@ -107,10 +109,10 @@ def _number(value: object) -> float:
         elif re.fullmatch(r"[+-]?\d*,\d+", cleaned):
             cleaned = cleaned.replace(",", ".")
         if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", cleaned):
-            raise CellError(f"bad number: {raw[:40]!r} is not a number")
+            raise CellError(msg.NOT_A_NUMBER % {"value": repr(raw[:40])})
         number = float(cleaned)
     if not math.isfinite(number):
-        raise CellError(f"bad number: {value!r} is not a finite number")
+        raise CellError(msg.NUMBER_NOT_FINITE % {"value": repr(value)})
     return number
 
 
@@ -120,13 +122,13 @@ def whole_number(value: object, low: int, high: int) -> int:
         if digits.isascii() and digits.isdigit():  # the common case, without float rounding
             number = int(digits) if len(digits) <= 18 else high + 1
             if not low <= number <= high:
-                raise CellError(f"{digits[:20]} is out of range ({low} to {high})")
+                raise CellError(msg.OUT_OF_RANGE % {"value": digits[:20], "low": low, "high": high})
             return number
     number = _number(value)
     if not number.is_integer():
-        raise CellError(f"bad number: {value!r} is not a whole number")
+        raise CellError(msg.NUMBER_NOT_WHOLE % {"value": repr(value)})
     if not low <= number <= high:
-        raise CellError(f"{int(number)} is out of range ({low} to {high})")
+        raise CellError(msg.OUT_OF_RANGE % {"value": int(number), "low": low, "high": high})
     return int(number)
 
 
@@ -134,10 +136,10 @@ def decimal_degrees(value: object, limit: float, name: str) -> float:
     try:
         number = _number(value)
     except CellError as exc:
-        raise CellError(f"bad coordinates: {str(exc).removeprefix('bad number: ')}") from exc
+        raise CellError(msg.BAD_COORDINATES % {"reason": str(exc).removeprefix("bad number: ")}) from exc
     if not -limit <= number <= limit:
-        raise CellError(f"bad coordinates: {name} {number:g} is outside -{limit:g}..{limit:g} "
-                        "(decimal degrees, WGS 84)")
+        message = msg.LATITUDE_RANGE if name == "latitude" else msg.LONGITUDE_RANGE
+        raise CellError(message % {"value": f"{number:g}", "low": f"-{limit:g}", "high": f"{limit:g}"})
     return number
 
 
@@ -157,7 +159,7 @@ def boolean(value: object) -> bool:
         return True
     if word in _FALSE:
         return False
-    raise CellError(f"expected yes or no, got {word[:40]!r}")
+    raise CellError(msg.YES_OR_NO % {"value": repr(word[:40])})
 
 
 def email(value: object, max_length: int) -> str:
@@ -166,7 +168,7 @@ def email(value: object, max_length: int) -> str:
         try:
             _email_validator(address)
         except ValidationError as exc:
-            raise CellError(f"{address[:60]!r} is not a valid e-mail address") from exc
+            raise CellError(msg.BAD_EMAIL % {"value": repr(address[:60])}) from exc
     return address
 
 
@@ -178,13 +180,13 @@ def website(value: object, max_length: int) -> str:
     if not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*://", url):
         url = "https://" + url
     if len(url) > max_length:
-        raise CellError(f"longer than {max_length} characters ({len(url)})")
+        raise CellError(msg.TOO_LONG % {"limit": max_length, "length": len(url)})
     if _SIMPLE_URL.fullmatch(url):
         return url
     try:
         _url_validator(url)
     except ValidationError as exc:
-        raise CellError(f"{url[:60]!r} is not a valid web address") from exc
+        raise CellError(msg.BAD_WEBSITE % {"value": repr(url[:60])}) from exc
     return url
 
 
@@ -196,11 +198,11 @@ def iso_date(value: object) -> date:
     raw = text(value)
     match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]00:00(?::00(?:\.0+)?)?)?", raw)
     if not match:
-        raise CellError(f"bad date {raw[:40]!r}: write it as YYYY-MM-DD")
+        raise CellError(msg.DATE_FORMAT % {"value": repr(raw[:40])})
     try:
         day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError as exc:
-        raise CellError(f"bad date {raw!r}: {exc}") from exc
+        raise CellError(msg.DATE_INVALID % {"value": repr(raw), "reason": exc}) from exc
     if not 1800 <= day.year <= 2200:
-        raise CellError(f"bad date {raw!r}: the year is implausible")
+        raise CellError(msg.DATE_YEAR % {"value": repr(raw)})
     return day

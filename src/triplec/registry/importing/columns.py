@@ -13,6 +13,9 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
+from . import messages as msg
 from .errors import RowError
 
 # Fields an import can fill, in the order of the import template (and of the export).
@@ -29,14 +32,14 @@ TERRITORY_FIELDS: tuple[str, ...] = ("region_code", "region_name", "municipality
 EXPORT_ONLY_COLUMNS: tuple[str, ...] = ("size_class", "territory", "sector_label")
 
 FIELD_LABELS: dict[str, str] = {
-    "legal_name": "Legal name", "trade_name": "Trade name", "country": "Country (ISO 3166-1 alpha-2)",
-    "national_id": "National identifier", "sector_classification": "Sector classification",
-    "sector_code": "Sector code", "employees": "Employees", "founding_year": "Founding year",
-    "address": "Address", "postal_code": "Postal code", "region_code": "Region code",
-    "region_name": "Region name", "municipality_code": "Municipality code",
-    "municipality_name": "Municipality name", "latitude": "Latitude", "longitude": "Longitude",
-    "exporter": "Exporter", "email": "E-mail", "phone": "Phone", "website": "Website",
-    "association": "Association (name or id)", "membership_start": "Membership start date",
+    "legal_name": _("Legal name"), "trade_name": _("Trade name"), "country": _("Country (ISO 3166-1 alpha-2)"),
+    "national_id": _("National identifier"), "sector_classification": _("Sector classification"),
+    "sector_code": _("Sector code"), "employees": _("Employees"), "founding_year": _("Founding year"),
+    "address": _("Address"), "postal_code": _("Postal code"), "region_code": _("Region code"),
+    "region_name": _("Region name"), "municipality_code": _("Municipality code"),
+    "municipality_name": _("Municipality name"), "latitude": _("Latitude"), "longitude": _("Longitude"),
+    "exporter": _("Exporter"), "email": _("E-mail"), "phone": _("Phone"), "website": _("Website"),
+    "association": _("Association (name or id)"), "membership_start": _("Membership start date"),
 }
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -121,14 +124,14 @@ def resolve_mapping(columns: list[str], explicit: Mapping[str, str] | None = Non
         index = columns.index(column) if column in columns else by_key.get(header_key(column))
         target = (target or "").strip()
         if index is None:
-            result.errors.append(RowError(1, column, f"the mapping names column {column!r}, which is not in "
-                                                     f"the file (its columns: {', '.join(columns) or 'none'})"))
+            result.errors.append(RowError(1, column, msg.MAPPING_NO_COLUMN % {
+                "column": repr(column), "columns": ", ".join(columns) or "none"}))
             continue
         if target and target not in IMPORT_FIELDS:
             target_key = _AUTO.get(header_key(target))
             if target_key is None or header_key(target) != header_key(target_key):
-                result.errors.append(RowError(1, column, f"unknown field {target!r}; fields are "
-                                                         f"{', '.join(IMPORT_FIELDS)}"))
+                result.errors.append(RowError(1, column, msg.UNKNOWN_FIELD % {"value": repr(target),
+                                                                             "fields": ", ".join(IMPORT_FIELDS)}))
                 continue
             target = target_key
         chosen[index] = target  # "" = ignore
@@ -153,8 +156,8 @@ def resolve_mapping(columns: list[str], explicit: Mapping[str, str] | None = Non
                 result.ignored.append(name)
             continue
         if target in seen:
-            result.errors.append(RowError(1, target, f"columns {columns[seen[target]]!r} and {name!r} both feed "
-                                                     f"{target}; map one of them elsewhere or to nothing"))
+            result.errors.append(RowError(1, target, msg.TWO_COLUMNS % {
+                "first": repr(columns[seen[target]]), "second": repr(name), "field": target}))
             continue
         seen[target] = index
         result.fields[index] = target

@@ -15,6 +15,7 @@ from triplec.accounts import policy
 from triplec.accounts.roles import Role
 from triplec.registry.models import ASSOCIATION_KINDS, Enterprise, Membership, Organisation
 
+from . import messages as msg
 from .errors import RowError
 from .rows import VALUE_FIELDS, Record
 from .territories import Key, TerritoryResolver
@@ -65,22 +66,22 @@ class AssociationResolver:
     def resolve(self, ref: str) -> Organisation:
         matches = self.by_name.get(ref.casefold(), [])
         if len(matches) > 1:
-            raise LookupError(f"association name {ref!r} is ambiguous: use its id "
-                              f"({', '.join(str(o.pk) for o in matches)})")
+            raise LookupError(msg.AMBIGUOUS_ASSOCIATION % {"value": repr(ref),
+                                                           "ids": ", ".join(str(o.pk) for o in matches)})
         if matches:
             org = matches[0]
         elif ref.isdigit() and int(ref) in self.by_id:
             org = self.by_id[int(ref)]
         else:
-            hint = ""
             if policy.role_of(self.actor) == Role.ASSOCIATION_MANAGER and self.actor.organisation_id:
-                hint = f" (you may add members to {self.actor.organisation.name} only)"
-            raise LookupError(f"unknown association {ref!r}{hint}")
+                raise LookupError(msg.UNKNOWN_ASSOCIATION_OWN % {"value": repr(ref),
+                                                                 "association": self.actor.organisation.name})
+            raise LookupError(msg.UNKNOWN_ASSOCIATION % {"value": repr(ref)})
         if self.actor is not None:
             if org.pk not in self._may_manage:
                 self._may_manage[org.pk] = policy.can_manage_membership(self.actor, org)
             if not self._may_manage[org.pk]:
-                raise PermissionError(f"permission: you may not manage the memberships of {org.name}")
+                raise PermissionError(msg.MEMBERSHIP_PERMISSION % {"association": org.name})
         return org
 
 
@@ -153,11 +154,12 @@ def build_plan(actor, records: list[Record], has_territory: bool) -> Plan:
         current = existing.get(record.identifier)
         if current is not None and actor is not None and not policy.can_edit_enterprise(
                 actor, checked[current[pk_at]]):
-            errors.append(RowError(record.row, "national_id",
-                                   f"permission: enterprise {record.identifier[0]}/{record.identifier[1]} is "
-                                   "already in the register and you may not change it"
-                                   + (f" (it is not a member of {own_association.name})" if own_association
-                                      else "")))
+            values = {"country": record.identifier[0], "national_id": record.identifier[1]}
+            if own_association is not None:
+                reason = msg.ENTERPRISE_PERMISSION_MEMBER % {**values, "association": own_association.name}
+            else:
+                reason = msg.ENTERPRISE_PERMISSION % values
+            errors.append(RowError(record.row, "national_id", reason))
         territory = None
         if record.territory is not None and plan.territories is not None:
             try:

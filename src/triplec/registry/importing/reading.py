@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import messages as msg
 from .errors import RowError
 
 FORMATS = ("csv", "xlsx", "parquet")
@@ -61,11 +62,11 @@ def read_table(source: Any, *, fmt: str | None = None, encoding: str | None = No
     try:
         data, name = _read_bytes(source)
     except OSError as exc:
-        return Table(errors=[RowError(0, "", f"cannot read the file: {exc}")])
+        return Table(errors=[RowError(0, "", msg.CANNOT_READ % {"reason": exc})])
     filename = filename or name
     fmt = (fmt or "").lower() or detect_format(filename, data[:8])
     if fmt not in FORMATS:
-        return Table(errors=[RowError(0, "", f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")])
+        return Table(errors=[RowError(0, "", msg.UNKNOWN_FORMAT % {"value": repr(fmt), "formats": ", ".join(FORMATS)})])
     if fmt == "xlsx":
         table = _read_xlsx(data)
     elif fmt == "parquet":
@@ -136,7 +137,7 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str, list[RowError]
         try:
             codec = codecs.lookup(encoding).name
         except LookupError:
-            return "", encoding, [RowError(0, "", f"unknown encoding {encoding!r}")]
+            return "", encoding, [RowError(0, "", msg.UNKNOWN_ENCODING % {"value": repr(encoding)})]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         codec = "utf-16"
     else:
@@ -148,13 +149,13 @@ def _decode(data: bytes, encoding: str | None) -> tuple[str, str, list[RowError]
             return data.decode(codec), codec, []
         except UnicodeDecodeError as exc:
             line = data[: exc.start].decode(codec, errors="replace").count("\n") + 1
-            return "", codec, [RowError(0, "", f"bad encoding at line {line}: the file is not valid {codec}")]
+            return "", codec, [RowError(0, "", msg.BAD_ENCODING_LINE % {"line": line, "encoding": codec})]
     try:
         # surrogateescape keeps undecodable bytes as lone surrogates so each bad cell can be named
         return data.decode(codec, errors="surrogateescape"), codec, []
     except UnicodeDecodeError as exc:  # codecs without surrogateescape support (multi-byte ones)
         line = data[: exc.start].count(b"\n") + 1
-        return "", codec, [RowError(0, "", f"bad encoding at line {line}: the file is not valid {codec}")]
+        return "", codec, [RowError(0, "", msg.BAD_ENCODING_LINE % {"line": line, "encoding": codec})]
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -187,7 +188,7 @@ def _read_csv(data: bytes, encoding: str | None, delimiter: str | None) -> Table
             else:
                 table.rows.append((row_number, cells))
     except csv.Error as exc:
-        table.errors.append(RowError(row_number + 1, "", f"malformed CSV: {exc}"))
+        table.errors.append(RowError(row_number + 1, "", msg.MALFORMED_CSV % {"reason": exc}))
     return table
 
 
@@ -198,9 +199,8 @@ def _report_bad_bytes(table: Table, row_number: int, cells: list[str], codec: st
             shown = cell.encode("utf-8", errors="surrogateescape").decode("latin-1")
             table.errors.append(RowError(
                 row_number, column,
-                f"bad encoding at row {row_number}: {shown[:40]!r} is not valid {codec}"
-                + (" (if the file was saved as Latin-1/Windows-1252, choose that encoding)"
-                   if codec == "utf-8" else "")))
+                (msg.BAD_ENCODING_ROW_LATIN if codec == "utf-8" else msg.BAD_ENCODING_ROW)
+                % {"row": row_number, "value": repr(shown[:40]), "encoding": codec}))
 
 
 # XLSX ----------------------------------------------------------------------------------------------
@@ -214,7 +214,7 @@ def _read_xlsx(data: bytes) -> Table:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        table.errors.append(RowError(0, "", f"not a readable XLSX workbook ({exc.__class__.__name__}: {exc})"))
+        table.errors.append(RowError(0, "", msg.NOT_XLSX % {"reason": f"{exc.__class__.__name__}: {exc}"}))
         return table
     try:
         sheet = workbook.active or workbook.worksheets[0]
@@ -229,7 +229,7 @@ def _read_xlsx(data: bytes) -> Table:
             else:
                 table.rows.append((row_number, cells))
     except Exception as exc:  # openpyxl raises many types for damaged sheets; report, never crash
-        table.errors.append(RowError(0, "", f"the workbook could not be read ({exc.__class__.__name__}: {exc})"))
+        table.errors.append(RowError(0, "", msg.XLSX_UNREADABLE % {"reason": f"{exc.__class__.__name__}: {exc}"}))
     finally:
         workbook.close()
     return table
@@ -245,7 +245,7 @@ def _read_parquet(data: bytes) -> Table:
     try:
         arrow = pq.read_table(pa.BufferReader(data))
     except (pa.ArrowException, OSError, ValueError) as exc:
-        table.errors.append(RowError(0, "", f"not a readable Parquet file ({exc})"))
+        table.errors.append(RowError(0, "", msg.NOT_PARQUET % {"reason": exc}))
         return table
     table.columns = [str(n).strip() for n in arrow.column_names]
     columns = [arrow.column(i).to_pylist() for i in range(arrow.num_columns)]
@@ -281,13 +281,13 @@ def _check_header(table: Table) -> None:
     if table.errors and not table.columns:
         return
     if not table.columns:
-        table.errors.append(RowError(0, "", "the file is empty: expected a header row and data rows"))
+        table.errors.append(RowError(0, "", msg.EMPTY_FILE))
         return
     seen: dict[str, int] = {}
     for index, name in enumerate(table.columns):
         if not name:
             continue
         if name in seen:
-            table.errors.append(RowError(1, name, f"column {name!r} appears twice (columns {seen[name] + 1} "
-                                                  f"and {index + 1}); rename one"))
+            table.errors.append(RowError(1, name, msg.COLUMN_TWICE % {"column": repr(name), "first": seen[name] + 1,
+                                                                      "second": index + 1}))
         seen.setdefault(name, index)

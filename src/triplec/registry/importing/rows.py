@@ -18,6 +18,7 @@ from triplec.registry import sectors
 from triplec.registry.models import Enterprise, SectorClassification, Territory
 
 from . import cells
+from . import messages as msg
 from .cells import CellError
 from .columns import REQUIRED_FIELDS, TERRITORY_FIELDS, ColumnMapping, header_key
 from .errors import RowError
@@ -66,8 +67,8 @@ def classification_of(value: object) -> str:
     raw = cells.text(value)
     found = _CLASSIFICATIONS.get(raw) or _CLASSIFICATIONS.get(header_key(raw))
     if found is None:
-        raise CellError(f"unknown classification {raw[:40]!r}; use {', '.join(SectorClassification.values)} "
-                        "(ISIC Rev.4, NACE Rev.2, NAICS 2017)")
+        raise CellError(msg.UNKNOWN_CLASSIFICATION % {"value": repr(raw[:40]),
+                                                      "choices": ", ".join(SectorClassification.values)})
     return found
 
 
@@ -127,9 +128,8 @@ class RowParser:
         self.has_territory = any(f in self.present for f in TERRITORY_FIELDS)
         self.has_coordinates = "latitude" in self.present or "longitude" in self.present
         self.header_errors = [
-            RowError(1, f, f"no column for required field {f}: map a column to it"
-                     + (" or give a default for the whole file" if f in ("country", "sector_classification")
-                        else ""))
+            RowError(1, f, (msg.NO_COLUMN_OR_DEFAULT if f in ("country", "sector_classification") else msg.NO_COLUMN)
+                     % {"field": f})
             for f in REQUIRED_FIELDS if f not in self.present]
 
     def _raw(self, values: list[Any], name: str) -> Any:
@@ -145,8 +145,7 @@ class RowParser:
         errors: list[RowError] = []
         width = len(values)
         if width > self.width and any(not cells.is_blank(v) for v in values[self.width:]):
-            errors.append(RowError(row, "", f"the row has {width} cells but the header has "
-                                            f"{self.width} columns"))
+            errors.append(RowError(row, "", msg.ROW_TOO_WIDE % {"cells": width, "columns": self.width}))
         out: dict[str, Any] = {}
         for name, index, parse, default in self.steps:
             raw = values[index] if index is not None and index < width else None
@@ -163,12 +162,12 @@ class RowParser:
             failed = ()
         for name in self.required:
             if not out.get(name) and name not in failed:
-                errors.append(RowError(row, name, "missing required field"))
+                errors.append(RowError(row, name, msg.MISSING_REQUIRED))
         if "sector_code" in self.present:
             raw_code = self._raw(values, "sector_code")
             classification = out.get("sector_classification")
             if cells.is_blank(raw_code):
-                errors.append(RowError(row, "sector_code", "missing required field"))
+                errors.append(RowError(row, "sector_code", msg.MISSING_REQUIRED))
             elif classification:
                 try:
                     out["sector_code"], out["sector_section"] = sector_of(classification, raw_code)
@@ -179,9 +178,9 @@ class RowParser:
             if (lat is None) != (lon is None):
                 failed = {e.field for e in errors}
                 if lon is None and "longitude" not in failed:
-                    errors.append(RowError(row, "longitude", "bad coordinates: latitude given without longitude"))
+                    errors.append(RowError(row, "longitude", msg.LATITUDE_ALONE))
                 elif lat is None and "latitude" not in failed:
-                    errors.append(RowError(row, "latitude", "bad coordinates: longitude given without latitude"))
+                    errors.append(RowError(row, "latitude", msg.LONGITUDE_ALONE))
             out.setdefault("latitude", None)
             out.setdefault("longitude", None)
 
@@ -222,5 +221,5 @@ _COUNTRY = re.compile(r"[A-Z]{2}")
 def _country(value: object) -> str:
     code = cells.text(value).upper()
     if code and not _COUNTRY.fullmatch(code):
-        raise CellError(f"{code[:40]!r} is not a two-letter ISO 3166-1 country code (such as FR or BR)")
+        raise CellError(msg.BAD_COUNTRY % {"value": repr(code[:40])})
     return code

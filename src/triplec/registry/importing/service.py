@@ -19,12 +19,14 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from triplec.accounts import policy
 from triplec.core.errors import PermissionDenied
 from triplec.registry.models import Enterprise, Membership
 
 from . import cells, writer
+from . import messages as msg
 from .cells import CellError
 from .columns import IMPORT_FIELDS, ColumnMapping, resolve_mapping
 from .errors import ImportRejected, RowError
@@ -88,7 +90,7 @@ class ImportResult:
 
 def _check_permission(actor) -> None:
     if actor is not None and not policy.can_import_enterprises(actor):
-        raise PermissionDenied("You may not import enterprises.")
+        raise PermissionDenied(gettext("You may not import enterprises."))
 
 
 def _clean_defaults(defaults: Mapping[str, Any] | None) -> tuple[dict[str, Any], list[RowError]]:
@@ -101,7 +103,7 @@ def _clean_defaults(defaults: Mapping[str, Any] | None) -> tuple[dict[str, Any],
         if cells.is_blank(value):
             continue
         if name not in IMPORT_FIELDS:
-            errors.append(RowError(0, name, f"unknown field {name!r} for a default"))
+            errors.append(RowError(0, name, msg.UNKNOWN_DEFAULT % {"value": repr(name)}))
             continue
         try:
             if name == "sector_classification":
@@ -109,9 +111,9 @@ def _clean_defaults(defaults: Mapping[str, Any] | None) -> tuple[dict[str, Any],
             elif name == "country":
                 value = cells.text(value).upper()
                 if len(value) != 2 or not value.isascii() or not value.isalpha():
-                    raise CellError(f"{value!r} is not a two-letter ISO 3166-1 country code")
+                    raise CellError(msg.DEFAULT_COUNTRY % {"value": repr(value)})
         except CellError as exc:
-            errors.append(RowError(0, name, f"default: {exc}"))
+            errors.append(RowError(0, name, msg.BAD_DEFAULT % {"reason": exc}))
             continue
         out[name] = value
     return out, errors
@@ -156,8 +158,8 @@ def _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progre
             record, errors, identifier = parser.parse(row, values)
             if identifier is not None:
                 if identifier in first_row:
-                    errors.append(RowError(row, "national_id", f"duplicate identifier {identifier[0]}/"
-                                                               f"{identifier[1]}: also on row {first_row[identifier]}"))
+                    errors.append(RowError(row, "national_id", msg.DUPLICATE % {
+                        "country": identifier[0], "national_id": identifier[1], "row": first_row[identifier]}))
                     record = None
                 else:
                     first_row[identifier] = row
@@ -231,8 +233,7 @@ def commit_import(actor, source, mapping: Mapping[str, str] | None = None,
                 on_written(result)
             return result
     except IntegrityError as exc:
-        preview.errors.append(RowError(0, "", f"the register changed while importing ({exc}); nothing was "
-                                              "written, try again"))
+        preview.errors.append(RowError(0, "", msg.REGISTER_CHANGED % {"reason": exc}))
         raise ImportRejected(preview) from exc
 
 

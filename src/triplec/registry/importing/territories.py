@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from triplec.registry.models import Territory
 
+from . import messages as msg
 from . import writer
 from .writer import HistoryInfo
 
@@ -73,11 +74,13 @@ class TerritoryResolver:
             return self._by_code.get((parent, code)) or self._plan(level, code, name, parent)
         found = self._by_name.get((parent, name.casefold()), [])
         if len(found) > 1:
-            raise LookupError(field, f"several {level}s are named {name!r}; give the {level} code")
+            several = msg.SEVERAL_REGIONS if level == "region" else msg.SEVERAL_MUNICIPALITIES_NAMED
+            raise LookupError(field, several % {"value": repr(name)})
         if found:
             return found[0]
         if len(name) > Territory._meta.get_field("code").max_length:
-            raise LookupError(field, f"no {level} named {name!r} exists yet; give its code to create it")
+            raise LookupError(field, (msg.NO_REGION if level == "region" else msg.NO_MUNICIPALITY)
+                              % {"value": repr(name)})
         return self._by_code.get((parent, name)) or self._plan(level, name, name, parent)
 
     def resolve(self, country: str, spec: tuple[str, str, str, str]) -> Key:
@@ -102,9 +105,8 @@ class TerritoryResolver:
             return found[0]
         shown = muni_code or muni_name
         if found:
-            raise LookupError(field, f"several municipalities {shown!r} exist in {country}; give the region too")
-        raise LookupError(field, f"municipality {shown!r} is not in the register for {country}; "
-                                 "give its region (region_code or region_name) so it can be created")
+            raise LookupError(field, msg.SEVERAL_MUNICIPALITIES % {"value": repr(shown), "country": country})
+        raise LookupError(field, msg.UNKNOWN_MUNICIPALITY % {"value": repr(shown), "country": country})
 
     def create_planned(self, info: HistoryInfo) -> dict[Key, int]:
         """Create the planned territories, level by level; returns planned key -> territory id.
