@@ -408,3 +408,79 @@ def _english_after_each_test():
 
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+IMPORT_HEADER = "legal_name,country,national_id,sector_classification,sector_code,latitude,longitude,founding_year\n"
+IMPORT_BAD_ROW = IMPORT_HEADER + "Nova Serraria,BR,N-1,isic4,1610,-4.3,-38.9,1990\n,BR,N-2,isic4,1610,abc,-38.9,1500\n"
+IMPORT_ROW_ERRORS = {  # row 3: field -> reason, in each language
+    "en": {"legal_name": "missing required field",
+           "latitude": "bad coordinates: &#x27;abc&#x27; is not a number",
+           "founding_year": "1500 is out of range (1600 to 2100)"},
+    "pt-br": {"legal_name": "campo obrigatório ausente",
+              "latitude": "coordenadas inválidas: &#x27;abc&#x27; não é um número",
+              "founding_year": "1500 está fora do intervalo (1600 a 2100)"},
+    "es": {"legal_name": "falta un campo obligatorio",
+           "latitude": "coordenadas inválidas: &#x27;abc&#x27; no es un número",
+           "founding_year": "1500 está fuera del rango (1600 a 2100)"},
+}
+
+
+def _import_row_errors(html: str) -> dict[str, str]:
+    table = re.search(r'data-testid="import-errors".*?</table>', html, re.S).group(0)
+    return {field: reason for row, field, reason in re.findall(
+        r'<tr data-row="(\d+)" data-field="(\w*)"><td[^>]*>[^<]*</td><td><code>\w*</code></td><td>(.*?)</td></tr>',
+        table) if row == "3"}
+
+
+def test_import_row_errors_follow_the_reader_language(world, client_for, settings, tmp_path):
+    """An upload's row errors are stored in English with the upload and shown in the language of whoever
+    opens its page: checked in English, read in pt-br and es, and read in English again unchanged."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from triplec.registry.models_import import ImportBatch
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_for(world.users["programme-officer"])
+    upload = SimpleUploadedFile("firms.csv", IMPORT_BAD_ROW.encode("utf-8"), content_type="text/csv")
+    page_url = client.post("/enterprises/import/", {"file": upload})["Location"]
+    stored = {e["field"]: e["reason"] for e in ImportBatch.objects.get().preview["errors"] if e["row"] == 3}
+    assert stored == {f: r.replace("&#x27;", "'") for f, r in IMPORT_ROW_ERRORS["en"].items()}
+    for lang in ("pt-br", "es", "en"):
+        html = text_of(client.get(page_url, HTTP_ACCEPT_LANGUAGE=lang))
+        assert _import_row_errors(html) == IMPORT_ROW_ERRORS[lang], lang
+
+
+def test_import_checked_in_spanish_stores_english_and_shows_spanish(world, client_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client = client_for(world.users["programme-officer"])
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    upload = SimpleUploadedFile("firms.csv", IMPORT_BAD_ROW.encode("utf-8"), content_type="text/csv")
+    response = client.post("/enterprises/import/", {"file": upload}, follow=True)
+    assert _import_row_errors(text_of(response)) == IMPORT_ROW_ERRORS["es"]
+
+
+def test_import_service_messages_stay_english_outside_a_request(world):
+    """The service (and so `triplec import`) makes English messages whatever language is active; `shown`
+    translates them, and leaves a reason that is not the import's own (a code list's) as it is."""
+    from django.utils import translation
+
+    from triplec.registry.importing import messages, validate_import
+
+    rows = [{"legal_name": "", "country": "BR", "national_id": "N-9", "sector_classification": "isic4",
+             "sector_code": "9999", "latitude": "91", "longitude": "0"}]
+    with translation.override("es"):
+        preview = validate_import(None, rows)
+        reasons = {e.field: e.reason for e in preview.errors}
+        assert reasons["legal_name"] == "missing required field"
+        assert reasons["latitude"] == ("bad coordinates: latitude 91 is outside -90..90 "
+                                       "(decimal degrees, WGS 84)")
+        assert messages.shown(reasons["latitude"]) == ("coordenadas inválidas: la latitud 91 está fuera de -90..90 "
+                                                       "(grados decimales, WGS 84)")
+        assert messages.shown(reasons["sector_code"]) == reasons["sector_code"]  # the code list's, in English
+        assert messages.shown("Checked 1,200 of 5,000 rows") == "Revisadas 1,200 de 5,000 filas"
+    with translation.override("pt-br"):
+        assert messages.shown(messages.NOT_IMPORTED % {"errors": "3"}) == (
+            "Nada foi importado: o arquivo tem 3 erros (linha, campo e motivo estão listados na página da importação).")
+    assert messages.shown(reasons["latitude"]) == reasons["latitude"]
