@@ -59,6 +59,9 @@ def query_plan(user, q: str) -> str:
     ("ria", ["Marcenaria Beta", "Serraria Alfa Ltda"]),
     ("a", ["Calçados Gama", "Marcenaria Beta", "Metalúrgica Delta", "Serraria Alfa Ltda"]),
     ("ga", ["Calçados Gama"]),                            # words under three letters have no trigram
+    ("serraria al", ["Serraria Alfa Ltda"]),              # ... and are checked on the rows the others find
+    ("serraria be", []),
+    ("ÇA gama", ["Calçados Gama"]),
     ("", ["Calçados Gama", "Marcenaria Beta", "Metalúrgica Delta", "Serraria Alfa Ltda"]),
 ])
 def test_every_word_must_occur_in_a_name(officer, q, expected):
