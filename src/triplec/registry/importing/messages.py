@@ -95,7 +95,7 @@ ENTERPRISE_PERMISSION_MEMBER = gettext_noop(
 ENTERPRISE_PERMISSION = gettext_noop("permission: enterprise %(country)s/%(national_id)s is already in the "
                                      "register and you may not change it")
 SEVERAL_REGIONS = gettext_noop("several regions are named %(value)s; give the region code")
-SEVERAL_MUNICIPALITIES_NAMED = gettext_noop("several municipalitys are named %(value)s; give the municipality "
+SEVERAL_MUNICIPALITIES_NAMED = gettext_noop("several municipalities are named %(value)s; give the municipality "
                                             "code")
 NO_REGION = gettext_noop("no region named %(value)s exists yet; give its code to create it")
 NO_MUNICIPALITY = gettext_noop("no municipality named %(value)s exists yet; give its code to create it")
