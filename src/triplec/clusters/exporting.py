@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from triplec.accounts import policy
+from triplec.core import spreadsheets
 from triplec.core.errors import PermissionDenied
 
 from . import registers
@@ -150,30 +151,8 @@ def csv_bytes(user, what: str = "clusters") -> bytes:
 
 def xlsx_bytes(user) -> bytes:
     """Both tables, one sheet each ("clusters", "footprints")."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     _check(user)
-    workbook = Workbook(write_only=True)
-    for what, columns in TABLES.items():
-        sheet = workbook.create_sheet(what)
-        sheet.append(list(columns))
-        for row in ROWS[what](user):
-            out = []
-            for column in columns:
-                value = row[column]
-                if isinstance(value, str):
-                    # XLSX cannot hold most control characters; and text stays text, never a formula
-                    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-                    cell.data_type = "s"
-                    out.append(cell)
-                else:
-                    out.append(value)
-            sheet.append(out)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes({what: (columns, ROWS[what](user)) for what, columns in TABLES.items()})
 
 
 def export(user, fmt: str, what: str = "clusters") -> bytes:

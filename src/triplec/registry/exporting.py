@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from triplec.accounts import policy
+from triplec.core import spreadsheets
 from triplec.core.errors import PermissionDenied
 
 from .importing.columns import IMPORT_FIELDS
@@ -149,29 +150,7 @@ def stream_csv(user, f: EnterpriseFilter) -> Iterator[bytes]:
 
 
 def xlsx_bytes(user, f: EnterpriseFilter) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    rows = export_rows(user, f)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("enterprises")
-    sheet.append(list(EXPORT_COLUMNS))
-    for row in rows:
-        out = []
-        for column in EXPORT_COLUMNS:
-            value = row[column]
-            if isinstance(value, str):
-                # XLSX cannot hold most control characters; and text stays text, never a formula
-                cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-                cell.data_type = "s"
-                out.append(cell)
-            else:
-                out.append(value)
-        sheet.append(out)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes({"enterprises": (EXPORT_COLUMNS, export_rows(user, f))})
 
 
 def export_filename(fmt: str) -> str:
