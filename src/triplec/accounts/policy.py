@@ -114,6 +114,20 @@ def can_import_enterprises(user) -> bool:
     return can_create_enterprise(user)
 
 
+def visible_import_batches(user) -> QuerySet:
+    """Uploaded import files (ImportBatch): each is seen by its uploader only, whatever their role
+    (an upload may hold rows the uploader may not see once written). Pages ask
+    `can_import_enterprises` first: those who may not import get 403, other importers 404."""
+    from triplec.registry.models_import import ImportBatch
+
+    qs = ImportBatch.objects.all()
+    return qs.filter(uploaded_by_id=user.pk) if _active(user) else qs.none()
+
+
+def can_view_import_batch(user, batch) -> bool:
+    return _active(user) and batch.uploaded_by_id == user.pk
+
+
 def can_export(user) -> bool:
     return role_of(user) is not None
 

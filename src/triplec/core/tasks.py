@@ -164,11 +164,44 @@ def requeue_abandoned() -> int:
 
 _wake = threading.Event()
 
+# Housekeeping: small periodic jobs (e.g. deleting stale uploads) that every worker loop runs at most once
+# per interval. Registered by the apps' `tasks` modules; the last run is per process, so with several
+# workers a job may run once per worker per interval: it must be idempotent.
+_HOUSEKEEPING: dict[str, tuple[float, Callable[[], object]]] = {}
+_housekeeping_last: dict[str, float] = {}
+
+
+def housekeeping(name: str, every_seconds: float):
+    def register(func: Callable[[], object]) -> Callable[[], object]:
+        _HOUSEKEEPING[name] = (float(every_seconds), func)
+        return func
+    return register
+
+
+def run_due_housekeeping(now: float | None = None) -> list[str]:
+    """Run the housekeeping jobs whose interval has passed since their last run here (all of them on
+    the first call); returns their names. A failing job is logged and retried after its interval."""
+    registered()  # load the apps' tasks modules, which register the jobs
+    now = time.monotonic() if now is None else now
+    ran = []
+    for name, (every, func) in list(_HOUSEKEEPING.items()):
+        last = _housekeeping_last.get(name)
+        if last is not None and now - last < every:
+            continue
+        _housekeeping_last[name] = now
+        ran.append(name)
+        try:
+            func()
+        except Exception:  # never takes the worker down
+            log.exception("Housekeeping %s failed", name)
+    return ran
+
 
 def worker_loop(stop: threading.Event, poll_seconds: float = 2.0, worker_id: str | None = None) -> None:
     worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
     while not stop.is_set():
         try:
+            run_due_housekeeping()
             ran = run_one(worker_id)
         except Exception:  # database briefly unavailable: wait and retry
             log.exception("Worker could not poll the queue")

@@ -124,3 +124,30 @@ def _print_preview(preview) -> None:
         typer.echo("Defaults: " + ", ".join(f"{k}={v}" for k, v in preview.defaults.items()))
     typer.echo(f"Preview: {preview.create} to create, {preview.update} to update, {preview.unchanged} unchanged; "
                f"{preview.memberships} memberships and {preview.territories} territories to add")
+
+
+@import_app.command("purge-uploads")
+def purge_uploads(
+    days: Annotated[int | None, typer.Option(
+        "--days", min=0, help="Delete files of uploads older than this many days "
+                              "(default: TRIPLEC_IMPORT_UPLOAD_RETENTION_DAYS, 7).")] = None,
+):
+    """Delete the files of web uploads never imported (checked, or whose check failed) once they are old.
+
+    Uploads with a queued or running background task are left alone. The batches stay, with their last
+    preview; their pages say the file has expired. The worker loop does the same every hour.
+    """
+    from datetime import timedelta
+
+    from triplec.cli import django_setup, migrate
+
+    django_setup()
+    migrate()
+    from triplec.registry.importing import batches
+
+    older_than = batches.upload_retention() if days is None else timedelta(days=days)
+    purged = batches.purge_stale_uploads(older_than)
+    for batch in purged:
+        typer.echo(f"Removed the file of {batch.original_name!r} (upload {batch.pk}, "
+                   f"{batch.created_at:%Y-%m-%d %H:%M}, by {batch.uploaded_by.username}).")
+    typer.echo(f"{len(purged)} upload file(s) older than {older_than.days} day(s) removed.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import connection
 
-from triplec.core.tasks import TaskStopped, task
+from triplec.core.tasks import TaskStopped, housekeeping, task
 
 from .importing import batches
 from .importing import messages as msg
@@ -68,3 +68,9 @@ def import_commit(progress, batch_id: str) -> dict:
         "created": result.created, "updated": result.updated, "unchanged": result.unchanged,
         "memberships": result.memberships, "territories": result.territories})
     return dict(batch.result)
+
+
+@housekeeping("registry.purge_stale_uploads", every_seconds=3600)
+def purge_stale_uploads() -> int:
+    """Hourly in every worker loop: delete the files of uploads never imported, after the retention."""
+    return len(batches.purge_stale_uploads())

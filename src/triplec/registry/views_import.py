@@ -33,6 +33,7 @@ from .models import SectorClassification
 from .models_import import ImportBatch
 
 ERRORS_KEPT = batches.ERRORS_KEPT  # errors stored and shown per check; the total count is always shown
+FILE_EXPIRED = gettext_lazy("The uploaded file has expired: upload it again.")  # purged, or lost from the disk
 ENCODINGS = [("", gettext_lazy("Automatic (UTF-8, with or without BOM)")), ("latin-1", "Latin-1 (ISO 8859-1)"),
              ("cp1252", "Windows-1252"), ("utf-16", "UTF-16")]
 
@@ -98,8 +99,8 @@ def _require_import(user) -> None:
 
 
 def _own_batch(request, pk) -> ImportBatch:
-    """The upload `pk` if the requesting user made it; anyone else gets 404."""
-    batch = ImportBatch.objects.filter(pk=pk, uploaded_by=request.user).first()
+    """The upload `pk` if the policy lets the requesting user see it (its uploader); anyone else gets 404."""
+    batch = policy.visible_import_batches(request.user).filter(pk=pk).first()
     if batch is None:
         raise Http404(_("No such import."))
     return batch
@@ -135,7 +136,7 @@ def enterprise_import(request):
         batch.file.save(upload.name, upload, save=False)
         _check(request, batch)
         return redirect("enterprise_import_preview", pk=batch.pk)
-    recent = list(ImportBatch.objects.filter(uploaded_by=request.user)[:10])
+    recent = list(policy.visible_import_batches(request.user)[:10])
     tasks = batches.latest_tasks(recent)
     for batch in recent:
         batch.state = batches.batch_state(batch, tasks.get(str(batch.pk)))
@@ -177,9 +178,8 @@ def enterprise_import_preview(request, pk):
         if batch.status == ImportBatch.Status.IMPORTED:
             messages.info(request, _("This file has already been imported."))
             return redirect("enterprise_import_preview", pk=batch.pk)
-        if progress["running"] or not batch.file:
-            messages.info(request, _("This file cannot be checked again now.") if batch.file else
-                          _("The uploaded file has been removed: upload it again."))
+        if progress["running"] or not batches.file_present(batch):
+            messages.info(request, _("This file cannot be checked again now.") if batch.file else FILE_EXPIRED)
             return redirect("enterprise_import_preview", pk=batch.pk)
         form = MappingForm(columns, mapping_used, request.POST)
         if form.is_valid():
@@ -194,11 +194,13 @@ def enterprise_import_preview(request, pk):
         form = MappingForm(columns, mapping_used, initial=initial)
     counts = preview.get("counts", {})
     state = progress["state"]
+    present = batches.file_present(batch)
     return render(request, "registry/import_preview.html", {
         **progress, "preview": preview, "counts": counts, "errors": [{**e, "reason": shown(e.get("reason"))} for e in preview.get("errors", [])],
         "error_total": counts.get("errors", 0), "form": form,
-        "can_confirm": state == "checked" and bool(batch.file) and bool(counts) and counts.get("errors", 1) == 0,
-        "can_recheck": state in ("checked", "check-failed") and bool(batch.file),
+        "can_confirm": state == "checked" and present and bool(counts) and counts.get("errors", 1) == 0,
+        "can_recheck": state in ("checked", "check-failed") and present,
+        "expired": state in ("checked", "check-failed") and not present, "expired_message": FILE_EXPIRED,
         "imported": state == "imported"})
 
 
@@ -228,7 +230,10 @@ def enterprise_import_confirm(request, pk):
         messages.info(request, _("This file has already been imported."))
         return redirect("enterprise_import_preview", pk=batch.pk)
     state = batches.batch_state(batch, batches.latest_task(batch))
-    if state != "checked" or not batch.file:
+    if state == "checked" and not batches.file_present(batch):
+        messages.error(request, FILE_EXPIRED)
+        return redirect("enterprise_import_preview", pk=batch.pk)
+    if state != "checked":
         messages.info(request, _("This file cannot be imported now: see its state below."))
         return redirect("enterprise_import_preview", pk=batch.pk)
     if batches.runs_in_background(batch):

@@ -141,6 +141,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 # Enterprise imports from the web pages: files with more data rows than this are checked and written
 # by a background task with a progress page; smaller ones within the request.
 TRIPLEC_IMPORT_BACKGROUND_ROWS = int(os.environ.get("TRIPLEC_IMPORT_BACKGROUND_ROWS", "2000"))
+TRIPLEC_IMPORT_UPLOAD_RETENTION_DAYS = int(os.environ.get("TRIPLEC_IMPORT_UPLOAD_RETENTION_DAYS", "7"))  # unconfirmed uploads
 
 # Size classes by employees: micro < 10 <= small < 50 <= medium < 250 <= large (EU recommendation 2003/361).
 TRIPLEC_SIZE_THRESHOLDS = {

@@ -25,6 +25,7 @@ import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -167,6 +168,43 @@ def queue_check(batch: ImportBatch, user) -> BackgroundTask | None:
 
 def queue_commit(batch: ImportBatch, user) -> BackgroundTask | None:
     return _queue(batch, user, COMMIT_TASK)
+
+
+# Stale uploads ------------------------------------------------------------------------------------
+
+DEFAULT_RETENTION_DAYS = 7
+
+
+def upload_retention() -> timedelta:
+    """How long the file of an upload that is never imported is kept (TRIPLEC_IMPORT_UPLOAD_RETENTION_DAYS)."""
+    return timedelta(days=int(getattr(settings, "TRIPLEC_IMPORT_UPLOAD_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)))
+
+
+def file_present(batch: ImportBatch) -> bool:
+    """The batch still has its uploaded file (not purged, removed after a background import, or lost)."""
+    return bool(batch.file) and batch.file.storage.exists(batch.file.name)
+
+
+def purge_stale_uploads(older_than: timedelta | None = None) -> list[ImportBatch]:
+    """Delete the files of uploads never imported (checked, or whose check failed) that were made more
+    than `older_than` ago (default: `upload_retention()`); the batches keep their name and last preview,
+    and their pages say the file has expired. Batches with a queued or running task are left alone; each
+    one is locked while it is looked at, as `_queue` locks it, so no task can be queued meanwhile.
+    Returns the batches whose files were deleted."""
+    cutoff = timezone.now() - (upload_retention() if older_than is None else older_than)
+    candidates = (ImportBatch.objects.filter(status=ImportBatch.Status.CHECKED, created_at__lt=cutoff)
+                  .exclude(file="").values_list("pk", flat=True))
+    purged = []
+    for pk in list(candidates):
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().filter(pk=pk).first()
+            busy = _tasks_of([pk]).exclude(status__in=[BackgroundTask.Status.DONE, BackgroundTask.Status.FAILED])
+            if batch is None or not batch.file or batch.status != ImportBatch.Status.CHECKED or busy.exists():
+                continue
+            remove_file(batch)
+            batch.file = ""
+        purged.append(batch)
+    return purged
 
 
 # Progress ------------------------------------------------------------------------------------------
