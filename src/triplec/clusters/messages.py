@@ -8,9 +8,9 @@ is shown as stored, in English.
 
 from __future__ import annotations
 
-import re
+from django.utils.translation import gettext_noop
 
-from django.utils.translation import gettext, gettext_noop
+from triplec.core.stored_messages import StoredMessages
 
 READING_REGISTER = gettext_noop("Reading the register")
 READING_FILE = gettext_noop("Reading the file")
@@ -24,24 +24,9 @@ CANCELLED_BEFORE_START = gettext_noop("Cancelled by %(who)s before it started.")
 
 KNOWN = (READING_REGISTER, READING_FILE, SCREENING, SIMULATIONS, DRAWING_PLOTS, FINISHING,
          CANCELLED_BY_SOMEONE, CANCELLED_BY, CANCELLED_BEFORE_START)  # the more specific first
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-
-
-def _pattern(msgid: str) -> re.Pattern:
-    """The English message with each %(name)s as a named group: "Finishing" or "Screening (?P<n>.+?) ..."."""
-    parts = _PLACEHOLDER.split(msgid)  # literal, name, literal, name, ..., literal
-    return re.compile("".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)"
-                              for i, part in enumerate(parts)), re.DOTALL)
-
-
-_PATTERNS = [(_pattern(msgid), msgid) for msgid in KNOWN]
+_CATALOGUE = StoredMessages(KNOWN)
 
 
 def shown(message: str) -> str:
     """`message` (as stored by the task) in the active language when it is one of the task's own."""
-    text = str(message or "")
-    for pattern, msgid in _PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            return gettext(msgid) % match.groupdict() if match.groupdict() else gettext(msgid)
-    return text
+    return _CATALOGUE.shown(message)

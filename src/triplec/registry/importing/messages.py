@@ -9,9 +9,9 @@ list's, Python's own text inside "malformed CSV: ...") is shown as stored.
 
 from __future__ import annotations
 
-import re
+from django.utils.translation import gettext_noop
 
-from django.utils.translation import gettext, gettext_noop
+from triplec.core.stored_messages import StoredMessages
 
 # Cells (cells.py). Values shown in a message are quoted by the code (repr) before they are put in.
 EXPECTED_TEXT_BOOL = gettext_noop("expected text, got a true/false value (%(value)s)")
@@ -126,26 +126,9 @@ NOT_IMPORTED = gettext_noop("Nothing was imported: the file has %(errors)s error
 KNOWN = tuple(sorted(
     (value for name, value in dict(globals()).items() if name.isupper() and isinstance(value, str)),
     key=lambda msgid: (msgid.startswith("%("), -len(msgid))))
-_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
-_NESTED = ("reason",)  # placeholders that may hold another of these messages
-
-
-def _pattern(msgid: str) -> re.Pattern:
-    """The English message with each %(name)s as a named group."""
-    parts = _PLACEHOLDER.split(msgid)  # literal, name, literal, name, ..., literal
-    return re.compile("".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)"
-                              for i, part in enumerate(parts)), re.DOTALL)
-
-
-_PATTERNS = [(_pattern(msgid), msgid) for msgid in KNOWN]
+_CATALOGUE = StoredMessages(KNOWN, nested=("reason",))  # a reason may hold another of these messages
 
 
 def shown(message: object) -> str:
     """`message` (as stored) in the active language when it is one of the import's own; else as stored."""
-    text = str(message or "")
-    for pattern, msgid in _PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            values = {name: shown(value) if name in _NESTED else value for name, value in match.groupdict().items()}
-            return gettext(msgid) % values if values else gettext(msgid)
-    return text
+    return _CATALOGUE.shown(message)
