@@ -75,6 +75,27 @@ def test_createuser_and_token(tmp_path):
     token = run(tmp_path, "token", "maria").stdout.strip()
     assert token.startswith("tc_") and len(token) > 30
     assert run(tmp_path, "token", "nobody", check=False).returncode != 0
+    # The operator's user commands go through the same services as the pages.
+    assert "maria\tprogramme-officer\tactive" in run(tmp_path, "users", "list").stdout
+    assert "maria is now evaluator" in run(tmp_path, "users", "role", "maria", "evaluator").stdout
+    last_admin = run(tmp_path, "users", "deactivate", "admin", check=False)
+    assert last_admin.returncode != 0 and "last active agency administrator" in last_admin.stderr
+    assert "Revoked" in run(tmp_path, "users", "revoke-token", "maria", token[:12]).stdout
+    run(tmp_path, "users", "deactivate", "maria")
+    assert "maria\tevaluator\tinactive" in run(tmp_path, "users", "list").stdout
+
+
+@pytest.mark.parametrize("command", [("token", "admin"), ("backup", "out.tar.gz"), ("users", "list")])
+def test_outside_an_installation_commands_say_where_the_data_lives(tmp_path, command):
+    """Run in a folder with no installation: a clear message naming TRIPLEC_DATA_DIR and the database
+    path, no traceback, and no empty database (or ./var) left behind."""
+    env = {k: v for k, v in os.environ.items() if k not in ("TRIPLEC_DATA_DIR", "DATABASE_URL")}
+    result = subprocess.run([*TRIPLEC, *command], capture_output=True, text=True, env=env, cwd=tmp_path,
+                            timeout=300)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr and "no such table" not in result.stderr
+    assert "TRIPLEC_DATA_DIR" in result.stderr and str(tmp_path / "var" / "triplec.sqlite3") in result.stderr
+    assert not (tmp_path / "var").exists()
 
 
 def _free_port() -> int:

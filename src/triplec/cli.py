@@ -13,18 +13,50 @@ app = typer.Typer(help="triplec: cluster mapping and Triple C support for SME cl
                   no_args_is_help=True, pretty_exceptions_enable=False)
 
 
-def django_setup() -> None:
+def django_setup(need_database: bool = True) -> None:
+    """Set Django up. Commands that read or change existing data (`need_database`) stop with a
+    message saying where the data is expected when there is no set-up database there, instead of
+    creating an empty one; `serve`, `demo`, `restore` and imports migrate a new one on purpose."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.web.settings")
     import django
 
     django.setup()
+    if need_database:
+        require_database()
+
+
+def _where() -> tuple[str, bool]:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        return str(db["NAME"]), True
+    return f"{db.get('HOST') or 'localhost'}:{db.get('PORT') or ''}/{db['NAME']}", False
+
+
+def require_database() -> None:
+    from django.conf import settings
+    from django.db import connection
+
+    where, is_sqlite = _where()
+    hint = (f"\ntriplec keeps its data in TRIPLEC_DATA_DIR={settings.DATA_DIR} (database: {where}; "
+            "DATABASE_URL chooses another). Run the command where your installation lives, set "
+            "TRIPLEC_DATA_DIR or DATABASE_URL to it, or create a new one with `triplec demo` or `triplec serve`.")
+    if is_sqlite and not Path(where).is_file():
+        fail(f"No triplec database at {where}.{hint}")
+    try:
+        tables = connection.introspection.table_names()
+    except Exception as exc:  # unreachable server, wrong password: say which database
+        fail(f"Cannot open the database {where}: {exc}{hint}")
+    if "accounts_user" not in tables:
+        fail(f"The database {where} is not a set-up triplec database (no tables).{hint}")
 
 
 def migrate(verbosity: int = 0) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    (Path(settings.DATA_DIR) / "static").mkdir(parents=True, exist_ok=True)
     call_command("migrate", interactive=False, verbosity=verbosity)
 
 
@@ -40,7 +72,7 @@ def serve(
     threads: Annotated[int, typer.Option(help="Worker threads of the web server.")] = 8,
 ):
     """Migrate the database, then serve the platform (waitress)."""
-    django_setup()
+    django_setup(need_database=False)
     migrate()
     from django.conf import settings
     from waitress import serve as waitress_serve
@@ -84,7 +116,7 @@ def demo(
     if_empty: Annotated[bool, typer.Option("--if-empty", help="Load only into an empty register.")] = False,
 ):
     """Migrate and load the demo data (idempotent: running it again changes nothing)."""
-    django_setup()
+    django_setup(need_database=False)
     migrate()
     from triplec.registry import demo as demo_data
     from triplec.registry.models import Enterprise
@@ -159,7 +191,7 @@ def restore(
     force: Annotated[bool, typer.Option(help="Restore even if the database already holds data (it is replaced).")] = False,
 ):
     """Restore a backup into this installation's database (migrated first)."""
-    django_setup()
+    django_setup(need_database=False)
     migrate()
     from triplec.core import backups
     from triplec.core.errors import DomainError
@@ -175,6 +207,9 @@ def _register_subcommands() -> None:
     from triplec.registry.commands import import_app
 
     app.add_typer(import_app, name="import", help="Import data into the register.")
+    from triplec.accounts.commands import users_app
+
+    app.add_typer(users_app, name="users", help="List users, change roles, deactivate, revoke API tokens.")
     from triplec.mapping.cli_map import map_command
     from triplec.mapping.cli_regions import regions_command
 

@@ -1,10 +1,18 @@
-"""Back office for people: users with their role and scope, and API tokens (only their prefix is shown;
-tokens are issued with `triplec token USERNAME`)."""
+"""Django's back office (/admin/), deliberately for the server's operators only (superusers made with
+`django-admin createsuperuser`). Agency administrators manage users on the platform's own pages
+(/users/), which go through accounts.services and record history; /admin/ would bypass both."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import ApiToken, User
+from .models import AccessEvent, ApiToken, User
+
+
+def _operators_only(request) -> bool:
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _operators_only
 
 
 @admin.register(User)
@@ -33,3 +41,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # a token's secret is shown once, by the command that issues it
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "user", "action", "actor")
+    list_filter = ("action",)
+    readonly_fields = ("user", "actor", "action", "detail", "at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -23,6 +23,8 @@ class User(AbstractUser):
         "registry.Enterprise", verbose_name=_("enterprise"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="users",
     )
+    # Set with a temporary password chosen by an administrator: the next login leads to a password change.
+    password_change_required = models.BooleanField(_("must change the password at next login"), default=False)
 
     def clean(self):
         super().clean()
@@ -72,3 +74,30 @@ class ApiToken(models.Model):
             return None
         cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         return token.user
+
+
+class AccessEvent(models.Model):
+    """One change to a user's access (who did it, when, what), shown on the user's page. Written only
+    by accounts.services; never edited. `detail` holds the values (role codes, names) so that the
+    sentence is built in the reader's language when shown."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Account created")
+        ROLE_CHANGED = "role-changed", _("Role changed")
+        SCOPE_CHANGED = "scope-changed", _("Organisation or enterprise changed")
+        DETAILS_CHANGED = "details-changed", _("Name or e-mail changed")
+        DEACTIVATED = "deactivated", _("Deactivated")
+        REACTIVATED = "reactivated", _("Reactivated")
+        RESET_LINK_SENT = "reset-link-sent", _("Password reset link sent")
+        TEMPORARY_PASSWORD = "temporary-password", _("Temporary password set")
+        TOKEN_ISSUED = "token-issued", _("API token issued")
+        TOKEN_REVOKED = "token-revoked", _("API token revoked")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_events")
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=32, choices=Action.choices)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]

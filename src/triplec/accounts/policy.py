@@ -5,7 +5,7 @@ layer calls before it changes anything. Pages, API and CLI never decide permissi
 
 | role                | sees                                        | writes                                      |
 |---------------------|---------------------------------------------|---------------------------------------------|
-| agency-admin        | whole register                              | everything, users                           |
+| agency-admin        | whole register                              | everything, users (not its own role/access) |
 | programme-officer   | whole register                              | enterprises, organisations, memberships, import |
 | broker              | whole register                              | nothing in the register (networks later)    |
 | evaluator           | whole register                              | nothing                                     |
@@ -151,7 +151,22 @@ def can_manage_membership(user, association) -> bool:
 
 
 def can_manage_users(user) -> bool:
+    """See the users, create them, edit their names and e-mail, reset passwords, issue and revoke API
+    tokens: the agency administrator only."""
     return role_of(user) == Role.AGENCY_ADMIN
+
+
+def can_change_access(user, target) -> bool:
+    """Change `target`'s role, organisation or enterprise, or deactivate it: an agency administrator,
+    never on their own account (no one raises their own rights or locks themselves out). That the
+    last active administrator stays is checked by the service, whoever acts (the command line too)."""
+    return can_manage_users(user) and user.pk != target.pk
+
+
+def visible_users(user) -> QuerySet:
+    from .models import User
+
+    return User.objects.all() if can_manage_users(user) else User.objects.none()
 
 
 # Networks of firms (issue 4) ------------------------------------------------------------------------

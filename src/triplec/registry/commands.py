@@ -50,7 +50,7 @@ def import_enterprises(
     """
     from triplec.cli import django_setup, migrate
 
-    django_setup()
+    django_setup(need_database=False)
     migrate()  # a fresh installation can import before it ever served a page
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

@@ -39,8 +39,16 @@ class SessionAuth(APIKeyCookie):
 api = NinjaAPI(
     title="triplec API",
     version="1",
-    description="Enterprise register, organisations and memberships. Authenticate with "
-    "`Authorization: Bearer TOKEN` (create one with `triplec token USERNAME`).",
+    description=(
+        "The triplec platform for SME support agencies: the enterprise register (enterprises, organisations, "
+        "associations, memberships, territories), cluster mapping (mapping runs as background tasks, their "
+        "results, cluster records and their footprints), brokered networks and PROFOs (stages and gates, "
+        "members, activities, costs, contributions, evaluations, independence, the portfolio) and, for agency "
+        "administrators, users and their API tokens (`/users`). Every answer is scoped to the caller's role "
+        "as on the pages; objects the caller may not see answer 404. Authenticate with "
+        "`Authorization: Bearer TOKEN` (an agency administrator issues tokens on a user's page, "
+        "`POST /api/v1/users/{id}/tokens`, or the operator with `triplec token USERNAME`); a signed-in "
+        "browser session works too."),
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
 )
@@ -86,6 +94,10 @@ def _register_routers():
     from triplec.clusters.api import router as clusters_router
 
     api.add_router("/clusters", clusters_router)
+
+    from triplec.accounts.api import router as users_router
+
+    api.add_router("/users", users_router)
 
 
 _register_routers()

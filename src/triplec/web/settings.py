@@ -11,7 +11,10 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("TRIPLEC_DATA_DIR", Path.cwd() / "var")).resolve()
-(DATA_DIR / "static").mkdir(parents=True, exist_ok=True)  # the SQLite file and static root live here
+# Reading the settings never creates the data directory (a command run in the wrong folder would leave
+# an empty ./var behind); `triplec serve`, `demo`, `restore` and imports create it when they migrate.
+if DATA_DIR.is_dir():
+    (DATA_DIR / "static").mkdir(exist_ok=True)  # the static root (WhiteNoise warns when it is missing)
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -51,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "triplec.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",

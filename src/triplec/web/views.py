@@ -31,9 +31,45 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    def form_valid(self, form):
+        from triplec.accounts.services import password_changed
+
+        response = super().form_valid(form)
+        password_changed(form.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        from triplec.accounts.services import password_changed
+
+        response = super().form_valid(form)
+        password_changed(form.user)
+        return response
+
+
+def admin_login(request):
+    """/admin/ is for the server's operators (superusers); a signed-in user of the platform is told
+    where users are managed instead of seeing the back office's login form."""
+    from django.contrib import admin
+
+    if request.user.is_authenticated and not request.user.is_superuser:
+        return render(request, "web/operators_only.html", status=403)
+    return admin.site.login(request)
+
+
 @login_required
 def dashboard(request):
+    """Each role's home page: its own work first (see web.home), the register's figures after."""
     from triplec.networks.page_queries import networks_panel
 
-    return render(request, "web/dashboard.html", {"summary": selectors.register_summary(request.user),
-                                                  "networks_panel": networks_panel(request.user)})
+    from . import home
+
+    page = home.build(request.user)
+    context = {"home": page, "panels": page.panels, "d": page.data,
+               "stage_groups": home.group_stages(page.data.get("stages", [])),
+               "networks_panel": networks_panel(request.user) if "broker" in page.panels else None}
+    if "register" in page.panels:
+        context["summary"] = selectors.register_summary(request.user)
+    return render(request, "web/dashboard.html", context)

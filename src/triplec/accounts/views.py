@@ -1,0 +1,227 @@
+"""The user pages (agency administrators only): list, create, change role and scope, deactivate,
+passwords and API tokens, with the history of these changes. Every write goes through services."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+
+from . import policy, services
+from .events import describe
+from .forms import TokenForm, UserAccessForm, UserCreateForm, UserFilterForm
+from .models import ApiToken
+
+HISTORY_ROWS = 100
+
+
+@contextmanager
+def domain_errors():
+    try:
+        yield
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc)) from exc
+
+
+def _require_manager(request) -> None:
+    if not policy.can_manage_users(request.user):
+        raise HttpForbidden(_("Only an agency administrator may manage users."))
+
+
+def _put_errors(form, exc: ValidationFailed) -> None:
+    for field, errors in exc.errors.items():
+        for message in errors:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@login_required
+@require_GET
+def user_list(request):
+    _require_manager(request)
+    form = UserFilterForm(request.GET or None)
+    users = policy.visible_users(request.user).select_related("organisation", "enterprise").order_by("username")
+    if form.is_valid():
+        q, role, active = form.cleaned_data["q"].strip(), form.cleaned_data["role"], form.cleaned_data["active"]
+        if q:
+            users = users.filter(Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
+                                 | Q(email__icontains=q))
+        if role:
+            users = users.filter(role=role)
+        if active:
+            users = users.filter(is_active=(active == "yes"))
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"form": form, "page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    _require_manager(request)
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        temporary = data["password_mode"] == UserCreateForm.TEMPORARY
+        try:
+            with domain_errors():
+                user = services.create_user(
+                    request.user, username=data["username"], role=data["role"], email=data["email"],
+                    first_name=data["first_name"], last_name=data["last_name"],
+                    organisation=data["organisation"], enterprise=data["enterprise"])
+                if temporary:
+                    password = services.set_temporary_password(request.user, user)
+                else:
+                    services.send_password_reset(request.user, user, base_url=_base_url(request))
+        except ValidationFailed as exc:
+            _put_errors(form, exc)
+        else:
+            if temporary:
+                messages.success(request, _("Created %(name)s.") % {"name": user.username})
+                return _detail(request, user, temporary_password=password)
+            messages.success(request, _("Created %(name)s and sent a link to %(email)s to choose a password.")
+                             % {"name": user.username, "email": user.email})
+            return redirect("user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+def _detail(request, user, *, access_form=None, token_form=None, temporary_password=None, new_token=None,
+            status=200):
+    own = user.pk == request.user.pk
+    initial = {"first_name": user.first_name, "last_name": user.last_name, "email": user.email,
+               "role": user.role, "organisation": user.organisation_id, "enterprise": user.enterprise_id}
+    events = user.access_events.select_related("actor")[:HISTORY_ROWS]
+    return render(request, "accounts/user_detail.html", {
+        "person": user,
+        "own_account": own,
+        "can_change_access": policy.can_change_access(request.user, user),
+        "access_form": access_form or UserAccessForm(initial=initial, own_account=own),
+        "token_form": token_form or TokenForm(),
+        "tokens": user.api_tokens.all(),
+        "history": [{"when": e.at, "who": e.actor, "text": describe(e)} for e in events],
+        "temporary_password": temporary_password,
+        "new_token": new_token,
+    }, status=status)
+
+
+def _get(request, pk):
+    _require_manager(request)
+    with domain_errors():
+        return services.get_user(request.user, pk)
+
+
+@login_required
+@require_GET
+def user_detail(request, pk: int):
+    return _detail(request, _get(request, pk))
+
+
+@login_required
+@require_POST
+def user_edit(request, pk: int):
+    user = _get(request, pk)
+    own = user.pk == request.user.pk
+    initial = {"role": user.role, "organisation": user.organisation_id, "enterprise": user.enterprise_id}
+    form = UserAccessForm(request.POST, initial=initial, own_account=own)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with domain_errors():
+                services.update_user(request.user, user, role=data["role"], organisation=data["organisation"],
+                                     enterprise=data["enterprise"], first_name=data["first_name"],
+                                     last_name=data["last_name"], email=data["email"])
+        except ValidationFailed as exc:
+            _put_errors(form, exc)
+        else:
+            messages.success(request, _("Saved the changes to %(name)s.") % {"name": user.username})
+            return redirect("user_detail", pk=user.pk)
+    return _detail(request, user, access_form=form)
+
+
+@login_required
+@require_POST
+def user_set_active(request, pk: int):
+    user = _get(request, pk)
+    active = request.POST.get("active") == "1"
+    try:
+        with domain_errors():
+            services.set_active(request.user, user, active)
+    except ValidationFailed as exc:
+        for message in (m for ms in exc.errors.values() for m in ms):
+            messages.error(request, message)
+    else:
+        messages.success(request, (_("%(name)s can log in again.") if active else
+                                   _("%(name)s is deactivated: no login, no API token.")) % {"name": user.username})
+    return redirect("user_detail", pk=user.pk)
+
+
+@login_required
+@require_POST
+def user_send_reset(request, pk: int):
+    user = _get(request, pk)
+    try:
+        with domain_errors():
+            services.send_password_reset(request.user, user, base_url=_base_url(request))
+    except ValidationFailed as exc:
+        for message in (m for ms in exc.errors.values() for m in ms):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Sent a link to choose a new password to %(email)s.") % {"email": user.email})
+    return redirect("user_detail", pk=user.pk)
+
+
+@login_required
+@require_POST
+def user_temporary_password(request, pk: int):
+    user = _get(request, pk)
+    try:
+        with domain_errors():
+            password = services.set_temporary_password(request.user, user)
+    except ValidationFailed as exc:
+        for message in (m for ms in exc.errors.values() for m in ms):
+            messages.error(request, message)
+        return redirect("user_detail", pk=user.pk)
+    return _detail(request, user, temporary_password=password)
+
+
+@login_required
+@require_POST
+def token_issue(request, pk: int):
+    user = _get(request, pk)
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, user, token_form=form)
+    try:
+        with domain_errors():
+            raw = services.issue_token(request.user, user, name=form.cleaned_data["name"])
+    except ValidationFailed as exc:
+        _put_errors(form, exc)
+        return _detail(request, user, token_form=form)
+    return _detail(request, user, new_token=raw)
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int, token_pk: int):
+    user = _get(request, pk)
+    token = ApiToken.objects.filter(pk=token_pk, user=user).first()
+    if token is None:
+        raise Http404(_("No such token."))
+    with domain_errors():
+        services.revoke_token(request.user, token)
+    messages.success(request, _("Revoked the token %(prefix)s…") % {"prefix": token.prefix})
+    return redirect("user_detail", pk=user.pk)
