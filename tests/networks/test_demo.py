@@ -46,3 +46,27 @@ def test_demo_networks_of_both_kinds_at_different_stages(db):
     assert result.label == "9 of 12"
     assert {c.criterion.code for c in result.criteria if not c.met} == {
         "local-leadership", "locality-reaction", "continue-independently"}
+
+
+def test_the_brazilian_agency_s_own_texts_are_in_portuguese(db):
+    """Network texts, activities, gate evidence and stage reasons are the agency's data: Portuguese."""
+    import re
+
+    from triplec.networks.models import Activity, GateEvidence, ManagerContract
+    from triplec.registry.demo import DemoSummary, load_illustrative
+    from triplec.registry.models import Organisation
+
+    load_illustrative(DemoSummary())
+    load_demo_networks(User.objects.get(username="admin"))
+    texts = []
+    for n in Network.objects.all():
+        texts += [n.name, n.market_product, n.market_volume, n.market_quality, n.basis_for_collaboration,
+                  n.short_term_goals, n.medium_term_goals]
+    texts += list(Activity.objects.values_list("title", flat=True))
+    texts += list(GateEvidence.objects.values_list("text", flat=True))
+    texts += list(Transition.objects.values_list("reason", flat=True))
+    texts += list(ManagerContract.objects.values_list("manager_name", flat=True))
+    texts += list(Organisation.objects.values_list("name", flat=True))
+    english = re.compile(r"\b(the|with|and|of|for|a year|pairs|meeting|visit|workshop|agents?|manager)\b", re.I)
+    found = [t for t in texts if t and english.search(t)]
+    assert found == []

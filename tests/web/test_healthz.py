@@ -24,6 +24,7 @@ def test_dashboard_requires_login(client):
 def test_dashboard_counts_only_visible(world, client_for):
     page = client_for(world.users["enterprise-user"]).get("/")
     assert page.status_code == 200
-    assert b'data-testid="total-enterprises">1<' in page.content
+    assert world.ent_a1.legal_name in page.content.decode()  # its own firm, not the register's figures
+    assert world.ent_b1.legal_name not in page.content.decode()
     page = client_for(world.users["programme-officer"]).get("/")
     assert b'data-testid="total-enterprises">4<' in page.content

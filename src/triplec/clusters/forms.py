@@ -47,6 +47,10 @@ class MappingRunForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": _("e.g. C (manufacturing)")}),
         help_text=_("Optional: the comparison sites are then these sectors' establishments only."))
 
+    dataset = forms.ModelChoiceField(
+        label=_("A stored mapping data set"), required=False, queryset=None, empty_label=_("None: upload a file"),
+        help_text=_("Establishments kept apart from the register for mapping (e.g. the French IREP facilities of "
+                    "the demo); their columns are known."))
     file = forms.FileField(label=_("File (CSV or Parquet)"), required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.txt,.parquet,.pq"}))
     id_col = forms.CharField(label=_("Identifier column"), required=False, max_length=100,
@@ -83,6 +87,9 @@ class MappingRunForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sector_level"].choices = level_choices()
+        from triplec.registry.models import MappingDataset
+
+        self.fields["dataset"].queryset = MappingDataset.objects.all()
         visible = policy.visible_enterprises(user)
         countries = sorted(set(visible.values_list("country", flat=True).distinct()))
         if not self.is_bound and "classification" not in self.initial:  # the register's usual coding

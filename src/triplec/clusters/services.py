@@ -25,13 +25,11 @@ from triplec.registry.models import SectorClassification, Territory
 
 from . import messages, registers, selectors
 from .models import CANCELLED, MAPPING_FOLDER, Cluster, ClusterFootprint, MappingRun
+from .run_sources import check_dataset_source, check_upload_source, chosen_dataset
 
 TASK_NAME = "clusters.mapping_run"
 MAX_SIMS = 9999
 MAX_DISTANCE_STEPS = 2000
-UPLOAD_COLUMN_FIELDS = {"id_col": "id", "sector_col": "sector", "lon_col": "lon", "lat_col": "lat",
-                        "x_col": "x", "y_col": "y", "weight_col": "weight", "label_col": "label",
-                        "region_col": "region"}
 
 
 class _Errors(dict):
@@ -170,59 +168,6 @@ def _check_register_source(user, data: dict, params: dict, classification: str, 
     return source
 
 
-def _check_upload_source(data: dict, upload, params: dict, errors: _Errors) -> dict:
-    columns = {key: (data.get(field) or "").strip() for field, key in UPLOAD_COLUMN_FIELDS.items()}
-    unit = (data.get("unit") or "km").strip()
-    crs = (data.get("crs") or "").strip()
-    if upload is None:
-        errors.add("file", _("Choose a CSV or Parquet file with one row per establishment."))
-        return {}
-    try:
-        header = registers.read_header(upload, upload.name)
-    except ValueError as exc:
-        errors.add("file", str(exc))
-        return {}
-    if not columns["sector"]:
-        errors.add("sector_col", _("Name the column of sector codes."))
-    lonlat = bool(columns["lon"] or columns["lat"])
-    xy = bool(columns["x"] or columns["y"])
-    if lonlat and xy:
-        errors.add("lon_col", _("Give either longitude and latitude columns or x and y columns, not both."))
-    elif lonlat and not (columns["lon"] and columns["lat"]):
-        errors.add("lon_col" if not columns["lon"] else "lat_col", _("Name both the longitude and latitude columns."))
-    elif xy and not (columns["x"] and columns["y"]):
-        errors.add("x_col" if not columns["x"] else "y_col", _("Name both the x and y columns."))
-    elif not lonlat and not xy:
-        errors.add("lon_col", _("Name the coordinate columns: longitude and latitude (degrees), or x and y."))
-    if unit not in ("km", "m"):
-        errors.add("unit", _("The unit of x and y is km or m."))
-    if crs:
-        if lonlat:
-            errors.add("crs", _("A coordinate system is only for projected x and y columns."))
-        else:
-            from triplec.mapping.locate import lonlat_transformer
-
-            try:
-                lonlat_transformer(crs, unit if unit in ("km", "m") else "m")
-            except ValueError as exc:
-                errors.add("crs", str(exc))
-    if params["weighted"] and not columns["weight"]:
-        errors.add("weight_col", _("Name the employees column for a weighted run (or untick the weighting)."))
-    available = ", ".join(header)
-    for field, key in UPLOAD_COLUMN_FIELDS.items():
-        if columns[key] and columns[key] not in header:
-            errors.add(field, _("The file has no column %(c)r; its columns are: %(all)s.")
-                       % {"c": columns[key], "all": available})
-    kept = {key: value for key, value in columns.items() if value}
-    if not params["weighted"]:
-        kept.pop("weight", None)
-    if xy:
-        kept["unit"] = unit
-        if crs:
-            kept["crs"] = crs
-    return {"columns": kept}
-
-
 def validate_run(user, data: dict, upload=None) -> dict:
     """The fields of a new run from `data` (form-like: strings are fine), or ValidationFailed."""
     errors = _Errors()
@@ -235,12 +180,18 @@ def validate_run(user, data: dict, upload=None) -> dict:
     if source not in MappingRun.Source.values:
         errors.add("source", _("Choose the register or an uploaded file."))
     params = _check_parameters(data, errors)
+    dataset = chosen_dataset(data, errors) if source == MappingRun.Source.UPLOAD and upload is None else None
+    if dataset is not None:
+        data = {**data, "classification": dataset.classification}
     classification, level = _check_sectors(data, errors, required=source == MappingRun.Source.REGISTER)
     fields = {"title": title, "source": source, "classification": classification, "sector_level": level, **params}
     if source == MappingRun.Source.REGISTER:
         fields.update(_check_register_source(user, data, params, classification, errors))
-    elif source == MappingRun.Source.UPLOAD:
-        fields.update(_check_upload_source(data, upload, params, errors))
+    elif dataset is not None:
+        fields.update(check_dataset_source(dataset, params))
+        fields["_dataset"] = dataset
+    elif source == MappingRun.Source.UPLOAD and not errors.get("dataset"):
+        fields.update(check_upload_source(data, upload, params, errors))
     errors.raise_if_any()
     return fields
 
@@ -250,6 +201,7 @@ def start_run(user, data: dict, upload=None) -> MappingRun:
     if not policy.can_run_mapping(user):
         raise PermissionDenied(_("You may not start mapping runs."))
     fields = validate_run(user, data, upload)
+    dataset = fields.pop("_dataset", None)
     folder = None
     try:
         with transaction.atomic():
@@ -268,6 +220,11 @@ def start_run(user, data: dict, upload=None) -> MappingRun:
                         out.write(chunk)
                 run.input_file = str(target.relative_to(settings.MEDIA_ROOT))
                 run.input_name = Path(upload.name).name[:200]
+            elif dataset is not None:  # a copy: deleting the run must not delete the data set
+                target = folder / "input" / Path(dataset.file).name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(Path(settings.MEDIA_ROOT) / dataset.file, target)
+                run.input_file = str(target.relative_to(settings.MEDIA_ROOT))
             run.task = enqueue(TASK_NAME, user=user, run_id=run.pk)
             run.save(update_fields=["output_dir", "input_file", "input_name", "task"])
     except Exception:

@@ -47,7 +47,7 @@ def _territory_of(firms: list[Enterprise]):
 def _walk(actor, network: Network, steps: list[tuple[str, list[dict], date]]) -> None:
     for stage, evidence, day in steps:
         services.transition(actor, network, stage, evidence=evidence, effective_on=day,
-                            reason="Demo: gate passed with its evidence")
+                            reason="Demonstração: etapa aprovada com as evidências")
 
 
 def _members(actor, network: Network, firms: list[Enterprise], joined: date, lead: bool = True) -> None:
@@ -109,7 +109,7 @@ def load_demo_networks(actor, broker: User | None = None) -> dict[str, str]:
     today = date.today()
     built: dict[str, str] = {}
     buyer_state = _organisation(OrganisationKind.BUYER_PUBLIC, "Secretaria de Compras do Estado do Ceará")
-    buyer_agent = _organisation(OrganisationKind.BUYER_AGENT, "Sinos Export Agents Ltda")
+    buyer_agent = _organisation(OrganisationKind.BUYER_AGENT, "Agentes de Exportação do Sinos Ltda")
     buyer_retail = _organisation(OrganisationKind.BUYER_RETAILER, "Rede Varejista Brasil Calçados")
     buyer_compressors = _organisation(OrganisationKind.BUYER_LARGE_FIRM, "Compressores Joinville S.A.")
     centre = _organisation(OrganisationKind.SERVICE_CENTRE, "Centro Tecnológico do Calçado")
@@ -128,19 +128,19 @@ def load_demo_networks(actor, broker: User | None = None) -> dict[str, str]:
     net = new("brokered", "Rede de Móveis Escolares de Aruaru", wood, 5, started_on=start,
               sectors=[{"classification": "isic4", "code": "1610"}, {"classification": "isic4", "code": "3100"}],
               target_buyers=[buyer_state] if buyer_state else [],
-              market_product="School desks and chairs", market_volume="2,000 sets a year",
-              market_quality="State technical standard for school furniture",
-              short_term_goals="A joint quotation for the next state tender",
-              medium_term_goals="A yearly supply contract and a shared drying kiln")
+              market_product="Carteiras e cadeiras escolares", market_volume="2.000 conjuntos por ano",
+              market_quality="Norma técnica estadual para mobiliário escolar",
+              short_term_goals="Uma proposta conjunta para a próxima licitação do estado",
+              medium_term_goals="Um contrato anual de fornecimento e uma estufa de secagem comum")
     if net is not None:
         _members(actor, net, wood, start)
-        _activities(actor, net, wood, start, [("meeting", 0, "First meeting with the broker"),
-                                              ("factory-visit", 2, "Visit to the lead firm's workshop"),
-                                              ("group-workshop", 4, "Costing workshop for the tender")])
+        _activities(actor, net, wood, start, [("meeting", 0, "Primeira reunião com o articulador"),
+                                              ("factory-visit", 2, "Visita à oficina da empresa-líder"),
+                                              ("group-workshop", 4, "Oficina de custos para a licitação")])
         _walk(actor, net, [
             ("viable-idea", [{"requirement": "network-idea", "reference": "demo://idea-note.pdf",
-                              "text": "Supply the state's school furniture together"}], add_months(start, 1)),
-            ("group-ownership", [{"requirement": "group-decision", "text": "Six firms agreed to pursue the idea",
+                              "text": "Fornecer juntos o mobiliário escolar do estado"}], add_months(start, 1)),
+            ("group-ownership", [{"requirement": "group-decision", "text": "Seis empresas decidiram levar a ideia adiante",
                                   "date": add_months(start, 3)}], add_months(start, 3)),
             ("feasibility-study", [{"requirement": "study-terms", "reference": "demo://study-terms.pdf"},
                                    {"requirement": "study-start", "date": add_months(start, 5)}],
@@ -154,7 +154,7 @@ def load_demo_networks(actor, broker: User | None = None) -> dict[str, str]:
               sectors=[{"classification": "isic4", "code": "2219"}])
     if net is not None:
         _members(actor, net, components, net.started_on)
-        _activities(actor, net, components, net.started_on, [("meeting", 1, "Examples from Danish networks")])
+        _activities(actor, net, components, net.started_on, [("meeting", 1, "Exemplos de redes dinamarquesas")])
         built[net.name] = net.stage.code
 
     # 3. A PROFO of footwear firms in consolidation: manager, dues, bi-annual evaluations (two
@@ -164,26 +164,26 @@ def load_demo_networks(actor, broker: User | None = None) -> dict[str, str]:
     net = new("profo", "PROFO Calçadista de Novo Hamburgo", shoes, 10, started_on=start,
               sectors=[{"classification": "isic4", "code": "1520"}],
               target_buyers=[buyer_retail] if buyer_retail else [],
-              market_product="Women's leather shoes", market_volume="40,000 pairs a season",
-              market_quality="National retail chains' quality manual",
-              basis_for_collaboration="Common suppliers of leather and components; a shared retail buyer",
-              short_term_goals="Joint purchase of leather; a common quality standard",
-              medium_term_goals="A collection sold together to national retailers")
+              market_product="Calçados femininos de couro", market_volume="40.000 pares por estação",
+              market_quality="Manual de qualidade das redes varejistas nacionais",
+              basis_for_collaboration="Fornecedores comuns de couro e componentes; um comprador varejista em comum",
+              short_term_goals="Compra conjunta de couro; um padrão de qualidade comum",
+              medium_term_goals="Uma coleção vendida em conjunto às redes varejistas nacionais")
     if net is not None:
         _members(actor, net, shoes, start)
         admitted = add_months(start, 2)
         _walk(actor, net, [("consolidation", [
             {"requirement": "diagnosis", "reference": "demo://diagnosis.pdf"},
-            {"requirement": "admission-decision", "text": "Admitted by the programme committee", "date": admitted}],
+            {"requirement": "admission-decision", "text": "Admitida pelo comitê do programa", "date": admitted}],
             admitted)])
-        services.create_contract(actor, net, {"manager": broker, "manager_name": "PROFO manager",
+        services.create_contract(actor, net, {"manager": broker, "manager_name": "Gerente do PROFO",
                                               "monthly_fee": "6000.00", "start_date": admitted})
         services.accrue_manager_costs(actor, net, through=today)
         _contributions(actor, net, shoes, start, [(3, "60.00"), (9, "120.00")])
         _activities(actor, net, shoes, start, [
-            ("factory-visit", 3, "Visit to a member's cutting room"), ("group-workshop", 5, "Lean cutting workshop"),
-            ("support-contact", 6, "Quality testing of soles"), ("joint-purchase", 8, "Leather bought together"),
-            ("group-travel", 11, "Trip to the Franca fair")], centre=centre)
+            ("factory-visit", 3, "Visita à sala de corte de uma associada"), ("group-workshop", 5, "Oficina de corte enxuto"),
+            ("support-contact", 6, "Ensaios de qualidade de solados"), ("joint-purchase", 8, "Couro comprado em conjunto"),
+            ("group-travel", 11, "Viagem à feira de Franca")], centre=centre)
         _evaluations(actor, net, shoes, [add_months(admitted, 1), add_months(admitted, 7)], improving=9,
                      skip_last_for=2)
         built[net.name] = net.stage.code
@@ -194,27 +194,27 @@ def load_demo_networks(actor, broker: User | None = None) -> dict[str, str]:
     net = new("export-profo", "PROFO Exportador de Calçados do Sinos", exporters, 10, started_on=start,
               sectors=[{"classification": "isic4", "code": "1520"}],
               target_buyers=[buyer_agent] if buyer_agent else [],
-              market_product="Leather shoes for export", market_volume="150,000 pairs a year",
-              market_quality="Agents' specifications for US and European buyers",
-              basis_for_collaboration="Members already sell through the same export agents",
-              short_term_goals="A joint stand at an international fair",
-              medium_term_goals="Export 30% of output through a shared agent")
+              market_product="Calçados de couro para exportação", market_volume="150.000 pares por ano",
+              market_quality="Especificações dos agentes para compradores dos EUA e da Europa",
+              basis_for_collaboration="As associadas já vendem pelos mesmos agentes de exportação",
+              short_term_goals="Um estande conjunto numa feira internacional",
+              medium_term_goals="Exportar 30% da produção por um agente comum")
     if net is not None:
         _members(actor, net, exporters, start)
         admitted = add_months(start, 1)
-        services.create_contract(actor, net, {"manager": broker, "manager_name": "Export manager",
+        services.create_contract(actor, net, {"manager": broker, "manager_name": "Gerente de exportação",
                                               "monthly_fee": "8000.00", "start_date": admitted})
         services.accrue_manager_costs(actor, net, through=today)
         _contributions(actor, net, exporters, start, [(2, "150.00"), (12, "300.00"), (20, "420.00")])
         _activities(actor, net, exporters, start, [
-            ("meeting", 1, "Export diagnosis with the members"), ("support-contact", 4, "ISO 9000 awareness course"),
-            ("joint-marketing", 9, "Shared catalogue for agents"), ("group-travel", 14, "Joint stand at GDS"),
-            ("joint-project", 20, "Common sizing standard for the US market"),
-            ("joint-purchase", 23, "Shipping containers booked together")], centre=centre)
+            ("meeting", 1, "Diagnóstico de exportação com as associadas"), ("support-contact", 4, "Curso de sensibilização para a ISO 9000"),
+            ("joint-marketing", 9, "Catálogo comum para os agentes"), ("group-travel", 14, "Estande conjunto na GDS"),
+            ("joint-project", 20, "Padrão comum de numeração para o mercado dos EUA"),
+            ("joint-purchase", 23, "Contêineres reservados em conjunto")], centre=centre)
         rounds = [add_months(admitted, 1 + 6 * k) for k in range(4)]
         _evaluations(actor, net, exporters, rounds, improving=10)
         steps = [("consolidation", [{"requirement": "diagnosis", "reference": "demo://export-diagnosis.pdf"},
-                                    {"requirement": "admission-decision", "text": "Admitted", "date": admitted}],
+                                    {"requirement": "admission-decision", "text": "Admitida", "date": admitted}],
                   admitted)]
         if broker is not None:  # the independence gate needs an appointed manager
             steps.append(("independence", [{"requirement": "takeover-plan",
@@ -222,7 +222,7 @@ def load_demo_networks(actor, broker: User | None = None) -> dict[str, str]:
         _walk(actor, net, steps)
         services.record_assessment(actor, net, add_months(start, 25), {
             code: {"met": code in ("autonomous-proposals", "idea-diffused"),
-                   "evidence": "Demo: noted at the assessment visit" if code in (
+                   "evidence": "Demonstração: observado na visita de avaliação" if code in (
                        "autonomous-proposals", "idea-diffused") else ""} for code in JUDGED})
         built[net.name] = net.stage.code
 
@@ -232,14 +232,14 @@ def load_demo_networks(actor, broker: User | None = None) -> dict[str, str]:
     net = new("supplier-network", "Fornecedores da Compressores Joinville", metal, 5, started_on=start,
               sectors=[{"classification": "isic4", "code": "2592"}],
               target_buyers=[buyer_compressors] if buyer_compressors else [],
-              short_term_goals="Meet the buyer's delivery and quality requirements",
-              medium_term_goals="Replace imported machined parts")
+              short_term_goals="Cumprir os requisitos de entrega e qualidade do comprador",
+              medium_term_goals="Substituir peças usinadas importadas")
     if net is not None:
         _members(actor, net, metal, start)
         if buyer_compressors is not None:  # the idea gate needs the named buyer
             _walk(actor, net, [("viable-idea", [{"requirement": "network-idea",
                                                  "reference": "demo://supplier-idea"}], add_months(start, 1))])
-        _activities(actor, net, metal, start, [("meeting", 1, "Meeting with the buyer's purchasing team")])
+        _activities(actor, net, metal, start, [("meeting", 1, "Reunião com a equipe de compras do comprador")])
         built[net.name] = net.stage.code
 
     # 6. A closed one: the history shows why.
@@ -250,6 +250,6 @@ def load_demo_networks(actor, broker: User | None = None) -> dict[str, str]:
     if net is not None:
         _members(actor, net, tanneries, start, lead=False)
         services.transition(actor, net, "closed", effective_on=start + timedelta(days=120),
-                            reason="The firms would not pay for the broker's services")
+                            reason="As empresas não quiseram pagar pelos serviços do articulador")
         built[net.name] = net.stage.code
     return built

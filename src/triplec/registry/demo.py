@@ -5,7 +5,8 @@
 - A footwear cluster in the Sinos Valley, Rio Grande do Sul, with its suppliers (tanneries, components,
   machinery) and an export agent (Box 4).
 - A metalworking group near a large buyer in Joinville, Santa Catarina (s.4.4).
-- The French IREP register of industrial facilities (about 10,000 rows) as a second, larger register.
+- The French IREP register of industrial facilities (about 10,000 rows) as a named mapping data set
+  (not rows of the agency's register): mapping runs can start from it.
 Everything is created through the service layer and is idempotent: loading twice changes nothing.
 """
 
@@ -122,7 +123,7 @@ def load_illustrative(summary: DemoSummary) -> None:
         territory=territories["4209102"], sector_classification="isic4", sector_code="2592")
     _organisation(admin, OrganisationKind.BUYER_PUBLIC, "Secretaria de Compras do Estado do Ceará",
                   territory=territories["2304400"])
-    _organisation(admin, OrganisationKind.BUYER_AGENT, "Sinos Export Agents Ltda", territory=territories["4313409"])
+    _organisation(admin, OrganisationKind.BUYER_AGENT, "Agentes de Exportação do Sinos Ltda", territory=territories["4313409"])
     _organisation(admin, OrganisationKind.BUYER_RETAILER, "Rede Varejista Brasil Calçados",
                   territory=territories["4318705"])
     _organisation(admin, OrganisationKind.SERVICE_CENTRE, "Centro Tecnológico do Calçado",
@@ -199,9 +200,12 @@ def load(french_register: bool = True, progress: Callable[[str], None] | None = 
     from triplec.networks.models import Network
 
     summary.created["networks"] = Network.objects.count()
-    if french_register:
-        from .demo_france import load_french_register
+    from .demo_france import load_french_dataset, remove_french_rows_from_register
 
-        say("Loading the French IREP facility register ...")
-        summary.created["French facilities"] = load_french_register()
+    removed = remove_french_rows_from_register()
+    if removed:
+        say(f"Moved {removed} French IREP facilities out of the agency's register (now a mapping data set).")
+    if french_register:
+        say("Storing the French IREP facilities as a mapping data set ...")
+        summary.created["French facilities (mapping data set)"] = load_french_dataset().rows
     return summary

@@ -1,4 +1,7 @@
-"""The French IREP register of industrial facilities as a second, larger demo register.
+"""The French IREP register of industrial facilities: a named mapping data set for the demo.
+
+It is not the demo agency's register (a Brazilian agency's officer must not open their register on
+French facilities): it is stored as a `MappingDataset`, a points file that mapping runs start from.
 
 Mainland rows carry Lambert II étendu (EPSG:27572) metres, converted here to WGS84 degrees; overseas
 rows use other, undocumented systems, so they are loaded without coordinates. NAF codes (e.g. 2511Z)
@@ -59,12 +62,50 @@ def french_register_frame() -> pd.DataFrame:
     return frame
 
 
-def load_french_register(progress=None) -> int:
-    """Import the register through the ordinary import service (idempotent); returns its row count."""
-    from .importing import commit_import
+DATASET_SLUG = "irep-france"
+DATASET_FILE = "datasets/irep-france.parquet"
+IMPORT_REASON = "demo: French IREP register"  # how earlier demo versions imported it into the register
+
+
+def load_french_dataset() -> "MappingDataset":  # noqa: F821
+    """Store the IREP facilities as the mapping data set "irep-france" (idempotent); returns it."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from .models import MappingDataset
 
     frame = french_register_frame()
-    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    result = commit_import(None, rows, filename="irep_france_facilities_etablissements.csv",
-                           change_reason="demo: French IREP register", progress=progress)
-    return result.created + result.updated + result.unchanged
+    points = pd.DataFrame({"id": frame["national_id"], "sector": frame["sector_code"],
+                           "lon": frame["longitude"], "lat": frame["latitude"],
+                           "region": frame["municipality_name"], "name": frame["legal_name"]})
+    target = Path(settings.MEDIA_ROOT) / DATASET_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    points.to_parquet(target, index=False)
+    dataset, _created = MappingDataset.objects.update_or_create(slug=DATASET_SLUG, defaults={
+        "name": "France: IREP industrial facilities (demo)",
+        "description": "Facilities declared to the French register of pollutant emissions (IREP), coded in "
+                       "NAF (NACE Rev.2 classes). A data set for trying cluster mapping; not the agency's register.",
+        "source": "Géorisques, IREP; Licence Ouverte / Open Licence 2.0",
+        "country": "FR", "classification": "nace2", "file": DATASET_FILE,
+        "columns": {"id": "id", "sector": "sector", "lon": "lon", "lat": "lat", "region": "region"},
+        "rows": len(points), "with_coordinates": int(points["lon"].notna().sum()),
+    })
+    return dataset
+
+
+def remove_french_rows_from_register() -> int:
+    """Earlier demo versions imported the IREP facilities into the agency's register; take those rows
+    (and only those: created by that import) out again. Returns how many were removed."""
+    from .models import Enterprise
+
+    ids = set(Enterprise.history.filter(history_type="+", history_change_reason=IMPORT_REASON)
+              .values_list("id", flat=True))
+    if not ids:
+        return 0
+    qs = Enterprise.objects.filter(pk__in=ids, country="FR", users__isnull=True)
+    removed = 0
+    for chunk_start in range(0, len(ids), 2000):
+        chunk = sorted(ids)[chunk_start:chunk_start + 2000]
+        removed += qs.filter(pk__in=chunk).delete()[1].get("registry.Enterprise", 0)
+    return removed

@@ -298,3 +298,4 @@ class Contact(models.Model):
 
 
 from .models_import import ImportBatch  # noqa: E402,F401  (kept in its own module: the import pages' model)
+from .models_dataset import MappingDataset  # noqa: E402,F401  (named point sets for mapping runs)

@@ -106,18 +106,28 @@ def filter_enterprises(user, f: EnterpriseFilter) -> QuerySet:
 
 
 def register_summary(user) -> dict:
-    """Counts for the dashboard: total, by sector section, by territory (top level used), by size."""
+    """Counts for the dashboard: total, by sector section, by territory (top level used), by size.
+
+    Sections are counted by their letter whatever the classification: ISIC Rev.4 and NACE Rev.2 share
+    their sections (C is manufacturing in both), so one register coded in both shows C once. NAICS
+    sectors are two-digit codes and cannot collide with the letters. Firms without an employee count
+    are counted apart, not as a size class; the exporters' share is a percentage with one decimal."""
     qs = policy.visible_enterprises(user)
-    by_sector = list(qs.values("sector_classification", "sector_section")
-                     .annotate(n=Count("id")).order_by("-n")[:15])
+    total = qs.count()
+    by_sector = list(qs.exclude(sector_section="").values("sector_section")
+                     .annotate(n=Count("id")).order_by("-n", "sector_section")[:15])
     by_territory = list(qs.values("territory__name").annotate(n=Count("id")).order_by("-n")[:15])
     by_size = {row["size"]: row["n"] for row in
                qs.annotate(size=size_class_expression()).values("size").annotate(n=Count("id"))}
+    exporters = qs.filter(exporter=True).count()
     return {
-        "total": qs.count(),
+        "total": total,
         "by_sector": by_sector,
         "by_territory": by_territory,
-        "by_size": [(label, by_size.get(value, 0)) for value, label in SizeClass.choices],
+        "by_size": [(label, by_size.get(value, 0)) for value, label in SizeClass.choices
+                    if value != SizeClass.UNKNOWN],
+        "size_unknown": by_size.get(SizeClass.UNKNOWN, 0),
         "organisations": policy.visible_organisations(user).count(),
-        "exporters": qs.filter(exporter=True).count(),
+        "exporters": exporters,
+        "exporter_share": round(100 * exporters / total, 1) if total else None,
     }
