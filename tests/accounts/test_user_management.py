@@ -7,8 +7,6 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
-
-from tests.conftest import PASSWORD
 from tests.web.test_page_permissions import Case, assert_page_permissions, matrix
 
 pytestmark = pytest.mark.django_db

@@ -67,7 +67,7 @@ DATASET_FILE = "datasets/irep-france.parquet"
 IMPORT_REASON = "demo: French IREP register"  # how earlier demo versions imported it into the register
 
 
-def load_french_dataset() -> "MappingDataset":  # noqa: F821
+def load_french_dataset() -> MappingDataset:  # noqa: F821
     """Store the IREP facilities as the mapping data set "irep-france" (idempotent); returns it."""
     from pathlib import Path
 

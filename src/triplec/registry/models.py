@@ -297,5 +297,5 @@ class Contact(models.Model):
         return self.name
 
 
-from .models_import import ImportBatch  # noqa: E402,F401  (kept in its own module: the import pages' model)
 from .models_dataset import MappingDataset  # noqa: E402,F401  (named point sets for mapping runs)
+from .models_import import ImportBatch  # noqa: E402,F401  (kept in its own module: the import pages' model)
