@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from triplec.accounts import policy
 from triplec.core.errors import ValidationFailed
 from triplec.registry.forms import territory_field
-from triplec.registry.models import SectorClassification
+from triplec.registry.models import BUYER_KINDS, OrganisationKind, SectorClassification
 
-from . import page_queries, selectors
+from . import page_queries, selectors, services
 from .independence import BY_CODE, JUDGED
 from .models import (
     SCORE_MAX,
@@ -29,6 +29,7 @@ from .models import (
     FundingSchedule,
     Network,
     RequirementType,
+    score_label,
 )
 
 DATE = {"type": "date"}
@@ -125,6 +126,13 @@ class NetworkForm(forms.Form):
                                    help_text=_("One or more codes, separated by commas, e.g. 1610, 3100."))
     target_buyers = forms.MultipleChoiceField(label=_("Named buyers"), required=False,
                                               widget=forms.CheckboxSelectMultiple)
+    new_buyer_name = forms.CharField(label=_("Buyer not in the register: name"), required=False, max_length=200,
+                                     help_text=_("Added to the register as a buyer with this network."))
+    new_buyer_kind = forms.ChoiceField(label=_("Kind of buyer"), required=False)
+    new_buyer_country = forms.CharField(label=_("Country"), required=False, max_length=2, initial="BR",
+                                        help_text=_("ISO 3166-1, e.g. BR, CL."),
+                                        widget=forms.TextInput(attrs={"size": 3, "autocapitalize": "characters"}))
+    new_buyer_national_id = forms.CharField(label=_("National identifier"), required=False, max_length=64)
     market_product = forms.CharField(label=_("Product"), required=False, max_length=300)
     market_volume = forms.CharField(label=_("Volume"), required=False, max_length=300)
     market_quality = forms.CharField(label=_("Quality"), required=False, max_length=300)
@@ -146,6 +154,12 @@ class NetworkForm(forms.Form):
         super().__init__(data, initial=initial, **kwargs)
         self.user, self.network = user, network
         self.fields["target_buyers"].choices = [(str(o.pk), o.name) for o in page_queries.buyer_organisations(user)]
+        self.can_add_buyer = policy.can_add_buyer_organisation(user)
+        if self.can_add_buyer:
+            self.fields["new_buyer_kind"].choices = [(k, OrganisationKind(k).label) for k in BUYER_KINDS]
+        else:
+            for name in self.NEW_BUYER_FIELDS:
+                del self.fields[name]
         if network is None:
             self.fields["kind"].choices = [("", _("Choose…"))] + [(k.code, _(k.name)) for k in selectors.kinds()]
             del self.fields["lead_firm"]
@@ -207,6 +221,10 @@ class NetworkForm(forms.Form):
             "short_term_goals": d.get("short_term_goals", ""), "medium_term_goals": d.get("medium_term_goals", ""),
             "funding_start": d.get("funding_start"), "notes": d.get("notes", ""),
         }
+        if self.can_add_buyer and (d.get("new_buyer_name") or "").strip():
+            data["new_buyers"] = [{"name": d["new_buyer_name"], "kind": d.get("new_buyer_kind") or "",
+                                   "country": (d.get("new_buyer_country") or "").strip().upper(),
+                                   "national_id": d.get("new_buyer_national_id") or ""}]
         if "kind" in self.fields:
             data["kind"] = d["kind"]
         if "lead_firm" in self.fields:
@@ -216,7 +234,9 @@ class NetworkForm(forms.Form):
             data["funding_schedule"] = d.get("funding_schedule")
         return data
 
-    ALIASES = {"sectors": "sector_codes"}
+    NEW_BUYER_FIELDS = ("new_buyer_name", "new_buyer_kind", "new_buyer_country", "new_buyer_national_id")
+    ALIASES = {"sectors": "sector_codes", **{f"new_buyers[0].{f.removeprefix('new_buyer_')}": f
+                                             for f in NEW_BUYER_FIELDS}}
 
 
 # Members ---------------------------------------------------------------------------------------------
@@ -226,11 +246,12 @@ class MemberAddForm(forms.Form):
 
     enterprises = forms.ModelMultipleChoiceField(label=_("Firms"), queryset=None,
                                                  error_messages={"required": _("Tick at least one firm.")})
-    joined_on = _date_field(_("Joined on"), initial=date.today)
+    joined_on = _date_field(_("Joined on"), help_text=_("Founding members joined on the network's first contact."))
     lead = forms.ModelChoiceField(label=_("Lead firm"), queryset=None, required=False)
 
-    def __init__(self, data=None, *, user, **kwargs):
+    def __init__(self, data=None, *, user, network, **kwargs):
         super().__init__(data, **kwargs)
+        self.fields["joined_on"].initial = services.default_joined_on(network)
         visible = policy.visible_enterprises(user)
         self.fields["enterprises"].queryset = visible
         self.fields["lead"].queryset = visible
@@ -265,6 +286,7 @@ class EvidenceForm(forms.Form):
         RequirementType.DOCUMENT: ("document", "reference"),
         RequirementType.DECISION: ("text", "date"),
         RequirementType.DATE: ("date",),
+        RequirementType.PLANNED_DATE: ("date",),
         RequirementType.COUNT: ("number",),
     }
 
@@ -329,10 +351,20 @@ class ActivityForm(forms.Form):
         """(enterprise, attended field, people field) for the template."""
         return [(e, self[f"attended_{e.pk}"], self[f"people_{e.pk}"]) for e in self.members]
 
+    def _ticked(self) -> list:
+        return [e for e in self.members if self.cleaned_data.get(f"attended_{e.pk}")]
+
+    def aliases(self) -> dict[str, str]:
+        """The service's attendance[i] errors next to the i-th ticked firm."""
+        out = {}
+        for i, e in enumerate(self._ticked()):
+            out[f"attendance[{i}].enterprise"] = f"attended_{e.pk}"
+            out[f"attendance[{i}].participants"] = f"people_{e.pk}"
+        return out
+
     def service_data(self) -> dict:
         d = self.cleaned_data
-        attendance = [{"enterprise": e.pk, "participants": d.get(f"people_{e.pk}") or 1}
-                      for e in self.members if d.get(f"attended_{e.pk}")]
+        attendance = [{"enterprise": e.pk, "participants": d.get(f"people_{e.pk}") or 1} for e in self._ticked()]
         return {"kind": d["kind"], "occurred_on": d["occurred_on"], "title": d["title"],
                 "description": d.get("description", ""), "broker_hours": d.get("broker_hours") or 0,
                 "host_enterprise": d.get("host_enterprise"), "support_body": d.get("support_body"),
@@ -406,7 +438,9 @@ class ReverseForm(forms.Form):
 
 # Evaluations ----------------------------------------------------------------------------------------------
 
-SCORE_CHOICES = [("", "—")] + [(str(i), str(i)) for i in range(SCORE_MIN, SCORE_MAX + 1)]
+def score_choices() -> list[tuple[str, str]]:
+    """1-5, each with its meaning, in the reader's language."""
+    return [("", "—")] + [(str(i), f"{i} – {score_label(i)}") for i in range(SCORE_MIN, SCORE_MAX + 1)]
 
 
 class EvaluationForm(forms.Form):
@@ -422,7 +456,7 @@ class EvaluationForm(forms.Form):
         self.fields["enterprise"].choices = [("", _("Choose…"))] + [(e.pk, e.legal_name) for e in firms]
         for area in self.areas:
             self.fields[f"score_{area.code}"] = forms.TypedChoiceField(
-                label=_(area.name), required=False, choices=SCORE_CHOICES, coerce=int, empty_value=None,
+                label=_(area.name), required=False, choices=score_choices, coerce=int, empty_value=None,
                 help_text=_(area.description) if area.description else "")
 
     def score_fields(self):
