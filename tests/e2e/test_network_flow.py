@@ -112,11 +112,12 @@ def test_broker_walks_a_network_through_the_danish_gates(world, page, login, sho
     refused = page.get_by_test_id("gate-refused")
     expect(refused).to_be_visible()
     expect(refused).to_contain_text("The gate “The group commissions a feasibility study” was not passed.")
-    expect(refused).to_contain_text("Date the study starts — No date given.")
+    expect(refused).to_contain_text("Date the study starts — No planned date given.")
     expect(page.get_by_test_id("network-stage")).to_have_text("Group ownership")
     shot(page, "networks-04-gate-refused")
     assert Transition.objects.filter(network=network, kind="forward").count() == 2
-    add_evidence(page, "study-start", day=today)
+    add_evidence(page, "study-start", day=today + timedelta(days=30))  # a plan: the future is accepted
+    expect(requirement(page, "study-start")).to_have_attribute("data-met", "yes")
     pass_gate(page, "Feasibility study")
 
     # 6. Gate 4: the report and the decision to go ahead.
@@ -246,7 +247,7 @@ def test_officer_follows_a_profos_money_evaluations_and_independence(world, page
     form.get_by_label("Amount").fill("250000.00")
     form.get_by_label("Paid on").fill("2025-01-15")
     form.get_by_role("button", name="Record the contribution").click()
-    expect(page.locator(".message-success")).to_contain_text("Serraria Alfa Ltda paid 250000.00 CLP")
+    expect(page.locator(".message-success")).to_contain_text("Serraria Alfa Ltda paid CLP250,000")
     expect(page.get_by_test_id("contribution-row")).to_have_count(11)
     shot(page, "networks-12-money")
 

@@ -239,7 +239,7 @@ def test_each_criterion_shows_its_basis_and_denominators_are_todays_members(nets
     (assessment, result), = selectors.assessments(n3)
     assert result.label == "6 of 12"
     basis = {c.criterion.code: c.basis for c in result.criteria}
-    assert "Members paid 6000.00 of 12000.00 CLP" in basis["contributes-half"]
+    assert "Members paid CLP6,000 of CLP12,000 of expenses" in basis["contributes-half"]
     assert "(50.0%; more than 50% needed)" in basis["contributes-half"]
     assert basis["sales-strategy"].startswith("7 of 10 member firms improved in sales strategy (70%")
     assert "1 joint marketing" in basis["collective-business"]

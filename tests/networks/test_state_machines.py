@@ -279,7 +279,7 @@ class DanishLifecycle(RuleBasedStateMachine):
 
 def test_no_sequence_of_actions_skips_a_gate_or_passes_the_idea_gate_without_a_market(context):
     assert {r.type for r in GateRequirement.objects.filter(code__in=EVIDENCE)} <= {
-        RequirementType.DOCUMENT, RequirementType.DECISION, RequirementType.DATE}
+        RequirementType.DOCUMENT, RequirementType.DECISION, RequirementType.DATE, RequirementType.PLANNED_DATE}
     run_state_machine_as_test(DanishLifecycle, settings=LIFECYCLE_SETTINGS)
 
 

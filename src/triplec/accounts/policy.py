@@ -7,7 +7,7 @@ layer calls before it changes anything. Pages, API and CLI never decide permissi
 |---------------------|---------------------------------------------|---------------------------------------------|
 | agency-admin        | whole register                              | everything, users (not its own role/access) |
 | programme-officer   | whole register                              | enterprises, organisations, memberships, import |
-| broker              | whole register                              | nothing in the register (networks later)    |
+| broker              | whole register                              | adds buyer organisations (only buyers)      |
 | evaluator           | whole register                              | nothing                                     |
 | association-manager | own association, its current members        | its members' records, its memberships, import into it |
 | enterprise-user     | own enterprise, associations it belongs to  | own enterprise's record                     |
@@ -134,6 +134,18 @@ def can_export(user) -> bool:
 
 def can_manage_organisations(user) -> bool:
     return role_of(user) in REGISTER_EDITORS
+
+
+# Networks form around buyers (issue 8): a broker adds a buyer that is not in the register yet
+# directly, while forming a network around it, but only a buyer (large firm, public purchaser,
+# export/marketing agent, retailer) and only its identity; the agency keeps control of the register,
+# since only agency staff may change or remove an organisation afterwards (`can_edit_organisation`),
+# and the history shows who added it.
+BUYER_ADDERS = REGISTER_EDITORS | {Role.BROKER}
+
+
+def can_add_buyer_organisation(user) -> bool:
+    return role_of(user) in BUYER_ADDERS
 
 
 def can_edit_organisation(user, organisation) -> bool:

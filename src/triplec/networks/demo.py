@@ -102,6 +102,15 @@ def _contributions(actor, network: Network, firms: list[Enterprise], start: date
         month += 3
 
 
+def _costs(actor, network: Network, start: date, plan: list[tuple[str, int, str, str]]) -> None:
+    """plan: [(category, network month, amount, note)]; months still in the future are skipped."""
+    for category, month, amount, note in plan:
+        day = add_months(start, month)
+        if day <= date.today():
+            services.record_cost(actor, network, category=category, amount=amount, incurred_on=day, note=note,
+                                 idempotency_key=f"demo-cost-{category}-{month}")
+
+
 @transaction.atomic
 def load_demo_networks(actor, broker: User | None = None) -> dict[str, str]:
     install_shipped(refresh=False)
@@ -180,6 +189,10 @@ def load_demo_networks(actor, broker: User | None = None) -> dict[str, str]:
                                               "monthly_fee": "6000.00", "start_date": admitted})
         services.accrue_manager_costs(actor, net, through=today)
         _contributions(actor, net, shoes, start, [(3, "60.00"), (9, "120.00")])
+        # The PROFO schedule pays only the manager: the dues pay for the group's own activities.
+        _costs(actor, net, start, [("events", 5, "4800.00", "Lean cutting workshop: trainer and room"),
+                                   ("consultant", 6, "3600.00", "Quality testing of soles at the centre"),
+                                   ("travel", 11, "8400.00", "Trip to the Franca fair: bus and entry")])
         _activities(actor, net, shoes, start, [
             ("factory-visit", 3, "Visita à sala de corte de uma associada"), ("group-workshop", 5, "Oficina de corte enxuto"),
             ("support-contact", 6, "Ensaios de qualidade de solados"), ("joint-purchase", 8, "Couro comprado em conjunto"),

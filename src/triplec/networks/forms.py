@@ -1,4 +1,5 @@
-"""Forms of the network pages.
+"""Forms of the network pages (the list's filters, the network record, members, gates and
+activities; the record pages' forms are in `forms_records`).
 
 Forms only parse and present input; every rule lives in `services` (and `lifecycle`), whose
 `ValidationFailed` errors are put back on the form fields with `put_errors`, so each message appears
@@ -8,59 +9,32 @@ next to the field it is about. Choices come from `page_queries` (scoped by the p
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from triplec.accounts import policy
-from triplec.core.errors import ValidationFailed
 from triplec.registry.forms import territory_field
-from triplec.registry.models import SectorClassification
+from triplec.registry.models import BUYER_KINDS, OrganisationKind, SectorClassification
 
-from . import page_queries, selectors
-from .independence import BY_CODE, JUDGED
-from .models import (
-    SCORE_MAX,
-    SCORE_MIN,
-    ActivityKind,
-    CostCategory,
-    FundingSchedule,
-    Network,
-    RequirementType,
+from . import page_queries, selectors, services
+from .form_fields import DATE, new_key, put_errors  # noqa: F401  (re-exported for the views)
+from .form_fields import date_field as _date_field
+from .form_fields import text_area as _text_area
+from .forms_records import (  # noqa: F401  (re-exported for the views)
+    LEDGER_ALIASES,
+    AccrueForm,
+    AssessmentForm,
+    ContractEndForm,
+    ContractForm,
+    ContributionForm,
+    CostForm,
+    EvaluationForm,
+    PortfolioFilterForm,
+    ReverseForm,
 )
-
-DATE = {"type": "date"}
-
-
-def _date_field(label, *, required=True, initial=None, help_text=""):
-    return forms.DateField(label=label, required=required, initial=initial, help_text=help_text,
-                           widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
-
-
-def _text_area(label, rows=2, required=False, help_text=""):
-    return forms.CharField(label=label, required=required, help_text=help_text,
-                           widget=forms.Textarea(attrs={"rows": rows}))
-
-
-def put_errors(form: forms.Form, exc: ValidationFailed, aliases: dict[str, str] | None = None) -> None:
-    """A service's field errors onto the form. `aliases` maps service names to form fields; names the
-    form does not have (and "__all__") go on top, prefixed with the name when it helps."""
-    aliases = aliases or {}
-    for name, messages in exc.errors.items():
-        field = aliases.get(name, name)
-        target = field if field in form.fields else None
-        for message in messages:
-            if target is None and field not in ("__all__", "") and not name.startswith("requirements."):
-                message = f"{name.replace('_', ' ')}: {message}"
-            form.add_error(target, message)
-
-
-def new_key() -> str:
-    """An idempotency key made when a money form is shown: submitting it twice records one entry."""
-    return uuid.uuid4().hex
-
+from .models import ActivityKind, FundingSchedule, Network, RequirementType
 
 # Filters ---------------------------------------------------------------------------------------------
 
@@ -125,6 +99,13 @@ class NetworkForm(forms.Form):
                                    help_text=_("One or more codes, separated by commas, e.g. 1610, 3100."))
     target_buyers = forms.MultipleChoiceField(label=_("Named buyers"), required=False,
                                               widget=forms.CheckboxSelectMultiple)
+    new_buyer_name = forms.CharField(label=_("Buyer not in the register: name"), required=False, max_length=200,
+                                     help_text=_("Added to the register as a buyer with this network."))
+    new_buyer_kind = forms.ChoiceField(label=_("Kind of buyer"), required=False)
+    new_buyer_country = forms.CharField(label=_("Country"), required=False, max_length=2, initial="BR",
+                                        help_text=_("ISO 3166-1, e.g. BR, CL."),
+                                        widget=forms.TextInput(attrs={"size": 3, "autocapitalize": "characters"}))
+    new_buyer_national_id = forms.CharField(label=_("National identifier"), required=False, max_length=64)
     market_product = forms.CharField(label=_("Product"), required=False, max_length=300)
     market_volume = forms.CharField(label=_("Volume"), required=False, max_length=300)
     market_quality = forms.CharField(label=_("Quality"), required=False, max_length=300)
@@ -146,6 +127,12 @@ class NetworkForm(forms.Form):
         super().__init__(data, initial=initial, **kwargs)
         self.user, self.network = user, network
         self.fields["target_buyers"].choices = [(str(o.pk), o.name) for o in page_queries.buyer_organisations(user)]
+        self.can_add_buyer = policy.can_add_buyer_organisation(user)
+        if self.can_add_buyer:
+            self.fields["new_buyer_kind"].choices = [(k, OrganisationKind(k).label) for k in BUYER_KINDS]
+        else:
+            for name in self.NEW_BUYER_FIELDS:
+                del self.fields[name]
         if network is None:
             self.fields["kind"].choices = [("", _("Choose…"))] + [(k.code, _(k.name)) for k in selectors.kinds()]
             del self.fields["lead_firm"]
@@ -207,6 +194,10 @@ class NetworkForm(forms.Form):
             "short_term_goals": d.get("short_term_goals", ""), "medium_term_goals": d.get("medium_term_goals", ""),
             "funding_start": d.get("funding_start"), "notes": d.get("notes", ""),
         }
+        if self.can_add_buyer and (d.get("new_buyer_name") or "").strip():
+            data["new_buyers"] = [{"name": d["new_buyer_name"], "kind": d.get("new_buyer_kind") or "",
+                                   "country": (d.get("new_buyer_country") or "").strip().upper(),
+                                   "national_id": d.get("new_buyer_national_id") or ""}]
         if "kind" in self.fields:
             data["kind"] = d["kind"]
         if "lead_firm" in self.fields:
@@ -216,7 +207,9 @@ class NetworkForm(forms.Form):
             data["funding_schedule"] = d.get("funding_schedule")
         return data
 
-    ALIASES = {"sectors": "sector_codes"}
+    NEW_BUYER_FIELDS = ("new_buyer_name", "new_buyer_kind", "new_buyer_country", "new_buyer_national_id")
+    ALIASES = {"sectors": "sector_codes", **{f"new_buyers[0].{f.removeprefix('new_buyer_')}": f
+                                             for f in NEW_BUYER_FIELDS}}
 
 
 # Members ---------------------------------------------------------------------------------------------
@@ -226,11 +219,12 @@ class MemberAddForm(forms.Form):
 
     enterprises = forms.ModelMultipleChoiceField(label=_("Firms"), queryset=None,
                                                  error_messages={"required": _("Tick at least one firm.")})
-    joined_on = _date_field(_("Joined on"), initial=date.today)
+    joined_on = _date_field(_("Joined on"), help_text=_("Founding members joined on the network's first contact."))
     lead = forms.ModelChoiceField(label=_("Lead firm"), queryset=None, required=False)
 
-    def __init__(self, data=None, *, user, **kwargs):
+    def __init__(self, data=None, *, user, network, **kwargs):
         super().__init__(data, **kwargs)
+        self.fields["joined_on"].initial = services.default_joined_on(network)
         visible = policy.visible_enterprises(user)
         self.fields["enterprises"].queryset = visible
         self.fields["lead"].queryset = visible
@@ -265,6 +259,7 @@ class EvidenceForm(forms.Form):
         RequirementType.DOCUMENT: ("document", "reference"),
         RequirementType.DECISION: ("text", "date"),
         RequirementType.DATE: ("date",),
+        RequirementType.PLANNED_DATE: ("date",),
         RequirementType.COUNT: ("number",),
     }
 
@@ -329,150 +324,21 @@ class ActivityForm(forms.Form):
         """(enterprise, attended field, people field) for the template."""
         return [(e, self[f"attended_{e.pk}"], self[f"people_{e.pk}"]) for e in self.members]
 
+    def _ticked(self) -> list:
+        return [e for e in self.members if self.cleaned_data.get(f"attended_{e.pk}")]
+
+    def aliases(self) -> dict[str, str]:
+        """The service's attendance[i] errors next to the i-th ticked firm."""
+        out = {}
+        for i, e in enumerate(self._ticked()):
+            out[f"attendance[{i}].enterprise"] = f"attended_{e.pk}"
+            out[f"attendance[{i}].participants"] = f"people_{e.pk}"
+        return out
+
     def service_data(self) -> dict:
         d = self.cleaned_data
-        attendance = [{"enterprise": e.pk, "participants": d.get(f"people_{e.pk}") or 1}
-                      for e in self.members if d.get(f"attended_{e.pk}")]
+        attendance = [{"enterprise": e.pk, "participants": d.get(f"people_{e.pk}") or 1} for e in self._ticked()]
         return {"kind": d["kind"], "occurred_on": d["occurred_on"], "title": d["title"],
                 "description": d.get("description", ""), "broker_hours": d.get("broker_hours") or 0,
                 "host_enterprise": d.get("host_enterprise"), "support_body": d.get("support_body"),
                 "service_taken_up": d.get("service_taken_up", ""), "attendance": attendance}
-
-
-# Money ------------------------------------------------------------------------------------------------
-
-def _money_field(label):
-    return forms.DecimalField(label=label, min_value=0, max_digits=14, decimal_places=2,
-                              widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}))
-
-
-class ContractForm(forms.Form):
-    manager = forms.TypedChoiceField(label=_("Manager (user)"), required=False, coerce=int, empty_value=None)
-    manager_name = forms.CharField(label=_("Manager's name"), required=False, max_length=200,
-                                   help_text=_("Empty: the user's name."))
-    start_date = _date_field(_("Start"))
-    end_date = _date_field(_("End"), required=False)
-    monthly_fee = _money_field(_("Monthly fee"))
-    notes = forms.CharField(label=_("Notes"), required=False, max_length=500)
-
-    def __init__(self, data=None, **kwargs):
-        kwargs.setdefault("auto_id", "contract_%s")  # ids unique on the money page, names unchanged
-        super().__init__(data, **kwargs)
-        self.fields["manager"].choices = [("", "—")] + [
-            (u.pk, u.get_full_name() or u.username) for u in page_queries.broker_users()]
-
-
-class ContractEndForm(forms.Form):
-    end_date = _date_field(_("End"))
-
-
-class AccrueForm(forms.Form):
-    through = _date_field(_("Accrue monthly fees through"), initial=date.today)
-
-
-# A repeated key is about the whole entry, not a field the person can see.
-LEDGER_ALIASES = {"idempotency_key": "__all__"}
-
-
-class CostForm(forms.Form):
-    category = forms.ChoiceField(label=_("Category"), choices=CostCategory.choices)
-    amount = _money_field(_("Amount"))
-    incurred_on = _date_field(_("Incurred on"), initial=date.today)
-    note = forms.CharField(label=_("Note"), required=False, max_length=300)
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100, initial=new_key)
-
-    def __init__(self, data=None, **kwargs):
-        kwargs.setdefault("auto_id", "cost_%s")
-        super().__init__(data, **kwargs)
-
-
-class ContributionForm(forms.Form):
-    enterprise = forms.TypedChoiceField(label=_("Member firm"), coerce=int)
-    amount = _money_field(_("Amount"))
-    paid_on = _date_field(_("Paid on"), initial=date.today)
-    note = forms.CharField(label=_("Note"), required=False, max_length=300)
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100, initial=new_key)
-
-    def __init__(self, data=None, *, firms, **kwargs):
-        kwargs.setdefault("auto_id", "paid_%s")
-        super().__init__(data, **kwargs)
-        self.fields["enterprise"].choices = [("", _("Choose…"))] + [(e.pk, e.legal_name) for e in firms]
-
-
-class ReverseForm(forms.Form):
-    reason = forms.CharField(label=_("Why reverse it?"), max_length=250)
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=100, initial=new_key)
-
-
-# Evaluations ----------------------------------------------------------------------------------------------
-
-SCORE_CHOICES = [("", "—")] + [(str(i), str(i)) for i in range(SCORE_MIN, SCORE_MAX + 1)]
-
-
-class EvaluationForm(forms.Form):
-    """A member firm's scores (1-5) in each area on a date: `score_<area code>`."""
-
-    enterprise = forms.TypedChoiceField(label=_("Member firm"), coerce=int)
-    evaluated_on = _date_field(_("Evaluated on"), initial=date.today)
-    notes = _text_area(_("Notes"))
-
-    def __init__(self, data=None, *, firms, areas, **kwargs):
-        super().__init__(data, **kwargs)
-        self.areas = list(areas)
-        self.fields["enterprise"].choices = [("", _("Choose…"))] + [(e.pk, e.legal_name) for e in firms]
-        for area in self.areas:
-            self.fields[f"score_{area.code}"] = forms.TypedChoiceField(
-                label=_(area.name), required=False, choices=SCORE_CHOICES, coerce=int, empty_value=None,
-                help_text=_(area.description) if area.description else "")
-
-    def score_fields(self):
-        return [self[f"score_{a.code}"] for a in self.areas]
-
-    def scores(self) -> dict[str, int]:
-        return {a.code: self.cleaned_data[f"score_{a.code}"] for a in self.areas
-                if self.cleaned_data.get(f"score_{a.code}") is not None}
-
-    def aliases(self) -> dict[str, str]:
-        return {f"scores.{a.code}": f"score_{a.code}" for a in self.areas}
-
-
-# Independence --------------------------------------------------------------------------------------------
-
-class AssessmentForm(forms.Form):
-    """Dini's five judged criteria (met + evidence each); the seven others are computed."""
-
-    assessed_on = _date_field(_("Assessed on"), initial=date.today)
-    window_months = forms.IntegerField(label=_("Window (months)"), initial=12, min_value=1, max_value=60,
-                                       help_text=_("Computed criteria look at this many months up to the date."))
-    notes = _text_area(_("Notes"))
-
-    def __init__(self, data=None, **kwargs):
-        super().__init__(data, **kwargs)
-        for code in JUDGED:
-            c = BY_CODE[code]
-            self.fields[f"met_{code}"] = forms.BooleanField(label=_("Met"), required=False)
-            self.fields[f"evidence_{code}"] = forms.CharField(
-                label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                help_text=_(c.question))
-
-    def judged_rows(self):
-        return [(BY_CODE[code], self[f"met_{code}"], self[f"evidence_{code}"]) for code in JUDGED]
-
-    def judgements(self) -> dict:
-        d = self.cleaned_data
-        return {code: {"met": bool(d.get(f"met_{code}")), "evidence": d.get(f"evidence_{code}", "")}
-                for code in JUDGED}
-
-    def aliases(self) -> dict[str, str]:
-        return {f"judgements.{code}": f"evidence_{code}" for code in JUDGED}
-
-
-class PortfolioFilterForm(forms.Form):
-    kind = forms.MultipleChoiceField(label=_("Kinds"), required=False, widget=forms.CheckboxSelectMultiple)
-    min_age = forms.IntegerField(label=_("Age at assessment from (months)"), required=False, min_value=0)
-    max_age = forms.IntegerField(label=_("to (months)"), required=False, min_value=0)
-    on = _date_field(_("Latest assessment on or before"), required=False)
-
-    def __init__(self, data=None, **kwargs):
-        super().__init__(data, **kwargs)
-        self.fields["kind"].choices = [(k.code, _(k.name)) for k in selectors.kinds()]

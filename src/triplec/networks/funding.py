@@ -16,16 +16,23 @@ schedules (installed by a data migration, editable in the admin):
 - ``shared-half``: the agency pays half of every cost (SEBRAE's supplier upgrading, s.4.4: "cost
   shared about half agency, half firms").
 
-Derived figures (never stored): for a period [start, end] (dates inclusive)
+Derived figures (never stored), all from the one function `shares`: for a period [start, end]
+(dates inclusive)
 
     expenses       = sum of cost entries incurred in the period (reversals included)
-    agency_due     = sum over those entries of amount x agency_share(category, month of the entry)
-    members_due    = expenses - agency_due
-    contributions  = sum of contribution entries paid in the period (reversals included)
+    agency_due     = the agency's part: sum over those entries of
+                     round(amount x agency_share(category, month of the entry)) to the cent
+    members_due    = the members' part: expenses - agency_due  (so the two parts make the whole)
+    contributions  = what the members paid: contribution entries paid in the period (reversals included)
+    members_outstanding = max(members_due - contributions, 0)   (still expected of the members)
+    members_paid_beyond = max(contributions - members_due, 0)   (paid beyond their part)
     member_share   = contributions / expenses           (None when there are no expenses)
 
+Each entry's agency part is rounded on its own, so the figures of the network years add up exactly
+to the lifetime figures and a reversal cancels its entry to the cent.
+
 Dini's third criterion asks whether the network "contributes more than 50 per cent of its
-expenses": member_share > 0.5 over the assessment window.
+expenses": `members_pay_majority` (2 x contributions > expenses, exact) over the assessment window.
 """
 
 from __future__ import annotations
@@ -179,7 +186,8 @@ class ScheduleRules:
 
 @dataclass(frozen=True)
 class Shares:
-    """Derived money figures of a network over [start, end] (see the module docstring)."""
+    """Derived money figures of a network over [start, end] (see the module docstring): the one
+    result the money and independence pages, the gates and the API read."""
 
     start: date
     end: date
@@ -197,13 +205,44 @@ class Shares:
         """Contributions minus what the schedule expects of the members (negative: they owe)."""
         return self.contributions - self.members_due
 
+    @property
+    def members_outstanding(self) -> Decimal:
+        """What the members are still expected to pay of their part (0 when paid in full)."""
+        return max(self.members_due - self.contributions, Decimal(0)).quantize(CENT)
+
+    @property
+    def members_paid_beyond(self) -> Decimal:
+        """What the members paid beyond their part (it covers some of the agency's part)."""
+        return max(self.contributions - self.members_due, Decimal(0)).quantize(CENT)
+
+    @property
+    def agency_part_share(self) -> Decimal | None:
+        """The agency's part as a fraction of the expenses (None without expenses)."""
+        return (self.agency_due / self.expenses).quantize(SHARE_PLACES) if self.expenses > 0 else None
+
+    @property
+    def members_part_share(self) -> Decimal | None:
+        return (self.members_due / self.expenses).quantize(SHARE_PLACES) if self.expenses > 0 else None
+
+    @property
+    def members_pay_majority(self) -> bool:
+        """Members paid more than half of the expenses (Dini's third criterion), in exact arithmetic."""
+        return self.expenses > 0 and 2 * self.contributions > self.expenses
+
     def as_dict(self) -> dict:
         return {
             "start": self.start, "end": self.end, "currency": self.currency, "expenses": self.expenses,
             "agency_due": self.agency_due, "members_due": self.members_due,
             "contributions": self.contributions, "member_share": self.member_share,
-            "members_balance": self.members_balance,
+            "members_balance": self.members_balance, "members_outstanding": self.members_outstanding,
+            "members_paid_beyond": self.members_paid_beyond, "members_pay_majority": self.members_pay_majority,
         }
+
+
+def agency_part_of(amount: Decimal, share: Decimal) -> Decimal:
+    """The agency's part of one cost entry, to the cent (half-even, symmetric: a reversal's part is
+    exactly the negated part of its entry)."""
+    return (Decimal(amount) * Decimal(share)).quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
 def shares(network, start: date, end: date) -> Shares:
@@ -218,8 +257,9 @@ def shares(network, start: date, end: date) -> Shares:
     for category, incurred_on, amount in costs.values_list("category", "incurred_on", "amount"):
         expenses += amount
         by_category[category] += amount
-        agency += amount * rules.agency_share(category, max(0, months_between(funding_start, incurred_on)))
-    agency = agency.quantize(CENT, rounding=ROUND_HALF_EVEN)
+        share = rules.agency_share(category, max(0, months_between(funding_start, incurred_on)))
+        agency += agency_part_of(amount, share)
+    agency = agency.quantize(CENT)
     paid = (ContributionEntry.objects.filter(network=network, paid_on__gte=start, paid_on__lte=end)
             .values("enterprise_id").annotate(total=Sum("amount")).order_by("enterprise_id"))
     # Sums are quantised: SQLite returns Decimal("6000") for a sum of Decimal("50.00")s.

@@ -27,9 +27,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from triplec.core.money_format import format_money, format_share
 
 from .evaluations import improvement_by_area
 from .funding import shares
@@ -128,11 +131,11 @@ def compute_criteria(network: Network, on: date, window_months: int = 12) -> dic
     if s.expenses <= 0:
         basis, met = _("No expenses recorded from %(start)s to %(end)s.") % {"start": start, "end": on}, False
     else:
-        met = 2 * s.contributions > s.expenses
-        basis = _("Members paid %(paid)s of %(expenses)s %(currency)s of expenses from %(start)s to %(end)s "
+        met = s.members_pay_majority
+        basis = _("Members paid %(paid)s of %(expenses)s of expenses from %(start)s to %(end)s "
                   "(%(share)s; more than 50%% needed).") % {
-            "paid": s.contributions, "expenses": s.expenses, "currency": s.currency, "start": start, "end": on,
-            "share": f"{s.member_share:.1%}"}
+            "paid": format_money(s.contributions, s.currency), "expenses": format_money(s.expenses, s.currency),
+            "start": start, "end": on, "share": format_share(s.member_share, places=1)}
     out["contributes-half"] = CriterionResult(BY_CODE["contributes-half"], met, basis)
 
     improvement = improvement_by_area(network, on, areas=[c.area for c in CRITERIA if c.area])
@@ -148,7 +151,7 @@ def compute_criteria(network: Network, on: date, window_months: int = 12) -> dic
             "%(improved)s of %(firms)s member firms improved in %(area)s (%(share)s; more than 75%% needed); "
             "%(evaluated)s scored at least twice.") % {
             "improved": imp.improved, "firms": imp.firms, "area": _(c.area.replace("-", " ")),
-            "share": f"{imp.improved / imp.firms:.0%}", "evaluated": imp.evaluated})
+            "share": format_share(Decimal(imp.improved) / imp.firms), "evaluated": imp.evaluated})
     return out
 
 

@@ -45,6 +45,7 @@ from django.utils.translation import gettext_noop
 from triplec.accounts import policy
 from triplec.accounts.roles import Role
 from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.core.money_format import format_money, format_share
 
 from .models import (
     COLLECTIVE_BUSINESS_KINDS,
@@ -108,7 +109,7 @@ DANISH_HURDLES: dict[str, Any] = {
          "description": gettext_noop("Convincing firms that they need a feasibility study before they push ahead (Box 2)."),
          "requirements": [
              {"code": "study-terms", "type": "document", "label": gettext_noop("Terms of reference of the feasibility study")},
-             {"code": "study-start", "type": "date", "label": gettext_noop("Date the study starts")},
+             {"code": "study-start", "type": "planned-date", "label": gettext_noop("Date the study starts")},
          ]},
         {"from": "feasibility-study", "to": "implementation", "name": gettext_noop("Feasibility shown; the group decides to go ahead"),
          "roles": BROKER_OR_AGENCY,
@@ -281,9 +282,10 @@ def _members_pay_majority(network: Network, on: date, minimum) -> tuple[bool, st
     s = shares(network, window_start(on, 12), on)
     if s.member_share is None:
         return False, _("No expenses recorded in the last 12 months.")
-    return s.member_share > 0.5, _("Members paid %(paid)s of %(expenses)s %(currency)s (%(share)s) in the 12 months "
-                                   "to %(day)s.") % {"paid": s.contributions, "expenses": s.expenses,
-                                                      "currency": s.currency, "share": f"{s.member_share:.1%}", "day": on}
+    return s.members_pay_majority, _("Members paid %(paid)s of %(expenses)s of expenses (%(share)s) in the 12 months "
+                                     "to %(day)s.") % {"paid": format_money(s.contributions, s.currency),
+                                                        "expenses": format_money(s.expenses, s.currency),
+                                                        "share": format_share(s.member_share, places=1), "day": on}
 
 
 def _members(network: Network, on: date, minimum) -> tuple[int, str]:
@@ -596,9 +598,9 @@ def _validate_evidence(requirement: GateRequirement, values: Mapping[str, Any]) 
         return errors
     text = str(values.get("text") or "").strip()
     day, number = values.get("date"), values.get("number")
-    if day is not None and day > date.today():
-        errors["date"] = [_("The date is in the future.")]
     kind = requirement.type
+    if day is not None and day > date.today() and kind != RequirementType.PLANNED_DATE:
+        errors["date"] = [_("The date is in the future.")]
     if kind == RequirementType.DOCUMENT and not (values.get("document") or str(values.get("reference") or "").strip()):
         errors["document"] = [_("Upload the document or give a reference to it.")]
     if kind == RequirementType.DECISION:
@@ -606,7 +608,7 @@ def _validate_evidence(requirement: GateRequirement, values: Mapping[str, Any]) 
             errors["text"] = [_("Say what was decided.")]
         if day is None:
             errors["date"] = [_("Give the date of the decision.")]
-    if kind == RequirementType.DATE and day is None:
+    if kind in (RequirementType.DATE, RequirementType.PLANNED_DATE) and day is None:
         errors["date"] = [_("Give the date.")]
     if kind == RequirementType.COUNT and (not isinstance(number, int) or isinstance(number, bool) or number < 0):
         errors["number"] = [_("Give a whole number, 0 or more.")]

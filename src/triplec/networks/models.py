@@ -178,7 +178,8 @@ class Gate(models.Model):
 class RequirementType(models.TextChoices):
     DOCUMENT = "document", _("Document (uploaded file or reference)")
     DECISION = "decision", _("Decision (what was decided, and when)")
-    DATE = "date", _("Date")
+    DATE = "date", _("Date (of something done: not in the future)")
+    PLANNED_DATE = "planned-date", _("Planned date (may be in the future)")
     COUNT = "count", _("Count")
     CONDITION = "condition", _("Condition checked from the records")
 
@@ -186,8 +187,9 @@ class RequirementType(models.TextChoices):
 class GateRequirement(models.Model):
     """One item of a gate's checklist.
 
-    document/decision/date: satisfied by `GateEvidence` of that requirement (a file or reference;
-    text and date; a date). count: `check` names where the number comes from (see
+    document/decision/date/planned-date: satisfied by `GateEvidence` of that requirement (a file or
+    reference; text and date; a date). The date of a fact (date, decision) cannot lie in the future; a
+    planned date (when a study or a fair starts) may. count: `check` names where the number comes from (see
     `lifecycle.COUNT_SOURCES`; "evidence" means a number given as evidence) and it must reach
     `minimum`. condition: `check` names a predicate on the network's records
     (`lifecycle.CONDITION_CHECKS`), some of which also use `minimum`."""
@@ -226,7 +228,8 @@ class GateRequirement(models.Model):
 
     @property
     def takes_evidence(self) -> bool:
-        return self.type in (RequirementType.DOCUMENT, RequirementType.DECISION, RequirementType.DATE) or (
+        return self.type in (RequirementType.DOCUMENT, RequirementType.DECISION, RequirementType.DATE,
+                             RequirementType.PLANNED_DATE) or (
             self.type == RequirementType.COUNT and self.check_name == "evidence")
 
 
@@ -637,6 +640,20 @@ class ContributionEntry(LedgerEntry):
 # Evaluations ---------------------------------------------------------------------------------------
 
 SCORE_MIN, SCORE_MAX = 1, 5
+# What each score means, the same in every area (shown beside the number on forms and pages).
+SCORE_LABELS = {
+    1: _("weak: the practice is missing or improvised"),
+    2: _("basic: started, not applied regularly"),
+    3: _("fair: applied in most of the firm's work"),
+    4: _("good: applied regularly and checked"),
+    5: _("good practice: a model for other firms"),
+}
+
+
+def score_label(score) -> str:
+    """The meaning of a score 1-5 in the reader's language ("" for anything else)."""
+    label = SCORE_LABELS.get(score)
+    return str(label) if label is not None else ""
 
 
 class Evaluation(models.Model):

@@ -19,10 +19,11 @@ from django.utils.translation import gettext
 from triplec.accounts import policy
 from triplec.accounts.models import User
 from triplec.accounts.roles import Role
+from triplec.core.money_format import format_share
 from triplec.registry.models import BUYER_KINDS, Enterprise, Territory
 from triplec.registry.selectors import territory_descendant_ids
 
-from . import selectors
+from . import funding, selectors
 from .models import ContributionEntry, CostEntry, Network, NetworkKind, Stage, active_members_q
 from .services import SUPPORT_BODY_KINDS
 
@@ -178,24 +179,36 @@ def reversed_entry_ids(model, network: Network) -> set[int]:
 
 @dataclass(frozen=True)
 class ShareBar:
+    """A network year's figures (the `funding.Shares` of that year) drawn as a bar."""
+
     year: int
-    start: date
-    end: date
-    expenses: Decimal
-    contributions: Decimal
-    agency_due: Decimal
-    members_due: Decimal
-    share: Decimal | None   # contributions / expenses
+    shares: funding.Shares
     width: float            # bar width in percent, capped at 100
 
     @property
+    def start(self) -> date:
+        return self.shares.start
+
+    @property
+    def end(self) -> date:
+        return self.shares.end
+
+    @property
+    def expenses(self) -> Decimal:
+        return self.shares.expenses
+
+    @property
+    def contributions(self) -> Decimal:
+        return self.shares.contributions
+
+    @property
     def percent(self) -> str:
-        return "—" if self.share is None else f"{self.share * 100:.0f}%"
+        return format_share(self.shares.member_share)
 
     @property
     def majority(self) -> bool:
         """More than half paid by the members (Dini's third criterion, strictly)."""
-        return self.share is not None and 2 * self.contributions > self.expenses
+        return self.shares.members_pay_majority
 
 
 def share_bars(overview: selectors.MoneyOverview) -> list[ShareBar]:
@@ -203,8 +216,7 @@ def share_bars(overview: selectors.MoneyOverview) -> list[ShareBar]:
     out = []
     for year, s in overview.by_year:
         width = 0.0 if s.member_share is None else float(min(Decimal(1), max(Decimal(0), s.member_share))) * 100
-        out.append(ShareBar(year, s.start, s.end, s.expenses, s.contributions, s.agency_due, s.members_due,
-                            s.member_share, round(width, 1)))
+        out.append(ShareBar(year, s, round(width, 1)))
     return out
 
 

@@ -302,6 +302,15 @@ class NetworkQuery(Schema):
     offset: int = Field(0, ge=0)
 
 
+class NewBuyerIn(InputSchema):
+    """A buyer not yet in the register, added there with the network (brokers and agency staff)."""
+
+    name: str
+    kind: str = Field(description="A buyer kind: buyer-large-firm, buyer-public, buyer-agent or buyer-retailer.")
+    country: str = Field(description="ISO 3166-1 alpha-2, e.g. BR, CL.")
+    national_id: str = ""
+
+
 class NetworkCreate(InputSchema):
     kind: str = Field(description="A kind code, e.g. brokered, profo, export-profo.")
     name: str
@@ -311,6 +320,8 @@ class NetworkCreate(InputSchema):
     territory_id: int | None = None
     broker_id: int | None = Field(None, description="A user with the broker role (agency staff only).")
     target_buyer_ids: list[int] = Field([], description="Organisations of a buyer kind.")
+    new_buyers: list[NewBuyerIn] = Field([], description="Buyers not yet in the register: added to it and named "
+                                                         "as targets.")
     market_product: str = ""
     market_volume: str = ""
     market_quality: str = ""
@@ -333,6 +344,7 @@ class NetworkPatch(InputSchema):
     broker_id: int | None = None
     lead_firm_id: int | None = None
     target_buyer_ids: list[int] | None = None
+    new_buyers: list[NewBuyerIn] | None = None
     market_product: str | None = None
     market_volume: str | None = None
     market_quality: str | None = None
@@ -371,7 +383,8 @@ class MemberOut(Schema):
 
 class MemberCreate(InputSchema):
     enterprise_id: int
-    joined_on: date
+    joined_on: date | None = Field(None, description="Empty: the network's first contact for its founding members "
+                                                     "(while it has none), otherwise today.")
     lead: bool = False
 
 
@@ -675,11 +688,15 @@ class SharesOut(Schema):
     end: date
     currency: str
     expenses: Decimal
-    agency_due: Decimal = Field(description="What the funding schedule puts on the agency.")
-    members_due: Decimal = Field(description="Expenses minus agency_due.")
+    agency_due: Decimal = Field(description="The agency's part: what the funding schedule puts on the agency "
+                                            "(each cost entry's part rounded to the cent).")
+    members_due: Decimal = Field(description="The members' part: expenses minus agency_due (the parts make the whole).")
     contributions: Decimal = Field(description="What member firms paid (ledger).")
     member_share: Decimal | None = Field(description="contributions / expenses; null without expenses.")
     members_balance: Decimal = Field(description="contributions - members_due.")
+    members_outstanding: Decimal = Field(description="max(members_due - contributions, 0): still expected.")
+    members_paid_beyond: Decimal = Field(description="max(contributions - members_due, 0): paid beyond their part.")
+    members_pay_majority: bool = Field(description="2 x contributions > expenses (Dini's third criterion).")
 
 
 class YearSharesOut(SharesOut):

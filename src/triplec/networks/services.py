@@ -321,13 +321,30 @@ def _check_network(network: Network, errors: dict | None = None) -> None:
         raise ValidationFailed(errors)
 
 
+def _add_new_buyers(actor, network: Network, specs) -> None:
+    """Buyers not yet in the register, added there (`registry.services.create_buyer_organisation`)
+    and named as the network's targets; errors as "new_buyers[i].field"."""
+    from triplec.registry.services import create_buyer_organisation
+
+    if not isinstance(specs, list | tuple):
+        raise ValidationFailed({"new_buyers": [_('Give a list of {"name", "kind", "country"}.')]})
+    for i, spec in enumerate(specs):
+        try:
+            org = create_buyer_organisation(actor, dict(spec))
+        except ValidationFailed as exc:
+            raise ValidationFailed({f"new_buyers[{i}].{k}": v for k, v in exc.errors.items()}) from exc
+        TargetBuyer.objects.get_or_create(network=network, organisation=org)
+
+
 @transaction.atomic
 def create_network(actor, data: Mapping[str, Any]) -> Network:
     """A new network in its kind's first stage. `data`: "kind" (a code or NetworkKind) and the
     fields of NETWORK_FIELDS ("target_buyers": organisation ids or objects; "sectors": a list of
-    {"classification", "code"}). A broker who creates a network becomes its broker."""
+    {"classification", "code"}); "new_buyers": buyers to add to the register and name as targets
+    ([{"name", "kind", "country", "national_id"?}]). A broker who creates a network becomes its broker."""
     _require(policy.can_create_network(actor), _("You may not create networks."))
     data = dict(data)
+    new_buyers = data.pop("new_buyers", None) or []
     kind = data.pop("kind", None)
     kind = kind if isinstance(kind, NetworkKind) else get_kind(str(kind or ""))
     network = Network(kind=kind, created_by=actor, started_on=date.today())
@@ -343,6 +360,7 @@ def create_network(actor, data: Mapping[str, Any]) -> Network:
     if buyers:
         for org in buyers:
             TargetBuyer.objects.create(network=network, organisation=org)
+    _add_new_buyers(actor, network, new_buyers)
     lifecycle.start(actor, network, network.started_on)
     return network
 
@@ -353,6 +371,8 @@ def update_network(actor, network: Network, data: Mapping[str, Any]) -> Network:
     only while no money is recorded; the broker and funding schedule only by agency staff."""
     _visible(actor, network)
     _require(policy.can_manage_network(actor, network), _("You may not change this network."))
+    data = dict(data)
+    new_buyers = data.pop("new_buyers", None) or []
     locked = Network.objects.select_for_update().get(pk=network.pk)
     bound = [f for f in LEDGER_BOUND_FIELDS if f in data]
     if bound and (CostEntry.objects.filter(network=locked).exists()
@@ -372,6 +392,7 @@ def update_network(actor, network: Network, data: Mapping[str, Any]) -> Network:
         TargetBuyer.objects.filter(network=locked).exclude(organisation__in=buyers).delete()
         for org in buyers:
             TargetBuyer.objects.get_or_create(network=locked, organisation=org)
+    _add_new_buyers(actor, locked, new_buyers)
     return locked
 
 
@@ -385,14 +406,26 @@ def get_network(actor, pk: int) -> Network:
 
 # Members ----------------------------------------------------------------------------------------
 
+def default_joined_on(network: Network) -> date:
+    """The joining date proposed when none is given: the network's first contact for its founding
+    members (while it has none yet), otherwise today."""
+    if not NetworkMember.objects.filter(network=network).exists():
+        return network.started_on
+    return date.today()
+
+
 @transaction.atomic
-def add_member(actor, network: Network, enterprise: Enterprise, joined_on: date, *, lead: bool = False) -> NetworkMember:
-    """`enterprise` joins `network` on `joined_on`; `lead` makes it the lead firm."""
+def add_member(actor, network: Network, enterprise: Enterprise, joined_on: date | None = None, *,
+               lead: bool = False) -> NetworkMember:
+    """`enterprise` joins `network` on `joined_on` (None: `default_joined_on`); `lead` makes it the
+    lead firm."""
     _visible(actor, network)
     _require(policy.can_manage_network_members(actor, network), _("You may not change this network's members."))
     locked = Network.objects.select_for_update().select_related("stage").get(pk=network.pk)
     _not_closed(locked, _("adding members"))
     joined_on = _as_date(joined_on, "joined_on")
+    if joined_on is None:
+        joined_on = default_joined_on(locked)
     errors: dict[str, list[str]] = {}
     if joined_on is None:
         errors["joined_on"] = [_("Give the date the firm joined.")]
@@ -493,6 +526,23 @@ def withdraw_gate_evidence(actor, evidence: GateEvidence, reason: str) -> GateEv
 
 # Activities --------------------------------------------------------------------------------------
 
+def not_a_member_on(memberships: Iterable[NetworkMember], enterprise: Enterprise, day: date) -> str:
+    """Why `enterprise` was not a member on `day` (naming the firm and its dates), or "" if it was.
+    `memberships`: the network's membership rows."""
+    own = [m for m in memberships if m.enterprise_id == enterprise.pk]
+    if any(m.is_active_on(day) for m in own):
+        return ""
+    values = {"firm": enterprise, "day": day}
+    later = sorted(m.joined_on for m in own if m.joined_on > day)
+    if later:
+        return _("%(firm)s joined the network on %(joined)s, after %(day)s: it cannot have taken part as a member. "
+                 "Correct the activity's date or the firm's joining date.") % {**values, "joined": later[0]}
+    earlier = sorted(m.left_on for m in own if m.left_on is not None and m.left_on < day)
+    if earlier:
+        return _("%(firm)s left the network on %(left)s, before %(day)s.") % {**values, "left": earlier[-1]}
+    return _("%(firm)s is not a member of this network; add it as a member first.") % values
+
+
 ACTIVITY_FIELDS = ("kind", "occurred_on", "title", "description", "broker_hours", "support_body",
                    "service_taken_up", "host_enterprise", "attendance")
 
@@ -540,22 +590,21 @@ def record_activity(actor, network: Network, data: Mapping[str, Any]) -> Activit
         if not service:
             errors["service_taken_up"] = [_("Say which service was taken up.")]
     host = _lookup(Enterprise, data.get("host_enterprise"), "host_enterprise", "enterprise")
-    members_then = set()
-    if day is not None:
-        members_then = set(NetworkMember.objects.filter(active_members_q(day), network=network)
-                           .values_list("enterprise_id", flat=True))
-    if host is not None and day is not None and host.pk not in members_then:
-        errors["host_enterprise"] = [_("%(host)s was not a member on %(day)s.") % {"host": host, "day": day}]
+    memberships = list(NetworkMember.objects.filter(network=network)) if day is not None else []
+    if host is not None and day is not None:
+        why = not_a_member_on(memberships, host, day)
+        if why:
+            errors["host_enterprise"] = [why]
     attendance = []
     for i, row in enumerate(data.get("attendance") or []):
         ent = row.get("enterprise")
         ent = _lookup(Enterprise, ent, f"attendance[{i}].enterprise", "enterprise")
         participants = row.get("participants", 1)
+        why = not_a_member_on(memberships, ent, day) if ent is not None and day is not None else ""
         if ent is None:
             errors[f"attendance[{i}].enterprise"] = [_("Name the firm.")]
-        elif day is not None and ent.pk not in members_then:
-            errors[f"attendance[{i}].enterprise"] = [_("%(ent)s was not a member on %(day)s.") % {
-                "ent": ent, "day": day}]
+        elif why:
+            errors[f"attendance[{i}].enterprise"] = [why]
         elif any(a[0].pk == ent.pk for a in attendance):
             errors[f"attendance[{i}].enterprise"] = [_("%(ent)s is listed twice.") % {"ent": ent}]
         if not isinstance(participants, int) or isinstance(participants, bool) or participants < 1:
@@ -918,7 +967,8 @@ def record_assessment(actor, network: Network, assessed_on, judgements: Mapping[
 
 __all__ = [
     "GateNotPassed", "accrue_manager_costs", "add_gate_evidence", "add_member", "create_contract", "create_network",
-    "define_kind", "end_contract", "end_member", "get_kind", "get_network", "record_activity", "record_assessment",
-    "record_contribution", "record_cost", "record_evaluation", "redefine_kind", "requirement_of", "reverse_contribution",
-    "reverse_cost", "transition", "update_network", "withdraw_gate_evidence",
+    "default_joined_on", "define_kind", "end_contract", "end_member", "get_kind", "get_network", "not_a_member_on",
+    "record_activity", "record_assessment", "record_contribution", "record_cost", "record_evaluation",
+    "redefine_kind", "requirement_of", "reverse_contribution", "reverse_cost", "transition", "update_network",
+    "withdraw_gate_evidence",
 ]

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from triplec.accounts import policy
 from triplec.accounts.roles import Role
 from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.core.money_format import format_money
 from triplec.registry.models import Enterprise
 
 from . import page_queries, selectors, services
@@ -53,7 +54,16 @@ from .forms import (
 )
 from .independence import CRITERIA
 from .lifecycle import GateNotPassed
-from .models import ActivityKind, ContributionEntry, CostEntry, Network, TransitionKind
+from .models import (
+    SCORE_MAX,
+    SCORE_MIN,
+    ActivityKind,
+    ContributionEntry,
+    CostEntry,
+    Network,
+    TransitionKind,
+    score_label,
+)
 
 LIST_PAGE_SIZE = 25
 ACTIVITY_PAGE_SIZE = 30
@@ -254,7 +264,7 @@ def _overview_context(request, network: Network, *, member_form=None, evidence_f
         "transition_form": transition_form or TransitionForm(),
         "refused": refused,
         "evidence_errors": evidence_errors,
-        "member_form": member_form or (MemberAddForm(user=user) if can["members"] else None),
+        "member_form": member_form or (MemberAddForm(user=user, network=network) if can["members"] else None),
         "candidates": candidates, "leave_errors": leave_errors or {},
         "today": date.today(),
     })
@@ -276,7 +286,8 @@ def member_candidates(request, pk: int):
     _require(policy.can_manage_network_members(request.user, network), _("You may not change this network's members."))
     candidates = page_queries.candidate_firms(request.user, network, request.GET.get("find", ""))
     return render(request, "networks/_candidates.html", {"network": network, "candidates": candidates,
-                                                         "member_form": MemberAddForm(user=request.user)})
+                                                         "member_form": MemberAddForm(user=request.user,
+                                                                                     network=network)})
 
 
 @login_required
@@ -285,7 +296,7 @@ def member_add(request, pk: int):
     user = request.user
     network = _network(request, pk)
     _require(policy.can_manage_network_members(user, network), _("You may not change this network's members."))
-    form = MemberAddForm(request.POST, user=user)
+    form = MemberAddForm(request.POST, user=user, network=network)
     if form.is_valid():
         firms, lead, joined = form.cleaned_data["enterprises"], form.cleaned_data["lead"], form.cleaned_data["joined_on"]
         try:
@@ -457,18 +468,15 @@ def activities(request, pk: int):
     if request.method == "GET":
         return render(request, "networks/activities.html", _activities_context(request, network))
     _require(policy.can_record_activity(user, network), _("You may not log activities for this network."))
-    day = request.POST.get("occurred_on") or ""
-    try:
-        on = date.fromisoformat(day)
-    except ValueError:
-        on = None
-    form = ActivityForm(request.POST, user=user, members=page_queries.members_on(network, on))
+    # Every firm that was ever a member can be ticked: the service refuses (naming the firm and
+    # why) a firm that was not a member on the activity's date, so no ticked firm is dropped.
+    form = ActivityForm(request.POST, user=user, members=page_queries.members_ever(network))
     if form.is_valid():
         try:
             with domain_errors():
                 activity = services.record_activity(user, network, form.service_data())
         except ValidationFailed as exc:
-            put_errors(form, exc)
+            put_errors(form, exc, form.aliases())
         else:
             messages.success(request, _("Logged “%(title)s” (%(n)s firms attended).")
                              % {"title": activity.title, "n": activity.attendance.count()})
@@ -534,9 +542,10 @@ def cost_add(request, pk: int):
         except ValidationFailed as exc:
             put_errors(form, exc, LEDGER_ALIASES)
         else:
-            text = (_("Cost recorded: %(amount)s %(cur)s.") if created
-                    else _("This cost was already recorded (%(amount)s %(cur)s); nothing added."))
-            return _money_saved(request, network, "#costs", text % {"amount": entry.amount, "cur": entry.currency})
+            text = (_("Cost recorded: %(amount)s.") if created
+                    else _("This cost was already recorded (%(amount)s); nothing added."))
+            return _money_saved(request, network, "#costs",
+                                text % {"amount": format_money(entry.amount, entry.currency)})
     return _money_page(request, network, cost_form=form)
 
 
@@ -557,10 +566,10 @@ def contribution_add(request, pk: int):
         except ValidationFailed as exc:
             put_errors(form, exc, LEDGER_ALIASES)
         else:
-            text = (_("Contribution recorded: %(firm)s paid %(amount)s %(cur)s.") if created
-                    else _("This contribution was already recorded (%(firm)s, %(amount)s %(cur)s); nothing added."))
+            text = (_("Contribution recorded: %(firm)s paid %(amount)s.") if created
+                    else _("This contribution was already recorded (%(firm)s, %(amount)s); nothing added."))
             return _money_saved(request, network, "#contributions",
-                                text % {"firm": entry.enterprise, "amount": entry.amount, "cur": entry.currency})
+                                text % {"firm": entry.enterprise, "amount": format_money(entry.amount, entry.currency)})
     return _money_page(request, network, contribution_form=form)
 
 
@@ -586,9 +595,9 @@ def _reverse(request, pk: int, entry_id: int, *, contribution: bool):
         except ValidationFailed as exc:
             error = " ".join(m for v in exc.errors.values() for m in v)
         else:
-            return _money_saved(request, network, anchor, _("Entry #%(id)s reversed by #%(rid)s (%(amount)s %(cur)s).")
-                                % {"id": entry.pk, "rid": reversal.pk, "amount": reversal.amount,
-                                   "cur": reversal.currency})
+            return _money_saved(request, network, anchor, _("Entry #%(id)s reversed by #%(rid)s (%(amount)s).")
+                                % {"id": entry.pk, "rid": reversal.pk,
+                                   "amount": format_money(reversal.amount, reversal.currency)})
     else:
         error = _("Say why the entry is reversed.")
     return _money_page(request, network, reverse_error={"entry": entry.pk, "ledger": anchor[1:], "message": error})
@@ -685,6 +694,7 @@ def _evaluations_context(request, network: Network, form=None) -> dict:
         "due": selectors.due_evaluations(user, network=network, within_days=60),
         "evaluations": list(selectors.evaluations(user, network))[::-1],
         "evaluations_due_here": network.stage.evaluations_due,
+        "scale": [(n, score_label(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)],
         "form": form or (EvaluationForm(firms=page_queries.members_on(network), areas=areas)
                          if context["can"]["evaluate"] else None),
     })

@@ -124,6 +124,33 @@ def create_organisation(actor, data: Mapping[str, Any]) -> Organisation:
     return org
 
 
+BUYER_FIELDS = ("kind", "name", "country", "national_id", "territory", "notes")
+
+
+@transaction.atomic
+def create_buyer_organisation(actor, data: Mapping[str, Any]) -> Organisation:
+    """A buyer (large firm, public purchaser, export/marketing agent or retailer) added by someone who
+    forms networks around buyers (`policy.can_add_buyer_organisation`, brokers included): only a
+    buyer kind, only its identity, never a second record of a buyer already in the register."""
+    _require(policy.can_add_buyer_organisation(actor), _("You may not add buyers to the register."))
+    from .models import BUYER_KINDS, OrganisationKind
+
+    if data.get("kind") not in BUYER_KINDS:
+        raise ValidationFailed({"kind": [_("Choose a kind of buyer: %(choices)s.") % {
+            "choices": ", ".join(str(OrganisationKind(k).label) for k in BUYER_KINDS)}]})
+    org = Organisation()
+    _apply(org, data, BUYER_FIELDS)
+    org.country = (org.country or "").upper()
+    if not org.name:
+        raise ValidationFailed({"name": [_("Give the buyer's name.")]})
+    same = Organisation.objects.filter(kind=org.kind, country=org.country, name__iexact=org.name).first()
+    if same is not None:
+        raise ValidationFailed({"name": [_("%(name)s is already in the register: choose it among the named "
+                                           "buyers.") % {"name": same.name}]})
+    _save_validated(org, actor)
+    return org
+
+
 @transaction.atomic
 def update_organisation(actor, organisation: Organisation, data: Mapping[str, Any]) -> Organisation:
     _require(policy.can_edit_organisation(actor, organisation), _("You may not change this organisation."))
