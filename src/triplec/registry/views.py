@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from triplec.accounts import policy
 from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.core.idsets import pk_among
 
 from . import mapdata, sectors, selectors, services
 from .forms import (
@@ -104,7 +105,7 @@ class RegisterPaginator(Paginator):
             top = self.count
         objects = self.object_list
         if self._few_ids is not None:
-            objects = objects.filter(pk__in=self._few_ids)
+            objects = objects.filter(pk_among(self._few_ids, objects.db))
         return self._get_page(objects[bottom:top], number, self)
 
 
