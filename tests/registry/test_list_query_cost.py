@@ -39,3 +39,21 @@ def test_a_size_class_does_not_read_the_register_through_the_employees_index(wor
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         assert "employees" in " / ".join(row[-1] for row in cursor.fetchall())
+
+
+def test_the_api_reads_a_selective_filters_page_by_primary_key(world):
+    """As the list page does: "the first 50 by name" among a few scattered matches walks the name
+    index row after row (a search took a second on PostgreSQL with 110,000 enterprises)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.registry.test_api import token_client
+
+    for i in range(60):
+        make_enterprise(legal_name=f"Zebu Serraria {i:02d}", national_id=f"Z-{i}", country="CL")
+    api = token_client(world.users["programme-officer"])
+    with CaptureQueriesContext(connection) as ctx:
+        body = api.get("/api/v1/enterprises", {"country": "CL", "limit": 50, "offset": 50}).json()
+    assert body["count"] == 60
+    assert [e["legal_name"] for e in body["items"]] == [f"Zebu Serraria {i:02d}" for i in range(50, 60)]
+    page_sql = [q["sql"] for q in ctx.captured_queries if "LIMIT 50 OFFSET 50" in q["sql"].upper()]
+    assert page_sql and all(("json_each" in sql or "unnest" in sql) for sql in page_sql), page_sql

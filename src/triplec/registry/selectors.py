@@ -68,6 +68,15 @@ def _sector_q(sector: str) -> Q:
     return Q(sector_code__startswith=code) | Q(sector_section=code)
 
 
+def few_ids(qs: QuerySet, small: int) -> list | None:
+    """The ids of `qs`'s rows, unordered, when there are no more than `small` (one scan stopping after
+    small + 1, as a count would), else None. With them a page of a selective filter is read by primary
+    key and sorted (milliseconds), where "the first 50 by name" would walk the name index row after
+    row until 50 match (about a second on 100,000 rows when the matches sort late)."""
+    ids = list(qs.order_by().values_list("pk", flat=True)[: small + 1])
+    return ids if len(ids) <= small else None
+
+
 def filter_enterprises(user, f: EnterpriseFilter) -> QuerySet:
     qs = policy.visible_enterprises(user)
     if f.q:

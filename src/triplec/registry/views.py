@@ -88,8 +88,7 @@ class RegisterPaginator(Paginator):
 
     @cached_property
     def _few_ids(self) -> list | None:
-        ids = list(self.object_list.order_by().values_list("pk", flat=True)[: self.small + 1])
-        return ids if len(ids) <= self.small else None
+        return selectors.few_ids(self.object_list, self.small)
 
     @cached_property
     def count(self) -> int:
