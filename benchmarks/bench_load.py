@@ -8,7 +8,8 @@ login page (its own session) and gives the API clients a bearer token. Then:
   baseline  the same requests by ONE client, one after another (same process, same server, just
             before the load), `--baseline-rounds` times each after a warm-up round;
   load      `--clients` clients (30) at once for `--seconds` (60), each cycling through the requests
-            from its own starting point; bounded by time AND count (`--max-requests`), on loopback only.
+            from its own starting point, back to back (or `--think` seconds apart on average, as people
+            reading pages); bounded by time AND count (`--max-requests`), on loopback only.
 
 It prints, per request: requests, error rate (any answer but 200, or no answer), p50, p95, p99 in ms
 under load, and p95 under load as a ratio of the baseline's p50. The machine's load average is
@@ -34,6 +35,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import random
 import re
 import socket
 import statistics
@@ -163,6 +165,15 @@ def start_server(port: int, threads: int) -> subprocess.Popen:
     sys.exit("triplec serve did not answer /healthz within 120 s")
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the server process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 # The clients ------------------------------------------------------------------------------------
 
 @dataclass
@@ -234,10 +245,13 @@ class Sample:
 
 
 def run_client(client: Client, requests: list, start_at: int, deadline: float, max_requests: int,
-               out: list) -> None:
+               out: list, think: float = 0.0) -> None:
     samples = []
     i = start_at
+    pause = random.Random(start_at)
     while len(samples) < max_requests and time.monotonic() < deadline:
+        if think and samples:  # a person reading the page: 0 to 2 x think seconds, think on average
+            time.sleep(pause.uniform(0, 2 * think))
         label, path, api = requests[i % len(requests)]
         i += 1
         began = time.perf_counter()
@@ -265,6 +279,8 @@ def main(argv=None) -> int:
     parser.add_argument("--max-requests", type=int, default=200_000, help="all clients together, at most")
     parser.add_argument("--threads", type=int, default=None, help="waitress threads (default: triplec serve's)")
     parser.add_argument("--baseline-rounds", type=int, default=5)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a client waits between requests (default 0: back to back)")
     parser.add_argument("--data-dir", type=Path, default=Path("var/bench-load"),
                         help="the SQLite database and uploads (kept for the next run)")
     args = parser.parse_args(argv)
@@ -287,7 +303,7 @@ def main(argv=None) -> int:
             client.login(ids["token"])
 
         print(f"triplec load test: {ids['total']:,} enterprises, {ids['where']}; triplec serve on {HOST}:{port} "
-              f"({threads} threads); {args.clients} clients x {args.seconds:.0f} s; Python "
+              f"({threads} threads); {args.clients} clients x {args.seconds:.0f} s, think {args.think:g} s; Python "
               f"{sys.version.split()[0]}, {os.cpu_count()} CPUs")
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
@@ -307,14 +323,16 @@ def main(argv=None) -> int:
         deadline = time.monotonic() + args.seconds
         per_client = max(1, args.max_requests // args.clients)
         workers = [threading.Thread(target=run_client, args=(c, requests, k * len(requests) // args.clients,
-                                                             deadline, per_client, samples))
+                                                             deadline, per_client, samples, args.think))
                    for k, c in enumerate(clients)]
+        cpu_before = server_cpu_seconds(server.pid)
         began = time.perf_counter()
         for w in workers:
             w.start()
         for w in workers:
             w.join()
         elapsed = time.perf_counter() - began
+        server_cpu = server_cpu_seconds(server.pid) - cpu_before
         for c in clients:
             c.close()
     finally:
@@ -328,7 +346,8 @@ def main(argv=None) -> int:
     total = len(samples)
     errors = sum(not s.ok for s in samples)
     print(f"{total:,} requests in {elapsed:.1f} s ({total / elapsed:.1f}/s), errors {errors} "
-          f"({100 * errors / max(total, 1):.2f} %)")
+          f"({100 * errors / max(total, 1):.2f} %); server CPU {1000 * server_cpu / max(total, 1):.1f} ms per request "
+          f"(the figure least moved by other work on the machine)")
     print(f"{'request':<19}{'n':>6}{'err %':>7}{'p50':>8}{'p95':>8}{'p99':>8}{'base p50':>10}{'p95/base':>10}")
     for label, _path, _api in requests:
         mine = [s for s in samples if s.label == label]

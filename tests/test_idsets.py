@@ -2,6 +2,7 @@
 
 import pytest
 from tests.conftest import make_enterprise
+
 from triplec.core.idsets import pk_among
 from triplec.registry.models import Enterprise
 

@@ -3,8 +3,8 @@
 
 import pytest
 from django.db import connection
-
 from tests.conftest import make_enterprise
+
 from triplec.registry.selectors import EnterpriseFilter, filter_enterprises
 
 
@@ -45,7 +45,6 @@ def test_the_api_reads_a_selective_filters_page_by_primary_key(world):
     """As the list page does: "the first 50 by name" among a few scattered matches walks the name
     index row after row (a search took a second on PostgreSQL with 110,000 enterprises)."""
     from django.test.utils import CaptureQueriesContext
-
     from tests.registry.test_api import token_client
 
     for i in range(60):
