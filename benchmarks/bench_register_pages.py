@@ -101,7 +101,8 @@ def fill(n: int, seed: int = 2026) -> dict:
     from triplec.registry.models import Enterprise, Membership, Organisation, OrganisationKind, Territory
 
     rng = random.Random(seed)
-    country = Territory.objects.create(level="country", code="BR", name="Brazil")
+    # get_or_create: benchmarks/bench_load.py fills a register the demo (which has Brazil) started
+    country, _ = Territory.objects.get_or_create(level="country", code="BR", parent=None, defaults={"name": "Brazil"})
     regions, municipalities = [], []
     for r in range(10):
         region = Territory.objects.create(level="region", code=f"R{r:02d}", name=f"Region {r:02d}", parent=country)

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -54,6 +55,8 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    LAST_USED_PRECISION = timedelta(minutes=1)  # last_used_at is rewritten at most this often
+
     class Meta:
         ordering = ["-created_at"]
 
@@ -72,7 +75,10 @@ class ApiToken(models.Model):
         )
         if token is None:
             return None
-        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # To the minute: a write per API call would queue concurrent read-only calls on SQLite's lock.
+        if token.last_used_at is None or now - token.last_used_at >= cls.LAST_USED_PRECISION:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user
 
 

@@ -32,6 +32,8 @@ from django.db.models import Func, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 
+from triplec.core.idsets import pk_among
+
 FOLD_FUNCTION = "triplec_search_fold"
 SQLITE_TABLE = "registry_enterprise_search"
 PG_NAME_INDEX = "enterprise_search_names_trgm"
@@ -111,7 +113,7 @@ def _sqlite_q(qs: QuerySet, words: list[str]) -> Q:
     by_identifier = RawSQL(
         f"SELECT e.id FROM registry_enterprise e WHERE UPPER(e.national_id) IN "
         f"({', '.join(['UPPER(%s)'] * len(words))}) AND {each_word}", [*words, *each_params])
-    return Q(pk__in=ids) | Q(pk__in=by_identifier)
+    return pk_among(ids, qs.db) | Q(pk__in=by_identifier)
 
 
 def _generic_q(qs: QuerySet, words: list[str]) -> Q:

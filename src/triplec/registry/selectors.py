@@ -57,18 +57,6 @@ def territory_descendant_ids(territory_id: int) -> list[int]:
     return ids
 
 
-def _size_q(size: str) -> Q:
-    if size == SizeClass.UNKNOWN:
-        return Q(employees__isnull=True)
-    low, high = size_class_ranges()[size]
-    q = Q(employees__isnull=False)
-    if low is not None:
-        q &= Q(employees__gte=low)
-    if high is not None:
-        q &= Q(employees__lt=high)
-    return q
-
-
 def _sector_q(sector: str) -> Q:
     code = sector.strip()
     if not code:
@@ -78,6 +66,15 @@ def _sector_q(sector: str) -> Q:
     if "-" in code and code.replace("-", "").isdigit():  # NAICS ranges such as 31-33
         return Q(sector_section=code)
     return Q(sector_code__startswith=code) | Q(sector_section=code)
+
+
+def few_ids(qs: QuerySet, small: int) -> list | None:
+    """The ids of `qs`'s rows, unordered, when there are no more than `small` (one scan stopping after
+    small + 1, as a count would), else None. With them a page of a selective filter is read by primary
+    key and sorted (milliseconds), where "the first 50 by name" would walk the name index row after
+    row until 50 match (about a second on 100,000 rows when the matches sort late)."""
+    ids = list(qs.order_by().values_list("pk", flat=True)[: small + 1])
+    return ids if len(ids) <= small else None
 
 
 def filter_enterprises(user, f: EnterpriseFilter) -> QuerySet:
@@ -91,7 +88,10 @@ def filter_enterprises(user, f: EnterpriseFilter) -> QuerySet:
     if f.territory:
         qs = qs.filter(territory_id__in=territory_descendant_ids(f.territory))
     if f.size in SizeClass.values:
-        qs = qs.filter(_size_q(f.size))
+        # Through the CASE, on purpose: a size class is too wide for the employees index (SQLite, with no
+        # range statistics, would read most of the register through it, slower than a scan, then sort);
+        # that index serves the sort by employees.
+        qs = qs.alias(_size_class=size_class_expression()).filter(_size_class=f.size)
     if f.association:
         today = date.today()
         qs = qs.filter(pk__in=policy.visible_memberships(user).filter(

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from triplec.accounts import policy
 from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.core.idsets import pk_among
 
 from . import mapdata, sectors, selectors, services
 from .forms import (
@@ -87,8 +88,7 @@ class RegisterPaginator(Paginator):
 
     @cached_property
     def _few_ids(self) -> list | None:
-        ids = list(self.object_list.order_by().values_list("pk", flat=True)[: self.small + 1])
-        return ids if len(ids) <= self.small else None
+        return selectors.few_ids(self.object_list, self.small)
 
     @cached_property
     def count(self) -> int:
@@ -104,7 +104,7 @@ class RegisterPaginator(Paginator):
             top = self.count
         objects = self.object_list
         if self._few_ids is not None:
-            objects = objects.filter(pk__in=self._few_ids)
+            objects = objects.filter(pk_among(self._few_ids, objects.db))
         return self._get_page(objects[bottom:top], number, self)
 
 

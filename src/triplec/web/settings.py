@@ -79,10 +79,13 @@ TEMPLATES = [
     },
 ]
 
+# Each server thread keeps its connection (checked before reuse) instead of opening one per request:
+# a new one costs the PRAGMAs and a schema read (SQLite) or a login (PostgreSQL) on every page.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'triplec.sqlite3'}",
-        conn_max_age=0,
+        conn_max_age=int(os.environ.get("TRIPLEC_DB_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
