@@ -167,6 +167,22 @@ def curves(run: MappingRun, sector: str | None = None) -> pd.DataFrame:
     return frame if sector is None else frame[frame["sector"].astype(str) == str(sector)]
 
 
+def plot_url(run: MappingRun, sector: str) -> str:
+    """Where the page fetches a sector's plot: the code (any text) travels encoded in the query string."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    return reverse("clusters:run_plot", args=[run.pk]) + "?" + urlencode({"sector": str(sector)})
+
+
+def footprint_anchor(footprint_id: str) -> str:
+    """An HTML id (and URL fragment) for a footprint row: letters, digits, '-' and '_' as they are, any
+    other character as '.hex.' (footprint ids carry the sector code, which is user text)."""
+    return "footprint-" + "".join(
+        c if (c.isascii() and c.isalnum()) or c in "-_" else f".{ord(c):x}." for c in str(footprint_id))
+
+
 def plot_filename(sector: str) -> str:
     """A file name for a sector's plot (codes such as '25.11', '31-33', 'C' stay readable)."""
     return re.sub(r"[^A-Za-z0-9.-]", "_", str(sector)) + ".svg"
@@ -206,6 +222,8 @@ def map_payload(run: MappingRun) -> dict:
     payload = {"footprints": collection, "points": [], "truncated": False,
                "in_lonlat": "triplec:coordinates" not in collection}
     features = collection.get("features", [])
+    # where a footprint's popup links to on the page (ids are user text)
+    payload["anchors"] = {str(f.get("id")): footprint_anchor(f.get("id")) for f in features}
     sectors = sorted({str(f["properties"]["sector"]) for f in features})
     payload["sectors"] = [{"code": s, "name": n} for s, n in
                           ((s, sector_names(run, sectors).get(s, "")) for s in sectors)]

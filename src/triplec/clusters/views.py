@@ -136,7 +136,8 @@ def _footprint_rows(run: MappingRun) -> list[dict]:
     rows = []
     for feature in features:
         props = feature["properties"]
-        rows.append({"id": str(feature.get("id", props.get("id"))), "props": props,
+        fid = str(feature.get("id", props.get("id")))
+        rows.append({"id": fid, "anchor": selectors.footprint_anchor(fid), "props": props,
                      "sector_name": names.get(str(props["sector"]), ""),
                      "regions": ", ".join(props.get("regions") or []),
                      "attached": attached.get(str(feature.get("id")), [])})
@@ -160,7 +161,9 @@ def _run_context(request, run: MappingRun) -> dict:
     plots = []
     for i, row in enumerate(localised):
         svg = selectors.plot_svg(run, row["sector"], render=i < PLOTS_SHOWN)
-        plots.append({"row": row, "svg": svg})
+        plots.append({"row": row, "svg": svg, "url": selectors.plot_url(run, row["sector"])})
+    for row in sectors:
+        row["plot_url"] = selectors.plot_url(run, row["sector"])
     can_attach = policy.can_manage_clusters(request.user)
     clusters = list(selectors.clusters_for(request.user).order_by("name")) if can_attach else []
     context.update({
@@ -210,9 +213,10 @@ def run_map_data(request, pk: int):
 
 @login_required
 @require_GET
-def run_plot(request, pk: int, sector: str):
-    """One sector's Kd plot (inline SVG fragment), drawn on first request."""
+def run_plot(request, pk: int):
+    """One sector's Kd plot (inline SVG fragment), drawn on first request (?sector=<code>)."""
     run = _get_run(request, pk)
+    sector = request.GET.get("sector", "")
     if run.status != "done":
         raise Http404(_("The run has not finished."))
     svg = selectors.plot_svg(run, sector)
@@ -291,13 +295,19 @@ def run_file(request, pk: int, name: str):
 
 @login_required
 @require_POST
-def footprint_attach(request, pk: int, footprint_id: str):
+def footprint_attach(request, pk: int):
+    """Attach the footprint named in the form (field `footprint`: its id is user text, so it travels in
+    the body, never in the path)."""
     run = _get_run(request, pk)
     if not policy.can_manage_clusters(request.user):
         raise HttpForbidden(_("You may not attach footprints to clusters."))
     clusters = list(selectors.clusters_for(request.user))
     form = AttachForm(request.POST, clusters=clusters)
-    target_url = reverse("clusters:run_detail", args=[run.pk]) + f"#footprint-{footprint_id}"
+    footprint_id = request.POST.get("footprint", "")
+    target_url = reverse("clusters:run_detail", args=[run.pk]) + "#" + selectors.footprint_anchor(footprint_id)
+    if not footprint_id:
+        messages.error(request, _("Choose a footprint to attach."))
+        return redirect(reverse("clusters:run_detail", args=[run.pk]))
     if not form.is_valid():
         messages.error(request, _("Choose a cluster to attach footprint %(fp)s to.") % {"fp": footprint_id})
         return redirect(target_url)

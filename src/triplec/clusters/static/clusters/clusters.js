@@ -27,7 +27,7 @@
     return n === undefined ? template : template.replace("{n}", n);
   }
 
-  function footprintPopup(el, props, name) {
+  function footprintPopup(el, props, name, anchor) {
     var basemap = window.triplecBasemap, text = basemap.element, fmt = basemap.formatNumber;
     var box = text("div", null, "map-popup");
     box.appendChild(text("strong", props.id));
@@ -44,7 +44,7 @@
       box.appendChild(text("small", props.regions.slice(0, 6).join(", ") + (props.regions.length > 6 ? "…" : "")));
     }
     var link = text("a", msg(el, "msgGoto", "Go to the footprint ↓"));
-    link.href = "#footprint-" + encodeURIComponent(props.id);
+    link.href = "#" + anchor;
     box.appendChild(document.createElement("br"));
     box.appendChild(link);
     return box;
@@ -77,7 +77,7 @@
             return { color: c, weight: 2, opacity: 0.95, fillColor: c, fillOpacity: 0.16, className: "footprint" };
           },
           onEachFeature: function (f, layer) {
-            layer.bindPopup(footprintPopup(el, f.properties, names[f.properties.sector]), { maxWidth: 300 });
+            layer.bindPopup(footprintPopup(el, f.properties, names[f.properties.sector], data.anchors[f.properties.id]), { maxWidth: 300 });
             layer.bindTooltip(basemap.element("span", f.properties.id), { sticky: true });
           }
         }).addTo(map);
@@ -94,7 +94,7 @@
           var marker = L.circleMarker([p.centroid_lat, p.centroid_lon], {
             radius: 7, weight: 2, color: "#ffffff", fillColor: colour(p.sector), fillOpacity: 1,
             className: "footprint-marker"
-          }).bindPopup(footprintPopup(el, p, names[p.sector]), { maxWidth: 300 })
+          }).bindPopup(footprintPopup(el, p, names[p.sector], data.anchors[p.id]), { maxWidth: 300 })
             .bindTooltip(basemap.element("span", p.id)).addTo(map);
           basemap.focusable(map, marker, function () { marker.openPopup(); }, { label: label, key: p.id });
         });
