@@ -98,7 +98,9 @@ def test_map_data_has_the_footprints_and_their_establishments(done_run, officer_
 
 
 def test_plot_of_any_sector_is_drawn_on_request_and_kept(done_run, officer_client):
-    path = done_run.output_path / "plots" / "25.svg"
+    from triplec.clusters.selectors import plot_filename
+
+    path = done_run.output_path / "plots" / "en" / plot_filename("25")
     assert not path.exists()
     response = officer_client.get(reverse("clusters:run_plot", args=[done_run.pk]), {"sector": "25"})
     assert response.status_code == 200 and response.content.decode().lstrip().startswith("<svg")
