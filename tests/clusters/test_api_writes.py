@@ -343,9 +343,10 @@ def test_attach_from_the_run_to_a_new_or_an_existing_cluster(clients, ctx):
     new = client.post(path, {}, content_type="application/json")
     assert new.status_code == 201, new.content
     cluster = Cluster.objects.get(pk=new.json()["cluster_id"])
-    # Named as on the run page: the sector's ISIC name (the run's establishments have no place names).
+    # Named as on the run page: the sector's ISIC name and, the run's establishments having no place
+    # names, the city the footprint is in.
     assert cluster.name == ("Manufacture of wood and of products of wood and cork, except furniture; "
-                            "manufacture of articles of straw and plaiting materials")
+                            "manufacture of articles of straw and plaiting materials — Leiria, Leiria")
     assert cluster.sector_codes == "16" and cluster.sector_classification == "isic4"
     named = client.post(path, {"name": "Leiria sawmills"}, content_type="application/json")
     assert Cluster.objects.get(pk=named.json()["cluster_id"]).name == "Leiria sawmills"

@@ -98,12 +98,14 @@ def test_map_data_has_the_footprints_and_their_establishments(done_run, officer_
 
 
 def test_plot_of_any_sector_is_drawn_on_request_and_kept(done_run, officer_client):
-    path = done_run.output_path / "plots" / "25.svg"
+    from triplec.clusters.selectors import plot_filename
+
+    path = done_run.output_path / "plots" / "en" / plot_filename("25")
     assert not path.exists()
-    response = officer_client.get(reverse("clusters:run_plot", args=[done_run.pk, "25"]))
+    response = officer_client.get(reverse("clusters:run_plot", args=[done_run.pk]), {"sector": "25"})
     assert response.status_code == 200 and response.content.decode().lstrip().startswith("<svg")
     assert path.is_file()
-    assert officer_client.get(reverse("clusters:run_plot", args=[done_run.pk, "99"])).status_code == 404
+    assert officer_client.get(reverse("clusters:run_plot", args=[done_run.pk]), {"sector": "99"}).status_code == 404
 
 
 def test_downloads_serve_the_run_files(done_run, officer_client):
@@ -115,8 +117,8 @@ def test_downloads_serve_the_run_files(done_run, officer_client):
 
 
 def test_attach_a_footprint_to_a_new_then_to_an_existing_cluster(done_run, world, officer_client):
-    attach = reverse("clusters:footprint_attach", args=[done_run.pk, "16-F1"])
-    response = officer_client.post(attach, {"cluster": "new", "name": "Leiria wood cluster"})
+    attach = reverse("clusters:footprint_attach", args=[done_run.pk])
+    response = officer_client.post(attach, {"footprint": "16-F1", "cluster": "new", "name": "Leiria wood cluster"})
     cluster = Cluster.objects.get()
     assert response.status_code == 302 and response.url == reverse("clusters:cluster_detail", args=[cluster.pk])
     assert cluster.name == "Leiria wood cluster" and cluster.code_list == ["16"]
@@ -133,13 +135,13 @@ def test_attach_a_footprint_to_a_new_then_to_an_existing_cluster(done_run, world
     assert 'data-testid="attached-cluster">Leiria wood cluster<' in run_page
 
     # The same footprint again to the same cluster: refused with a message, nothing added.
-    response = officer_client.post(attach, {"cluster": str(cluster.pk)}, follow=True)
+    response = officer_client.post(attach, {"footprint": "16-F1", "cluster": str(cluster.pk)}, follow=True)
     assert "already attached to Leiria wood cluster" in text(response)
     assert cluster.footprints.count() == 1
 
     # Another record of the same cluster (e.g. made by hand) takes the footprint too.
     other = services.create_cluster(world.users["agency-admin"], {"name": "Wood district"})
-    response = officer_client.post(attach, {"cluster": str(other.pk)})
+    response = officer_client.post(attach, {"footprint": "16-F1", "cluster": str(other.pk)})
     assert response.url == reverse("clusters:cluster_detail", args=[other.pk])
     assert other.footprints.count() == 1
 

@@ -86,12 +86,12 @@ def test_unknown_objects_answer_404(world, client_for, done_run):
     assert client.get(reverse("clusters:cluster_detail", args=[999])).status_code == 404
     assert client.get(reverse("clusters:run_file", args=[done_run.pk, "establishments.parquet"])).status_code == 404
     assert client.get(reverse("clusters:run_file", args=[done_run.pk, "..%2Fsecret"])).status_code == 404
-    assert client.post(reverse("clusters:footprint_attach", args=[done_run.pk, "99-F9"]),
-                       {"cluster": "new"}).status_code == 404
+    assert client.post(reverse("clusters:footprint_attach", args=[done_run.pk]),
+                       {"footprint": "99-F9", "cluster": "new"}).status_code == 404
 
 
 @pytest.mark.parametrize("name", ["run_cancel", "footprint_attach", "footprint_detach"])
 def test_post_only_pages_refuse_get(world, client_for, done_run, cluster, name):
-    args = {"run_cancel": [done_run.pk], "footprint_attach": [done_run.pk, "16-F1"],
+    args = {"run_cancel": [done_run.pk], "footprint_attach": [done_run.pk],
             "footprint_detach": [cluster.pk, 1]}[name]
     assert client_for(world.users["agency-admin"]).get(reverse(f"clusters:{name}", args=args)).status_code == 405

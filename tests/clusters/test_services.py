@@ -57,10 +57,13 @@ def test_register_run_screens_locates_and_summarises(generated, world):
     lon, lat = wood[0]["properties"]["centroid_lon"], wood[0]["properties"]["centroid_lat"]
     assert haversine_km(lon, lat, CENTRE[1], CENTRE[0]) < 3
     assert wood[0]["properties"]["area_km2"] < 1000
-    # Plots of the localised sectors (only those) were drawn by the task.
-    plots = {p.name for p in (out / "plots").iterdir()}
-    assert plots == {f"{s}.svg" for s in sectors.index[sectors["localised"].astype(bool)]}
-    assert (out / "plots" / "16.svg").read_text().lstrip().startswith("<svg")
+    # Plots of the localised sectors (only those) were drawn by the task, in each language.
+    from triplec.clusters.selectors import plot_filename
+
+    localised = {plot_filename(s) for s in sectors.index[sectors["localised"].astype(bool)]}
+    for language in ("en", "pt_BR", "es"):
+        assert {p.name for p in (out / "plots" / language).iterdir()} == localised
+    assert (out / "plots" / "pt_BR" / plot_filename("16")).read_text().lstrip().startswith("<svg")
 
 
 def test_weighted_run_leaves_out_enterprises_without_employees(generated, world):

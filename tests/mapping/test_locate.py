@@ -606,3 +606,22 @@ def test_scale_comes_from_the_curves_up_to_eps_max():
     sites = Sites.from_frame(planted_register().assign(sector="M"), x_col="x", y_col="y")
     result = locate_footprints(sites, table.assign(localised=True), curves=curves, sectors=["M"])
     assert len(result) == 0 and "beyond 50 km" in result.skipped["M"]
+
+
+def test_regions_of_a_footprint_come_main_place_first():
+    """A footprint's places are ordered by their establishments (employment when weighted), most first,
+    so the first names the main place, not the alphabetically first (issue 8, item 14)."""
+    rng = np.random.default_rng(3)
+    rows = [(f"z{i}", "A", x, y, "Zaragoza", 5.0) for i, (x, y) in enumerate(rng.normal([100, 100], 2.0, (20, 2)))]
+    rows += [(f"a{i}", "A", x, y, "Alcalá", 50.0) for i, (x, y) in enumerate(rng.normal([100, 100], 2.0, (8, 2)))]
+    rows += [(f"m{i}", "A", x, y, "Madrid", 1.0) for i, (x, y) in enumerate(rng.normal([100, 100], 2.0, (12, 2)))]
+    rows += [(f"b{i}", "B", x, y, "Rural", 3.0) for i, (x, y) in enumerate(rng.uniform(0, 800, (200, 2)))]
+    frame = pd.DataFrame(rows, columns=["id", "sector", "x", "y", "town", "employees"])
+    screen = pd.DataFrame({"sector": ["A", "B"], "n": [40, 200], "localised": [True, False],
+                           "peak_distance": [5.0, 0.0]})
+    sites = Sites.from_frame(frame, x_col="x", y_col="y", unit="km", region_col="town")
+    (footprint,) = locate_footprints(sites, screen, min_samples=5).footprints
+    assert footprint.regions == ["Zaragoza", "Madrid", "Alcalá"]
+    weighted = Sites.from_frame(frame, x_col="x", y_col="y", unit="km", region_col="town", weight_col="employees")
+    (footprint,) = locate_footprints(weighted, screen, min_samples=5, weighted=True).footprints
+    assert footprint.regions == ["Alcalá", "Zaragoza", "Madrid"]  # 400 employed, 100, 12

@@ -22,7 +22,21 @@ CANCELLED_BY = gettext_noop("Cancelled by %(who)s at %(when)s UTC.")
 CANCELLED_BY_SOMEONE = gettext_noop("Cancelled by a user at %(when)s UTC.")
 CANCELLED_BEFORE_START = gettext_noop("Cancelled by %(who)s before it started.")
 
-KNOWN = (READING_REGISTER, READING_FILE, SCREENING, SIMULATIONS, DRAWING_PLOTS, FINISHING,
+# The mapping library's warnings about coordinates (triplec.mapping.checks: the same English templates).
+DUPLICATE_POINTS = gettext_noop(
+    "%(n)s of %(total)s establishments share their exact coordinates with another (%(points)s "
+    "points; the busiest holds %(top)s): geocoded to a town's centre or a default point? Distances "
+    "of 0 km make sectors look more localised than they are.")
+SWAPPED_SEA = gettext_noop(
+    "Only %(given)s of the establishments fall on land as given, but %(swapped)s when longitude and "
+    "latitude are swapped: are the longitude and latitude columns the wrong way round?")
+SWAPPED_COUNTRY = gettext_noop(
+    "Only %(given)s of the establishments fall within %(country)s as given, but %(swapped)s "
+    "when longitude and latitude are swapped: are the longitude and latitude columns the wrong "
+    "way round?")
+WARNINGS = (DUPLICATE_POINTS, SWAPPED_SEA, SWAPPED_COUNTRY)
+
+KNOWN = (*WARNINGS, READING_REGISTER, READING_FILE, SCREENING, SIMULATIONS, DRAWING_PLOTS, FINISHING,
          CANCELLED_BY_SOMEONE, CANCELLED_BY, CANCELLED_BEFORE_START)  # the more specific first
 _CATALOGUE = StoredMessages(KNOWN)
 

@@ -3,13 +3,17 @@ files (sector table, curves, footprints, plots, map points) as the pages need th
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
 from pathlib import Path
 
 import pandas as pd
+from django.conf import settings
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from triplec.accounts import policy
@@ -167,15 +171,58 @@ def curves(run: MappingRun, sector: str | None = None) -> pd.DataFrame:
     return frame if sector is None else frame[frame["sector"].astype(str) == str(sector)]
 
 
+def plot_url(run: MappingRun, sector: str) -> str:
+    """Where the page fetches a sector's plot: the code (any text) travels encoded in the query string."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    return reverse("clusters:run_plot", args=[run.pk]) + "?" + urlencode({"sector": str(sector)})
+
+
+def place_near(lat, lon) -> str:
+    """'City, State' of the main city near a lon/lat point (shipped GeoNames data), or ''."""
+    from triplec.mapping.places import city_near
+
+    try:
+        place = city_near(float(lat), float(lon))
+    except (TypeError, ValueError):
+        return ""
+    return place.describe() if place else ""
+
+
+def footprint_anchor(footprint_id: str) -> str:
+    """An HTML id (and URL fragment) for a footprint row: letters, digits, '-' and '_' as they are, any
+    other character as '.hex.' (footprint ids carry the sector code, which is user text)."""
+    return "footprint-" + "".join(
+        c if (c.isascii() and c.isalnum()) or c in "-_" else f".{ord(c):x}." for c in str(footprint_id))
+
+
 def plot_filename(sector: str) -> str:
-    """A file name for a sector's plot (codes such as '25.11', '31-33', 'C' stay readable)."""
-    return re.sub(r"[^A-Za-z0-9.-]", "_", str(sector)) + ".svg"
+    """A file name for a sector's plot: readable ('25.11', '31-33', 'C'), and a digest of the code so that
+    codes differing only in other characters ('Food/Drink', 'Food_Drink') never share a file."""
+    digest = hashlib.sha1(str(sector).encode("utf-8")).hexdigest()[:8]
+    return re.sub(r"[^A-Za-z0-9.-]", "_", str(sector))[:60] + f"-{digest}.svg"
+
+
+def plot_path(run: MappingRun, sector: str) -> Path:
+    """Where a sector's plot is kept, one file a language (the plot's words are in the reader's)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return run.output_path / PLOTS_FOLDER / translation.to_locale(language) / plot_filename(sector)
+
+
+def plot_text() -> dict[str, str]:
+    """The words of a Kd plot in the active language (triplec.mapping.report.PLOT_TEXT)."""
+    return {"distance": gettext("distance (km)"), "per_km": gettext("{name} (1/km)"),
+            "local band": gettext("local band"), "global band (DO)": gettext("global band (DO)"),
+            "envelope (dbmss)": gettext("envelope (dbmss)"), "global band": gettext("global band"),
+            "Kd curve": gettext("Kd curve")}
 
 
 def plot_svg(run: MappingRun, sector: str, *, render: bool = True) -> str | None:
     """The inline SVG Kd plot of one sector, drawn once (by the task for localised sectors, else on
     first request) and kept in the run's plots folder. None when the run has no curve for it."""
-    path = run.output_path / PLOTS_FOLDER / plot_filename(sector)
+    path = plot_path(run, sector)
     if path.is_file():
         return path.read_text(encoding="utf-8")
     if not render:
@@ -192,8 +239,8 @@ def write_plot(run: MappingRun, sector: str, curve: pd.DataFrame, name: str | No
     if name is None:
         name = sector_names(run, [sector]).get(str(sector), "")
     title = f"{sector} {name}".strip()
-    svg = kd_plot_svg(curve, title=title[:90])
-    path = run.output_path / PLOTS_FOLDER / plot_filename(sector)
+    svg = kd_plot_svg(curve, title=title[:90], text=plot_text())
+    path = plot_path(run, sector)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(svg, encoding="utf-8")
     return svg
@@ -206,6 +253,11 @@ def map_payload(run: MappingRun) -> dict:
     payload = {"footprints": collection, "points": [], "truncated": False,
                "in_lonlat": "triplec:coordinates" not in collection}
     features = collection.get("features", [])
+    # where a footprint's popup links to on the page (ids are user text)
+    payload["anchors"] = {str(f.get("id")): footprint_anchor(f.get("id")) for f in features}
+    if payload["in_lonlat"]:
+        payload["near"] = {str(f.get("id")): place_near(f["properties"].get("centroid_lat"),
+                                                        f["properties"].get("centroid_lon")) for f in features}
     sectors = sorted({str(f["properties"]["sector"]) for f in features})
     payload["sectors"] = [{"code": s, "name": n} for s, n in
                           ((s, sector_names(run, sectors).get(s, "")) for s in sectors)]

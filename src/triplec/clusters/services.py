@@ -376,10 +376,14 @@ def update_cluster(user, cluster: Cluster, data: dict) -> Cluster:
     return cluster
 
 
-def _default_cluster_name(run: MappingRun, props: dict) -> str:
+def _default_cluster_name(run: MappingRun, props: dict, in_lonlat: bool) -> str:
+    """'<sector> — <place>': the footprint's main place (its regions come main place first: most
+    employment, else most establishments), else the main city near its centre (shipped GeoNames data)."""
     sector = str(props.get("sector", ""))
     label = registers.sector_label(run.classification, sector) if run.classification else ""
     place = (props.get("regions") or [""])[0]
+    if not place and in_lonlat:
+        place = selectors.place_near(props.get("centroid_lat"), props.get("centroid_lon"))
     name = f"{label or _('Sector %(code)s') % {'code': sector}}"
     return f"{name} — {place}"[:200] if place else name[:200]
 
@@ -400,9 +404,10 @@ def attach_footprint(user, run: MappingRun, footprint_id: str, *, cluster: Clust
         raise NotFound(_("Run %(run)s has no footprint %(fp)r.") % {"run": run.title, "fp": footprint_id})
     props = feature.get("properties") or {}
     sector = str(props.get("sector", ""))
+    in_lonlat = "triplec:coordinates" not in selectors.footprint_collection_meta(run)
     with transaction.atomic():
         if cluster is None:
-            data = {"name": _default_cluster_name(run, props),
+            data = {"name": _default_cluster_name(run, props, in_lonlat),
                     "sector_classification": run.classification,
                     "sector_codes": sector if run.classification else "",
                     "territory": run.territory_id,
@@ -421,7 +426,6 @@ def attach_footprint(user, run: MappingRun, footprint_id: str, *, cluster: Clust
                     and sector not in cluster.code_list):
                 update_cluster(user, cluster, {"sector_codes": ", ".join(cluster.code_list + [sector])})
         centroid_lon, centroid_lat = props.get("centroid_lon"), props.get("centroid_lat")
-        in_lonlat = "triplec:coordinates" not in selectors.footprint_collection_meta(run)
         footprint = ClusterFootprint(
             cluster=cluster, run=run, run_title=run.title[:200], run_source=run.source,
             footprint_id=str(footprint_id)[:64],

@@ -18,6 +18,7 @@ import time
 
 import pandas as pd
 from django.conf import settings
+from django.utils import translation
 
 from triplec.core.models import BackgroundTask
 from triplec.core.tasks import TaskStopped, task
@@ -96,6 +97,7 @@ def _summary(run: MappingRun, prepared: registers.PreparedInput, outputs, second
         "skipped": {str(k): str(v) for k, v in (outputs.footprints.skipped or {}).items()},
         "engine": str(outputs.screen.params.get("engine", "none")),
         "seconds": {k: round(float(v), 2) for k, v in seconds.items()},
+        "warnings": [str(w) for w in getattr(outputs, "warnings", [])],  # English; shown translated
     }
 
 
@@ -140,14 +142,17 @@ def _map(run: MappingRun, progress) -> dict:
         prepared.frame, out, **prepared.columns, r_max=run.r_max, r_step=run.r_step, sims=run.sims,
         alpha=run.alpha, seed=run.seed, min_n=run.min_n, fdr=run.fdr,
         scheduler=getattr(settings, "TRIPLEC_DASK_SCHEDULER", "") or None,
-        title=run.title, source_note=str(run.describe_source()), progress=simulated)
+        title=run.title, source_note=str(run.describe_source()), progress=simulated, country=run.country or None)
     _stage(run, SIM_END, messages.DRAWING_PLOTS)
     table = outputs.screen.table
     curves = outputs.screen.curves
     if len(table):
         names = selectors.sector_names(run, table["sector"].astype(str))
         for sector in table.loc[_localised(table), "sector"].astype(str):
-            selectors.write_plot(run, sector, curves[curves["sector"].astype(str) == sector], names.get(sector, ""))
+            for language, _name in settings.LANGUAGES:  # the plot's words in each reader's language
+                with translation.override(language):
+                    selectors.write_plot(run, sector, curves[curves["sector"].astype(str) == sector],
+                                         names.get(sector, ""))
     _stage(run, TOTAL - 1, messages.FINISHING)  # the last look at the cancel flag: from here on the run completes
     seconds = dict(outputs.seconds)
     seconds["total"] = time.perf_counter() - started

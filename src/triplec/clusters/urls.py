@@ -20,7 +20,8 @@ urlpatterns = [
     path("runs/<int:pk>/cancel/", views.run_cancel, name="run_cancel"),
     path("runs/<int:pk>/delete/", views.run_delete, name="run_delete"),
     path("runs/<int:pk>/map-data/", views.run_map_data, name="run_map_data"),
-    path("runs/<int:pk>/plots/<str:sector>/", views.run_plot, name="run_plot"),
+    # Sector codes and footprint ids are user text (an uploaded file's codes): never path segments.
+    path("runs/<int:pk>/plot/", views.run_plot, name="run_plot"),
     path("runs/<int:pk>/files/<str:name>", views.run_file, name="run_file"),
-    path("runs/<int:pk>/footprints/<str:footprint_id>/attach/", views.footprint_attach, name="footprint_attach"),
+    path("runs/<int:pk>/footprints/attach/", views.footprint_attach, name="footprint_attach"),
 ]

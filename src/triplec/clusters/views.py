@@ -30,6 +30,7 @@ from triplec.registry.models import Territory
 from triplec.registry.views import _records, history_rows
 
 from . import exporting, registers, selectors, services
+from . import messages as clusters_messages
 from .forms import NEW_CLUSTER, AttachForm, ClusterForm, MappingRunForm
 from .models import Cluster, ClusterFootprint, MappingRun
 
@@ -128,7 +129,9 @@ def _sector_headers(current: str, weighted: bool) -> list[dict]:
 
 
 def _footprint_rows(run: MappingRun) -> list[dict]:
-    features = selectors.footprint_collection(run).get("features", [])
+    collection = selectors.footprint_collection(run)
+    features = collection.get("features", [])
+    in_lonlat = "triplec:coordinates" not in collection
     attached: dict[str, list[ClusterFootprint]] = {}
     for link in run.attached_footprints.select_related("cluster"):
         attached.setdefault(link.footprint_id, []).append(link)
@@ -136,7 +139,9 @@ def _footprint_rows(run: MappingRun) -> list[dict]:
     rows = []
     for feature in features:
         props = feature["properties"]
-        rows.append({"id": str(feature.get("id", props.get("id"))), "props": props,
+        fid = str(feature.get("id", props.get("id")))
+        near = selectors.place_near(props.get("centroid_lat"), props.get("centroid_lon")) if in_lonlat else ""
+        rows.append({"id": fid, "anchor": selectors.footprint_anchor(fid), "props": props, "near": near,
                      "sector_name": names.get(str(props["sector"]), ""),
                      "regions": ", ".join(props.get("regions") or []),
                      "attached": attached.get(str(feature.get("id")), [])})
@@ -160,11 +165,14 @@ def _run_context(request, run: MappingRun) -> dict:
     plots = []
     for i, row in enumerate(localised):
         svg = selectors.plot_svg(run, row["sector"], render=i < PLOTS_SHOWN)
-        plots.append({"row": row, "svg": svg})
+        plots.append({"row": row, "svg": svg, "url": selectors.plot_url(run, row["sector"])})
+    for row in sectors:
+        row["plot_url"] = selectors.plot_url(run, row["sector"])
     can_attach = policy.can_manage_clusters(request.user)
     clusters = list(selectors.clusters_for(request.user).order_by("name")) if can_attach else []
     context.update({
         "summary": run.summary or {},
+        "warnings": [clusters_messages.shown(w) for w in (run.summary or {}).get("warnings", [])],
         "sectors": sectors, "sort": sort, "sector_headers": _sector_headers(sort, run.weighted),
         "plots": plots,
         "footprints": _footprint_rows(run),
@@ -210,9 +218,10 @@ def run_map_data(request, pk: int):
 
 @login_required
 @require_GET
-def run_plot(request, pk: int, sector: str):
-    """One sector's Kd plot (inline SVG fragment), drawn on first request."""
+def run_plot(request, pk: int):
+    """One sector's Kd plot (inline SVG fragment), drawn on first request (?sector=<code>)."""
     run = _get_run(request, pk)
+    sector = request.GET.get("sector", "")
     if run.status != "done":
         raise Http404(_("The run has not finished."))
     svg = selectors.plot_svg(run, sector)
@@ -291,13 +300,19 @@ def run_file(request, pk: int, name: str):
 
 @login_required
 @require_POST
-def footprint_attach(request, pk: int, footprint_id: str):
+def footprint_attach(request, pk: int):
+    """Attach the footprint named in the form (field `footprint`: its id is user text, so it travels in
+    the body, never in the path)."""
     run = _get_run(request, pk)
     if not policy.can_manage_clusters(request.user):
         raise HttpForbidden(_("You may not attach footprints to clusters."))
     clusters = list(selectors.clusters_for(request.user))
     form = AttachForm(request.POST, clusters=clusters)
-    target_url = reverse("clusters:run_detail", args=[run.pk]) + f"#footprint-{footprint_id}"
+    footprint_id = request.POST.get("footprint", "")
+    target_url = reverse("clusters:run_detail", args=[run.pk]) + "#" + selectors.footprint_anchor(footprint_id)
+    if not footprint_id:
+        messages.error(request, _("Choose a footprint to attach."))
+        return redirect(reverse("clusters:run_detail", args=[run.pk]))
     if not form.is_valid():
         messages.error(request, _("Choose a cluster to attach footprint %(fp)s to.") % {"fp": footprint_id})
         return redirect(target_url)
@@ -363,6 +378,8 @@ def _cluster_context(request, cluster: Cluster) -> dict:
     history = sorted(history + _footprint_events(cluster), key=lambda row: row["when"], reverse=True)
     points = []
     latest = footprints[-1] if footprints else None
+    near = (selectors.place_near(latest.centroid_lat, latest.centroid_lon)
+            if latest is not None and latest.in_lonlat else "")
     if latest is not None and latest.run_source == MappingRun.Source.REGISTER:  # ids are enterprise ids
         ids = [int(i) for i in latest.member_ids if str(i).isdigit()]
         points = [[round(lat, 5), round(lon, 5)] for lat, lon in policy.visible_enterprises(request.user)
@@ -371,10 +388,11 @@ def _cluster_context(request, cluster: Cluster) -> dict:
         "cluster": cluster, "footprints": footprints, "current": footprints[-1] if footprints else None,
         "codes": [(code, registers.sector_label(cluster.sector_classification, code)) for code in cluster.code_list],
         "history": history, "can_manage": policy.can_manage_clusters(request.user), "tab": "clusters",
-        "member_points": points,
+        "member_points": points, "near": near,
         "geometry": {"type": "FeatureCollection", "features": [
             {"type": "Feature", "id": fp.pk, "geometry": fp.geometry,
              "properties": {"label": f"{fp.footprint_id} · {fp.run_title}", "observed": fp.observed_at.date().isoformat(),
+                            "near": selectors.place_near(fp.centroid_lat, fp.centroid_lon),
                             "establishments": fp.establishments, "latest": fp is footprints[-1]}}
             for fp in footprints if fp.in_lonlat and fp.geometry]},
         **_tile_settings(),

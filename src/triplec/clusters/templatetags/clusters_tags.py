@@ -45,3 +45,11 @@ def signed(value):
 def run_message(value) -> str:
     """A message the run's task stored (in English), in the reader's language when it is a known one."""
     return messages.shown(value)
+
+
+@register.filter
+def footprint_anchor(footprint_id) -> str:
+    """The HTML id of a footprint's row on its run page (see selectors.footprint_anchor)."""
+    from triplec.clusters.selectors import footprint_anchor as anchor
+
+    return anchor(footprint_id)

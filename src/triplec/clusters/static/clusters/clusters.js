@@ -27,12 +27,20 @@
     return n === undefined ? template : template.replace("{n}", n);
   }
 
-  function footprintPopup(el, props, name) {
+  function nearText(el, place) {
+    return place ? msg(el, "msgNear", "near {place}").replace("{place}", place) : "";
+  }
+
+  function footprintPopup(el, props, name, anchor, near) {
     var basemap = window.triplecBasemap, text = basemap.element, fmt = basemap.formatNumber;
     var box = text("div", null, "map-popup");
     box.appendChild(text("strong", props.id));
     box.appendChild(document.createElement("br"));
     box.appendChild(text("span", props.sector + (name ? " " + name : "")));
+    if (near) {   // the main city the footprint is in (shipped GeoNames data), so an officer knows where
+      box.appendChild(document.createElement("br"));
+      box.appendChild(text("em", nearText(el, near), "footprint-near"));
+    }
     var facts = document.createElement("div");
     facts.appendChild(text("span", msg(el, "msgEstablishments", "{n} establishments", fmt(props.count))));
     if (props.employment !== null && props.employment !== undefined) {
@@ -44,7 +52,7 @@
       box.appendChild(text("small", props.regions.slice(0, 6).join(", ") + (props.regions.length > 6 ? "…" : "")));
     }
     var link = text("a", msg(el, "msgGoto", "Go to the footprint ↓"));
-    link.href = "#footprint-" + encodeURIComponent(props.id);
+    link.href = "#" + anchor;
     box.appendChild(document.createElement("br"));
     box.appendChild(link);
     return box;
@@ -77,7 +85,8 @@
             return { color: c, weight: 2, opacity: 0.95, fillColor: c, fillOpacity: 0.16, className: "footprint" };
           },
           onEachFeature: function (f, layer) {
-            layer.bindPopup(footprintPopup(el, f.properties, names[f.properties.sector]), { maxWidth: 300 });
+            layer.bindPopup(footprintPopup(el, f.properties, names[f.properties.sector], data.anchors[f.properties.id],
+                                          (data.near || {})[f.properties.id]), { maxWidth: 300 });
             layer.bindTooltip(basemap.element("span", f.properties.id), { sticky: true });
           }
         }).addTo(map);
@@ -94,7 +103,7 @@
           var marker = L.circleMarker([p.centroid_lat, p.centroid_lon], {
             radius: 7, weight: 2, color: "#ffffff", fillColor: colour(p.sector), fillOpacity: 1,
             className: "footprint-marker"
-          }).bindPopup(footprintPopup(el, p, names[p.sector]), { maxWidth: 300 })
+          }).bindPopup(footprintPopup(el, p, names[p.sector], data.anchors[p.id], (data.near || {})[p.id]), { maxWidth: 300 })
             .bindTooltip(basemap.element("span", p.id)).addTo(map);
           basemap.focusable(map, marker, function () { marker.openPopup(); }, { label: label, key: p.id });
         });
@@ -112,7 +121,8 @@
     var basemap = window.triplecBasemap;
     function describe(props) {
       return props.observed + " · " + props.label + " · " +
-        msg(el, "msgEstablishments", "{n} establishments", basemap.formatNumber(props.establishments));
+        msg(el, "msgEstablishments", "{n} establishments", basemap.formatNumber(props.establishments)) +
+        (props.near ? " · " + nearText(el, props.near) : "");
     }
     var data = JSON.parse(document.getElementById("cluster-footprints").textContent);
     var map = basemap.createMap(el, { scrollWheelZoom: false }).map;

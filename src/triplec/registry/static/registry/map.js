@@ -151,9 +151,9 @@
             status.textContent = text;
           }
           drawLegend(data);
-          // Without tiles a close-up shows a blank land: stop where the outlines still give context.
+          // Without tiles a close-up keeps its context from the place names and state borders (web/places.js).
           basemap.fitTo(map, data.points.map(function (p) { return [p[1], p[2]]; }),
-                        { robust: true, maxZoom: el.dataset.tileUrl ? 13 : 8 });
+                        { robust: true, maxZoom: el.dataset.tileUrl ? 13 : 11 });
           render();
           el.dataset.loaded = "true";
         })

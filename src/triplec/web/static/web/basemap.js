@@ -7,7 +7,8 @@
  *                                 a note box and keyboard-friendly popups; returns {map, note}.
  *   addBackground(map, el, note)  Natural Earth country outlines (el.dataset.outline, TopoJSON) on a plain
  *                                 background, and the optional tile layer el.dataset.tileUrl on top, dropped
- *                                 with a note when its first tiles all fail.
+ *                                 with a note when its first tiles all fail; with el.dataset.places (and
+ *                                 web/places.js loaded) the place names and state borders, loaded by zoom.
  *   fitTo(map, target, options)   fit a LatLngBounds, a layer or [[lat, lon], ...] (robust: the middle 99%).
  *   colourScale(domain, palette)  a stable colour per category; PALETTES holds the platform's palettes.
  *   drawLegend(box, items)        a list of coloured dots with text ({colour, label}).
@@ -161,6 +162,9 @@
           outlines = L.geoJSON(countries, { pane: "outline", interactive: false, style: style }).addTo(map);
         })
         .catch(function () { /* outlines are decoration: the data still shows */ });
+    }
+    if (el.dataset.places && window.triplecPlaces) {   // place names and state borders (web/places.js)
+      window.triplecPlaces.add(map, function (path) { return getJSON(el.dataset.places + path); });
     }
     if (!tileUrl) { return; }
     var loaded = 0, failed = 0;
