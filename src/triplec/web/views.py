@@ -1,13 +1,24 @@
+from pathlib import Path
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 import triplec
 from triplec.registry import selectors
+
+FAVICON = Path(__file__).resolve().parent / "static" / "web" / "favicon.ico"
+
+
+@require_GET
+@cache_control(max_age=7 * 24 * 3600, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers and tools ask for on any site (pages link web/favicon.svg too)."""
+    return FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
 
 
 @require_GET
