@@ -137,10 +137,18 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login rate limiting (django-axes): lock a username+IP pair after 5 failures for 15 minutes.
+# Login rate limiting (django-axes): lock a username+IP pair after 5 failures for 15 minutes, and a client
+# address after 20 failures across usernames (password spraying; accounts.lockout).
 AXES_FAILURE_LIMIT = int(os.environ.get("TRIPLEC_LOGIN_FAILURE_LIMIT", "5"))
+TRIPLEC_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("TRIPLEC_LOGIN_IP_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "triplec.accounts.lockout.UserAndAddressLockout"
+AXES_CLIENT_IP_CALLABLE = "triplec.accounts.throttle.client_ip"
+# Proxies in front of the app whose X-Forwarded-For is trusted for the client address (rate limits).
+TRIPLEC_PROXY_COUNT = int(os.environ.get("TRIPLEC_PROXY_COUNT", "1" if HTTPS else "0"))
+# Password-reset requests: (most requests, per seconds) by client address and by e-mail address.
+TRIPLEC_PASSWORD_RESET_LIMITS = {"address": (10, 3600), "email": (3, 3600)}
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

@@ -14,7 +14,7 @@ urlpatterns = [
     path("accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/password/reset/done/", auth_views.PasswordResetDoneView.as_view(),
          name="password_reset_done"),
     path("accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),

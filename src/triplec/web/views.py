@@ -5,10 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 import triplec
+from triplec.accounts import throttle
 from triplec.registry import selectors
 
 FAVICON = Path(__file__).resolve().parent / "static" / "web" / "favicon.ico"
@@ -40,6 +42,18 @@ def healthz(request):
 
 class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, rate-limited per client address and per e-mail address. Unknown addresses
+    count and answer exactly like known ones, so the page never tells whether an account exists."""
+
+    def form_valid(self, form):
+        if not throttle.take_password_reset(self.request, form.cleaned_data["email"]):
+            form.add_error(None, _("Too many password-reset requests for this e-mail address or from your "
+                                  "network. Please wait an hour and try again."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 @login_required
