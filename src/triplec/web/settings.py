@@ -158,6 +158,7 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+CSRF_FAILURE_VIEW = "triplec.web.errors.csrf_failure"
 
 EMAIL_BACKEND = os.environ.get("TRIPLEC_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("TRIPLEC_FROM_EMAIL", "triplec@localhost")

@@ -28,3 +28,7 @@ urlpatterns = [
     path("networks/", include("triplec.networks.urls")),
     path("", include("triplec.registry.urls")),
 ]
+
+handler404 = "triplec.web.errors.page_not_found"
+handler403 = "triplec.web.errors.permission_denied"
+handler500 = "triplec.web.errors.server_error"
