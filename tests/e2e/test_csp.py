@@ -140,6 +140,13 @@ def test_clusters_pages_maps_plots_and_polling_keep_the_policy(world, done_run, 
     watch.visit(f"/clusters/runs/{queued.pk}/", "[data-testid=run-message]")
     page.wait_for_timeout(2500)  # htmx polls the progress every second
     watch.collect()
+    questions = []  # Cancel asks first (data-confirm, bound by web/site.js); dismissing keeps the run
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_test_id("cancel-run").click()
+    expect(page.get_by_test_id("cancel-run")).to_be_visible()
+    assert questions and "Cancel this mapping run?" in questions[0]
+    queued.task.refresh_from_db()
+    assert queued.task.status == BackgroundTask.Status.QUEUED
     watch.visit(f"/clusters/{cluster.pk}/", "#cluster-map[data-loaded=true]")
     assert watch.problems == []
 
