@@ -19,8 +19,12 @@ def django_setup(need_database: bool = True) -> None:
     creating an empty one; `serve`, `demo`, `restore` and imports migrate a new one on purpose."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.web.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:  # e.g. production without its own secret key: say so, no traceback
+        fail(str(exc))
     if need_database:
         require_database()
 
@@ -83,6 +87,12 @@ def serve(
         from triplec.core.tasks import start_in_process_worker
 
         start_in_process_worker()
+    from triplec.web.checks import uses_development_secret_key
+
+    if uses_development_secret_key():
+        typer.secho("WARNING: development mode with the shipped, public secret key (TRIPLEC_SECRET_KEY is not "
+                    "set). Fine on your own machine; never expose this server to others. For production see "
+                    "README, 'Running in production'.", fg=typer.colors.YELLOW, bold=True, err=True)
     typer.echo(f"triplec is running at http://{host}:{port}/  (Ctrl+C to stop)")
     waitress_serve(application, host=host, port=port, threads=threads, ident="triplec")
 

@@ -107,3 +107,16 @@ class AccessEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+
+class ThrottleEvent(models.Model):
+    """One counted request of a rate-limited action (accounts.throttle): which limit, whose key (a hash
+    of the client address or e-mail address: no personal data kept), when. Old rows are purged as new
+    ones come in."""
+
+    scope = models.CharField(max_length=40)
+    key_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key_hash", "created_at"], name="throttle_lookup")]

@@ -2,12 +2,18 @@
 
 Embedded defaults: a SQLite file under TRIPLEC_DATA_DIR (./var), console e-mail, in-process work.
 Scale-out: DATABASE_URL=postgres://..., TRIPLEC_SECRET_KEY, TRIPLEC_ALLOWED_HOSTS, TRIPLEC_DEBUG=0.
+Production (README "Running in production"): TRIPLEC_SECRET_KEY, TRIPLEC_ALLOWED_HOSTS,
+TRIPLEC_CSRF_TRUSTED_ORIGINS, TRIPLEC_HTTPS=1 behind a TLS-terminating proxy.
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from triplec.web.security import tile_source
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("TRIPLEC_DATA_DIR", Path.cwd() / "var")).resolve()
@@ -22,9 +28,32 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("TRIPLEC_DEBUG", False)
-SECRET_KEY = os.environ.get("TRIPLEC_SECRET_KEY") or "triplec-insecure-local-key-set-TRIPLEC_SECRET_KEY-in-production"
+# Production: served over HTTPS (TRIPLEC_HTTPS=1) or declared with TRIPLEC_ENV=production. Anything else is a
+# development or test run, which may use the shipped key (with a warning from `triplec serve`).
+HTTPS = _env_bool("TRIPLEC_HTTPS", False)
+PRODUCTION = HTTPS or os.environ.get("TRIPLEC_ENV", "development").strip().lower() == "production"
+DEVELOPMENT_SECRET_KEY = "triplec-insecure-local-key-set-TRIPLEC_SECRET_KEY-in-production"
+SECRET_KEY = os.environ.get("TRIPLEC_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
+if PRODUCTION and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured(
+        "triplec refuses to start in production (TRIPLEC_HTTPS=1 or TRIPLEC_ENV=production) without its own "
+        "secret key: set TRIPLEC_SECRET_KEY to a random value of at least 50 characters, e.g. the output of "
+        "python -c \"import secrets; print(secrets.token_urlsafe(50))\", and keep it secret.")
 ALLOWED_HOSTS = os.environ.get("TRIPLEC_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("TRIPLEC_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+if HTTPS:
+    # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto (and passes Host on); the app
+    # itself must not be reachable except through that proxy, or the header could be forged.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("TRIPLEC_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True  # subdomains of the served host only, not of the agency's domain
+    SECURE_HSTS_PRELOAD = True  # has effect only if someone submits the (apex) domain to the preload list
 
 INSTALLED_APPS = [
     "triplec.web",  # first: its registration/ templates (password pages) win over django.contrib.admin's
@@ -38,6 +67,7 @@ INSTALLED_APPS = [
     "simple_history",
     "ninja",  # API docs page with ninja's bundled Swagger UI files; without it ninja links a CDN
     "axes",
+    "csp",
     "triplec.core",
     "triplec.accounts",
     "triplec.registry",
@@ -47,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -113,10 +144,18 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Login rate limiting (django-axes): lock a username+IP pair after 5 failures for 15 minutes.
+# Login rate limiting (django-axes): lock a username+IP pair after 5 failures for 15 minutes, and a client
+# address after 20 failures across usernames (password spraying; accounts.lockout).
 AXES_FAILURE_LIMIT = int(os.environ.get("TRIPLEC_LOGIN_FAILURE_LIMIT", "5"))
+TRIPLEC_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("TRIPLEC_LOGIN_IP_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "triplec.accounts.lockout.UserAndAddressLockout"
+AXES_CLIENT_IP_CALLABLE = "triplec.accounts.throttle.client_ip"
+# Proxies in front of the app whose X-Forwarded-For is trusted for the client address (rate limits).
+TRIPLEC_PROXY_COUNT = int(os.environ.get("TRIPLEC_PROXY_COUNT", "1" if HTTPS else "0"))
+# Password-reset requests: (most requests, per seconds) by client address and by e-mail address.
+TRIPLEC_PASSWORD_RESET_LIMITS = {"address": (10, 3600), "email": (3, 3600)}
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -126,6 +165,7 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+CSRF_FAILURE_VIEW = "triplec.web.errors.csrf_failure"
 
 EMAIL_BACKEND = os.environ.get("TRIPLEC_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("TRIPLEC_FROM_EMAIL", "triplec@localhost")
@@ -161,6 +201,25 @@ TRIPLEC_SIZE_THRESHOLDS = {
 # country outlines and work with no tile server. A failing tile server is dropped with a note.
 TRIPLEC_TILE_URL = os.environ.get("TRIPLEC_TILE_URL", "")
 TRIPLEC_TILE_ATTRIBUTION = os.environ.get("TRIPLEC_TILE_ATTRIBUTION", "")
+
+# Content-Security-Policy (django-csp) on every response: scripts and styles only from our own static files
+# (no inline code, no eval: htmx is configured in base.html to need neither), images also as data: URIs
+# (Pico's and Leaflet's icons) and from the optional tile server. Views with their own header keep it
+# (the sandboxed mapping report).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *tile_source(TRIPLEC_TILE_URL)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # Background tasks: a worker thread inside `triplec serve` (embedded default); set to 0 when separate
 # `triplec worker` processes run the queue. Mapping runs use local Dask unless a scheduler is given.

@@ -8,12 +8,13 @@ from .api import api
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
-    path("accounts/password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/password/reset/done/", auth_views.PasswordResetDoneView.as_view(),
          name="password_reset_done"),
     path("accounts/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(),
@@ -29,3 +30,7 @@ urlpatterns = [
     path("networks/", include("triplec.networks.urls")),
     path("", include("triplec.registry.urls")),
 ]
+
+handler404 = "triplec.web.errors.page_not_found"
+handler403 = "triplec.web.errors.permission_denied"
+handler500 = "triplec.web.errors.server_error"

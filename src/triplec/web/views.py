@@ -1,13 +1,26 @@
+from pathlib import Path
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 import triplec
+from triplec.accounts import throttle
 from triplec.registry import selectors
+
+FAVICON = Path(__file__).resolve().parent / "static" / "web" / "favicon.ico"
+
+
+@require_GET
+@cache_control(max_age=7 * 24 * 3600, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers and tools ask for on any site (pages link web/favicon.svg too)."""
+    return FileResponse(FAVICON.open("rb"), content_type="image/x-icon")
 
 
 @require_GET
@@ -57,6 +70,18 @@ def admin_login(request):
     if request.user.is_authenticated and not request.user.is_superuser:
         return render(request, "web/operators_only.html", status=403)
     return admin.site.login(request)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset page, rate-limited per client address and per e-mail address. Unknown addresses
+    count and answer exactly like known ones, so the page never tells whether an account exists."""
+
+    def form_valid(self, form):
+        if not throttle.take_password_reset(self.request, form.cleaned_data["email"]):
+            form.add_error(None, _("Too many password-reset requests for this e-mail address or from your "
+                                  "network. Please wait an hour and try again."))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 @login_required

@@ -8,7 +8,7 @@
  *
  * The background (offline country outlines, optional tiles), fitting, legend, escaping and keyboard
  * access come from the shared web/basemap.js (global `triplecBasemap`), loaded before this file on the
- * pages with a map; the confirmation of forms below needs neither.
+ * pages with a map. Forms with data-confirm ask first through web/site.js (every page).
  */
 (function () {
   "use strict";
@@ -145,12 +145,6 @@
     basemap.fitTo(map, layer, { padding: [20, 20], maxZoom: 10 });
     el.dataset.loaded = "true";
   }
-
-  // Forms that undo something ask first (data-confirm holds the question).
-  document.addEventListener("submit", function (ev) {
-    var question = ev.target.dataset && ev.target.dataset.confirm;
-    if (question && !window.confirm(question)) { ev.preventDefault(); }
-  });
 
   document.addEventListener("DOMContentLoaded", function () {
     var run = document.getElementById("run-map");
