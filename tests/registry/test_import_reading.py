@@ -32,10 +32,11 @@ def test_utf16_with_bom():
 
 
 def test_bad_bytes_name_row_and_column_and_explicit_encoding_reads_them():
-    data = "name,city\nA,Paris\nB,Orl\xe9ans\n".encode("latin-1")
+    data = "name,city\nAção,Paris\nB,Orl".encode() + b"\xe9ans\n"  # UTF-8 with one Latin-1 byte
     table = read_table(data)
     assert [(e.row, e.field) for e in table.errors] == [(3, "city")]
     assert "bad encoding at row 3" in table.errors[0].reason and "Latin-1" in table.errors[0].reason
+    data = "name,city\nA,Paris\nB,Orl\xe9ans\n".encode("latin-1")
     table = read_table(data, encoding="latin-1")
     assert table.errors == [] and table.rows[1] == (3, ["B", "Orléans"])
     assert read_table(data, encoding="klingon").errors[0].reason == "unknown encoding 'klingon'"

@@ -1,6 +1,10 @@
 """Portable backups: every record (Django's serialised JSON, read in one transaction so it is a
 consistent snapshot) plus the uploaded files, in one .tar.gz. A backup taken on SQLite restores on
-PostgreSQL and the other way round."""
+PostgreSQL and the other way round.
+
+Text that cannot be encoded (lone surrogates left by imports before they refused undecodable bytes)
+is written as U+FFFD, and the manifest counts such records per model: `triplec doctor` cleans the
+database itself."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from django.utils import timezone
 
 import triplec
 from triplec.core.errors import DomainError
+from triplec.core.text import has_lone_surrogates, without_lone_surrogates
 
 FORMAT_VERSION = 1
 # Content types and permissions are rebuilt by migrate; sessions and login-attempt logs are not data.
@@ -42,6 +47,7 @@ def create_backup(output: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         data_path = Path(tmp) / "data.json"
         count = 0
+        cleaned: dict[str, int] = {}
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.cursor() as cur:
@@ -52,6 +58,9 @@ def create_backup(output: Path) -> dict:
                 for model in _models_to_dump():
                     for obj in model._default_manager.order_by("pk").iterator(chunk_size=2000):
                         text = serializers.serialize("json", [obj])[1:-1]
+                        if has_lone_surrogates(text):  # never let one bad row stop the backup
+                            text = without_lone_surrogates(text)
+                            cleaned[model._meta.label_lower] = cleaned.get(model._meta.label_lower, 0) + 1
                         fh.write(("" if first else ",\n") + text)
                         first = False
                         count += 1
@@ -59,7 +68,7 @@ def create_backup(output: Path) -> dict:
         files = [p for p in media_root.rglob("*") if p.is_file()] if media_root.exists() else []
         manifest = {"format": FORMAT_VERSION, "triplec": triplec.__version__, "objects": count,
                     "files": len(files), "created_at": timezone.now().isoformat(),
-                    "database": connection.vendor}
+                    "database": connection.vendor, "undecodable_text_replaced": cleaned}
         with tarfile.open(output, "w:gz") as tar:
             blob = json.dumps(manifest, indent=2).encode()
             info = tarfile.TarInfo("manifest.json")

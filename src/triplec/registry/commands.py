@@ -34,7 +34,8 @@ def import_enterprises(
         help="Sector classification for rows without one: isic4, nace2 or naics2017.")] = "",
     country: Annotated[str, typer.Option(help="Country (ISO 3166-1 alpha-2) for rows without one.")] = "",
     encoding: Annotated[str, typer.Option(
-        help="CSV encoding (default: UTF-8, with or without BOM; e.g. latin-1, cp1252).")] = "",
+        help="CSV encoding (default: UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252; "
+             "e.g. latin-1).")] = "",
     file_format: Annotated[str, typer.Option(
         "--format", help="csv, xlsx or parquet (default: from the file's content and name).")] = "",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and print the preview; write nothing.")] = False,
@@ -114,8 +115,7 @@ def import_enterprises(
 
 def _print_preview(preview) -> None:
     mapped = ", ".join(f"{column} -> {field}" for column, field in preview.mapping.items())
-    typer.echo(f"File: {preview.rows} data rows ({preview.format}"
-               + (f", {preview.encoding}" if preview.encoding else "") + ")")
+    typer.echo(f"File: {preview.rows} data rows ({preview.describe_file()})")
     if mapped:
         typer.echo(f"Columns: {mapped}")
     if preview.ignored_columns:

@@ -29,12 +29,13 @@ from triplec.core.errors import PermissionDenied
 from . import exporting
 from .importing import FIELD_LABELS, IMPORT_FIELDS, ImportRejected, batches
 from .importing.messages import shown
+from .importing.reading import encoding_name
 from .models import SectorClassification
 from .models_import import ImportBatch
 
 ERRORS_KEPT = batches.ERRORS_KEPT  # errors stored and shown per check; the total count is always shown
 FILE_EXPIRED = gettext_lazy("The uploaded file has expired: upload it again.")  # purged, or lost from the disk
-ENCODINGS = [("", gettext_lazy("Automatic (UTF-8, with or without BOM)")), ("latin-1", "Latin-1 (ISO 8859-1)"),
+ENCODINGS = [("", gettext_lazy("Automatic (UTF-8, UTF-16 or Windows-1252)")), ("latin-1", "Latin-1 (ISO 8859-1)"),
              ("cp1252", "Windows-1252"), ("utf-16", "UTF-16")]
 
 
@@ -155,6 +156,15 @@ def _progress_context(batch: ImportBatch, task) -> dict:
             "task_message": shown(task.message) if task is not None else ""}
 
 
+def _encoding_shown(preview: dict) -> str:
+    """The CSV encoding the check read the file in, as people know it; "(detected)" when guessed."""
+    codec = preview.get("encoding") or ""
+    if not codec:
+        return ""
+    name = encoding_name(codec)
+    return _("%(encoding)s (detected)") % {"encoding": name} if preview.get("encoding_detected") else name
+
+
 def _shown_live(live: batches.Live) -> batches.Live:
     return batches.Live(live.done, live.total, shown(live.message))
 
@@ -197,7 +207,7 @@ def enterprise_import_preview(request, pk):
     present = batches.file_present(batch)
     return render(request, "registry/import_preview.html", {
         **progress, "preview": preview, "counts": counts, "errors": [{**e, "reason": shown(e.get("reason"))} for e in preview.get("errors", [])],
-        "error_total": counts.get("errors", 0), "form": form,
+        "error_total": counts.get("errors", 0), "form": form, "encoding_shown": _encoding_shown(preview),
         "can_confirm": state == "checked" and present and bool(counts) and counts.get("errors", 1) == 0,
         "can_recheck": state in ("checked", "check-failed") and present,
         "expired": state in ("checked", "check-failed") and not present, "expired_message": FILE_EXPIRED,

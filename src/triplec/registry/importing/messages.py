@@ -68,6 +68,8 @@ BAD_ENCODING_LINE = gettext_noop("bad encoding at line %(line)s: the file is not
 MALFORMED_CSV = gettext_noop("malformed CSV: %(reason)s")
 BAD_ENCODING_ROW_LATIN = gettext_noop("bad encoding at row %(row)s: %(value)s is not valid %(encoding)s (if the "
                                       "file was saved as Latin-1/Windows-1252, choose that encoding)")
+NOT_TEXT = gettext_noop("not a text file: byte %(byte)s on line %(line)s is neither UTF-8 nor Windows-1252 text; "
+                        "upload a CSV file (saved as UTF-8 or Windows-1252), an XLSX workbook or a Parquet file")
 BAD_ENCODING_ROW = gettext_noop("bad encoding at row %(row)s: %(value)s is not valid %(encoding)s")
 NOT_XLSX = gettext_noop("not a readable XLSX workbook (%(reason)s)")
 XLSX_UNREADABLE = gettext_noop("the workbook could not be read (%(reason)s)")

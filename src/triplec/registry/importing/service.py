@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 
 from triplec.accounts import policy
 from triplec.core.errors import PermissionDenied
+from triplec.core.text import without_lone_surrogates
 from triplec.registry.models import Enterprise, Membership
 
 from . import cells, writer
@@ -31,7 +32,7 @@ from .cells import CellError
 from .columns import IMPORT_FIELDS, ColumnMapping, resolve_mapping
 from .errors import ImportRejected, RowError
 from .plan import Plan, build_plan
-from .reading import read_table
+from .reading import encoding_name, read_table
 from .rows import Record, RowParser, classification_of
 from .writer import HistoryInfo
 
@@ -57,6 +58,7 @@ class ImportPreview:
     errors: list[RowError] = field(default_factory=list)
     format: str = ""
     encoding: str = ""
+    encoding_detected: bool = False
     _plan: Plan | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -69,9 +71,21 @@ class ImportPreview:
 
     def as_dict(self, max_errors: int | None = None) -> dict:
         errors = self.errors if max_errors is None else self.errors[:max_errors]
-        return {"columns": self.columns, "mapping": self.mapping, "ignored_columns": self.ignored_columns,
-                "defaults": self.defaults, "format": self.format, "encoding": self.encoding,
-                "counts": self.counts(), "errors": [e.as_dict() for e in errors]}
+        # The reader never lets an undecodable byte through; this keeps it so for whatever is stored.
+        return without_lone_surrogates({
+            "columns": self.columns, "mapping": self.mapping, "ignored_columns": self.ignored_columns,
+            "defaults": self.defaults, "format": self.format, "encoding": self.encoding,
+            "encoding_detected": self.encoding_detected, "counts": self.counts(),
+            "errors": [e.as_dict() for e in errors]})
+
+    def describe_file(self) -> str:
+        """"csv, Windows-1252, detected": the format and, for CSV, the encoding read."""
+        parts = [self.format]
+        if self.encoding:
+            parts.append(encoding_name(self.encoding))
+            if self.encoding_detected:
+                parts.append("detected")
+        return ", ".join(parts)
 
 
 @dataclass
@@ -134,7 +148,7 @@ def _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progre
     table = read_table(source, fmt=fmt, encoding=encoding, filename=filename, delimiter=delimiter)
     progress("read", 1, 1)
     preview = ImportPreview(columns=table.columns, format=table.format, encoding=table.encoding,
-                            rows=len(table.rows))
+                            encoding_detected=table.encoding_detected, rows=len(table.rows))
     preview.errors.extend(table.errors)
     clean_defaults, default_errors = _clean_defaults(defaults)
     preview.defaults = {k: str(v) for k, v in clean_defaults.items()}
