@@ -86,7 +86,7 @@ def test_encoding_option(world, run, tmp_path):
     result = run(path, "--encoding", "utf-16")
     assert result.exit_code == 1 and "file: bad encoding at line 1: the file is not valid UTF-16" in result.stderr
     result = run(path, "--encoding", "latin-1")
-    assert result.exit_code == 0 and "(csv, Latin-1)" in result.stdout
+    assert result.exit_code == 0 and "(csv, Latin-1, decimal point)" in result.stdout
     assert Enterprise.objects.get(country="FR").legal_name == "Scierie Hélène"
 
 

@@ -120,7 +120,7 @@ def test_cli_import_says_which_encoding_it_used(world, tmp_path):
     path.write_bytes(BRAZIL_1252)
     result = CliRunner().invoke(app, ["import", "enterprises", str(path), "--quiet", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "File: 1 data rows (csv, Windows-1252, detected)" in result.stdout
+    assert "File: 1 data rows (csv, Windows-1252, detected, decimal comma)" in result.stdout
     path.write_bytes(RANDOM_BYTES)
     result = CliRunner().invoke(app, ["import", "enterprises", str(path), "--quiet"])
     assert result.exit_code == 1 and "not a text file" in result.stderr

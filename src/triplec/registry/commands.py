@@ -36,6 +36,9 @@ def import_enterprises(
     encoding: Annotated[str, typer.Option(
         help="CSV encoding (default: UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252; "
              "e.g. latin-1).")] = "",
+    decimal: Annotated[str, typer.Option(
+        help="Decimal separator of numbers in the file: comma or point (default: comma in a ;-separated CSV, "
+             "else point). Thousands separators are never read.")] = "",
     file_format: Annotated[str, typer.Option(
         "--format", help="csv, xlsx or parquet (default: from the file's content and name).")] = "",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and print the preview; write nothing.")] = False,
@@ -65,6 +68,10 @@ def import_enterprises(
         err.print(f"[red]No such file: {file}[/red]")
         raise typer.Exit(EXIT_USAGE)
     mapping = _parse_map(map_ or [])
+    separators = {"": None, "comma": ",", ",": ",", "point": ".", "dot": ".", ".": "."}
+    if decimal.strip().lower() not in separators:
+        err.print(f"[red]--decimal {decimal!r}: use comma or point.[/red]")
+        raise typer.Exit(EXIT_USAGE)
     actor = None
     if as_user:
         actor = User.objects.filter(username=as_user).first()
@@ -72,7 +79,8 @@ def import_enterprises(
             err.print(f"[red]No user named {as_user!r}.[/red]")
             raise typer.Exit(EXIT_USAGE)
     defaults = {"country": country, "sector_classification": classification}
-    options = dict(fmt=file_format or None, encoding=encoding or None, filename=file.name)
+    options = dict(fmt=file_format or None, encoding=encoding or None, filename=file.name,
+                   decimal=separators[decimal.strip().lower()])
 
     progress = Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=err, disable=quiet, transient=True)

@@ -37,6 +37,11 @@ ERRORS_KEPT = batches.ERRORS_KEPT  # errors stored and shown per check; the tota
 FILE_EXPIRED = gettext_lazy("The uploaded file has expired: upload it again.")  # purged, or lost from the disk
 ENCODINGS = [("", gettext_lazy("Automatic (UTF-8, UTF-16 or Windows-1252)")), ("latin-1", "Latin-1 (ISO 8859-1)"),
              ("cp1252", "Windows-1252"), ("utf-16", "UTF-16")]
+DECIMALS = [("", gettext_lazy("Automatic (comma in files separated by ;, else point)")),
+            (",", gettext_lazy("Comma (1234,5)")), (".", gettext_lazy("Point (1234.5)"))]
+
+
+DECIMAL_SHOWN = {",": gettext_lazy("decimal comma"), ".": gettext_lazy("decimal point")}
 
 
 def _max_upload_bytes() -> int:
@@ -51,6 +56,7 @@ class DefaultsForm(forms.Form):
         choices=[("", gettext_lazy("From the file"))] + list(SectorClassification.choices))
     country = forms.CharField(label=gettext_lazy("Country (ISO code, e.g. FR)"), required=False, max_length=2)
     encoding = forms.ChoiceField(label=gettext_lazy("Encoding (CSV)"), required=False, choices=ENCODINGS)
+    decimal = forms.ChoiceField(label=gettext_lazy("Decimal separator"), required=False, choices=DECIMALS)
 
     def clean_country(self):
         country = self.cleaned_data["country"].strip().upper()
@@ -65,7 +71,7 @@ class DefaultsForm(forms.Form):
 
 class UploadForm(DefaultsForm):
     file = forms.FileField(label=gettext_lazy("File (CSV, XLSX or Parquet)"))
-    field_order = ["file", "classification", "country", "encoding"]
+    field_order = ["file", "classification", "country", "encoding", "decimal"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -133,7 +139,8 @@ def enterprise_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = ImportBatch(uploaded_by=request.user, original_name=upload.name[:255],
-                            encoding=form.cleaned_data["encoding"], defaults=form.defaults())
+                            encoding=form.cleaned_data["encoding"], decimal_separator=form.cleaned_data["decimal"],
+                            defaults=form.defaults())
         batch.file.save(upload.name, upload, save=False)
         _check(request, batch)
         return redirect("enterprise_import_preview", pk=batch.pk)
@@ -182,7 +189,7 @@ def enterprise_import_preview(request, pk):
     columns = preview.get("columns", [])
     defaults = batch.defaults or {}
     initial = {"classification": defaults.get("sector_classification", ""), "country": defaults.get("country", ""),
-               "encoding": batch.encoding}
+               "encoding": batch.encoding, "decimal": batch.decimal_separator}
     mapping_used = preview.get("mapping", {})
     if request.method == "POST":
         if batch.status == ImportBatch.Status.IMPORTED:
@@ -196,6 +203,7 @@ def enterprise_import_preview(request, pk):
             batch.mapping = form.mapping()
             batch.defaults = form.defaults()
             batch.encoding = form.cleaned_data["encoding"]
+            batch.decimal_separator = form.cleaned_data["decimal"]
             _check(request, batch)
             if batch.preview:
                 messages.info(request, _("Checked again with your column choices."))
@@ -208,6 +216,7 @@ def enterprise_import_preview(request, pk):
     return render(request, "registry/import_preview.html", {
         **progress, "preview": preview, "counts": counts, "errors": [{**e, "reason": shown(e.get("reason"))} for e in preview.get("errors", [])],
         "error_total": counts.get("errors", 0), "form": form, "encoding_shown": _encoding_shown(preview),
+        "decimal_shown": DECIMAL_SHOWN.get(preview.get("decimal_separator", "")),
         "can_confirm": state == "checked" and present and bool(counts) and counts.get("errors", 1) == 0,
         "can_recheck": state in ("checked", "check-failed") and present,
         "expired": state in ("checked", "check-failed") and not present, "expired_message": FILE_EXPIRED,

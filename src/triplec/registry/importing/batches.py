@@ -78,7 +78,8 @@ def check(batch: ImportBatch, actor, progress: Progress | None = None) -> Import
     """Validate the batch's file with its options and keep the preview on the batch (not saved:
     the caller saves). Nothing is written to the register."""
     preview = validate_import(actor, read_file(batch), batch.mapping or None, batch.defaults,
-                              encoding=batch.encoding or None, filename=batch.original_name, progress=progress)
+                              encoding=batch.encoding or None, decimal=batch.decimal_separator or None,
+                              filename=batch.original_name, progress=progress)
     batch.file_format = preview.format
     batch.preview = preview.as_dict(max_errors=ERRORS_KEPT)
     return preview
@@ -98,7 +99,8 @@ def commit(batch: ImportBatch, actor, progress: Progress | None = None) -> Impor
 
     try:
         result = commit_import(actor, read_file(batch), batch.mapping or None, batch.defaults,
-                               encoding=batch.encoding or None, filename=batch.original_name,
+                               encoding=batch.encoding or None, decimal=batch.decimal_separator or None,
+                               filename=batch.original_name,
                                change_reason=f"import: {batch.original_name}"[:100], progress=progress,
                                on_written=mark_imported)
     except ImportRejected as exc:

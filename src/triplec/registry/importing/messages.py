@@ -26,12 +26,24 @@ NUMBER_TOO_LARGE = gettext_noop("bad number: %(value)s is too large")
 NUMBER_NOT_FINITE = gettext_noop("bad number: %(value)s is not a finite number")
 NUMBER_NOT_WHOLE = gettext_noop("bad number: %(value)s is not a whole number")
 NOT_A_NUMBER = gettext_noop("bad number: %(value)s is not a number")
+NOT_DECIMAL_POINT = gettext_noop("bad number: %(value)s: this file writes decimals with a decimal point "
+                                 "(1234.5), without thousands separators; choose the decimal comma if the file "
+                                 "uses it")
+NOT_DECIMAL_COMMA = gettext_noop("bad number: %(value)s: this file writes decimals with a decimal comma "
+                                 "(1234,5), without thousands separators; choose the decimal point if the file "
+                                 "uses it")
+THOUSANDS_SEPARATOR = gettext_noop("bad number: %(value)s is ambiguous: write whole numbers without a thousands "
+                                   "separator (1500)")
 OUT_OF_RANGE = gettext_noop("%(value)s is out of range (%(low)s to %(high)s)")
 BAD_COORDINATES = gettext_noop("bad coordinates: %(reason)s")  # reason: a number's reason without "bad number: "
 COORD_BOOL = gettext_noop("expected a number, got %(value)s")
 COORD_TOO_LARGE = gettext_noop("%(value)s is too large")
 COORD_NOT_FINITE = gettext_noop("%(value)s is not a finite number")
 COORD_NOT_A_NUMBER = gettext_noop("%(value)s is not a number")
+COORD_NOT_DECIMAL_POINT = gettext_noop("%(value)s: this file writes decimals with a decimal point (1234.5), "
+                                       "without thousands separators; choose the decimal comma if the file uses it")
+COORD_NOT_DECIMAL_COMMA = gettext_noop("%(value)s: this file writes decimals with a decimal comma (1234,5), "
+                                       "without thousands separators; choose the decimal point if the file uses it")
 LATITUDE_RANGE = gettext_noop("bad coordinates: latitude %(value)s is outside %(low)s..%(high)s "
                               "(decimal degrees, WGS 84)")
 LONGITUDE_RANGE = gettext_noop("bad coordinates: longitude %(value)s is outside %(low)s..%(high)s "

@@ -48,6 +48,7 @@ class Table:
     format: str = ""
     encoding: str = ""
     encoding_detected: bool = False  # chosen by looking at the bytes (Windows-1252), not UTF-8/BOM/asked
+    delimiter: str = ""  # CSV only
 
 
 def detect_format(filename: str | None, head: bytes) -> str:
@@ -140,6 +141,18 @@ def _read_bytes(source: Any) -> tuple[bytes, str | None]:
 
 # CSV -----------------------------------------------------------------------------------------------
 
+DECIMAL_SEPARATORS = (".", ",")
+
+
+def decimal_separator(table: Table, chosen: str | None) -> str:
+    """The decimal separator of numbers written as text: the one chosen, else a comma in a
+    `;`-separated CSV (where the comma is free for it, as Brazilian and Chilean spreadsheets write),
+    else a point."""
+    if chosen:
+        return chosen
+    return "," if table.format == "csv" and table.delimiter == ";" else "."
+
+
 def encoding_name(codec: str) -> str:
     """How people know an encoding: Windows-1252, UTF-8, Latin-1 (codec names otherwise)."""
     return _ENCODING_NAMES.get(codec, codec)
@@ -226,7 +239,8 @@ def _read_csv(data: bytes, encoding: str | None, delimiter: str | None) -> Table
         return table
     has_bad_bytes = _UNDECODABLE.search(text) is not None
     # strict: an unterminated quote is an error instead of silently swallowing the rest of the file
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or _sniff_delimiter(text), strict=True)
+    table.delimiter = delimiter or _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=table.delimiter, strict=True)
     row_number = 0
     header_seen = False
     try:

@@ -32,7 +32,7 @@ from .cells import CellError
 from .columns import IMPORT_FIELDS, ColumnMapping, resolve_mapping
 from .errors import ImportRejected, RowError
 from .plan import Plan, build_plan
-from .reading import encoding_name, read_table
+from .reading import DECIMAL_SEPARATORS, decimal_separator, encoding_name, read_table
 from .rows import Record, RowParser, classification_of
 from .writer import HistoryInfo
 
@@ -59,6 +59,7 @@ class ImportPreview:
     format: str = ""
     encoding: str = ""
     encoding_detected: bool = False
+    decimal_separator: str = "."  # of numbers written as text
     _plan: Plan | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -75,7 +76,8 @@ class ImportPreview:
         return without_lone_surrogates({
             "columns": self.columns, "mapping": self.mapping, "ignored_columns": self.ignored_columns,
             "defaults": self.defaults, "format": self.format, "encoding": self.encoding,
-            "encoding_detected": self.encoding_detected, "counts": self.counts(),
+            "encoding_detected": self.encoding_detected, "decimal_separator": self.decimal_separator,
+            "counts": self.counts(),
             "errors": [e.as_dict() for e in errors]})
 
     def describe_file(self) -> str:
@@ -85,6 +87,7 @@ class ImportPreview:
             parts.append(encoding_name(self.encoding))
             if self.encoding_detected:
                 parts.append("detected")
+        parts.append("decimal comma" if self.decimal_separator == "," else "decimal point")
         return ", ".join(parts)
 
 
@@ -133,6 +136,11 @@ def _clean_defaults(defaults: Mapping[str, Any] | None) -> tuple[dict[str, Any],
     return out, errors
 
 
+def _check_decimal(decimal: str | None) -> None:
+    if decimal and decimal not in DECIMAL_SEPARATORS:
+        raise ValueError(f"decimal separator {decimal!r}: use '.' or ','")
+
+
 def _source_name(source) -> str:
     if isinstance(source, str | Path):
         return Path(source).name
@@ -143,12 +151,14 @@ def _noop(stage: str, done: int, total: int) -> None:
     return None
 
 
-def _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progress: Progress):
+def _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progress: Progress,
+           decimal: str | None = None):
     """Read and check every row (no database). Returns (preview, records, parser or None)."""
     table = read_table(source, fmt=fmt, encoding=encoding, filename=filename, delimiter=delimiter)
     progress("read", 1, 1)
     preview = ImportPreview(columns=table.columns, format=table.format, encoding=table.encoding,
-                            encoding_detected=table.encoding_detected, rows=len(table.rows))
+                            encoding_detected=table.encoding_detected, rows=len(table.rows),
+                            decimal_separator=decimal_separator(table, decimal))
     preview.errors.extend(table.errors)
     clean_defaults, default_errors = _clean_defaults(defaults)
     preview.defaults = {k: str(v) for k, v in clean_defaults.items()}
@@ -161,7 +171,8 @@ def _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progre
     preview.errors.extend(column_mapping.errors)
     if column_mapping.implied_classification and "sector_classification" not in clean_defaults:
         preview.defaults["sector_classification"] = column_mapping.implied_classification
-    parser = RowParser(table.columns, column_mapping, clean_defaults)
+    parser = RowParser(table.columns, column_mapping, clean_defaults,
+                       decimal_comma=preview.decimal_separator == ",")
     preview.errors.extend(parser.header_errors)
     unreadable_rows = {e.row for e in table.errors}
     records: list[Record] = []
@@ -205,23 +216,26 @@ def _finish(preview: ImportPreview, actor, records: list[Record], parser: RowPar
 def validate_import(actor, source, mapping: Mapping[str, str] | None = None,
                     defaults: Mapping[str, Any] | None = None, *, fmt: str | None = None,
                     encoding: str | None = None, filename: str | None = None, delimiter: str | None = None,
-                    progress: Progress | None = None) -> ImportPreview:
+                    decimal: str | None = None, progress: Progress | None = None) -> ImportPreview:
     """Check an import without writing anything.
 
     `source`: a path, bytes, a binary file, or a list of row mappings. `mapping`: {column: field}
     overrides of the automatic column matching ("" ignores a column). `defaults`: {field: value} for
     empty cells and absent columns, typically {"country": "FR", "sector_classification": "nace2"}.
+    `decimal`: "." or "," for numbers written as text (default: "," in a `;`-separated CSV, else ".").
     """
     _check_permission(actor)
+    _check_decimal(decimal)
     progress = progress or _noop
-    preview, records, parser = _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progress)
+    preview, records, parser = _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progress,
+                                      decimal)
     return _finish(preview, actor, records, parser, progress)
 
 
 def commit_import(actor, source, mapping: Mapping[str, str] | None = None,
                   defaults: Mapping[str, Any] | None = None, *, fmt: str | None = None,
                   encoding: str | None = None, filename: str | None = None, delimiter: str | None = None,
-                  progress: Progress | None = None, change_reason: str = "",
+                  decimal: str | None = None, progress: Progress | None = None, change_reason: str = "",
                   on_preview: Callable[[ImportPreview], None] | None = None,
                   on_written: Callable[[ImportResult], None] | None = None) -> ImportResult:
     """Check the import again and write every row in one transaction; raise ImportRejected (and write
@@ -229,8 +243,10 @@ def commit_import(actor, source, mapping: Mapping[str, str] | None = None,
     `on_written` the result just after, both inside the transaction (what they write commits with it).
     The file is read and its rows checked before the transaction opens."""
     _check_permission(actor)
+    _check_decimal(decimal)
     progress = progress or _noop
-    preview, records, parser = _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progress)
+    preview, records, parser = _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progress,
+                                      decimal)
     if preview.errors:  # no need to read the register: the file itself is wrong
         raise ImportRejected(_finish(preview, actor, records, parser))
     try:

@@ -1,7 +1,8 @@
 """Replace lone surrogates (undecodable bytes that imports kept before they refused them) in the JSON
-columns of uploads, so their pages open and backups run. `triplec doctor` does the same for every model."""
+columns of uploads, so their pages open and backups run. `triplec doctor` does the same for every model.
+Also: an upload keeps the decimal separator chosen for its numbers ("" = the file's convention)."""
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 def clean(apps, schema_editor):
@@ -13,4 +14,11 @@ def clean(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("registry", "0004_enterprise_search_names")]
 
-    operations = [migrations.RunPython(clean, migrations.RunPython.noop)]
+    operations = [
+        migrations.RunPython(clean, migrations.RunPython.noop),
+        migrations.AddField(
+            model_name="importbatch",
+            name="decimal_separator",
+            field=models.CharField(blank=True, max_length=1, verbose_name="decimal separator"),
+        ),
+    ]
