@@ -80,8 +80,8 @@ def test_ambiguous_cells_are_row_errors_naming_row_field_and_reason(world):
     # A point-decimal `;` file: said explicitly
     preview = validate_import(None, semicolon_file("A;BR;DC-1;isic4;1610;51.48;-0.128;1500"), decimal=".")
     assert preview.ok and preview.decimal_separator == "."
-    comma_file = ('legal_name,country,national_id,sector_classification,sector_code,latitude,longitude\n'
-                  'A,BR,DC-1,isic4,1610,"51,48","-0,128"\n').encode()
+    comma_file = (b'legal_name,country,national_id,sector_classification,sector_code,latitude,longitude\n'
+                  b'A,BR,DC-1,isic4,1610,"51,48","-0,128"\n')
     assert [e.field for e in validate_import(None, comma_file).errors] == ["latitude", "longitude"]
     assert validate_import(None, comma_file, decimal=",").ok
 
@@ -131,8 +131,8 @@ def test_cli_decimal_option(world, tmp_path):
 
 def test_upload_form_decimal_choice(world, client_for):
     client = client_for(world.users["agency-admin"])
-    data = ('legal_name,country,national_id,sector_classification,sector_code,latitude,longitude\n'
-            'A,BR,DC-8,isic4,1610,"51,48","-0,128"\n').encode()
+    data = (b'legal_name,country,national_id,sector_classification,sector_code,latitude,longitude\n'
+            b'A,BR,DC-8,isic4,1610,"51,48","-0,128"\n')
     response = client.post("/enterprises/import/", {"file": SimpleUploadedFile("f.csv", data), "decimal": ","})
     batch = ImportBatch.objects.get()
     assert batch.decimal_separator == "," and batch.preview["counts"]["errors"] == 0

@@ -8,6 +8,7 @@ database itself."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import json
 import tarfile
@@ -18,6 +19,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -28,6 +30,19 @@ from triplec.core.text import has_lone_surrogates, without_lone_surrogates
 FORMAT_VERSION = 1
 # Content types and permissions are rebuilt by migrate; sessions and login-attempt logs are not data.
 EXCLUDED = {"contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"}
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, but date-times and times keep their microseconds (Django's cuts them to
+    milliseconds, so a restore would not bring back what was saved)."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        if isinstance(o, datetime.time):
+            return o.isoformat()
+        return super().default(o)
 
 
 def _models_to_dump():
@@ -57,7 +72,7 @@ def create_backup(output: Path) -> dict:
                 first = True
                 for model in _models_to_dump():
                     for obj in model._default_manager.order_by("pk").iterator(chunk_size=2000):
-                        text = serializers.serialize("json", [obj])[1:-1]
+                        text = serializers.serialize("json", [obj], cls=ExactJSONEncoder)[1:-1]
                         if has_lone_surrogates(text):  # never let one bad row stop the backup
                             text = without_lone_surrogates(text)
                             cleaned[model._meta.label_lower] = cleaned.get(model._meta.label_lower, 0) + 1
