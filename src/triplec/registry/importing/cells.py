@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
 from . import messages as msg
+from .reading import FormulaWithoutValue
 
 
 class CellError(ValueError):
@@ -66,6 +67,8 @@ def _as_str(value: object) -> str:
         return value.isoformat()
     if isinstance(value, str):
         return value
+    if isinstance(value, FormulaWithoutValue):
+        raise CellError(msg.FORMULA_WITHOUT_VALUE % {"formula": repr(value.formula[:60])})
     raise CellError(msg.EXPECTED_TEXT % {"value": type(value).__name__})
 
 

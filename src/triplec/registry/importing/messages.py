@@ -16,6 +16,8 @@ from triplec.core.stored_messages import StoredMessages
 # Cells (cells.py). Values shown in a message are quoted by the code (repr) before they are put in.
 EXPECTED_TEXT_BOOL = gettext_noop("expected text, got a true/false value (%(value)s)")
 EXPECTED_TEXT = gettext_noop("expected text, got %(value)s")
+FORMULA_WITHOUT_VALUE = gettext_noop("the cell holds the formula %(formula)s with no saved value: open the file in "
+                                     "a spreadsheet and save it again, or paste the values instead of formulas")
 BAD_ENCODING_BYTES = gettext_noop("bad encoding: %(value)s is not valid UTF-8")
 BAD_ENCODING_CHAR = gettext_noop("bad encoding: invalid character")
 NUL_CHARACTER = gettext_noop("contains a NUL character")
@@ -87,6 +89,7 @@ NOT_XLSX = gettext_noop("not a readable XLSX workbook (%(reason)s)")
 XLSX_UNREADABLE = gettext_noop("the workbook could not be read (%(reason)s)")
 NOT_PARQUET = gettext_noop("not a readable Parquet file (%(reason)s)")
 EMPTY_FILE = gettext_noop("the file is empty: expected a header row and data rows")
+NO_ROWS = gettext_noop("the file has no data rows: only a header")
 COLUMN_TWICE = gettext_noop("column %(column)s appears twice (columns %(first)s and %(second)s); rename one")
 
 # Defaults for the whole file and duplicates (service.py).

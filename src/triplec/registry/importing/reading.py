@@ -297,11 +297,57 @@ def _read_xlsx(data: bytes) -> Table:
                 header_seen = True
             else:
                 table.rows.append((row_number, cells))
+        if _has_formulas(data):
+            _mark_formulas_without_values(data, table)
     except Exception as exc:  # openpyxl raises many types for damaged sheets; report, never crash
         table.errors.append(RowError(0, "", msg.XLSX_UNREADABLE % {"reason": f"{exc.__class__.__name__}: {exc}"}))
     finally:
         workbook.close()
     return table
+
+
+class FormulaWithoutValue:
+    """An XLSX cell holding a formula whose value was never saved (written by a script, not by a
+    spreadsheet): its value is unknown, which `cells` reports as such."""
+
+    __slots__ = ("formula",)
+
+    def __init__(self, formula: str):
+        self.formula = formula
+
+    def __repr__(self) -> str:
+        return f"FormulaWithoutValue({self.formula!r})"
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(data: bytes) -> bool:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return any(_FORMULA_TAG.search(archive.read(name)) for name in archive.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+
+
+def _mark_formulas_without_values(data: bytes, table: Table) -> None:
+    """Read the sheet again for its formulas: an empty cell (no saved value) that holds one becomes a
+    FormulaWithoutValue. Only for workbooks that have formulas at all."""
+    from openpyxl import load_workbook
+
+    rows = dict(table.rows)
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        sheet = workbook.active or workbook.worksheets[0]
+        for row_number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            cells = rows.get(row_number)
+            if cells is None:
+                continue
+            for index, value in enumerate(values):
+                if index < len(cells) and cells[index] is None and isinstance(value, str) and value.startswith("="):
+                    cells[index] = FormulaWithoutValue(value)
+    finally:
+        workbook.close()
 
 
 # Parquet -------------------------------------------------------------------------------------------

@@ -160,6 +160,8 @@ def _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progre
                             encoding_detected=table.encoding_detected, rows=len(table.rows),
                             decimal_separator=decimal_separator(table, decimal))
     preview.errors.extend(table.errors)
+    if table.columns and not table.rows and not table.errors:
+        preview.errors.append(RowError(0, "", msg.NO_ROWS))
     clean_defaults, default_errors = _clean_defaults(defaults)
     preview.defaults = {k: str(v) for k, v in clean_defaults.items()}
     preview.errors.extend(default_errors)
