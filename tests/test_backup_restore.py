@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from triplec.core.backups import create_backup, restore_backup
 from triplec.registry.models import Enterprise
 from triplec.registry.models_import import ImportBatch
 
 
+@pytest.mark.django_db(transaction=True)  # a restore flushes the database: no test transaction around it
 def test_restore_keeps_date_times_to_the_microsecond(world, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     when = datetime(2026, 3, 14, 15, 9, 26, 535897, tzinfo=UTC)

@@ -63,8 +63,9 @@ def create_backup(output: Path) -> dict:
         data_path = Path(tmp) / "data.json"
         count = 0
         cleaned: dict[str, int] = {}
+        outermost = not connection.in_atomic_block  # else the caller's transaction decides its isolation
         with transaction.atomic():
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and outermost:
                 with connection.cursor() as cur:
                     cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             with open(data_path, "w", encoding="utf-8") as fh:
