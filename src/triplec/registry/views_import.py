@@ -35,9 +35,9 @@ from .models_import import ImportBatch
 
 ERRORS_KEPT = batches.ERRORS_KEPT  # errors stored and shown per check; the total count is always shown
 FILE_EXPIRED = gettext_lazy("The uploaded file has expired: upload it again.")  # purged, or lost from the disk
-ENCODINGS = [("", gettext_lazy("Automatic (UTF-8, UTF-16 or Windows-1252)")), ("latin-1", "Latin-1 (ISO 8859-1)"),
+ENCODINGS = [("", gettext_lazy("Automatic")), ("latin-1", "Latin-1 (ISO 8859-1)"),
              ("cp1252", "Windows-1252"), ("utf-16", "UTF-16")]
-DECIMALS = [("", gettext_lazy("Automatic (comma in files separated by ;, else point)")),
+DECIMALS = [("", gettext_lazy("Automatic")),
             (",", gettext_lazy("Comma (1234,5)")), (".", gettext_lazy("Point (1234.5)"))]
 
 
