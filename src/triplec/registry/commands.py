@@ -42,6 +42,12 @@ def import_enterprises(
     file_format: Annotated[str, typer.Option(
         "--format", help="csv, xlsx or parquet (default: from the file's content and name).")] = "",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and print the preview; write nothing.")] = False,
+    skip_invalid: Annotated[bool, typer.Option(
+        "--skip-invalid", help="Import the valid rows and leave out the rows with errors (default: all rows or "
+                               "none); the left-out rows go to the --rejected file.")] = False,
+    rejected_file: Annotated[Path | None, typer.Option(
+        "--rejected", help="With --skip-invalid: CSV file for the rows left out, with a reason column "
+                           "(default: FILE's name with -rejected.csv, beside it).")] = None,
     as_user: Annotated[str, typer.Option(
         "--as", help="Import as this user, with their permissions (default: the operator, trusted).")] = "",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -50,7 +56,8 @@ def import_enterprises(
 
     Rows are matched to the register by country + national_id: new ones are created, changed ones
     updated (with history), identical ones left alone. Errors are printed one per line as
-    "row N, FIELD: REASON" (row 1 is the header) and the exit status is 1.
+    "row N, FIELD: REASON" (row 1 is the header) and the exit status is 1. With --skip-invalid the
+    valid rows are written and the others go to the --rejected file (exit status 0).
     """
     from triplec.cli import django_setup, migrate
 
@@ -105,7 +112,8 @@ def import_enterprises(
             else:
                 # One pass: the final check inside the write transaction prints the preview, then writes.
                 result = commit_import(actor, file, mapping, defaults, progress=report, **options,
-                                       change_reason=f"import: {file.name}"[:100], on_preview=_print_preview)
+                                       change_reason=f"import: {file.name}"[:100], on_preview=_print_preview,
+                                       skip_invalid=skip_invalid)
     except PermissionDenied as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_USAGE) from None
@@ -119,6 +127,15 @@ def import_enterprises(
         typer.echo("Dry run: nothing was written.")
         return
     typer.echo(f"Imported: {result.describe()}.")
+    if result.rejected:
+        from triplec.registry.importing.rejected import rejected_csv
+
+        target = rejected_file or file.with_name(f"{file.stem}-rejected.csv")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(rejected_csv(result))
+        for error in result.rejected:
+            typer.echo(str(error), err=True)
+        typer.echo(f"{result.rejected_rows} rows rejected: written to {target} (with a reason column).")
 
 
 def _print_preview(preview) -> None:

@@ -16,7 +16,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.utils.http import content_disposition_header
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -163,6 +164,15 @@ def _progress_context(batch: ImportBatch, task) -> dict:
             "task_message": shown(task.message) if task is not None else ""}
 
 
+def _valid_rows_remain(preview: dict) -> bool:
+    """Row errors only (none of the file or its header) and some rows without: the valid rows can be
+    imported alone. Errors are kept sorted by row, so a file or header error is among those kept."""
+    counts = preview.get("counts", {})
+    errors = preview.get("errors", [])
+    valid = counts.get("create", 0) + counts.get("update", 0) + counts.get("unchanged", 0)
+    return bool(errors) and valid > 0 and all(e.get("row", 0) >= 2 for e in errors)
+
+
 def _encoding_shown(preview: dict) -> str:
     """The CSV encoding the check read the file in, as people know it; "(detected)" when guessed."""
     codec = preview.get("encoding") or ""
@@ -219,6 +229,8 @@ def enterprise_import_preview(request, pk):
         "decimal_shown": DECIMAL_SHOWN.get(preview.get("decimal_separator", "")),
         "can_confirm": state == "checked" and present and bool(counts) and counts.get("errors", 1) == 0,
         "can_recheck": state in ("checked", "check-failed") and present,
+        "can_skip_invalid": state == "checked" and present and _valid_rows_remain(preview),
+        "has_rejected": state == "imported" and bool((batch.result or {}).get("rejected")),
         "expired": state in ("checked", "check-failed") and not present, "expired_message": FILE_EXPIRED,
         "imported": state == "imported"})
 
@@ -255,11 +267,12 @@ def enterprise_import_confirm(request, pk):
     if state != "checked":
         messages.info(request, _("This file cannot be imported now: see its state below."))
         return redirect("enterprise_import_preview", pk=batch.pk)
+    skip_invalid = request.POST.get("skip_invalid") == "1"
     if batches.runs_in_background(batch):
-        batches.queue_commit(batch, request.user)
+        batches.queue_commit(batch, request.user, skip_invalid=skip_invalid)
         return redirect("enterprise_import_preview", pk=batch.pk)
     try:
-        batches.commit(batch, request.user)
+        batches.commit(batch, request.user, skip_invalid=skip_invalid)
     except PermissionDenied as exc:
         raise HttpForbidden(str(exc)) from exc
     except ImportRejected:
@@ -268,6 +281,21 @@ def enterprise_import_confirm(request, pk):
     messages.success(request, _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
                      % batch.result)
     return redirect("enterprise_import_preview", pk=batch.pk)
+
+
+@login_required
+@require_GET
+def enterprise_import_rejected(request, pk):
+    """The rows an import of the valid rows left out, with a reason column (CSV)."""
+    _require_import(request.user)
+    batch = _own_batch(request, pk)
+    path = batches.rejected_path(batch)
+    if not path.is_file():
+        raise Http404(_("No rejected rows for this import."))
+    response = FileResponse(path.open("rb"), content_type="text/csv; charset=utf-8")
+    stem = batch.original_name.rsplit(".", 1)[0] or "import"
+    response["Content-Disposition"] = content_disposition_header(True, f"{stem}-rejected.csv")
+    return response
 
 
 @login_required

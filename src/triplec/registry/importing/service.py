@@ -32,7 +32,7 @@ from .cells import CellError
 from .columns import IMPORT_FIELDS, ColumnMapping, resolve_mapping
 from .errors import ImportRejected, RowError
 from .plan import Plan, build_plan
-from .reading import DECIMAL_SEPARATORS, decimal_separator, encoding_name, read_table
+from .reading import DECIMAL_SEPARATORS, Table, decimal_separator, encoding_name, read_table
 from .rows import Record, RowParser, classification_of
 from .writer import HistoryInfo
 
@@ -61,6 +61,7 @@ class ImportPreview:
     encoding_detected: bool = False
     decimal_separator: str = "."  # of numbers written as text
     _plan: Plan | None = field(default=None, repr=False, compare=False)
+    _table: Table | None = field(default=None, repr=False, compare=False)  # the file as read
 
     @property
     def ok(self) -> bool:
@@ -99,6 +100,11 @@ class ImportResult:
     memberships: int
     territories: int
     preview: ImportPreview = field(repr=False)
+    rejected: list[RowError] = field(default_factory=list)  # errors of the rows left out (skip_invalid)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({e.row for e in self.rejected})
 
     def describe(self) -> str:
         return (f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged; "
@@ -136,6 +142,11 @@ def _clean_defaults(defaults: Mapping[str, Any] | None) -> tuple[dict[str, Any],
     return out, errors
 
 
+def _whole_file(errors: list[RowError]) -> bool:
+    """Errors of the file or its header (rows 0 and 1), which no row can be left out for."""
+    return any(e.row <= 1 for e in errors)
+
+
 def _check_decimal(decimal: str | None) -> None:
     if decimal and decimal not in DECIMAL_SEPARATORS:
         raise ValueError(f"decimal separator {decimal!r}: use '.' or ','")
@@ -158,7 +169,7 @@ def _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progre
     progress("read", 1, 1)
     preview = ImportPreview(columns=table.columns, format=table.format, encoding=table.encoding,
                             encoding_detected=table.encoding_detected, rows=len(table.rows),
-                            decimal_separator=decimal_separator(table, decimal))
+                            decimal_separator=decimal_separator(table, decimal), _table=table)
     preview.errors.extend(table.errors)
     if table.columns and not table.rows and not table.errors:
         preview.errors.append(RowError(0, "", msg.NO_ROWS))
@@ -238,29 +249,43 @@ def commit_import(actor, source, mapping: Mapping[str, str] | None = None,
                   defaults: Mapping[str, Any] | None = None, *, fmt: str | None = None,
                   encoding: str | None = None, filename: str | None = None, delimiter: str | None = None,
                   decimal: str | None = None, progress: Progress | None = None, change_reason: str = "",
+                  skip_invalid: bool = False,
                   on_preview: Callable[[ImportPreview], None] | None = None,
                   on_written: Callable[[ImportResult], None] | None = None) -> ImportResult:
     """Check the import again and write every row in one transaction; raise ImportRejected (and write
     nothing) if any row has an error. `on_preview` sees the final check just before the writing,
     `on_written` the result just after, both inside the transaction (what they write commits with it).
-    The file is read and its rows checked before the transaction opens."""
+    The file is read and its rows checked before the transaction opens.
+
+    `skip_invalid` (an explicit choice; all or nothing is the default): rows with errors are left out
+    and the others written, in one transaction; their errors are the result's `rejected` (see
+    `rejected.rejected_csv` for them as a file). Errors of the file as a whole still reject it all."""
     _check_permission(actor)
     _check_decimal(decimal)
     progress = progress or _noop
     preview, records, parser = _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progress,
                                       decimal)
-    if preview.errors:  # no need to read the register: the file itself is wrong
-        raise ImportRejected(_finish(preview, actor, records, parser))
+    rejected: list[RowError] = []
+    if preview.errors and (not skip_invalid or _whole_file(preview.errors)):
+        raise ImportRejected(_finish(preview, actor, records, parser))  # no need to plan: the file is wrong
+    rejected, preview.errors = preview.errors, []
     try:
         with transaction.atomic():
             # Plan inside the transaction, so what we compare against is what we write over.
             preview = _finish(preview, actor, records, parser, progress)
+            while skip_invalid and preview.errors and not _whole_file(preview.errors):
+                left_out = {e.row for e in preview.errors}
+                rejected.extend(preview.errors)
+                records = [r for r in records if r.row not in left_out]
+                preview.errors = []
+                preview = _finish(preview, actor, records, parser, progress)
             if preview.errors:
                 raise ImportRejected(preview)
             if on_preview is not None:
                 on_preview(preview)
             reason = change_reason or f"import: {filename or _source_name(source)}"
             result = _write(actor, preview, progress, reason[:100])
+            result.rejected = sorted(rejected)
             if on_written is not None:
                 on_written(result)
             return result
