@@ -42,6 +42,6 @@ def rejected_csv(result) -> bytes:
         if row in reasons:
             cells = list(cells) + [None] * (width - len(cells))
             writer.writerow([_cell(c) for c in cells] + ["; ".join(reasons.pop(row))])
-    for row, texts in sorted(reasons.items()):  # rows the reader could not give cells for
+    for _row, texts in sorted(reasons.items()):  # rows the reader could not give cells for
         writer.writerow([""] * width + ["; ".join(texts)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
