@@ -102,9 +102,9 @@ def commit(batch: ImportBatch, actor, progress: Progress | None = None, skip_inv
         batch.imported_at = timezone.now()
         batch.preview = result.preview.as_dict(max_errors=ERRORS_KEPT)
         batch.result = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-                        "memberships": result.memberships, "territories": result.territories,
-                        "rejected": result.rejected_rows}
+                        "memberships": result.memberships, "territories": result.territories}
         if result.rejected:
+            batch.result["rejected"] = result.rejected_rows
             batch.preview["errors"] = [e.as_dict() for e in result.rejected[:ERRORS_KEPT]]
             batch.preview["counts"]["errors"] = len(result.rejected)
             path = rejected_path(batch)
