@@ -265,6 +265,8 @@ def commit_import(actor, source, mapping: Mapping[str, str] | None = None,
     progress = progress or _noop
     preview, records, parser = _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progress,
                                       decimal)
+    if not skip_invalid:
+        preview._table = None  # the rows read are needed only to write the rejected ones back
     rejected: list[RowError] = []
     if preview.errors and (not skip_invalid or _whole_file(preview.errors)):
         raise ImportRejected(_finish(preview, actor, records, parser))  # no need to plan: the file is wrong
