@@ -193,6 +193,9 @@ def backup(
 
     info = backups.create_backup(output)
     typer.echo(f"Backup written to {output} ({info['objects']} records, {info['files']} files).")
+    for label, rows in info["undecodable_text_replaced"].items():
+        typer.secho(f"Warning: {rows} {label} record(s) held undecodable text, written as U+FFFD; "
+                    "run `triplec doctor` to clean the database.", fg=typer.colors.YELLOW, err=True)
 
 
 @app.command()
@@ -211,6 +214,24 @@ def restore(
     except DomainError as exc:
         fail(str(exc))
     typer.echo(f"Restored {info['objects']} records and {info['files']} files from {archive}.")
+
+
+@app.command()
+def doctor(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only report what would be cleaned.")] = False,
+):
+    """Find and repair stored data that cannot be shown or backed up (undecodable text from old imports)."""
+    django_setup()
+    migrate()
+    from triplec.core.doctor import clean_undecodable_text
+
+    found = clean_undecodable_text(dry_run=dry_run)
+    if not found:
+        typer.echo("Undecodable text: nothing to clean.")
+        return
+    verb = "would be cleaned" if dry_run else "cleaned (undecodable bytes replaced by U+FFFD)"
+    for label, rows in found.items():
+        typer.echo(f"Undecodable text: {label}: {rows} row(s) {verb}.")
 
 
 def _register_subcommands() -> None:

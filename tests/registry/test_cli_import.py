@@ -83,9 +83,10 @@ def test_map_classification_and_country_options(world, run, tmp_path):
 
 def test_encoding_option(world, run, tmp_path):
     path = write(tmp_path, HEADER + "Scierie Hélène,FR,1,nace2,16.10\n", encoding="latin-1")
-    result = run(path)
-    assert result.exit_code == 1 and "row 2, legal_name: bad encoding at row 2" in result.stderr
-    assert run(path, "--encoding", "latin-1").exit_code == 0
+    result = run(path, "--encoding", "utf-16")
+    assert result.exit_code == 1 and "file: bad encoding at line 1: the file is not valid UTF-16" in result.stderr
+    result = run(path, "--encoding", "latin-1")
+    assert result.exit_code == 0 and "(csv, Latin-1, decimal point)" in result.stdout
     assert Enterprise.objects.get(country="FR").legal_name == "Scierie Hélène"
 
 

@@ -133,7 +133,7 @@ GOOD = {  # every combination of these is valid (for the operator)
     "membership_start": st.sampled_from(["", "2024-01-01"]),
 }
 GOOD_GROUPS = {  # fields that are only valid together
-    ("latitude", "longitude"): [("", ""), ("-4.3", "-38.9"), ("45,5", "4.85")],
+    ("latitude", "longitude"): [("", ""), ("-4.3", "-38.9"), ("45.5", "4.85")],
     ("region_code", "region_name", "municipality_code", "municipality_name"): [
         ("", "", "", ""), ("CE", "Ceará", "", ""), ("RS", "Rio Grande do Sul", "4314902", "Porto Alegre"),
         ("", "", "2301950", "")],
@@ -141,7 +141,7 @@ GOOD_GROUPS = {  # fields that are only valid together
 BAD = {
     "legal_name": ["", "bad\x00name", "x" * 201], "country": ["Brazil", "", "B1"], "national_id": ["", "   "],
     "sector_classification": ["sic", ""], "sector_code": ["9999", "25.1x", ""], "employees": ["-1", "abc", "1e3x"], "founding_year": ["1200", "19x7"],
-    "latitude": ["95", "north"], "longitude": ["-181", "east"], "exporter": ["maybe"], "email": ["not-an-email"],
+    "latitude": ["95", "north", "45,5"], "longitude": ["-181", "east"], "exporter": ["maybe"], "email": ["not-an-email"],
     "website": ["http://bad host"], "region_code": ["X" * 40], "municipality_name": ["Nowhere"],
     "association": ["Ghost Assoc"], "membership_start": ["2024-13-01", "01/02/2024"],
 }

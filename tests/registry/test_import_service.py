@@ -174,19 +174,23 @@ def test_bad_defaults_are_reported(world):
     assert {(e.row, e.field) for e in preview.errors} == {(0, "country"), (0, "sector_classification")}
 
 
-def test_bad_utf8_bytes_are_reported_per_row_and_latin1_can_be_chosen(world):
+def test_windows_1252_is_detected_and_stray_bytes_in_utf8_are_reported_per_row(world):
     text = ("legal_name,country,national_id,sector_classification,sector_code\n"
             "Scierie Dupont,FR,1,nace2,16.10\n"
             "Scierie Hélène,FR,2,nace2,16.10\n")
-    data = text.encode("latin-1")
+    data = text.encode("cp1252")
     preview = validate_import(None, data)
-    assert [(e.row, e.field) for e in preview.errors] == [(3, "legal_name")]
-    assert "bad encoding at row 3" in preview.errors[0].reason
+    assert (preview.errors, preview.encoding, preview.encoding_detected) == ([], "cp1252", True)
+    header, rows = data.split(b"\n", 1)
+    mixed = header + "\nScierie Aç,FR,3,nace2,16.10\n".encode() + rows
+    preview = validate_import(None, mixed)
+    assert [(e.row, e.field) for e in preview.errors] == [(4, "legal_name")]
+    assert "bad encoding at row 4" in preview.errors[0].reason
     with pytest.raises(ImportRejected):
-        commit_import(None, data)
+        commit_import(None, mixed)
     assert not Enterprise.objects.filter(country="FR").exists()
 
-    result = commit_import(None, data, encoding="latin-1")
+    result = commit_import(None, data)
     assert result.created == 2
     assert Enterprise.objects.get(country="FR", national_id="2").legal_name == "Scierie Hélène"
 

@@ -102,17 +102,17 @@ def test_defaults_and_mapping_form(world, client_for):
     assert (ent.legal_name, ent.sector_code) == ("Holz GmbH", "16.10")
 
 
-def test_latin1_upload_reports_bad_encoding_until_the_encoding_is_chosen(world, client_for):
+def test_a_wrong_encoding_choice_is_reported_until_automatic_is_chosen(world, client_for):
     client = client_for(world.users["agency-admin"])
-    data = (HEADER + "Serraria São Jorge,BR,L-1,isic4,1610,,\n").encode("latin-1")
-    response = client.post("/enterprises/import/", {"file": SimpleUploadedFile("l.csv", data)})
+    data = (HEADER + "Serraria São Jorge,BR,L-1,isic4,1610,,\n").encode("cp1252")
+    response = client.post("/enterprises/import/", {"file": SimpleUploadedFile("l.csv", data), "encoding": "utf-16"})
     batch = ImportBatch.objects.get()
-    assert [(e["row"], e["field"]) for e in batch.preview["errors"]] == [(2, "legal_name")]
-    assert "bad encoding at row 2" in client.get(response["Location"]).content.decode()
+    assert [(e["row"], e["field"]) for e in batch.preview["errors"]] == [(0, "")]
+    assert "bad encoding at line 1" in client.get(response["Location"]).content.decode()
     client.post(f"/enterprises/import/{batch.pk}/", {f"col_{i}": f for i, f in enumerate(HEADER.strip().split(","))}
-                | {"encoding": "latin-1"})
+                | {"encoding": ""})
     batch.refresh_from_db()
-    assert batch.preview["counts"]["errors"] == 0
+    assert batch.preview["counts"]["errors"] == 0 and batch.preview["encoding"] == "cp1252"
     client.post(f"/enterprises/import/{batch.pk}/confirm/")
     assert Enterprise.objects.get(national_id="L-1").legal_name == "Serraria São Jorge"
 

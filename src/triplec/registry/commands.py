@@ -34,10 +34,20 @@ def import_enterprises(
         help="Sector classification for rows without one: isic4, nace2 or naics2017.")] = "",
     country: Annotated[str, typer.Option(help="Country (ISO 3166-1 alpha-2) for rows without one.")] = "",
     encoding: Annotated[str, typer.Option(
-        help="CSV encoding (default: UTF-8, with or without BOM; e.g. latin-1, cp1252).")] = "",
+        help="CSV encoding (default: UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252; "
+             "e.g. latin-1).")] = "",
+    decimal: Annotated[str, typer.Option(
+        help="Decimal separator of numbers in the file: comma or point (default: comma in a ;-separated CSV, "
+             "else point). Thousands separators are never read.")] = "",
     file_format: Annotated[str, typer.Option(
         "--format", help="csv, xlsx or parquet (default: from the file's content and name).")] = "",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and print the preview; write nothing.")] = False,
+    skip_invalid: Annotated[bool, typer.Option(
+        "--skip-invalid", help="Import the valid rows and leave out the rows with errors (default: all rows or "
+                               "none); the left-out rows go to the --rejected file.")] = False,
+    rejected_file: Annotated[Path | None, typer.Option(
+        "--rejected", help="With --skip-invalid: CSV file for the rows left out, with a reason column "
+                           "(default: FILE's name with -rejected.csv, beside it).")] = None,
     as_user: Annotated[str, typer.Option(
         "--as", help="Import as this user, with their permissions (default: the operator, trusted).")] = "",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -46,7 +56,8 @@ def import_enterprises(
 
     Rows are matched to the register by country + national_id: new ones are created, changed ones
     updated (with history), identical ones left alone. Errors are printed one per line as
-    "row N, FIELD: REASON" (row 1 is the header) and the exit status is 1.
+    "row N, FIELD: REASON" (row 1 is the header) and the exit status is 1. With --skip-invalid the
+    valid rows are written and the others go to the --rejected file (exit status 0).
     """
     from triplec.cli import django_setup, migrate
 
@@ -64,6 +75,10 @@ def import_enterprises(
         err.print(f"[red]No such file: {file}[/red]")
         raise typer.Exit(EXIT_USAGE)
     mapping = _parse_map(map_ or [])
+    separators = {"": None, "comma": ",", ",": ",", "point": ".", "dot": ".", ".": "."}
+    if decimal.strip().lower() not in separators:
+        err.print(f"[red]--decimal {decimal!r}: use comma or point.[/red]")
+        raise typer.Exit(EXIT_USAGE)
     actor = None
     if as_user:
         actor = User.objects.filter(username=as_user).first()
@@ -71,7 +86,8 @@ def import_enterprises(
             err.print(f"[red]No user named {as_user!r}.[/red]")
             raise typer.Exit(EXIT_USAGE)
     defaults = {"country": country, "sector_classification": classification}
-    options = dict(fmt=file_format or None, encoding=encoding or None, filename=file.name)
+    options = dict(fmt=file_format or None, encoding=encoding or None, filename=file.name,
+                   decimal=separators[decimal.strip().lower()])
 
     progress = Progress(TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
                         TimeElapsedColumn(), console=err, disable=quiet, transient=True)
@@ -96,7 +112,8 @@ def import_enterprises(
             else:
                 # One pass: the final check inside the write transaction prints the preview, then writes.
                 result = commit_import(actor, file, mapping, defaults, progress=report, **options,
-                                       change_reason=f"import: {file.name}"[:100], on_preview=_print_preview)
+                                       change_reason=f"import: {file.name}"[:100], on_preview=_print_preview,
+                                       skip_invalid=skip_invalid)
     except PermissionDenied as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(EXIT_USAGE) from None
@@ -110,12 +127,20 @@ def import_enterprises(
         typer.echo("Dry run: nothing was written.")
         return
     typer.echo(f"Imported: {result.describe()}.")
+    if result.rejected:
+        from triplec.registry.importing.rejected import rejected_csv
+
+        target = rejected_file or file.with_name(f"{file.stem}-rejected.csv")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(rejected_csv(result))
+        for error in result.rejected:
+            typer.echo(str(error), err=True)
+        typer.echo(f"{result.rejected_rows} rows rejected: written to {target} (with a reason column).")
 
 
 def _print_preview(preview) -> None:
     mapped = ", ".join(f"{column} -> {field}" for column, field in preview.mapping.items())
-    typer.echo(f"File: {preview.rows} data rows ({preview.format}"
-               + (f", {preview.encoding}" if preview.encoding else "") + ")")
+    typer.echo(f"File: {preview.rows} data rows ({preview.describe_file()})")
     if mapped:
         typer.echo(f"Columns: {mapped}")
     if preview.ignored_columns:

@@ -31,6 +31,8 @@ class ImportBatch(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     file_format = models.CharField(_("format"), max_length=16, blank=True)
     encoding = models.CharField(_("encoding"), max_length=32, blank=True)
+    # "." or "," for numbers written as text; "" = the file's convention (a comma in ;-separated CSV)
+    decimal_separator = models.CharField(_("decimal separator"), max_length=1, blank=True)
     mapping = models.JSONField(default=dict, blank=True)   # column -> field chosen by the user
     defaults = models.JSONField(default=dict, blank=True)  # field -> value for the whole file
     preview = models.JSONField(default=dict, blank=True)   # ImportPreview.as_dict() of the last check

@@ -51,12 +51,13 @@ def import_check(progress, batch_id: str) -> dict:
 
 
 @task(batches.COMMIT_TASK)
-def import_commit(progress, batch_id: str) -> dict:
-    """Write an uploaded file: checked again, then all rows in one transaction, or none."""
+def import_commit(progress, batch_id: str, skip_invalid: bool = False) -> dict:
+    """Write an uploaded file: checked again, then all rows in one transaction, or none (or, with
+    `skip_invalid`, the valid rows, the others kept as a file of rejected rows)."""
     batch = _batch(batch_id)
     reporter = _reporter(batch, batches.COMMIT_STAGES, progress)
     try:
-        result = batches.commit(batch, batch.uploaded_by, progress=reporter)
+        result = batches.commit(batch, batch.uploaded_by, progress=reporter, skip_invalid=skip_invalid)
     except ImportRejected as exc:
         errors = len(exc.preview.errors)
         message = msg.NOT_IMPORTED_ONE if errors == 1 else msg.NOT_IMPORTED

@@ -11,6 +11,8 @@ urlpatterns = [
     path("enterprises/import/<uuid:pk>/", views_import.enterprise_import_preview, name="enterprise_import_preview"),
     path("enterprises/import/<uuid:pk>/confirm/", views_import.enterprise_import_confirm,
          name="enterprise_import_confirm"),
+    path("enterprises/import/<uuid:pk>/rejected.csv", views_import.enterprise_import_rejected,
+         name="enterprise_import_rejected"),
     path("enterprises/import/<uuid:pk>/progress/", views_import.enterprise_import_progress,
          name="enterprise_import_progress"),
     path("enterprises/export/", views_import.enterprise_export, name="enterprise_export"),

@@ -16,9 +16,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,13 +30,19 @@ from triplec.core.errors import PermissionDenied
 from . import exporting
 from .importing import FIELD_LABELS, IMPORT_FIELDS, ImportRejected, batches
 from .importing.messages import shown
+from .importing.reading import encoding_name
 from .models import SectorClassification
 from .models_import import ImportBatch
 
 ERRORS_KEPT = batches.ERRORS_KEPT  # errors stored and shown per check; the total count is always shown
 FILE_EXPIRED = gettext_lazy("The uploaded file has expired: upload it again.")  # purged, or lost from the disk
-ENCODINGS = [("", gettext_lazy("Automatic (UTF-8, with or without BOM)")), ("latin-1", "Latin-1 (ISO 8859-1)"),
+ENCODINGS = [("", gettext_lazy("Automatic")), ("latin-1", "Latin-1 (ISO 8859-1)"),
              ("cp1252", "Windows-1252"), ("utf-16", "UTF-16")]
+DECIMALS = [("", gettext_lazy("Automatic")),
+            (",", gettext_lazy("Comma (1234,5)")), (".", gettext_lazy("Point (1234.5)"))]
+
+
+DECIMAL_SHOWN = {",": gettext_lazy("decimal comma"), ".": gettext_lazy("decimal point")}
 
 
 def _max_upload_bytes() -> int:
@@ -50,6 +57,7 @@ class DefaultsForm(forms.Form):
         choices=[("", gettext_lazy("From the file"))] + list(SectorClassification.choices))
     country = forms.CharField(label=gettext_lazy("Country (ISO code, e.g. FR)"), required=False, max_length=2)
     encoding = forms.ChoiceField(label=gettext_lazy("Encoding (CSV)"), required=False, choices=ENCODINGS)
+    decimal = forms.ChoiceField(label=gettext_lazy("Decimal separator"), required=False, choices=DECIMALS)
 
     def clean_country(self):
         country = self.cleaned_data["country"].strip().upper()
@@ -64,7 +72,7 @@ class DefaultsForm(forms.Form):
 
 class UploadForm(DefaultsForm):
     file = forms.FileField(label=gettext_lazy("File (CSV, XLSX or Parquet)"))
-    field_order = ["file", "classification", "country", "encoding"]
+    field_order = ["file", "classification", "country", "encoding", "decimal"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -132,7 +140,8 @@ def enterprise_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = ImportBatch(uploaded_by=request.user, original_name=upload.name[:255],
-                            encoding=form.cleaned_data["encoding"], defaults=form.defaults())
+                            encoding=form.cleaned_data["encoding"], decimal_separator=form.cleaned_data["decimal"],
+                            defaults=form.defaults())
         batch.file.save(upload.name, upload, save=False)
         _check(request, batch)
         return redirect("enterprise_import_preview", pk=batch.pk)
@@ -155,6 +164,24 @@ def _progress_context(batch: ImportBatch, task) -> dict:
             "task_message": shown(task.message) if task is not None else ""}
 
 
+def _valid_rows_remain(preview: dict) -> bool:
+    """Row errors only (none of the file or its header) and some rows without: the valid rows can be
+    imported alone. Errors are kept sorted by row, so a file or header error is among those kept."""
+    counts = preview.get("counts", {})
+    errors = preview.get("errors", [])
+    valid = counts.get("create", 0) + counts.get("update", 0) + counts.get("unchanged", 0)
+    return bool(errors) and valid > 0 and all(e.get("row", 0) >= 2 for e in errors)
+
+
+def _encoding_shown(preview: dict) -> str:
+    """The CSV encoding the check read the file in, as people know it; "(detected)" when guessed."""
+    codec = preview.get("encoding") or ""
+    if not codec:
+        return ""
+    name = encoding_name(codec)
+    return _("%(encoding)s (detected)") % {"encoding": name} if preview.get("encoding_detected") else name
+
+
 def _shown_live(live: batches.Live) -> batches.Live:
     return batches.Live(live.done, live.total, shown(live.message))
 
@@ -172,7 +199,7 @@ def enterprise_import_preview(request, pk):
     columns = preview.get("columns", [])
     defaults = batch.defaults or {}
     initial = {"classification": defaults.get("sector_classification", ""), "country": defaults.get("country", ""),
-               "encoding": batch.encoding}
+               "encoding": batch.encoding, "decimal": batch.decimal_separator}
     mapping_used = preview.get("mapping", {})
     if request.method == "POST":
         if batch.status == ImportBatch.Status.IMPORTED:
@@ -186,6 +213,7 @@ def enterprise_import_preview(request, pk):
             batch.mapping = form.mapping()
             batch.defaults = form.defaults()
             batch.encoding = form.cleaned_data["encoding"]
+            batch.decimal_separator = form.cleaned_data["decimal"]
             _check(request, batch)
             if batch.preview:
                 messages.info(request, _("Checked again with your column choices."))
@@ -197,9 +225,12 @@ def enterprise_import_preview(request, pk):
     present = batches.file_present(batch)
     return render(request, "registry/import_preview.html", {
         **progress, "preview": preview, "counts": counts, "errors": [{**e, "reason": shown(e.get("reason"))} for e in preview.get("errors", [])],
-        "error_total": counts.get("errors", 0), "form": form,
+        "error_total": counts.get("errors", 0), "form": form, "encoding_shown": _encoding_shown(preview),
+        "decimal_shown": DECIMAL_SHOWN.get(preview.get("decimal_separator", "")),
         "can_confirm": state == "checked" and present and bool(counts) and counts.get("errors", 1) == 0,
         "can_recheck": state in ("checked", "check-failed") and present,
+        "can_skip_invalid": state == "checked" and present and _valid_rows_remain(preview),
+        "has_rejected": state == "imported" and bool((batch.result or {}).get("rejected")),
         "expired": state in ("checked", "check-failed") and not present, "expired_message": FILE_EXPIRED,
         "imported": state == "imported"})
 
@@ -236,11 +267,12 @@ def enterprise_import_confirm(request, pk):
     if state != "checked":
         messages.info(request, _("This file cannot be imported now: see its state below."))
         return redirect("enterprise_import_preview", pk=batch.pk)
+    skip_invalid = request.POST.get("skip_invalid") == "1"
     if batches.runs_in_background(batch):
-        batches.queue_commit(batch, request.user)
+        batches.queue_commit(batch, request.user, skip_invalid=skip_invalid)
         return redirect("enterprise_import_preview", pk=batch.pk)
     try:
-        batches.commit(batch, request.user)
+        batches.commit(batch, request.user, skip_invalid=skip_invalid)
     except PermissionDenied as exc:
         raise HttpForbidden(str(exc)) from exc
     except ImportRejected:
@@ -249,6 +281,21 @@ def enterprise_import_confirm(request, pk):
     messages.success(request, _("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.")
                      % batch.result)
     return redirect("enterprise_import_preview", pk=batch.pk)
+
+
+@login_required
+@require_GET
+def enterprise_import_rejected(request, pk):
+    """The rows an import of the valid rows left out, with a reason column (CSV)."""
+    _require_import(request.user)
+    batch = _own_batch(request, pk)
+    path = batches.rejected_path(batch)
+    if not path.is_file():
+        raise Http404(_("No rejected rows for this import."))
+    response = FileResponse(path.open("rb"), content_type="text/csv; charset=utf-8")
+    stem = batch.original_name.rsplit(".", 1)[0] or "import"
+    response["Content-Disposition"] = content_disposition_header(True, f"{stem}-rejected.csv")
+    return response
 
 
 @login_required

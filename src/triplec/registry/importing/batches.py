@@ -38,6 +38,7 @@ from triplec.registry.models_import import ImportBatch
 from . import messages as msg
 from .errors import ImportRejected
 from .reading import estimate_rows
+from .rejected import rejected_csv
 from .service import ImportPreview, ImportResult, Progress, commit_import, validate_import
 
 CHECK_TASK = "registry.import_check"
@@ -78,15 +79,23 @@ def check(batch: ImportBatch, actor, progress: Progress | None = None) -> Import
     """Validate the batch's file with its options and keep the preview on the batch (not saved:
     the caller saves). Nothing is written to the register."""
     preview = validate_import(actor, read_file(batch), batch.mapping or None, batch.defaults,
-                              encoding=batch.encoding or None, filename=batch.original_name, progress=progress)
+                              encoding=batch.encoding or None, decimal=batch.decimal_separator or None,
+                              filename=batch.original_name, progress=progress)
     batch.file_format = preview.format
     batch.preview = preview.as_dict(max_errors=ERRORS_KEPT)
     return preview
 
 
-def commit(batch: ImportBatch, actor, progress: Progress | None = None) -> ImportResult:
+def rejected_path(batch: ImportBatch) -> Path:
+    """The CSV of the rows an import of the valid rows left out (kept after the upload is removed)."""
+    return Path(settings.MEDIA_ROOT) / "imports" / f"{batch.pk}.rejected.csv"
+
+
+def commit(batch: ImportBatch, actor, progress: Progress | None = None, skip_invalid: bool = False) -> ImportResult:
     """Check again and write every row in one transaction; the batch is marked imported in the same
-    transaction. On row errors the batch keeps them as its preview and ImportRejected is raised."""
+    transaction. On row errors the batch keeps them as its preview and ImportRejected is raised.
+    With `skip_invalid`, the valid rows are written and the others go to `rejected_path(batch)`; the
+    batch's preview then lists their errors."""
 
     def mark_imported(result: ImportResult) -> None:
         batch.status = ImportBatch.Status.IMPORTED
@@ -94,13 +103,21 @@ def commit(batch: ImportBatch, actor, progress: Progress | None = None) -> Impor
         batch.preview = result.preview.as_dict(max_errors=ERRORS_KEPT)
         batch.result = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
                         "memberships": result.memberships, "territories": result.territories}
+        if result.rejected:
+            batch.result["rejected"] = result.rejected_rows
+            batch.preview["errors"] = [e.as_dict() for e in result.rejected[:ERRORS_KEPT]]
+            batch.preview["counts"]["errors"] = len(result.rejected)
+            path = rejected_path(batch)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(rejected_csv(result))
         batch.save(update_fields=["status", "imported_at", "preview", "result"])
 
     try:
         result = commit_import(actor, read_file(batch), batch.mapping or None, batch.defaults,
-                               encoding=batch.encoding or None, filename=batch.original_name,
+                               encoding=batch.encoding or None, decimal=batch.decimal_separator or None,
+                               filename=batch.original_name,
                                change_reason=f"import: {batch.original_name}"[:100], progress=progress,
-                               on_written=mark_imported)
+                               skip_invalid=skip_invalid, on_written=mark_imported)
     except ImportRejected as exc:
         batch.preview = exc.preview.as_dict(max_errors=ERRORS_KEPT)
         batch.save(update_fields=["preview"])
@@ -149,7 +166,7 @@ def batch_state(batch: ImportBatch, task: BackgroundTask | None) -> str:
     return "checked"
 
 
-def _queue(batch: ImportBatch, user, name: str) -> BackgroundTask | None:
+def _queue(batch: ImportBatch, user, name: str, **arguments) -> BackgroundTask | None:
     """Queue `name` for the batch unless it is imported or a task of it is still queued or running
     (the batch row is locked meanwhile, so two clicks queue one task)."""
     from triplec.core.tasks import enqueue
@@ -159,15 +176,15 @@ def _queue(batch: ImportBatch, user, name: str) -> BackgroundTask | None:
         running = _tasks_of([batch.pk]).exclude(status__in=[BackgroundTask.Status.DONE, BackgroundTask.Status.FAILED])
         if locked.status == ImportBatch.Status.IMPORTED or running.exists():
             return None
-        return enqueue(name, user=user, batch_id=str(batch.pk))
+        return enqueue(name, user=user, batch_id=str(batch.pk), **arguments)
 
 
 def queue_check(batch: ImportBatch, user) -> BackgroundTask | None:
     return _queue(batch, user, CHECK_TASK)
 
 
-def queue_commit(batch: ImportBatch, user) -> BackgroundTask | None:
-    return _queue(batch, user, COMMIT_TASK)
+def queue_commit(batch: ImportBatch, user, skip_invalid: bool = False) -> BackgroundTask | None:
+    return _queue(batch, user, COMMIT_TASK, **({"skip_invalid": True} if skip_invalid else {}))
 
 
 # Stale uploads ------------------------------------------------------------------------------------

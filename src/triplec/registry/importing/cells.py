@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
 from . import messages as msg
+from .reading import FormulaWithoutValue
 
 
 class CellError(ValueError):
@@ -24,7 +25,6 @@ class CellError(ValueError):
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # A leading apostrophe that an export put before = + - @ so spreadsheets do not run the cell as a formula.
 _FORMULA_GUARD = re.compile(r"'(?=[=+\-@\t\r])")
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _email_validator = EmailValidator()
 # Fast paths: plain addresses and web addresses that Django's validators certainly accept (a strict
 # subset of what they accept); anything else goes through the validators themselves.
@@ -67,6 +67,8 @@ def _as_str(value: object) -> str:
         return value.isoformat()
     if isinstance(value, str):
         return value
+    if isinstance(value, FormulaWithoutValue):
+        raise CellError(msg.FORMULA_WITHOUT_VALUE % {"formula": repr(value.formula[:60])})
     raise CellError(msg.EXPECTED_TEXT % {"value": type(value).__name__})
 
 
@@ -87,8 +89,18 @@ def text(value: object, max_length: int | None = None) -> str:
     return value
 
 
-def _number(value: object) -> float:
-    """Numeric value of a cell, accepting a decimal comma ("45,5") and thousands separators."""
+# A number as the file's convention writes it: digits, one decimal separator, an optional exponent.
+_POINT_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_COMMA_NUMBER = re.compile(r"[+-]?(\d+,?\d*|,\d+)([eE][+-]?\d+)?")
+# Digits with separators the convention does not allow: the other decimal separator, or groups of
+# thousands (1,500 / 1.500 / 1 500 / 1'500).
+_SEPARATED = re.compile(r"[+-]?[\d.,\s\u00a0\u202f'_]*\d[\d.,\s\u00a0\u202f'_]*([eE][+-]?\d+)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}([.,\s\u00a0\u202f'_]\d{3})+")
+
+
+def _number(value: object, decimal_comma: bool = False) -> float:
+    """Numeric value of a cell. Text follows the file's convention: a decimal point, or with
+    `decimal_comma` a decimal comma; never thousands separators, never the other convention."""
     if isinstance(value, bool):
         raise CellError(msg.NUMBER_BOOL % {"value": value})
     if isinstance(value, int | float | Decimal):
@@ -98,25 +110,19 @@ def _number(value: object) -> float:
             raise CellError(msg.NUMBER_TOO_LARGE % {"value": repr(str(value)[:40])}) from exc
     else:
         raw = text(value)
-        if _PLAIN_NUMBER.fullmatch(raw):
-            number = float(raw)
-            if not math.isfinite(number):
-                raise CellError(msg.NUMBER_NOT_FINITE % {"value": repr(raw[:40])})
-            return number
-        cleaned = raw.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("_", "")
-        if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", cleaned):
-            cleaned = cleaned.replace(",", "")
-        elif re.fullmatch(r"[+-]?\d*,\d+", cleaned):
-            cleaned = cleaned.replace(",", ".")
-        if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", cleaned):
+        pattern = _COMMA_NUMBER if decimal_comma else _POINT_NUMBER
+        if not pattern.fullmatch(raw):
+            if _SEPARATED.fullmatch(raw):
+                raise CellError((msg.NOT_DECIMAL_COMMA if decimal_comma else msg.NOT_DECIMAL_POINT)
+                                % {"value": repr(raw[:40])})
             raise CellError(msg.NOT_A_NUMBER % {"value": repr(raw[:40])})
-        number = float(cleaned)
+        number = float(raw.replace(",", ".") if decimal_comma else raw)
     if not math.isfinite(number):
         raise CellError(msg.NUMBER_NOT_FINITE % {"value": repr(value)})
     return number
 
 
-def whole_number(value: object, low: int, high: int) -> int:
+def whole_number(value: object, low: int, high: int, decimal_comma: bool = False) -> int:
     if type(value) is str:
         digits = value.strip()
         if digits.isascii() and digits.isdigit():  # the common case, without float rounding
@@ -124,7 +130,9 @@ def whole_number(value: object, low: int, high: int) -> int:
             if not low <= number <= high:
                 raise CellError(msg.OUT_OF_RANGE % {"value": digits[:20], "low": low, "high": high})
             return number
-    number = _number(value)
+        if _GROUPED.fullmatch(digits):  # 1,500 or 1.500: a decimal in one convention, thousands in another
+            raise CellError(msg.THOUSANDS_SEPARATOR % {"value": repr(digits[:40])})
+    number = _number(value, decimal_comma)
     if not number.is_integer():
         raise CellError(msg.NUMBER_NOT_WHOLE % {"value": repr(value)})
     if not low <= number <= high:
@@ -132,9 +140,9 @@ def whole_number(value: object, low: int, high: int) -> int:
     return int(number)
 
 
-def decimal_degrees(value: object, limit: float, name: str) -> float:
+def decimal_degrees(value: object, limit: float, name: str, decimal_comma: bool = False) -> float:
     try:
-        number = _number(value)
+        number = _number(value, decimal_comma)
     except CellError as exc:
         raise CellError(msg.BAD_COORDINATES % {"reason": str(exc).removeprefix("bad number: ")}) from exc
     if not -limit <= number <= limit:

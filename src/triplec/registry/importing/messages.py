@@ -16,6 +16,8 @@ from triplec.core.stored_messages import StoredMessages
 # Cells (cells.py). Values shown in a message are quoted by the code (repr) before they are put in.
 EXPECTED_TEXT_BOOL = gettext_noop("expected text, got a true/false value (%(value)s)")
 EXPECTED_TEXT = gettext_noop("expected text, got %(value)s")
+FORMULA_WITHOUT_VALUE = gettext_noop("the cell holds the formula %(formula)s with no saved value: open the file in "
+                                     "a spreadsheet and save it again, or paste the values instead of formulas")
 BAD_ENCODING_BYTES = gettext_noop("bad encoding: %(value)s is not valid UTF-8")
 BAD_ENCODING_CHAR = gettext_noop("bad encoding: invalid character")
 NUL_CHARACTER = gettext_noop("contains a NUL character")
@@ -26,12 +28,24 @@ NUMBER_TOO_LARGE = gettext_noop("bad number: %(value)s is too large")
 NUMBER_NOT_FINITE = gettext_noop("bad number: %(value)s is not a finite number")
 NUMBER_NOT_WHOLE = gettext_noop("bad number: %(value)s is not a whole number")
 NOT_A_NUMBER = gettext_noop("bad number: %(value)s is not a number")
+NOT_DECIMAL_POINT = gettext_noop("bad number: %(value)s: this file writes decimals with a decimal point "
+                                 "(1234.5), without thousands separators; choose the decimal comma if the file "
+                                 "uses it")
+NOT_DECIMAL_COMMA = gettext_noop("bad number: %(value)s: this file writes decimals with a decimal comma "
+                                 "(1234,5), without thousands separators; choose the decimal point if the file "
+                                 "uses it")
+THOUSANDS_SEPARATOR = gettext_noop("bad number: %(value)s is ambiguous: write whole numbers without a thousands "
+                                   "separator (1500)")
 OUT_OF_RANGE = gettext_noop("%(value)s is out of range (%(low)s to %(high)s)")
 BAD_COORDINATES = gettext_noop("bad coordinates: %(reason)s")  # reason: a number's reason without "bad number: "
 COORD_BOOL = gettext_noop("expected a number, got %(value)s")
 COORD_TOO_LARGE = gettext_noop("%(value)s is too large")
 COORD_NOT_FINITE = gettext_noop("%(value)s is not a finite number")
 COORD_NOT_A_NUMBER = gettext_noop("%(value)s is not a number")
+COORD_NOT_DECIMAL_POINT = gettext_noop("%(value)s: this file writes decimals with a decimal point (1234.5), "
+                                       "without thousands separators; choose the decimal comma if the file uses it")
+COORD_NOT_DECIMAL_COMMA = gettext_noop("%(value)s: this file writes decimals with a decimal comma (1234,5), "
+                                       "without thousands separators; choose the decimal point if the file uses it")
 LATITUDE_RANGE = gettext_noop("bad coordinates: latitude %(value)s is outside %(low)s..%(high)s "
                               "(decimal degrees, WGS 84)")
 LONGITUDE_RANGE = gettext_noop("bad coordinates: longitude %(value)s is outside %(low)s..%(high)s "
@@ -68,11 +82,14 @@ BAD_ENCODING_LINE = gettext_noop("bad encoding at line %(line)s: the file is not
 MALFORMED_CSV = gettext_noop("malformed CSV: %(reason)s")
 BAD_ENCODING_ROW_LATIN = gettext_noop("bad encoding at row %(row)s: %(value)s is not valid %(encoding)s (if the "
                                       "file was saved as Latin-1/Windows-1252, choose that encoding)")
+NOT_TEXT = gettext_noop("not a text file: byte %(byte)s on line %(line)s is neither UTF-8 nor Windows-1252 text; "
+                        "upload a CSV file (saved as UTF-8 or Windows-1252), an XLSX workbook or a Parquet file")
 BAD_ENCODING_ROW = gettext_noop("bad encoding at row %(row)s: %(value)s is not valid %(encoding)s")
 NOT_XLSX = gettext_noop("not a readable XLSX workbook (%(reason)s)")
 XLSX_UNREADABLE = gettext_noop("the workbook could not be read (%(reason)s)")
 NOT_PARQUET = gettext_noop("not a readable Parquet file (%(reason)s)")
 EMPTY_FILE = gettext_noop("the file is empty: expected a header row and data rows")
+NO_ROWS = gettext_noop("the file has no data rows: only a header")
 COLUMN_TWICE = gettext_noop("column %(column)s appears twice (columns %(first)s and %(second)s); rename one")
 
 # Defaults for the whole file and duplicates (service.py).

@@ -4,9 +4,10 @@ Row numbers follow the spreadsheet a person would open: the header is row 1 and 
 is row 2 (for CSV, a record that spans lines inside quotes is one row; for XLSX, the sheet's own row
 numbers). Nothing here raises on bad input: every problem becomes a `RowError` in `Table.errors`.
 
-CSV encoding: UTF-8 with or without a byte-order mark, UTF-16 with a BOM, or an explicit encoding
-such as latin-1. Bytes that are not valid in the encoding are reported per row and column
-("bad encoding at row N") instead of being silently replaced.
+CSV encoding: UTF-8 with or without a byte-order mark, UTF-16 with a BOM, else Windows-1252 (detected,
+and said so), or an explicit encoding such as latin-1; a file that is none of these is refused. No text
+read here ever holds an undecodable byte (a lone surrogate): stray bytes in a UTF-8 file are reported
+per row and column ("bad encoding at row N") and replaced, never kept.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from triplec.core.text import without_lone_surrogates
+
 from . import messages as msg
 from .errors import RowError
 
@@ -28,6 +31,11 @@ _EXTENSIONS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".x
                ".parquet": "parquet", ".pq": "parquet"}
 _DELIMITERS = (",", ";", "\t", "|")
 _UNDECODABLE = re.compile("[\udc80-\udcff]")  # what errors="surrogateescape" leaves for bad bytes
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# Bytes no text file holds (tab, line feed, carriage return and form feed aside): a binary file.
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_UTF8_LETTER = re.compile("[\u0080-\ud7ff\ue000-\U0010ffff]")  # non-ASCII text decoded as UTF-8
+_ENCODING_NAMES = {"utf-8": "UTF-8", "utf-16": "UTF-16", "cp1252": "Windows-1252", "iso8859-1": "Latin-1"}
 
 
 @dataclass
@@ -39,6 +47,8 @@ class Table:
     errors: list[RowError] = field(default_factory=list)
     format: str = ""
     encoding: str = ""
+    encoding_detected: bool = False  # chosen by looking at the bytes (Windows-1252), not UTF-8/BOM/asked
+    delimiter: str = ""  # CSV only
 
 
 def detect_format(filename: str | None, head: bytes) -> str:
@@ -131,31 +141,88 @@ def _read_bytes(source: Any) -> tuple[bytes, str | None]:
 
 # CSV -----------------------------------------------------------------------------------------------
 
-def _decode(data: bytes, encoding: str | None) -> tuple[str, str, list[RowError]]:
-    """Text of the file, the encoding used, and a file-level error if decoding is impossible."""
+DECIMAL_SEPARATORS = (".", ",")
+
+
+def decimal_separator(table: Table, chosen: str | None) -> str:
+    """The decimal separator of numbers written as text: the one chosen, else a comma in a
+    `;`-separated CSV (where the comma is free for it, as Brazilian and Chilean spreadsheets write),
+    else a point."""
+    if chosen:
+        return chosen
+    return "," if table.format == "csv" and table.delimiter == ";" else "."
+
+
+def encoding_name(codec: str) -> str:
+    """How people know an encoding: Windows-1252, UTF-8, Latin-1 (codec names otherwise)."""
+    return _ENCODING_NAMES.get(codec, codec)
+
+
+def _line_of(data: bytes, index: int) -> int:
+    return data[:index].count(b"\n") + 1
+
+
+def _decode(data: bytes, encoding: str | None) -> tuple[str, str, bool, list[RowError]]:
+    """Text of the file, the encoding used, whether it was detected (not UTF-8 or UTF-16 with a BOM,
+    nor chosen), and a file-level error if the file is not text in that encoding.
+
+    Automatic: UTF-16 with a BOM; else UTF-8 (BOM or not); else, if the bytes are not UTF-8 at all,
+    Windows-1252 (Excel's "CSV" in Brazil and Chile; its letters include Latin-1's). Bytes that are
+    control characters or undefined in Windows-1252 mean the file is not text: it is refused.
+    A file whose non-ASCII text is mostly UTF-8 with some stray bytes is read as UTF-8 and the
+    cells holding them are named (see `_report_bad_bytes`).
+    """
     if encoding:
         try:
             codec = codecs.lookup(encoding).name
         except LookupError:
-            return "", encoding, [RowError(0, "", msg.UNKNOWN_ENCODING % {"value": repr(encoding)})]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        codec = "utf-16"
-    else:
-        codec = "utf-8"
-    if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
+            return "", encoding, False, [RowError(0, "", msg.UNKNOWN_ENCODING % {"value": repr(encoding)})]
+        if codec == "utf-8" and data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8):]
+        return _with_flag(_decode_strictly(data, codec), False)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _with_flag(_decode_strictly(data, "utf-16"), False)
+    if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
-    if codec.startswith(("utf-16", "utf-32")):
-        try:
-            return data.decode(codec), codec, []
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].decode(codec, errors="replace").count("\n") + 1
-            return "", codec, [RowError(0, "", msg.BAD_ENCODING_LINE % {"line": line, "encoding": codec})]
     try:
-        # surrogateescape keeps undecodable bytes as lone surrogates so each bad cell can be named
-        return data.decode(codec, errors="surrogateescape"), codec, []
-    except UnicodeDecodeError as exc:  # codecs without surrogateescape support (multi-byte ones)
-        line = data[: exc.start].count(b"\n") + 1
-        return "", codec, [RowError(0, "", msg.BAD_ENCODING_LINE % {"line": line, "encoding": codec})]
+        return data.decode("utf-8"), "utf-8", False, []
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    control = _CONTROL_BYTES.search(data)
+    if control:
+        return "", "", False, [_not_text_error(data, control.start())]
+    loose = data.decode("utf-8", errors="surrogateescape")
+    if _UTF8_LETTER.search(loose):  # real UTF-8 letters beside stray bytes: a UTF-8 file, damaged
+        return loose, "utf-8", False, []
+    try:
+        return data.decode("cp1252"), "cp1252", True, []
+    except UnicodeDecodeError as exc:
+        return "", "", False, [_not_text_error(data, exc.start if exc.start >= first_bad else first_bad)]
+
+
+def _with_flag(decoded: tuple[str, str, list[RowError]], detected: bool) -> tuple[str, str, bool, list[RowError]]:
+    text, codec, errors = decoded
+    return text, codec, detected, errors
+
+
+def _decode_strictly(data: bytes, codec: str) -> tuple[str, str, list[RowError]]:
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        if codec.startswith(("utf-16", "utf-32")):
+            line = data[: exc.start].decode(codec, errors="replace").count("\n") + 1
+        else:
+            line = _line_of(data, exc.start)
+        return "", codec, [RowError(0, "", msg.BAD_ENCODING_LINE % {"line": line, "encoding": encoding_name(codec)})]
+    bad = _SURROGATES.search(text)  # a few codecs (UTF-7...) can decode to lone surrogates
+    if bad:
+        line = text[: bad.start()].count("\n") + 1
+        return "", codec, [RowError(0, "", msg.BAD_ENCODING_LINE % {"line": line, "encoding": encoding_name(codec)})]
+    return text, codec, []
+
+
+def _not_text_error(data: bytes, index: int) -> RowError:
+    return RowError(0, "", msg.NOT_TEXT % {"byte": f"0x{data[index]:02X}", "line": _line_of(data, index)})
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -166,13 +233,14 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(data: bytes, encoding: str | None, delimiter: str | None) -> Table:
-    text, codec, errors = _decode(data, encoding)
-    table = Table(encoding=codec, errors=errors)
+    text, codec, detected, errors = _decode(data, encoding)
+    table = Table(encoding=codec, encoding_detected=detected, errors=errors)
     if errors:
         return table
     has_bad_bytes = _UNDECODABLE.search(text) is not None
     # strict: an unterminated quote is an error instead of silently swallowing the rest of the file
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or _sniff_delimiter(text), strict=True)
+    table.delimiter = delimiter or _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=table.delimiter, strict=True)
     row_number = 0
     header_seen = False
     try:
@@ -182,6 +250,7 @@ def _read_csv(data: bytes, encoding: str | None, delimiter: str | None) -> Table
                 continue
             if has_bad_bytes:
                 _report_bad_bytes(table, row_number, cells, codec)
+                cells = without_lone_surrogates(cells)  # named above; never kept
             if not header_seen:
                 table.columns = [c.strip() for c in cells]
                 header_seen = True
@@ -196,11 +265,11 @@ def _report_bad_bytes(table: Table, row_number: int, cells: list[str], codec: st
     for index, cell in enumerate(cells):
         if _UNDECODABLE.search(cell):
             column = table.columns[index] if index < len(table.columns) else f"column {index + 1}"
-            shown = cell.encode("utf-8", errors="surrogateescape").decode("latin-1")
+            shown = without_lone_surrogates(cell)
             table.errors.append(RowError(
                 row_number, column,
                 (msg.BAD_ENCODING_ROW_LATIN if codec == "utf-8" else msg.BAD_ENCODING_ROW)
-                % {"row": row_number, "value": repr(shown[:40]), "encoding": codec}))
+                % {"row": row_number, "value": repr(shown[:40]), "encoding": encoding_name(codec)}))
 
 
 # XLSX ----------------------------------------------------------------------------------------------
@@ -228,11 +297,57 @@ def _read_xlsx(data: bytes) -> Table:
                 header_seen = True
             else:
                 table.rows.append((row_number, cells))
+        if _has_formulas(data):
+            _mark_formulas_without_values(data, table)
     except Exception as exc:  # openpyxl raises many types for damaged sheets; report, never crash
         table.errors.append(RowError(0, "", msg.XLSX_UNREADABLE % {"reason": f"{exc.__class__.__name__}: {exc}"}))
     finally:
         workbook.close()
     return table
+
+
+class FormulaWithoutValue:
+    """An XLSX cell holding a formula whose value was never saved (written by a script, not by a
+    spreadsheet): its value is unknown, which `cells` reports as such."""
+
+    __slots__ = ("formula",)
+
+    def __init__(self, formula: str):
+        self.formula = formula
+
+    def __repr__(self) -> str:
+        return f"FormulaWithoutValue({self.formula!r})"
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(data: bytes) -> bool:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return any(_FORMULA_TAG.search(archive.read(name)) for name in archive.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+
+
+def _mark_formulas_without_values(data: bytes, table: Table) -> None:
+    """Read the sheet again for its formulas: an empty cell (no saved value) that holds one becomes a
+    FormulaWithoutValue. Only for workbooks that have formulas at all."""
+    from openpyxl import load_workbook
+
+    rows = dict(table.rows)
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        sheet = workbook.active or workbook.worksheets[0]
+        for row_number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            cells = rows.get(row_number)
+            if cells is None:
+                continue
+            for index, value in enumerate(values):
+                if index < len(cells) and cells[index] is None and isinstance(value, str) and value.startswith("="):
+                    cells[index] = FormulaWithoutValue(value)
+    finally:
+        workbook.close()
 
 
 # Parquet -------------------------------------------------------------------------------------------

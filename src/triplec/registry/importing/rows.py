@@ -90,18 +90,19 @@ def _optional(parse):
     return lambda v: None if cells.is_blank(v) else parse(v)
 
 
-def _value_parsers() -> dict[str, Any]:
-    """Field -> function(cell) -> value (or CellError). sector_code is parsed with its classification."""
+def _value_parsers(decimal_comma: bool) -> dict[str, Any]:
+    """Field -> function(cell) -> value (or CellError). sector_code is parsed with its classification.
+    Numbers written as text follow the file's decimal separator (`decimal_comma`)."""
     parsers: dict[str, Any] = {}
     for name in _TEXT_FIELDS:
         parsers[name] = (lambda limit: lambda v: cells.text(v, limit))(_max_length(name))
     parsers.update({
         "country": _country,
         "sector_classification": lambda v: classification_of(v) if not cells.is_blank(v) else "",
-        "employees": _optional(lambda v: cells.whole_number(v, 0, _MAX_POSITIVE_INT)),
-        "founding_year": _optional(lambda v: cells.whole_number(v, 1600, 2100)),
-        "latitude": _optional(lambda v: cells.decimal_degrees(v, 90, "latitude")),
-        "longitude": _optional(lambda v: cells.decimal_degrees(v, 180, "longitude")),
+        "employees": _optional(lambda v: cells.whole_number(v, 0, _MAX_POSITIVE_INT, decimal_comma)),
+        "founding_year": _optional(lambda v: cells.whole_number(v, 1600, 2100, decimal_comma)),
+        "latitude": _optional(lambda v: cells.decimal_degrees(v, 90, "latitude", decimal_comma)),
+        "longitude": _optional(lambda v: cells.decimal_degrees(v, 180, "longitude", decimal_comma)),
         "exporter": cells.boolean,
         "email": (lambda limit: lambda v: cells.email(v, limit))(_max_length("email")),
         "website": (lambda limit: lambda v: cells.website(v, limit))(_max_length("website")),
@@ -112,7 +113,8 @@ def _value_parsers() -> dict[str, Any]:
 class RowParser:
     """Parses rows of one file with one mapping and one set of defaults."""
 
-    def __init__(self, columns: list[str], mapping: ColumnMapping, defaults: Mapping[str, Any]):
+    def __init__(self, columns: list[str], mapping: ColumnMapping, defaults: Mapping[str, Any],
+                 decimal_comma: bool = False):
         self.width = len(columns)
         self.columns = columns
         self.index = {f: i for i, f in mapping.fields.items()}
@@ -120,7 +122,7 @@ class RowParser:
         if mapping.implied_classification and "sector_classification" not in self.index:
             self.defaults.setdefault("sector_classification", mapping.implied_classification)
         self.present = set(self.index) | set(self.defaults)
-        parsers = _value_parsers()
+        parsers = _value_parsers(decimal_comma)
         # (field, column index or None, parser, default), compiled once for all rows
         self.steps = [(f, self.index.get(f), parsers[f], self.defaults.get(f))
                       for f in VALUE_FIELDS if f in self.present and f != "sector_code"]

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 
 from triplec.accounts import policy
 from triplec.core.errors import PermissionDenied
+from triplec.core.text import without_lone_surrogates
 from triplec.registry.models import Enterprise, Membership
 
 from . import cells, writer
@@ -31,7 +32,7 @@ from .cells import CellError
 from .columns import IMPORT_FIELDS, ColumnMapping, resolve_mapping
 from .errors import ImportRejected, RowError
 from .plan import Plan, build_plan
-from .reading import read_table
+from .reading import DECIMAL_SEPARATORS, Table, decimal_separator, encoding_name, read_table
 from .rows import Record, RowParser, classification_of
 from .writer import HistoryInfo
 
@@ -57,7 +58,10 @@ class ImportPreview:
     errors: list[RowError] = field(default_factory=list)
     format: str = ""
     encoding: str = ""
+    encoding_detected: bool = False
+    decimal_separator: str = "."  # of numbers written as text
     _plan: Plan | None = field(default=None, repr=False, compare=False)
+    _table: Table | None = field(default=None, repr=False, compare=False)  # the file as read
 
     @property
     def ok(self) -> bool:
@@ -69,9 +73,23 @@ class ImportPreview:
 
     def as_dict(self, max_errors: int | None = None) -> dict:
         errors = self.errors if max_errors is None else self.errors[:max_errors]
-        return {"columns": self.columns, "mapping": self.mapping, "ignored_columns": self.ignored_columns,
-                "defaults": self.defaults, "format": self.format, "encoding": self.encoding,
-                "counts": self.counts(), "errors": [e.as_dict() for e in errors]}
+        # The reader never lets an undecodable byte through; this keeps it so for whatever is stored.
+        return without_lone_surrogates({
+            "columns": self.columns, "mapping": self.mapping, "ignored_columns": self.ignored_columns,
+            "defaults": self.defaults, "format": self.format, "encoding": self.encoding,
+            "encoding_detected": self.encoding_detected, "decimal_separator": self.decimal_separator,
+            "counts": self.counts(),
+            "errors": [e.as_dict() for e in errors]})
+
+    def describe_file(self) -> str:
+        """"csv, Windows-1252, detected": the format and, for CSV, the encoding read."""
+        parts = [self.format]
+        if self.encoding:
+            parts.append(encoding_name(self.encoding))
+            if self.encoding_detected:
+                parts.append("detected")
+        parts.append("decimal comma" if self.decimal_separator == "," else "decimal point")
+        return ", ".join(parts)
 
 
 @dataclass
@@ -82,6 +100,11 @@ class ImportResult:
     memberships: int
     territories: int
     preview: ImportPreview = field(repr=False)
+    rejected: list[RowError] = field(default_factory=list)  # errors of the rows left out (skip_invalid)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({e.row for e in self.rejected})
 
     def describe(self) -> str:
         return (f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged; "
@@ -119,6 +142,16 @@ def _clean_defaults(defaults: Mapping[str, Any] | None) -> tuple[dict[str, Any],
     return out, errors
 
 
+def _whole_file(errors: list[RowError]) -> bool:
+    """Errors of the file or its header (rows 0 and 1), which no row can be left out for."""
+    return any(e.row <= 1 for e in errors)
+
+
+def _check_decimal(decimal: str | None) -> None:
+    if decimal and decimal not in DECIMAL_SEPARATORS:
+        raise ValueError(f"decimal separator {decimal!r}: use '.' or ','")
+
+
 def _source_name(source) -> str:
     if isinstance(source, str | Path):
         return Path(source).name
@@ -129,13 +162,17 @@ def _noop(stage: str, done: int, total: int) -> None:
     return None
 
 
-def _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progress: Progress):
+def _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progress: Progress,
+           decimal: str | None = None):
     """Read and check every row (no database). Returns (preview, records, parser or None)."""
     table = read_table(source, fmt=fmt, encoding=encoding, filename=filename, delimiter=delimiter)
     progress("read", 1, 1)
     preview = ImportPreview(columns=table.columns, format=table.format, encoding=table.encoding,
-                            rows=len(table.rows))
+                            encoding_detected=table.encoding_detected, rows=len(table.rows),
+                            decimal_separator=decimal_separator(table, decimal), _table=table)
     preview.errors.extend(table.errors)
+    if table.columns and not table.rows and not table.errors:
+        preview.errors.append(RowError(0, "", msg.NO_ROWS))
     clean_defaults, default_errors = _clean_defaults(defaults)
     preview.defaults = {k: str(v) for k, v in clean_defaults.items()}
     preview.errors.extend(default_errors)
@@ -147,7 +184,8 @@ def _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progre
     preview.errors.extend(column_mapping.errors)
     if column_mapping.implied_classification and "sector_classification" not in clean_defaults:
         preview.defaults["sector_classification"] = column_mapping.implied_classification
-    parser = RowParser(table.columns, column_mapping, clean_defaults)
+    parser = RowParser(table.columns, column_mapping, clean_defaults,
+                       decimal_comma=preview.decimal_separator == ",")
     preview.errors.extend(parser.header_errors)
     unreadable_rows = {e.row for e in table.errors}
     records: list[Record] = []
@@ -191,44 +229,65 @@ def _finish(preview: ImportPreview, actor, records: list[Record], parser: RowPar
 def validate_import(actor, source, mapping: Mapping[str, str] | None = None,
                     defaults: Mapping[str, Any] | None = None, *, fmt: str | None = None,
                     encoding: str | None = None, filename: str | None = None, delimiter: str | None = None,
-                    progress: Progress | None = None) -> ImportPreview:
+                    decimal: str | None = None, progress: Progress | None = None) -> ImportPreview:
     """Check an import without writing anything.
 
     `source`: a path, bytes, a binary file, or a list of row mappings. `mapping`: {column: field}
     overrides of the automatic column matching ("" ignores a column). `defaults`: {field: value} for
     empty cells and absent columns, typically {"country": "FR", "sector_classification": "nace2"}.
+    `decimal`: "." or "," for numbers written as text (default: "," in a `;`-separated CSV, else ".").
     """
     _check_permission(actor)
+    _check_decimal(decimal)
     progress = progress or _noop
-    preview, records, parser = _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progress)
+    preview, records, parser = _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progress,
+                                      decimal)
     return _finish(preview, actor, records, parser, progress)
 
 
 def commit_import(actor, source, mapping: Mapping[str, str] | None = None,
                   defaults: Mapping[str, Any] | None = None, *, fmt: str | None = None,
                   encoding: str | None = None, filename: str | None = None, delimiter: str | None = None,
-                  progress: Progress | None = None, change_reason: str = "",
+                  decimal: str | None = None, progress: Progress | None = None, change_reason: str = "",
+                  skip_invalid: bool = False,
                   on_preview: Callable[[ImportPreview], None] | None = None,
                   on_written: Callable[[ImportResult], None] | None = None) -> ImportResult:
     """Check the import again and write every row in one transaction; raise ImportRejected (and write
     nothing) if any row has an error. `on_preview` sees the final check just before the writing,
     `on_written` the result just after, both inside the transaction (what they write commits with it).
-    The file is read and its rows checked before the transaction opens."""
+    The file is read and its rows checked before the transaction opens.
+
+    `skip_invalid` (an explicit choice; all or nothing is the default): rows with errors are left out
+    and the others written, in one transaction; their errors are the result's `rejected` (see
+    `rejected.rejected_csv` for them as a file). Errors of the file as a whole still reject it all."""
     _check_permission(actor)
+    _check_decimal(decimal)
     progress = progress or _noop
-    preview, records, parser = _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progress)
-    if preview.errors:  # no need to read the register: the file itself is wrong
-        raise ImportRejected(_finish(preview, actor, records, parser))
+    preview, records, parser = _parse(source, mapping, defaults, fmt, encoding, filename, delimiter, progress,
+                                      decimal)
+    if not skip_invalid:
+        preview._table = None  # the rows read are needed only to write the rejected ones back
+    rejected: list[RowError] = []
+    if preview.errors and (not skip_invalid or _whole_file(preview.errors)):
+        raise ImportRejected(_finish(preview, actor, records, parser))  # no need to plan: the file is wrong
+    rejected, preview.errors = preview.errors, []
     try:
         with transaction.atomic():
             # Plan inside the transaction, so what we compare against is what we write over.
             preview = _finish(preview, actor, records, parser, progress)
+            while skip_invalid and preview.errors and not _whole_file(preview.errors):
+                left_out = {e.row for e in preview.errors}
+                rejected.extend(preview.errors)
+                records = [r for r in records if r.row not in left_out]
+                preview.errors = []
+                preview = _finish(preview, actor, records, parser, progress)
             if preview.errors:
                 raise ImportRejected(preview)
             if on_preview is not None:
                 on_preview(preview)
             reason = change_reason or f"import: {filename or _source_name(source)}"
             result = _write(actor, preview, progress, reason[:100])
+            result.rejected = sorted(rejected)
             if on_written is not None:
                 on_written(result)
             return result
