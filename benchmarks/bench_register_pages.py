@@ -94,6 +94,13 @@ def sector_pool(rng: random.Random) -> list[tuple[str, str]]:
     return pool
 
 
+def _cnpj(i: int) -> str:
+    """A valid CNPJ as the register stores it (digits only), one per firm."""
+    from stdnum.br import cnpj
+
+    return f"{i:08d}0001" + cnpj.calc_check_digits(f"{i:08d}0001")
+
+
 def fill(n: int, seed: int = 2026) -> dict:
     """Territories, associations and `n` enterprises with bulk_create (no history rows: a bulk load)."""
     from datetime import date
@@ -126,7 +133,7 @@ def fill(n: int, seed: int = 2026) -> dict:
         has_coords = rng.random() < 0.97
         batch.append(Enterprise(
             legal_name=f"{rng.choice(words)} {rng.choice(surnames)} {rng.choice(surnames)} {i:06d} Ltda",
-            trade_name="", country="BR", national_id=f"{i:08d}/0001-{i % 97:02d}",
+            trade_name="", country="BR", national_id=_cnpj(i),
             sector_classification="isic4", sector_code=code, sector_section=section,
             employees=employees, founding_year=rng.randint(1950, 2024), territory=muni,
             latitude=round(lat0 + rng.gauss(0, 0.05), 6) if has_coords else None,
@@ -187,12 +194,16 @@ def main(argv=None) -> int:
             fill_s = time.perf_counter() - start
 
             filtered = {"sector": "10", "size": "micro", "territory": ids["region"]}
+            wanted = _cnpj(args.n // 2)  # a firm in the middle of the register
             cases = [
                 ("list", list_url, {}),
                 ("list p.500", list_url, {"page": 500}),
                 ("search", list_url, {"q": "serraria silva"}),
                 ("search, unacc.", list_url, {"q": "ceramica araujo"}),
                 ("search, common", list_url, {"q": "ltda"}),
+                ("search, CNPJ digits", list_url, {"q": wanted}),
+                ("search, CNPJ formatted", list_url,
+                 {"q": f"{wanted[:2]}.{wanted[2:5]}.{wanted[5:8]}/{wanted[8:12]}-{wanted[12:]}"}),
                 ("filtered", list_url, filtered),
                 ("association", list_url, {"association": ids["association"]}),
                 ("sorted", list_url, {"sort": "-employees"}),

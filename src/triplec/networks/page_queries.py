@@ -20,6 +20,7 @@ from triplec.accounts import policy
 from triplec.accounts.models import User
 from triplec.accounts.roles import Role
 from triplec.registry.models import BUYER_KINDS, Enterprise, Territory
+from triplec.registry.search import identifier_q
 from triplec.registry.selectors import territory_descendant_ids
 
 from . import selectors
@@ -90,7 +91,7 @@ def candidate_firms(user, network: Network, find: str = "", limit: int = CANDIDA
         if number.isdigit() and find.startswith("#"):
             qs = qs.filter(pk=int(number))
         else:
-            exact = Q(national_id__iexact=find)
+            exact = identifier_q(find)
             words = Q()
             for word in find.split():
                 words &= Q(legal_name__icontains=word) | Q(trade_name__icontains=word)

@@ -7,4 +7,5 @@ def navigation(request):
         "nav_role": policy.role_of(user),
         "can_import": policy.can_import_enterprises(user),
         "can_manage_organisations": policy.can_manage_organisations(user),
+        "can_decide_change_requests": policy.can_decide_change_requests(user),
     }
