@@ -143,3 +143,14 @@ def test_api_request_list_and_decide(world, client_for):
         content_type="application/json")
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
     assert Enterprise.objects.get(pk=world.ent_a1.pk).legal_name == "Serraria Alfa Ltda"
+
+
+def test_a_record_kept_as_written_by_the_migration_stays_editable(world):
+    """Migration 0005 keeps an invalid identifier as written: edits that leave it alone still work."""
+    Enterprise.objects.filter(pk=world.ent_a1.pk).update(national_id="12.345.678/0001-00")
+    services.update_enterprise(world.users["enterprise-user"], world.ent_a1, {"phone": "+55 85 1234-5678"})
+    services.update_enterprise(world.users["programme-officer"], world.ent_a1, {"employees": 20})
+    ent = Enterprise.objects.get(pk=world.ent_a1.pk)
+    assert (ent.national_id, ent.phone, ent.employees) == ("12.345.678/0001-00", "+55 85 1234-5678", 20)
+    with pytest.raises(ValidationFailed):  # naming it again means correcting it
+        services.update_enterprise(world.users["programme-officer"], world.ent_a1, {"national_id": "12.345.678/0001-00"})

@@ -77,9 +77,12 @@ def national_id_of(country: str, text: str, field: str = "national_id") -> str:
         raise ValidationFailed({field: [str(exc)]}) from exc
 
 
-def _normalise_enterprise(ent: Enterprise) -> None:
+def _normalise_enterprise(ent: Enterprise, identifier: bool = True) -> None:
+    """`identifier`: check and normalise the national identifier (not when an edit leaves it and the
+    country alone: a record kept as written by migration 0005 stays editable until it is corrected)."""
     ent.country = (ent.country or "").upper()
-    ent.national_id = national_id_of(ent.country, ent.national_id)
+    if identifier:
+        ent.national_id = national_id_of(ent.country, ent.national_id)
     if ent.sector_classification not in SectorClassification.values:
         raise ValidationFailed({"sector_classification": [
             _("Unknown classification %(value)r; use one of %(choices)s.") % {
@@ -122,7 +125,7 @@ def update_enterprise(actor, enterprise: Enterprise, data: Mapping[str, Any], ch
     ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     before = {name: getattr(ent, name) for name in ENTERPRISE_FIELDS}
     _apply(ent, data, ENTERPRISE_FIELDS)
-    _normalise_enterprise(ent)
+    _normalise_enterprise(ent, identifier="national_id" in data or "country" in data)
     locked = sorted(f for f in policy.fields_confirmed_by_agency(actor) if getattr(ent, f) != before[f])
     if locked:
         raise PermissionDenied(_("Changes to the legal name, country, identifier or sector go to the agency to "
