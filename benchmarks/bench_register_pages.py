@@ -13,6 +13,7 @@ runs after one warm-up):
   search          the list with a two-word search ("serraria silva": 757 matches)
   search, unacc.  a search typed without the accents ("ceramica araujo" finds "Cerâmica ... Araújo")
   search, common  a word in every name ("ltda": the search is not selective)
+  search, CNPJ    one firm's CNPJ as digits (11222333000181); "fmt": as written (11.222.333/0001-81)
   filtered        sector (division) + size class + territory (a region)
   sorted          the list sorted by employees, descending
   map data        the map's JSON for all 100,000 points
@@ -201,8 +202,8 @@ def main(argv=None) -> int:
                 ("search", list_url, {"q": "serraria silva"}),
                 ("search, unacc.", list_url, {"q": "ceramica araujo"}),
                 ("search, common", list_url, {"q": "ltda"}),
-                ("search, CNPJ digits", list_url, {"q": wanted}),
-                ("search, CNPJ formatted", list_url,
+                ("search, CNPJ", list_url, {"q": wanted}),
+                ("search, CNPJ fmt", list_url,
                  {"q": f"{wanted[:2]}.{wanted[2:5]}.{wanted[5:8]}/{wanted[8:12]}-{wanted[12:]}"}),
                 ("filtered", list_url, filtered),
                 ("association", list_url, {"association": ids["association"]}),
