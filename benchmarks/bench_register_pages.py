@@ -13,6 +13,7 @@ runs after one warm-up):
   search          the list with a two-word search ("serraria silva": 757 matches)
   search, unacc.  a search typed without the accents ("ceramica araujo" finds "Cerâmica ... Araújo")
   search, common  a word in every name ("ltda": the search is not selective)
+  search, CNPJ    one firm's CNPJ as digits (11222333000181); "fmt": as written (11.222.333/0001-81)
   filtered        sector (division) + size class + territory (a region)
   sorted          the list sorted by employees, descending
   map data        the map's JSON for all 100,000 points
@@ -94,6 +95,13 @@ def sector_pool(rng: random.Random) -> list[tuple[str, str]]:
     return pool
 
 
+def _cnpj(i: int) -> str:
+    """A valid CNPJ as the register stores it (digits only), one per firm."""
+    from stdnum.br import cnpj
+
+    return f"{i:08d}0001" + cnpj.calc_check_digits(f"{i:08d}0001")
+
+
 def fill(n: int, seed: int = 2026) -> dict:
     """Territories, associations and `n` enterprises with bulk_create (no history rows: a bulk load)."""
     from datetime import date
@@ -127,7 +135,7 @@ def fill(n: int, seed: int = 2026) -> dict:
         has_coords = rng.random() < 0.97
         batch.append(Enterprise(
             legal_name=f"{rng.choice(words)} {rng.choice(surnames)} {rng.choice(surnames)} {i:06d} Ltda",
-            trade_name="", country="BR", national_id=f"{i:08d}/0001-{i % 97:02d}",
+            trade_name="", country="BR", national_id=_cnpj(i),
             sector_classification="isic4", sector_code=code, sector_section=section,
             employees=employees, founding_year=rng.randint(1950, 2024), territory=muni,
             latitude=round(lat0 + rng.gauss(0, 0.05), 6) if has_coords else None,
@@ -188,12 +196,16 @@ def main(argv=None) -> int:
             fill_s = time.perf_counter() - start
 
             filtered = {"sector": "10", "size": "micro", "territory": ids["region"]}
+            wanted = _cnpj(args.n // 2)  # a firm in the middle of the register
             cases = [
                 ("list", list_url, {}),
                 ("list p.500", list_url, {"page": 500}),
                 ("search", list_url, {"q": "serraria silva"}),
                 ("search, unacc.", list_url, {"q": "ceramica araujo"}),
                 ("search, common", list_url, {"q": "ltda"}),
+                ("search, CNPJ", list_url, {"q": wanted}),
+                ("search, CNPJ fmt", list_url,
+                 {"q": f"{wanted[:2]}.{wanted[2:5]}.{wanted[5:8]}/{wanted[8:12]}-{wanted[12:]}"}),
                 ("filtered", list_url, filtered),
                 ("association", list_url, {"association": ids["association"]}),
                 ("sorted", list_url, {"sort": "-employees"}),

@@ -16,6 +16,21 @@ import pytest
 PASSWORD = "Triplec-test-pw-2026"
 
 
+def cnpj(root: int, formatted: bool = False) -> str:
+    """A valid CNPJ (head office of the firm `root`, up to 8 digits), as stored or as people write it."""
+    from stdnum.br import cnpj as brazil
+
+    number = f"{root:08d}0001" + brazil.calc_check_digits(f"{root:08d}0001")
+    return brazil.format(number) if formatted else number
+
+
+def siren(root: int) -> str:
+    """A valid French SIREN (8 digits + the Luhn check digit)."""
+    from stdnum import luhn
+
+    return f"{root:08d}" + luhn.calc_check_digit(f"{root:08d}")
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Argon2 is deliberately slow; tests that check the real hasher opt back in."""
@@ -60,13 +75,13 @@ def world(db):
                                           country="BR")
     buyer = Organisation.objects.create(kind=OrganisationKind.BUYER_PUBLIC, name="State Purchasing",
                                         country="BR")
-    ent_a1 = make_enterprise(legal_name="Serraria Alfa Ltda", national_id="11.111.111/0001-11",
+    ent_a1 = make_enterprise(legal_name="Serraria Alfa Ltda", national_id=cnpj(11111111),
                              territory=aruaru, latitude=-4.3, longitude=-38.9)
-    ent_a2 = make_enterprise(legal_name="Marcenaria Beta", national_id="22.222.222/0001-22",
+    ent_a2 = make_enterprise(legal_name="Marcenaria Beta", national_id=cnpj(22222222),
                              territory=aruaru, employees=3)
-    ent_b1 = make_enterprise(legal_name="Calçados Gama", national_id="33.333.333/0001-33",
+    ent_b1 = make_enterprise(legal_name="Calçados Gama", national_id=cnpj(33333333),
                              sector_code="1520", employees=80, latitude=-29.7, longitude=-51.1)
-    ent_none = make_enterprise(legal_name="Metalúrgica Delta", national_id="44.444.444/0001-44",
+    ent_none = make_enterprise(legal_name="Metalúrgica Delta", national_id=cnpj(44444444),
                                sector_code="2511", employees=300)
     Membership.objects.create(enterprise=ent_a1, association=assoc_a, start_date=date(2020, 1, 1))
     Membership.objects.create(enterprise=ent_a2, association=assoc_a, start_date=date(2021, 1, 1))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from tests.conftest import cnpj
 
 from triplec.core.tasks import worker_loop
 from triplec.registry.models import Enterprise
@@ -31,7 +32,7 @@ HEADER = "legal_name,country,national_id,sector_classification,sector_code,emplo
 def big_csv(tmp_path: Path) -> Path:
     path = tmp_path / "sawmills-big.csv"
     path.write_text(HEADER + "".join(
-        f"Serraria {i},BR,BIG-{i:05d},isic4,{'1610' if i % 3 else '3100'},{1 + i % 40},CE,Ceará,"
+        f"Serraria {i},BR,{cnpj(90_000_000 + i)},isic4,{'1610' if i % 3 else '3100'},{1 + i % 40},CE,Ceará,"
         f"M{i % 25},Município {i % 25},{-4.0 - (i % 100) / 100:.4f},{-38.0 - (i % 70) / 100:.4f}\n"
         for i in range(ROWS)), encoding="utf-8")
     return path
@@ -105,7 +106,7 @@ def test_officer_imports_a_big_file_and_watches_it_finish(world, worker, page, s
     expect(page.get_by_test_id("confirm-import")).to_be_enabled()
     shot(page, "import-bg-02-checked")
     worker.stop()
-    assert not Enterprise.objects.filter(national_id__startswith="BIG-").exists()
+    assert not Enterprise.objects.filter(national_id__startswith="9000").exists()
 
     # Confirm: the import is queued, the page shows its progress bar; nothing is written yet.
     page.get_by_test_id("confirm-import").click()
@@ -114,7 +115,7 @@ def test_officer_imports_a_big_file_and_watches_it_finish(world, worker, page, s
     expect(page.get_by_test_id("import-progress").locator("progress")).to_be_visible()
     expect(page.get_by_test_id("import-progress")).to_contain_text("register is unchanged")
     shot(page, "import-bg-03-import-queued")
-    assert not Enterprise.objects.filter(national_id__startswith="BIG-").exists()
+    assert not Enterprise.objects.filter(national_id__startswith="9000").exists()
 
     # A worker writes it; the polled block follows and the page reloads with the outcome.
     worker.start()
@@ -122,7 +123,7 @@ def test_officer_imports_a_big_file_and_watches_it_finish(world, worker, page, s
     expect(page.get_by_test_id("import-result")).to_contain_text(f"{ROWS} created, 0 updated, 0 unchanged")
     expect(page.get_by_test_id("import-progress")).to_have_count(0)
     shot(page, "import-bg-04-imported")
-    assert Enterprise.objects.filter(national_id__startswith="BIG-").count() == ROWS
+    assert Enterprise.objects.filter(national_id__startswith="9000").count() == ROWS
     batch = ImportBatch.objects.get()
     assert batch.status == "imported" and not batch.file
     assert not any((tmp_path / "media" / "imports").iterdir())
@@ -130,7 +131,7 @@ def test_officer_imports_a_big_file_and_watches_it_finish(world, worker, page, s
     # The list of recent uploads says so, and the new firms are in the register's list.
     page.goto("/enterprises/import/")
     expect(page.get_by_test_id("recent-imports").locator("td[data-state=imported]")).to_have_count(1)
-    page.goto("/enterprises/?q=BIG-02999")
+    page.goto("/enterprises/?q=" + cnpj(90_002_999, formatted=True))  # found written either way
     rows = page.get_by_test_id("enterprise-row")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Serraria 2999")

@@ -15,9 +15,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 HEADER = "legal_name,trade_name,country,national_id,sector_classification,sector_code,employees,founding_year," \
          "region_code,region_name,municipality_code,municipality_name,latitude,longitude,exporter"
-GOOD_ROW = "Serraria Aurora Ltda,Aurora,BR,77.777.777/0001-77,isic4,1610,14,2008,CE,Ceará,2301950," \
+GOOD_ROW = "Serraria Aurora Ltda,Aurora,BR,77.777.777/0001-91,isic4,1610,14,2008,CE,Ceará,2301950," \
            "São João do Aruaru,-4.5312,-38.8123,yes"
-OTHER_ROW = "Marcenaria Boa Vista,,BR,88.888.888/0001-88,isic4,3100,4,2015,CE,Ceará,2301950," \
+OTHER_ROW = "Marcenaria Boa Vista,,BR,88888888000191,isic4,3100,4,2015,CE,Ceará,2301950," \
             "São João do Aruaru,-4.5290,-38.8010,no"
 BAD_ROW = OTHER_ROW.replace(",3100,", ",9999,")  # no such ISIC Rev.4 code
 
@@ -69,7 +69,7 @@ def test_officer_imports_finds_and_maps_an_enterprise(world, page, login, shot, 
     expect(page.get_by_test_id("import-result")).to_contain_text("2 created")
     shot(page, "04-import-done")
     assert Enterprise.objects.count() == before + 2
-    aurora = Enterprise.objects.get(national_id="77.777.777/0001-77")
+    aurora = Enterprise.objects.get(national_id="77777777000191")
 
     # 3. Find it in the list (the search updates the table in place through htmx).
     page.goto("/enterprises/")

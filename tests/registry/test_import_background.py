@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from tests.conftest import cnpj
 
 from triplec.core.models import BackgroundTask
 from triplec.core.tasks import run_pending
@@ -27,8 +28,8 @@ HEADER = "legal_name,country,national_id,sector_classification,sector_code,emplo
 THRESHOLD = 5
 
 
-def rows(n: int, start: int = 1, prefix: str = "BG") -> str:
-    return "".join(f"Firma {i},BR,{prefix}-{i},isic4,1610,{i}\n" for i in range(start, start + n))
+def rows(n: int, start: int = 1) -> str:
+    return "".join(f"Firma {i},BR,{cnpj(7000 + i)},isic4,1610,{i}\n" for i in range(start, start + n))
 
 
 @pytest.fixture(autouse=True)
@@ -71,7 +72,7 @@ def test_big_file_is_checked_then_imported_in_the_background(world, client_for):
     assert page_state(html) == "checked" and 'id="import-progress"' not in html
     assert count(html, "create") == 12 and count(html, "errors") == 0
     assert not re.search(r'data-testid="confirm-import"[^>]*disabled', html)
-    assert not Enterprise.objects.filter(national_id__startswith="BG-").exists()
+    assert not Enterprise.objects.filter(legal_name__startswith="Firma ").exists()
 
     response = client.post(f"/enterprises/import/{batch.pk}/confirm/")
     assert response.status_code == 302
@@ -80,7 +81,7 @@ def test_big_file_is_checked_then_imported_in_the_background(world, client_for):
     html = client.get(f"/enterprises/import/{batch.pk}/").content.decode()
     assert page_state(html) == "importing" and "register is unchanged" in html
     assert 'data-testid="confirm-import"' not in html and 'data-testid="mapping-form"' not in html
-    assert not Enterprise.objects.filter(national_id__startswith="BG-").exists()
+    assert not Enterprise.objects.filter(legal_name__startswith="Firma ").exists()
     stored = batch.file.path
 
     assert run_pending() == 1
@@ -88,8 +89,8 @@ def test_big_file_is_checked_then_imported_in_the_background(world, client_for):
     assert commit.status == "done" and commit.result == {"created": 12, "updated": 0, "unchanged": 0,
                                                            "memberships": 0, "territories": 0}
     assert (commit.progress_done, commit.progress_total, commit.percent) == (1000, 1000, 100)
-    assert Enterprise.objects.filter(national_id__startswith="BG-").count() == 12
-    assert Enterprise.objects.get(national_id="BG-7").history.get().history_user == officer
+    assert Enterprise.objects.filter(legal_name__startswith="Firma ").count() == 12
+    assert Enterprise.objects.get(national_id=cnpj(7007)).history.get().history_user == officer
     batch.refresh_from_db()
     assert batch.status == "imported" and batch.result["created"] == 12
     assert not batch.file and not Path(stored).exists()
@@ -110,7 +111,7 @@ def test_small_file_stays_within_the_request(world, client_for):
     batch = ImportBatch.objects.get()
     assert batch.preview["counts"]["create"] == THRESHOLD and not BackgroundTask.objects.exists()
     client.post(f"/enterprises/import/{batch.pk}/confirm/")
-    assert Enterprise.objects.filter(national_id__startswith="BG-").count() == THRESHOLD
+    assert Enterprise.objects.filter(legal_name__startswith="Firma ").count() == THRESHOLD
     assert not BackgroundTask.objects.exists() and batch.file.storage.exists(batch.file.name)
 
 
@@ -143,12 +144,12 @@ def test_a_row_that_went_bad_after_the_check_stops_the_whole_import(world, clien
     assert task.status == "failed"
     assert task.message.startswith("Nothing was imported: the file has 1 error ")
     assert task.error == ""  # a wrong file is not a crash: no traceback kept
-    assert not Enterprise.objects.filter(national_id__startswith="BG-").exists()
+    assert not Enterprise.objects.filter(legal_name__startswith="Firma ").exists()
     a1.refresh_from_db()
     assert a1.employees == 12
     batch.refresh_from_db()
     assert [(e["row"], e["field"]) for e in batch.preview["errors"]] == [(7, "national_id")]
-    assert "permission" in batch.preview["errors"][0]["reason"]
+    assert "cannot be added by you" in batch.preview["errors"][0]["reason"]  # a1 left the association
     assert batch.status == "checked" and not batch.file and not Path(stored).exists()
 
     html = client.get(f"/enterprises/import/{batch.pk}/").content.decode()
@@ -171,7 +172,7 @@ def test_a_failure_while_writing_rolls_back_what_was_already_written(world, monk
     def failing_insert(model, rows, info):
         inserts.append(len(rows))
         if len(inserts) == 2:
-            assert Enterprise.objects.filter(national_id__startswith="BG-").count() == 4  # first batch is in
+            assert Enterprise.objects.filter(legal_name__startswith="Firma ").count() == 4  # first batch is in
             raise RuntimeError("disk full")
         return real_insert(model, rows, info)
 
@@ -180,8 +181,8 @@ def test_a_failure_while_writing_rolls_back_what_was_already_written(world, monk
     run_pending()
     task = batches.latest_task(batch)
     assert (task.status, task.message) == ("failed", "disk full") and inserts == [4, 4]
-    assert not Enterprise.objects.filter(national_id__startswith="BG-").exists()
-    assert not Enterprise.history.filter(national_id__startswith="BG-").exists()
+    assert not Enterprise.objects.filter(legal_name__startswith="Firma ").exists()
+    assert not Enterprise.history.filter(legal_name__startswith="Firma ").exists()
     batch.refresh_from_db()
     assert batch.status == "checked" and not batch.file
 
@@ -261,7 +262,7 @@ def test_only_the_uploader_sees_a_background_import(world, client_for, role, sta
 
 def test_recheck_of_a_big_file_with_other_columns_runs_in_the_background(world, client_for):
     officer = world.users["programme-officer"]
-    text = "Nome;CNPJ;CNAE\n" + "".join(f"Firma {i};RC-{i};1610\n" for i in range(8))
+    text = "Nome;CNPJ;CNAE\n" + "".join(f"Firma {i};{cnpj(8000 + i, formatted=True)};1610\n" for i in range(8))
     client = client_for(officer)
     upload(client, text)
     run_pending()

@@ -121,7 +121,7 @@ GOOD = {  # every combination of these is valid (for the operator)
     "address": st.sampled_from(["", "Rua 1\nBloco B", "'=formula-looking"]),
     "postal_code": st.sampled_from(["", "62000-000"]),
     "phone": st.sampled_from(["", "+55 85 1234"]),
-    "country": st.sampled_from(["BR", "FR", "br"]),
+    "country": st.sampled_from(["BR", "br", " BR"]),  # identifiers below are CNPJs
     "sector_classification": st.sampled_from(["isic4", "nace2", "NACE Rev.2"]),
     "sector_code": st.sampled_from(["1610", "C1610", "16.10", "3100", "2511"]),
     "employees": st.sampled_from(["", "12", "250", "3.0"]),
@@ -139,14 +139,14 @@ GOOD_GROUPS = {  # fields that are only valid together
         ("", "", "2301950", "")],
 }
 BAD = {
-    "legal_name": ["", "bad\x00name", "x" * 201], "country": ["Brazil", "", "B1"], "national_id": ["", "   "],
+    "legal_name": ["", "bad\x00name", "x" * 201], "country": ["Brazil", "", "B1"], "national_id": ["", "   ", "12.345.678/0001-00"],
     "sector_classification": ["sic", ""], "sector_code": ["9999", "25.1x", ""], "employees": ["-1", "abc", "1e3x"], "founding_year": ["1200", "19x7"],
     "latitude": ["95", "north", "45,5"], "longitude": ["-181", "east"], "exporter": ["maybe"], "email": ["not-an-email"],
     "website": ["http://bad host"], "region_code": ["X" * 40], "municipality_name": ["Nowhere"],
     "association": ["Ghost Assoc"], "membership_start": ["2024-13-01", "01/02/2024"],
 }
-ID_POOL = ["A1", "A2", "A3", "A4", "B1", "B2", "B3", "C1", "11.111.111/0001-11", "22.222.222/0001-22",
-           "33.333.333/0001-33", "44.444.444/0001-44"]  # the last four are in the register already
+ID_POOL = ["00000001000136", "00000002000180", "00000003000125", "00000004000170", "00000005000114", "00000006000169", "00000007000103", "00000008000158", "11.111.111/0001-91", "22.222.222/0001-91",
+           "33.333.333/0001-91", "44.444.444/0001-91"]  # the last four are in the register already
 OPTIONAL = [f for f in IMPORT_FIELDS if f not in HEADER]
 assert set(IMPORT_FIELDS) == set(GOOD) | {f for group in GOOD_GROUPS for f in group} | {"national_id"}
 

@@ -8,6 +8,7 @@ import io
 from datetime import date
 
 import pytest
+from tests.conftest import cnpj
 
 from triplec.core.errors import PermissionDenied
 from triplec.registry.importing import ImportRejected, RowError, commit_import, validate_import
@@ -26,7 +27,7 @@ def csv_bytes(rows, header=HEADER) -> bytes:
 
 
 def good(i: int, **kw) -> list:
-    row = {"legal_name": f"Serraria {i}", "country": "BR", "national_id": f"ID-{i}",
+    row = {"legal_name": f"Serraria {i}", "country": "BR", "national_id": cnpj(i),
            "sector_classification": "isic4", "sector_code": "1610", "employees": str(5 + i),
            "latitude": "-4.3", "longitude": "-38.9"}
     row.update(kw)
@@ -56,14 +57,14 @@ def test_operator_imports_new_rows_with_normalised_values_and_history(world):
     data = csv_bytes([good(1, sector_code="C1610"), good(2, employees="")])
     preview = validate_import(None, data)
     assert preview.ok and (preview.create, preview.update, preview.unchanged) == (2, 0, 0)
-    assert not Enterprise.objects.filter(national_id__startswith="ID-").exists()  # a preview writes nothing
+    assert not Enterprise.objects.filter(national_id__in=[cnpj(1), cnpj(2)]).exists()  # a preview writes nothing
 
     result = commit_import(None, data)
     assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
-    first = Enterprise.objects.get(country="BR", national_id="ID-1")
+    first = Enterprise.objects.get(country="BR", national_id=cnpj(1))
     assert (first.legal_name, first.sector_code, first.sector_section, first.employees) == ("Serraria 1", "1610", "C", 6)
     assert (first.latitude, first.longitude) == (-4.3, -38.9)
-    assert Enterprise.objects.get(national_id="ID-2").employees is None
+    assert Enterprise.objects.get(national_id=cnpj(2)).employees is None
     record = first.history.get()
     assert record.history_type == "+" and record.history_user is None  # the operator
 
@@ -80,18 +81,18 @@ def test_reimporting_the_same_file_changes_nothing(world):
 def test_an_updated_file_updates_by_identifier_with_the_actor_in_history(world):
     officer = world.users["programme-officer"]
     commit_import(officer, csv_bytes([good(1), good(2)]))
-    stamp = Enterprise.objects.get(national_id="ID-2").updated_at
+    stamp = Enterprise.objects.get(national_id=cnpj(2)).updated_at
     preview = validate_import(officer, csv_bytes([good(1, employees="40"), good(2), good(3)]))
     assert (preview.create, preview.update, preview.unchanged) == (1, 1, 1)
 
     commit_import(officer, csv_bytes([good(1, employees="40"), good(2), good(3)]))
-    changed = Enterprise.objects.get(national_id="ID-1")
+    changed = Enterprise.objects.get(national_id=cnpj(1))
     assert changed.employees == 40 and changed.size_class == "small"
     latest = changed.history.first()
     assert latest.history_type == "~" and latest.history_user == officer and latest.employees == 40
     assert changed.history.count() == 2
-    assert Enterprise.objects.get(national_id="ID-2").updated_at == stamp
-    assert Enterprise.objects.get(national_id="ID-2").history.count() == 1
+    assert Enterprise.objects.get(national_id=cnpj(2)).updated_at == stamp
+    assert Enterprise.objects.get(national_id=cnpj(2)).history.count() == 1
 
 
 def test_update_touches_only_the_columns_in_the_file(world):
@@ -145,28 +146,28 @@ def test_each_bad_value_is_reported_with_row_field_and_reason(world, row, field,
 
 def test_rows_are_numbered_as_in_a_spreadsheet_even_across_quoted_line_breaks(world):
     data = (b'legal_name,country,national_id,sector_classification,sector_code\n'
-            b'"Two\nline name",BR,A,isic4,1610\n'
+            b'"Two\nline name",BR,11111111000191,isic4,1610\n'
             b'\n'
-            b'Bad,BR,B,isic4,0000\n')
+            b'Bad,BR,22222222000191,isic4,0000\n')
     preview = validate_import(None, data)
     assert [(e.row, e.field) for e in preview.errors] == [(4, "sector_code")]
 
 
 def test_duplicate_identifier_within_the_file(world):
     preview = validate_import(None, csv_bytes([good(1), good(2), good(1, legal_name="Again")]))
-    assert [str(e) for e in preview.errors] == ["row 4, national_id: duplicate identifier BR/ID-1: also on row 2"]
+    assert [str(e) for e in preview.errors] == [f"row 4, national_id: duplicate identifier BR/{cnpj(1)}: also on row 2"]
 
 
 def test_missing_required_column_is_a_header_error_and_defaults_fill_it(world):
     header = ["legal_name", "national_id", "sector_code"]
-    data = csv_bytes([["Scierie", "123", "16.10"]], header=header)
+    data = csv_bytes([["Scierie", "000001230", "16.10"]], header=header)
     preview = validate_import(None, data)
     assert errors_of(preview) == {(1, "country"), (1, "sector_classification")}
     preview = validate_import(None, data, defaults={"country": "fr", "classification": "nace2"})
     assert preview.ok and preview.create == 1
     result = commit_import(None, data, defaults={"country": "FR", "sector_classification": "nace2"})
     assert result.created == 1
-    assert Enterprise.objects.get(country="FR", national_id="123").sector_code == "16.10"
+    assert Enterprise.objects.get(country="FR", national_id="000001230").sector_code == "16.10"
 
 
 def test_bad_defaults_are_reported(world):
@@ -176,8 +177,8 @@ def test_bad_defaults_are_reported(world):
 
 def test_windows_1252_is_detected_and_stray_bytes_in_utf8_are_reported_per_row(world):
     text = ("legal_name,country,national_id,sector_classification,sector_code\n"
-            "Scierie Dupont,FR,1,nace2,16.10\n"
-            "Scierie Hélène,FR,2,nace2,16.10\n")
+            "Scierie Dupont,FR,000000018,nace2,16.10\n"
+            "Scierie Hélène,FR,000000026,nace2,16.10\n")
     data = text.encode("cp1252")
     preview = validate_import(None, data)
     assert (preview.errors, preview.encoding, preview.encoding_detected) == ([], "cp1252", True)
@@ -192,14 +193,14 @@ def test_windows_1252_is_detected_and_stray_bytes_in_utf8_are_reported_per_row(w
 
     result = commit_import(None, data)
     assert result.created == 2
-    assert Enterprise.objects.get(country="FR", national_id="2").legal_name == "Scierie Hélène"
+    assert Enterprise.objects.get(country="FR", national_id="000000026").legal_name == "Scierie Hélène"
 
 
 def test_utf8_with_bom_semicolons_and_decimal_commas(world):
     text = ("\ufeffRaison sociale;Pays;SIRET;NACE;Latitude;Longitude\n"
-            "Menuiserie Durand;FR;12345678900011;16.23;45,75;4,85\n")
+            "Menuiserie Durand;FR;732 829 320 00074;16.23;45,75;4,85\n")
     result = commit_import(None, text.encode("utf-8"))
-    ent = Enterprise.objects.get(national_id="12345678900011")
+    ent = Enterprise.objects.get(national_id="73282932000074")
     assert (result.created, ent.legal_name, ent.sector_classification, ent.sector_code) == (
         1, "Menuiserie Durand", "nace2", "16.23")
     assert (ent.latitude, ent.longitude) == (45.75, 4.85)
@@ -207,7 +208,7 @@ def test_utf8_with_bom_semicolons_and_decimal_commas(world):
 
 def test_explicit_mapping_overrides_and_mapping_errors(world):
     header = ["Firma", "Land", "Nummer", "WZ", "Ignored"]
-    data = csv_bytes([["Holz GmbH", "DE", "HRB-1", "16.10", "x"]], header=header)
+    data = csv_bytes([["Holz GmbH", "DE", "Aachen HRB 44123", "16.10", "x"]], header=header)
     mapping = {"Firma": "legal_name", "Land": "country", "Nummer": "national_id", "WZ": "sector_code"}
     preview = validate_import(None, data, mapping, {"classification": "nace2"})
     assert preview.ok, reasons(preview)
@@ -239,23 +240,23 @@ def test_territories_are_found_or_created_country_region_municipality(world):
     header = ["legal_name", "country", "national_id", "sector_classification", "sector_code", "region_code",
               "region_name", "municipality_code", "municipality_name"]
     rows = [
-        ["Known", "BR", "T1", "isic4", "1610", "CE", "Ceará", "2301950", ""],          # existing municipality
-        ["New muni", "BR", "T2", "isic4", "1610", "CE", "", "2304400", "Fortaleza"],   # new under existing region
-        ["New region", "BR", "T3", "isic4", "1610", "RS", "Rio Grande do Sul", "", ""],
-        ["No region", "BR", "T4", "isic4", "1610", "", "", "2301950", ""],             # unique code in BR
-        ["Name only", "BR", "T5", "isic4", "1610", "", "Ceará", "", "Fortaleza"],      # by names
+        ["Known", "BR", cnpj(91), "isic4", "1610", "CE", "Ceará", "2301950", ""],          # existing municipality
+        ["New muni", "BR", cnpj(92), "isic4", "1610", "CE", "", "2304400", "Fortaleza"],   # new under existing region
+        ["New region", "BR", cnpj(93), "isic4", "1610", "RS", "Rio Grande do Sul", "", ""],
+        ["No region", "BR", cnpj(94), "isic4", "1610", "", "", "2301950", ""],             # unique code in BR
+        ["Name only", "BR", cnpj(95), "isic4", "1610", "", "Ceará", "", "Fortaleza"],      # by names
     ]
     preview = validate_import(None, csv_bytes(rows, header))
     assert preview.ok, reasons(preview)
     assert preview.territories == 2
     commit_import(None, csv_bytes(rows, header))
-    by_id = {e.national_id: e.territory for e in Enterprise.objects.filter(national_id__startswith="T")}
-    assert by_id["T1"] == world.ent_a1.territory
-    assert by_id["T2"].path == "Brazil > Ceará > Fortaleza" and by_id["T2"].code == "2304400"
-    assert by_id["T3"].level == "region" and by_id["T3"].parent.code == "BR"
-    assert by_id["T4"] == world.ent_a1.territory
-    assert by_id["T5"] == by_id["T2"]
-    assert by_id["T3"].history.get().history_type == "+"
+    by_id = {e.national_id: e.territory for e in Enterprise.objects.filter(national_id__in=[cnpj(n) for n in range(91, 96)])}
+    assert by_id[cnpj(91)] == world.ent_a1.territory
+    assert by_id[cnpj(92)].path == "Brazil > Ceará > Fortaleza" and by_id[cnpj(92)].code == "2304400"
+    assert by_id[cnpj(93)].level == "region" and by_id[cnpj(93)].parent.code == "BR"
+    assert by_id[cnpj(94)] == world.ent_a1.territory
+    assert by_id[cnpj(95)] == by_id[cnpj(92)]
+    assert by_id[cnpj(93)].history.get().history_type == "+"
     before = snapshot()
     commit_import(None, csv_bytes(rows, header))
     assert snapshot() == before
@@ -263,7 +264,7 @@ def test_territories_are_found_or_created_country_region_municipality(world):
 
 def test_municipality_without_region_that_cannot_be_placed_is_an_error(world):
     header = ["legal_name", "country", "national_id", "sector_classification", "sector_code", "municipality_name"]
-    preview = validate_import(None, csv_bytes([["A", "BR", "M1", "isic4", "1610", "Nowhere"]], header))
+    preview = validate_import(None, csv_bytes([["A", "BR", "11111111000191", "isic4", "1610", "Nowhere"]], header))
     assert [(e.row, e.field) for e in preview.errors] == [(2, "municipality_name")]
     assert "give its region" in preview.errors[0].reason
 
@@ -273,10 +274,10 @@ def test_association_by_name_or_id_with_start_date_and_no_duplicate_memberships(
     rows = [good(1) + ["sawmills assoc", "2024-03-01"], good(2) + [str(world.assoc_b.pk), ""],
             [*good(3), "Sawmills Assoc; Shoe Assoc", ""]]
     commit_import(None, csv_bytes(rows, header))
-    m1 = Membership.objects.get(enterprise__national_id="ID-1")
+    m1 = Membership.objects.get(enterprise__national_id=cnpj(1))
     assert (m1.association, m1.start_date) == (world.assoc_a, date(2024, 3, 1))
-    assert Membership.objects.get(enterprise__national_id="ID-2").start_date == date.today()
-    assert Membership.objects.filter(enterprise__national_id="ID-3").count() == 2
+    assert Membership.objects.get(enterprise__national_id=cnpj(2)).start_date == date.today()
+    assert Membership.objects.filter(enterprise__national_id=cnpj(3)).count() == 2
     before = snapshot()
     result = commit_import(None, csv_bytes(rows, header))
     assert (result.unchanged, result.memberships) == (3, 0)
@@ -311,7 +312,7 @@ def test_roles_that_may_not_import_are_refused(world, role):
         validate_import(world.users[role], csv_bytes([good(1)]))
     with pytest.raises(PermissionDenied):
         commit_import(world.users[role], csv_bytes([good(1)]))
-    assert not Enterprise.objects.filter(national_id="ID-1").exists()
+    assert not Enterprise.objects.filter(national_id=cnpj(1)).exists()
 
 
 def test_anonymous_may_not_import(world):
@@ -335,7 +336,7 @@ def test_association_manager_imports_members_of_their_own_association(world):
     rows = [good(1), [member.legal_name, "BR", member.national_id, "isic4", "1610", "4", "", ""]]
     result = commit_import(manager, csv_bytes(rows))
     assert (result.created, result.updated) == (1, 1)
-    new = Enterprise.objects.get(national_id="ID-1")
+    new = Enterprise.objects.get(national_id=cnpj(1))
     membership = Membership.objects.get(enterprise=new)
     assert (membership.association, membership.start_date) == (world.assoc_a, date.today())
     assert membership.history.get().history_user == manager
@@ -348,8 +349,9 @@ def test_association_manager_may_not_update_a_non_member_or_name_another_associa
     rows = [good(1), [outsider.legal_name, "BR", outsider.national_id, "isic4", "1520", "80", "", ""]]
     preview = validate_import(manager, csv_bytes(rows))
     assert [(e.row, e.field) for e in preview.errors] == [(3, "national_id")]
-    assert preview.errors[0].reason.startswith("permission:")
-    assert "not a member of Sawmills Assoc" in preview.errors[0].reason
+    # The firm is outside the manager's association: the row does not say it exists, nor where it belongs.
+    assert preview.errors[0].reason == (f"the identifier BR/{outsider.national_id_display} cannot be added by you; if this "
+                                        "firm belongs to your association, ask the agency to add it")
     before = snapshot()
     with pytest.raises(ImportRejected):
         commit_import(manager, csv_bytes(rows))
@@ -412,10 +414,10 @@ def test_progress_callback_reports_every_stage(world):
 
 
 def test_rows_given_as_mappings(world):
-    rows = [{"legal_name": "Dict Firm", "country": "BR", "national_id": "D1", "sector_classification": "isic4",
+    rows = [{"legal_name": "Dict Firm", "country": "BR", "national_id": "00000077000161", "sector_classification": "isic4",
              "sector_code": 1610, "employees": 3.0, "exporter": True}]
     result = commit_import(world.users["programme-officer"], rows)
-    ent = Enterprise.objects.get(national_id="D1")
+    ent = Enterprise.objects.get(national_id="00000077000161")
     assert (result.created, ent.sector_code, ent.employees, ent.exporter) == (1, "1610", 3, True)
 
 
@@ -428,8 +430,8 @@ def test_xlsx_and_parquet_files_with_typed_cells(world, tmp_path):
     sheet = workbook.active
     sheet.append(["Company name", "Country", "CNPJ", "ISIC", "Employees", "Lat", "Lon", "Exporter", "Member since",
                   "Association"])
-    sheet.append(["Xlsx Ltda", "BR", 12345678000190, 1610, 12.0, -4.3, -38.9, True, date(2022, 5, 1), world.assoc_a.pk])
-    sheet.append(["Bad Ltda", "BR", 98765432000110, 1610, "many", None, None, False, None, None])
+    sheet.append(["Xlsx Ltda", "BR", 12345678000195, 1610, 12.0, -4.3, -38.9, True, date(2022, 5, 1), world.assoc_a.pk])
+    sheet.append(["Bad Ltda", "BR", 98765432000198, 1610, "many", None, None, False, None, None])
     path = tmp_path / "firms.xlsx"
     workbook.save(path)
     preview = validate_import(None, path)
@@ -438,22 +440,22 @@ def test_xlsx_and_parquet_files_with_typed_cells(world, tmp_path):
     sheet.delete_rows(3)
     workbook.save(path_ok)
     commit_import(None, path_ok)
-    ent = Enterprise.objects.get(national_id="12345678000190")
+    ent = Enterprise.objects.get(national_id="12345678000195")
     assert (ent.sector_classification, ent.sector_code, ent.employees, ent.exporter) == ("isic4", "1610", 12, True)
     assert ent.memberships.get().start_date == date(2022, 5, 1)
 
     table = pa.table({"legal_name": ["Parquet SA", "Other SA"], "country": ["FR", "FR"],
-                      "national_id": ["P1", "P2"], "naics": [332710, 3327], "employees": [7, None],
+                      "national_id": ["000000018", "000000026"], "naics": [332710, 3327], "employees": [7, None],
                       "latitude": [45.5, None], "longitude": [4.8, None]})
     path = tmp_path / "firms.parquet"
     pq.write_table(table, path)
     result = commit_import(world.users["agency-admin"], path)
     assert result.created == 2
-    p1 = Enterprise.objects.get(country="FR", national_id="P1")
+    p1 = Enterprise.objects.get(country="FR", national_id="000000018")
     assert (p1.sector_classification, p1.sector_code, p1.sector_section, p1.latitude) == (
         "naics2017", "332710", "31-33", 45.5)
     assert p1.history.get().history_change_reason == "import: firms.parquet"
-    assert Enterprise.objects.get(country="FR", national_id="P2").sector_code == "3327"
+    assert Enterprise.objects.get(country="FR", national_id="000000026").sector_code == "3327"
 
 
 def test_history_rows_match_simple_history(world):
@@ -461,7 +463,7 @@ def test_history_rows_match_simple_history(world):
     officer = world.users["programme-officer"]
     commit_import(officer, csv_bytes([good(1)]), change_reason="spring update")
     commit_import(officer, csv_bytes([good(1, employees="99", latitude="-5", longitude="-39")]))
-    ent = Enterprise.objects.get(national_id="ID-1")
+    ent = Enterprise.objects.get(national_id=cnpj(1))
     created, changed = ent.history.order_by("history_id")
     assert (created.history_type, created.employees, created.history_change_reason) == ("+", 6, "spring update")
     assert (changed.history_type, changed.employees, changed.latitude, changed.history_user) == ("~", 99, -5.0, officer)

@@ -12,8 +12,8 @@ from triplec.registry.models import Enterprise
 from triplec.registry.models_import import ImportBatch
 
 HEADER = "legal_name,country,national_id,sector_classification,sector_code,latitude,longitude\n"
-GOOD = HEADER + "Nova Serraria,BR,N-1,isic4,1610,-4.3,-38.9\nNova Marcenaria,BR,N-2,isic4,3100,,\n"
-BAD = HEADER + "Nova Serraria,BR,N-1,isic4,1610,-4.3,-38.9\nNova Marcenaria,BR,N-2,isic4,9999,,\n"
+GOOD = HEADER + "Nova Serraria,BR,00.006.001/0001-43,isic4,1610,-4.3,-38.9\nNova Marcenaria,BR,00.006.002/0001-98,isic4,3100,,\n"
+BAD = HEADER + "Nova Serraria,BR,00.006.001/0001-43,isic4,1610,-4.3,-38.9\nNova Marcenaria,BR,00.006.002/0001-98,isic4,9999,,\n"
 
 
 @pytest.fixture(autouse=True)
@@ -52,11 +52,11 @@ def test_upload_preview_errors_then_fixed_file_confirmed(world, client_for):
     assert 'data-row="3" data-field="sector_code"' in errors and "ISIC Rev.4 code &#x27;9999&#x27;" in errors
     assert count(html, "create") == 1 and count(html, "errors") == 1
     assert re.search(r'data-testid="confirm-import"[^>]*disabled', html)
-    assert not Enterprise.objects.filter(national_id__startswith="N-").exists()
+    assert not Enterprise.objects.filter(national_id__in=["00006001000143", "00006002000198"]).exists()
     # Confirming a file with errors writes nothing
     response = client.post(f"/enterprises/import/{batch.pk}/confirm/")
     assert response.status_code == 302
-    assert not Enterprise.objects.filter(national_id__startswith="N-").exists()
+    assert not Enterprise.objects.filter(national_id__in=["00006001000143", "00006002000198"]).exists()
 
     response = upload(client, GOOD)
     batch = ImportBatch.objects.filter(original_name="firms.csv").order_by("-created_at").first()
@@ -64,24 +64,24 @@ def test_upload_preview_errors_then_fixed_file_confirmed(world, client_for):
     assert count(html, "create") == 2 and count(html, "errors") == 0
     assert 'data-testid="import-errors"' not in html
     assert not re.search(r'data-testid="confirm-import"[^>]*disabled', html)
-    assert not Enterprise.objects.filter(national_id__startswith="N-").exists()  # not before confirming
+    assert not Enterprise.objects.filter(national_id__in=["00006001000143", "00006002000198"]).exists()  # not before confirming
 
     response = client.post(f"/enterprises/import/{batch.pk}/confirm/", follow=True)
     html = response.content.decode()
     assert "Imported: 2 created, 0 updated, 0 unchanged." in html
     assert 'data-testid="import-result"' in html and 'data-testid="confirm-import"' not in html
-    assert Enterprise.objects.filter(national_id__startswith="N-").count() == 2
-    assert Enterprise.objects.get(national_id="N-1").history.get().history_user == world.users["programme-officer"]
+    assert Enterprise.objects.filter(national_id__in=["00006001000143", "00006002000198"]).count() == 2
+    assert Enterprise.objects.get(national_id="00006001000143").history.get().history_user == world.users["programme-officer"]
     batch.refresh_from_db()
     assert batch.status == "imported" and batch.result["created"] == 2
     # Confirming again does nothing more
     client.post(f"/enterprises/import/{batch.pk}/confirm/")
-    assert Enterprise.objects.filter(national_id__startswith="N-").count() == 2
+    assert Enterprise.objects.filter(national_id__in=["00006001000143", "00006002000198"]).count() == 2
 
 
 def test_defaults_and_mapping_form(world, client_for):
     client = client_for(world.users["agency-admin"])
-    text = "Firma;Nummer;WZ;Notiz\nHolz GmbH;HRB-1;16.10;x\n"
+    text = "Firma;Nummer;WZ;Notiz\nHolz GmbH;Aachen HRB 44123;16.10;x\n"
     response = upload(client, text, name="holz.csv", classification="nace2", country="de")
     batch = ImportBatch.objects.get()
     html = client.get(response["Location"]).content.decode()
@@ -98,13 +98,13 @@ def test_defaults_and_mapping_form(world, client_for):
     assert batch.mapping == {"Firma": "legal_name", "Nummer": "national_id", "WZ": "sector_code", "Notiz": ""}
     assert batch.preview["counts"]["errors"] == 0 and batch.preview["counts"]["create"] == 1
     client.post(f"/enterprises/import/{batch.pk}/confirm/")
-    ent = Enterprise.objects.get(country="DE", national_id="HRB-1")
+    ent = Enterprise.objects.get(country="DE", national_id="Aachen HRB 44123")
     assert (ent.legal_name, ent.sector_code) == ("Holz GmbH", "16.10")
 
 
 def test_a_wrong_encoding_choice_is_reported_until_automatic_is_chosen(world, client_for):
     client = client_for(world.users["agency-admin"])
-    data = (HEADER + "Serraria São Jorge,BR,L-1,isic4,1610,,\n").encode("cp1252")
+    data = (HEADER + "Serraria São Jorge,BR,00.006.101/0001-70,isic4,1610,,\n").encode("cp1252")
     response = client.post("/enterprises/import/", {"file": SimpleUploadedFile("l.csv", data), "encoding": "utf-16"})
     batch = ImportBatch.objects.get()
     assert [(e["row"], e["field"]) for e in batch.preview["errors"]] == [(0, "")]
@@ -114,7 +114,7 @@ def test_a_wrong_encoding_choice_is_reported_until_automatic_is_chosen(world, cl
     batch.refresh_from_db()
     assert batch.preview["counts"]["errors"] == 0 and batch.preview["encoding"] == "cp1252"
     client.post(f"/enterprises/import/{batch.pk}/confirm/")
-    assert Enterprise.objects.get(national_id="L-1").legal_name == "Serraria São Jorge"
+    assert Enterprise.objects.get(national_id="00006101000170").legal_name == "Serraria São Jorge"
 
 
 def test_only_the_uploader_sees_and_confirms_an_upload(world, client_for):
@@ -124,7 +124,7 @@ def test_only_the_uploader_sees_and_confirms_an_upload(world, client_for):
     other = client_for(admin)
     assert other.get(response["Location"]).status_code == 404
     assert other.post(f"/enterprises/import/{batch.pk}/confirm/").status_code == 404
-    assert not Enterprise.objects.filter(national_id__startswith="N-").exists()
+    assert not Enterprise.objects.filter(national_id__in=["00006001000143", "00006002000198"]).exists()
 
 
 @pytest.mark.parametrize("role, allowed", [
@@ -152,18 +152,18 @@ def test_association_manager_import_makes_members_and_refuses_outsiders(world, c
     manager = world.users["association-manager"]
     client = client_for(manager)
     outsider = world.ent_b1
-    text = HEADER + f"Nova,BR,N-9,isic4,1610,,\n{outsider.legal_name},BR,{outsider.national_id},isic4,1520,,\n"
+    text = HEADER + f"Nova,BR,00.006.009/0001-00,isic4,1610,,\n{outsider.legal_name},BR,{outsider.national_id},isic4,1520,,\n"
     response = upload(client, text)
     html = client.get(response["Location"]).content.decode()
     assert 'data-row="3" data-field="national_id"' in by_testid(html, "import-errors")
     batch = ImportBatch.objects.get()
     client.post(f"/enterprises/import/{batch.pk}/confirm/")
-    assert not Enterprise.objects.filter(national_id="N-9").exists()
+    assert not Enterprise.objects.filter(national_id="00006009000100").exists()
 
-    response = upload(client, HEADER + "Nova,BR,N-9,isic4,1610,,\n")
+    response = upload(client, HEADER + "Nova,BR,00.006.009/0001-00,isic4,1610,,\n")
     batch = ImportBatch.objects.filter(status="checked").order_by("-created_at").first()
     client.post(f"/enterprises/import/{batch.pk}/confirm/")
-    assert world.assoc_a.memberships.filter(enterprise__national_id="N-9").exists()
+    assert world.assoc_a.memberships.filter(enterprise__national_id="00006009000100").exists()
 
 
 def test_template_download_lists_the_fields(world, client_for):

@@ -8,7 +8,7 @@ from triplec.core.errors import PermissionDenied, ValidationFailed
 from triplec.registry import services
 from triplec.registry.models import Enterprise, Membership, Territory
 
-VALID = dict(legal_name="Nova Serraria", country="br", national_id="55.555.555/0001-55",
+VALID = dict(legal_name="Nova Serraria", country="br", national_id="55.555.555/0001-91",
              sector_classification="isic4", sector_code="C1610", employees=7)
 
 
@@ -31,7 +31,7 @@ def test_bad_input_is_refused_with_the_field_named(world, field, value, reason):
         services.create_enterprise(world.users["programme-officer"], {**VALID, field: value})
     assert field in exc.value.errors or "__all__" in exc.value.errors
     assert reason.lower() in str(exc.value).lower()
-    assert not Enterprise.objects.filter(national_id=VALID["national_id"]).exists()
+    assert not Enterprise.objects.filter(national_id="55555555000191").exists()
 
 
 def test_only_one_coordinate_is_refused(world):
@@ -47,7 +47,7 @@ def test_duplicate_identifier_in_a_country_is_refused(world):
     assert "national" in str(exc.value).lower()
     # The same identifier in another country is another enterprise.
     services.create_enterprise(world.users["programme-officer"],
-                               {**VALID, "national_id": world.ent_a1.national_id, "country": "PT"})
+                               {**VALID, "national_id": world.ent_a1.national_id, "country": "AO"})
 
 
 @pytest.mark.parametrize("role", ["broker", "evaluator", "enterprise-user"])

@@ -6,6 +6,7 @@ import re
 from django.test import Client
 
 from triplec.accounts.models import ApiToken
+from triplec.registry import services_changes
 from triplec.registry.api import router as registry_router
 from triplec.registry.models import Membership, Territory
 
@@ -79,6 +80,7 @@ def test_every_register_read_answers_exactly_the_documented_fields(world):
         "organisation_id": world.buyer.pk, "membership_id": Membership.objects.filter(
             enterprise=world.ent_a1).get().pk, "territory_id": Territory.objects.get(code="CE").pk,
     }
+    services_changes.request_change(world.users["enterprise-user"], world.ent_a1, {"legal_name": "Alfa S.A."})
     checked = 0
     for path, item in schema["paths"].items():
         if "get" not in item or path.removeprefix(API) not in registry_router.path_operations:
@@ -92,4 +94,4 @@ def test_every_register_read_answers_exactly_the_documented_fields(world):
             for row in body["items"]:
                 assert set(row) == set(item_schema["properties"]), path
         checked += 1
-    assert checked == 10
+    assert checked == 11

@@ -18,8 +18,9 @@ from django.db import transaction
 from django.test import Client
 
 from triplec.accounts.models import ApiToken
+from triplec.registry import services_changes
 from triplec.registry.api import router as registry_router
-from triplec.registry.models import Membership, Territory
+from triplec.registry.models import EnterpriseChangeRequest, Membership, Territory
 from triplec.web.api import api
 
 ANON, BAD = "anonymous", "bad-token"
@@ -42,7 +43,7 @@ def matrix(w) -> list[tuple]:
     m_a1 = Membership.objects.get(enterprise=w.ent_a1).pk
     m_b1 = Membership.objects.get(enterprise=w.ent_b1).pk
     ceara = Territory.objects.get(code="CE").pk
-    new_enterprise = {"legal_name": "Nova Ltda", "country": "BR", "national_id": "99.999.999/0001-99",
+    new_enterprise = {"legal_name": "Nova Ltda", "country": "BR", "national_id": "99.999.999/0001-91",
                       "sector_classification": "isic4", "sector_code": "1610"}
     new_association = {"kind": "business-association", "name": "New Assoc", "country": "BR"}
     new_buyer = {"kind": "buyer-retailer", "name": "Big Retail", "country": "BR"}
@@ -51,6 +52,9 @@ def matrix(w) -> list[tuple]:
                       "start_date": "2010-01-01", "end_date": "2015-12-31"}
     end = {"end_date": date.today().isoformat()}
     E, A, G, M, T = "enterprise_id", "association_id", "organisation_id", "membership_id", "territory_id"
+    pending = EnterpriseChangeRequest.objects.filter(enterprise=w.ent_a1, status="pending").first() or \
+        services_changes.request_change(w.users["enterprise-user"], w.ent_a1, {"legal_name": "Alfa S.A."})
+    R = "request_id"
     # fmt: off
     return [
         #                                                                  anon bad  admin  officer broker assoc-m ent-u  evaluator other-am other-eu
@@ -92,6 +96,17 @@ def matrix(w) -> list[tuple]:
         ("GET",   "/memberships/{membership_id}", {M: m_b1},     None,            (401, 401, 200,  200,  200,  404,  404,  200,  200,  200)),
         ("POST",  "/memberships/{membership_id}/end", {M: m_a1}, end,             (401, 401, 200,  200,  403,  200,  403,  403,  404,  404)),
         ("POST",  "/memberships/{membership_id}/end", {M: m_b1}, end,             (401, 401, 200,  200,  403,  404,  404,  403,  200,  403)),
+
+        # The firm's own user asks (ent_a1 already has one waiting: 422); the agency's editors decide.
+        ("POST",  "/enterprises/{enterprise_id}/change-requests", {E: w.ent_a1.pk}, {"sector_code": "1622"},
+                                                                                   (401, 401, 403,  403,  403,  403,  422,  403,  404,  404)),
+        ("POST",  "/enterprises/{enterprise_id}/change-requests", {E: w.ent_b1.pk}, {"sector_code": "1622"},
+                                                                                   (401, 401, 403,  403,  403,  404,  404,  403,  403,  201)),
+        ("GET",   "/change-requests",          {},               None,            (401, 401, C(1), C(1), C(1), C(1), C(1), C(1), C(0), C(0))),
+        ("POST",  "/change-requests/{request_id}/approve", {R: pending.pk}, {"note": ""},
+                                                                                   (401, 401, 200,  200,  403,  403,  403,  403,  404,  404)),
+        ("POST",  "/change-requests/{request_id}/reject", {R: pending.pk}, {"note": "not on file"},
+                                                                                   (401, 401, 200,  200,  403,  403,  403,  403,  404,  404)),
 
         ("GET",   "/territories",              {},               None,            (401, 401, C(3), C(3), C(3), C(3), C(3), C(3), C(3), C(3))),
         ("GET",   "/territories/{territory_id}", {T: ceara},     None,            (401, 401, 200,  200,  200,  200,  200,  200,  200,  200)),
@@ -149,7 +164,7 @@ def test_matrix_covers_every_register_api_operation(world):
     published = {(method.upper(), path.removeprefix("/api/v1"))
                  for path, item in api.get_openapi_schema()["paths"].items() for method in item}
     covered = {(method, template) for method, template, *_ in matrix(world)}
-    assert len(operations) == 18
+    assert len(operations) == 22
     assert operations <= published, "a register operation is missing from the OpenAPI document"
     assert operations <= covered, f"no matrix row for {sorted(operations - covered)}"
 

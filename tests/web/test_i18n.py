@@ -411,7 +411,7 @@ def _english_after_each_test():
 
 
 IMPORT_HEADER = "legal_name,country,national_id,sector_classification,sector_code,latitude,longitude,founding_year\n"
-IMPORT_BAD_ROW = IMPORT_HEADER + "Nova Serraria,BR,N-1,isic4,1610,-4.3,-38.9,1990\n,BR,N-2,isic4,1610,abc,-38.9,1500\n"
+IMPORT_BAD_ROW = IMPORT_HEADER + "Nova Serraria,BR,11.222.333/0001-81,isic4,1610,-4.3,-38.9,1990\n,BR,11.444.777/0001-61,isic4,1610,abc,-38.9,1500\n"
 IMPORT_ROW_ERRORS = {  # row 3: field -> reason, in each language
     "en": {"legal_name": "missing required field",
            "latitude": "bad coordinates: &#x27;abc&#x27; is not a number",

@@ -81,7 +81,7 @@ def assert_page_permissions(world, client_for, case: Case) -> None:
 
 
 def enterprise_form(world, **changes):
-    data = dict(legal_name="Nova Serraria", country="BR", national_id="55.555.555/0001-55",
+    data = dict(legal_name="Nova Serraria", country="BR", national_id="55.555.555/0001-91",
                 sector_classification="isic4", sector_code="1610", employees="7")
     data.update(changes)
     return data
@@ -89,6 +89,14 @@ def enterprise_form(world, **changes):
 
 def _membership_a1(world):
     return world.ent_a1.memberships.get(association=world.assoc_a).pk
+
+
+def _pending_request(world):
+    from triplec.registry import services_changes
+
+    pending = world.ent_a1.change_requests.filter(status="pending").first()
+    return (pending or services_changes.request_change(world.users["enterprise-user"], world.ent_a1,
+                                                       {"legal_name": "Serraria Alfa S.A."})).pk
 
 
 # Pages that only need a login show the same page to everyone (scoped content is tested elsewhere).
@@ -122,6 +130,19 @@ CASES = [
     Case("contact add", "post", lambda w: reverse("contact_add", args=[w.ent_a1.pk]),
          matrix(302, broker=403, evaluator=403, other_association_manager=404, other_enterprise_user=404),
          data=lambda w: {"name": "Ana", "email": "ana@example.org"}),
+    # Change requests: the firm's own user asks; the agency's register editors decide.
+    Case("change request form", "get", lambda w: reverse("change_request_create", args=[w.ent_a1.pk]),
+         matrix(403, enterprise_user=200, other_association_manager=404, other_enterprise_user=404)),
+    Case("change request", "post", lambda w: reverse("change_request_create", args=[w.ent_a1.pk]),
+         matrix(403, enterprise_user=302, other_association_manager=404, other_enterprise_user=404),
+         data=lambda w: {"legal_name": "Serraria Alfa S.A.", "country": "BR", "national_id": w.ent_a1.national_id,
+                         "sector_classification": "isic4", "sector_code": "1610"}),
+    Case("change request list", "get", lambda w: reverse("change_request_list"),
+         matrix(403, agency_admin=200, programme_officer=200)),
+    Case("change request decision", "post", lambda w: reverse("change_request_decide", args=[_pending_request(w)]),
+         matrix(403, agency_admin=302, programme_officer=302, other_association_manager=404,
+                other_enterprise_user=404),
+         data=lambda w: {"decision": "approve"}),
     # Association A (managed by association-manager; enterprise-user's firm is a member).
     Case("association detail", "get", lambda w: reverse("organisation_detail", args=[w.assoc_a.pk]),
          matrix(200, other_association_manager=404, other_enterprise_user=404)),
@@ -193,7 +214,8 @@ def test_every_registry_page_is_in_the_matrix():
 
     covered = {"enterprise_list", "enterprise_create", "enterprise_map", "enterprise_map_data", "enterprise_detail",
                "enterprise_edit", "enterprise_popup", "contact_add", "organisation_list", "organisation_create",
-               "organisation_detail", "organisation_edit", "membership_add", "membership_end", "territory_select"}
+               "organisation_detail", "organisation_edit", "membership_add", "membership_end", "territory_select",
+               "change_request_create", "change_request_list", "change_request_decide"}
     names = {p.name for p in urls.urlpatterns if getattr(p, "name", None)}
     assert names == covered
 

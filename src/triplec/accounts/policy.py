@@ -10,7 +10,9 @@ layer calls before it changes anything. Pages, API and CLI never decide permissi
 | broker              | whole register                              | adds buyer organisations (only buyers)      |
 | evaluator           | whole register                              | nothing                                     |
 | association-manager | own association, its current members        | its members' records, its memberships, import into it |
-| enterprise-user     | own enterprise, associations it belongs to  | own enterprise's record                     |
+| enterprise-user     | own enterprise, associations it belongs to  | own enterprise's record; its legal name,    |
+|                     |                                             | country, identifier and sector through a    |
+|                     |                                             | change request the agency confirms          |
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_noop
 
 from .roles import AGENCY_WIDE_ROLES, Role
 
@@ -112,6 +115,53 @@ def can_edit_enterprise(user, enterprise) -> bool:
 
 def can_import_enterprises(user) -> bool:
     return can_create_enterprise(user)
+
+
+def can_view_enterprise(user, enterprise) -> bool:
+    return visible_enterprises(user).filter(pk=enterprise.pk).exists()
+
+
+def fields_confirmed_by_agency(user) -> frozenset[str]:
+    """Fields of their own enterprise's record that this user changes only through a change request
+    the agency confirms (legal name, country, identifier, sector): an enterprise user's. Others who may
+    edit a record change them directly."""
+    from triplec.registry.models_changes import CONFIRMED_FIELDS
+
+    return frozenset(CONFIRMED_FIELDS) if role_of(user) == Role.ENTERPRISE_USER else frozenset()
+
+
+def can_request_enterprise_change(user, enterprise) -> bool:
+    return role_of(user) == Role.ENTERPRISE_USER and user.enterprise_id == enterprise.pk
+
+
+def can_decide_change_requests(user) -> bool:
+    """Approve or reject an enterprise's change request: the agency's register editors."""
+    return role_of(user) in REGISTER_EDITORS
+
+
+def visible_change_requests(user) -> QuerySet:
+    """The agency-wide roles see every request; an enterprise user those of their enterprise; an
+    association manager those of their current members."""
+    from triplec.registry.models_changes import EnterpriseChangeRequest
+
+    qs = EnterpriseChangeRequest.objects.all()
+    role = role_of(user)
+    if role in AGENCY_WIDE_ROLES:
+        return qs
+    if role in (Role.ENTERPRISE_USER, Role.ASSOCIATION_MANAGER):
+        return qs.filter(enterprise_id__in=visible_enterprises(user).values("pk"))
+    return qs.none()
+
+
+# An identifier is unique in its country, so a user who adds a firm (an association manager importing
+# or entering a new member) whose identifier another firm already holds cannot be served. When that
+# firm is outside what the user may see, the answer is this one sentence and nothing more: not its
+# name, its data, its association, nor "it is in the register". That the identifier cannot be added by
+# them is the one fact a unique register cannot hide; the agency, who sees the whole register, adds the
+# firm to the association if it belongs there. (Stored in English with an import's row errors.)
+IDENTIFIER_UNAVAILABLE = gettext_noop(
+    "the identifier %(country)s/%(national_id)s cannot be added by you; if this firm belongs to your "
+    "association, ask the agency to add it")
 
 
 def visible_import_batches(user) -> QuerySet:

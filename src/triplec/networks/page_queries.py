@@ -21,6 +21,7 @@ from triplec.accounts.models import User
 from triplec.accounts.roles import Role
 from triplec.core.money_format import format_share
 from triplec.registry.models import BUYER_KINDS, Enterprise, Territory
+from triplec.registry.search import identifier_q
 from triplec.registry.selectors import territory_descendant_ids
 
 from . import funding, selectors
@@ -91,7 +92,7 @@ def candidate_firms(user, network: Network, find: str = "", limit: int = CANDIDA
         if number.isdigit() and find.startswith("#"):
             qs = qs.filter(pk=int(number))
         else:
-            exact = Q(national_id__iexact=find)
+            exact = identifier_q(find)
             words = Q()
             for word in find.split():
                 words &= Q(legal_name__icontains=word) | Q(trade_name__icontains=word)

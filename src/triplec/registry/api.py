@@ -21,13 +21,18 @@ from triplec.accounts import policy
 from triplec.core.errors import NotFound, ValidationFailed
 from triplec.core.idsets import pk_among
 
-from . import services
+from . import services, services_changes
 from .models import ASSOCIATION_KINDS, Enterprise, Membership, Organisation, Territory
 from .schemas import (
     ERRORS,
     AssociationCreate,
     AssociationPatch,
     AssociationQuery,
+    ChangeRequestCreate,
+    ChangeRequestDecision,
+    ChangeRequestOut,
+    ChangeRequestPage,
+    ChangeRequestQuery,
     EnterpriseCreate,
     EnterpriseOut,
     EnterprisePage,
@@ -47,6 +52,7 @@ from .schemas import (
     TerritoryPage,
     TerritoryQuery,
 )
+from .search import identifier_q
 from .selectors import EnterpriseFilter, few_ids, filter_enterprises
 
 router = Router()
@@ -146,7 +152,7 @@ def _organisations(user, filters, kinds=None) -> QuerySet:
     if filters.country:
         qs = qs.filter(country=filters.country.strip().upper())
     for word in filters.q.split():
-        qs = qs.filter(Q(name__icontains=word) | Q(national_id__iexact=word))
+        qs = qs.filter(Q(name__icontains=word) | identifier_q(word))
     return qs.order_by("name", "id")
 
 
@@ -307,3 +313,42 @@ def get_territory(request, territory_id: int):
         raise NotFound(_("No such territory."))
     return territory
 
+
+
+# Change requests -----------------------------------------------------------------------------------
+
+@router.post("/enterprises/{enterprise_id}/change-requests", response=_ok(201, ChangeRequestOut, 401, 403, 404, 422),
+             tags=["change requests"])
+def create_change_request(request, enterprise_id: int, payload: ChangeRequestCreate):
+    """An enterprise user asks the agency to change their firm's legal name, country, identifier or
+    sector (the fields sent); the record changes when an agency admin or programme officer approves."""
+    user = _user(request)
+    enterprise = services.get_enterprise(user, enterprise_id)
+    data = payload.model_dump(exclude_unset=True, exclude={"reason"})
+    change = services_changes.request_change(user, enterprise, data, reason=payload.reason)
+    return Status(201, change)
+
+
+@router.get("/change-requests", response=_ok(200, ChangeRequestPage, 401, 422), tags=["change requests"])
+def list_change_requests(request, filters: Query[ChangeRequestQuery]):
+    """Change requests the caller may see, newest first (the agency: all; an enterprise user: their own)."""
+    qs = policy.visible_change_requests(_user(request)).select_related("requested_by", "decided_by")
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.enterprise is not None:
+        qs = qs.filter(enterprise_id=filters.enterprise)
+    return _page(qs.order_by("-created_at", "-id"), filters.limit, filters.offset)
+
+
+@router.post("/change-requests/{request_id}/approve", response=_ok(200, ChangeRequestOut, 401, 403, 404, 422),
+             tags=["change requests"])
+def approve_change_request(request, request_id: int, payload: ChangeRequestDecision):
+    user = _user(request)
+    return services_changes.decide(user, services_changes.get_request(user, request_id), True, payload.note)
+
+
+@router.post("/change-requests/{request_id}/reject", response=_ok(200, ChangeRequestOut, 401, 403, 404, 422),
+             tags=["change requests"])
+def reject_change_request(request, request_id: int, payload: ChangeRequestDecision):
+    user = _user(request)
+    return services_changes.decide(user, services_changes.get_request(user, request_id), False, payload.note)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from stdnum.br import cnpj
 
 from triplec.accounts.models import User
 from triplec.accounts.roles import Role
@@ -70,8 +71,10 @@ class DemoSummary:
 
 
 def _cnpj(rng: random.Random) -> str:
-    digits = f"{rng.randrange(10**8):08d}"
-    return f"{digits[:2]}.{digits[2:5]}.{digits[5:8]}/0001-{rng.randrange(100):02d}"
+    """A valid CNPJ (head office, check digits computed), as stored: digits only."""
+    base = f"{rng.randrange(10**8):08d}0001"
+    rng.randrange(100)  # the draw that used to make up the check digits: keeps the demo's sequence
+    return base + cnpj.calc_check_digits(base)
 
 
 def _territories() -> dict[str, Territory]:
@@ -157,7 +160,7 @@ def load_illustrative(summary: DemoSummary) -> None:
             assoc = association_of.get(group)
             if assoc is not None and joins:
                 services.add_membership(admin, ent, assoc, joined_on)
-    buyer_ent = Enterprise.objects.filter(country=COUNTRY, national_id="84.429.695/0001-11").first()
+    buyer_ent = Enterprise.objects.filter(country=COUNTRY, national_id="84429695000111").first()
     if buyer_ent is None:
         buyer_ent = services.create_enterprise(admin, {
             "legal_name": "Compressores Joinville S.A.", "country": COUNTRY, "national_id": "84.429.695/0001-11",

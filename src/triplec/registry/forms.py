@@ -26,6 +26,7 @@ from .models import (
     SizeClass,
     Territory,
 )
+from .search import identifier_q
 from .selectors import SORTABLE, EnterpriseFilter
 
 # Territory selects ---------------------------------------------------------------------------------
@@ -189,6 +190,7 @@ class EnterpriseFilterForm(forms.Form):
 def _enterprise_initial(ent: Enterprise) -> dict:
     initial = {f: getattr(ent, f) for f in EnterpriseForm.SERVICE_FIELDS if f != "territory"}
     initial["territory"] = ent.territory_id
+    initial["national_id"] = ent.national_id_display  # as people write it; stored compact
     return initial
 
 
@@ -207,7 +209,9 @@ class EnterpriseForm(forms.Form):
                               help_text=_("Two-letter ISO code, e.g. BR, FR."),
                               widget=forms.TextInput(attrs={"autocapitalize": "characters", "size": 2}))
     national_id = forms.CharField(label=_("National identifier"), max_length=64,
-                                  help_text=_("Unique within the country (CNPJ, SIRET, …)."))
+                                  help_text=_("Unique within the country, with or without punctuation; checked "
+                                              "with its check digits (BR: CNPJ or CPF, CL: RUT, FR: SIRET or "
+                                              "SIREN, …)."))
     sector_classification = forms.ChoiceField(label=_("Classification"), choices=SectorClassification.choices,
                                               initial=SectorClassification.ISIC4)
     sector_code = forms.CharField(label=_("Sector code"), max_length=16,
@@ -223,19 +227,50 @@ class EnterpriseForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
-    def __init__(self, data=None, *, instance: Enterprise | None = None, **kwargs):
+    def __init__(self, data=None, *, instance: Enterprise | None = None, locked=frozenset(), **kwargs):
+        """`locked`: fields this user changes through a change request (policy.fields_confirmed_by_agency):
+        left out of the form, shown read-only by the page."""
         initial = _enterprise_initial(instance) if instance is not None else None
         super().__init__(data, initial=initial, **kwargs)
         selected = _int_or_none(data.get("territory")) if data is not None else (
             instance.territory_id if instance is not None else None)
         self.fields["territory"] = territory_field("form", selected)
+        for name in locked:
+            del self.fields[name]
         self.order_fields(list(self.SERVICE_FIELDS))
 
     def service_data(self) -> dict:
-        data = {f: self.cleaned_data.get(f) for f in self.SERVICE_FIELDS}
+        data = {f: self.cleaned_data.get(f) for f in self.SERVICE_FIELDS if f in self.fields}
         for text_field in ("trade_name", "address", "postal_code", "email", "phone", "website"):
             data[text_field] = data[text_field] or ""
         return data
+
+
+class ChangeRequestForm(forms.Form):
+    """What an enterprise user asks the agency to change in their firm's identity."""
+
+    legal_name = EnterpriseForm.base_fields["legal_name"]
+    country = EnterpriseForm.base_fields["country"]
+    national_id = EnterpriseForm.base_fields["national_id"]
+    sector_classification = EnterpriseForm.base_fields["sector_classification"]
+    sector_code = EnterpriseForm.base_fields["sector_code"]
+    reason = forms.CharField(label=_("Why"), required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("For the agency, e.g. the new name is in the registry since March."))
+
+    def __init__(self, data=None, *, instance: Enterprise, **kwargs):
+        initial = {f: getattr(instance, f) for f in ("legal_name", "country", "sector_classification", "sector_code")}
+        initial["national_id"] = instance.national_id_display
+        super().__init__(data, initial=initial, **kwargs)
+
+    def service_data(self) -> dict:
+        return {f: self.cleaned_data[f] for f in ("legal_name", "country", "national_id", "sector_classification",
+                                                 "sector_code")}
+
+
+class DecisionForm(forms.Form):
+    decision_note = forms.CharField(label=_("Note to the enterprise"), required=False, max_length=1000,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
 
 
 # Organisations --------------------------------------------------------------------------------------
@@ -299,7 +334,7 @@ class MembershipAddForm(forms.Form):
         text = self.cleaned_data["enterprise"].strip()
         visible = policy.visible_enterprises(self.user)
         number = text.lstrip("#")
-        query = Q(national_id__iexact=text)
+        query = identifier_q(text)
         if number.isdigit():
             query |= Q(pk=int(number))
         matches = list(visible.filter(query)[:2])

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import identifiers
+
 
 class Territory(models.Model):
     """Country > region > municipality, each with an official code unique under its parent."""
@@ -118,6 +120,10 @@ class Organisation(models.Model):
     def is_association(self) -> bool:
         return self.kind in ASSOCIATION_KINDS
 
+    @property
+    def national_id_display(self) -> str:
+        return identifiers.display(self.country, self.national_id)
+
 
 class SectorClassification(models.TextChoices):
     ISIC4 = "isic4", "ISIC Rev.4"
@@ -218,6 +224,11 @@ class Enterprise(models.Model):
         return size_class_for(self.employees)
 
     @property
+    def national_id_display(self) -> str:
+        """The identifier in the country's usual format (stored compact: see registry.identifiers)."""
+        return identifiers.display(self.country, self.national_id)
+
+    @property
     def display_name(self) -> str:
         if self.trade_name and self.trade_name != self.legal_name:
             return f"{self.trade_name} ({self.legal_name})"
@@ -240,7 +251,7 @@ class Enterprise(models.Model):
                     pk=self.pk).exists():
                 raise ValidationError({"national_id": _(
                     "Another enterprise in %(country)s already has the identifier %(id)s.") % {
-                    "country": self.country, "id": self.national_id}}) from exc
+                    "country": self.country, "id": self.national_id_display}}) from exc
             raise
 
 
@@ -298,4 +309,5 @@ class Contact(models.Model):
 
 
 from .models_dataset import MappingDataset  # noqa: E402,F401  (named point sets for mapping runs)
+from .models_changes import EnterpriseChangeRequest  # noqa: E402,F401,I001  (agency-confirmed own-record changes)
 from .models_import import ImportBatch  # noqa: E402,F401  (kept in its own module: the import pages' model)

@@ -87,7 +87,9 @@ class EnterpriseOut(Schema):
     trade_name: str
     display_name: str
     country: str
-    national_id: str
+    national_id: str = Field(description="As stored: the compact form for countries whose identifiers are "
+                                         "checked (BR 11222333000181), else as given.")
+    national_id_display: str = Field(description="In the country's usual format (BR 11.222.333/0001-81).")
     sector_classification: str
     sector_code: str
     sector_section: str
@@ -115,7 +117,9 @@ class EnterpriseOut(Schema):
 class EnterpriseCreate(InputSchema):
     legal_name: str
     country: str = Field(description="ISO 3166-1 alpha-2, e.g. BR.")
-    national_id: str = Field(description="National identifier, unique within the country.")
+    national_id: str = Field(description="National identifier, unique within the country, with or without "
+                                         "punctuation; checked with its check digits where the country's "
+                                         "kinds are known (BR: CNPJ or CPF, CL: RUT, FR: SIRET or SIREN, ...).")
     sector_classification: Classification
     sector_code: str = Field(
         description="A code at the lowest level, e.g. ISIC 1610, NACE 25.11, NAICS 332710.")
@@ -186,6 +190,7 @@ class OrganisationOut(Schema):
     name: str
     country: str
     national_id: str
+    national_id_display: str
     territory: TerritoryOut | None
     address: str
     sector_classification: str
@@ -330,3 +335,54 @@ class MembershipPage(Schema):
     limit: int
     offset: int
     items: list[MembershipOut]
+
+
+# Change requests (an enterprise user's legal name, country, identifier and sector) ------------------
+
+class ChangeRequestCreate(InputSchema):
+    legal_name: str | None = None
+    country: str | None = None
+    national_id: str | None = None
+    sector_classification: Classification | None = None
+    sector_code: str | None = None
+    reason: str = Field("", description="Why, for the agency.")
+
+
+class ChangeRequestDecision(InputSchema):
+    note: str = Field("", description="For the enterprise; required to reject.")
+
+
+class ChangeRequestOut(Schema):
+    id: int
+    enterprise_id: int
+    status: Literal["pending", "approved", "rejected"]
+    changes: dict[str, str] = Field(description="The requested values, as they would be stored.")
+    previous: dict[str, str] = Field(description="The record's values when the request was made.")
+    reason: str
+    requested_by: str | None
+    created_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str
+
+    @staticmethod
+    def resolve_requested_by(obj) -> str | None:
+        return obj.requested_by.username if obj.requested_by_id else None
+
+    @staticmethod
+    def resolve_decided_by(obj) -> str | None:
+        return obj.decided_by.username if obj.decided_by_id else None
+
+
+class ChangeRequestQuery(Schema):
+    status: Literal["", "pending", "approved", "rejected"] = ""
+    enterprise: int | None = Field(None, description="An enterprise id.")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0)
+
+
+class ChangeRequestPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[ChangeRequestOut]

@@ -1,5 +1,6 @@
 """Free-text search of the register: every word must occur, case and accents ignored, in the legal or
-trade name, or be the national identifier (case ignored).
+trade name, or be the national identifier (case ignored, with or without punctuation: a word stands for
+each stored form `identifiers.search_forms` gives, "11.222.333/0001-81" for 11222333000181).
 
 A word matches the names when its folded form is a substring of the folded names: "calcados",
 "CALÇADOS" and "çado" all find "Calçados Gama". Folding (`fold`) = compatibility decomposition (NFKD),
@@ -33,6 +34,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 
 from triplec.core.idsets import pk_among
+
+from .identifiers import search_forms
 
 FOLD_FUNCTION = "triplec_search_fold"
 SQLITE_TABLE = "registry_enterprise_search"
@@ -69,7 +72,7 @@ def _postgresql_q(qs: QuerySet, words: list[str]) -> Q:
     for word in words:
         # The word is folded by the same SQL function as the column, so both sides always agree; the
         # pattern is a constant the planner computes before it looks up the trigrams.
-        condition &= Q(search_names__contains=_PgFold(Value(word))) | Q(_search_id=Upper(Value(word)))
+        condition &= Q(search_names__contains=_PgFold(Value(word))) | Q(_search_id__in=search_forms(word))
     return condition
 
 
@@ -103,16 +106,19 @@ def _sqlite_q(qs: QuerySet, words: list[str]) -> Q:
     if ids is None or len(ids) > SPARSE_LIMIT:
         condition = Q()
         for word, w in zip(words, folded, strict=True):
-            condition &= Q(search_names__contains=w) | Q(_search_id=Upper(Value(word)))
+            condition &= Q(search_names__contains=w) | Q(_search_id__in=search_forms(word))
         return condition
     # UPPER on both sides, as Django's iexact on PostgreSQL (SQLite's LIKE-based iexact ignored the case
     # of ASCII letters only, and so does its upper()).
-    each_word = " AND ".join(["(UPPER(e.national_id) = UPPER(%s) OR e.search_names LIKE %s ESCAPE '\\')"]
-                             * len(words))
-    each_params = [p for word, w in zip(words, folded, strict=True) for p in (word, f"%{_like_escape(w)}%")]
+    forms = [search_forms(word) for word in words]
+    each_word = " AND ".join(
+        f"(UPPER(e.national_id) IN ({', '.join(['UPPER(%s)'] * len(f))}) OR e.search_names LIKE %s ESCAPE '\\')"
+        for f in forms)
+    each_params = [p for f, w in zip(forms, folded, strict=True) for p in (*f, f"%{_like_escape(w)}%")]
+    every_form = [form for f in forms for form in f]
     by_identifier = RawSQL(
         f"SELECT e.id FROM registry_enterprise e WHERE UPPER(e.national_id) IN "
-        f"({', '.join(['UPPER(%s)'] * len(words))}) AND {each_word}", [*words, *each_params])
+        f"({', '.join(['UPPER(%s)'] * len(every_form))}) AND {each_word}", [*every_form, *each_params])
     return pk_among(ids, qs.db) | Q(pk__in=by_identifier)
 
 
@@ -120,8 +126,15 @@ def _generic_q(qs: QuerySet, words: list[str]) -> Q:
     """Other databases: no trigger keeps search_names, so case-insensitive LIKE on the names."""
     condition = Q()
     for word in words:
-        condition &= Q(legal_name__icontains=word) | Q(trade_name__icontains=word) | Q(national_id__iexact=word)
+        condition &= (Q(legal_name__icontains=word) | Q(trade_name__icontains=word)
+                      | Q(_search_id__in=search_forms(word)))
     return condition
+
+
+def identifier_q(text: str, field: str = "national_id") -> Q:
+    """Rows whose identifier is `text`, written with or without punctuation (case ignored)."""
+    text = text.strip()
+    return Q(**{f"{field}__iexact": text}) | Q(**{f"{field}__in": search_forms(text)})
 
 
 def filter_by_words(qs: QuerySet, q: str) -> QuerySet:

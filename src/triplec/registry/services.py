@@ -15,7 +15,7 @@ from triplec.accounts import policy
 from triplec.accounts.roles import Role
 from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
 
-from . import sectors
+from . import identifiers, sectors
 from .models import Contact, Enterprise, Membership, Organisation, SectorClassification, Territory
 
 ENTERPRISE_FIELDS = (
@@ -67,8 +67,22 @@ def _apply(instance, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
         setattr(instance, field, value)
 
 
-def _normalise_enterprise(ent: Enterprise) -> None:
+def national_id_of(country: str, text: str, field: str = "national_id") -> str:
+    """The stored form of a national identifier (see `identifiers`), or ValidationFailed on `field`.
+    Every write of an identifier (forms, API, change requests) goes through here; imports call
+    `identifiers.normalise` row by row with the same rule."""
+    try:
+        return identifiers.normalise(country, text)
+    except identifiers.IdentifierError as exc:
+        raise ValidationFailed({field: [str(exc)]}) from exc
+
+
+def _normalise_enterprise(ent: Enterprise, identifier: bool = True) -> None:
+    """`identifier`: check and normalise the national identifier (not when an edit leaves it and the
+    country alone: a record kept as written by migration 0005 stays editable until it is corrected)."""
     ent.country = (ent.country or "").upper()
+    if identifier:
+        ent.national_id = national_id_of(ent.country, ent.national_id)
     if ent.sector_classification not in SectorClassification.values:
         raise ValidationFailed({"sector_classification": [
             _("Unknown classification %(value)r; use one of %(choices)s.") % {
@@ -82,12 +96,22 @@ def _normalise_enterprise(ent: Enterprise) -> None:
 
 # Enterprises ---------------------------------------------------------------------------------------
 
+def _check_identifier_free(actor, ent: Enterprise) -> None:
+    """Another firm's identifier: a user who may not see that firm learns nothing about it (see
+    policy.IDENTIFIER_UNAVAILABLE); others get the model's message, which names the identifier."""
+    holder = Enterprise.objects.filter(country=ent.country, national_id=ent.national_id).exclude(pk=ent.pk).first()
+    if holder is not None and not policy.can_view_enterprise(actor, holder):
+        raise ValidationFailed({"national_id": [_(policy.IDENTIFIER_UNAVAILABLE) % {
+            "country": ent.country, "national_id": ent.national_id_display}]})
+
+
 @transaction.atomic
 def create_enterprise(actor, data: Mapping[str, Any]) -> Enterprise:
     _require(policy.can_create_enterprise(actor), _("You may not add enterprises to the register."))
     ent = Enterprise()
     _apply(ent, data, ENTERPRISE_FIELDS)
     _normalise_enterprise(ent)
+    _check_identifier_free(actor, ent)
     _save_validated(ent, actor)
     if policy.role_of(actor) == Role.ASSOCIATION_MANAGER:
         # An association manager registers members of their own association.
@@ -96,11 +120,20 @@ def create_enterprise(actor, data: Mapping[str, Any]) -> Enterprise:
 
 
 @transaction.atomic
-def update_enterprise(actor, enterprise: Enterprise, data: Mapping[str, Any]) -> Enterprise:
+def update_enterprise(actor, enterprise: Enterprise, data: Mapping[str, Any], change_reason: str = "") -> Enterprise:
     _require(policy.can_edit_enterprise(actor, enterprise), _("You may not change this enterprise."))
     ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    before = {name: getattr(ent, name) for name in ENTERPRISE_FIELDS}
     _apply(ent, data, ENTERPRISE_FIELDS)
-    _normalise_enterprise(ent)
+    _normalise_enterprise(ent, identifier="national_id" in data or "country" in data)
+    locked = sorted(f for f in policy.fields_confirmed_by_agency(actor) if getattr(ent, f) != before[f])
+    if locked:
+        raise PermissionDenied(_("Changes to the legal name, country, identifier or sector go to the agency to "
+                                 "confirm: submit a change request (changed: %(fields)s).") % {
+            "fields": ", ".join(locked)})
+    _check_identifier_free(actor, ent)
+    if change_reason:
+        ent._change_reason = change_reason
     _save_validated(ent, actor)
     return ent
 
@@ -120,6 +153,7 @@ def create_organisation(actor, data: Mapping[str, Any]) -> Organisation:
     org = Organisation()
     _apply(org, data, ORGANISATION_FIELDS)
     org.country = (org.country or "").upper()
+    org.national_id = national_id_of(org.country, org.national_id)
     _save_validated(org, actor)
     return org
 
@@ -159,6 +193,7 @@ def update_organisation(actor, organisation: Organisation, data: Mapping[str, An
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
     _apply(org, data, ORGANISATION_FIELDS)
     org.country = (org.country or "").upper()
+    org.national_id = national_id_of(org.country, org.national_id)
     _save_validated(org, actor)
     return org
 

@@ -4,7 +4,7 @@ from importlib.util import find_spec
 
 from django.urls import include, path
 
-from . import views
+from . import views, views_changes
 
 urlpatterns = [
     path("enterprises/", views.enterprise_list, name="enterprise_list"),
@@ -15,6 +15,10 @@ urlpatterns = [
     path("enterprises/<int:pk>/edit/", views.enterprise_edit, name="enterprise_edit"),
     path("enterprises/<int:pk>/popup/", views.enterprise_popup, name="enterprise_popup"),
     path("enterprises/<int:pk>/contacts/", views.contact_add, name="contact_add"),
+    path("enterprises/<int:pk>/change-request/", views_changes.change_request_create, name="change_request_create"),
+    path("enterprises/change-requests/", views_changes.change_request_list, name="change_request_list"),
+    path("enterprises/change-requests/<int:pk>/decide/", views_changes.change_request_decide,
+         name="change_request_decide"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop
 
+from triplec.accounts import policy
 from triplec.core.stored_messages import StoredMessages
+from triplec.registry import identifiers
 
 # Cells (cells.py). Values shown in a message are quoted by the code (repr) before they are put in.
 EXPECTED_TEXT_BOOL = gettext_noop("expected text, got a true/false value (%(value)s)")
@@ -67,6 +69,12 @@ NO_COLUMN_OR_DEFAULT = gettext_noop("no column for required field %(field)s: map
                                     "default for the whole file")
 ROW_TOO_WIDE = gettext_noop("the row has %(cells)s cells but the header has %(columns)s columns")
 MISSING_REQUIRED = gettext_noop("missing required field")
+BAD_IDENTIFIER = identifiers.INVALID  # reason: one of the identifier reasons below
+IDENTIFIER_CHECK_DIGIT = identifiers.CHECK_DIGIT
+IDENTIFIER_BAD_PART = identifiers.BAD_PART
+IDENTIFIER_BAD_LENGTH = identifiers.BAD_LENGTH
+IDENTIFIER_BAD_FORMAT = identifiers.BAD_FORMAT
+IDENTIFIER_NOT_VALID = identifiers.NOT_VALID
 BAD_COUNTRY = gettext_noop("%(value)s is not a two-letter ISO 3166-1 country code (such as FR or BR)")
 MAPPING_NO_COLUMN = gettext_noop("the mapping names column %(column)s, which is not in the file "
                                  "(its columns: %(columns)s)")
@@ -106,9 +114,7 @@ UNKNOWN_ASSOCIATION_OWN = gettext_noop("unknown association %(value)s (you may a
                                        "only)")
 UNKNOWN_ASSOCIATION = gettext_noop("unknown association %(value)s")
 MEMBERSHIP_PERMISSION = gettext_noop("permission: you may not manage the memberships of %(association)s")
-ENTERPRISE_PERMISSION_MEMBER = gettext_noop(
-    "permission: enterprise %(country)s/%(national_id)s is already in the register and you may not change it "
-    "(it is not a member of %(association)s)")
+IDENTIFIER_UNAVAILABLE = policy.IDENTIFIER_UNAVAILABLE
 ENTERPRISE_PERMISSION = gettext_noop("permission: enterprise %(country)s/%(national_id)s is already in the "
                                      "register and you may not change it")
 SEVERAL_REGIONS = gettext_noop("several regions are named %(value)s; give the region code")

@@ -13,6 +13,7 @@ from datetime import date
 
 from triplec.accounts import policy
 from triplec.accounts.roles import Role
+from triplec.registry import identifiers
 from triplec.registry.models import ASSOCIATION_KINDS, Enterprise, Membership, Organisation
 
 from . import messages as msg
@@ -154,11 +155,14 @@ def build_plan(actor, records: list[Record], has_territory: bool) -> Plan:
         current = existing.get(record.identifier)
         if current is not None and actor is not None and not policy.can_edit_enterprise(
                 actor, checked[current[pk_at]]):
-            values = {"country": record.identifier[0], "national_id": record.identifier[1]}
-            if own_association is not None:
-                reason = msg.ENTERPRISE_PERMISSION_MEMBER % {**values, "association": own_association.name}
-            else:
+            values = {"country": record.identifier[0],
+                      "national_id": identifiers.display(*record.identifier)}
+            if policy.can_view_enterprise(actor, checked[current[pk_at]]):
                 reason = msg.ENTERPRISE_PERMISSION % values
+            else:
+                # A firm the user may not see: the row says no more than a unique register must (this
+                # identifier cannot be added by them), never that the firm exists or where it belongs.
+                reason = policy.IDENTIFIER_UNAVAILABLE % values
             errors.append(RowError(record.row, "national_id", reason))
         territory = None
         if record.territory is not None and plan.territories is not None:

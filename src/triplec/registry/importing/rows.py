@@ -14,7 +14,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from triplec.registry import sectors
+from triplec.registry import identifiers, sectors
 from triplec.registry.models import Enterprise, SectorClassification, Territory
 
 from . import cells
@@ -158,6 +158,14 @@ class RowParser:
             except CellError as exc:
                 errors.append(RowError(row, name, str(exc)))
 
+        if out.get("national_id") and out.get("country"):
+            # The register's one identifier rule (check digits, stored form): see registry.identifiers.
+            try:
+                out["national_id"] = identifiers.normalise(out["country"], out["national_id"])
+            except identifiers.IdentifierError as exc:
+                errors.append(RowError(row, "national_id", msg.BAD_IDENTIFIER % {
+                    "value": repr(exc.value[:40]), "country": exc.country,
+                    "kinds": identifiers.kinds_label(exc.country), "reason": exc.reason}))
         if errors:
             failed = {e.field for e in errors}
         else:
