@@ -150,7 +150,7 @@ def test_import_row_errors_are_shown_translated(world):
 def test_migration_normalises_old_rows_and_loses_none(world, capsys):
     import importlib
 
-    migration = importlib.import_module("triplec.registry.migrations.0005_national_identifiers")
+    migration = importlib.import_module("triplec.registry.migrations.0007_national_identifiers")
     digits = make_enterprise(legal_name="Digits", national_id="11222333000181")
     formatted = make_enterprise(legal_name="Formatted", national_id="11.222.333/0001-81")  # same firm twice
     invalid = make_enterprise(legal_name="Invalid", national_id="12.345.678/0001-00")
