@@ -5,10 +5,8 @@ French facilities): it is stored as a `MappingDataset`, a points file that mappi
 
 Mainland rows carry Lambert II étendu (EPSG:27572) metres, converted here to WGS84 degrees; overseas
 rows use other, undocumented systems, so they are loaded without coordinates. NAF codes (e.g. 2511Z)
-are NACE Rev.2 classes plus a French letter. The register holds one enterprise per SIRET (an
-establishment's number, checked with its check digit like every French identifier, see
-registry.identifiers): where several IREP facilities share a SIRET only the first listed is loaded (757
-rows), and the 6 rows whose SIRET fails its check digit are left out.
+are NACE Rev.2 classes plus a French letter. Several facilities share one SIRET: those get the SIRET
+followed by the IREP facility identifier, so that each row keeps a unique national identifier.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ import unicodedata
 from importlib import resources
 
 import pandas as pd
-from stdnum.fr import siret as siret_number
 
 OVERSEAS_REGIONS = {"REUNION", "GUADELOUPE", "MARTINIQUE", "GUYANE", "MAYOTTE"}
 
@@ -35,15 +32,14 @@ def french_register_frame() -> pd.DataFrame:
     path = resources.files("triplec.registry") / "data" / "irep_france_facilities_etablissements.csv"
     with resources.as_file(path) as p:
         raw = pd.read_csv(p, dtype=str, keep_default_na=False)
-    siret = raw["Numero_SIRET"].str.strip()
-    keep = siret.map(siret_number.is_valid) & ~siret.duplicated(keep="first")
-    raw, siret = raw[keep].reset_index(drop=True), siret[keep].reset_index(drop=True)
     mainland = ~raw["Region"].isin(OVERSEAS_REGIONS)
-    national_id = siret
     x = pd.to_numeric(raw["Coordonnees_X"], errors="coerce")
     y = pd.to_numeric(raw["Coordonnees_Y"], errors="coerce")
     to_wgs84 = Transformer.from_crs("EPSG:27572", "EPSG:4326", always_xy=True)
     lon, lat = to_wgs84.transform(x.where(mainland).to_numpy(), y.where(mainland).to_numpy())
+    siret = raw["Numero_SIRET"].str.strip()
+    shared = siret.duplicated(keep=False)
+    national_id = siret.where(~shared, siret + "-" + raw["Identifiant"].str.strip())
     frame = pd.DataFrame({
         "legal_name": raw["Nom_Etablissement"].str.strip(),
         "country": "FR",
