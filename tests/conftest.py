@@ -38,6 +38,16 @@ def _fast_password_hashing(settings):
                                  "django.contrib.auth.hashers.Argon2PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A page asked in pt-br or es leaves that language active in the thread (LocaleMiddleware does
+    not switch back); service messages in later tests are checked in English."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
+
+
 @dataclass
 class World:
     agency: object

@@ -32,7 +32,7 @@ def test_older_demo_rows_move_out_of_the_register(db, world):
     from triplec.registry.importing import commit_import
     from triplec.registry.models import Enterprise
 
-    rows = [{"legal_name": "Régiment X", "country": "FR", "national_id": "12345678900011",
+    rows = [{"legal_name": "Régiment X", "country": "FR", "national_id": "73282932000074",
              "sector_classification": "nace2", "sector_code": "8422Z"}]
     commit_import(None, rows, filename="irep.csv", change_reason=IMPORT_REASON)
     before = Enterprise.objects.count()

@@ -35,16 +35,6 @@ class Nets:
     centre: object
 
 
-@pytest.fixture(autouse=True)
-def _default_language_after_each_test():
-    """A page asked in pt-br or es leaves that language active in the thread (LocaleMiddleware does
-    not switch back); service messages in later tests are checked in English."""
-    yield
-    from django.utils import translation
-
-    translation.activate("en")
-
-
 @pytest.fixture
 def nets(world):
     from triplec.accounts.models import User
