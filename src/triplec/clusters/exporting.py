@@ -14,6 +14,7 @@ import io
 from collections.abc import Iterator
 
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from triplec.accounts import policy
@@ -73,7 +74,7 @@ def cluster_rows(user) -> Iterator[dict]:
     for cluster in clusters:
         own = footprints[cluster.pk]
         latest = own[-1] if own else None
-        labels = [registers.sector_label(cluster.sector_classification, code) if cluster.sector_classification
+        labels = [registers.sector_label(cluster.sector_classification, code, get_language()) if cluster.sector_classification
                   else "" for code in cluster.code_list]
         yield {
             "cluster_id": cluster.pk, "name": cluster.name, "sector_classification": cluster.sector_classification,

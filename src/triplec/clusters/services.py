@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from triplec.accounts import policy
@@ -421,7 +422,7 @@ def update_cluster(user, cluster: Cluster, data: dict) -> Cluster:
 
 def _default_cluster_name(run: MappingRun, props: dict) -> str:
     sector = str(props.get("sector", ""))
-    label = registers.sector_label(run.classification, sector) if run.classification else ""
+    label = registers.sector_label(run.classification, sector, get_language()) if run.classification else ""
     place = (props.get("regions") or [""])[0]
     name = f"{label or _('Sector %(code)s') % {'code': sector}}"
     return f"{name} — {place}"[:200] if place else name[:200]

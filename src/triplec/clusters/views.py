@@ -18,9 +18,9 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequ
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from triplec.accounts import policy
@@ -369,7 +369,7 @@ def _cluster_context(request, cluster: Cluster) -> dict:
                   .filter(pk__in=ids, latitude__isnull=False).values_list("latitude", "longitude")]
     return {
         "cluster": cluster, "footprints": footprints, "current": footprints[-1] if footprints else None,
-        "codes": [(code, registers.sector_label(cluster.sector_classification, code)) for code in cluster.code_list],
+        "codes": [(code, registers.sector_label(cluster.sector_classification, code, get_language())) for code in cluster.code_list],
         "history": history, "can_manage": policy.can_manage_clusters(request.user), "tab": "clusters",
         "member_points": points,
         "geometry": {"type": "FeatureCollection", "features": [
