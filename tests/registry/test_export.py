@@ -46,9 +46,9 @@ def test_csv_has_the_import_columns_territory_names_size_class_and_associations(
         "CE", "Ceará", "2301950", "São João do Aruaru")
     assert alfa["territory"] == "Brazil > Ceará > São João do Aruaru"
     assert (alfa["size_class"], alfa["association"], alfa["exporter"], alfa["latitude"]) == (
-        "small", "Sawmills Assoc", "no", "-4.3")
+        "Small", "Sawmills Assoc", "no", "-4.3")
     assert alfa["sector_label"] == "Sawmilling and planing of wood"
-    assert rows[2]["size_class"] == "large" and rows[2]["association"] == ""
+    assert rows[2]["size_class"] == "Large" and rows[2]["association"] == ""
 
 
 @pytest.mark.parametrize("role, expected", [

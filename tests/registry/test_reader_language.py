@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from triplec.registry import codelists, services
 from triplec.registry.countries import country_name
+
+
+@pytest.fixture(autouse=True)
+def _back_to_english():
+    """A request in pt-br leaves that language active in this thread; later tests expect English."""
+    yield
+    translation.activate("en")
 
 
 @pytest.mark.parametrize("system", ["isic4", "nace2", "naics2017"])

@@ -26,7 +26,15 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import Resolver404, get_resolver, resolve, reverse
+from django.utils import translation
 from django.utils.translation import to_locale
+
+
+@pytest.fixture(autouse=True)
+def _back_to_english():
+    """A request in pt-br leaves that language active in this thread; later tests expect English."""
+    yield
+    translation.activate("en")
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=False)]
 

@@ -26,6 +26,7 @@ from triplec.accounts import policy
 from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 from . import mapdata, sectors, selectors, services
+from .exporting_options import export_options_context
 from .forms import (
     ContactForm,
     EnterpriseFilterForm,
@@ -133,6 +134,8 @@ def _list_context(request, form: EnterpriseFilterForm) -> dict:
         "form": form, "filter": f, "page": page, "enterprises": page.object_list,
         "sort": f.sort, "sort_links": _sort_links(f.sort), "query": query.urlencode(),
         "export_url": _url_or_none("enterprise_export") if policy.can_export(request.user) else None,
+        **export_options_context([(k, v) for k, values in query.lists() if k != "format" for v in values],
+                                 [("csv", "CSV"), ("xlsx", "XLSX")]),
         "can_create": policy.can_create_enterprise(request.user),
     }
 
