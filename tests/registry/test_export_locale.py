@@ -100,3 +100,12 @@ def test_style_defaults_and_refusals():
     assert spreadsheets.number_text(-38.9, ",") == "-38,9" and spreadsheets.number_text(1500, ",") == "1500"
     with pytest.raises(ValueError, match="decimal comma"):
         spreadsheets.style_from_options("en", decimal="comma")
+
+
+def test_the_xlsx_export_is_streamed(world, client_for):
+    response = client_for(world.users["programme-officer"]).get(reverse("enterprise_export"), {"format": "xlsx"})
+    assert response.status_code == 200 and response.streaming
+    chunks = list(response.streaming_content)
+    assert len(chunks) >= 2 and chunks[0].startswith(b"PK")
+    rows = list(load_workbook(io.BytesIO(b"".join(chunks)), read_only=True).active.iter_rows(values_only=True))
+    assert rows[0] == tuple(EXPORT_COLUMNS) and len(rows) == 5

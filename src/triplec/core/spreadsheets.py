@@ -1,4 +1,5 @@
-"""Excel workbooks for the exports of every app (openpyxl, write-only: memory stays flat for big tables)."""
+"""Spreadsheet exports of every app: Excel workbooks (streamed, memory flat for big tables) and CSV in the
+reader's convention."""
 
 from __future__ import annotations
 
@@ -8,36 +9,33 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 
+def xlsx_sheets(sheets: Mapping[str, tuple[Sequence[str], Iterable[Mapping]]],
+                headers: Mapping[str, str] | None = None) -> list[tuple[str, list[str], Iterator[list]]]:
+    """``name -> (columns, rows of mappings)`` as the sheets `xlsx_stream` writes: a header row showing
+    ``headers[column]`` where given (labels in the reader's language), else the code, then the values."""
+    return [(name, [str((headers or {}).get(c, c)) for c in columns], _values(columns, rows))
+            for name, (columns, rows) in sheets.items()]
+
+
+def _values(columns: Sequence[str], rows: Iterable[Mapping]) -> Iterator[list]:
+    for row in rows:
+        yield [row[c] for c in columns]
+
+
+def xlsx_iter(sheets: Mapping[str, tuple[Sequence[str], Iterable[Mapping]]],
+              headers: Mapping[str, str] | None = None) -> Iterator[bytes]:
+    """The workbook as byte chunks, rows read as they are written (see `core.xlsx_stream`)."""
+    from .xlsx_stream import xlsx_stream
+
+    return xlsx_stream(xlsx_sheets(sheets, headers))
+
+
 def xlsx_bytes(sheets: Mapping[str, tuple[Sequence[str], Iterable[Mapping]]],
                headers: Mapping[str, str] | None = None) -> bytes:
     """One workbook: a sheet per entry ``name -> (columns, rows)``, a header row then one row per mapping.
-    The header row shows ``headers[column]`` where given (labels in the reader's language), else the code.
-
     Text cells are written as text (never parsed as a formula) with the control characters XLSX cannot
-    hold removed; other values keep their type (numbers, dates, booleans, None).
-    """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    workbook = Workbook(write_only=True)
-    for name, (columns, rows) in sheets.items():
-        sheet = workbook.create_sheet(name)
-        sheet.append([str((headers or {}).get(column, column)) for column in columns])
-        for row in rows:
-            out = []
-            for column in columns:
-                value = row[column]
-                if isinstance(value, str):
-                    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-                    cell.data_type = "s"
-                    out.append(cell)
-                else:
-                    out.append(value)
-            sheet.append(out)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    hold removed; numbers and booleans keep their type, dates are written as ISO text."""
+    return b"".join(xlsx_iter(sheets, headers))
 
 
 # CSV in the reader's convention -------------------------------------------------------------------------

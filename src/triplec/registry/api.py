@@ -13,7 +13,7 @@ enterprise or association id) are refused with a 422 field error worded the same
 from contextlib import contextmanager
 
 from django.db.models import Model, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -130,7 +130,8 @@ def export_enterprises(request, options: Query[EnterpriseExportQuery]):
     if options.format == "csv":
         response = StreamingHttpResponse(exporting.stream_csv(user, f, style), content_type=exporting.CONTENT_TYPES["csv"])
     else:
-        response = HttpResponse(exporting.xlsx_bytes(user, f, style), content_type=exporting.CONTENT_TYPES["xlsx"])
+        response = StreamingHttpResponse(exporting.stream_xlsx(user, f, style),
+                                         content_type=exporting.CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="{exporting.export_filename(options.format)}"'
     return response
 

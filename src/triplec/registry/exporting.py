@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from datetime import date
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -73,9 +73,20 @@ def _sector_labels():
 
 
 def export_rows(user, f: EnterpriseFilter) -> Iterator[dict]:
-    """One dict per visible, filtered enterprise, keyed by EXPORT_COLUMNS, in the filter's order."""
+    """One dict per visible, filtered enterprise, keyed by EXPORT_COLUMNS, in the filter's order.
+    Permission is checked now; the rows are read as they are consumed, in the language active now (a
+    streamed response reads them after the view has returned)."""
     if not policy.can_export(user):
         raise PermissionDenied(_("You may not export the register."))
+    return _rows(user, f, get_language())
+
+
+def _rows(user, f: EnterpriseFilter, language: str | None) -> Iterator[dict]:
+    with translation.override(language):
+        yield from _rows_in_language(user, f)
+
+
+def _rows_in_language(user, f: EnterpriseFilter) -> Iterator[dict]:
     ids = list(filter_enterprises(user, f).values_list("pk", flat=True))
     label = _sector_labels()
     today = date.today()
@@ -147,13 +158,19 @@ def stream_csv(user, f: EnterpriseFilter, style: spreadsheets.TableStyle | None 
     style = style or spreadsheets.TableStyle()
     rows = export_rows(user, f)  # checks permission before the first byte
     cells = ([_csv_cell(c, row[c], style.decimal) for c in EXPORT_COLUMNS] for row in rows)
-    yield from spreadsheets.csv_stream(header(style), cells, style)
+    return spreadsheets.csv_stream(header(style), cells, style)
+
+
+def stream_xlsx(user, f: EnterpriseFilter, style: spreadsheets.TableStyle | None = None) -> Iterator[bytes]:
+    """The workbook as byte chunks, the first before any row is read (numbers stay numbers: the
+    spreadsheet shows them in the reader's convention)."""
+    rows = export_rows(user, f)
+    labels = dict(zip(EXPORT_COLUMNS, header(style or spreadsheets.TableStyle()), strict=True))
+    return spreadsheets.xlsx_iter({"enterprises": (EXPORT_COLUMNS, rows)}, headers=labels)
 
 
 def xlsx_bytes(user, f: EnterpriseFilter, style: spreadsheets.TableStyle | None = None) -> bytes:
-    """The workbook (numbers stay numbers: the spreadsheet shows them in the reader's convention)."""
-    labels = dict(zip(EXPORT_COLUMNS, header(style or spreadsheets.TableStyle()), strict=True))
-    return spreadsheets.xlsx_bytes({"enterprises": (EXPORT_COLUMNS, export_rows(user, f))}, headers=labels)
+    return b"".join(stream_xlsx(user, f, style))
 
 
 def export_filename(fmt: str) -> str:
