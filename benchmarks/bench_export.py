@@ -9,9 +9,10 @@ response hands to the server) and reports, median of --runs after one warm-up:
                   whole and then sent (reproduced below, `openpyxl_whole`): nothing leaves before the end
   xlsx streamed   the XLSX export now: core.xlsx_stream writes the archive on the fly
 
-with each time's ratio to the CSV's total time, and the peak memory of the two XLSX writers (tracemalloc).
+with each time's ratio to the CSV's total time; with --memory also the peak memory of the two XLSX
+writers (tracemalloc, slow).
 
-Run:  .venv/bin/python benchmarks/bench_export.py [--n 100000] [--runs 3]
+Run:  .venv/bin/python benchmarks/bench_export.py [--n 100000] [--runs 3] [--memory]
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--memory", action="store_true", help="also the XLSX writers' peak memory (slow)")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="triplec-bench-") as tmp:
@@ -98,28 +100,24 @@ def main(argv=None) -> int:
                 yield openpyxl_whole(exporting.EXPORT_COLUMNS, exporting.export_rows(user, EnterpriseFilter()))
 
             cases = [("csv", lambda: page("csv")), ("xlsx before", before), ("xlsx streamed", lambda: page("xlsx"))]
-            results = {}
-            for label, make in cases:
-                timed_stream(make())  # warm-up
-                runs = [timed_stream(make()) for _ in range(args.runs)]
-                results[label] = (statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs),
-                                  runs[0][2])
-            memory = {}
-            for label, make in cases[1:]:
-                tracemalloc.start()
-                timed_stream(make())
-                memory[label] = tracemalloc.get_traced_memory()[1] / 2**20
-                tracemalloc.stop()
-
-            csv_total = results["csv"][1]
             print(f"triplec register export: {args.n:,} enterprises in {where}")
             print(f"median of {args.runs} runs after one warm-up; Python {sys.version.split()[0]}, "
                   f"{os.cpu_count()} CPUs")
-            print(f"{'export':<15}{'first byte s':>13}{'total s':>10}{'x csv total':>13}{'MB':>8}{'peak MB':>9}")
-            for label, (first, total, size) in results.items():
-                peak = f"{memory[label]:.0f}" if label in memory else ""
-                print(f"{label:<15}{first:>13.3f}{total:>10.2f}{total / csv_total:>13.2f}{size / 2**20:>8.1f}"
-                      f"{peak:>9}")
+            print(f"{'export':<15}{'first byte s':>13}{'total s':>10}{'x csv total':>13}{'MB':>8}", flush=True)
+            csv_total = None
+            for label, make in cases:
+                timed_stream(make())  # warm-up
+                runs = [timed_stream(make()) for _ in range(args.runs)]
+                first, total = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+                csv_total = csv_total or total
+                print(f"{label:<15}{first:>13.3f}{total:>10.2f}{total / csv_total:>13.2f}{runs[0][2] / 2**20:>8.1f}",
+                      flush=True)
+            if args.memory:
+                for label, make in cases[1:]:
+                    tracemalloc.start()
+                    timed_stream(make())
+                    print(f"peak memory, {label}: {tracemalloc.get_traced_memory()[1] / 2**20:.0f} MB", flush=True)
+                    tracemalloc.stop()
         finally:
             cleanup()
     return 0
