@@ -46,9 +46,9 @@ def test_csv_has_the_import_columns_territory_names_size_class_and_associations(
         "CE", "Ceará", "2301950", "São João do Aruaru")
     assert alfa["territory"] == "Brazil > Ceará > São João do Aruaru"
     assert (alfa["size_class"], alfa["association"], alfa["exporter"], alfa["latitude"]) == (
-        "small", "Sawmills Assoc", "no", "-4.3")
+        "Small", "Sawmills Assoc", "no", "-4.3")
     assert alfa["sector_label"] == "Sawmilling and planing of wood"
-    assert rows[2]["size_class"] == "large" and rows[2]["association"] == ""
+    assert rows[2]["size_class"] == "Large" and rows[2]["association"] == ""
 
 
 @pytest.mark.parametrize("role, expected", [
@@ -119,7 +119,7 @@ def test_streaming_csv_yields_chunks(world, monkeypatch):
 
 # The export page -----------------------------------------------------------------------------------
 
-def test_export_page_streams_csv_and_serves_xlsx(world, client_for):
+def test_export_page_streams_csv_and_xlsx(world, client_for):
     client = client_for(world.users["association-manager"])
     response = client.get("/enterprises/export/", {"q": "Beta", "format": "csv"})
     assert response.status_code == 200 and response.streaming
@@ -129,7 +129,7 @@ def test_export_page_streams_csv_and_serves_xlsx(world, client_for):
     response = client.get("/enterprises/export/", {"format": "xlsx"})
     assert response.status_code == 200
     assert response["Content-Type"] == exporting.CONTENT_TYPES["xlsx"]
-    assert len(read_xlsx(response.content)) == 2
+    assert len(read_xlsx(b"".join(response.streaming_content))) == 2
     assert client.get("/enterprises/export/", {"format": "pdf"}).status_code == 400
     # the same filter as the list page: a sector code in another written form, and a territory
     admin = client_for(world.users["agency-admin"])

@@ -4,16 +4,16 @@ previous footprint). The XLSX workbook holds both tables as two sheets; a CSV fi
 
 As the register's export: CSV is UTF-8 with a byte-order mark (spreadsheet programs then detect the
 encoding) and text cells that a spreadsheet would run as a formula (starting with = + - @ or a tab or
-carriage return) get a leading apostrophe (OWASP "CSV injection").
+carriage return) get a leading apostrophe (OWASP "CSV injection"). The reader's convention
+(`core.spreadsheets.TableStyle`: separator, decimal mark, headers as codes or labels) applies as there.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from triplec.accounts import policy
@@ -32,6 +32,23 @@ FOOTPRINT_COLUMNS = (
     "establishments", "change_establishments", "employment", "change_employment", "sme_share", "area_km2",
     "scale_km", "places", "centroid_lon", "centroid_lat", "attached_at", "attached_by")
 TABLES = {"clusters": CLUSTER_COLUMNS, "footprints": FOOTPRINT_COLUMNS}
+COLUMN_LABELS = {
+    "cluster_id": gettext_lazy("Cluster"), "name": gettext_lazy("Name"), "cluster_name": gettext_lazy("Cluster name"),
+    "sector_classification": gettext_lazy("Classification"), "sector_codes": gettext_lazy("Sector codes"),
+    "sector_labels": gettext_lazy("Sectors"), "territory": gettext_lazy("Territory"),
+    "description": gettext_lazy("Description"), "notes": gettext_lazy("Notes"),
+    "footprints": gettext_lazy("Footprints"), "last_mapped": gettext_lazy("Last mapped"),
+    "last_run": gettext_lazy("Last run"), "establishments": gettext_lazy("Establishments"),
+    "employment": gettext_lazy("Employment"), "sme_share": gettext_lazy("SME share"),
+    "area_km2": gettext_lazy("Area (km²)"), "places": gettext_lazy("Places"),
+    "centroid_lon": gettext_lazy("Centroid longitude"), "centroid_lat": gettext_lazy("Centroid latitude"),
+    "created_at": gettext_lazy("Created"), "updated_at": gettext_lazy("Updated"), "mapped": gettext_lazy("Mapped"),
+    "run_id": gettext_lazy("Mapping run"), "run_title": gettext_lazy("Run title"),
+    "run_deleted": gettext_lazy("Run deleted"), "footprint_id": gettext_lazy("Footprint"),
+    "sector": gettext_lazy("Sector"), "change_establishments": gettext_lazy("Change in establishments"),
+    "change_employment": gettext_lazy("Change in employment"), "scale_km": gettext_lazy("Scale (km)"),
+    "attached_at": gettext_lazy("Attached"), "attached_by": gettext_lazy("Attached by"),
+}
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -73,7 +90,7 @@ def cluster_rows(user) -> Iterator[dict]:
     for cluster in clusters:
         own = footprints[cluster.pk]
         latest = own[-1] if own else None
-        labels = [registers.sector_label(cluster.sector_classification, code) if cluster.sector_classification
+        labels = [registers.sector_label(cluster.sector_classification, code, get_language()) if cluster.sector_classification
                   else "" for code in cluster.code_list]
         yield {
             "cluster_id": cluster.pk, "name": cluster.name, "sector_classification": cluster.sector_classification,
@@ -126,42 +143,48 @@ def _guard(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _csv_cell(value) -> str:
+def _csv_cell(value, decimal: str = ".") -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float):
-        return repr(value)  # shortest text that reads back as the same float
-    if isinstance(value, int):
-        return str(value)
+    if isinstance(value, float | int):
+        return spreadsheets.number_text(value, decimal)
     return _guard(str(value))
 
 
-def csv_bytes(user, what: str = "clusters") -> bytes:
+def header(columns, style: spreadsheets.TableStyle) -> list[str]:
+    """Column codes, or with headers="labels" the columns' names in the active language."""
+    if style.headers == "labels":
+        return [str(COLUMN_LABELS.get(c, c)) for c in columns]
+    return list(columns)
+
+
+def csv_bytes(user, what: str = "clusters", style: spreadsheets.TableStyle | None = None) -> bytes:
+    style = style or spreadsheets.TableStyle()
     columns = TABLES[what]
     rows = ROWS[what](user)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_csv_cell(row[c]) for c in columns])
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+    cells = ([_csv_cell(row[c], style.decimal) for c in columns] for row in rows)
+    return b"".join(spreadsheets.csv_stream(header(columns, style), cells, style))
 
 
-def xlsx_bytes(user) -> bytes:
+def xlsx_bytes(user, style: spreadsheets.TableStyle | None = None) -> bytes:
     """Both tables, one sheet each ("clusters", "footprints")."""
     _check(user)
-    return spreadsheets.xlsx_bytes({what: (columns, ROWS[what](user)) for what, columns in TABLES.items()})
+    style = style or spreadsheets.TableStyle()
+    labels = {c: label for columns in TABLES.values() for c, label in zip(columns, header(columns, style),
+                                                                          strict=True)}
+    return spreadsheets.xlsx_bytes({what: (columns, ROWS[what](user)) for what, columns in TABLES.items()},
+                                   headers=labels)
 
 
-def export(user, fmt: str, what: str = "clusters") -> bytes:
-    """The export's bytes: CSV of one table (`what`), or the XLSX workbook of both."""
+def export(user, fmt: str, what: str = "clusters", style: spreadsheets.TableStyle | None = None) -> bytes:
+    """The export's bytes: CSV of one table (`what`), or the XLSX workbook of both, in `style`."""
     if fmt not in CONTENT_TYPES:
         raise ValueError(f"unknown export format {fmt!r}; use csv or xlsx")
     if what not in TABLES:
         raise ValueError(f"unknown table {what!r}; use clusters or footprints")
-    return csv_bytes(user, what) if fmt == "csv" else xlsx_bytes(user)
+    return csv_bytes(user, what, style) if fmt == "csv" else xlsx_bytes(user, style)
 
 
 def export_filename(fmt: str, what: str = "clusters") -> str:

@@ -115,9 +115,11 @@ class MappingRun(models.Model):
         if self.sector_filter:
             parts.append(_("sectors under %(code)s") % {"code": self.sector_filter})
         if self.country:
-            parts.append(self.country)
+            from triplec.registry.countries import country_name
+
+            parts.append(country_name(self.country))
         if self.territory_id:
-            parts.append(self.territory.name)
+            parts.append(self.territory.display_name)
         return ", ".join(str(p) for p in parts)
 
     @property

@@ -95,11 +95,13 @@ def code_at_level(classification: str, code: str, level: str) -> str | None:
     return None
 
 
-def sector_label(classification: str, code: str) -> str:
+def sector_label(classification: str, code: str, language: str | None = None) -> str:
+    """Title of `code`: official English, or in `language` where a translation ships (pages pass the
+    reader's language; the mapping outputs stay English)."""
     if not classification:
         return ""
     try:
-        return codelists.label(classification, code)
+        return codelists.label(classification, code, language)
     except (KeyError, ValueError):
         return ""
 

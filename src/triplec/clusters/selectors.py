@@ -13,7 +13,7 @@ import pandas as pd
 from django.conf import settings
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from triplec.accounts import policy
@@ -115,9 +115,11 @@ def sector_names(run: MappingRun, codes) -> dict[str, str]:
         if "name" in frame.columns:
             names = {str(s): str(n) for s, n in zip(frame["sector"], frame["name"], strict=False)
                      if isinstance(n, str) and n}
+    language = get_language()
     for code in codes:
-        if str(code) not in names and run.classification:
-            label = registers.sector_label(run.classification, str(code))
+        if run.classification and (str(code) not in names or language != "en"):
+            # the run's files are in English; the reader's language where a title is shipped
+            label = registers.sector_label(run.classification, str(code), language)
             if label:
                 names[str(code)] = label
     return names

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from triplec.accounts import policy
@@ -380,7 +381,7 @@ def _default_cluster_name(run: MappingRun, props: dict, in_lonlat: bool) -> str:
     """'<sector> — <place>': the footprint's main place (its regions come main place first: most
     employment, else most establishments), else the main city near its centre (shipped GeoNames data)."""
     sector = str(props.get("sector", ""))
-    label = registers.sector_label(run.classification, sector) if run.classification else ""
+    label = registers.sector_label(run.classification, sector, get_language()) if run.classification else ""
     place = (props.get("regions") or [""])[0]
     if not place and in_lonlat:
         place = selectors.place_near(props.get("centroid_lat"), props.get("centroid_lon"))

@@ -18,13 +18,15 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequ
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from triplec.accounts import policy
+from triplec.core import spreadsheets
 from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.registry.exporting_options import export_options_context
 from triplec.registry.forms import add_service_errors
 from triplec.registry.models import Territory
 from triplec.registry.views import _records, history_rows
@@ -344,7 +346,9 @@ def cluster_list(request):
     clusters = selectors.clusters_for(request.user).order_by("name", "id")
     return render(request, "clusters/cluster_list.html", {
         "clusters": clusters, "can_manage": policy.can_manage_clusters(request.user),
-        "can_export": policy.can_export_clusters(request.user), "tab": "clusters"})
+        "can_export": policy.can_export_clusters(request.user), "tab": "clusters",
+        **export_options_context([], [("xlsx", _("Excel workbook (clusters and footprints)")), ("csv", "CSV")],
+                                 tables=[("clusters", _("Clusters")), ("footprints", _("Footprints over time"))])})
 
 
 @login_required
@@ -359,8 +363,13 @@ def cluster_export(request):
     what = request.GET.get("what", "clusters")
     if fmt not in exporting.CONTENT_TYPES or what not in exporting.TABLES:
         return HttpResponseBadRequest(_("Unknown format or table; use format=csv or xlsx and what=clusters or footprints."))
+    try:
+        style = spreadsheets.style_from_options(get_language(), request.GET.get("sep"), request.GET.get("decimal"),
+                                                request.GET.get("headers"))
+    except ValueError as exc:
+        return HttpResponseBadRequest(str(exc))
     with domain_errors():
-        content = exporting.export(request.user, fmt, what)
+        content = exporting.export(request.user, fmt, what, style)
     response = HttpResponse(content, content_type=exporting.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{exporting.export_filename(fmt, what)}"'
     return response
@@ -386,7 +395,7 @@ def _cluster_context(request, cluster: Cluster) -> dict:
                   .filter(pk__in=ids, latitude__isnull=False).values_list("latitude", "longitude")]
     return {
         "cluster": cluster, "footprints": footprints, "current": footprints[-1] if footprints else None,
-        "codes": [(code, registers.sector_label(cluster.sector_classification, code)) for code in cluster.code_list],
+        "codes": [(code, registers.sector_label(cluster.sector_classification, code, get_language())) for code in cluster.code_list],
         "history": history, "can_manage": policy.can_manage_clusters(request.user), "tab": "clusters",
         "member_points": points, "near": near,
         "geometry": {"type": "FeatureCollection", "features": [

@@ -187,6 +187,7 @@ class PortfolioRow:
     age_months: int
     met_count: int
     met: tuple[str, ...]
+    kind_name: str = ""  # the kind as the reader reads it (shipped kinds translated); `kind` is its code
 
 
 @dataclass
@@ -227,6 +228,7 @@ def portfolio(networks, *, on: date | None = None, min_age_months: int | None = 
             continue
         r = evaluate_assessment(latest)
         result.rows.append(PortfolioRow(network.pk, network.name, network.kind.code, latest.pk, latest.assessed_on,
-                                        age, r.met_count, tuple(c.criterion.code for c in r.criteria if c.met)))
+                                        age, r.met_count, tuple(c.criterion.code for c in r.criteria if c.met),
+                                        str(network.kind)))
     result.rows.sort(key=lambda row: (-row.met_count, row.network_name))
     return result

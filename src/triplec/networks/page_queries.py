@@ -149,7 +149,8 @@ def due_counts(user, on: date | None = None, within_days: int = 30) -> dict[int,
 
 
 def territory_name(territory_id: int | None) -> str:
-    return Territory.objects.filter(pk=territory_id).values_list("name", flat=True).first() or ""
+    territory = Territory.objects.filter(pk=territory_id).first()
+    return territory.display_name if territory else ""
 
 
 # The network page ---------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ __all__ = [
     "levels",
     "load_codelist",
     "normalise_code",
+    "translated_label",
 ]
 
 
@@ -260,6 +261,44 @@ def code_level(system: str, code: object) -> str:
     return _index(system)[normalise_code(system, code)][1]
 
 
-def label(system: str, code: object) -> str:
-    """Official English title of ``code``, e.g. ``label("isic4", "2511")``."""
-    return _index(system)[normalise_code(system, code)][0]
+def label(system: str, code: object, language: str | None = None) -> str:
+    """Title of ``code``, e.g. ``label("isic4", "2511")``: the official English one, or in ``language``
+    ("pt-br", "pt_BR", "es", "es-CL", ...) where a translation is shipped (see :func:`translated_label`)."""
+    canonical = normalise_code(system, code)
+    if language:
+        translated = translated_label(system, canonical, language)
+        if translated:
+            return translated
+    return _index(system)[canonical][0]
+
+
+# Translated titles of the top two levels (ISIC/NACE sections and divisions, the same codes and meaning
+# in both; NAICS sectors). Sources in data/codelists/README.md.
+_TRANSLATIONS = {"isic4": "isic4_nace2_titles.csv", "nace2": "isic4_nace2_titles.csv",
+                 "naics2017": "naics2017_titles.csv"}
+
+
+def _catalogue_language(language: str) -> str | None:
+    tag = language.replace("_", "-").lower()
+    if tag == "pt" or tag.startswith("pt-"):
+        return "pt_BR"
+    if tag == "es" or tag.startswith("es-"):
+        return "es"
+    return None
+
+
+@cache
+def _translations(filename: str) -> dict[str, dict[str, str]]:
+    path = resources.files("triplec.registry").joinpath("data", "codelists", filename)
+    with path.open("r", encoding="utf-8") as handle:
+        frame = pd.read_csv(handle, dtype=str, keep_default_na=False)
+    return {column: dict(zip(frame["code"], frame[column], strict=True)) for column in frame.columns[1:]}
+
+
+def translated_label(system: str, code: str, language: str) -> str | None:
+    """Title of the canonical ``code`` in ``language`` (Portuguese or Spanish), or None when none is
+    shipped (English, or a level below ISIC/NACE divisions and NAICS sectors)."""
+    column = _catalogue_language(language)
+    if column is None:
+        return None
+    return _translations(_TRANSLATIONS[system])[column].get(code) or None

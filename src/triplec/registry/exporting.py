@@ -4,28 +4,29 @@ The columns are those of the import template, so an exported file imports back u
 by derived columns for readers (size class, sector label, territory path) that an import ignores.
 CSV is UTF-8 with a byte-order mark (so spreadsheet programs detect the encoding); text cells that
 a spreadsheet would run as a formula (starting with = + - @) get a leading apostrophe, which the
-import removes again.
+import removes again. The reader's convention (`core.spreadsheets.TableStyle`) sets the separator and
+decimal mark (`;` and a decimal comma for Portuguese and Spanish readers) and, as an option, headers
+in the reader's language instead of the column codes.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from datetime import date
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from triplec.accounts import policy
 from triplec.core import spreadsheets
 from triplec.core.errors import PermissionDenied
 
-from .importing.columns import IMPORT_FIELDS
-from .models import Enterprise, size_class_for
+from .importing.columns import FIELD_LABELS, IMPORT_FIELDS
+from .models import Enterprise, SizeClass, size_class_for
 from .selectors import EnterpriseFilter, filter_enterprises
 
 EXPORT_COLUMNS: tuple[str, ...] = tuple(f for f in IMPORT_FIELDS if f != "membership_start") + (
@@ -34,6 +35,8 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+COLUMN_LABELS = {**FIELD_LABELS, "size_class": gettext_lazy("Size"), "sector_label": gettext_lazy("Sector"),
+                 "territory": gettext_lazy("Territory"), "association": gettext_lazy("Association")}
 CHUNK = 2000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PHONE_LIKE = re.compile(r"\+?[\d\s().\-/]+")
@@ -52,22 +55,38 @@ def filter_from_query(user, params: Mapping[str, str]) -> EnterpriseFilter:
 
 
 def _sector_labels():
-    from . import sectors
+    """Each code's own title: in the active language where one is shipped, else the official English."""
+    from . import codelists
 
     cache: dict[tuple[str, str], str] = {}
+    language = get_language()
 
     def label(classification: str, code: str) -> str:
         key = (classification, code)
         if key not in cache:
-            cache[key] = sectors.label(classification, code)
+            try:
+                cache[key] = codelists.label(classification, code, language)
+            except (KeyError, ValueError):
+                cache[key] = ""
         return cache[key]
     return label
 
 
 def export_rows(user, f: EnterpriseFilter) -> Iterator[dict]:
-    """One dict per visible, filtered enterprise, keyed by EXPORT_COLUMNS, in the filter's order."""
+    """One dict per visible, filtered enterprise, keyed by EXPORT_COLUMNS, in the filter's order.
+    Permission is checked now; the rows are read as they are consumed, in the language active now (a
+    streamed response reads them after the view has returned)."""
     if not policy.can_export(user):
         raise PermissionDenied(_("You may not export the register."))
+    return _rows(user, f, get_language())
+
+
+def _rows(user, f: EnterpriseFilter, language: str | None) -> Iterator[dict]:
+    with translation.override(language):
+        yield from _rows_in_language(user, f)
+
+
+def _rows_in_language(user, f: EnterpriseFilter) -> Iterator[dict]:
     ids = list(filter_enterprises(user, f).values_list("pk", flat=True))
     label = _sector_labels()
     today = date.today()
@@ -102,7 +121,7 @@ def _row(ent: Enterprise, associations: list[str], label) -> dict:
         "municipality_name": municipality.name if municipality else "",
         "latitude": ent.latitude, "longitude": ent.longitude, "exporter": ent.exporter, "email": ent.email,
         "phone": ent.phone, "website": ent.website, "association": "; ".join(associations),
-        "size_class": str(size_class_for(ent.employees)),
+        "size_class": str(SizeClass(size_class_for(ent.employees)).label),
         "sector_label": label(ent.sector_classification, ent.sector_code),
         "territory": ent.territory.path if ent.territory else "",
     }
@@ -116,53 +135,55 @@ def _guard(column: str, value: str) -> str:
     return value
 
 
-def _csv_cell(column: str, value) -> str:
+def _csv_cell(column: str, value, decimal: str = ".") -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, float):
-        return repr(value)  # shortest text that reads back as the same float
+    if isinstance(value, float | int):
+        return spreadsheets.number_text(value, decimal)
     return _guard(column, str(value))
 
 
-def stream_csv(user, f: EnterpriseFilter) -> Iterator[bytes]:
-    """The CSV export as a stream of byte chunks (header first, a BOM before it)."""
+def header(style: spreadsheets.TableStyle) -> list[str]:
+    """The header row: column codes, or with headers="labels" the columns' names in the active language."""
+    if style.headers == "labels":
+        return [str(COLUMN_LABELS.get(c, c)) for c in EXPORT_COLUMNS]
+    return list(EXPORT_COLUMNS)
+
+
+def stream_csv(user, f: EnterpriseFilter, style: spreadsheets.TableStyle | None = None) -> Iterator[bytes]:
+    """The CSV export as a stream of byte chunks (header first, a BOM before it), in `style`
+    (default: comma, decimal point, codes as headers)."""
+    style = style or spreadsheets.TableStyle()
     rows = export_rows(user, f)  # checks permission before the first byte
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-
-    def flush() -> bytes:
-        data = buffer.getvalue().encode("utf-8")
-        buffer.seek(0)
-        buffer.truncate()
-        return data
-
-    writer.writerow(EXPORT_COLUMNS)
-    yield b"\xef\xbb\xbf" + flush()
-    for count, row in enumerate(rows, start=1):
-        writer.writerow([_csv_cell(c, row[c]) for c in EXPORT_COLUMNS])
-        if count % 500 == 0:
-            yield flush()
-    tail = flush()
-    if tail:
-        yield tail
+    cells = ([_csv_cell(c, row[c], style.decimal) for c in EXPORT_COLUMNS] for row in rows)
+    return spreadsheets.csv_stream(header(style), cells, style)
 
 
-def xlsx_bytes(user, f: EnterpriseFilter) -> bytes:
-    return spreadsheets.xlsx_bytes({"enterprises": (EXPORT_COLUMNS, export_rows(user, f))})
+def stream_xlsx(user, f: EnterpriseFilter, style: spreadsheets.TableStyle | None = None) -> Iterator[bytes]:
+    """The workbook as byte chunks, the first before any row is read (numbers stay numbers: the
+    spreadsheet shows them in the reader's convention)."""
+    rows = export_rows(user, f)
+    labels = dict(zip(EXPORT_COLUMNS, header(style or spreadsheets.TableStyle()), strict=True))
+    return spreadsheets.xlsx_iter({"enterprises": (EXPORT_COLUMNS, rows)}, headers=labels)
+
+
+def xlsx_bytes(user, f: EnterpriseFilter, style: spreadsheets.TableStyle | None = None) -> bytes:
+    return b"".join(stream_xlsx(user, f, style))
 
 
 def export_filename(fmt: str) -> str:
     return f"enterprises-{timezone.localdate():%Y%m%d}.{fmt}"
 
 
-def export_enterprises(user, filter: EnterpriseFilter, fmt: str = "csv") -> tuple[bytes, str, str]:
+def export_enterprises(user, filter: EnterpriseFilter, fmt: str = "csv",
+                       style: spreadsheets.TableStyle | None = None) -> tuple[bytes, str, str]:
     """(content, content type, filename) of the export of what `user` sees through `filter`.
     For large lists prefer `stream_csv` (an iterator of byte chunks) in a streaming response."""
     if fmt not in CONTENT_TYPES:
         raise ValueError(f"unknown export format {fmt!r}; use csv or xlsx")
     if not policy.can_export(user):
         raise PermissionDenied(_("You may not export the register."))
-    content = b"".join(stream_csv(user, filter)) if fmt == "csv" else xlsx_bytes(user, filter)
+    content = b"".join(stream_csv(user, filter, style)) if fmt == "csv" else xlsx_bytes(user, filter, style)
     return content, CONTENT_TYPES[fmt], export_filename(fmt)

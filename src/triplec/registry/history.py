@@ -1,22 +1,41 @@
-"""History tables of the register's pages (who changed what, when), shared with other apps' pages."""
+"""History tables of the pages: who changed what and when, each value as the reader reads it."""
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
+from .countries import country_name
+
 HISTORY_ROWS = 50
-# Fields whose change is noise in a history table (set on every save).
+# Bookkeeping fields that change on every save and tell a reader nothing.
 HISTORY_IGNORED = {"updated_at", "created_at", "sector_section"}
 
 
-def _display(value, field, fk_names) -> str:
+def _display(value, field, fk_names, model=None) -> str:
+    """A recorded value as the reader reads it: choices by their label, countries by name, related
+    objects by name (a stored code such as "producers-association" or "BR" is never shown raw)."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if field in fk_names:
         return fk_names[field].get(value, f"#{value}")
+    model_field = _model_field(model, field)
+    if model_field is not None and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if field == "country":
+        return country_name(str(value))
     return str(value)
+
+
+def _model_field(model, name):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
 
 
 def history_rows(records: list, model, fk_models: dict | None = None) -> list[dict]:
@@ -45,8 +64,8 @@ def history_rows(records: list, model, fk_models: dict | None = None) -> list[di
             "when": record.history_date,
             "who": record.history_user,
             "type": record.history_type,
-            "changes": [{"field": str(verbose.get(f, f)), "old": _display(old, f, fk_names),
-                         "new": _display(new, f, fk_names)} for f, old, new in changes],
+            "changes": [{"field": str(verbose.get(f, f)), "old": _display(old, f, fk_names, model),
+                         "new": _display(new, f, fk_names, model)} for f, old, new in changes],
             "record": record,
         })
     return rows

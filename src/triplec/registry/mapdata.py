@@ -25,6 +25,7 @@ import json
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 
 from . import codelists
 
@@ -82,29 +83,31 @@ def points_json(queryset: QuerySet) -> tuple[str, int, int] | None:
     return text or "[]", count, without
 
 
-def all_section_labels() -> dict[str, str]:
-    """Labels of every top-level sector: ISIC/NACE section letters (same titles in both) and NAICS sectors."""
+def all_section_labels(language: str | None = None) -> dict[str, str]:
+    """Labels of every top-level sector: ISIC/NACE section letters (same titles in both) and NAICS
+    sectors, in `language` where shipped (else English)."""
     labels = {}
     for system in ("naics2017", "isic4"):
         frame = codelists.load_codelist(system)
         top = frame[frame["parent"] == ""]
-        labels.update(zip(top["code"], top["label"], strict=True))
+        labels.update((code, codelists.label(system, code, language)) for code in top["code"])
     return labels
 
 
 def section_labels(sections) -> dict[str, str]:
-    """Label of each given section code ("" when unknown)."""
+    """Label of each given section code in the reader's language ("" when unknown)."""
     known = _labels()
     return {s: known.get(s, "") for s in sections}
 
 
-_LABELS: dict[str, str] = {}
+_LABELS: dict[str, dict[str, str]] = {}
 
 
 def _labels() -> dict[str, str]:
-    if not _LABELS:
-        _LABELS.update(all_section_labels())
-    return _LABELS
+    language = get_language() or "en"
+    if language not in _LABELS:
+        _LABELS[language] = all_section_labels(language)
+    return _LABELS[language]
 
 
 def _header(count: int, without: int) -> str:

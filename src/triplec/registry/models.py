@@ -41,6 +41,17 @@ class Territory(models.Model):
         verbose_name_plural = "territories"
 
     def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """A country in the reader's language ("Brasil" for BR in Portuguese), other levels as named."""
+        if self.level == self.Level.COUNTRY:
+            from .countries import country_name
+
+            named = country_name(self.code)
+            if named != self.code:
+                return named
         return self.name
 
     _PARENT_LEVEL = {"country": None, "region": "country", "municipality": "region"}
@@ -62,7 +73,7 @@ class Territory(models.Model):
 
     @property
     def path(self) -> str:
-        return " > ".join(t.name for t in self.lineage())
+        return " > ".join(t.display_name for t in self.lineage())
 
 
 class OrganisationKind(models.TextChoices):

@@ -173,6 +173,28 @@ class EnterpriseQuery(Schema):
     offset: int = Field(0, ge=0)
 
 
+class EnterpriseExportQuery(Schema):
+    """The list's filters (as /enterprises, without paging) and how the file is written."""
+
+    q: str = ""
+    sector: str = ""
+    classification: Classification | None = None
+    territory: int | None = None
+    size: SizeClassCode | None = None
+    association: int | None = None
+    exporter: bool | None = None
+    country: str = ""
+    sort: EnterpriseSort = "name"
+    format: Literal["csv", "xlsx"] = "csv"
+    sep: Literal["comma", "semicolon", "tab"] | None = Field(
+        None, description="CSV separator; default semicolon for pt/es readers (Accept-Language), else comma.")
+    decimal: Literal["point", "comma"] | None = Field(
+        None, description="Decimal mark of CSV numbers; default comma for pt/es readers, else point.")
+    headers: Literal["codes", "labels"] = Field(
+        "codes", description="codes: the import's column names (the file imports back); labels: the "
+        "columns' names in the reader's language.")
+
+
 class EnterprisePage(Schema):
     count: int = Field(description="Number of matching enterprises, all pages together.")
     limit: int

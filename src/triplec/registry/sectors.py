@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import codelists
@@ -25,7 +26,28 @@ def section_of(classification: str, code: str) -> str:
     return chain[0] if chain else code
 
 
-def label(classification: str, code: str) -> str:
+def label(classification: str, code: str, language: str | None = None) -> str:
+    """Title of `code` for a reader of `language` (default: the active one); "" if unknown.
+
+    In English, the official title. In Portuguese and Spanish, titles are shipped down to ISIC/NACE
+    divisions and NAICS sectors: a more detailed code reads as the title of its nearest translated level
+    (class 1610 as division 16, "Fabricação de produtos de madeira"), shown beside the code itself;
+    `official_label` gives the code's own English title."""
+    language = language or get_language() or "en"
+    try:
+        canonical = codelists.normalise_code(classification, code)
+        if not language.lower().startswith("en"):
+            for level_code in (canonical, *reversed(codelists.ancestors(classification, canonical))):
+                translated = codelists.translated_label(classification, level_code, language)
+                if translated:
+                    return translated
+        return codelists.label(classification, canonical)
+    except (KeyError, ValueError):
+        return ""
+
+
+def official_label(classification: str, code: str) -> str:
+    """The code's own official (English) title, "" if unknown."""
     try:
         return codelists.label(classification, code)
     except (KeyError, ValueError):

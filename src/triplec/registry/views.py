@@ -27,6 +27,7 @@ from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
 from triplec.core.idsets import pk_among
 
 from . import mapdata, sectors, selectors, services
+from .exporting_options import export_options_context
 from .forms import (
     ContactForm,
     EnterpriseFilterForm,
@@ -37,7 +38,7 @@ from .forms import (
     add_service_errors,
     territory_field,
 )
-from .history import HISTORY_ROWS, _records, history_rows  # noqa: F401  (clusters' pages use them from here)
+from .history import HISTORY_ROWS, _records, history_rows  # noqa: F401  (the cluster pages reuse them)
 from .models import Enterprise, Membership, Organisation, OrganisationKind, Territory
 from .search import identifier_q
 
@@ -134,6 +135,8 @@ def _list_context(request, form: EnterpriseFilterForm) -> dict:
         "form": form, "filter": f, "page": page, "enterprises": page.object_list,
         "sort": f.sort, "sort_links": _sort_links(f.sort), "query": query.urlencode(),
         "export_url": _url_or_none("enterprise_export") if policy.can_export(request.user) else None,
+        **export_options_context([(k, v) for k, values in query.lists() if k != "format" for v in values],
+                                 [("csv", "CSV"), ("xlsx", "XLSX")]),
         "can_create": policy.can_create_enterprise(request.user),
     }
 
@@ -152,6 +155,7 @@ def _sector_context(ent) -> dict:
     section = ent.sector_section
     return {
         "sector_label": sectors.label(ent.sector_classification, ent.sector_code),
+        "official_sector_label": sectors.official_label(ent.sector_classification, ent.sector_code),
         "section_label": sectors.label(ent.sector_classification, section) if section else "",
     }
 

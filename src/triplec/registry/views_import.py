@@ -20,11 +20,12 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequ
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from triplec.accounts import policy
+from triplec.core import spreadsheets
 from triplec.core.errors import PermissionDenied
 
 from . import exporting
@@ -318,11 +319,17 @@ def enterprise_export(request):
     fmt = request.GET.get("format", "csv")
     if fmt not in exporting.CONTENT_TYPES:
         return HttpResponseBadRequest(_("Unknown format; use csv or xlsx."))
+    try:
+        style = spreadsheets.style_from_options(get_language(), request.GET.get("sep"), request.GET.get("decimal"),
+                                                request.GET.get("headers"))
+    except ValueError as exc:
+        return HttpResponseBadRequest(str(exc))
     f = exporting.filter_from_query(request.user, request.GET)
     if fmt == "csv":
-        response = StreamingHttpResponse(exporting.stream_csv(request.user, f),
+        response = StreamingHttpResponse(exporting.stream_csv(request.user, f, style),
                                          content_type=exporting.CONTENT_TYPES["csv"])
-    else:
-        response = HttpResponse(exporting.xlsx_bytes(request.user, f), content_type=exporting.CONTENT_TYPES["xlsx"])
+    else:  # streamed too: the first bytes leave at once, the browser shows the download's progress
+        response = StreamingHttpResponse(exporting.stream_xlsx(request.user, f, style),
+                                         content_type=exporting.CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="{exporting.export_filename(fmt)}"'
     return response

@@ -2,8 +2,10 @@
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from triplec.registry import mapdata, sectors
+from triplec.registry.countries import country_name
 from triplec.registry.models import SizeClass
 
 register = template.Library()
@@ -13,6 +15,20 @@ register = template.Library()
 def sector_label(classification: str, code: str) -> str:
     """`e.sector_classification|sector_label:e.sector_code` -> the official title ("" if unknown)."""
     return sectors.label(classification, code) if classification and code else ""
+
+
+@register.filter
+def shipped(text: str) -> str:
+    """A definition shipped with triplec (schedule, area, stage) in the reader's language; text an agency
+    wrote itself passes through. Unlike `{% translate var %}`, a literal "70%" in the text still matches
+    its catalogue entry (the tag looks up "70%%")."""
+    return gettext(text) if text else ""
+
+
+@register.filter
+def country(code: str) -> str:
+    """`e.country|country` -> the country's name in the reader's language ("Brasil" for BR)."""
+    return country_name(code)
 
 
 @register.filter
