@@ -46,7 +46,8 @@ def require_database() -> None:
     hint = (f"\ntriplec keeps its data in TRIPLEC_DATA_DIR={settings.DATA_DIR} (database: {where}; "
             "DATABASE_URL chooses another). Run the command where your installation lives, set "
             "TRIPLEC_DATA_DIR or DATABASE_URL to it, or create a new one with `triplec demo` or `triplec serve`.")
-    if is_sqlite and not Path(where).is_file():
+    in_memory = where == ":memory:" or "mode=memory" in where  # the test suite's database
+    if is_sqlite and not in_memory and not Path(where).is_file():
         fail(f"No triplec database at {where}.{hint}")
     try:
         tables = connection.introspection.table_names()

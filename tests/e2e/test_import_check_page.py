@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 CSV = ("legal_name,country,national_id,sector_classification,sector_code,region_code,region_name,"
        "municipality_code,municipality_name\n"
-       "Serraria Paulista,BR,SP-1,isic4,1610,SP,São Paulo,3550308,São Paulo\n")
+       "Serraria Paulista,BR,00000101000162,isic4,1610,SP,São Paulo,3550308,São Paulo\n")
 
 
 def _overlaps(a: dict, b: dict) -> bool:
@@ -44,8 +44,8 @@ def test_the_also_line_does_not_overlap_the_counts(world, page, login, shot, tmp
 
 
 BAD_ROWS = ("legal_name;country;national_id;sector_classification;sector_code;longitude;latitude\n"
-            "Serraria Um;BR;SK-1;isic4;1610;-38,5;-4,3\n"
-            "Serraria Dois;BR;SK-2;isic4;9999;;\n")
+            "Serraria Um;BR;00000102000107;isic4;1610;-38,5;-4,3\n"
+            "Serraria Dois;BR;00000103000151;isic4;9999;;\n")
 
 
 @pytest.mark.parametrize("language", ["en", "pt-br"])
@@ -68,4 +68,4 @@ def test_import_the_valid_rows_and_download_the_rejected_ones(world, page, login
     with page.expect_download() as download:
         link.click()
     text = open(download.value.path(), encoding="utf-8-sig").read()
-    assert "SK-2" in text and "SK-1" not in text and "reason" in text.splitlines()[0]
+    assert "00000103000151" in text and "00000102000107" not in text and "reason" in text.splitlines()[0]

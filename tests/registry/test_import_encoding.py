@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import cnpj
 from typer.testing import CliRunner
 
 from triplec.cli import app
@@ -23,7 +24,7 @@ from triplec.registry.models import Enterprise
 from triplec.registry.models_import import ImportBatch
 
 BRAZIL_1252 = ("Razão social;País;CNPJ;Classificação;CNAE\n"
-               "Serraria São João;BR;CP-1;isic4;1610\n").encode("cp1252")
+               f"Serraria São João;BR;{cnpj(1)};isic4;1610\n").encode("cp1252")
 RANDOM_BYTES = bytes(range(256)) * 3 + b"\x81\x00\xfe\xff\x90"
 
 
@@ -37,7 +38,7 @@ def test_windows_1252_is_detected_when_the_file_is_not_utf8():
     table = read_table(BRAZIL_1252)
     assert table.errors == []
     assert table.columns == ["Razão social", "País", "CNPJ", "Classificação", "CNAE"]
-    assert table.rows == [(2, ["Serraria São João", "BR", "CP-1", "isic4", "1610"])]
+    assert table.rows == [(2, ["Serraria São João", "BR", cnpj(1), "isic4", "1610"])]
     assert (table.encoding, table.encoding_detected) == ("cp1252", True)
     utf8 = read_table("Razão social\nAção\n".encode())
     assert (utf8.encoding, utf8.encoding_detected, utf8.rows) == ("utf-8", False, [(2, ["Ação"])])
@@ -98,7 +99,7 @@ def test_windows_1252_upload_is_read_and_says_so_then_imports_and_backs_up(world
     batch = ImportBatch.objects.get()
     assert batch.preview["encoding"] == "cp1252" and batch.preview["counts"]["errors"] == 0
     client.post(f"/enterprises/import/{batch.pk}/confirm/")
-    assert Enterprise.objects.get(national_id="CP-1").legal_name == "Serraria São João"
+    assert Enterprise.objects.get(national_id=cnpj(1)).legal_name == "Serraria São João"
     records = _backup_with_the_cli(tmp_path)
     assert any(r["model"] == "registry.importbatch" for r in records)
 

@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.conftest import cnpj
 from typer.testing import CliRunner
 
 from triplec.cli import app
@@ -61,27 +62,27 @@ def test_thousands_separators_in_whole_numbers_are_errors(raw, comma):
 
 
 def test_semicolon_file_reads_decimal_commas_without_an_option(world):
-    data = semicolon_file("Serraria Sul;BR;DC-1;isic4;1610;51,48;-0,128;12",
-                          "Serraria Norte;BR;DC-2;isic4;1610;45,123;0,034;")
+    data = semicolon_file(f"Serraria Sul;BR;{cnpj(1)};isic4;1610;51,48;-0,128;12",
+                          f"Serraria Norte;BR;{cnpj(2)};isic4;1610;45,123;0,034;")
     result = commit_import(None, data)
     assert result.created == 2 and result.preview.decimal_separator == ","
-    assert Enterprise.objects.get(national_id="DC-1").longitude == -0.128
-    assert (Enterprise.objects.get(national_id="DC-2").latitude, Enterprise.objects.get(national_id="DC-2").longitude) \
-        == (45.123, 0.034)
+    assert Enterprise.objects.get(national_id=cnpj(1)).longitude == -0.128
+    north = Enterprise.objects.get(national_id=cnpj(2))
+    assert (north.latitude, north.longitude) == (45.123, 0.034)
 
 
 def test_ambiguous_cells_are_row_errors_naming_row_field_and_reason(world):
-    data = semicolon_file("A;BR;DC-1;isic4;1610;51,48;-0.128;1,500", "B;BR;DC-2;isic4;1610;;;1.500")
+    data = semicolon_file(f"A;BR;{cnpj(1)};isic4;1610;51,48;-0.128;1,500", f"B;BR;{cnpj(2)};isic4;1610;;;1.500")
     preview = validate_import(None, data)
     reasons = {(e.row, e.field): e.reason for e in preview.errors}
     assert list(reasons) == [(2, "employees"), (2, "longitude"), (3, "employees")]
     assert "decimal comma" in reasons[2, "longitude"] and "thousands separator" in reasons[2, "employees"]
     assert "thousands separator" in reasons[3, "employees"]
     # A point-decimal `;` file: said explicitly
-    preview = validate_import(None, semicolon_file("A;BR;DC-1;isic4;1610;51.48;-0.128;1500"), decimal=".")
+    preview = validate_import(None, semicolon_file(f"A;BR;{cnpj(1)};isic4;1610;51.48;-0.128;1500"), decimal=".")
     assert preview.ok and preview.decimal_separator == "."
     comma_file = (b'legal_name,country,national_id,sector_classification,sector_code,latitude,longitude\n'
-                  b'A,BR,DC-1,isic4,1610,"51,48","-0,128"\n')
+                  + f'A,BR,{cnpj(1)},isic4,1610,"51,48","-0,128"\n'.encode())
     assert [e.field for e in validate_import(None, comma_file).errors] == ["latitude", "longitude"]
     assert validate_import(None, comma_file, decimal=",").ok
 
@@ -105,13 +106,13 @@ def test_any_coordinate_in_either_convention_reads_back_exactly(world, points, h
     writer.writerow(["legal_name", "country", "national_id", "sector_classification", "sector_code",
                      "latitude", "longitude"])
     for n, (lat, lon) in enumerate(points):
-        writer.writerow([f"Firm {n}", "BR", f"P-{n}", "isic4", "1610", _written(lat, how, comma),
+        writer.writerow([f"Firm {n}", "BR", cnpj(n + 1), "isic4", "1610", _written(lat, how, comma),
                          _written(lon, how, comma)])
     option = None if (delimiter == ";") == comma else ("," if comma else ".")
     preview = validate_import(None, buffer.getvalue().encode(), decimal=option)
     assert preview.ok, preview.errors
     read = {r.values["national_id"]: (r.values["latitude"], r.values["longitude"]) for r, _ in preview._plan.creates}
-    expected = {f"P-{n}": (float(_written(lat, how, False)), float(_written(lon, how, False)))
+    expected = {cnpj(n + 1): (float(_written(lat, how, False)), float(_written(lon, how, False)))
                 for n, (lat, lon) in enumerate(points)}
     assert read == expected
 
@@ -119,20 +120,20 @@ def test_any_coordinate_in_either_convention_reads_back_exactly(world, points, h
 def test_cli_decimal_option(world, tmp_path):
     path = tmp_path / "firms.csv"
     path.write_text('legal_name,country,national_id,sector_classification,sector_code,latitude,longitude\n'
-                    'A,BR,DC-9,isic4,1610,"51,48","-0,128"\n')
+                    f'A,BR,{cnpj(9)},isic4,1610,"51,48","-0,128"\n')
     runner = CliRunner()
     refused = runner.invoke(app, ["import", "enterprises", str(path), "--quiet"])
     assert refused.exit_code == 1 and "row 2, latitude:" in refused.stderr
     result = runner.invoke(app, ["import", "enterprises", str(path), "--quiet", "--decimal", "comma"])
     assert result.exit_code == 0, result.output
     assert "decimal comma" in result.stdout
-    assert Enterprise.objects.get(national_id="DC-9").longitude == -0.128
+    assert Enterprise.objects.get(national_id=cnpj(9)).longitude == -0.128
 
 
 def test_upload_form_decimal_choice(world, client_for):
     client = client_for(world.users["agency-admin"])
     data = (b'legal_name,country,national_id,sector_classification,sector_code,latitude,longitude\n'
-            b'A,BR,DC-8,isic4,1610,"51,48","-0,128"\n')
+            + f'A,BR,{cnpj(8)},isic4,1610,"51,48","-0,128"\n'.encode())
     response = client.post("/enterprises/import/", {"file": SimpleUploadedFile("f.csv", data), "decimal": ","})
     batch = ImportBatch.objects.get()
     assert batch.decimal_separator == "," and batch.preview["counts"]["errors"] == 0

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
+from tests.conftest import cnpj
 from typer.testing import CliRunner
 
 from triplec.cli import app
@@ -19,7 +20,7 @@ from triplec.core.models import BackgroundTask
 from triplec.registry.importing import batches
 from triplec.registry.models_import import ImportBatch
 
-TEXT = "legal_name,country,national_id,sector_classification,sector_code\nFirma 1,BR,PU-1,isic4,1610\n"
+TEXT = f"legal_name,country,national_id,sector_classification,sector_code\nFirma 1,BR,{cnpj(1)},isic4,1610\n"
 
 
 @pytest.fixture(autouse=True)

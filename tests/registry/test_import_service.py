@@ -8,7 +8,7 @@ import io
 from datetime import date
 
 import pytest
-from tests.conftest import cnpj
+from tests.conftest import cnpj, siren
 
 from triplec.core.errors import PermissionDenied
 from triplec.registry.importing import ImportRejected, RowError, commit_import, validate_import
@@ -177,13 +177,13 @@ def test_bad_defaults_are_reported(world):
 
 def test_windows_1252_is_detected_and_stray_bytes_in_utf8_are_reported_per_row(world):
     text = ("legal_name,country,national_id,sector_classification,sector_code\n"
-            "Scierie Dupont,FR,000000018,nace2,16.10\n"
-            "Scierie Hélène,FR,000000026,nace2,16.10\n")
+            f"Scierie Dupont,FR,{siren(1)},nace2,16.10\n"
+            f"Scierie Hélène,FR,{siren(2)},nace2,16.10\n")
     data = text.encode("cp1252")
     preview = validate_import(None, data)
     assert (preview.errors, preview.encoding, preview.encoding_detected) == ([], "cp1252", True)
     header, rows = data.split(b"\n", 1)
-    mixed = header + "\nScierie Aç,FR,3,nace2,16.10\n".encode() + rows
+    mixed = header + f"\nScierie Aç,FR,{siren(3)},nace2,16.10\n".encode() + rows
     preview = validate_import(None, mixed)
     assert [(e.row, e.field) for e in preview.errors] == [(4, "legal_name")]
     assert "bad encoding at row 4" in preview.errors[0].reason
@@ -193,7 +193,7 @@ def test_windows_1252_is_detected_and_stray_bytes_in_utf8_are_reported_per_row(w
 
     result = commit_import(None, data)
     assert result.created == 2
-    assert Enterprise.objects.get(country="FR", national_id="000000026").legal_name == "Scierie Hélène"
+    assert Enterprise.objects.get(country="FR", national_id=siren(2)).legal_name == "Scierie Hélène"
 
 
 def test_utf8_with_bom_semicolons_and_decimal_commas(world):

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
+from tests.conftest import cnpj
 from typer.testing import CliRunner
 
 from triplec.cli import app
@@ -37,8 +38,8 @@ def test_an_xlsx_formula_without_a_saved_value_is_named(world):
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(HEADER.strip().split(","))
-    sheet.append(["Serraria", "BR", "F-1", "isic4", "1610"])
-    sheet.append(['=CONCAT("Serr","aria")', "BR", "F-2", "isic4", "=1000+610"])
+    sheet.append(["Serraria", "BR", cnpj(1), "isic4", "1610"])
+    sheet.append(['=CONCAT("Serr","aria")', "BR", cnpj(2), "isic4", "=1000+610"])
     buffer = io.BytesIO()
     workbook.save(buffer)  # openpyxl saves formulas without their values, as a script would
     preview = validate_import(None, buffer.getvalue())

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from tests.conftest import cnpj
 
 from triplec.registry.models import Enterprise
 from triplec.registry.models_import import ImportBatch
@@ -104,7 +105,9 @@ def test_defaults_and_mapping_form(world, client_for):
 
 def test_a_wrong_encoding_choice_is_reported_until_automatic_is_chosen(world, client_for):
     client = client_for(world.users["agency-admin"])
-    data = (HEADER + "Serraria São Jorge,BR,00.006.101/0001-70,isic4,1610,,\n").encode("cp1252")
+    # An odd number of bytes, so that no UTF-16 reading of them is possible
+    data = (HEADER + f"Serraria São Jorge Ltda,BR,{cnpj(6101, formatted=True)},isic4,1610,,\n").encode("cp1252")
+    assert len(data) % 2 == 1
     response = client.post("/enterprises/import/", {"file": SimpleUploadedFile("l.csv", data), "encoding": "utf-16"})
     batch = ImportBatch.objects.get()
     assert [(e["row"], e["field"]) for e in batch.preview["errors"]] == [(0, "")]
@@ -114,7 +117,7 @@ def test_a_wrong_encoding_choice_is_reported_until_automatic_is_chosen(world, cl
     batch.refresh_from_db()
     assert batch.preview["counts"]["errors"] == 0 and batch.preview["encoding"] == "cp1252"
     client.post(f"/enterprises/import/{batch.pk}/confirm/")
-    assert Enterprise.objects.get(national_id="00006101000170").legal_name == "Serraria São Jorge"
+    assert Enterprise.objects.get(national_id=cnpj(6101)).legal_name == "Serraria São Jorge Ltda"
 
 
 def test_only_the_uploader_sees_and_confirms_an_upload(world, client_for):

@@ -19,7 +19,8 @@ STRONG_KEY = "k3X9-q7Lw2@vNf8!pZr4#tYb6^uJm1&cHs5*dGe0(aQo)iWx_yRn+lKjVhBgT"
 
 def production_env(data_dir: Path, **extra: str) -> dict[str, str]:
     """The process environment without any TRIPLEC_* or DATABASE_URL of the test run, plus `extra`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TRIPLEC_") and k != "DATABASE_URL"}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("TRIPLEC_") and k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(TRIPLEC_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="triplec.web.settings")
     env.update(extra)
     return env

@@ -65,12 +65,14 @@ NOT_CRAWLED = {
     "evidence_document": "file download",
     "cluster_detail": "the demo has no cluster",
     "cluster_edit": "the demo has no cluster",
+    "enterprise_import_rejected": "CSV file download",
+    "favicon": "image",
+    "admin_login": "Django's back office, for the server's operators; tests/web/test_error_pages.py covers the refusal",
 }
-# English the crawl finds in texts another part of issue 8 rewrites (the demo's own texts are written in
-# English: "Visit to the lead firm's workshop", goals "Joint purchase of leather"). Remove on merge.
-PENDING_DEMO_TEXTS = {"lead firm", "Joint purchase"}
 # POST-only actions (forms whose result is a redirect) are not pages.
 POST_ONLY = {
+    "user_edit", "user_set_active", "user_send_reset", "user_temporary_password", "user_token_issue",
+    "user_token_revoke", "change_request_decide",
     "contact_add", "membership_end", "membership_add", "footprint_detach", "run_cancel", "run_delete",
     "footprint_attach", "member_leave", "evidence_withdraw", "cost_reverse", "contribution_reverse",
     "contracts_accrue", "contract_end", "evidence_add", "member_add", "stage_change", "cost_add",
@@ -245,7 +247,7 @@ def crawl(client: Client, language: str, msgids: list[str], patterns: dict, seed
             continue
         html = response.content.decode()
         reached.add(name)
-        english = english_strings(html, msgids, patterns, names, codes) - PENDING_DEMO_TEXTS
+        english = english_strings(html, msgids, patterns, names, codes)
         if english:
             problems[path] = sorted(english)
         queue.extend(page_links(html, path))

@@ -344,6 +344,8 @@ IMPORT_CASES = [  # the upload page and the export have their rows in CASES
                          "col_3": "sector_classification", "col_4": "sector_code"}),
     Case("import confirm", "post", _upload_url("enterprise_import_confirm"), own_upload(302)),
     Case("import progress", "get", _upload_url("enterprise_import_progress"), own_upload(200)),
+    # the uploader gets 404 here only because this upload left no rejected rows; the others never see it
+    Case("import rejected rows", "get", _upload_url("enterprise_import_rejected"), own_upload(404)),
     Case("import page, background import", "get", _upload_url("enterprise_import_preview", "big"), own_upload(200)),
     Case("import progress, background import", "get", _upload_url("enterprise_import_progress", "big"),
          own_upload(200)),
@@ -388,6 +390,7 @@ def test_every_import_page_is_in_the_matrix():
     from triplec.registry import urls_import
 
     covered = {"enterprise_import", "enterprise_import_template", "enterprise_import_preview",
-               "enterprise_import_confirm", "enterprise_import_progress", "enterprise_export"}
+               "enterprise_import_confirm", "enterprise_import_progress", "enterprise_export",
+               "enterprise_import_rejected"}
     names = {p.name for p in urls_import.urlpatterns if getattr(p, "name", None)}
     assert names == covered

@@ -228,6 +228,7 @@ def enterprise_import_preview(request, pk):
         **progress, "preview": preview, "counts": counts, "errors": [{**e, "reason": shown(e.get("reason"))} for e in preview.get("errors", [])],
         "error_total": counts.get("errors", 0), "form": form, "encoding_shown": _encoding_shown(preview),
         "decimal_shown": DECIMAL_SHOWN.get(preview.get("decimal_separator", "")),
+        "columns_used": [(column, field, FIELD_LABELS.get(field, field)) for column, field in preview.get("mapping", {}).items()],
         "can_confirm": state == "checked" and present and bool(counts) and counts.get("errors", 1) == 0,
         "can_recheck": state in ("checked", "check-failed") and present,
         "can_skip_invalid": state == "checked" and present and _valid_rows_remain(preview),
