@@ -319,8 +319,6 @@ class Contact(models.Model):
         return self.name
 
 
-from .models_changes import (
-    EnterpriseChangeRequest,  # noqa: E402,F401,I001  (agency-confirmed own-record changes)
-)
+from .models_changes import EnterpriseChangeRequest  # noqa: E402,F401,I001  (agency-confirmed own-record changes)
 from .models_dataset import MappingDataset  # noqa: E402,F401  (named point sets for mapping runs)
 from .models_import import ImportBatch  # noqa: E402,F401  (kept in its own module: the import pages' model)
