@@ -52,7 +52,7 @@ def test_the_brazilian_agency_s_own_texts_are_in_portuguese(db):
     """Network texts, activities, gate evidence and stage reasons are the agency's data: Portuguese."""
     import re
 
-    from triplec.networks.models import Activity, GateEvidence, ManagerContract
+    from triplec.networks.models import Activity, CostEntry, GateEvidence, ManagerContract
     from triplec.registry.demo import DemoSummary, load_illustrative
     from triplec.registry.models import Organisation
 
@@ -66,7 +66,8 @@ def test_the_brazilian_agency_s_own_texts_are_in_portuguese(db):
     texts += list(GateEvidence.objects.values_list("text", flat=True))
     texts += list(Transition.objects.values_list("reason", flat=True))
     texts += list(ManagerContract.objects.values_list("manager_name", flat=True))
+    texts += list(CostEntry.objects.values_list("note", flat=True))  # accrued fees and costs too
     texts += list(Organisation.objects.values_list("name", flat=True))
-    english = re.compile(r"\b(the|with|and|of|for|a year|pairs|meeting|visit|workshop|agents?|manager)\b", re.I)
+    english = re.compile(r"\b(the|with|and|of|for|a year|pairs|meeting|visit|workshop|agents?|manager|month|trip)\b", re.I)
     found = [t for t in texts if t and english.search(t)]
     assert found == []

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import translation
 
 from triplec.accounts.models import User
 from triplec.accounts.roles import Role
@@ -187,12 +188,13 @@ def load_demo_networks(actor, broker: User | None = None) -> dict[str, str]:
             admitted)])
         services.create_contract(actor, net, {"manager": broker, "manager_name": "Gerente do PROFO",
                                               "monthly_fee": "6000.00", "start_date": admitted})
-        services.accrue_manager_costs(actor, net, through=today)
+        with translation.override("pt-br"):  # the accrued fees' notes are the Brazilian agency's own records
+            services.accrue_manager_costs(actor, net, through=today)
         _contributions(actor, net, shoes, start, [(3, "60.00"), (9, "120.00")])
         # The PROFO schedule pays only the manager: the dues pay for the group's own activities.
-        _costs(actor, net, start, [("events", 5, "4800.00", "Lean cutting workshop: trainer and room"),
-                                   ("consultant", 6, "3600.00", "Quality testing of soles at the centre"),
-                                   ("travel", 11, "8400.00", "Trip to the Franca fair: bus and entry")])
+        _costs(actor, net, start, [("events", 5, "4800.00", "Oficina de corte enxuto: instrutor e sala"),
+                                   ("consultant", 6, "3600.00", "Ensaios de qualidade de solados no centro"),
+                                   ("travel", 11, "8400.00", "Viagem à feira de Franca: ônibus e entrada")])
         _activities(actor, net, shoes, start, [
             ("factory-visit", 3, "Visita à sala de corte de uma associada"), ("group-workshop", 5, "Oficina de corte enxuto"),
             ("support-contact", 6, "Ensaios de qualidade de solados"), ("joint-purchase", 8, "Couro comprado em conjunto"),
@@ -217,7 +219,8 @@ def load_demo_networks(actor, broker: User | None = None) -> dict[str, str]:
         admitted = add_months(start, 1)
         services.create_contract(actor, net, {"manager": broker, "manager_name": "Gerente de exportação",
                                               "monthly_fee": "8000.00", "start_date": admitted})
-        services.accrue_manager_costs(actor, net, through=today)
+        with translation.override("pt-br"):
+            services.accrue_manager_costs(actor, net, through=today)
         _contributions(actor, net, exporters, start, [(2, "150.00"), (12, "300.00"), (20, "420.00")])
         _activities(actor, net, exporters, start, [
             ("meeting", 1, "Diagnóstico de exportação com as associadas"), ("support-contact", 4, "Curso de sensibilização para a ISO 9000"),

@@ -801,7 +801,9 @@ def accrue_manager_costs(actor, network: Network, through: date | None = None) -
             if not CostEntry.objects.filter(network=locked, idempotency_key=key).exists():
                 entry = CostEntry(network=locked, category=CostCategory.MANAGER, amount=contract.monthly_fee,
                                   currency=locked.currency, incurred_on=day, contract=contract,
-                                  note=f"{contract.manager_name}, month {month + 1}", idempotency_key=key,
+                                  note=_("%(manager)s, month %(month)d") % {"manager": contract.manager_name,
+                                                                                  "month": month + 1},
+                                  idempotency_key=key,
                                   recorded_by=actor)
                 entry.save()
                 created.append(entry)
