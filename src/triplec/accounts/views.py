@@ -3,8 +3,6 @@ passwords and API tokens, with the history of these changes. Every write goes th
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
@@ -15,7 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.core.errors import (
+    ValidationFailed,
+    domain_errors,  # noqa: F401  (re-exported: other pages use it from here)
+)
 
 from . import policy, services
 from .events import describe
@@ -23,16 +24,6 @@ from .forms import TokenForm, UserAccessForm, UserCreateForm, UserFilterForm
 from .models import ApiToken
 
 HISTORY_ROWS = 100
-
-
-@contextmanager
-def domain_errors():
-    try:
-        yield
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    except PermissionDenied as exc:
-        raise HttpForbidden(str(exc)) from exc
 
 
 def _require_manager(request) -> None:

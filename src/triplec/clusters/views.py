@@ -8,8 +8,6 @@ Objects that do not exist answer 404.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +23,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from triplec.accounts import policy
 from triplec.core import spreadsheets
-from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.core.errors import (
+    ValidationFailed,
+    domain_errors,  # noqa: F401  (re-exported: other pages use it from here)
+)
 from triplec.registry.exporting_options import export_options_context
 from triplec.registry.forms import add_service_errors
 from triplec.registry.models import Territory
@@ -38,16 +39,6 @@ from .models import Cluster, ClusterFootprint, MappingRun
 
 PLOTS_SHOWN = 24  # plots drawn inline on the run page; the others load when asked for
 HISTORY_EVENTS = 50
-
-
-@contextmanager
-def domain_errors():
-    try:
-        yield
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    except PermissionDenied as exc:
-        raise HttpForbidden(str(exc)) from exc
 
 
 def _require_view(request) -> None:

@@ -1,5 +1,7 @@
 """Domain errors raised by the service layer; pages, API and CLI turn them into messages."""
 
+from contextlib import contextmanager
+
 
 class DomainError(Exception):
     """A business rule refused the action; the message says why in words a user understands."""
@@ -25,3 +27,17 @@ class ValidationFailed(DomainError):
         if hasattr(exc, "message_dict"):
             return cls(exc.message_dict)
         return cls({"__all__": exc.messages})
+
+
+@contextmanager
+def domain_errors():
+    """Service errors as HTTP answers in views: not visible -> 404, not allowed -> 403."""
+    from django.core.exceptions import PermissionDenied as HttpForbidden
+    from django.http import Http404
+
+    try:
+        yield
+    except NotFound as exc:
+        raise Http404(str(exc)) from exc
+    except PermissionDenied as exc:
+        raise HttpForbidden(str(exc)) from exc

@@ -10,7 +10,6 @@ decided here: when a service refuses, the page shows its reason.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 
 from django.contrib import messages
@@ -26,7 +25,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from triplec.accounts import policy
 from triplec.accounts.roles import Role
-from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.core.errors import (
+    ValidationFailed,
+    domain_errors,  # noqa: F401  (re-exported: other pages use it from here)
+)
 from triplec.core.money_format import format_money
 from triplec.registry.models import Enterprise
 
@@ -67,17 +69,6 @@ from .models import (
 
 LIST_PAGE_SIZE = 25
 ACTIVITY_PAGE_SIZE = 30
-
-
-@contextmanager
-def domain_errors():
-    """Service errors as HTTP answers: not visible -> 404, not allowed -> 403."""
-    try:
-        yield
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    except PermissionDenied as exc:
-        raise HttpForbidden(str(exc)) from exc
 
 
 def _require(allowed: bool, message: str) -> None:

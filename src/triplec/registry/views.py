@@ -6,7 +6,6 @@ through `services`. Objects the user may not see answer 404; actions the user ma
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 
 from django.conf import settings
@@ -23,7 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from triplec.accounts import policy
-from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.core.errors import (
+    ValidationFailed,
+    domain_errors,  # noqa: F401  (re-exported: other pages use it from here)
+)
 from triplec.core.idsets import pk_among
 
 from . import mapdata, sectors, selectors, services
@@ -45,17 +47,6 @@ from .search import identifier_q
 PAGE_SIZE = 50
 MATERIALISE_BELOW = 2000  # see RegisterPaginator
 MEMBERS_SHOWN = 100  # an association page lists this many; the filtered list shows them all
-
-
-@contextmanager
-def domain_errors():
-    """Service errors as HTTP answers: not visible -> 404, not allowed -> 403."""
-    try:
-        yield
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    except PermissionDenied as exc:
-        raise HttpForbidden(str(exc)) from exc
 
 
 def _is_partial(request) -> bool:
