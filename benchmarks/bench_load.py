@@ -2,7 +2,7 @@
 
 Builds (or reuses) a register of 110,000 enterprises plus the demo's agency, associations, networks
 and clusters (benchmarks/bench_register_pages.fill: realistic names, sectors, places), starts
-`triplec serve` on 127.0.0.1 (waitress, the server the platform runs), logs each client in through the
+`triplec serve` on 127.0.0.1 (gunicorn processes, or waitress on Windows: the server the platform runs), logs each client in through the
 login page (its own session) and gives the API clients a bearer token. Then:
 
   baseline  the same requests by ONE client, one after another (same process, same server, just
@@ -18,7 +18,7 @@ printed before and after (the 2 cores may be shared: repeat runs, compare ratios
 The clients are threads with the standard library's http.client, one keep-alive connection each:
 the lightest well-kept client there is, so the load generator takes as little CPU as possible from
 the server on a small machine (httpx or locust cost several times more per request and would be a
-new dependency); a thread per client also gives true concurrent connections, which is what waitress
+new dependency); a thread per client also gives true concurrent connections, which is what the server
 sees from 30 browsers. Requests go to http://127.0.0.1:PORT only, never through a proxy, never
 following a redirect.
 
@@ -145,9 +145,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, threads: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
     triplec = Path(sys.executable).parent / "triplec"
-    cmd = [str(triplec), "serve", "--host", HOST, "--port", str(port), "--threads", str(threads)]
+    cmd = [str(triplec), "serve", "--host", HOST, "--port", str(port), "--workers", str(workers),
+           "--threads", str(threads)]
     proc = subprocess.Popen(cmd, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -166,12 +167,20 @@ def start_server(port: int, threads: int) -> subprocess.Popen:
 
 
 def server_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of the server process so far (Linux /proc; 0 elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time so far of the server process and its descendants (gunicorn's worker
+    processes; Linux /proc, 0 elsewhere)."""
+    stats = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    family, ticks = {pid}, 0
+    for _ in range(4):  # serve -> gunicorn master -> workers: a few generations
+        family |= {child for child, (parent, _t) in stats.items() if parent in family}
+    ticks = sum(stats[p][1] for p in family if p in stats)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 # The clients ------------------------------------------------------------------------------------
@@ -277,7 +286,8 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--max-requests", type=int, default=200_000, help="all clients together, at most")
-    parser.add_argument("--threads", type=int, default=None, help="waitress threads (default: triplec serve's)")
+    parser.add_argument("--workers", type=int, default=0, help="server processes (default: triplec serve's)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per process (default: triplec serve's)")
     parser.add_argument("--baseline-rounds", type=int, default=5)
     parser.add_argument("--think", type=float, default=0.0,
                         help="mean seconds a client waits between requests (default 0: back to back)")
@@ -296,14 +306,17 @@ def main(argv=None) -> int:
         from triplec.cli import serve
 
         threads = inspect.signature(serve).parameters["threads"].default
-    server = start_server(port, threads)
+    from triplec.web.server import can_fork_workers, default_workers
+
+    workers = (args.workers or default_workers()) if can_fork_workers() else 1
+    server = start_server(port, workers, threads)
     try:
         clients = [Client(port) for _ in range(args.clients)]
         for client in clients:
             client.login(ids["token"])
 
         print(f"triplec load test: {ids['total']:,} enterprises, {ids['where']}; triplec serve on {HOST}:{port} "
-              f"({threads} threads); {args.clients} clients x {args.seconds:.0f} s, think {args.think:g} s; Python "
+              f"({workers} processes x {threads} threads); {args.clients} clients x {args.seconds:.0f} s, think {args.think:g} s; Python "
               f"{sys.version.split()[0]}, {os.cpu_count()} CPUs")
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
@@ -326,6 +339,7 @@ def main(argv=None) -> int:
                                                              deadline, per_client, samples, args.think))
                    for k, c in enumerate(clients)]
         cpu_before = server_cpu_seconds(server.pid)
+        client_cpu_before = time.process_time()
         began = time.perf_counter()
         for w in workers:
             w.start()
@@ -333,6 +347,7 @@ def main(argv=None) -> int:
             w.join()
         elapsed = time.perf_counter() - began
         server_cpu = server_cpu_seconds(server.pid) - cpu_before
+        client_cpu = time.process_time() - client_cpu_before
         for c in clients:
             c.close()
     finally:
@@ -347,7 +362,8 @@ def main(argv=None) -> int:
     errors = sum(not s.ok for s in samples)
     print(f"{total:,} requests in {elapsed:.1f} s ({total / elapsed:.1f}/s), errors {errors} "
           f"({100 * errors / max(total, 1):.2f} %); server CPU {1000 * server_cpu / max(total, 1):.1f} ms per request "
-          f"(the figure least moved by other work on the machine)")
+          f"(the figure least moved by other work on the machine); the clients' CPU {client_cpu / elapsed:.2f} "
+          f"cores")
     print(f"{'request':<19}{'n':>6}{'err %':>7}{'p50':>8}{'p95':>8}{'p99':>8}{'base p50':>10}{'p95/base':>10}")
     for label, _path, _api in requests:
         mine = [s for s in samples if s.label == label]

@@ -127,6 +127,8 @@ def fill(n: int, seed: int = 2026) -> dict:
              "Confecções", "Alimentos", "Construtora", "Oficina", "Padaria", "Cerâmica", "Gráfica", "Móveis"]
     surnames = ["Silva", "Souza", "Oliveira", "Pereira", "Costa", "Rodrigues", "Almeida", "Lima", "Araújo",
                 "Gomes", "Martins", "Rocha", "Ribeiro", "Alves", "Monteiro", "Mendes", "Barros", "Freitas"]
+    taken = set(Enterprise.objects.filter(country="BR").values_list("national_id", flat=True))  # the demo's firms
+    roots = (root for root in range(10 ** 8) if _cnpj(root) not in taken)
     batch = []
     for i in range(n):
         muni, lat0, lon0 = municipalities[int(rng.paretovariate(1.2)) % len(municipalities)]
@@ -135,7 +137,7 @@ def fill(n: int, seed: int = 2026) -> dict:
         has_coords = rng.random() < 0.97
         batch.append(Enterprise(
             legal_name=f"{rng.choice(words)} {rng.choice(surnames)} {rng.choice(surnames)} {i:06d} Ltda",
-            trade_name="", country="BR", national_id=_cnpj(i),
+            trade_name="", country="BR", national_id=_cnpj(next(roots)),
             sector_classification="isic4", sector_code=code, sector_section=section,
             employees=employees, founding_year=rng.randint(1950, 2024), territory=muni,
             latitude=round(lat0 + rng.gauss(0, 0.05), 6) if has_coords else None,

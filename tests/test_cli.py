@@ -127,3 +127,48 @@ def test_serve_migrates_and_answers_healthz(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def _children(pid: int) -> set[int]:
+    """Every process below `pid` (Linux /proc)."""
+    parents = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError):
+            continue
+    family = {pid}
+    for _ in range(4):
+        family |= {child for child, parent in parents.items() if parent in family}
+    return family - {pid}
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
+def test_serve_runs_several_processes_and_stops_them_all(tmp_path):
+    """`--workers 2`: two server processes under gunicorn's master, the background task worker beside
+    them; all of them gone once the server is stopped."""
+    port = _free_port()
+    env = dict(os.environ, TRIPLEC_DATA_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    proc = subprocess.Popen([*TRIPLEC, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
+                    assert resp.status == 200
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"server did not start: {proc.stdout.read()}") from None
+                time.sleep(0.3)
+        family = _children(proc.pid)
+        commands = [Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1] for pid in family]
+        assert sum(c[-1:] == ["worker"] for c in commands) == 1, commands  # the background task worker
+        assert sum("serve" in c for c in commands) == 2, commands  # the server processes forked by the master
+    finally:
+        proc.terminate()
+        proc.wait(timeout=40)
+    time.sleep(0.5)
+    assert not [pid for pid in family if Path(f"/proc/{pid}").exists()
+                and "(Z)" not in Path(f"/proc/{pid}/stat").read_text()[:60]], "processes left running"

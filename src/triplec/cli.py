@@ -74,28 +74,44 @@ def fail(message: str, code: int = 1):
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    threads: Annotated[int, typer.Option(help="Worker threads of the web server.")] = 8,
+    workers: Annotated[int, typer.Option(help="Server processes (default: one per CPU, at most 8; always 1 on "
+                                               "Windows).")] = 0,
+    threads: Annotated[int, typer.Option(help="Threads per server process.")] = 2,
 ):
-    """Migrate the database, then serve the platform (waitress)."""
+    """Migrate the database, then serve the platform (gunicorn processes; waitress on Windows)."""
     django_setup(need_database=False)
     migrate()
     from django.conf import settings
-    from waitress import serve as waitress_serve
 
+    from triplec.web import server
+    from triplec.web.checks import uses_development_secret_key
     from triplec.web.wsgi import application
 
-    if settings.TRIPLEC_IN_PROCESS_WORKER:
-        from triplec.core.tasks import start_in_process_worker
-
-        start_in_process_worker()
-    from triplec.web.checks import uses_development_secret_key
-
+    workers = workers or server.default_workers()
+    forked = server.can_fork_workers()
     if uses_development_secret_key():
         typer.secho("WARNING: development mode with the shipped, public secret key (TRIPLEC_SECRET_KEY is not "
                     "set). Fine on your own machine; never expose this server to others. For production see "
                     "README, 'Running in production'.", fg=typer.colors.YELLOW, bold=True, err=True)
-    typer.echo(f"triplec is running at http://{host}:{port}/  (Ctrl+C to stop)")
-    waitress_serve(application, host=host, port=port, threads=threads, ident="triplec")
+    background = None
+    if settings.TRIPLEC_IN_PROCESS_WORKER:
+        if forked:
+            background = server.start_background_worker()
+        else:
+            from triplec.core.tasks import start_in_process_worker
+
+            start_in_process_worker()
+    typer.echo(f"triplec is running at http://{host}:{port}/  ({workers if forked else 1} process(es) x {threads} "
+               "threads; Ctrl+C to stop)")
+    try:
+        if forked:
+            server.serve_gunicorn(application, host, port, workers, threads)
+        else:
+            server.serve_waitress(application, host, port, threads)
+    finally:
+        if background is not None:
+            background.terminate()
+            background.wait(timeout=30)
 
 
 @app.command()

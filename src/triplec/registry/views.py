@@ -43,6 +43,7 @@ from .forms import (
 from .history import HISTORY_ROWS, _records, history_rows  # noqa: F401  (the cluster pages reuse them)
 from .models import Enterprise, Membership, Organisation, OrganisationKind, Territory
 from .search import identifier_q
+from .table_rows import table_rows
 
 PAGE_SIZE = 50
 MATERIALISE_BELOW = 2000  # see RegisterPaginator
@@ -95,8 +96,15 @@ class RegisterPaginator(Paginator):
             top = self.count
         objects = self.object_list
         if self._few_ids is not None:
-            objects = objects.filter(pk_among(self._few_ids, objects.db))
-        return self._get_page(objects[bottom:top], number, self)
+            objects = objects.filter(pk_among(self._few_ids, objects.db))[bottom:top]
+        elif bottom >= self.per_page * 4:
+            # Far pages: skip the rows by the sort index alone, then read the page's rows with their
+            # joins (an OFFSET over the joined rows read 10,000 territories for page 200: 17 ms vs 1).
+            ids = list(objects.values_list("pk", flat=True)[bottom:top])
+            objects = objects.filter(pk__in=ids)
+        else:
+            objects = objects[bottom:top]
+        return self._get_page(objects, number, self)
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:
@@ -123,7 +131,7 @@ def _list_context(request, form: EnterpriseFilterForm) -> dict:
     if f.sector:  # the normalised code (NACE 2511 -> 25.11), so that export and map select the same rows
         query["sector"] = f.sector
     return {
-        "form": form, "filter": f, "page": page, "enterprises": page.object_list,
+        "form": form, "filter": f, "page": page, "enterprises": table_rows(page.object_list),
         "sort": f.sort, "sort_links": _sort_links(f.sort), "query": query.urlencode(),
         "export_url": _url_or_none("enterprise_export") if policy.can_export(request.user) else None,
         **export_options_context([(k, v) for k, values in query.lists() if k != "format" for v in values],
@@ -309,13 +317,8 @@ def organisation_list(request):
         qs = qs.filter(kind=kind)
     if q:
         qs = qs.filter(Q(name__icontains=q) | identifier_q(q))
-    today = date.today()
-    # Count only the memberships this user may see (an enterprise user sees their own).
-    current = Q(memberships__start_date__lte=today) & (
-        Q(memberships__end_date__isnull=True) | Q(memberships__end_date__gte=today)) & Q(
-        memberships__in=policy.visible_memberships(request.user).values("pk"))
-    qs = qs.annotate(current_members=Count("memberships", filter=current)).order_by("name", "id")
-    page = paginate(request, qs)
+    page = paginate(request, qs.order_by("name", "id"))
+    _count_current_members(request.user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "registry/organisation_list.html", {
@@ -323,6 +326,18 @@ def organisation_list(request):
         "kinds": OrganisationKind.choices, "query": query.urlencode(),
         "can_create": policy.can_manage_organisations(request.user),
     })
+
+
+def _count_current_members(user, organisations) -> None:
+    """Sets `current_members` on each organisation of a page: the memberships current today that
+    `user` may see (an enterprise user sees its own), counted for the page's rows only."""
+    today = date.today()
+    counts = dict(policy.visible_memberships(user)
+                  .filter(association__in=[o.pk for o in organisations], start_date__lte=today)
+                  .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+                  .values("association").annotate(n=Count("pk")).values_list("association", "n"))
+    for org in organisations:
+        org.current_members = counts.get(org.pk, 0)
 
 
 def _organisation_detail_context(request, org: Organisation, membership_form=None) -> dict:
