@@ -13,6 +13,7 @@ from . import sectors
 from .countries import country_name
 from .models import Enterprise, SectorClassification, SizeClass
 
+
 @dataclass(frozen=True)
 class EnterpriseRow:
     """One line of the register table."""
