@@ -142,3 +142,12 @@ def test_export_page_streams_csv_and_xlsx(world, client_for):
 def test_export_page_needs_a_login(world, client_for):
     response = client_for(None).get("/enterprises/export/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_export_reads_a_chunk_of_rows_in_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    """Territory paths (country > region > municipality) come with the rows: a query per row made the
+    export of 100,000 firms take 33 s."""
+    user = world.users["agency-admin"]
+    with django_assert_max_num_queries(3):  # the ids, the chunk with its territories, the memberships
+        rows = list(exporting.export_rows(user, EnterpriseFilter()))
+    assert len(rows) == 4 and rows[-1]["territory"] == "Brazil > Ceará > São João do Aruaru"

@@ -94,7 +94,8 @@ def _rows_in_language(user, f: EnterpriseFilter) -> Iterator[dict]:
         Q(end_date__isnull=True) | Q(end_date__gte=today))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        by_id = {e.pk: e for e in Enterprise.objects.filter(pk__in=chunk).select_related("territory__parent")}
+        # territory.path reads country > region > municipality: all three joined, not a query per row
+        by_id = {e.pk: e for e in Enterprise.objects.filter(pk__in=chunk).select_related("territory__parent__parent")}
         associations: dict[int, list[str]] = defaultdict(list)
         for ent_id, name in (memberships.filter(enterprise_id__in=chunk)
                              .order_by("association__name").values_list("enterprise_id", "association__name")):
