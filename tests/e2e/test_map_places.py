@@ -60,7 +60,8 @@ def test_the_cluster_page_and_map_name_the_city_a_brazilian_cluster_is_in(world,
     assert page.js_errors == []
 
 
-def test_register_map_labels_states_when_zoomed_out_and_cities_when_zoomed_in(world, page, sign_in, shot):
+def test_register_map_labels_states_when_zoomed_out_and_cities_when_zoomed_in(world, page, sign_in, shot,
+                                                                             live_server):
     aruaru = Territory.objects.get(code="2301950")
     Enterprise.objects.create(legal_name="Serraria Aruaru", country="BR", national_id="SER-ARU",
                               sector_classification="isic4", sector_code="1610", sector_section="C",
@@ -86,4 +87,12 @@ def test_register_map_labels_states_when_zoomed_out_and_cities_when_zoomed_in(wo
     expect(page.locator("#map[data-loaded=true]")).to_be_attached()
     expect(labels.filter(has_text="Capistrano")).to_have_count(1)   # a town of 17,000 people
     shot(page, "register-map-places-town")
+
+    # in Portuguese, the country is named as a Brazilian reads it (the browser's CLDR names)
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "pt-br", "url": live_server.url}])
+    page.goto("/enterprises/map/")
+    expect(page.locator("#map[data-loaded=true]")).to_be_attached()
+    expect(labels.filter(has_text="Brasil")).to_have_count(1)
+    expect(labels.filter(has_text="Brazil")).to_have_count(0)
+    shot(page, "register-map-places-pt")
     assert page.js_errors == []

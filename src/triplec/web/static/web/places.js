@@ -29,6 +29,15 @@
              bbox[3] < bounds.getSouth() || bbox[1] > bounds.getNorth());
   }
 
+  // Country names in the page's language from the browser's own CLDR data ("Brasil" on a pt-br page);
+  // the shipped GeoNames name (English) where the browser has none.
+  var regionNames = null;
+  try { regionNames = new Intl.DisplayNames([document.documentElement.lang || "en"], { type: "region" }); }
+  catch (e) { regionNames = null; }
+  function countryName(iso2, fallback) {
+    try { return (regionNames && regionNames.of(iso2)) || fallback; } catch (e) { return fallback; }
+  }
+
   function countryInView(country, bounds) {   // any of its sizeable parts
     return (country.boxes || [country.bbox]).some(function (box) { return intersects(box, bounds); });
   }
@@ -175,7 +184,9 @@
       container.dataset.placeLabels = String(shown.length);
     }
 
-    ask("countries.json", state, "countries", function (d) { return d.countries; });
+    ask("countries.json", state, "countries", function (d) {
+      return d.countries.map(function (c) { c.name = countryName(c.iso2, c.name); return c; });
+    });
     ask("cities-major.json", state, "major", function (d) {
       return d.cities.map(function (c) { return { name: c[0], lat: c[1], lon: c[2], pop: c[3], state: c[5] }; });
     });
