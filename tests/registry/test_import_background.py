@@ -58,7 +58,7 @@ def test_big_file_is_checked_then_imported_in_the_background(world, client_for):
     assert response["Location"] == f"/enterprises/import/{batch.pk}/"
     check = BackgroundTask.objects.get()
     assert (check.name, check.status, check.arguments, check.created_by) == (
-        "registry.import_check", "queued", {"batch_id": str(batch.pk)}, officer)
+        "registry.import_check", "queued", {"batch_id": str(batch.pk), "_language": "en"}, officer)
     assert batch.preview == {}
 
     # While queued: a polling progress bar, no counts, no confirm button.

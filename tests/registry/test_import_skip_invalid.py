@@ -104,3 +104,23 @@ def test_background_import_of_the_valid_rows(world, client_for, settings):
     html = client.get(location).content.decode()
     assert 'data-testid="download-rejected"' in html
     assert client.get(f"/enterprises/import/{batch.pk}/rejected.csv").status_code == 200
+
+
+def test_background_import_writes_the_rejected_rows_in_the_uploaders_language(world, client_for, settings):
+    """A Brazilian officer's rejected-rows file says why in Portuguese, although the worker that wrote it
+    runs with the platform's default language."""
+    from django.utils import translation
+
+    settings.TRIPLEC_IMPORT_BACKGROUND_ROWS = 1
+    client = client_for(world.users["programme-officer"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pt-br"
+    batch, location = _upload(client)
+    with translation.override("en"):
+        assert run_pending() == 1  # the check
+    _import_valid_rows_on_the_page(client, batch, location)
+    with translation.override("en"):
+        assert run_pending() == 1  # the import
+    download = client.get(f"/enterprises/import/{batch.pk}/rejected.csv")
+    rows = read_rejected(b"".join(download.streaming_content))
+    assert rows[0][-1] == "motivo"
+    assert rows[1][-1].startswith("linha 3, sector_code: ") and "separador de milhares" in rows[2][-1], rows

@@ -22,13 +22,16 @@ import time
 import traceback
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import close_old_connections
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 
 from .models import BackgroundTask
 
 log = logging.getLogger(__name__)
 _REGISTRY: dict[str, Callable] = {}
+LANGUAGE_ARGUMENT = "_language"
 _PROGRESS_INTERVAL = 0.5  # seconds between progress writes: pages poll, the database need not be hammered
 
 
@@ -67,6 +70,8 @@ class TaskStopped(Exception):
 def enqueue(name: str, *, user=None, **arguments) -> BackgroundTask:
     if name not in registered():
         raise KeyError(f"No task named {name!r}.")
+    # The task speaks the language of whoever queued it (row errors, files it writes for them).
+    arguments = {**arguments, LANGUAGE_ARGUMENT: get_language()}
     row = BackgroundTask.objects.create(name=name, arguments=arguments, created_by=user)
     _wake.set()
     return row
@@ -113,7 +118,9 @@ def run_one(worker_id: str = "inline") -> BackgroundTask | None:
     try:
         if func is None:
             raise KeyError(f"No task named {row.name!r} in this installation.")
-        result = func(_progress_writer(row.pk), **row.arguments)
+        arguments = dict(row.arguments)
+        with translation.override(arguments.pop(LANGUAGE_ARGUMENT, None) or settings.LANGUAGE_CODE):
+            result = func(_progress_writer(row.pk), **arguments)
         BackgroundTask.objects.filter(pk=row.pk).update(
             status=BackgroundTask.Status.DONE, result=result, finished_at=timezone.now(), message="Done")
     except TaskStopped as exc:

@@ -13,10 +13,13 @@ import io
 import re
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
+from . import messages as msg
 from .reading import FormulaWithoutValue
 
 _FORMULA_START = re.compile(r"[=+\-@\t\r]")
-REASON_COLUMN = "reason"
+REASON_COLUMN = gettext_noop("reason")
 
 
 def _cell(value: Any) -> str:
@@ -28,15 +31,21 @@ def _cell(value: Any) -> str:
     return "'" + text if _FORMULA_START.match(text) else text
 
 
+def _reason(error) -> str:
+    where = gettext("file") if error.row == 0 else gettext("row %(row)s") % {"row": error.row}
+    reason = msg.shown(error.reason)
+    return f"{where}, {error.field}: {reason}" if error.field else f"{where}: {reason}"
+
+
 def rejected_csv(result) -> bytes:
     """The rejected rows of `result` (an ImportResult) with their reasons, as CSV bytes."""
     table = result.preview._table
     reasons: dict[int, list[str]] = {}
     for error in result.rejected:
-        reasons.setdefault(error.row, []).append(str(error))
+        reasons.setdefault(error.row, []).append(_reason(error))
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=table.delimiter or ",", lineterminator="\r\n")
-    writer.writerow([_cell(c) for c in table.columns] + [REASON_COLUMN])
+    writer.writerow([_cell(c) for c in table.columns] + [gettext(REASON_COLUMN)])
     width = len(table.columns)
     for row, cells in table.rows:
         if row in reasons:
