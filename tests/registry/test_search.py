@@ -19,16 +19,23 @@ on_sqlite = pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite's
 on_postgresql = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's search index")
 
 
+FILTER_FOR = {"counting": False}  # which of filter_enterprises' two ways `found` asks for
+
+
 def found(user, q: str) -> list[str]:
-    return sorted(filter_enterprises(user, EnterpriseFilter(q=q)).values_list("legal_name", flat=True))
+    qs = filter_enterprises(user, EnterpriseFilter(q=q), counting=FILTER_FOR["counting"])
+    return sorted(qs.values_list("legal_name", flat=True))
 
 
-@pytest.fixture(params=["indexed", "row-by-row"] if connection.vendor == "sqlite" else ["indexed"])
+@pytest.fixture(params=["indexed", "row-by-row", "counted"] if connection.vendor == "sqlite" else ["indexed"])
 def officer(request, world, monkeypatch):
-    """The programme officer (sees every enterprise). On SQLite each test runs twice: with the names
-    matched through the full-text index, and row by row as for unselective searches."""
-    if request.param == "row-by-row":
+    """The programme officer (sees every enterprise). On SQLite each test runs three times: with the
+    names matched through the full-text index, row by row as for unselective searches, and as a count
+    of a search too wide to collect its ids (through the index's own query)."""
+    if request.param in ("row-by-row", "counted"):
         monkeypatch.setattr(search, "SPARSE_LIMIT", 0)
+    if request.param == "counted":
+        monkeypatch.setitem(FILTER_FOR, "counting", True)
     return world.users["programme-officer"]
 
 
@@ -198,6 +205,22 @@ def test_sqlite_unselective_search_checks_each_row_on_its_own_column(world, monk
     monkeypatch.setattr(search, "SPARSE_LIMIT", 0)  # "serraria alfa": 1 match, more than 0
     plan = query_plan(world.users["programme-officer"], "serraria alfa")
     assert plan == "SCAN registry_enterprise", plan  # no subquery, no second table
+
+
+@on_sqlite
+def test_sqlite_counts_a_wide_search_through_the_full_text_index(world, monkeypatch):
+    monkeypatch.setattr(search, "SPARSE_LIMIT", 0)  # "serraria alfa": too many to collect, few enough to count
+    qs = filter_enterprises(world.users["programme-officer"], EnterpriseFilter(q="serraria alfa", sector="C"),
+                            counting=True)
+    sql, params = qs.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN SELECT count(*) FROM ({sql})", params)
+        plan = " / ".join(row[-1] for row in cursor.fetchall())
+    assert "registry_enterprise_search VIRTUAL TABLE" in plan and "SCAN registry_enterprise " not in plan + " ", plan
+    assert qs.count() == 1
+    monkeypatch.setattr(search, "COUNT_THROUGH_INDEX_LIMIT", 0)  # more matches than that: every row's names
+    qs = filter_enterprises(world.users["programme-officer"], EnterpriseFilter(q="serraria alfa"), counting=True)
+    assert qs.count() == 1 and "registry_enterprise_search" not in str(qs.query)
 
 
 @on_sqlite

@@ -109,10 +109,13 @@ def list_enterprises(request, filters: Query[EnterpriseQuery]):
         territory=filters.territory, size=filters.size or "", association=filters.association,
         exporter=filters.exporter, country=filters.country, sort=filters.sort,
     )
-    qs = filter_enterprises(_user(request), f).select_related(_TERRITORY_CHAIN)
+    user = _user(request)
+    qs = filter_enterprises(user, f).select_related(_TERRITORY_CHAIN)
     ids = few_ids(qs, FEW_IDS)  # a selective filter: read its page by primary key, as the list page does
     if ids is None:
-        return _page(qs, filters.limit, filters.offset)
+        counted = filter_enterprises(user, f, counting=True) if f.q else qs  # as the list page counts
+        return {"count": counted.order_by().count(), "limit": filters.limit, "offset": filters.offset,
+                "items": list(qs[filters.offset:filters.offset + filters.limit])}
     items = list(qs.filter(pk_among(ids, qs.db))[filters.offset:filters.offset + filters.limit])
     return {"count": len(ids), "limit": filters.limit, "offset": filters.offset, "items": items}
 

@@ -41,6 +41,7 @@ FOLD_FUNCTION = "triplec_search_fold"
 SQLITE_TABLE = "registry_enterprise_search"
 PG_NAME_INDEX = "enterprise_search_names_trgm"
 SPARSE_LIMIT = 5000  # SQLite: up to this many matches are collected once by the full-text index
+COUNT_THROUGH_INDEX_LIMIT = 30000  # SQLite, counting: up to this many matches are counted through it
 SEPARATOR = " "  # between legal and trade name; no search word holds whitespace, so none spans both
 
 _NOT_DECOMPOSED = str.maketrans({"æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
@@ -81,7 +82,7 @@ def _fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _sqlite_q(qs: QuerySet, words: list[str]) -> Q:
+def _sqlite_q(qs: QuerySet, words: list[str], counting: bool = False) -> Q:
     """The rows found word by word ("in the names or the identifier"), fetched the fast way:
 
     The words of three letters or more go to ONE full-text query, ANDed (FTS5 walks the rarest word's
@@ -91,23 +92,39 @@ def _sqlite_q(qs: QuerySet, words: list[str]) -> Q:
     words: the list page reads them by primary key. When it finds more, the search is not selective
     and each row is checked on its own search_names (the list page stops after one page, where a set of
     100,000 ids would be collected again for each of its queries).
+
+    `counting`: the filter of a COUNT, which reads every match, not the first 50 by name. Up to
+    COUNT_THROUGH_INDEX_LIMIT matches are then looked up through the full-text index (a two-word count
+    with a sector and a size among 110,000 firms: 8 ms instead of 32 ms for reading every row's names);
+    more than that, reading every row is quicker.
     """
     folded = [fold(word) for word in words]
     long_words = [w for w in folded if len(w) >= 3]
     short_patterns = [f"%{_like_escape(w)}%" for w in folded if len(w) < 3]
-    ids = None
+    found = None  # the ids (paging) or their number (counting), up to the limit + 1
     if long_words:
-        sql = (f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s"
-               + " AND names LIKE %s ESCAPE '\\'" * len(short_patterns) + " LIMIT %s")
+        match = [" AND ".join(_fts_phrase(w) for w in long_words), *short_patterns]
+        matching = (f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s"
+                    + " AND names LIKE %s ESCAPE '\\'" * len(short_patterns))
+        limit = COUNT_THROUGH_INDEX_LIMIT if counting else SPARSE_LIMIT
         with connections[qs.db].cursor() as cursor:
-            cursor.execute(sql, [" AND ".join(_fts_phrase(w) for w in long_words), *short_patterns,
-                                 SPARSE_LIMIT + 1])
-            ids = [row[0] for row in cursor.fetchall()]
-    if ids is None or len(ids) > SPARSE_LIMIT:
+            if counting:
+                cursor.execute(f"SELECT count(*) FROM ({matching} LIMIT %s)", [*match, limit + 1])
+                found = cursor.fetchone()[0]
+            else:
+                cursor.execute(matching + " LIMIT %s", [*match, limit + 1])
+                found = [row[0] for row in cursor.fetchall()]
+    if found is None or (found if counting else len(found)) > limit:
         condition = Q()
         for word, w in zip(words, folded, strict=True):
             condition &= Q(search_names__contains=w) | Q(_search_id__in=search_forms(word))
         return condition
+    among = Q(pk__in=RawSQL(matching, match)) if counting else pk_among(found, qs.db)
+    return among | Q(pk__in=_by_identifier(words, folded))
+
+
+def _by_identifier(words: list[str], folded: list[str]) -> RawSQL:
+    """Rows whose identifier is one of the words and whose names hold the other words."""
     # UPPER on both sides, as Django's iexact on PostgreSQL (SQLite's LIKE-based iexact ignored the case
     # of ASCII letters only, and so does its upper()).
     forms = [search_forms(word) for word in words]
@@ -116,10 +133,9 @@ def _sqlite_q(qs: QuerySet, words: list[str]) -> Q:
         for f in forms)
     each_params = [p for f, w in zip(forms, folded, strict=True) for p in (*f, f"%{_like_escape(w)}%")]
     every_form = [form for f in forms for form in f]
-    by_identifier = RawSQL(
+    return RawSQL(
         f"SELECT e.id FROM registry_enterprise e WHERE UPPER(e.national_id) IN "
         f"({', '.join(['UPPER(%s)'] * len(every_form))}) AND {each_word}", [*every_form, *each_params])
-    return pk_among(ids, qs.db) | Q(pk__in=by_identifier)
 
 
 def _generic_q(qs: QuerySet, words: list[str]) -> Q:
@@ -137,13 +153,18 @@ def identifier_q(text: str, field: str = "national_id") -> Q:
     return Q(**{f"{field}__iexact": text}) | Q(**{f"{field}__in": search_forms(text)})
 
 
-def filter_by_words(qs: QuerySet, q: str) -> QuerySet:
-    """Enterprises of `qs` in which every word of `q` occurs (see the module's docstring)."""
+def filter_by_words(qs: QuerySet, q: str, counting: bool = False) -> QuerySet:
+    """Enterprises of `qs` in which every word of `q` occurs (see the module's docstring). `counting`:
+    the filter will be counted, not paged (SQLite then looks more matches up through its index)."""
     words = q.split()
     if not words:
         return qs
-    build = {"postgresql": _postgresql_q, "sqlite": _sqlite_q}.get(connections[qs.db].vendor, _generic_q)
-    return qs.alias(_search_id=Upper("national_id")).filter(build(qs, words))
+    vendor = connections[qs.db].vendor
+    if vendor == "sqlite":
+        condition = _sqlite_q(qs, words, counting)
+    else:
+        condition = (_postgresql_q if vendor == "postgresql" else _generic_q)(qs, words)
+    return qs.alias(_search_id=Upper("national_id")).filter(condition)
 
 
 # SQLite's triggers (migration 0004 writes the same SQL out; `repair_sqlite_search` uses these) -----

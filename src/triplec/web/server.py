@@ -43,8 +43,8 @@ def serve_gunicorn(application, host: str, port: int, workers: int, threads: int
         def load_config(self):
             for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
                                "worker_class": "gthread", "proc_name": "triplec", "accesslog": None,
-                               "graceful_timeout": 20, "timeout": 120}.items():
-                self.cfg.set(key, value)
+                               "graceful_timeout": 20, "timeout": 120, "reuse_port": True}.items():
+                self.cfg.set(key, value)  # reuse_port: the kernel spreads new connections over the processes
 
         def load(self):
             return application
