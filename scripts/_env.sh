@@ -10,4 +10,4 @@ if [ ! -x .tools/bin/uv ] || [ "$(.tools/bin/uv --version | cut -d' ' -f2)" != "
   "$PY" -m venv .tools
   .tools/bin/pip install -q --disable-pip-version-check "uv==$UV_VERSION"
 fi
-.tools/bin/uv sync --frozen --python "$PY" -q
+.tools/bin/uv sync --frozen --all-extras --python "$PY" -q  # everything: the library, every extra, the dev group

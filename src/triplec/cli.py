@@ -13,12 +13,32 @@ app = typer.Typer(help="triplec: cluster mapping and Triple C support for SME cl
                   no_args_is_help=True, pretty_exceptions_enable=False)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"triplec {version('triplec')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                                          help="Print the installed version and exit.")] = False,
+) -> None:
+    """triplec: cluster mapping and Triple C support for SME clusters and networks."""
+
+
 def django_setup(need_database: bool = True) -> None:
     """Set Django up. Commands that read or change existing data (`need_database`) stop with a
     message saying where the data is expected when there is no set-up database there, instead of
     creating an empty one; `serve`, `demo`, `restore` and imports migrate a new one on purpose."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triplec.web.settings")
-    import django
+    try:
+        import django
+    except ImportError:  # `pip install triplec` is the library alone
+        fail("This command needs the triplec platform: pip install 'triplec[platform]'. "
+             "`triplec map` and `triplec regions` work without it.")
     from django.core.exceptions import ImproperlyConfigured
 
     try:
