@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "triplec.registry",
     "triplec.clusters",
     "triplec.networks",
+    "triplec.ledger",
 ]
 
 MIDDLEWARE = [
