@@ -68,4 +68,8 @@ def test_import_the_valid_rows_and_download_the_rejected_ones(world, page, login
     with page.expect_download() as download:
         link.click()
     text = open(download.value.path(), encoding="utf-8-sig").read()
-    assert "00000103000151" in text and "00000102000107" not in text and "reason" in text.splitlines()[0]
+    header, rejected = text.splitlines()[:2]
+    assert "00000103000151" in text and "00000102000107" not in text
+    # the reason column and its text in the reader's language
+    assert header.endswith({"en": ";reason", "pt-br": ";motivo"}[language]), header
+    assert rejected.split(";")[-1].startswith({"en": "row 3", "pt-br": "linha 3"}[language]), rejected
