@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from triplec.core.backups import create_backup, restore_backup
+from triplec.backups import create_backup, restore_backup
 from triplec.registry.models import Enterprise
 from triplec.registry.models_import import ImportBatch
 

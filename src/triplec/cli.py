@@ -165,12 +165,13 @@ def demo(
     """Migrate and load the demo data (idempotent: running it again changes nothing)."""
     django_setup(need_database=False)
     migrate()
-    from triplec.registry import demo as demo_data
+    from triplec import demo as demo_data
+    from triplec.registry.demo import describe_logins
     from triplec.registry.models import Enterprise
 
     if if_empty and Enterprise.objects.exists():
         typer.echo("The register already holds data; demo data not loaded again.")
-        typer.echo(demo_data.describe_logins())
+        typer.echo(describe_logins())
         return
     summary = demo_data.load(french_register=french_register, progress=typer.echo)
     typer.echo(summary.describe())
@@ -226,7 +227,7 @@ def backup(
 ):
     """Write a consistent, portable copy of the database and uploaded files."""
     django_setup()
-    from triplec.core import backups
+    from triplec import backups
 
     info = backups.create_backup(output)
     typer.echo(f"Backup written to {output} ({info['objects']} records, {info['files']} files).")
@@ -243,7 +244,7 @@ def restore(
     """Restore a backup into this installation's database (migrated first)."""
     django_setup(need_database=False)
     migrate()
-    from triplec.core import backups
+    from triplec import backups
     from triplec.core.errors import DomainError
 
     try:

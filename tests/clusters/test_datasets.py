@@ -15,7 +15,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_demo_register_is_the_agency_s_own_and_the_french_facilities_a_mapping_data_set(db, settings, tmp_path):
-    from triplec.registry import demo
+    from triplec import demo
     from triplec.registry.models import Enterprise, MappingDataset
 
     settings.MEDIA_ROOT = tmp_path / "media"

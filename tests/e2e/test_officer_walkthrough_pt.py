@@ -27,7 +27,7 @@ IMPORT_CSV = ("legal_name;country;national_id;sector_classification;sector_code;
 
 @pytest.fixture
 def demo(transactional_db):
-    from triplec.registry import demo
+    from triplec import demo
 
     demo.load(french_register=False)
 

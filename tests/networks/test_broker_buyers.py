@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from django.test import Client
 
-from triplec.accounts import policy
 from triplec.accounts.models import ApiToken
 from triplec.core.errors import PermissionDenied, ValidationFailed
 from triplec.networks import services
+from triplec.registry import policy as registry_policy
 from triplec.registry import services as registry_services
 from triplec.registry.models import Organisation
 
@@ -30,7 +30,7 @@ def test_a_broker_forms_a_network_around_a_buyer_it_adds(nets):
     assert buyer.kind == "buyer-public" and list(network.target_buyers.all()) == [buyer]
     assert buyer.history.first().history_user == broker  # who added it, for the agency to see
     # The agency keeps control of the register: the broker cannot change it afterwards.
-    assert not policy.can_edit_organisation(broker, buyer)
+    assert not registry_policy.can_edit_organisation(broker, buyer)
     with pytest.raises(PermissionDenied):
         registry_services.update_organisation(broker, buyer, {"name": "Renamed"})
 
@@ -54,7 +54,7 @@ def test_a_broker_adds_only_buyers_and_never_a_duplicate(nets):
                                            ("enterprise-user", False)])
 def test_who_may_add_a_buyer(nets, name, allowed):
     user = nets.users[name]
-    assert policy.can_add_buyer_organisation(user) is allowed
+    assert registry_policy.can_add_buyer_organisation(user) is allowed
     if allowed:
         assert registry_services.create_buyer_organisation(user, {**NEW_BUYER, "name": f"Buyer of {name}"}).pk
     else:

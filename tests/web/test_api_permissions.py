@@ -1,7 +1,7 @@
 """The API's permission matrix: every endpoint and method, for anonymous callers, a bad token, each
 role, and users of another organisation, in one table.
 
-Statuses follow accounts.policy (written out here by hand, not computed from it):
+Statuses follow the apps' policies (written out here by hand, not computed from it):
 401 no or bad credentials; 403 a visible object (or the register) the caller may not change;
 404 an object outside the caller's scope (the same answer as a missing one); 422 a body that names
 an enterprise or association the caller cannot see. `C(n)` is 200 with n items in the list.

@@ -259,8 +259,8 @@ def demo_world(django_db_setup, django_db_blocker):
     from django.db import connection
 
     with django_db_blocker.unblock():
+        from triplec import demo
         from triplec.accounts.models import User
-        from triplec.registry import demo
 
         if not User.objects.filter(username="officer").exists():
             demo.load(french_register=False)

@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
+from triplec.core.api_schemas import ERRORS
 from triplec.core.errors import NotFound, ValidationFailed
-from triplec.registry.models import Enterprise, Organisation
-from triplec.registry.schemas import ERRORS
 
 from . import policy, services
-from .models import ApiToken
+from .models import ApiToken, enterprise_model, organisation_model
+
+Enterprise = enterprise_model()
+Organisation = organisation_model()
 
 router = Router(tags=["users"])
 

@@ -6,9 +6,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from triplec.registry.models import Enterprise, Organisation
-
+from .models import enterprise_model, organisation_model
 from .roles import Role
+
+Enterprise = enterprise_model()
+Organisation = organisation_model()
 
 
 class EnterpriseField(forms.CharField):

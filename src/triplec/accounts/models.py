@@ -40,6 +40,17 @@ class User(AbstractUser):
         return Role(self.role).label if self.role in Role.values else self.role
 
 
+def organisation_model():
+    """The register's Organisation, reached through the user's own relation: accounts is the layer
+    below the register and names its models only in these foreign keys."""
+    return User._meta.get_field("organisation").related_model
+
+
+def enterprise_model():
+    """The register's Enterprise (see `organisation_model`)."""
+    return User._meta.get_field("enterprise").related_model
+
+
 def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

@@ -28,8 +28,8 @@ Action = AccessEvent.Action
 
 
 def require_user_manager(actor) -> None:
-    if actor is not None and not policy.can_manage_users(actor):
-        raise PermissionDenied(_("Only an agency administrator may manage users."))
+    if actor is not None:
+        policy.require(policy.can_manage_users, actor)
 
 
 def _check_access_change(actor, target: User) -> None:

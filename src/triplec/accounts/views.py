@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
@@ -27,8 +26,8 @@ HISTORY_ROWS = 100
 
 
 def _require_manager(request) -> None:
-    if not policy.can_manage_users(request.user):
-        raise HttpForbidden(_("Only an agency administrator may manage users."))
+    with domain_errors():
+        policy.require(policy.can_manage_users, request.user)
 
 
 def _put_errors(form, exc: ValidationFailed) -> None:

@@ -3,7 +3,7 @@
 Mapping runs (start on the register or an uploaded file, status, progress, summary, sector table,
 footprints as GeoJSON, cancel, delete) and cluster records (create, update, attach and detach footprints,
 with their footprints over time). Thin over `clusters.services`, the functions the pages call; the same
-rules as the pages (`accounts.policy`): the agency-wide roles read everything, agency admins and
+rules as the pages (`clusters.policy`): the agency-wide roles read everything, agency admins and
 programme officers write; other roles get 403 everywhere.
 
 Statuses, as the rest of the API: 401 no or bad credentials; 403 not allowed; 404 an unknown run,
@@ -24,24 +24,18 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from triplec.accounts import policy
-from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.accounts.policy import require
+from triplec.core.errors import NotFound, ValidationFailed
 from triplec.registry.schemas import ERRORS, InputSchema
 
-from . import messages, selectors, services
+from . import messages, policy, selectors, services
 from .models import Cluster, ClusterFootprint, MappingRun
 
 router = Router(tags=["clusters"])
 
 
 def _require_view(request: HttpRequest) -> None:
-    if not policy.can_view_mapping(request.auth):
-        raise PermissionDenied(_("Cluster mapping is for the agency's staff."))
-
-
-def _allowed(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
+    require(policy.can_view_mapping, request.auth)
 
 
 def _ok(status: int, schema, *errors: int) -> dict:
@@ -277,7 +271,7 @@ def start_run(request: HttpRequest, payload: RunCreate):
     """Queue a screen of the enterprise register (the choices of the run form: classification, level,
     country, territory, sectors under a code, parameters). Poll GET /runs/{id} for its progress."""
     _require_view(request)
-    _allowed(policy.can_run_mapping(request.auth), _("You may not start mapping runs."))
+    require(policy.can_run_mapping, request.auth)
     if payload.source == MappingRun.Source.UPLOAD:
         raise ValidationFailed({"source": [_("Send a file as multipart/form-data to /runs/upload.")]})
     with _api_field_names():
@@ -290,7 +284,7 @@ def start_run(request: HttpRequest, payload: RunCreate):
 def start_upload_run(request: HttpRequest, payload: Form[RunUpload], file: File[UploadedFile]):
     """Queue a screen of an uploaded register (CSV or Parquet). Column errors name the file's columns."""
     _require_view(request)
-    _allowed(policy.can_run_mapping(request.auth), _("You may not start mapping runs."))
+    require(policy.can_run_mapping, request.auth)
     run = services.start_run(request.auth, _run_data(payload, source=MappingRun.Source.UPLOAD), upload=file)
     return Status(201, RunOut.of(run))
 
@@ -397,7 +391,7 @@ def attach_to_cluster(request: HttpRequest, cluster_id: int, payload: FootprintR
     in the cluster if the run is deleted later."""
     _require_view(request)
     cluster = services.get_cluster(request.auth, cluster_id)
-    _allowed(policy.can_manage_clusters(request.auth), _("You may not attach footprints to clusters."))
+    require(policy.can_attach_footprints, request.auth)
     run = selectors.runs_for(request.auth).filter(pk=payload.run_id).first()
     if run is None:
         raise ValidationFailed({"run_id": [_("No such mapping run.")]})
@@ -416,7 +410,7 @@ def attach_from_run(request: HttpRequest, run_id: int, footprint_id: str, payloa
     run = services.get_run(request.auth, run_id)
     if run.status == "done" and selectors.footprint_feature(run, footprint_id) is None:
         raise NotFound(_("Run %(run)s has no footprint %(fp)r.") % {"run": run.title, "fp": footprint_id})  # the path's objects first
-    _allowed(policy.can_manage_clusters(request.auth), _("You may not attach footprints to clusters."))
+    require(policy.can_attach_footprints, request.auth)
     cluster = None
     if payload.cluster_id is not None:
         cluster = policy.visible_clusters(request.auth).filter(pk=payload.cluster_id).first()

@@ -14,13 +14,11 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
 
-from triplec.accounts import policy
+from triplec.accounts.policy import require
 from triplec.core import spreadsheets
-from triplec.core.errors import PermissionDenied
 
-from . import registers
+from . import policy, registers
 from .models import ClusterFootprint
 
 CLUSTER_COLUMNS = (
@@ -57,8 +55,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _check(user) -> None:
-    if not policy.can_export_clusters(user):
-        raise PermissionDenied(_("You may not export the cluster records."))
+    require(policy.can_export_clusters, user)
 
 
 def _date(value) -> str:

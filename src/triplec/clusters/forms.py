@@ -7,8 +7,8 @@ from django import forms
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from triplec.accounts import policy
 from triplec.registry import codelists
+from triplec.registry import policy as registry_policy
 from triplec.registry.forms import territory_field
 from triplec.registry.models import SectorClassification
 
@@ -90,7 +90,7 @@ class MappingRunForm(forms.Form):
         from triplec.registry.models import MappingDataset
 
         self.fields["dataset"].queryset = MappingDataset.objects.all()
-        visible = policy.visible_enterprises(user)
+        visible = registry_policy.visible_enterprises(user)
         countries = sorted(set(visible.values_list("country", flat=True).distinct()))
         if not self.is_bound and "classification" not in self.initial:  # the register's usual coding
             usual = (visible.order_by().values("sector_classification").annotate(n=Count("id")).order_by("-n")

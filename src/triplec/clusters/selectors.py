@@ -1,4 +1,4 @@
-"""Reads of the clusters app: runs and clusters scoped by `accounts.policy`, and a finished run's output
+"""Reads of the clusters app: runs and clusters scoped by `clusters.policy`, and a finished run's output
 files (sector table, curves, footprints, plots, map points) as the pages need them."""
 
 from __future__ import annotations
@@ -16,9 +16,7 @@ from django.utils import translation
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from triplec.accounts import policy
-
-from . import registers
+from . import policy, registers
 from .models import MappingRun
 
 # Files of a run that people may download: name -> (content type, what it is).

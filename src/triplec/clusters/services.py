@@ -1,7 +1,7 @@
 """Every write of the clusters app: start, cancel and delete a mapping run, create and edit cluster
 records, attach a footprint found by a run to a cluster (new or existing) and detach it.
 
-Each function takes the acting user, checks `accounts.policy`, validates, writes in one transaction and
+Each function takes the acting user, checks `clusters.policy`, validates, writes in one transaction and
 raises `triplec.core.errors` (PermissionDenied, NotFound, ValidationFailed with field errors).
 """
 
@@ -18,13 +18,13 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from triplec.accounts import policy
-from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.accounts.policy import require
+from triplec.core.errors import NotFound, ValidationFailed
 from triplec.core.tasks import cancel_queued, enqueue
 from triplec.registry import codelists
 from triplec.registry.models import SectorClassification, Territory
 
-from . import messages, registers, selectors
+from . import messages, policy, registers, selectors
 from .models import CANCELLED, MAPPING_FOLDER, Cluster, ClusterFootprint, MappingRun
 from .run_sources import check_dataset_source, check_upload_source, chosen_dataset
 
@@ -199,8 +199,7 @@ def validate_run(user, data: dict, upload=None) -> dict:
 
 def start_run(user, data: dict, upload=None) -> MappingRun:
     """Validate, store the run (and its uploaded file) and queue its background task."""
-    if not policy.can_run_mapping(user):
-        raise PermissionDenied(_("You may not start mapping runs."))
+    require(policy.can_run_mapping, user)
     fields = validate_run(user, data, upload)
     dataset = fields.pop("_dataset", None)
     folder = None
@@ -243,8 +242,7 @@ def cancel_run(user, run: MappingRun) -> MappingRun:
     """Stop a queued or running run. A queued run is withdrawn from the queue at once (status
     "cancelled"); a running one is flagged and stops at its next progress report, within a second or
     so of simulations (the task checks the flag). Asking again while it stops changes nothing."""
-    if not policy.can_cancel_mapping_run(user, run):
-        raise PermissionDenied(_("You may not cancel mapping runs."))
+    require(policy.can_cancel_mapping_run, user, run)
     with transaction.atomic():
         run = MappingRun.objects.select_for_update(of=("self",)).select_related("task").get(pk=run.pk)
         if run.is_finished:
@@ -282,8 +280,7 @@ def delete_run(user, run: MappingRun) -> int:
     """Delete a finished (done, failed or cancelled) run, its task and its folder of input and output
     files. A queued or running run must be cancelled first. Footprints attached to cluster records are
     snapshots: they stay in their clusters, marked "run deleted". Returns how many stayed that way."""
-    if not policy.can_delete_mapping_run(user, run):
-        raise PermissionDenied(_("You may not delete mapping runs."))
+    require(policy.can_delete_mapping_run, user, run)
     with transaction.atomic():
         run = MappingRun.objects.select_for_update(of=("self",)).select_related("task").get(pk=run.pk)
         if not run.is_finished:
@@ -350,8 +347,7 @@ def _cluster_fields(data: dict, errors: _Errors, *, partial: bool = False) -> di
 
 
 def create_cluster(user, data: dict) -> Cluster:
-    if not policy.can_manage_clusters(user):
-        raise PermissionDenied(_("You may not create cluster records."))
+    require(policy.can_create_clusters, user)
     errors = _Errors()
     fields = _cluster_fields({"sector_classification": "", "sector_codes": "", **data}, errors)
     errors.raise_if_any()
@@ -363,8 +359,7 @@ def create_cluster(user, data: dict) -> Cluster:
 
 
 def update_cluster(user, cluster: Cluster, data: dict) -> Cluster:
-    if not policy.can_manage_clusters(user):
-        raise PermissionDenied(_("You may not change cluster records."))
+    require(policy.can_change_clusters, user)
     errors = _Errors()
     fields = _cluster_fields({**data, "_classification": cluster.sector_classification}, errors, partial=True)
     errors.raise_if_any()
@@ -394,8 +389,7 @@ def attach_footprint(user, run: MappingRun, footprint_id: str, *, cluster: Clust
     """Attach footprint `footprint_id` of `run` to `cluster`, or to a new cluster made from `new_cluster`
     (name etc.; defaults from the footprint). The footprint is copied as it is now: polygon, members,
     establishments and employment. A cluster keeps all its footprints (its trajectory)."""
-    if not policy.can_manage_clusters(user):
-        raise PermissionDenied(_("You may not attach footprints to clusters."))
+    require(policy.can_attach_footprints, user)
     if not policy.visible_mapping_runs(user).filter(pk=run.pk).exists():
         raise NotFound(_("No such mapping run."))
     if run.status != "done":
@@ -442,8 +436,7 @@ def attach_footprint(user, run: MappingRun, footprint_id: str, *, cluster: Clust
 
 
 def detach_footprint(user, footprint: ClusterFootprint) -> None:
-    if not policy.can_manage_clusters(user):
-        raise PermissionDenied(_("You may not change cluster records."))
+    require(policy.can_change_clusters, user)
     with transaction.atomic():
         footprint._history_user = user
         footprint.delete()

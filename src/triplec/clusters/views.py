@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,18 +20,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.accounts import policy
+from triplec.accounts.policy import require
 from triplec.core import spreadsheets
 from triplec.core.errors import (
     ValidationFailed,
     domain_errors,  # noqa: F401  (re-exported: other pages use it from here)
 )
+from triplec.registry import policy as registry_policy
 from triplec.registry.exporting_options import export_options_context
 from triplec.registry.forms import add_service_errors
 from triplec.registry.models import Territory
 from triplec.registry.views import _records, history_rows
 
-from . import exporting, registers, selectors, services
+from . import exporting, policy, registers, selectors, services
 from . import messages as clusters_messages
 from .forms import NEW_CLUSTER, AttachForm, ClusterForm, MappingRunForm
 from .models import Cluster, ClusterFootprint, MappingRun
@@ -41,9 +41,14 @@ PLOTS_SHOWN = 24  # plots drawn inline on the run page; the others load when ask
 HISTORY_EVENTS = 50
 
 
+def _require(check, user, *objects) -> None:
+    """The check's refusal as a 403 page."""
+    with domain_errors():
+        require(check, user, *objects)
+
+
 def _require_view(request) -> None:
-    if not policy.can_view_mapping(request.user):
-        raise HttpForbidden(_("Cluster mapping is for the agency's staff."))
+    _require(policy.can_view_mapping, request.user)
 
 
 def _tile_settings() -> dict:
@@ -66,8 +71,7 @@ def run_list(request):
 @require_http_methods(["GET", "POST"])
 def run_create(request):
     _require_view(request)
-    if not policy.can_run_mapping(request.user):
-        raise HttpForbidden(_("You may not start mapping runs."))
+    _require(policy.can_run_mapping, request.user)
     if request.method == "GET":
         initial = {"title": ""}
         return render(request, "clusters/run_form.html", {"form": MappingRunForm(user=request.user, initial=initial)})
@@ -247,8 +251,7 @@ def run_cancel(request, pk: int):
 def run_delete(request, pk: int):
     """GET: what deleting the run removes and keeps, with the confirm button; POST: delete it."""
     run = _get_run(request, pk)
-    if not policy.can_delete_mapping_run(request.user, run):
-        raise HttpForbidden(_("You may not delete mapping runs."))
+    _require(policy.can_delete_mapping_run, request.user, run)
     if request.method == "POST":
         title = run.title
         try:
@@ -297,8 +300,7 @@ def footprint_attach(request, pk: int):
     """Attach the footprint named in the form (field `footprint`: its id is user text, so it travels in
     the body, never in the path)."""
     run = _get_run(request, pk)
-    if not policy.can_manage_clusters(request.user):
-        raise HttpForbidden(_("You may not attach footprints to clusters."))
+    _require(policy.can_attach_footprints, request.user)
     clusters = list(selectors.clusters_for(request.user))
     form = AttachForm(request.POST, clusters=clusters)
     footprint_id = request.POST.get("footprint", "")
@@ -348,8 +350,7 @@ def cluster_export(request):
     """The cluster records (format=csv|xlsx), or with what=footprints every attached footprint (the
     trajectories); the XLSX workbook holds both as two sheets."""
     _require_view(request)
-    if not policy.can_export_clusters(request.user):
-        raise HttpForbidden(_("You may not export the cluster records."))
+    _require(policy.can_export_clusters, request.user)
     fmt = request.GET.get("format", "csv")
     what = request.GET.get("what", "clusters")
     if fmt not in exporting.CONTENT_TYPES or what not in exporting.TABLES:
@@ -382,7 +383,7 @@ def _cluster_context(request, cluster: Cluster) -> dict:
             if latest is not None and latest.in_lonlat else "")
     if latest is not None and latest.run_source == MappingRun.Source.REGISTER:  # ids are enterprise ids
         ids = [int(i) for i in latest.member_ids if str(i).isdigit()]
-        points = [[round(lat, 5), round(lon, 5)] for lat, lon in policy.visible_enterprises(request.user)
+        points = [[round(lat, 5), round(lon, 5)] for lat, lon in registry_policy.visible_enterprises(request.user)
                   .filter(pk__in=ids, latitude__isnull=False).values_list("latitude", "longitude")]
     return {
         "cluster": cluster, "footprints": footprints, "current": footprints[-1] if footprints else None,
@@ -425,8 +426,7 @@ def cluster_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def cluster_create(request):
     _require_view(request)
-    if not policy.can_manage_clusters(request.user):
-        raise HttpForbidden(_("You may not create cluster records."))
+    _require(policy.can_create_clusters, request.user)
     form = ClusterForm(request.POST or None)
     if request.method == "POST" and "_refresh" not in request.POST and form.is_valid():
         try:
@@ -446,8 +446,7 @@ def cluster_edit(request, pk: int):
     _require_view(request)
     with domain_errors():
         cluster = services.get_cluster(request.user, pk)
-    if not policy.can_manage_clusters(request.user):
-        raise HttpForbidden(_("You may not change cluster records."))
+    _require(policy.can_change_clusters, request.user)
     form = ClusterForm(request.POST if request.method == "POST" else None, instance=cluster)
     if request.method == "POST" and "_refresh" not in request.POST and form.is_valid():
         try:

@@ -1,7 +1,7 @@
 """The networks REST API, mounted at /api/v1/networks by `triplec.web.api`.
 
 Thin over `networks.services` (writes: permission, validation, transaction) and
-`networks.selectors` (reads scoped by `accounts.policy`). Domain errors become HTTP statuses in
+`networks.selectors` (reads scoped by `networks.policy`). Domain errors become HTTP statuses in
 `triplec.web.api`: ValidationFailed (and GateNotPassed) -> 422 {"detail", "errors"},
 PermissionDenied -> 403, NotFound -> 404; no credentials -> 401.
 
@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from triplec.accounts import policy
-from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.accounts.policy import require
+from triplec.core.errors import NotFound, ValidationFailed
+from triplec.registry import policy as registry_policy
 
-from . import independence, lifecycle, selectors, services
+from . import independence, lifecycle, policy, selectors, services
 from .models import ContributionEntry, CostEntry, GateEvidence, ManagerContract, NetworkKind, NetworkMember
 from .schemas import (
     ERRORS,
@@ -98,17 +99,10 @@ def _network(request, network_id: int):
     return services.get_network(_user(request), network_id)
 
 
-def _allowed(allowed: bool, message: str) -> None:
-    """Ask the policy before resolving the ids in a body, so that a user who may not write gets 403,
-    not a field error about an id they cannot see (the service asks again)."""
-    if not allowed:
-        raise PermissionDenied(message)
-
-
 def _enterprise(user, pk: int | None, field: str):
     if pk is None:
         return None
-    found = policy.visible_enterprises(user).filter(pk=pk).first()
+    found = registry_policy.visible_enterprises(user).filter(pk=pk).first()
     if found is None:
         raise ValidationFailed({field: [_("No such enterprise.")]})
     return found
@@ -117,7 +111,7 @@ def _enterprise(user, pk: int | None, field: str):
 def _organisation(user, pk: int | None, field: str):
     if pk is None:
         return None
-    found = policy.visible_organisations(user).filter(pk=pk).first()
+    found = registry_policy.visible_organisations(user).filter(pk=pk).first()
     if found is None:
         raise ValidationFailed({field: [_("No such organisation.")]})
     return found
@@ -264,7 +258,7 @@ def list_networks(request, filters: Query[NetworkQuery]):
 def create_network(request, payload: NetworkCreate):
     """A network in its kind's first stage. A broker creating a network becomes its broker."""
     user = _user(request)
-    _allowed(policy.can_create_network(user), _("You may not create networks."))
+    require(policy.can_create_network, user)
     data = _network_data(user, payload, partial=False)
     if not data.get("started_on"):
         data.pop("started_on", None)
@@ -286,7 +280,7 @@ def update_network(request, network_id: int, payload: NetworkPatch):
     """Change the fields sent (not the stage: see /transitions)."""
     user = _user(request)
     network = _network(request, network_id)
-    _allowed(policy.can_manage_network(user, network), _("You may not change this network."))
+    require(policy.can_manage_network, user, network)
     data = _network_data(user, payload, partial=True)
     try:
         services.update_network(user, network, data)
@@ -308,7 +302,7 @@ def list_members(request, network_id: int):
 def add_member(request, network_id: int, payload: MemberCreate):
     user = _user(request)
     network = _network(request, network_id)
-    _allowed(policy.can_manage_network_members(user, network), _("You may not change this network's members."))
+    require(policy.can_manage_network_members, user, network)
     enterprise = _enterprise(user, payload.enterprise_id, "enterprise_id")
     member = services.add_member(user, network, enterprise, payload.joined_on, lead=payload.lead)
     return Status(201, NetworkMember.objects.select_related("enterprise", "network").get(pk=member.pk))
@@ -414,7 +408,7 @@ def record_activity(request, network_id: int, payload: ActivityCreate):
     contacts with support bodies, with attendance per member firm and broker hours."""
     user = _user(request)
     network = _network(request, network_id)
-    _allowed(policy.can_record_activity(user, network), _("You may not log activities for this network."))
+    require(policy.can_record_activity, user, network)
     data = payload.model_dump()
     data["support_body"] = _organisation(user, data.pop("support_body_id"), "support_body_id")
     data["host_enterprise"] = _enterprise(user, data.pop("host_enterprise_id"), "host_enterprise_id")
@@ -459,7 +453,7 @@ def list_costs(request, network_id: int, page: Query[PageQuery]):
 def record_cost(request, network_id: int, payload: CostCreate):
     user = _user(request)
     network = _network(request, network_id)
-    _allowed(policy.can_record_cost(user, network), _("You may not record this network's costs."))
+    require(policy.can_record_cost, user, network)
     contract = None
     if payload.contract_id is not None:
         contract = ManagerContract.objects.filter(network=network, pk=payload.contract_id).first()
@@ -496,7 +490,7 @@ def list_contributions(request, network_id: int, page: Query[PageQuery]):
 def record_contribution(request, network_id: int, payload: ContributionCreate):
     user = _user(request)
     network = _network(request, network_id)
-    _allowed(policy.can_record_contribution(user, network), _("You may not record this network's contributions."))
+    require(policy.can_record_contribution, user, network)
     enterprise = _enterprise(user, payload.enterprise_id, "enterprise_id")
     entry, created = services.record_contribution(
         user, network, enterprise=enterprise, amount=payload.amount, paid_on=payload.paid_on,
@@ -542,7 +536,7 @@ def list_evaluations(request, network_id: int, page: Query[PageQuery]):
 def record_evaluation(request, network_id: int, payload: EvaluationCreate):
     user = _user(request)
     network = _network(request, network_id)
-    _allowed(policy.can_record_evaluation(user, network), _("You may not record evaluations for this network."))
+    require(policy.can_record_evaluation, user, network)
     enterprise = _enterprise(user, payload.enterprise_id, "enterprise_id")
     evaluation = services.record_evaluation(user, network, enterprise, payload.evaluated_on, payload.scores,
                                             payload.notes)

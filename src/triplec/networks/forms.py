@@ -14,11 +14,12 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from triplec.accounts import policy
+from triplec.accounts import policy as accounts_policy
+from triplec.registry import policy as registry_policy
 from triplec.registry.forms import territory_field
 from triplec.registry.models import BUYER_KINDS, OrganisationKind, SectorClassification
 
-from . import page_queries, selectors, services
+from . import page_queries, policy, selectors, services
 from .form_fields import DATE, new_key, put_errors  # noqa: F401  (re-exported for the views)
 from .form_fields import date_field as _date_field
 from .form_fields import text_area as _text_area
@@ -67,7 +68,7 @@ class NetworkFilterForm(forms.Form):
                 selected = None
         self.fields["territory"] = territory_field("filter", selected)
         # Brokers see only their own networks; firms and associations need no list of the agency's brokers.
-        self.show_broker = policy.role_of(user) in policy.NETWORK_READ_ALL_ROLES
+        self.show_broker = accounts_policy.role_of(user) in policy.NETWORK_READ_ALL_ROLES
         if not self.show_broker:
             del self.fields["broker"]
 
@@ -127,7 +128,7 @@ class NetworkForm(forms.Form):
         super().__init__(data, initial=initial, **kwargs)
         self.user, self.network = user, network
         self.fields["target_buyers"].choices = [(str(o.pk), o.name) for o in page_queries.buyer_organisations(user)]
-        self.can_add_buyer = policy.can_add_buyer_organisation(user)
+        self.can_add_buyer = registry_policy.can_add_buyer_organisation(user)
         if self.can_add_buyer:
             self.fields["new_buyer_kind"].choices = [(k, OrganisationKind(k).label) for k in BUYER_KINDS]
         else:
@@ -225,7 +226,7 @@ class MemberAddForm(forms.Form):
     def __init__(self, data=None, *, user, network, **kwargs):
         super().__init__(data, **kwargs)
         self.fields["joined_on"].initial = services.default_joined_on(network)
-        visible = policy.visible_enterprises(user)
+        visible = registry_policy.visible_enterprises(user)
         self.fields["enterprises"].queryset = visible
         self.fields["lead"].queryset = visible
 

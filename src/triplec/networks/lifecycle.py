@@ -42,11 +42,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from triplec.accounts import policy
+from triplec.accounts.policy import require
 from triplec.accounts.roles import Role
 from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
 from triplec.core.money_format import format_money, format_share
 
+from . import policy
 from .models import (
     COLLECTIVE_BUSINESS_KINDS,
     Activity,
@@ -684,8 +685,7 @@ def transition(actor, network: Network, to_stage, *, reason: str = "",
     if not policy.can_view_network(actor, network):
         raise NotFound(_("No such network."))
     locked = Network.objects.select_for_update().select_related("stage", "kind").get(pk=network.pk)
-    if not policy.can_change_stage(actor, locked):
-        raise PermissionDenied(_("You may not change this network's stage."))
+    require(policy.can_change_stage, actor, locked)
     target = _resolve_stage(locked, to_stage)
     current = locked.stage
     reason = (reason or "").strip()

@@ -1,6 +1,6 @@
 """Reads that only the network pages need, on top of `selectors` (which the API shares).
 
-Nothing here decides a rule: scoping comes from `accounts.policy` (visible_*), figures from
+Nothing here decides a rule: scoping comes from the policies (visible_*), figures from
 `selectors`, `funding`, `evaluations` and `independence`. These functions shape them for a page:
 choices for the forms, the firms a broker may add, the list's sort order and overdue flags, the
 stage stepper, the member-share bars, the broker's panel on the main dashboard.
@@ -16,10 +16,11 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
-from triplec.accounts import policy
+from triplec.accounts import policy as accounts_policy
 from triplec.accounts.models import User
 from triplec.accounts.roles import Role
 from triplec.core.money_format import format_share
+from triplec.registry import policy as registry_policy
 from triplec.registry.models import BUYER_KINDS, Enterprise, Territory
 from triplec.registry.search import identifier_q
 from triplec.registry.selectors import territory_descendant_ids
@@ -35,12 +36,12 @@ CANDIDATES_SHOWN = 25
 
 def buyer_organisations(user) -> QuerySet:
     """Buyers (large firms, public purchasers, agents, retailers) the user may name as a target."""
-    return policy.visible_organisations(user).filter(kind__in=BUYER_KINDS).order_by("name")
+    return registry_policy.visible_organisations(user).filter(kind__in=BUYER_KINDS).order_by("name")
 
 
 def support_bodies(user) -> QuerySet:
     """Bodies a support contact can name: agencies, service centres and associations."""
-    return policy.visible_organisations(user).filter(kind__in=SUPPORT_BODY_KINDS).order_by("name")
+    return registry_policy.visible_organisations(user).filter(kind__in=SUPPORT_BODY_KINDS).order_by("name")
 
 
 def broker_users() -> QuerySet:
@@ -84,7 +85,7 @@ def candidate_firms(user, network: Network, find: str = "", limit: int = CANDIDA
     name, or the national identifier, or #register-number), or, without words, suggestions from the
     network's sector codes and territory."""
     current = network.members.filter(active_members_q(date.today())).values("enterprise_id")
-    qs = policy.visible_enterprises(user).exclude(pk__in=current).select_related("territory")
+    qs = registry_policy.visible_enterprises(user).exclude(pk__in=current).select_related("territory")
     find = (find or "").strip()
     suggested = not find
     if find:
@@ -226,7 +227,7 @@ def share_bars(overview: selectors.MoneyOverview) -> list[ShareBar]:
 
 def manages_networks(user) -> bool:
     """Whether the main dashboard shows a "My networks" panel: brokers and network managers."""
-    return policy.role_of(user) == Role.BROKER
+    return accounts_policy.role_of(user) == Role.BROKER
 
 
 @dataclass

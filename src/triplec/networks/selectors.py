@@ -1,4 +1,4 @@
-"""Reads about networks, always scoped by `accounts.policy` (visible_networks, visible_contributions,
+"""Reads about networks, always scoped by `networks.policy` (visible_networks, visible_contributions,
 visible_evaluations). The pages, the broker's dashboard and the API call these.
 
 Objects passed in (a `network`) are assumed to come from `services.get_network(user, pk)` or from
@@ -13,12 +13,13 @@ from datetime import date
 from django.db.models import Count, Max, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from triplec.accounts import policy
+from triplec.accounts import policy as accounts_policy
 from triplec.accounts.roles import Role
+from triplec.registry import policy as registry_policy
 from triplec.registry.selectors import territory_descendant_ids
 
 from . import evaluations as evaluation_rules
-from . import funding, independence, lifecycle
+from . import funding, independence, lifecycle, policy
 from .models import (
     COLLECTIVE_BUSINESS_KINDS,
     Activity,
@@ -254,14 +255,14 @@ def due_evaluations(user, on: date | None = None, within_days: int = 30,
     qs = policy.visible_networks(user).select_related("kind", "stage").filter(stage__evaluations_due=True)
     if network is not None:
         qs = qs.filter(pk=network.pk)
-    role = policy.role_of(user)
+    role = accounts_policy.role_of(user)
     firms = None
     if role not in policy.NETWORK_READ_ALL_ROLES and role != Role.BROKER:
         firms = set(policy.visible_evaluations(user).values_list("enterprise_id", flat=True))
         if role == Role.ENTERPRISE_USER and user.enterprise_id:
             firms.add(user.enterprise_id)
         if role == Role.ASSOCIATION_MANAGER:
-            firms |= set(policy.visible_enterprises(user).values_list("pk", flat=True))
+            firms |= set(registry_policy.visible_enterprises(user).values_list("pk", flat=True))
     return evaluation_rules.due_for_networks(list(qs), on, within_days, firms)
 
 
@@ -311,7 +312,7 @@ def broker_dashboard(user, on: date | None = None) -> list[DashboardRow]:
     stands: size, next gate and what is missing, evaluations due/overdue, last activity."""
     on = on or date.today()
     qs = filter_networks(user, on=on).filter(stage__is_closed=False)
-    if policy.role_of(user) == Role.BROKER:
+    if accounts_policy.role_of(user) == Role.BROKER:
         qs = qs.filter(broker_id=user.pk)
     networks = list(qs.annotate(last_activity_on=Max("activities__occurred_on")))
     due = evaluation_rules.due_for_networks(networks, on)

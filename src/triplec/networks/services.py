@@ -1,5 +1,5 @@
 """Every write about networks goes through these functions: they check permission (in
-`accounts.policy`), validate, and save inside one transaction, raising `triplec.core.errors`
+`networks.policy`), validate, and save inside one transaction, raising `triplec.core.errors`
 (ValidationFailed with field errors, PermissionDenied, NotFound). Pages, API, demo and tests call
 them; none re-implements a rule. The stage changes only through `transition` (from `lifecycle`).
 
@@ -19,8 +19,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from triplec.accounts import policy
+from triplec.accounts import policy as accounts_policy
 from triplec.accounts.models import User
+from triplec.accounts.policy import require
 from triplec.accounts.roles import Role
 from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
 from triplec.registry import sectors as sector_codes
@@ -33,7 +34,7 @@ from triplec.registry.models import (
     Territory,
 )
 
-from . import lifecycle
+from . import lifecycle, policy
 from .funding import check_currency, money
 from .independence import BY_CODE, JUDGED, evaluate_assessment
 from .lifecycle import GateNotPassed, transition  # noqa: F401  (the one transition function, re-exported)
@@ -72,11 +73,6 @@ LEDGER_BOUND_FIELDS = ("currency", "started_on", "funding_start")
 TEXT_FIELDS = ("name", "market_product", "market_volume", "market_quality", "basis_for_collaboration",
                "short_term_goals", "medium_term_goals", "notes")
 SUPPORT_BODY_KINDS = (OrganisationKind.SUPPORT_AGENCY, OrganisationKind.SERVICE_CENTRE, *ASSOCIATION_KINDS)
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 def _visible(actor, network: Network) -> None:
@@ -149,7 +145,7 @@ def _validate_kind_spec(spec: Mapping[str, Any]) -> None:
 @transaction.atomic
 def define_kind(actor, spec: Mapping[str, Any]) -> NetworkKind:
     """An agency-defined kind of network with its lifecycle (shape: see `lifecycle`)."""
-    _require(policy.can_define_network_kinds(actor), _("Only an agency administrator may define kinds of network."))
+    require(policy.can_define_network_kinds, actor)
     _validate_kind_spec(spec)
     if NetworkKind.objects.filter(code=spec["code"]).exists():
         raise ValidationFailed({"code": [_("A kind %(code)r already exists.") % {"code": spec['code']}]})
@@ -160,7 +156,7 @@ def define_kind(actor, spec: Mapping[str, Any]) -> NetworkKind:
 def redefine_kind(actor, kind: NetworkKind, spec: Mapping[str, Any]) -> NetworkKind:
     """Change an agency-defined kind. While networks of the kind exist the stages must stay the same
     (codes, order, closed); names, gates' roles and requirements may change."""
-    _require(policy.can_define_network_kinds(actor), _("Only an agency administrator may define kinds of network."))
+    require(policy.can_define_network_kinds, actor)
     if kind.shipped:
         raise ValidationFailed({"code": [_("Shipped kinds are not redefined; define a kind of your own.")]})
     spec = {**spec, "code": kind.code}
@@ -277,7 +273,7 @@ def _apply_network(actor, network: Network, data: Mapping[str, Any], *, creating
                     "value": value}]})
         elif field == "funding_schedule":
             if value is not None or not creating:  # none on creation: the kind's schedule
-                _require(policy.can_assign_broker(actor), _("Only agency staff may choose a funding schedule."))
+                require(policy.can_choose_funding_schedule, actor)
             if value is not None and not isinstance(value, FundingSchedule):
                 value = FundingSchedule.objects.filter(code=value).first() if isinstance(value, str) else \
                     FundingSchedule.objects.filter(pk=value).first()
@@ -342,13 +338,13 @@ def create_network(actor, data: Mapping[str, Any]) -> Network:
     fields of NETWORK_FIELDS ("target_buyers": organisation ids or objects; "sectors": a list of
     {"classification", "code"}); "new_buyers": buyers to add to the register and name as targets
     ([{"name", "kind", "country", "national_id"?}]). A broker who creates a network becomes its broker."""
-    _require(policy.can_create_network(actor), _("You may not create networks."))
+    require(policy.can_create_network, actor)
     data = dict(data)
     new_buyers = data.pop("new_buyers", None) or []
     kind = data.pop("kind", None)
     kind = kind if isinstance(kind, NetworkKind) else get_kind(str(kind or ""))
     network = Network(kind=kind, created_by=actor, started_on=date.today())
-    if policy.role_of(actor) == Role.BROKER:
+    if accounts_policy.role_of(actor) == Role.BROKER:
         if data.get("broker") not in (None, actor, actor.pk):
             raise PermissionDenied(_("A broker creates networks they broker themselves."))
         data["broker"] = actor
@@ -370,7 +366,7 @@ def update_network(actor, network: Network, data: Mapping[str, Any]) -> Network:
     """Change the fields given. Not the stage (use `transition`) nor the kind; currency and dates
     only while no money is recorded; the broker and funding schedule only by agency staff."""
     _visible(actor, network)
-    _require(policy.can_manage_network(actor, network), _("You may not change this network."))
+    require(policy.can_manage_network, actor, network)
     data = dict(data)
     new_buyers = data.pop("new_buyers", None) or []
     locked = Network.objects.select_for_update().get(pk=network.pk)
@@ -420,7 +416,7 @@ def add_member(actor, network: Network, enterprise: Enterprise, joined_on: date 
     """`enterprise` joins `network` on `joined_on` (None: `default_joined_on`); `lead` makes it the
     lead firm."""
     _visible(actor, network)
-    _require(policy.can_manage_network_members(actor, network), _("You may not change this network's members."))
+    require(policy.can_manage_network_members, actor, network)
     locked = Network.objects.select_for_update().select_related("stage").get(pk=network.pk)
     _not_closed(locked, _("adding members"))
     joined_on = _as_date(joined_on, "joined_on")
@@ -457,7 +453,7 @@ def end_member(actor, member: NetworkMember, left_on: date, reason: str = "") ->
     """The firm leaves on `left_on` (its last day in the network)."""
     network = member.network
     _visible(actor, network)
-    _require(policy.can_manage_network_members(actor, network), _("You may not change this network's members."))
+    require(policy.can_manage_network_members, actor, network)
     m = NetworkMember.objects.select_for_update().get(pk=member.pk)
     left_on = _as_date(left_on, "left_on")
     errors: dict[str, list[str]] = {}
@@ -502,7 +498,7 @@ def add_gate_evidence(actor, network: Network, requirement, **values) -> GateEvi
     """Attach evidence for a requirement (counted from now on, until withdrawn). `values`: text,
     date, number, document (an uploaded file) and/or reference, as the requirement's type needs."""
     _visible(actor, network)
-    _require(policy.can_manage_network(actor, network), _("You may not add evidence to this network."))
+    require(policy.can_add_evidence, actor, network)
     network = Network.objects.select_related("stage").get(pk=network.pk)
     requirement = requirement_of(network, requirement)
     return lifecycle.store_evidence(actor, network, requirement, values)
@@ -513,7 +509,7 @@ def withdraw_gate_evidence(actor, evidence: GateEvidence, reason: str) -> GateEv
     from django.utils import timezone
 
     _visible(actor, evidence.network)
-    _require(policy.can_manage_network(actor, evidence.network), _("You may not change this network's evidence."))
+    require(policy.can_change_evidence, actor, evidence.network)
     e = GateEvidence.objects.select_for_update().get(pk=evidence.pk)
     if e.withdrawn_at is not None:
         raise ValidationFailed({"__all__": [_("This evidence was already withdrawn.")]})
@@ -553,7 +549,7 @@ def record_activity(actor, network: Network, data: Mapping[str, Any]) -> Activit
     (member firms on the date). A support contact names the body (agency, association, service
     centre) and the service taken up."""
     _visible(actor, network)
-    _require(policy.can_record_activity(actor, network), _("You may not log activities for this network."))
+    require(policy.can_record_activity, actor, network)
     network = Network.objects.select_related("stage").get(pk=network.pk)
     _not_closed(network, _("logging activities"))
     unknown = set(data) - set(ACTIVITY_FIELDS)
@@ -630,7 +626,7 @@ def create_contract(actor, network: Network, data: Mapping[str, Any]) -> Manager
     """A manager's contract: manager (a user, optional), manager_name, start_date, end_date
     (optional), monthly_fee (Decimal or string), notes. In the network's currency."""
     _visible(actor, network)
-    _require(policy.can_manage_contracts(actor, network), _("Only agency staff may record manager contracts."))
+    require(policy.can_record_contract, actor, network)
     allowed = {"manager", "manager_name", "start_date", "end_date", "monthly_fee", "notes"}
     unknown = set(data) - allowed
     if unknown:
@@ -669,7 +665,7 @@ def create_contract(actor, network: Network, data: Mapping[str, Any]) -> Manager
 @transaction.atomic
 def end_contract(actor, contract: ManagerContract, end_date: date) -> ManagerContract:
     _visible(actor, contract.network)
-    _require(policy.can_manage_contracts(actor, contract.network), _("Only agency staff may change manager contracts."))
+    require(policy.can_change_contract, actor, contract.network)
     c = ManagerContract.objects.select_for_update().get(pk=contract.pk)
     end_date = _as_date(end_date, "end_date")
     if end_date is None or end_date < c.start_date:
@@ -761,7 +757,7 @@ def record_cost(actor, network: Network, *, category: str, amount, incurred_on, 
     """Add an expense to the cost ledger; returns (entry, created). Same key and content: the
     first entry, created=False."""
     _visible(actor, network)
-    _require(policy.can_record_cost(actor, network), _("You may not record this network's costs."))
+    require(policy.can_record_cost, actor, network)
     locked = _lock(network)
     key = _key(idempotency_key)
     if category not in CostCategory.values:
@@ -785,7 +781,7 @@ def accrue_manager_costs(actor, network: Network, through: date | None = None) -
     """Write each manager contract's monthly fee to the cost ledger for every contract month that
     starts on or before `through` (default today), once: the key is "contract:<id>:<month>"."""
     _visible(actor, network)
-    _require(policy.can_manage_contracts(actor, network), _("Only agency staff may accrue manager costs."))
+    require(policy.can_accrue_manager_costs, actor, network)
     locked = _lock(network)
     through = _as_date(through, "through") or date.today()
     if through > date.today():
@@ -818,7 +814,7 @@ def record_contribution(actor, network: Network, *, enterprise: Enterprise, amou
     """Add a member firm's payment to the contribution ledger; returns (entry, created). The firm
     must have joined the network on or before `paid_on` (a firm that left may still settle)."""
     _visible(actor, network)
-    _require(policy.can_record_contribution(actor, network), _("You may not record this network's contributions."))
+    require(policy.can_record_contribution, actor, network)
     locked = _lock(network)
     key = _key(idempotency_key)
     amount = _amount(amount, currency, locked)
@@ -839,7 +835,7 @@ def record_contribution(actor, network: Network, *, enterprise: Enterprise, amou
 
 def _reverse(actor, model, entry, reason: str, idempotency_key: str | None, date_field: str, permission):
     _visible(actor, entry.network)
-    _require(permission(actor, entry.network), _("You may not correct this network's ledger."))
+    require(permission, actor, entry.network)
     locked = _lock(entry.network)
     if not (reason or "").strip():
         raise ValidationFailed({"reason": [_("Say why the entry is reversed.")]})
@@ -864,7 +860,7 @@ def _reverse(actor, model, entry, reason: str, idempotency_key: str | None, date
 @transaction.atomic
 def reverse_cost(actor, entry: CostEntry, reason: str, idempotency_key: str | None = None) -> tuple[CostEntry, bool]:
     """Cancel a cost entry with a reversing entry (same date, negated amount)."""
-    return _reverse(actor, CostEntry, entry, reason, idempotency_key, "incurred_on", policy.can_record_cost)
+    return _reverse(actor, CostEntry, entry, reason, idempotency_key, "incurred_on", policy.can_correct_costs)
 
 
 @transaction.atomic
@@ -872,7 +868,7 @@ def reverse_contribution(actor, entry: ContributionEntry, reason: str,
                          idempotency_key: str | None = None) -> tuple[ContributionEntry, bool]:
     """Cancel a contribution with a reversing entry (same date, negated amount)."""
     return _reverse(actor, ContributionEntry, entry, reason, idempotency_key, "paid_on",
-                    policy.can_record_contribution)
+                    policy.can_correct_contributions)
 
 
 # Evaluations -----------------------------------------------------------------------------------------
@@ -883,7 +879,7 @@ def record_evaluation(actor, network: Network, enterprise: Enterprise, evaluated
     """Score a member firm on `evaluated_on`: scores = {area code: 1..5}. The firm's first score in an
     area is its baseline."""
     _visible(actor, network)
-    _require(policy.can_record_evaluation(actor, network), _("You may not record evaluations for this network."))
+    require(policy.can_record_evaluation, actor, network)
     network = Network.objects.select_related("stage").get(pk=network.pk)
     _not_closed(network, _("recording evaluations"))
     day = _as_date(evaluated_on, "evaluated_on")
@@ -927,7 +923,7 @@ def record_assessment(actor, network: Network, assessed_on, judgements: Mapping[
     {code: {"met": bool, "evidence": text}} (evidence required when met); the seven others are
     computed from the records. The result as computed now is kept in `snapshot`."""
     _visible(actor, network)
-    _require(policy.can_assess_independence(actor, network), _("Only agency staff may assess independence."))
+    require(policy.can_assess_independence, actor, network)
     day = _as_date(assessed_on, "assessed_on")
     errors: dict[str, list[str]] = {}
     if day is None:

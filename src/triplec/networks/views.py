@@ -2,7 +2,7 @@
 each network's pages (overview with members, market, stage and the next gate's checklist; activities;
 money; evaluations; independence).
 
-Every page needs a login. Reads go through `selectors` / `page_queries` (scoped by `accounts.policy`),
+Every page needs a login. Reads go through `selectors` / `page_queries` (scoped by `networks.policy`),
 writes through `services` (the stage only through `services.transition`). A network the user may not
 see answers 404; an action the user may not take answers 403 before any input is read. No rule is
 decided here: when a service refuses, the page shows its reason.
@@ -14,7 +14,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
@@ -23,7 +22,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.accounts import policy
+from triplec.accounts import policy as accounts_policy
+from triplec.accounts.policy import require
 from triplec.accounts.roles import Role
 from triplec.core.errors import (
     ValidationFailed,
@@ -32,7 +32,7 @@ from triplec.core.errors import (
 from triplec.core.money_format import format_money
 from triplec.registry.models import Enterprise
 
-from . import page_queries, selectors, services
+from . import page_queries, policy, selectors, services
 from .forms import (
     LEDGER_ALIASES,
     AccrueForm,
@@ -71,9 +71,10 @@ LIST_PAGE_SIZE = 25
 ACTIVITY_PAGE_SIZE = 30
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise HttpForbidden(message)
+def _require(check, user, *objects) -> None:
+    """The check's refusal as a 403 page."""
+    with domain_errors():
+        require(check, user, *objects)
 
 
 def _is_partial(request) -> bool:
@@ -125,7 +126,7 @@ def network_list(request):
         "form": form, "page": page, "sort": sort, "query": query.urlencode(),
         "rows": [(n, due.get(n.pk, page_queries.DueCount())) for n in page.object_list],
         "can_create": policy.can_create_network(user),
-        "show_broker_filter": form.show_broker, "show_broker": policy.role_of(user) != Role.BROKER, "tab": "list",
+        "show_broker_filter": form.show_broker, "show_broker": accounts_policy.role_of(user) != Role.BROKER, "tab": "list",
     }
     if _is_partial(request):
         return render(request, "networks/_network_results.html", {**context, "partial": True})
@@ -174,7 +175,7 @@ def portfolio(request):
 @require_http_methods(["GET", "POST"])
 def network_create(request):
     user = request.user
-    _require(policy.can_create_network(user), _("You may not create networks."))
+    _require(policy.can_create_network, user)
     if request.method == "GET":
         form = NetworkForm(user=user, initial={"kind": request.GET.get("kind", "")})
         return render(request, "networks/network_form.html", {"form": form})
@@ -197,7 +198,7 @@ def network_create(request):
 def network_edit(request, pk: int):
     user = request.user
     network = _network(request, pk)
-    _require(policy.can_manage_network(user, network), _("You may not change this network."))
+    _require(policy.can_manage_network, user, network)
     if request.method == "GET":
         return render(request, "networks/network_form.html",
                       {"form": NetworkForm(user=user, network=network), "network": network})
@@ -274,7 +275,7 @@ def network_detail(request, pk: int):
 def member_candidates(request, pk: int):
     """The candidate firms table (htmx search inside the add-members form)."""
     network = _network(request, pk)
-    _require(policy.can_manage_network_members(request.user, network), _("You may not change this network's members."))
+    _require(policy.can_manage_network_members, request.user, network)
     candidates = page_queries.candidate_firms(request.user, network, request.GET.get("find", ""))
     return render(request, "networks/_candidates.html", {"network": network, "candidates": candidates,
                                                          "member_form": MemberAddForm(user=request.user,
@@ -286,7 +287,7 @@ def member_candidates(request, pk: int):
 def member_add(request, pk: int):
     user = request.user
     network = _network(request, pk)
-    _require(policy.can_manage_network_members(user, network), _("You may not change this network's members."))
+    _require(policy.can_manage_network_members, user, network)
     form = MemberAddForm(request.POST, user=user, network=network)
     if form.is_valid():
         firms, lead, joined = form.cleaned_data["enterprises"], form.cleaned_data["lead"], form.cleaned_data["joined_on"]
@@ -312,7 +313,7 @@ def member_add(request, pk: int):
 def member_leave(request, pk: int, member_id: int):
     user = request.user
     network = _network(request, pk)
-    _require(policy.can_manage_network_members(user, network), _("You may not change this network's members."))
+    _require(policy.can_manage_network_members, user, network)
     member = network.members.select_related("enterprise", "network").filter(pk=member_id).first()
     if member is None:
         raise Http404(_("No such member."))
@@ -337,7 +338,7 @@ def member_leave(request, pk: int, member_id: int):
 def evidence_add(request, pk: int):
     user = request.user
     network = _network(request, pk)
-    _require(policy.can_manage_network(user, network), _("You may not add evidence to this network."))
+    _require(policy.can_add_evidence, user, network)
     requirement_id = request.POST.get("requirement", "")
     prefix = f"req{requirement_id}" if requirement_id.isdigit() else None
     form = EvidenceForm(request.POST, request.FILES, prefix=prefix)
@@ -362,7 +363,7 @@ def evidence_add(request, pk: int):
 def evidence_withdraw(request, pk: int, evidence_id: int):
     user = request.user
     network = _network(request, pk)
-    _require(policy.can_manage_network(user, network), _("You may not change this network's evidence."))
+    _require(policy.can_change_evidence, user, network)
     evidence = network.evidence.select_related("network", "requirement").filter(pk=evidence_id).first()
     if evidence is None:
         raise Http404(_("No such evidence."))
@@ -403,7 +404,7 @@ def stage_change(request, pk: int):
     checks the gate's checklist and records who, when and why. A refusal shows its reasons."""
     user = request.user
     network = _network(request, pk)
-    _require(policy.can_change_stage(user, network), _("You may not change this network's stage."))
+    _require(policy.can_change_stage, user, network)
     form = TransitionForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
@@ -458,7 +459,7 @@ def activities(request, pk: int):
     network = _network(request, pk)
     if request.method == "GET":
         return render(request, "networks/activities.html", _activities_context(request, network))
-    _require(policy.can_record_activity(user, network), _("You may not log activities for this network."))
+    _require(policy.can_record_activity, user, network)
     # Every firm that was ever a member can be ticked: the service refuses (naming the firm and
     # why) a firm that was not a member on the activity's date, so no ticked firm is dropped.
     form = ActivityForm(request.POST, user=user, members=page_queries.members_ever(network))
@@ -521,7 +522,7 @@ def _money_saved(request, network, anchor: str, text: str):
 def cost_add(request, pk: int):
     user = request.user
     network = _network(request, pk)
-    _require(policy.can_record_cost(user, network), _("You may not record this network's costs."))
+    _require(policy.can_record_cost, user, network)
     form = CostForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
@@ -545,7 +546,7 @@ def cost_add(request, pk: int):
 def contribution_add(request, pk: int):
     user = request.user
     network = _network(request, pk)
-    _require(policy.can_record_contribution(user, network), _("You may not record this network's contributions."))
+    _require(policy.can_record_contribution, user, network)
     form = ContributionForm(request.POST, firms=page_queries.members_ever(network))
     if form.is_valid():
         d = form.cleaned_data
@@ -568,10 +569,10 @@ def _reverse(request, pk: int, entry_id: int, *, contribution: bool):
     user = request.user
     network = _network(request, pk)
     if contribution:
-        _require(policy.can_record_contribution(user, network), _("You may not correct this network's ledger."))
+        _require(policy.can_correct_contributions, user, network)
         entry = selectors.contributions(user, network).filter(pk=entry_id).first()
     else:
-        _require(policy.can_record_cost(user, network), _("You may not correct this network's ledger."))
+        _require(policy.can_correct_costs, user, network)
         entry = selectors.costs(network).filter(pk=entry_id).first()
     if entry is None:
         raise Http404(_("No such ledger entry."))
@@ -611,7 +612,7 @@ def contribution_reverse(request, pk: int, entry_id: int):
 def contract_add(request, pk: int):
     user = request.user
     network = _network(request, pk)
-    _require(policy.can_manage_contracts(user, network), _("Only agency staff may record manager contracts."))
+    _require(policy.can_record_contract, user, network)
     form = ContractForm(request.POST)
     if form.is_valid():
         try:
@@ -630,7 +631,7 @@ def contract_add(request, pk: int):
 def contract_end(request, pk: int, contract_id: int):
     user = request.user
     network = _network(request, pk)
-    _require(policy.can_manage_contracts(user, network), _("Only agency staff may change manager contracts."))
+    _require(policy.can_change_contract, user, network)
     contract = network.contracts.filter(pk=contract_id).first()
     if contract is None:
         raise Http404(_("No such contract."))
@@ -654,7 +655,7 @@ def contract_end(request, pk: int, contract_id: int):
 def contracts_accrue(request, pk: int):
     user = request.user
     network = _network(request, pk)
-    _require(policy.can_manage_contracts(user, network), _("Only agency staff may accrue manager costs."))
+    _require(policy.can_accrue_manager_costs, user, network)
     form = AccrueForm(request.POST)
     if form.is_valid():
         try:
@@ -699,7 +700,7 @@ def evaluations(request, pk: int):
     network = _network(request, pk)
     if request.method == "GET":
         return render(request, "networks/evaluations.html", _evaluations_context(request, network))
-    _require(policy.can_record_evaluation(user, network), _("You may not record evaluations for this network."))
+    _require(policy.can_record_evaluation, user, network)
     form = EvaluationForm(request.POST, firms=page_queries.members_ever(network),
                           areas=selectors.evaluation_areas())
     if form.is_valid():
@@ -740,7 +741,7 @@ def independence(request, pk: int):
     network = _network(request, pk)
     if request.method == "GET":
         return render(request, "networks/independence.html", _independence_context(request, network))
-    _require(policy.can_assess_independence(user, network), _("Only agency staff may assess independence."))
+    _require(policy.can_assess_independence, user, network)
     form = AssessmentForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data

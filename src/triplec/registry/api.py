@@ -1,6 +1,6 @@
 """The register's REST API, mounted at /api/v1/ by `triplec.web.api`.
 
-Thin over the same code the pages use: reads are scoped by `accounts.policy.visible_*` (through
+Thin over the same code the pages use: reads are scoped by `registry.policy.visible_*` (through
 `registry.selectors` and `registry.services.get_*`), writes go through `registry.services`, which
 check permission and validate. Domain errors become HTTP statuses in `triplec.web.api`:
 ValidationFailed -> 422 {"detail", "errors"}, PermissionDenied -> 403, NotFound -> 404.
@@ -17,11 +17,11 @@ from django.http import HttpRequest, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from triplec.accounts import policy
-from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.accounts.policy import require
+from triplec.core.errors import NotFound, ValidationFailed
 from triplec.core.idsets import pk_among
 
-from . import services, services_changes
+from . import policy, services, services_changes
 from .models import ASSOCIATION_KINDS, Enterprise, Membership, Organisation, Territory
 from .schemas import (
     ERRORS,
@@ -133,8 +133,7 @@ def export_enterprises(request, options: Query[EnterpriseExportQuery]):
     from . import exporting
 
     user = _user(request)
-    if not policy.can_export(user):
-        raise PermissionDenied(_("You may not export the register."))
+    require(policy.can_export, user)
     try:
         style = spreadsheets.style_from_options(get_language(), options.sep, options.decimal, options.headers)
     except ValueError as exc:
@@ -293,8 +292,7 @@ def list_memberships(request, filters: Query[MembershipQuery]):
     if filters.association is not None:
         qs = qs.filter(association_id=filters.association)
     if filters.active_on is not None:
-        day = filters.active_on
-        qs = qs.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        qs = qs.filter(Membership.current_q(filters.active_on))
     return _page(qs.order_by("-start_date", "id"), filters.limit, filters.offset)
 
 

@@ -13,7 +13,6 @@ Everything is created through the service layer and is idempotent: loading twice
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -188,27 +187,3 @@ def describe_logins() -> str:
     lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]
     lines += [f"  {u.username:<22} {u.role}" for u in users]
     return "\n".join(lines)
-
-
-def load(french_register: bool = True, progress: Callable[[str], None] | None = None) -> DemoSummary:
-    summary = DemoSummary()
-    say = progress or (lambda _msg: None)
-    say("Loading the illustrative agency, associations and clusters ...")
-    load_illustrative(summary)
-    from triplec.networks.demo import load_demo_networks
-
-    say("Loading demo networks (brokered and PROFO) ...")
-    admin = User.objects.get(username="admin")
-    load_demo_networks(admin, broker=User.objects.filter(username="broker").first())
-    from triplec.networks.models import Network
-
-    summary.created["networks"] = Network.objects.count()
-    from .demo_france import load_french_dataset, remove_french_rows_from_register
-
-    removed = remove_french_rows_from_register()
-    if removed:
-        say(f"Moved {removed} French IREP facilities out of the agency's register (now a mapping data set).")
-    if french_register:
-        say("Storing the French IREP facilities as a mapping data set ...")
-        summary.created["French facilities (mapping data set)"] = load_french_dataset().rows
-    return summary

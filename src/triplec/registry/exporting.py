@@ -14,19 +14,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from datetime import date
 
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
 
-from triplec.accounts import policy
+from triplec.accounts.policy import require
 from triplec.core import spreadsheets
-from triplec.core.errors import PermissionDenied
 
+from . import policy
 from .importing.columns import FIELD_LABELS, IMPORT_FIELDS
-from .models import Enterprise, SizeClass, size_class_for
+from .models import Enterprise, Membership, SizeClass, size_class_for
 from .selectors import EnterpriseFilter, filter_enterprises
 
 EXPORT_COLUMNS: tuple[str, ...] = tuple(f for f in IMPORT_FIELDS if f != "membership_start") + (
@@ -76,8 +73,7 @@ def export_rows(user, f: EnterpriseFilter) -> Iterator[dict]:
     """One dict per visible, filtered enterprise, keyed by EXPORT_COLUMNS, in the filter's order.
     Permission is checked now; the rows are read as they are consumed, in the language active now (a
     streamed response reads them after the view has returned)."""
-    if not policy.can_export(user):
-        raise PermissionDenied(_("You may not export the register."))
+    require(policy.can_export, user)
     return _rows(user, f, get_language())
 
 
@@ -89,9 +85,7 @@ def _rows(user, f: EnterpriseFilter, language: str | None) -> Iterator[dict]:
 def _rows_in_language(user, f: EnterpriseFilter) -> Iterator[dict]:
     ids = list(filter_enterprises(user, f).values_list("pk", flat=True))
     label = _sector_labels()
-    today = date.today()
-    memberships = policy.visible_memberships(user).filter(start_date__lte=today).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=today))
+    memberships = policy.visible_memberships(user).filter(Membership.current_q())
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         # territory.path reads country > region > municipality: all three joined, not a query per row
@@ -184,7 +178,6 @@ def export_enterprises(user, filter: EnterpriseFilter, fmt: str = "csv",
     For large lists prefer `stream_csv` (an iterator of byte chunks) in a streaming response."""
     if fmt not in CONTENT_TYPES:
         raise ValueError(f"unknown export format {fmt!r}; use csv or xlsx")
-    if not policy.can_export(user):
-        raise PermissionDenied(_("You may not export the register."))
+    require(policy.can_export, user)
     content = b"".join(stream_csv(user, filter, style)) if fmt == "csv" else xlsx_bytes(user, filter, style)
     return content, CONTENT_TYPES[fmt], export_filename(fmt)

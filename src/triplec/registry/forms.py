@@ -14,10 +14,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from triplec.accounts import policy
 from triplec.core.errors import ValidationFailed
 
-from . import codelists
+from . import codelists, policy
 from .models import (
     ASSOCIATION_KINDS,
     Enterprise,

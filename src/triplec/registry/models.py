@@ -2,6 +2,7 @@
 enterprises, their memberships of associations and their contacts."""
 
 import math
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -290,6 +291,14 @@ class Membership(models.Model):
 
     def is_active_on(self, day) -> bool:
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+    @staticmethod
+    def current_q(day=None, prefix: str = "") -> Q:
+        """Memberships current on `day` (today if not given): started on or before it, not ended before.
+        `prefix` reaches them through a relation, e.g. "memberships__" from Enterprise."""
+        day = day or date.today()
+        return Q(**{f"{prefix}start_date__lte": day}) & (
+            Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day}))
 
 
 class Contact(models.Model):

@@ -11,7 +11,8 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+
+from triplec.core.api_schemas import ERRORS, ErrorOut, InputSchema, ValidationErrorOut  # noqa: F401  (shared)
 
 from . import sectors
 from .models import ASSOCIATION_KINDS, OrganisationKind, SectorClassification, SizeClass, Territory
@@ -31,25 +32,6 @@ Coordinate = Annotated[float, Field(allow_inf_nan=False)]
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
-
-
-class InputSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-# Errors --------------------------------------------------------------------------------------------
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(
-        description='Field name to messages; "__all__" for errors about the whole record.')
-
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
 # Territories ---------------------------------------------------------------------------------------

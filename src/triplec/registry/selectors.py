@@ -1,16 +1,13 @@
-"""Reads of the register, always scoped to what the user may see (accounts.policy)."""
+"""Reads of the register, always scoped to what the user may see (registry.policy)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 
-from triplec.accounts import policy
-
-from . import search
-from .models import SizeClass, Territory, size_class_ranges
+from . import policy, search
+from .models import Membership, SizeClass, Territory, size_class_ranges
 
 SORTABLE = {
     "name": "legal_name", "-name": "-legal_name",
@@ -95,10 +92,8 @@ def filter_enterprises(user, f: EnterpriseFilter, counting: bool = False) -> Que
         # that index serves the sort by employees.
         qs = qs.alias(_size_class=size_class_expression()).filter(_size_class=f.size)
     if f.association:
-        today = date.today()
         qs = qs.filter(pk__in=policy.visible_memberships(user).filter(
-            association_id=f.association, start_date__lte=today).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=today)).values("enterprise_id"))
+            Membership.current_q(), association_id=f.association).values("enterprise_id"))
     if f.exporter is not None:
         qs = qs.filter(exporter=f.exporter)
     if f.country:

@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from triplec.accounts import policy
+from triplec.accounts import policy as accounts_policy
+from triplec.accounts.policy import require
 from triplec.accounts.roles import Role
 from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
 
-from . import identifiers, sectors
+from . import identifiers, policy, sectors
 from .models import Contact, Enterprise, Membership, Organisation, SectorClassification, Territory
 
 ENTERPRISE_FIELDS = (
@@ -27,11 +28,6 @@ ORGANISATION_FIELDS = (
     "kind", "name", "country", "national_id", "territory", "address", "sector_classification",
     "sector_code", "email", "phone", "website", "enterprise", "notes",
 )
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 def _save_validated(instance, actor) -> None:
@@ -107,13 +103,13 @@ def _check_identifier_free(actor, ent: Enterprise) -> None:
 
 @transaction.atomic
 def create_enterprise(actor, data: Mapping[str, Any]) -> Enterprise:
-    _require(policy.can_create_enterprise(actor), _("You may not add enterprises to the register."))
+    require(policy.can_create_enterprise, actor)
     ent = Enterprise()
     _apply(ent, data, ENTERPRISE_FIELDS)
     _normalise_enterprise(ent)
     _check_identifier_free(actor, ent)
     _save_validated(ent, actor)
-    if policy.role_of(actor) == Role.ASSOCIATION_MANAGER:
+    if accounts_policy.role_of(actor) == Role.ASSOCIATION_MANAGER:
         # An association manager registers members of their own association.
         add_membership(actor, ent, actor.organisation, date.today())
     return ent
@@ -121,7 +117,7 @@ def create_enterprise(actor, data: Mapping[str, Any]) -> Enterprise:
 
 @transaction.atomic
 def update_enterprise(actor, enterprise: Enterprise, data: Mapping[str, Any], change_reason: str = "") -> Enterprise:
-    _require(policy.can_edit_enterprise(actor, enterprise), _("You may not change this enterprise."))
+    require(policy.can_edit_enterprise, actor, enterprise)
     ent = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     before = {name: getattr(ent, name) for name in ENTERPRISE_FIELDS}
     _apply(ent, data, ENTERPRISE_FIELDS)
@@ -149,7 +145,7 @@ def get_enterprise(actor, pk: int) -> Enterprise:
 
 @transaction.atomic
 def create_organisation(actor, data: Mapping[str, Any]) -> Organisation:
-    _require(policy.can_manage_organisations(actor), _("You may not add organisations."))
+    require(policy.can_manage_organisations, actor)
     org = Organisation()
     _apply(org, data, ORGANISATION_FIELDS)
     org.country = (org.country or "").upper()
@@ -166,7 +162,7 @@ def create_buyer_organisation(actor, data: Mapping[str, Any]) -> Organisation:
     """A buyer (large firm, public purchaser, export/marketing agent or retailer) added by someone who
     forms networks around buyers (`policy.can_add_buyer_organisation`, brokers included): only a
     buyer kind, only its identity, never a second record of a buyer already in the register."""
-    _require(policy.can_add_buyer_organisation(actor), _("You may not add buyers to the register."))
+    require(policy.can_add_buyer_organisation, actor)
     from .models import BUYER_KINDS, OrganisationKind
 
     if data.get("kind") not in BUYER_KINDS:
@@ -187,7 +183,7 @@ def create_buyer_organisation(actor, data: Mapping[str, Any]) -> Organisation:
 
 @transaction.atomic
 def update_organisation(actor, organisation: Organisation, data: Mapping[str, Any]) -> Organisation:
-    _require(policy.can_edit_organisation(actor, organisation), _("You may not change this organisation."))
+    require(policy.can_edit_organisation, actor, organisation)
     if "kind" in data and not policy.can_manage_organisations(actor):
         raise PermissionDenied(_("Only agency staff may change an organisation's kind."))
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -210,8 +206,7 @@ def get_organisation(actor, pk: int) -> Organisation:
 @transaction.atomic
 def add_membership(actor, enterprise: Enterprise, association: Organisation, start_date: date,
                    end_date: date | None = None) -> Membership:
-    _require(policy.can_manage_membership(actor, association),
-             _("You may not manage this association's memberships."))
+    require(policy.can_manage_membership, actor, association)
     if not association.is_association:
         raise ValidationFailed({"association": [_("%(org)s is not an association.") % {"org": association}]})
     overlapping = Membership.objects.select_for_update().filter(enterprise=enterprise, association=association)
@@ -231,8 +226,7 @@ def add_membership(actor, enterprise: Enterprise, association: Organisation, sta
 
 @transaction.atomic
 def end_membership(actor, membership: Membership, end_date: date) -> Membership:
-    _require(policy.can_manage_membership(actor, membership.association),
-             _("You may not manage this association's memberships."))
+    require(policy.can_manage_membership, actor, membership.association)
     m = Membership.objects.select_for_update().get(pk=membership.pk)
     if m.end_date is not None:
         raise ValidationFailed({"end_date": [_("This membership already ended on %(day)s.") % {
@@ -248,9 +242,9 @@ def end_membership(actor, membership: Membership, end_date: date) -> Membership:
 def add_contact(actor, *, enterprise: Enterprise | None = None, organisation: Organisation | None = None,
                 **fields) -> Contact:
     if enterprise is not None:
-        _require(policy.can_edit_enterprise(actor, enterprise), _("You may not change this enterprise."))
+        require(policy.can_edit_enterprise, actor, enterprise)
     elif organisation is not None:
-        _require(policy.can_edit_organisation(actor, organisation), _("You may not change this organisation."))
+        require(policy.can_edit_organisation, actor, organisation)
     contact = Contact(enterprise=enterprise, organisation=organisation, **fields)
     _save_validated(contact, actor)
     return contact

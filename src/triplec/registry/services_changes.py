@@ -12,10 +12,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from triplec.accounts import policy
-from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.accounts.policy import require
+from triplec.core.errors import NotFound, ValidationFailed
 
-from . import services
+from . import policy, services
 from .models import Enterprise
 from .models_changes import CONFIRMED_FIELDS, EnterpriseChangeRequest
 
@@ -29,8 +29,7 @@ def _pending_of(enterprise: Enterprise) -> EnterpriseChangeRequest | None:
 @transaction.atomic
 def request_change(actor, enterprise: Enterprise, data: Mapping[str, Any], reason: str = "") -> EnterpriseChangeRequest:
     """Record the fields of `data` that differ from the record, checked as an edit would check them."""
-    if not policy.can_request_enterprise_change(actor, enterprise):
-        raise PermissionDenied(_("You may not ask for changes to this enterprise."))
+    require(policy.can_request_enterprise_change, actor, enterprise)
     unknown = set(data) - set(CONFIRMED_FIELDS)
     if unknown:
         raise ValidationFailed({f: [_("Change this field on the enterprise's edit page.")] for f in sorted(unknown)})
@@ -72,8 +71,7 @@ def get_request(actor, pk: int) -> EnterpriseChangeRequest:
 @transaction.atomic
 def decide(actor, request: EnterpriseChangeRequest, approve: bool, note: str = "") -> EnterpriseChangeRequest:
     """Approve (the record takes the requested values, validated again) or reject, with a note."""
-    if not policy.can_decide_change_requests(actor):
-        raise PermissionDenied(_("Only the agency's register editors decide change requests."))
+    require(policy.can_decide_change_requests, actor)
     locked = EnterpriseChangeRequest.objects.select_for_update().select_related("enterprise").get(pk=request.pk)
     if locked.status != Status.PENDING:
         raise ValidationFailed({"__all__": [_("This request was already decided (%(status)s).") % {

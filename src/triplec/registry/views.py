@@ -1,6 +1,6 @@
 """HTML pages of the register: enterprises, organisations, memberships, contacts and the map.
 
-Every page needs a login. Reads go through `accounts.policy` / `selectors` (scoped to the user), writes
+Every page needs a login. Reads go through `registry.policy` / `selectors` (scoped to the user), writes
 through `services`. Objects the user may not see answer 404; actions the user may not take answer 403.
 """
 
@@ -11,7 +11,6 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -21,14 +20,14 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.accounts import policy
+from triplec.accounts.policy import require
 from triplec.core.errors import (
     ValidationFailed,
     domain_errors,  # noqa: F401  (re-exported: other pages use it from here)
 )
 from triplec.core.idsets import pk_among
 
-from . import mapdata, sectors, selectors, services
+from . import mapdata, policy, sectors, selectors, services
 from .exporting_options import export_options_context
 from .forms import (
     ContactForm,
@@ -48,6 +47,12 @@ from .table_rows import table_rows
 PAGE_SIZE = 50
 MATERIALISE_BELOW = 2000  # see RegisterPaginator
 MEMBERS_SHOWN = 100  # an association page lists this many; the filtered list shows them all
+
+
+def _require(check, user, *objects) -> None:
+    """The check's refusal as a 403 page."""
+    with domain_errors():
+        require(check, user, *objects)
 
 
 def _is_partial(request) -> bool:
@@ -208,8 +213,7 @@ def _enterprise_form_page(request, form, ent=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_create(request):
-    if not policy.can_create_enterprise(request.user):
-        raise HttpForbidden(_("You may not add enterprises to the register."))
+    _require(policy.can_create_enterprise, request.user)
     if request.method == "GET":
         return _enterprise_form_page(request, EnterpriseForm())
     form = EnterpriseForm(request.POST)
@@ -230,8 +234,7 @@ def enterprise_create(request):
 def enterprise_edit(request, pk: int):
     with domain_errors():
         ent = services.get_enterprise(request.user, pk)
-    if not policy.can_edit_enterprise(request.user, ent):
-        raise HttpForbidden(_("You may not change this enterprise."))
+    _require(policy.can_edit_enterprise, request.user, ent)
     locked = policy.fields_confirmed_by_agency(request.user)
     if request.method == "GET":
         return _enterprise_form_page(request, EnterpriseForm(instance=ent, locked=locked), ent)
@@ -253,8 +256,7 @@ def enterprise_edit(request, pk: int):
 def contact_add(request, pk: int):
     with domain_errors():
         ent = services.get_enterprise(request.user, pk)
-    if not policy.can_edit_enterprise(request.user, ent):
-        raise HttpForbidden(_("You may not change this enterprise."))
+    _require(policy.can_edit_enterprise, request.user, ent)
     form = ContactForm(request.POST)
     if form.is_valid():
         try:
@@ -333,10 +335,8 @@ def organisation_list(request):
 def _count_current_members(user, organisations) -> None:
     """Sets `current_members` on each organisation of a page: the memberships current today that
     `user` may see (an enterprise user sees its own), counted for the page's rows only."""
-    today = date.today()
     counts = dict(policy.visible_memberships(user)
-                  .filter(association__in=[o.pk for o in organisations], start_date__lte=today)
-                  .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+                  .filter(Membership.current_q(), association__in=[o.pk for o in organisations])
                   .values("association").annotate(n=Count("pk")).values_list("association", "n"))
     for org in organisations:
         org.current_members = counts.get(org.pk, 0)
@@ -383,8 +383,7 @@ def organisation_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
-    if not policy.can_manage_organisations(request.user):
-        raise HttpForbidden(_("You may not add organisations."))
+    _require(policy.can_manage_organisations, request.user)
     form = OrganisationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and "_refresh" not in request.POST and form.is_valid():
         try:
@@ -403,8 +402,7 @@ def organisation_create(request):
 def organisation_edit(request, pk: int):
     with domain_errors():
         org = services.get_organisation(request.user, pk)
-    if not policy.can_edit_organisation(request.user, org):
-        raise HttpForbidden(_("You may not change this organisation."))
+    _require(policy.can_edit_organisation, request.user, org)
     may_change_kind = policy.can_manage_organisations(request.user)
     form = OrganisationForm(request.POST if request.method == "POST" else None, instance=org,
                             may_change_kind=may_change_kind)
@@ -429,8 +427,7 @@ def membership_add(request, pk: int):
         org = services.get_organisation(request.user, pk)
     if not org.is_association:
         raise Http404(_("Only associations have members."))
-    if not policy.can_manage_membership(request.user, org):
-        raise HttpForbidden(_("You may not manage this association's memberships."))
+    _require(policy.can_manage_membership, request.user, org)
     form = MembershipAddForm(request.POST, user=request.user)
     if form.is_valid():
         data = form.cleaned_data

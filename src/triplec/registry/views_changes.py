@@ -5,18 +5,23 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.accounts import policy
+from triplec.accounts.policy import require
 from triplec.core.errors import ValidationFailed
 
-from . import services, services_changes
+from . import policy, services, services_changes
 from .forms import ChangeRequestForm, DecisionForm, add_service_errors
 from .models_changes import EnterpriseChangeRequest
 from .views import domain_errors, paginate
+
+
+def _require(check, user, *objects) -> None:
+    """The check's refusal as a 403 page."""
+    with domain_errors():
+        require(check, user, *objects)
 
 
 @login_required
@@ -24,8 +29,7 @@ from .views import domain_errors, paginate
 def change_request_create(request, pk: int):
     with domain_errors():
         ent = services.get_enterprise(request.user, pk)
-    if not policy.can_request_enterprise_change(request.user, ent):
-        raise HttpForbidden(_("You may not ask for changes to this enterprise."))
+    _require(policy.can_request_enterprise_change, request.user, ent)
     form = ChangeRequestForm(request.POST if request.method == "POST" else None, instance=ent)
     if request.method == "POST" and form.is_valid():
         try:
@@ -46,8 +50,7 @@ def change_request_create(request, pk: int):
 @login_required
 @require_GET
 def change_request_list(request):
-    if not policy.can_decide_change_requests(request.user):
-        raise HttpForbidden(_("Only the agency's register editors decide change requests."))
+    _require(policy.can_decide_change_requests, request.user)
     qs = (policy.visible_change_requests(request.user)
           .select_related("enterprise", "requested_by", "decided_by").order_by("-created_at", "-id"))
     pending = list(qs.filter(status=EnterpriseChangeRequest.Status.PENDING))
@@ -61,8 +64,7 @@ def change_request_list(request):
 def change_request_decide(request, pk: int):
     with domain_errors():
         change = services_changes.get_request(request.user, pk)
-    if not policy.can_decide_change_requests(request.user):
-        raise HttpForbidden(_("Only the agency's register editors decide change requests."))
+    _require(policy.can_decide_change_requests, request.user)
     form = DecisionForm(request.POST)
     form.is_valid()
     approve = request.POST.get("decision") == "approve"

@@ -5,7 +5,7 @@ Nothing is written to the register until the uploader confirms; the file is kept
 Files with more rows than TRIPLEC_IMPORT_BACKGROUND_ROWS are checked and written by background tasks:
 the batch's page then shows a progress bar (polled by htmx) until the check or the import ends, and the
 outcome after (see `importing.batches`).
-Permissions come from `accounts.policy` (via the import service): 403 for roles that may not
+Permissions come from `registry.policy` (via the import service): 403 for roles that may not
 import or export, 404 for someone else's upload.
 """
 
@@ -24,11 +24,11 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.accounts import policy
+from triplec.accounts.policy import require
 from triplec.core import spreadsheets
-from triplec.core.errors import PermissionDenied
+from triplec.core.errors import PermissionDenied, domain_errors
 
-from . import exporting
+from . import exporting, policy
 from .importing import FIELD_LABELS, IMPORT_FIELDS, ImportRejected, batches
 from .importing.messages import shown
 from .importing.reading import encoding_name
@@ -44,6 +44,12 @@ DECIMALS = [("", gettext_lazy("Automatic")),
 
 
 DECIMAL_SHOWN = {",": gettext_lazy("decimal comma"), ".": gettext_lazy("decimal point")}
+
+
+def _require(check, user, *objects) -> None:
+    """The check's refusal as a 403 page."""
+    with domain_errors():
+        require(check, user, *objects)
 
 
 def _max_upload_bytes() -> int:
@@ -103,8 +109,7 @@ class MappingForm(DefaultsForm):
 
 
 def _require_import(user) -> None:
-    if not policy.can_import_enterprises(user):
-        raise HttpForbidden(_("You may not import enterprises."))
+    _require(policy.can_import_enterprises, user)
 
 
 def _own_batch(request, pk) -> ImportBatch:
@@ -315,8 +320,7 @@ def enterprise_import_template(request):
 @require_GET
 def enterprise_export(request):
     """The filtered list (same filters as the list page) as CSV (streamed) or XLSX."""
-    if not policy.can_export(request.user):
-        raise HttpForbidden(_("You may not export the register."))
+    _require(policy.can_export, request.user)
     fmt = request.GET.get("format", "csv")
     if fmt not in exporting.CONTENT_TYPES:
         return HttpResponseBadRequest(_("Unknown format; use csv or xlsx."))

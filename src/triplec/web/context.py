@@ -1,12 +1,13 @@
-from triplec.accounts import policy
+from triplec.accounts import policy as accounts_policy
+from triplec.registry import policy as registry_policy
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     return {
-        "nav_role": policy.role_of(user),
-        "can_import": policy.can_import_enterprises(user),
-        "can_manage_organisations": policy.can_manage_organisations(user),
-        "can_manage_users": policy.can_manage_users(user),
-        "can_decide_change_requests": policy.can_decide_change_requests(user),
+        "nav_role": accounts_policy.role_of(user),
+        "can_import": registry_policy.can_import_enterprises(user),
+        "can_manage_organisations": registry_policy.can_manage_organisations(user),
+        "can_manage_users": accounts_policy.can_manage_users(user),
+        "can_decide_change_requests": registry_policy.can_decide_change_requests(user),
     }

@@ -9,7 +9,7 @@
 | enterprise-user      | its firm, its associations and networks                                    |
 | evaluator            | portfolio figures (networks by stage, independence, evaluations overdue)    |
 
-Every query goes through accounts.policy (via the apps' selectors), so each panel is scoped.
+Every query goes through the apps' policies (via the apps' selectors), so each panel is scoped.
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 
-from triplec.accounts import policy
+from triplec.accounts import policy as accounts_policy
 from triplec.accounts.roles import Role
+from triplec.networks import policy as networks_policy
+from triplec.registry import policy as registry_policy
 
 RECENT = 5
 
@@ -43,7 +45,7 @@ def networks_by_stage(user) -> list[StageCount]:
     """Open networks the user sees, counted per kind and stage in lifecycle order."""
     from django.db.models import Count
 
-    rows = (policy.visible_networks(user).filter(stage__is_closed=False)
+    rows = (networks_policy.visible_networks(user).filter(stage__is_closed=False)
             .values("kind__name", "stage__name", "stage__code", "stage__order")
             .annotate(n=Count("id")).order_by("kind__name", "stage__order"))
     from django.utils.translation import gettext
@@ -68,7 +70,7 @@ def _gates_ready(user, on: date) -> list:
 def _imports_waiting(user) -> list:
     from triplec.registry.models_import import ImportBatch
 
-    return list(policy.visible_import_batches(user).filter(status=ImportBatch.Status.CHECKED)
+    return list(registry_policy.visible_import_batches(user).filter(status=ImportBatch.Status.CHECKED)
                 .order_by("-created_at")[:RECENT])
 
 
@@ -83,7 +85,7 @@ def _mapping(user, data: dict) -> None:
 
 def build(user, on: date | None = None) -> Home:
     on = on or date.today()
-    role = policy.role_of(user)
+    role = accounts_policy.role_of(user)
     home = Home(role)
     d = home.data
     if role in (Role.AGENCY_ADMIN, Role.PROGRAMME_OFFICER):
@@ -106,19 +108,19 @@ def build(user, on: date | None = None) -> Home:
         portfolio = selectors.independence_portfolio(user, on=on)
         d["portfolio"] = {"assessed": portfolio.networks, "at_least_4": portfolio.at_least(4),
                           "at_least_6": portfolio.at_least(6)}
-        d["network_count"] = policy.visible_networks(user).count()
+        d["network_count"] = networks_policy.visible_networks(user).count()
     elif role == Role.ASSOCIATION_MANAGER:
         home.panels |= {"association", "imports", "member_networks"}
         d["association"] = user.organisation
-        d["member_count"] = policy.visible_enterprises(user).count()
+        d["member_count"] = registry_policy.visible_enterprises(user).count()
         d["imports"] = _imports_waiting(user)
-        d["networks"] = list(policy.visible_networks(user).select_related("stage").order_by("name")[:10])
+        d["networks"] = list(networks_policy.visible_networks(user).select_related("stage").order_by("name")[:10])
     elif role == Role.ENTERPRISE_USER:
         home.panels |= {"firm", "member_networks"}
         d["firm"] = user.enterprise
-        d["associations"] = list(policy.visible_memberships(user).select_related("association")
+        d["associations"] = list(registry_policy.visible_memberships(user).select_related("association")
                                  .order_by("-start_date"))
-        d["networks"] = list(policy.visible_networks(user).select_related("stage").order_by("name")[:10])
+        d["networks"] = list(networks_policy.visible_networks(user).select_related("stage").order_by("name")[:10])
     return home
 
 

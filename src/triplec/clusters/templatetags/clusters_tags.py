@@ -1,9 +1,8 @@
-"""Template helpers of the clusters pages; permissions come from `accounts.policy`."""
+"""Template helpers of the clusters pages; permissions come from `clusters.policy`."""
 
 from django import template
 
-from triplec.accounts import policy
-from triplec.clusters import messages
+from triplec.clusters import messages, policy
 
 register = template.Library()
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop
 
-from triplec.accounts import policy
 from triplec.core.stored_messages import StoredMessages
-from triplec.registry import identifiers
+from triplec.registry import identifiers, policy
 
 # Cells (cells.py). Values shown in a message are quoted by the code (repr) before they are put in.
 EXPECTED_TEXT_BOOL = gettext_noop("expected text, got a true/false value (%(value)s)")

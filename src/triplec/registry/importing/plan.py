@@ -11,9 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from triplec.accounts import policy
+from triplec.accounts import policy as accounts_policy
 from triplec.accounts.roles import Role
-from triplec.registry import identifiers
+from triplec.registry import identifiers, policy
 from triplec.registry.models import ASSOCIATION_KINDS, Enterprise, Membership, Organisation
 
 from . import messages as msg
@@ -74,7 +74,7 @@ class AssociationResolver:
         elif ref.isdigit() and int(ref) in self.by_id:
             org = self.by_id[int(ref)]
         else:
-            if policy.role_of(self.actor) == Role.ASSOCIATION_MANAGER and self.actor.organisation_id:
+            if accounts_policy.role_of(self.actor) == Role.ASSOCIATION_MANAGER and self.actor.organisation_id:
                 raise LookupError(msg.UNKNOWN_ASSOCIATION_OWN % {"value": repr(ref),
                                                                  "association": self.actor.organisation.name})
             raise LookupError(msg.UNKNOWN_ASSOCIATION % {"value": repr(ref)})
@@ -135,7 +135,7 @@ def build_plan(actor, records: list[Record], has_territory: bool) -> Plan:
     """What to do with each record. `actor` None is the trusted operator."""
     plan = Plan()
     today = date.today()
-    role = policy.role_of(actor)
+    role = accounts_policy.role_of(actor)
     own_association = actor.organisation if role == Role.ASSOCIATION_MANAGER else None
 
     unique = list({r.identifier: r for r in reversed(records)}.values())[::-1]  # the caller reports duplicates

@@ -19,11 +19,10 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
 
-from triplec.accounts import policy
-from triplec.core.errors import PermissionDenied
+from triplec.accounts.policy import require
 from triplec.core.text import without_lone_surrogates
+from triplec.registry import policy
 from triplec.registry.models import Enterprise, Membership
 
 from . import cells, writer
@@ -112,8 +111,8 @@ class ImportResult:
 
 
 def _check_permission(actor) -> None:
-    if actor is not None and not policy.can_import_enterprises(actor):
-        raise PermissionDenied(gettext("You may not import enterprises."))
+    if actor is not None:
+        require(policy.can_import_enterprises, actor)
 
 
 def _clean_defaults(defaults: Mapping[str, Any] | None) -> tuple[dict[str, Any], list[RowError]]:

@@ -4,7 +4,10 @@ PostgreSQL and the other way round.
 
 Text that cannot be encoded (lone surrogates left by imports before they refused undecodable bytes)
 is written as U+FFFD, and the manifest counts such records per model: `triplec doctor` cleans the
-database itself."""
+database itself.
+
+It sits beside the CLI, above the apps, since it asks the apps' models whether a database is empty
+(core, the base layer, imports no app)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,31 @@
+"""The whole demo (`triplec demo`): the register's illustrative agency, associations and firms, the
+demo networks and the French IREP facilities as a mapping data set. It sits beside the CLI, above the
+apps, since it loads several of them (the register's own part is `triplec.registry.demo`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from triplec.accounts.models import User
+from triplec.networks.demo import load_demo_networks
+from triplec.networks.models import Network
+from triplec.registry.demo import DemoSummary, load_illustrative
+from triplec.registry.demo_france import load_french_dataset, remove_french_rows_from_register
+
+
+def load(french_register: bool = True, progress: Callable[[str], None] | None = None) -> DemoSummary:
+    summary = DemoSummary()
+    say = progress or (lambda _msg: None)
+    say("Loading the illustrative agency, associations and clusters ...")
+    load_illustrative(summary)
+    say("Loading demo networks (brokered and PROFO) ...")
+    admin = User.objects.get(username="admin")
+    load_demo_networks(admin, broker=User.objects.filter(username="broker").first())
+    summary.created["networks"] = Network.objects.count()
+    removed = remove_french_rows_from_register()
+    if removed:
+        say(f"Moved {removed} French IREP facilities out of the agency's register (now a mapping data set).")
+    if french_register:
+        say("Storing the French IREP facilities as a mapping data set ...")
+        summary.created["French facilities (mapping data set)"] = load_french_dataset().rows
+    return summary
