@@ -51,8 +51,8 @@ import pandas as pd
 import shapely
 from shapely.geometry import Polygon, mapping
 
-EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
-UNIT_TO_KM = {"km": 1.0, "m": 0.001}
+from triplec.mapping.points import EARTH_RADIUS_KM, UNIT_TO_KM, code_text, lonlat_to_sphere
+
 SIZE_CLASS_BOUNDS = (10, 50, 250)  # EU SME definition: micro < 10, small < 50, medium < 250 employees
 
 LonLatTransform = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -249,18 +249,6 @@ class Sites:
         if self.to_lonlat is None:
             raise ValueError("this projected register has no CRS / to_lonlat transform; cannot give lon/lat")
         return self.to_lonlat(x, y)
-
-
-def code_text(values: pd.Series) -> pd.Series:
-    """Codes and ids as stripped text; integral floats (1234.0 from a CSV with gaps) lose the '.0'.
-
-    The same rule as :class:`triplec.mapping.PointRegister`, so sectors and ids match across modules.
-    """
-    if pd.api.types.is_float_dtype(values):
-        numbers = values.to_numpy(float)
-        if np.all(np.mod(numbers, 1) == 0):
-            return pd.Series(numbers.astype(np.int64).astype(str), index=values.index)
-    return values.astype(str).str.strip()
 
 
 def _require_present(frame: pd.DataFrame, key: str, col: str) -> None:
@@ -569,9 +557,7 @@ def _sites_near(sites: np.ndarray, xyz: np.ndarray, radius: float):
 def _euclidean_space(sites: Sites, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Coordinates in km where straight-line distance is the register's distance (sphere: 3-D chord)."""
     if sites.geographic:
-        lam, phi = np.radians(x), np.radians(y)
-        c = np.cos(phi)
-        return EARTH_RADIUS_KM * np.column_stack([c * np.cos(lam), c * np.sin(lam), np.sin(phi)])
+        return lonlat_to_sphere(x, y)
     return np.column_stack([x, y]) * sites.km_per_unit
 
 

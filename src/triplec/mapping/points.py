@@ -155,7 +155,7 @@ class PointRegister:
         sec_missing = np.flatnonzero(raw_sec.isna().to_numpy() | (raw_sec.astype(str).str.strip() == "").to_numpy())
         if len(sec_missing):
             raise RegisterError(f"sector column {sector_col!r} is empty at {_rows_text(sec_missing, ids)}")
-        sectors = _sector_text(raw_sec)
+        sectors = code_text(raw_sec).to_numpy()
 
         if planar:
             x = _numeric_column(df, x_col, ids, "x") * UNIT_TO_KM[unit]
@@ -238,13 +238,16 @@ class PointRegister:
         return c
 
 
-def _sector_text(raw: pd.Series) -> np.ndarray:
-    """Sector codes as text; integral floats (1234.0 from a CSV with gaps) lose the '.0'."""
-    if pd.api.types.is_float_dtype(raw):
-        vals = raw.to_numpy()
-        if np.all(np.mod(vals, 1) == 0):
-            return vals.astype(np.int64).astype(str)
-    return raw.astype(str).str.strip().to_numpy()
+def code_text(values: pd.Series) -> pd.Series:
+    """Codes and ids as stripped text; integral floats (1234.0 from a CSV with gaps) lose the '.0'.
+
+    The one rule for sectors and ids, so they match across the register, locate and profile.
+    """
+    if pd.api.types.is_float_dtype(values):
+        numbers = values.to_numpy(float)
+        if np.all(np.mod(numbers, 1) == 0):
+            return pd.Series(numbers.astype(np.int64).astype(str), index=values.index)
+    return values.astype(str).str.strip()
 
 
 def lonlat_to_sphere(lon, lat) -> np.ndarray:
