@@ -27,7 +27,7 @@ _EXPORTS = {
                                  "ellison_glaeser_gamma", "location_quotients", "maurel_sedillot_gamma",
                                  "regional_indices", "uscm_cluster_strength"],
     "triplec.mapping.report": ["write_report"],
-    "triplec.mapping.cli_map": ["run_map"],
+    "triplec.mapping.pipeline": ["MapInputError", "MapOutputs", "run_map"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 
