@@ -144,21 +144,19 @@ def mc_pvalue(obs: np.ndarray, sims: np.ndarray) -> float:
     return float((1 + np.sum(t_sim >= t_obs)) / (len(t_sim) + 1))
 
 
-def bh_qvalues(p: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values: ``q_(i) = min_{j >= i} m p_(j) / j``, capped at 1.
+def bh_qvalues(p) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values (q-values) that leave NaN p-values NaN.
 
-    NaN p-values are left NaN and do not count in ``m``.
+    :func:`scipy.stats.false_discovery_control` (method ``"bh"``) on the p-values that are not NaN:
+    ``q_(i) = min_{j >= i} m p_(j) / j``, capped at 1, where ``m`` counts only those p-values.
     """
+    from scipy.stats import false_discovery_control
+
     p = np.asarray(p, dtype=float)
     q = np.full_like(p, np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    if len(ok) == 0:
-        return q
-    order = ok[np.argsort(p[ok], kind="stable")]
-    m = len(order)
-    ranked = p[order] * m / np.arange(1, m + 1)
-    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
-    q[order] = np.minimum(ranked, 1.0)
+    ok = ~np.isnan(p)
+    if ok.any():
+        q[ok] = false_discovery_control(p[ok], method="bh")
     return q
 
 
