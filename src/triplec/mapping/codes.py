@@ -242,6 +242,28 @@ def normalise_code(system: str, raw: object) -> str:
       ``31``/``32``/``33`` give the sector ``31-33`` (likewise ``44-45`` and ``48-49``).
 
     The result always exists in the shipped code list.
+
+    Parameters
+    ----------
+    system : {"isic4", "nace2", "naics2017"}
+        The classification.
+    raw : str or int
+        The code as written.
+
+    Returns
+    -------
+    str
+        The code-list form (NACE ``"25.11"``); see :func:`normalise_naf` for the compact NAF form.
+
+    References
+    ----------
+    Eurostat (2008). NACE Rev. 2, statistical classification of economic activities. UN (2008). ISIC
+    Rev. 4. US Census Bureau (2017). North American Industry Classification System.
+
+    Examples
+    --------
+    >>> normalise_code("nace2", "25.11Z"), normalise_code("isic4", "C2511"), normalise_code("naics2017", 33)
+    ('25.11', '2511', '31-33')
     """
     _info(system)
     if isinstance(raw, bool) or raw is None:
@@ -352,7 +374,27 @@ def naf_section_of_division(division: int) -> str | None:
 def normalise_naf(code: str) -> str:
     """Compact NAF form: upper-case, strip spaces and the dot: "25.11z" -> "2511Z". Sections ("C") pass
     through. Checks the form and the division only (not the shipped list): see :func:`normalise_code`
-    for the code-list form "25.11"."""
+    for the code-list form "25.11".
+
+    Parameters
+    ----------
+    code : str
+        A NAF rév. 2 / NACE Rev. 2 code at any level, with or without the dot and sub-class letter.
+
+    Returns
+    -------
+    str
+        The compact form; raises :class:`SectorCodeError` for a code that is not NAF/NACE.
+
+    References
+    ----------
+    INSEE (2008). Nomenclature d'activités française, NAF rév. 2.
+
+    Examples
+    --------
+    >>> normalise_naf("25.11z"), normalise_naf("25.1"), normalise_naf("C")
+    ('2511Z', '251', 'C')
+    """
     raw = str(code).strip().upper().replace(".", "").replace(" ", "")
     if len(raw) == 1 and raw in NAF_SECTIONS:
         return raw

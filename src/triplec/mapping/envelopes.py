@@ -149,6 +149,26 @@ def bh_qvalues(p) -> np.ndarray:
 
     :func:`scipy.stats.false_discovery_control` (method ``"bh"``) on the p-values that are not NaN:
     ``q_(i) = min_{j >= i} m p_(j) / j``, capped at 1, where ``m`` counts only those p-values.
+
+    Parameters
+    ----------
+    p : array_like of float
+        p-values in [0, 1]; NaN for a test that was not made.
+
+    Returns
+    -------
+    numpy.ndarray
+        q-values in the order of ``p``, NaN where ``p`` is NaN.
+
+    References
+    ----------
+    Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate: a practical and powerful
+    approach to multiple testing. Journal of the Royal Statistical Society B 57(1), 289-300.
+
+    Examples
+    --------
+    >>> bh_qvalues([0.01, 0.04, float("nan"), 0.03]).round(3).tolist()
+    [0.03, 0.04, nan, 0.04]
     """
     from scipy.stats import false_discovery_control
 
