@@ -29,7 +29,8 @@ import shapely
 from scipy.stats import hypergeom
 
 from triplec.mapping.envelopes import bh_qvalues
-from triplec.mapping.locate import Footprint, FootprintSet, Sites
+from triplec.mapping.footprints import Footprint, FootprintSet
+from triplec.mapping.sites import Sites
 
 PROFILE_COLUMNS = [
     "footprint_id", "footprint_sector", "sector", "count_in_footprint", "sector_total", "expected",
