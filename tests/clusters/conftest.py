@@ -26,7 +26,7 @@ def mapping_outputs(tmp_path_factory):
     """Real outputs of `run_map` on the generated register (made once, without the database), for page
     tests that need a finished run but not a fresh computation: (folder, PreparedInput, MapOutputs)."""
     from triplec.clusters.registers import PreparedInput
-    from triplec.mapping.cli_map import run_map
+    from triplec.mapping.pipeline import run_map
 
     frame = register_points().rename(columns={"key": "id", "division": "sector"})
     frame["sector_name"] = frame["sector"].map({"16": "Manufacture of wood", "25": "Metal products",

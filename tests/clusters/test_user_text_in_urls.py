@@ -21,7 +21,7 @@ AWKWARD = {"16": "Madeira/Móveis #1", "25": "Metal? ação & co", "10": "Food/D
 @pytest.fixture(scope="module")
 def awkward_outputs(tmp_path_factory):
     from triplec.clusters.registers import PreparedInput
-    from triplec.mapping.cli_map import run_map
+    from triplec.mapping.pipeline import run_map
 
     frame = register_points().rename(columns={"key": "id", "division": "sector"})
     frame["sector"] = frame["sector"].map(AWKWARD)

@@ -16,7 +16,8 @@ import typer
 from typer.testing import CliRunner
 
 import triplec
-from triplec.mapping.cli_map import SECTOR_COLUMNS, map_command
+from triplec.mapping.cli_map import map_command
+from triplec.mapping.pipeline import SECTOR_COLUMNS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.nodb]
 

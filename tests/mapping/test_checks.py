@@ -8,7 +8,8 @@ import typer
 from typer.testing import CliRunner
 
 from triplec.mapping.checks import coordinate_warnings, duplicate_points, swapped_axes
-from triplec.mapping.cli_map import MapInputError, map_command, run_map
+from triplec.mapping.cli_map import map_command
+from triplec.mapping.pipeline import MapInputError, run_map
 
 pytestmark = pytest.mark.nodb
 

@@ -8,7 +8,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from triplec.mapping.cli_map import CURVE_COLUMNS, SECTOR_COLUMNS, map_command
+from triplec.mapping.cli_map import map_command
+from triplec.mapping.pipeline import CURVE_COLUMNS, SECTOR_COLUMNS
 
 pytestmark = pytest.mark.nodb
 

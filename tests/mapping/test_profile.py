@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 import shapely
 
+from triplec.mapping.envelopes import bh_qvalues
 from triplec.mapping.locate import Footprint, Sites, locate_footprints
 from triplec.mapping.profile import (
-    benjamini_hochberg,
     inside_footprint,
     profile_footprint,
     profile_footprints,
@@ -91,10 +91,10 @@ def test_boundary_points_count_as_inside():
 
 
 def test_benjamini_hochberg_by_hand():
-    q = benjamini_hochberg(np.array([0.01, 0.04, 0.03, 0.005]))
+    q = bh_qvalues(np.array([0.01, 0.04, 0.03, 0.005]))
     assert q == pytest.approx([0.02, 0.04, 0.04, 0.02])
-    assert benjamini_hochberg(np.array([0.5, 0.9])).tolist() == [0.9, 0.9]
-    assert len(benjamini_hochberg(np.array([]))) == 0
+    assert bh_qvalues(np.array([0.5, 0.9])).tolist() == [0.9, 0.9]
+    assert len(bh_qvalues(np.array([]))) == 0
 
 
 def test_suppliers_around_a_located_cluster_are_found():

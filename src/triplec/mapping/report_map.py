@@ -6,18 +6,23 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from triplec.mapping.locate import FootprintSet, Sites, _rounded_geometry
+from triplec.mapping.footprints import FootprintSet, _rounded_geometry
 from triplec.mapping.places import city_near, report_places
+from triplec.mapping.sites import Sites
 
 DEFAULT_TILES = {
     "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "attribution": "&copy; OpenStreetMap contributors",
 }
+# The report's files (page template, style, script, Leaflet, place labels, country outlines), shipped in
+# the package; the platform's pages serve the outlines, place names and their script from here too.
+ASSETS = resources.files("triplec.mapping") / "report_assets"
 # Colour-blind-friendly categorical palette (Okabe & Ito 2008, then Tol's "muted").
 PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F0E442", "#882255",
            "#44AA99", "#117733", "#332288", "#AA4499", "#999933", "#88CCEE", "#661100", "#6699CC"]
@@ -28,7 +33,7 @@ PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#D55E00", "#0072B2", "#CC79A7", "#F
 
 # Country outlines (Natural Earth 1:50m, public domain, as the world-atlas 2.0.2 TopoJSON vendored for the
 # platform's maps, ISC): drawn under the footprints so a lon/lat map reads without any tile server.
-WORLD_ATLAS = Path(__file__).resolve().parents[1] / "web" / "static" / "vendor" / "world-atlas" / "countries-50m.json"
+WORLD_ATLAS = ASSETS / "world-atlas" / "countries-50m.json"
 
 
 def _topojson_arcs(topology: dict) -> list[np.ndarray]:

@@ -25,6 +25,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from triplec.mapping.codes import (
+    NAF_SECTIONS,
+    NAICS_SECTOR_RANGES,
+    SectorCodeError,
+    naf_section_of_division,
+    normalise_naf,
+)
+
 __all__ = [
     "CrosswalkError",
     "CrosswalkResult",
@@ -47,27 +55,12 @@ __all__ = [
 SCHEMES = ("naics", "naf", "plain")
 
 
-class SectorCodeError(ValueError):
-    """A sector code that does not fit its classification scheme or the requested level;
-    `code` holds the offending code so callers can point at its row."""
-
-    def __init__(self, message: str, code: str | None = None):
-        super().__init__(message)
-        self.code = code
-
-
 class CrosswalkError(ValueError):
     """A crosswalk file or table that cannot be used (missing columns, ambiguous or unmapped codes)."""
 
 
 # --------------------------------------------------------------------------------------------- NAICS
 
-#: 2-digit NAICS codes that belong to a multi-code sector, and the sector's range code.
-NAICS_SECTOR_RANGES = {
-    "31": "31-33", "32": "31-33", "33": "31-33",
-    "44": "44-45", "45": "44-45",
-    "48": "48-49", "49": "48-49",
-}
 _NAICS_RE = re.compile(r"^(\d{2,6}|\d{2}-\d{2})$")
 
 
@@ -119,35 +112,7 @@ def _naics_parent(code: str) -> str | None:
 
 # ----------------------------------------------------------------------------------------------- NAF
 
-#: NACE Rev. 2 / NAF rév. 2 sections and the divisions (2-digit) they hold.
-NAF_SECTIONS = {
-    "A": (1, 3), "B": (5, 9), "C": (10, 33), "D": (35, 35), "E": (36, 39), "F": (41, 43),
-    "G": (45, 47), "H": (49, 53), "I": (55, 56), "J": (58, 63), "K": (64, 66), "L": (68, 68),
-    "M": (69, 75), "N": (77, 82), "O": (84, 84), "P": (85, 85), "Q": (86, 88), "R": (90, 93),
-    "S": (94, 96), "T": (97, 98), "U": (99, 99),
-}
-_NAF_RE = re.compile(r"^(\d{2})(\d{1,2})?([A-Z])?$")
 _NAF_LEVELS = {"section": 1, "division": 2, "group": 3, "class": 4, "subclass": 5}
-
-
-def normalise_naf(code: str) -> str:
-    """Upper-case, strip spaces and the dot: "25.11z" -> "2511Z". Sections ("C") pass through."""
-    raw = str(code).strip().upper().replace(".", "").replace(" ", "")
-    if len(raw) == 1 and raw in NAF_SECTIONS:
-        return raw
-    match = _NAF_RE.match(raw)
-    if not match or (match.group(3) and len(match.group(2) or "") != 2):
-        raise SectorCodeError(f"{code!r} is not a NAF/NACE code (e.g. 'C', '25', '25.1', '25.11', '25.11Z')", str(code).strip())
-    if not _naf_section_of_division(int(match.group(1))):
-        raise SectorCodeError(f"{code!r}: division {match.group(1)} does not exist in NACE Rev. 2", str(code).strip())
-    return raw
-
-
-def _naf_section_of_division(division: int) -> str | None:
-    for section, (low, high) in NAF_SECTIONS.items():
-        if low <= division <= high:
-            return section
-    return None
 
 
 def _naf_level(code: str) -> int:
@@ -167,7 +132,7 @@ def truncate_naf(codes: Iterable[str] | pd.Series, level: int | str) -> pd.Serie
         if _naf_level(norm) < lvl:
             raise SectorCodeError(f"NAF code {code!r} is coarser than level {level!r}; it cannot be made more detailed",
                                   str(code).strip())
-        uniques[code] = _naf_section_of_division(int(norm[:2])) if lvl == 1 else norm[:lvl]
+        uniques[code] = naf_section_of_division(int(norm[:2])) if lvl == 1 else norm[:lvl]
     return series.map(uniques).astype(object)
 
 
@@ -177,7 +142,7 @@ def _naf_parent(code: str) -> str | None:
     if level == 1:
         return None
     if level == 2:
-        return _naf_section_of_division(int(norm))
+        return naf_section_of_division(int(norm))
     return norm[:-1]
 
 

@@ -24,8 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from triplec.mapping.locate import SIZE_CLASS_BOUNDS, Footprint, FootprintSet, Sites
+from triplec.mapping.footprints import Footprint, FootprintSet
+from triplec.mapping.locate import SIZE_CLASS_BOUNDS
 from triplec.mapping.profile import inside_footprint
+from triplec.mapping.sites import Sites
 
 
 @dataclass

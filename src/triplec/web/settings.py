@@ -181,6 +181,13 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+# Map files the analytics library ships for its offline report (country outlines, place names and the
+# script that draws them), served at the URLs the pages use.
+_MAP_ASSETS = BASE_DIR / "mapping" / "report_assets"
+STATICFILES_DIRS = [("vendor/world-atlas", _MAP_ASSETS / "world-atlas"),
+                    ("vendor/topojson-client", _MAP_ASSETS / "topojson-client"),
+                    ("vendor/places", _MAP_ASSETS / "places"),
+                    ("web", _MAP_ASSETS / "web")]
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic on the embedded defaults
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"

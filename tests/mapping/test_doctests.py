@@ -1,0 +1,19 @@
+"""The Examples sections of the library's docstrings run as tests (numpydoc style, doctest syntax)."""
+
+import doctest
+import importlib
+
+import pytest
+
+pytestmark = pytest.mark.nodb
+
+# Modules whose public functions carry an Examples section; add a module here when its examples are written.
+DOCUMENTED = ["triplec.mapping.envelopes", "triplec.mapping.codes", "triplec.mapping.points"]
+
+
+@pytest.mark.parametrize("name", DOCUMENTED)
+def test_docstring_examples_run(name):
+    module = importlib.import_module(name)
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE, verbose=False)
+    assert result.attempted > 0, f"{name} has no examples"
+    assert result.failed == 0
