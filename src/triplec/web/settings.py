@@ -68,12 +68,16 @@ INSTALLED_APPS = [
     "ninja",  # API docs page with ninja's bundled Swagger UI files; without it ninja links a CDN
     "axes",
     "csp",
+    "django_tasks",
     "triplec.core",
     "triplec.accounts",
     "triplec.registry",
     "triplec.clusters",
     "triplec.networks",
 ]
+
+# Background work: the django.tasks API, run by our database queue (triplec.core.tasks explains why).
+TASKS = {"default": {"BACKEND": "triplec.core.tasks.QueueBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
