@@ -229,6 +229,8 @@ CONTENT_SECURITY_POLICY = {
 # `triplec worker` processes run the queue. Mapping runs use local Dask unless a scheduler is given.
 TRIPLEC_IN_PROCESS_WORKER = _env_bool("TRIPLEC_IN_PROCESS_WORKER", True)
 TRIPLEC_DASK_SCHEDULER = os.environ.get("TRIPLEC_DASK_SCHEDULER", "")
+TRIPLEC_TASK_HEARTBEAT_SECONDS = float(os.environ.get("TRIPLEC_TASK_HEARTBEAT_SECONDS", "10"))
+TRIPLEC_TASK_STALE_SECONDS = float(os.environ.get("TRIPLEC_TASK_STALE_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,
