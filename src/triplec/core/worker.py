@@ -84,14 +84,15 @@ def _heartbeat() -> None:
         last = time.monotonic()
         with _running_lock:
             running = dict(_running)
+        if not running:  # nothing to stamp: no database work at all
+            continue
         try:
             for pk, worker in running.items():
                 BackgroundTask.objects.filter(pk=pk, status=BackgroundTask.Status.RUNNING, worker=worker).update(
                     heartbeat_at=timezone.now())
-        except Exception:  # database briefly unavailable: the next beat tries again
-            log.exception("Heartbeat failed")
-        finally:
             close_old_connections()
+        except Exception:  # database briefly unavailable: the next beat tries again; the thread lives on
+            log.exception("Heartbeat failed")
 
 
 class _Attempt:
