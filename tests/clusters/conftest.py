@@ -51,7 +51,7 @@ def done_run(world, mapping_outputs):
 
     folder, prepared, outputs = mapping_outputs
     officer = world.users["programme-officer"]
-    task = BackgroundTask.objects.create(name="clusters.mapping_run", status=BackgroundTask.Status.DONE,
+    task = BackgroundTask.objects.create(name="triplec.clusters.tasks.mapping_run", status=BackgroundTask.Status.DONE,
                                          created_by=officer, started_at=timezone.now(), finished_at=timezone.now())
     run = MappingRun.objects.create(title="Finished run", classification="isic4", sector_level="division",
                                     country="PT", sims=99, alpha=0.05, r_max=60, r_step=2, weighted=True,

@@ -63,14 +63,14 @@ def test_the_queue_withdraws_only_unclaimed_tasks(generated, officer):
     assert _claim("w2") is None
 
 
-def _cancel_after_the_first_report(world, officer, monkeypatch):
+def _cancel_after_the_first_report(world, officer, monkeypatch, sims=999):
     """Run a register run (3 sectors x 8 batches of 128 simulations) in which someone presses Cancel at
     the first simulation report. Returns the run, the progress reports seen, the batches started and how
     many had started when the cancellation left the progress callback (None if it never did)."""
     from triplec.mapping import engines
 
     monkeypatch.setattr(tasks, "CANCEL_CHECK_SECONDS", 0.0)
-    run = services.start_run(officer, run_data(sims=999, alpha=0.05))
+    run = services.start_run(officer, run_data(sims=sims, alpha=0.05))
     seen, batches, at_raise = [], [], []
     real_run_map, real_run_batch = tasks.run_map, engines.run_batch
 
@@ -119,6 +119,16 @@ def test_a_cancelled_run_starts_no_more_simulations(generated, world, officer, m
     run, _seen, batches, at_raise = _cancel_after_the_first_report(world, officer, monkeypatch)
     assert run.status == CANCELLED and at_raise is not None
     assert len(batches) <= at_raise + numba.get_num_threads() < 24, (len(batches), at_raise)
+
+
+def test_a_run_of_many_batches_stops_at_its_next_batch(generated, world, officer, monkeypatch):
+    """A long run (3 sectors x 79 batches of 128 simulations): cancelled at its first simulation report,
+    it reports no further batch and starts at most the ones pool threads had picked up, a few of 237."""
+    run, seen, batches, at_raise = _cancel_after_the_first_report(world, officer, monkeypatch, sims=9999)
+    assert run.status == CANCELLED and at_raise is not None
+    assert sum(1 for done, _t in seen if done > 0) == 1  # the report at which it was cancelled, no other
+    total_batches = sum(-(-9999 // 128) for _sector in range(3))
+    assert len(batches) <= at_raise + numba.get_num_threads() and len(batches) * 20 < total_batches
 
 
 def test_cancel_checks_at_every_stage(generated, world, officer):

@@ -26,7 +26,7 @@ def finished(run: MappingRun) -> MappingRun:
 def test_register_run_screens_locates_and_summarises(generated, world):
     officer = world.users["programme-officer"]
     run = services.start_run(officer, run_data())
-    assert run.task.status == BackgroundTask.Status.QUEUED and run.task.name == "clusters.mapping_run"
+    assert run.task.status == BackgroundTask.Status.QUEUED and run.task.name == "triplec.clusters.tasks.mapping_run"
     run = finished(run)
     assert run.task.status == BackgroundTask.Status.DONE, run.task.error
     out = run.output_path

@@ -44,7 +44,7 @@ def awkward_run(world, awkward_outputs):
 
     folder, prepared, outputs = awkward_outputs
     officer = world.users["programme-officer"]
-    task = BackgroundTask.objects.create(name="clusters.mapping_run", status=BackgroundTask.Status.DONE,
+    task = BackgroundTask.objects.create(name="triplec.clusters.tasks.mapping_run", status=BackgroundTask.Status.DONE,
                                          created_by=officer, started_at=timezone.now(), finished_at=timezone.now())
     run = MappingRun.objects.create(title="Uploaded run", classification="", sector_level="", sims=99,
                                     alpha=0.05, r_max=60, r_step=2, weighted=True, task=task, created_by=officer)

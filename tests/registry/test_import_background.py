@@ -17,7 +17,7 @@ from django.urls import reverse
 from tests.conftest import cnpj
 
 from triplec.core.models import BackgroundTask
-from triplec.core.tasks import run_pending
+from triplec.core.tasks import call_now, run_pending
 from triplec.registry import tasks
 from triplec.registry.importing import batches, service, writer
 from triplec.registry.importing.reading import estimate_rows
@@ -58,7 +58,7 @@ def test_big_file_is_checked_then_imported_in_the_background(world, client_for):
     assert response["Location"] == f"/enterprises/import/{batch.pk}/"
     check = BackgroundTask.objects.get()
     assert (check.name, check.status, check.arguments, check.created_by) == (
-        "registry.import_check", "queued", {"batch_id": str(batch.pk), "_language": "en"}, officer)
+        "triplec.registry.tasks.import_check", "queued", {"batch_id": str(batch.pk), "_language": "en"}, officer)
     assert batch.preview == {}
 
     # While queued: a polling progress bar, no counts, no confirm button.
@@ -77,7 +77,7 @@ def test_big_file_is_checked_then_imported_in_the_background(world, client_for):
     response = client.post(f"/enterprises/import/{batch.pk}/confirm/")
     assert response.status_code == 302
     client.post(f"/enterprises/import/{batch.pk}/confirm/")  # a second click queues nothing more
-    commit = BackgroundTask.objects.get(name="registry.import_commit")
+    commit = BackgroundTask.objects.get(name="triplec.registry.tasks.import_commit")
     html = client.get(f"/enterprises/import/{batch.pk}/").content.decode()
     assert page_state(html) == "importing" and "register is unchanged" in html
     assert 'data-testid="confirm-import"' not in html and 'data-testid="mapping-form"' not in html
@@ -157,7 +157,7 @@ def test_a_row_that_went_bad_after_the_check_stops_the_whole_import(world, clien
     assert 'data-row="7" data-field="national_id"' in html and "upload it again" in html
     assert 'data-testid="confirm-import"' not in html and 'data-testid="mapping-form"' not in html
     client.post(f"/enterprises/import/{batch.pk}/confirm/")  # refused: the file is gone
-    assert BackgroundTask.objects.filter(name="registry.import_commit").count() == 1
+    assert BackgroundTask.objects.filter(name="triplec.registry.tasks.import_commit").count() == 1
 
 
 def test_a_failure_while_writing_rolls_back_what_was_already_written(world, monkeypatch):
@@ -201,8 +201,8 @@ def test_progress_goes_to_the_task_outside_the_transaction_and_to_the_file_alway
         in_file.append(json.loads(self.path.read_text()))
 
     monkeypatch.setattr(batches.ProgressReporter, "_write_file", spy_write)
-    result = tasks.import_commit(lambda done, total, message="": to_task.append((done, total, message)),
-                                 batch_id=str(batch.pk))
+    result = call_now(tasks.import_commit, lambda done, total, message="": to_task.append((done, total, message)),
+                      batch_id=str(batch.pk))
     assert result["created"] == 12
 
     messages = [m["message"] for m in in_file]
@@ -292,7 +292,7 @@ def test_a_check_task_that_fails_says_why(world, client_for):
     assert "the uploaded file &#x27;big.csv&#x27; is missing from the server&#x27;s data folder; upload it again" in html
     assert str(batch.file.storage.location) not in html
     assert client.post(f"/enterprises/import/{batch.pk}/confirm/").status_code == 302
-    assert not BackgroundTask.objects.filter(name="registry.import_commit").exists()
+    assert not BackgroundTask.objects.filter(name="triplec.registry.tasks.import_commit").exists()
 
 
 @pytest.mark.nodb

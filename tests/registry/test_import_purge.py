@@ -99,7 +99,7 @@ def test_a_file_lost_from_the_disk_reads_as_expired_not_a_server_error(world, cl
 
 
 def test_the_worker_housekeeping_purges_at_most_once_an_hour(world):
-    queue.registered()
+    queue.load_task_modules()
     assert "registry.purge_stale_uploads" in queue._HOUSEKEEPING
     first = uploaded(world, 8, "first.csv")
     assert on_disk(first)

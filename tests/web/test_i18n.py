@@ -324,7 +324,7 @@ def running_run(world):
     from triplec.core.models import BackgroundTask
 
     officer = world.users["programme-officer"]
-    task = BackgroundTask.objects.create(name="clusters.mapping_run", status=BackgroundTask.Status.RUNNING,
+    task = BackgroundTask.objects.create(name="triplec.clusters.tasks.mapping_run", status=BackgroundTask.Status.RUNNING,
                                          created_by=officer, started_at=timezone.now(), progress_done=400,
                                          progress_total=1000, message="Simulations: 1,200 of 9,990 curves")
     return MappingRun.objects.create(title="Wood, Centro", classification="isic4", sector_level="division",

@@ -287,7 +287,7 @@ def cluster_world(world, settings, tmp_path):
     now = timezone.now()
     done = MappingRun.objects.create(
         title="Finished", classification="isic4", sims=19, alpha=0.1, min_n=2, created_by=admin,
-        task=BackgroundTask.objects.create(name="clusters.mapping_run", status="done", started_at=now, finished_at=now))
+        task=BackgroundTask.objects.create(name="triplec.clusters.tasks.mapping_run", status="done", started_at=now, finished_at=now))
     folder = done.output_path
     folder.mkdir(parents=True)
     (folder / "sectors.csv").write_text("sector,n,employment,gamma,psi,localised,p_value,q_value,peak_distance\n"
@@ -299,7 +299,7 @@ def cluster_world(world, settings, tmp_path):
         "properties": {"sector": "16", "count": 1, "establishments": [str(world.ent_a1.pk)], "centroid_lon": -38.9,
                        "centroid_lat": -4.3, "regions": ["São João do Aruaru"], "area_km2": 12.0, "eps_km": 2.0}}]}))
     queued = MappingRun.objects.create(title="Waiting", classification="isic4", created_by=admin,
-                                       task=BackgroundTask.objects.create(name="clusters.mapping_run"))
+                                       task=BackgroundTask.objects.create(name="triplec.clusters.tasks.mapping_run"))
     link = services.attach_footprint(admin, done, "16-F1", new_cluster={"name": "Aruaru sawmills"})
     world.clusters = SimpleNamespace(done=done.pk, queued=queued.pk, cluster=link.cluster_id, link=link.pk)
     return world

@@ -28,7 +28,7 @@ from . import messages, policy, registers, selectors
 from .models import CANCELLED, MAPPING_FOLDER, Cluster, ClusterFootprint, MappingRun
 from .run_sources import check_dataset_source, check_upload_source, chosen_dataset
 
-TASK_NAME = "clusters.mapping_run"
+TASK_NAME = "triplec.clusters.tasks.mapping_run"  # the module path rows store (django.tasks)
 MAX_SIMS = 9999
 MAX_DISTANCE_STEPS = 2000
 
@@ -225,7 +225,9 @@ def start_run(user, data: dict, upload=None) -> MappingRun:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(Path(settings.MEDIA_ROOT) / dataset.file, target)
                 run.input_file = str(target.relative_to(settings.MEDIA_ROOT))
-            run.task = enqueue(TASK_NAME, user=user, run_id=run.pk)
+            from . import tasks  # the task module imports the mapping library: loaded when first needed
+
+            run.task = enqueue(tasks.mapping_run, user=user, run_id=run.pk)
             run.save(update_fields=["output_dir", "input_file", "input_name", "task"])
     except Exception:
         if folder is not None and folder.exists():

@@ -29,7 +29,8 @@ from .models import MappingRun
 
 TOTAL = 1000
 SIM_START, SIM_END = 50, 900
-CANCEL_CHECK_SECONDS = 0.5  # between looks at the cancel flag while simulating (one small query each)
+CANCEL_CHECK_SECONDS = 0.25  # between looks at the cancel flag while simulating (one small query each)
+TIME_LIMIT_SECONDS = 12 * 3600  # a run still simulating after this is stopped (its worker is freed)
 INPUT_FOLDER = "input"  # the uploaded file: kept when a cancelled run clears its partial outputs
 
 
@@ -101,8 +102,9 @@ def _summary(run: MappingRun, prepared: registers.PreparedInput, outputs, second
     }
 
 
-@task("clusters.mapping_run")
-def mapping_run(progress, run_id: int) -> dict:
+@task(takes_context=True, max_attempts=1, time_limit=TIME_LIMIT_SECONDS)
+def mapping_run(context, run_id: int) -> dict:
+    progress = context.progress
     run = MappingRun.objects.select_related("task", "territory", "created_by").get(pk=run_id)
     try:
         return _map(run, progress)
@@ -149,6 +151,7 @@ def _map(run: MappingRun, progress) -> dict:
     if len(table):
         names = selectors.sector_names(run, table["sector"].astype(str))
         for sector in table.loc[_localised(table), "sector"].astype(str):
+            _check_cancelled(run)  # drawing many sectors' plots takes a while: a cancel need not wait
             for language, _name in settings.LANGUAGES:  # the plot's words in each reader's language
                 with translation.override(language):
                     selectors.write_plot(run, sector, curves[curves["sector"].astype(str) == sector],

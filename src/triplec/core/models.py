@@ -13,7 +13,7 @@ class BackgroundTask(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    name = models.CharField(max_length=100, help_text="Registered task function name.")
+    name = models.CharField(max_length=100, help_text="Module path of the task (django.tasks).")
     arguments = models.JSONField(default=dict)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
     progress_done = models.PositiveIntegerField(default=0)
@@ -26,6 +26,8 @@ class BackgroundTask(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     worker = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, help_text="Last sign of life of its worker.")
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,228 +1,169 @@
-"""A small database-backed task queue with progress, the same on SQLite and PostgreSQL.
+"""Background work through the `django.tasks` API (the `django-tasks` backport on Django 5.2), stored
+and run by our own database backend, the same on SQLite and PostgreSQL.
 
-Why our own: long work must report progress to the page that started it, run in-process on the
-embedded defaults (a thread inside `triplec serve`) and in separate `triplec worker` processes when
-scaled out, with no broker to install. Tasks are plain functions registered by name:
+Tasks are module-level functions made tasks by `django_tasks.task`; they take the task context, whose
+`progress(done, total, message)` writes the progress row that pages poll:
 
-    @task("mapping.run")
-    def run_mapping(progress, run_id): ...
+    @task(takes_context=True, max_attempts=2, time_limit=600)
+    def import_check(context, batch_id): ...
 
-`enqueue("mapping.run", run_id=3, user=u)` stores a row; a worker claims it atomically (a conditional
-UPDATE, so two workers never run the same task), calls the function with a `progress(done, total,
-message)` callback and stores the result or the error.
+    import_check.enqueue(batch_id=...)           # the standard call; or, to record who queued it:
+    enqueue(import_check, user=u, batch_id=...)  # -> the BackgroundTask row that pages show
+
+Why a backend of our own rather than the `django-tasks-db` worker: that worker has no progress, no
+cancel, no heartbeat (a task of a worker that died on another host stays RUNNING for ever), no retries
+and no time limit. The queue (`QueueBackend`, `worker.py`) adds them behind the standard API. Each task
+runs in the language of whoever queued it (the `_language` argument).
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import socket
-import threading
-import time
-import traceback
+import contextvars
+import dataclasses
 from collections.abc import Callable
 
-from django.conf import settings
-from django.db import close_old_connections
-from django.utils import timezone, translation
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import get_language
+from django_tasks import TaskContext, TaskResult, TaskResultStatus, task  # noqa: F401 (task: re-exported)
+from django_tasks.backends.base import BaseTaskBackend
+from django_tasks.base import Task, TaskError
+from django_tasks.exceptions import InvalidTaskError, TaskResultDoesNotExist
 
 from .models import BackgroundTask
 
-log = logging.getLogger(__name__)
-_REGISTRY: dict[str, Callable] = {}
 LANGUAGE_ARGUMENT = "_language"
-_PROGRESS_INTERVAL = 0.5  # seconds between progress writes: pages poll, the database need not be hammered
+_queued_by: contextvars.ContextVar = contextvars.ContextVar("triplec_task_user", default=None)
+_wake_callbacks: list[Callable[[], None]] = []
 
 
-def task(name: str):
-    def register(func: Callable) -> Callable:
-        _REGISTRY[name] = func
-        return func
-    return register
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class QueueTask(Task):
+    """A task kind with its retry and time-limit policy: `max_attempts` runs in all when it raises an
+    unexpected error (a `TaskStopped` is final), `time_limit` seconds per attempt (checked at each
+    progress report and heartbeat: the task stops at its next report)."""
+
+    max_attempts: int = 1
+    time_limit: float | None = None
 
 
-def registered() -> dict[str, Callable]:
-    _load_task_modules()
-    return dict(_REGISTRY)
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ProgressContext(TaskContext):
+    """The task context with the progress writer of its row."""
 
-
-def _load_task_modules() -> None:
-    """Import every installed app's `tasks` module so its functions register themselves."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for config in apps.get_app_configs():
-        if config.name.startswith("triplec."):
-            try:
-                import_module(f"{config.name}.tasks")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.tasks":
-                    raise
+    progress: Callable[..., None]
 
 
 class TaskStopped(Exception):
     """Raised by a task that stops on purpose (e.g. cancelled by a user): it ends FAILED with the message,
-    logged as information, without a traceback."""
+    logged as information, without a traceback, and is not retried."""
 
 
-def enqueue(name: str, *, user=None, **arguments) -> BackgroundTask:
-    if name not in registered():
-        raise KeyError(f"No task named {name!r}.")
-    # The task speaks the language of whoever queued it (row errors, files it writes for them).
-    arguments = {**arguments, LANGUAGE_ARGUMENT: get_language()}
-    row = BackgroundTask.objects.create(name=name, arguments=arguments, created_by=user)
-    _wake.set()
-    return row
+class TaskTimedOut(TaskStopped):
+    """The task ran past the time limit of its kind."""
+
+
+_STATUS = {
+    BackgroundTask.Status.QUEUED: TaskResultStatus.READY,
+    BackgroundTask.Status.RUNNING: TaskResultStatus.RUNNING,
+    BackgroundTask.Status.DONE: TaskResultStatus.SUCCESSFUL,
+    BackgroundTask.Status.FAILED: TaskResultStatus.FAILED,
+}
+
+
+class QueueBackend(BaseTaskBackend):
+    """`TASKS = {"default": {"BACKEND": "triplec.core.tasks.QueueBackend"}}`: tasks become
+    `BackgroundTask` rows, run by `triplec worker` processes or the embedded worker of `triplec serve`."""
+
+    task_class = QueueTask
+    supports_get_result = True
+
+    def validate_task(self, task: Task) -> None:
+        super().validate_task(task)
+        if not isinstance(task, QueueTask):
+            raise InvalidTaskError("Tasks of this backend are QueueTask instances.")
+
+    def enqueue(self, task: Task, args, kwargs) -> TaskResult:
+        self.validate_task(task)
+        if args:
+            raise InvalidTaskError("Pass task arguments by name (they are stored by name).")
+        arguments = {**kwargs, LANGUAGE_ARGUMENT: get_language()}  # the task speaks the queuer's language
+        row = BackgroundTask.objects.create(name=task.module_path, arguments=arguments,
+                                            created_by=_queued_by.get())
+        transaction.on_commit(_wake_workers)  # a worker waiting in this process starts at once
+        return self.result_of(row, task)
+
+    def get_result(self, result_id: str) -> TaskResult:
+        try:
+            row = BackgroundTask.objects.get(pk=int(result_id))
+        except (BackgroundTask.DoesNotExist, ValueError):
+            raise TaskResultDoesNotExist(result_id) from None
+        return self.result_of(row)
+
+    def result_of(self, row: BackgroundTask, task: Task | None = None) -> TaskResult:
+        from django.utils.module_loading import import_string
+
+        arguments = {k: v for k, v in row.arguments.items() if k != LANGUAGE_ARGUMENT}
+        errors = [TaskError(exception_class_path="builtins.Exception", traceback=row.error or row.message)] \
+            if row.status == BackgroundTask.Status.FAILED else []
+        result = TaskResult(
+            task=task or import_string(row.name), id=str(row.pk), status=_STATUS[row.status],
+            enqueued_at=row.created_at, started_at=row.started_at, finished_at=row.finished_at,
+            last_attempted_at=row.started_at, args=[], kwargs=arguments, backend=self.alias, errors=errors,
+            worker_ids=[row.worker] * row.attempts if row.worker else [])
+        object.__setattr__(result, "_return_value", row.result)
+        return result
+
+
+def _wake_workers() -> None:
+    for wake in _wake_callbacks:
+        wake()
+
+
+def enqueue(task: QueueTask, *, user=None, **kwargs) -> BackgroundTask:
+    """`task.enqueue(**kwargs)` recording `user` as the one who queued it; returns the row pages show."""
+    token = _queued_by.set(user)
+    try:
+        result = task.enqueue(**kwargs)
+    finally:
+        _queued_by.reset(token)
+    return BackgroundTask.objects.get(pk=int(result.id))
+
+
+def call_now(task: QueueTask, progress: Callable[..., None] | None = None, **kwargs):
+    """Run a task's function here and now, unqueued, with `progress` as its progress writer (tests)."""
+    if not task.takes_context:
+        return task.call(**kwargs)
+    result = TaskResult(task=task, id="now", status=TaskResultStatus.RUNNING, enqueued_at=None,
+                        started_at=timezone.now(), finished_at=None, last_attempted_at=None, args=[],
+                        kwargs=kwargs, backend=task.backend, errors=[], worker_ids=[])
+    return task.call(ProgressContext(task_result=result, progress=progress or (lambda *a, **k: None)), **kwargs)
 
 
 def cancel_queued(task_id: int, message: str = "Cancelled") -> bool:
     """Withdraw a task that no worker has claimed yet: it ends FAILED with `message` and never runs.
-    False when a worker claimed it first (the same conditional UPDATE as `_claim`); a running task
-    can only stop itself (its function checks a flag of its own between progress reports)."""
+    False when a worker claimed it first (the same conditional UPDATE as a claim); a running task stops
+    itself (its function checks a flag of its own between progress reports)."""
     return bool(BackgroundTask.objects.filter(pk=task_id, status=BackgroundTask.Status.QUEUED).update(
         status=BackgroundTask.Status.FAILED, finished_at=timezone.now(), message=str(message)[:300]))
 
 
-def _claim(worker_id: str) -> BackgroundTask | None:
-    for candidate in BackgroundTask.objects.filter(status=BackgroundTask.Status.QUEUED).order_by("created_at", "id")[:5]:
-        claimed = BackgroundTask.objects.filter(pk=candidate.pk, status=BackgroundTask.Status.QUEUED).update(
-            status=BackgroundTask.Status.RUNNING, started_at=timezone.now(), worker=worker_id)
-        if claimed:
-            candidate.refresh_from_db()
-            return candidate
-    return None
+# The worker lives in worker.py; these names are kept here for the callers of the queue.
+from .worker import (  # noqa: E402
+    _HOUSEKEEPING,  # noqa: F401 (tests and the CLI reach the worker's state here)
+    _claim,  # noqa: F401 (tests and the CLI reach the worker's state here)
+    _housekeeping_last,  # noqa: F401 (tests and the CLI reach the worker's state here)
+    _wake,  # noqa: F401 (tests and the CLI reach the worker's state here)
+    housekeeping,
+    load_task_modules,
+    requeue_abandoned,
+    run_due_housekeeping,
+    run_one,
+    run_pending,
+    start_in_process_worker,
+    worker_loop,
+)
 
-
-def _progress_writer(task_id: int) -> Callable[[int, int, str], None]:
-    last = [0.0]
-
-    def progress(done: int, total: int, message: str = "") -> None:
-        now = time.monotonic()
-        if now - last[0] < _PROGRESS_INTERVAL and done < total:
-            return
-        last[0] = now
-        BackgroundTask.objects.filter(pk=task_id).update(
-            progress_done=max(0, int(done)), progress_total=max(0, int(total)), message=str(message)[:300])
-
-    return progress
-
-
-def run_one(worker_id: str = "inline") -> BackgroundTask | None:
-    """Claim and run one queued task; returns it (finished), or None when the queue is empty."""
-    row = _claim(worker_id)
-    if row is None:
-        return None
-    func = registered().get(row.name)
-    try:
-        if func is None:
-            raise KeyError(f"No task named {row.name!r} in this installation.")
-        arguments = dict(row.arguments)
-        with translation.override(arguments.pop(LANGUAGE_ARGUMENT, None) or settings.LANGUAGE_CODE):
-            result = func(_progress_writer(row.pk), **arguments)
-        BackgroundTask.objects.filter(pk=row.pk).update(
-            status=BackgroundTask.Status.DONE, result=result, finished_at=timezone.now(), message="Done")
-    except TaskStopped as exc:
-        log.info("Task %s stopped: %s", row, exc)
-        BackgroundTask.objects.filter(pk=row.pk).update(
-            status=BackgroundTask.Status.FAILED, finished_at=timezone.now(), message=str(exc)[:300])
-    except Exception as exc:  # a failed task must never take the worker down; the page shows why
-        log.exception("Task %s failed", row)
-        BackgroundTask.objects.filter(pk=row.pk).update(
-            status=BackgroundTask.Status.FAILED, finished_at=timezone.now(), message=str(exc)[:300],
-            error="".join(traceback.format_exception(exc))[-10000:])
-    row.refresh_from_db()
-    return row
-
-
-def run_pending(worker_id: str = "inline") -> int:
-    """Run queued tasks until none is left (tests, `triplec worker --once`)."""
-    n = 0
-    while run_one(worker_id) is not None:
-        n += 1
-    return n
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def requeue_abandoned() -> int:
-    """Tasks left 'running' by a worker process of this host that has died are queued again."""
-    host = socket.gethostname()
-    n = 0
-    for row in BackgroundTask.objects.filter(status=BackgroundTask.Status.RUNNING, worker__startswith=f"{host}:"):
-        try:
-            pid = int(row.worker.split(":")[1])
-        except (IndexError, ValueError):
-            continue
-        if not _pid_alive(pid):
-            n += BackgroundTask.objects.filter(pk=row.pk, status=BackgroundTask.Status.RUNNING).update(
-                status=BackgroundTask.Status.QUEUED, started_at=None, worker="")
-    return n
-
-
-_wake = threading.Event()
-
-# Housekeeping: small periodic jobs (e.g. deleting stale uploads) that every worker loop runs at most once
-# per interval. Registered by the apps' `tasks` modules; the last run is per process, so with several
-# workers a job may run once per worker per interval: it must be idempotent.
-_HOUSEKEEPING: dict[str, tuple[float, Callable[[], object]]] = {}
-_housekeeping_last: dict[str, float] = {}
-
-
-def housekeeping(name: str, every_seconds: float):
-    def register(func: Callable[[], object]) -> Callable[[], object]:
-        _HOUSEKEEPING[name] = (float(every_seconds), func)
-        return func
-    return register
-
-
-def run_due_housekeeping(now: float | None = None) -> list[str]:
-    """Run the housekeeping jobs whose interval has passed since their last run here (all of them on
-    the first call); returns their names. A failing job is logged and retried after its interval."""
-    registered()  # load the apps' tasks modules, which register the jobs
-    now = time.monotonic() if now is None else now
-    ran = []
-    for name, (every, func) in list(_HOUSEKEEPING.items()):
-        last = _housekeeping_last.get(name)
-        if last is not None and now - last < every:
-            continue
-        _housekeeping_last[name] = now
-        ran.append(name)
-        try:
-            func()
-        except Exception:  # never takes the worker down
-            log.exception("Housekeeping %s failed", name)
-    return ran
-
-
-def worker_loop(stop: threading.Event, poll_seconds: float = 2.0, worker_id: str | None = None) -> None:
-    worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}"
-    while not stop.is_set():
-        try:
-            run_due_housekeeping()
-            ran = run_one(worker_id)
-        except Exception:  # database briefly unavailable: wait and retry
-            log.exception("Worker could not poll the queue")
-            ran = None
-        finally:
-            close_old_connections()
-        if ran is None:
-            _wake.wait(poll_seconds)
-            _wake.clear()
-
-
-def start_in_process_worker() -> threading.Event:
-    """The embedded default: one daemon thread inside the web server process."""
-    requeue_abandoned()
-    stop = threading.Event()
-    threading.Thread(target=worker_loop, args=(stop,), name="triplec-worker", daemon=True).start()
-    return stop
+__all__ = ["LANGUAGE_ARGUMENT", "ProgressContext", "QueueBackend", "QueueTask", "TaskStopped", "TaskTimedOut",
+           "call_now", "cancel_queued", "enqueue", "housekeeping", "load_task_modules", "requeue_abandoned", "run_due_housekeeping", "run_one",
+           "run_pending", "start_in_process_worker", "task", "worker_loop"]

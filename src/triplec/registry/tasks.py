@@ -17,6 +17,11 @@ from .importing import messages as msg
 from .importing.errors import ImportRejected
 from .models_import import ImportBatch
 
+# Retries and time limits per kind: a check only reads (run again once after an unexpected error); a
+# commit removes its file whatever the outcome, so it is never retried.
+CHECK_TIME_LIMIT_SECONDS = 3600
+COMMIT_TIME_LIMIT_SECONDS = 3 * 3600
+
 
 class ImportNotWritten(TaskStopped):
     """The import found row errors: nothing was written. The task ends failed with this message and
@@ -35,9 +40,10 @@ def _reporter(batch: ImportBatch, stages: dict[str, int], progress) -> batches.P
                                     in_transaction=lambda: len(connection.atomic_blocks) > depth)
 
 
-@task(batches.CHECK_TASK)
-def import_check(progress, batch_id: str) -> dict:
+@task(takes_context=True, max_attempts=2, time_limit=CHECK_TIME_LIMIT_SECONDS)
+def import_check(context, batch_id: str) -> dict:
     """Check an uploaded file (nothing is written) and keep the preview on its batch."""
+    progress = context.progress
     batch = _batch(batch_id)
     reporter = _reporter(batch, batches.CHECK_STAGES, progress)
     try:
@@ -50,10 +56,11 @@ def import_check(progress, batch_id: str) -> dict:
     return preview.counts()
 
 
-@task(batches.COMMIT_TASK)
-def import_commit(progress, batch_id: str, skip_invalid: bool = False) -> dict:
+@task(takes_context=True, max_attempts=1, time_limit=COMMIT_TIME_LIMIT_SECONDS)
+def import_commit(context, batch_id: str, skip_invalid: bool = False) -> dict:
     """Write an uploaded file: checked again, then all rows in one transaction, or none (or, with
     `skip_invalid`, the valid rows, the others kept as a file of rejected rows)."""
+    progress = context.progress
     batch = _batch(batch_id)
     reporter = _reporter(batch, batches.COMMIT_STAGES, progress)
     try:

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ninja",  # API docs page with ninja's bundled Swagger UI files; without it ninja links a CDN
     "axes",
     "csp",
+    "django_tasks",
     "triplec.core",
     "triplec.accounts",
     "triplec.registry",
@@ -75,6 +76,9 @@ INSTALLED_APPS = [
     "triplec.networks",
     "triplec.ledger",
 ]
+
+# Background work: the django.tasks API, run by our database queue (triplec.core.tasks explains why).
+TASKS = {"default": {"BACKEND": "triplec.core.tasks.QueueBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -233,6 +237,8 @@ CONTENT_SECURITY_POLICY = {
 # `triplec worker` processes run the queue. Mapping runs use local Dask unless a scheduler is given.
 TRIPLEC_IN_PROCESS_WORKER = _env_bool("TRIPLEC_IN_PROCESS_WORKER", True)
 TRIPLEC_DASK_SCHEDULER = os.environ.get("TRIPLEC_DASK_SCHEDULER", "")
+TRIPLEC_TASK_HEARTBEAT_SECONDS = float(os.environ.get("TRIPLEC_TASK_HEARTBEAT_SECONDS", "10"))
+TRIPLEC_TASK_STALE_SECONDS = float(os.environ.get("TRIPLEC_TASK_STALE_SECONDS", "60"))
 
 LOGGING = {
     "version": 1,

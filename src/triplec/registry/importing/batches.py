@@ -1,7 +1,7 @@
 """An uploaded import file (`ImportBatch`) on its way through the web pages: checked, then written.
 
 Small files are checked and written within the request, as before. A file with more data rows than
-`settings.TRIPLEC_IMPORT_BACKGROUND_ROWS` is checked by the background task "registry.import_check"
+`settings.TRIPLEC_IMPORT_BACKGROUND_ROWS` is checked by the background task `triplec.registry.tasks.import_check`
 and written by "registry.import_commit" (see `triplec.registry.tasks`), while its page shows a
 progress bar. Either way the writing is one transaction: all rows, or none.
 
@@ -41,8 +41,8 @@ from .reading import estimate_rows
 from .rejected import rejected_csv
 from .service import ImportPreview, ImportResult, Progress, commit_import, validate_import
 
-CHECK_TASK = "registry.import_check"
-COMMIT_TASK = "registry.import_commit"
+CHECK_TASK = "triplec.registry.tasks.import_check"  # task module paths (django.tasks), as rows store them
+COMMIT_TASK = "triplec.registry.tasks.import_commit"
 TASKS = (CHECK_TASK, COMMIT_TASK)
 ERRORS_KEPT = 1000  # errors stored and shown per check; the total count is always shown
 DEFAULT_BACKGROUND_ROWS = 2000
@@ -170,13 +170,15 @@ def _queue(batch: ImportBatch, user, name: str, **arguments) -> BackgroundTask |
     """Queue `name` for the batch unless it is imported or a task of it is still queued or running
     (the batch row is locked meanwhile, so two clicks queue one task)."""
     from triplec.core.tasks import enqueue
+    from triplec.registry import tasks  # imports this module: imported when queueing
 
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         running = _tasks_of([batch.pk]).exclude(status__in=[BackgroundTask.Status.DONE, BackgroundTask.Status.FAILED])
         if locked.status == ImportBatch.Status.IMPORTED or running.exists():
             return None
-        return enqueue(name, user=user, batch_id=str(batch.pk), **arguments)
+        task = tasks.import_check if name == CHECK_TASK else tasks.import_commit
+        return enqueue(task, user=user, batch_id=str(batch.pk), **arguments)
 
 
 def queue_check(batch: ImportBatch, user) -> BackgroundTask | None:
