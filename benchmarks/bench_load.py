@@ -83,7 +83,7 @@ def prepare_data(n: int) -> dict:
                      "an empty database (or one an earlier bench_load run filled).")
         from bench_register_pages import fill
 
-        from triplec.registry import demo
+        from triplec import demo
 
         start = time.perf_counter()
         demo.load(french_register=False)

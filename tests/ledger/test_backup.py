@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from triplec.core.backups import create_backup, restore_backup
+from triplec.backups import create_backup, restore_backup
 from triplec.ledger import services
 from triplec.ledger.models import Account, Transaction
 
