@@ -124,9 +124,6 @@ def test_every_module_of_the_package_imports_with_the_installed_dependencies(tmp
 USED_THROUGH_SETTINGS = {
     "argon2-cffi": "PASSWORD_HASHERS: Argon2PasswordHasher",
     "psycopg": "the PostgreSQL database engine of DATABASE_URL",
-    # the [geo] extra for GeoDataFrame input and GeoParquet output (issue 9, item 4): drop this line once
-    # src/triplec imports geopandas, so the check covers it
-    "geopandas": "the [geo] extra, planned",
 }
 
 
@@ -180,4 +177,4 @@ def test_runtime_dependencies_are_what_src_imports():
     assert not unused, f"declared runtime dependencies that src/triplec never uses: {sorted(unused)}"
     # the base install is the library alone: no Django
     assert declared["django"] == "platform" and declared["distributed"] == "dask"
-    assert declared["geopandas"] == "geo" and declared["numba"] == ""
+    assert declared["numba"] == ""
