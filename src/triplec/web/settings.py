@@ -233,8 +233,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Background tasks: a worker thread inside `triplec serve` (embedded default); set to 0 when separate
-# `triplec worker` processes run the queue. Mapping runs use local Dask unless a scheduler is given.
+# Background tasks: `triplec serve` starts one `triplec worker` beside its server processes (a thread on
+# Windows) unless this is 0, when separate `triplec worker` processes run the queue. Mapping runs use the
+# worker's own cores unless TRIPLEC_DASK_SCHEDULER names a Dask scheduler.
 TRIPLEC_IN_PROCESS_WORKER = _env_bool("TRIPLEC_IN_PROCESS_WORKER", True)
 TRIPLEC_DASK_SCHEDULER = os.environ.get("TRIPLEC_DASK_SCHEDULER", "")
 TRIPLEC_TASK_HEARTBEAT_SECONDS = float(os.environ.get("TRIPLEC_TASK_HEARTBEAT_SECONDS", "10"))
