@@ -6,7 +6,7 @@ import time
 from collections import Counter
 
 import pytest
-from django.db import close_old_connections, connection  # noqa: F401 (connection: skipif)
+from django.db import connection
 from django_tasks import task
 
 from triplec.core import tasks
@@ -31,7 +31,7 @@ def _work(worker_id: str, errors: list) -> None:
     except Exception as exc:  # pragma: no cover - reported by the test
         errors.append(exc)
     finally:
-        close_old_connections()
+        connection.close()  # this thread's session, or the test database cannot be dropped
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the SQLite test database (in memory, shared "

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -84,7 +84,8 @@ def _heartbeat() -> None:
         last = time.monotonic()
         with _running_lock:
             running = dict(_running)
-        if not running:  # nothing to stamp: no database work at all
+        if not running:  # nothing to stamp: no database work, and no idle connection kept open
+            connection.close()
             continue
         try:
             for pk, worker in running.items():
@@ -281,6 +282,7 @@ def worker_loop(stop: threading.Event, poll_seconds: float = 2.0, worker_id: str
         if ran is None:
             _wake.wait(poll_seconds)
             _wake.clear()
+    connection.close()  # this thread's own connection: a stopped worker leaves no session behind
 
 
 def start_in_process_worker() -> threading.Event:
