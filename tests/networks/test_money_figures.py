@@ -181,3 +181,10 @@ def test_the_criterion_basis_writes_money_for_the_reader(nets):
     with translation.override("pt-br"):
         basis = compute_criteria(nets.other, date(2025, 6, 30))["contributes-half"].basis
     assert f"R${NBSP}15.960,00" in basis and f"R${NBSP}72.000,00" in basis and "15960.00" not in basis
+
+
+@pytest.mark.parametrize("language, expected", [("pt-br", "ABC\xa015.960,50"), ("en", "ABC15,960.50")])
+def test_a_code_outside_iso_4217_stands_as_its_own_symbol_in_the_readers_format(language, expected):
+    from triplec.core.money_format import format_money
+
+    assert format_money("15960.5", "ABC", language) == expected  # Babel uses the code as the symbol

@@ -8,7 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from babel.core import UnknownLocaleError
-from babel.numbers import UnknownCurrencyError, format_currency, format_percent
+from babel.numbers import format_currency, format_percent
 from django.utils.translation import get_language, to_locale
 
 FALLBACK_LOCALE = "en"
@@ -27,8 +27,6 @@ def format_money(amount, currency: str, language: str | None = None) -> str:
         return format_currency(value, currency, locale=_locale(language))
     except (UnknownLocaleError, ValueError):
         return format_currency(value, currency, locale=FALLBACK_LOCALE)
-    except UnknownCurrencyError:  # not ISO 4217: the number in the locale's format, then the code
-        return f"{format_currency(value, 'XXX', locale=_locale(language)).replace('XXX', '').strip()} {currency}"
 
 
 def format_share(fraction, language: str | None = None, places: int = 0) -> str:
