@@ -167,22 +167,11 @@ def test_small_report_tiles_fail_gracefully_offline(tmp_path, browser):
 def test_small_report_names_the_places_offline(tmp_path, browser):
     """The report's map labels the cities and states around the footprints from data inlined in the file
     (issue 8, item 11), and a footprint's popup names its city."""
-    import numpy as np
+    from tests.mapping.caxias import caxias_report_inputs
 
-    from triplec.mapping.locate import Sites, locate_footprints
     from triplec.mapping.report import write_report
 
-    rng = np.random.default_rng(3)
-    rows = [(f"a{i}", "A", *rng.normal([-51.18, -29.17], 0.02)) for i in range(30)]  # Caxias do Sul
-    rows += [(f"b{i}", "B", *rng.uniform([-52.5, -30.5], [-50.0, -28.0])) for i in range(200)]
-    sites = Sites.from_frame(pd.DataFrame(rows, columns=["id", "sector", "lon", "lat"]), lon_col="lon",
-                             lat_col="lat")
-    table = pd.DataFrame({"sector": ["A", "B"], "n": [30, 200], "localised": [True, False],
-                          "q_value": [0.001, 0.8], "peak_distance": [0.0, np.nan]})
-    r = np.arange(0, 51, 5.0)
-    curves = pd.concat([pd.DataFrame({"sector": s, "r": r, "kd": np.exp(-r / 10) / 10, "lo": 0.0, "hi": 0.01})
-                        for s in ("A", "B")])
-    footprints = locate_footprints(sites, table, curves=curves)
+    sites, table, curves, footprints = caxias_report_inputs()
     path = write_report(tmp_path / "report.html", table, curves, footprints=footprints, sites=sites)
     page, outside, errors = open_offline(browser, path)
     assert errors == [] and outside == []

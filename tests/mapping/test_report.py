@@ -7,6 +7,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
+from tests.mapping.caxias import caxias_report_inputs
 
 from triplec.mapping.locate import Sites, locate_footprints
 from triplec.mapping.profile import profile_footprints
@@ -253,17 +254,7 @@ def test_positions_a_transform_cannot_place_are_left_off_the_map():
 def test_lonlat_report_inlines_the_places_around_the_points(tmp_path):
     """Place names for the offline map: the countries, the states and cities of the countries in view,
     and a footprint's city in its properties (issue 8, item 11)."""
-    rng = np.random.default_rng(3)
-    rows = [(f"a{i}", "A", *rng.normal([-51.18, -29.17], 0.02)) for i in range(30)]
-    rows += [(f"b{i}", "B", *rng.uniform([-52.5, -30.5], [-50.0, -28.0])) for i in range(200)]
-    sites = Sites.from_frame(pd.DataFrame(rows, columns=["id", "sector", "lon", "lat"]), lon_col="lon",
-                             lat_col="lat")
-    table = pd.DataFrame({"sector": ["A", "B"], "n": [30, 200], "localised": [True, False],
-                          "q_value": [0.001, 0.8], "peak_distance": [0.0, np.nan]})
-    r = np.arange(0, 51, 5.0)
-    curves = pd.concat([pd.DataFrame({"sector": s, "r": r, "kd": np.exp(-r / 10) / 10, "lo": 0.0, "hi": 0.01})
-                        for s in ("A", "B")])
-    footprints = locate_footprints(sites, table, curves=curves)
+    sites, table, curves, footprints = caxias_report_inputs()
     data = map_data(sites, footprints)
     places = data["places"]
     assert {"countries.json", "cities-major.json", "admin1/BRA.json", "cities/BR.json"} <= set(places)
