@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.core.errors import (
-    ValidationFailed,
-    domain_errors,  # noqa: F401  (re-exported: other pages use it from here)
-)
+from triplec.core.shortcuts import domain_errors, errors_as_messages, errors_on_form, page_of, require_page
 
 from . import policy, services
 from .events import describe
@@ -26,14 +22,7 @@ HISTORY_ROWS = 100
 
 
 def _require_manager(request) -> None:
-    with domain_errors():
-        policy.require(policy.can_manage_users, request.user)
-
-
-def _put_errors(form, exc: ValidationFailed) -> None:
-    for field, errors in exc.errors.items():
-        for message in errors:
-            form.add_error(field if field in form.fields else None, message)
+    require_page(policy.can_manage_users, request.user)
 
 
 def _base_url(request) -> str:
@@ -55,7 +44,7 @@ def user_list(request):
             users = users.filter(role=role)
         if active:
             users = users.filter(is_active=(active == "yes"))
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    page = page_of(request, users, 50)
     return render(request, "accounts/user_list.html", {"form": form, "page": page})
 
 
@@ -67,19 +56,16 @@ def user_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         temporary = data["password_mode"] == UserCreateForm.TEMPORARY
-        try:
-            with domain_errors():
-                user = services.create_user(
-                    request.user, username=data["username"], role=data["role"], email=data["email"],
-                    first_name=data["first_name"], last_name=data["last_name"],
-                    organisation=data["organisation"], enterprise=data["enterprise"])
-                if temporary:
-                    password = services.set_temporary_password(request.user, user)
-                else:
-                    services.send_password_reset(request.user, user, base_url=_base_url(request))
-        except ValidationFailed as exc:
-            _put_errors(form, exc)
-        else:
+        with errors_on_form(form):
+            user = services.create_user(
+                request.user, username=data["username"], role=data["role"], email=data["email"],
+                first_name=data["first_name"], last_name=data["last_name"],
+                organisation=data["organisation"], enterprise=data["enterprise"])
+            if temporary:
+                password = services.set_temporary_password(request.user, user)
+            else:
+                services.send_password_reset(request.user, user, base_url=_base_url(request))
+        if not form.errors:
             if temporary:
                 messages.success(request, _("Created %(name)s.") % {"name": user.username})
                 return _detail(request, user, temporary_password=password)
@@ -129,14 +115,11 @@ def user_edit(request, pk: int):
     form = UserAccessForm(request.POST, initial=initial, own_account=own)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            with domain_errors():
-                services.update_user(request.user, user, role=data["role"], organisation=data["organisation"],
-                                     enterprise=data["enterprise"], first_name=data["first_name"],
-                                     last_name=data["last_name"], email=data["email"])
-        except ValidationFailed as exc:
-            _put_errors(form, exc)
-        else:
+        with errors_on_form(form):
+            services.update_user(request.user, user, role=data["role"], organisation=data["organisation"],
+                                 enterprise=data["enterprise"], first_name=data["first_name"],
+                                 last_name=data["last_name"], email=data["email"])
+        if not form.errors:
             messages.success(request, _("Saved the changes to %(name)s.") % {"name": user.username})
             return redirect("user_detail", pk=user.pk)
     return _detail(request, user, access_form=form)
@@ -147,13 +130,9 @@ def user_edit(request, pk: int):
 def user_set_active(request, pk: int):
     user = _get(request, pk)
     active = request.POST.get("active") == "1"
-    try:
-        with domain_errors():
-            services.set_active(request.user, user, active)
-    except ValidationFailed as exc:
-        for message in (m for ms in exc.errors.values() for m in ms):
-            messages.error(request, message)
-    else:
+    with errors_as_messages(request) as outcome:
+        services.set_active(request.user, user, active)
+    if not outcome.failed:
         messages.success(request, (_("%(name)s can log in again.") if active else
                                    _("%(name)s is deactivated: no login, no API token.")) % {"name": user.username})
     return redirect("user_detail", pk=user.pk)
@@ -163,13 +142,9 @@ def user_set_active(request, pk: int):
 @require_POST
 def user_send_reset(request, pk: int):
     user = _get(request, pk)
-    try:
-        with domain_errors():
-            services.send_password_reset(request.user, user, base_url=_base_url(request))
-    except ValidationFailed as exc:
-        for message in (m for ms in exc.errors.values() for m in ms):
-            messages.error(request, message)
-    else:
+    with errors_as_messages(request) as outcome:
+        services.send_password_reset(request.user, user, base_url=_base_url(request))
+    if not outcome.failed:
         messages.success(request, _("Sent a link to choose a new password to %(email)s.") % {"email": user.email})
     return redirect("user_detail", pk=user.pk)
 
@@ -178,12 +153,9 @@ def user_send_reset(request, pk: int):
 @require_POST
 def user_temporary_password(request, pk: int):
     user = _get(request, pk)
-    try:
-        with domain_errors():
-            password = services.set_temporary_password(request.user, user)
-    except ValidationFailed as exc:
-        for message in (m for ms in exc.errors.values() for m in ms):
-            messages.error(request, message)
+    with errors_as_messages(request) as outcome:
+        password = services.set_temporary_password(request.user, user)
+    if outcome.failed:
         return redirect("user_detail", pk=user.pk)
     return _detail(request, user, temporary_password=password)
 
@@ -195,11 +167,9 @@ def token_issue(request, pk: int):
     form = TokenForm(request.POST)
     if not form.is_valid():
         return _detail(request, user, token_form=form)
-    try:
-        with domain_errors():
-            raw = services.issue_token(request.user, user, name=form.cleaned_data["name"])
-    except ValidationFailed as exc:
-        _put_errors(form, exc)
+    with errors_on_form(form):
+        raw = services.issue_token(request.user, user, name=form.cleaned_data["name"])
+    if form.errors:
         return _detail(request, user, token_form=form)
     return _detail(request, user, new_token=raw)
 

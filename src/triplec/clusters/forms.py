@@ -1,5 +1,5 @@
 """Forms of the clusters pages. They parse and present; the rules live in `services` (their
-`ValidationFailed` errors are put back on the fields with `registry.forms.add_service_errors`)."""
+`ValidationFailed` errors are put back on the fields with `core.shortcuts.errors_on_form`)."""
 
 from __future__ import annotations
 

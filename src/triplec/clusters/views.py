@@ -8,7 +8,6 @@ Objects that do not exist answer 404.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -20,17 +19,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.accounts.policy import require
-from triplec.core import spreadsheets
-from triplec.core.errors import (
-    ValidationFailed,
-    domain_errors,  # noqa: F401  (re-exported: other pages use it from here)
+from triplec.core.shortcuts import (
+    domain_errors,
+    errors_as_messages,
+    errors_on_form,
+    export_style,
+    found_or_404,
+    history_records,
+    history_rows,
+    is_partial,
+    map_tiles,
+    require_page,
 )
 from triplec.registry import policy as registry_policy
+from triplec.registry.countries import country_name
 from triplec.registry.exporting_options import export_options_context
-from triplec.registry.forms import add_service_errors
 from triplec.registry.models import Territory
-from triplec.registry.views import _records, history_rows
 
 from . import exporting, policy, registers, selectors, services
 from . import messages as clusters_messages
@@ -41,19 +45,8 @@ PLOTS_SHOWN = 24  # plots drawn inline on the run page; the others load when ask
 HISTORY_EVENTS = 50
 
 
-def _require(check, user, *objects) -> None:
-    """The check's refusal as a 403 page."""
-    with domain_errors():
-        require(check, user, *objects)
-
-
 def _require_view(request) -> None:
-    _require(policy.can_view_mapping, request.user)
-
-
-def _tile_settings() -> dict:
-    return {"tile_url": getattr(settings, "TRIPLEC_TILE_URL", ""),
-            "tile_attribution": getattr(settings, "TRIPLEC_TILE_ATTRIBUTION", "")}
+    require_page(policy.can_view_mapping, request.user)
 
 
 # Mapping runs ----------------------------------------------------------------------------------------------
@@ -71,18 +64,15 @@ def run_list(request):
 @require_http_methods(["GET", "POST"])
 def run_create(request):
     _require_view(request)
-    _require(policy.can_run_mapping, request.user)
+    require_page(policy.can_run_mapping, request.user)
     if request.method == "GET":
         initial = {"title": ""}
         return render(request, "clusters/run_form.html", {"form": MappingRunForm(user=request.user, initial=initial)})
     form = MappingRunForm(request.POST, request.FILES, user=request.user)
     if "_refresh" not in request.POST and form.is_valid():
-        try:
-            with domain_errors():
-                run = services.start_run(request.user, form.service_data(), upload=form.cleaned_data.get("file"))
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
+        with errors_on_form(form):
+            run = services.start_run(request.user, form.service_data(), upload=form.cleaned_data.get("file"))
+        if not form.errors:
             messages.success(request, _("The mapping run “%(title)s” has started.") % {"title": run.title})
             return redirect("clusters:run_detail", pk=run.pk)
     return render(request, "clusters/run_form.html", {"form": form}, status=200)
@@ -151,7 +141,7 @@ def _progress_context(run: MappingRun) -> dict:
 
 
 def _run_context(request, run: MappingRun) -> dict:
-    context = {**_progress_context(run), "tab": "runs", **_tile_settings(),
+    context = {**_progress_context(run), "tab": "runs", **map_tiles(),
                "can_cancel": not run.is_finished and policy.can_cancel_mapping_run(request.user, run),
                "can_delete": run.is_finished and policy.can_delete_mapping_run(request.user, run)}
     if run.status != "done":
@@ -196,7 +186,7 @@ def run_progress(request, pk: int):
     once it has finished, htmx reloads the whole page to show the results or the reason for failure."""
     run = _get_run(request, pk)
     response = render(request, "clusters/_run_progress.html", _progress_context(run))
-    if run.is_finished and request.headers.get("HX-Request") == "true":
+    if run.is_finished and is_partial(request):
         response["HX-Refresh"] = "true"
     response["Cache-Control"] = "no-store"
     return response
@@ -232,13 +222,9 @@ def run_plot(request, pk: int):
 def run_cancel(request, pk: int):
     """Stop a queued or running run (the button on its page)."""
     run = _get_run(request, pk)
-    try:
-        with domain_errors():
-            run = services.cancel_run(request.user, run)
-    except ValidationFailed as exc:
-        for error in exc.errors.get("__all__", []):
-            messages.error(request, error)
-    else:
+    with errors_as_messages(request) as outcome:
+        run = services.cancel_run(request.user, run)
+    if not outcome.failed:
         if run.is_finished:
             messages.success(request, _("The run “%(title)s” was cancelled before it started.") % {"title": run.title})
         else:
@@ -251,15 +237,12 @@ def run_cancel(request, pk: int):
 def run_delete(request, pk: int):
     """GET: what deleting the run removes and keeps, with the confirm button; POST: delete it."""
     run = _get_run(request, pk)
-    _require(policy.can_delete_mapping_run, request.user, run)
+    require_page(policy.can_delete_mapping_run, request.user, run)
     if request.method == "POST":
         title = run.title
-        try:
-            with domain_errors():
-                kept = services.delete_run(request.user, run)
-        except ValidationFailed as exc:
-            for error in exc.errors.get("__all__", []):
-                messages.error(request, error)
+        with errors_as_messages(request) as outcome:
+            kept = services.delete_run(request.user, run)
+        if outcome.failed:
             return redirect("clusters:run_detail", pk=run.pk)
         message = _("The mapping run “%(title)s” and its files were deleted.") % {"title": title}
         if kept:
@@ -300,7 +283,7 @@ def footprint_attach(request, pk: int):
     """Attach the footprint named in the form (field `footprint`: its id is user text, so it travels in
     the body, never in the path)."""
     run = _get_run(request, pk)
-    _require(policy.can_attach_footprints, request.user)
+    require_page(policy.can_attach_footprints, request.user)
     clusters = list(selectors.clusters_for(request.user))
     form = AttachForm(request.POST, clusters=clusters)
     footprint_id = request.POST.get("footprint", "")
@@ -312,18 +295,14 @@ def footprint_attach(request, pk: int):
         messages.error(request, _("Choose a cluster to attach footprint %(fp)s to.") % {"fp": footprint_id})
         return redirect(target_url)
     choice = form.cleaned_data["cluster"]
-    try:
-        with domain_errors():
-            if choice == NEW_CLUSTER:
-                link = services.attach_footprint(request.user, run, footprint_id,
-                                                 new_cluster={"name": form.cleaned_data.get("name", "")})
-            else:
-                cluster = services.get_cluster(request.user, int(choice))
-                link = services.attach_footprint(request.user, run, footprint_id, cluster=cluster)
-    except ValidationFailed as exc:
-        for errors in exc.errors.values():
-            for error in errors:
-                messages.error(request, error)
+    with errors_as_messages(request) as outcome:
+        if choice == NEW_CLUSTER:
+            link = services.attach_footprint(request.user, run, footprint_id,
+                                             new_cluster={"name": form.cleaned_data.get("name", "")})
+        else:
+            cluster = services.get_cluster(request.user, int(choice))
+            link = services.attach_footprint(request.user, run, footprint_id, cluster=cluster)
+    if outcome.failed:
         return redirect(target_url)
     messages.success(request, _("Footprint %(fp)s is now part of the cluster “%(c)s”.")
                      % {"fp": footprint_id, "c": link.cluster.name})
@@ -350,14 +329,13 @@ def cluster_export(request):
     """The cluster records (format=csv|xlsx), or with what=footprints every attached footprint (the
     trajectories); the XLSX workbook holds both as two sheets."""
     _require_view(request)
-    _require(policy.can_export_clusters, request.user)
+    require_page(policy.can_export_clusters, request.user)
     fmt = request.GET.get("format", "csv")
     what = request.GET.get("what", "clusters")
     if fmt not in exporting.CONTENT_TYPES or what not in exporting.TABLES:
         return HttpResponseBadRequest(_("Unknown format or table; use format=csv or xlsx and what=clusters or footprints."))
     try:
-        style = spreadsheets.style_from_options(get_language(), request.GET.get("sep"), request.GET.get("decimal"),
-                                                request.GET.get("headers"))
+        style = export_style(request)
     except ValueError as exc:
         return HttpResponseBadRequest(str(exc))
     with domain_errors():
@@ -375,7 +353,8 @@ def _cluster_context(request, cluster: Cluster) -> dict:
         fp.change_employment = (None if previous is None or fp.employment is None or previous.employment is None
                                 else fp.employment - previous.employment)
         previous = fp
-    history = history_rows(_records(cluster.history.all()), Cluster, {"territory": Territory})
+    history = history_rows(history_records(cluster.history.all()), Cluster, {"territory": Territory},
+                           {"country": country_name})
     history = sorted(history + _footprint_events(cluster), key=lambda row: row["when"], reverse=True)
     points = []
     latest = footprints[-1] if footprints else None
@@ -396,7 +375,7 @@ def _cluster_context(request, cluster: Cluster) -> dict:
                             "near": selectors.place_near(fp.centroid_lat, fp.centroid_lon),
                             "establishments": fp.establishments, "latest": fp is footprints[-1]}}
             for fp in footprints if fp.in_lonlat and fp.geometry]},
-        **_tile_settings(),
+        **map_tiles(),
     }
 
 
@@ -417,8 +396,7 @@ def _footprint_events(cluster: Cluster) -> list[dict]:
 @require_GET
 def cluster_detail(request, pk: int):
     _require_view(request)
-    with domain_errors():
-        cluster = services.get_cluster(request.user, pk)
+    cluster = found_or_404(services.get_cluster, request.user, pk)
     return render(request, "clusters/cluster_detail.html", _cluster_context(request, cluster))
 
 
@@ -426,15 +404,12 @@ def cluster_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def cluster_create(request):
     _require_view(request)
-    _require(policy.can_create_clusters, request.user)
+    require_page(policy.can_create_clusters, request.user)
     form = ClusterForm(request.POST or None)
     if request.method == "POST" and "_refresh" not in request.POST and form.is_valid():
-        try:
-            with domain_errors():
-                cluster = services.create_cluster(request.user, form.service_data())
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
+        with errors_on_form(form):
+            cluster = services.create_cluster(request.user, form.service_data())
+        if not form.errors:
             messages.success(request, _("The cluster “%(c)s” was created.") % {"c": cluster.name})
             return redirect("clusters:cluster_detail", pk=cluster.pk)
     return render(request, "clusters/cluster_form.html", {"form": form, "cluster": None, "tab": "clusters"})
@@ -444,17 +419,13 @@ def cluster_create(request):
 @require_http_methods(["GET", "POST"])
 def cluster_edit(request, pk: int):
     _require_view(request)
-    with domain_errors():
-        cluster = services.get_cluster(request.user, pk)
-    _require(policy.can_change_clusters, request.user)
+    cluster = found_or_404(services.get_cluster, request.user, pk)
+    require_page(policy.can_change_clusters, request.user)
     form = ClusterForm(request.POST if request.method == "POST" else None, instance=cluster)
     if request.method == "POST" and "_refresh" not in request.POST and form.is_valid():
-        try:
-            with domain_errors():
-                cluster = services.update_cluster(request.user, cluster, form.service_data())
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
+        with errors_on_form(form):
+            cluster = services.update_cluster(request.user, cluster, form.service_data())
+        if not form.errors:
             messages.success(request, _("Saved the changes to “%(c)s”.") % {"c": cluster.name})
             return redirect("clusters:cluster_detail", pk=cluster.pk)
     return render(request, "clusters/cluster_form.html", {"form": form, "cluster": cluster, "tab": "clusters"})
@@ -464,8 +435,7 @@ def cluster_edit(request, pk: int):
 @require_POST
 def footprint_detach(request, pk: int, link_id: int):
     _require_view(request)
-    with domain_errors():
-        cluster = services.get_cluster(request.user, pk)
+    cluster = found_or_404(services.get_cluster, request.user, pk)
     link = cluster.footprints.filter(pk=link_id).first()
     if link is None:
         raise Http404(_("No such footprint in this cluster."))

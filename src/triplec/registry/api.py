@@ -214,6 +214,10 @@ def get_organisation(request, organisation_id: int):
 
 @router.post("/organisations", response=_ok(201, OrganisationOut, 401, 403, 422), tags=["organisations"])
 def create_organisation(request, payload: OrganisationCreate):
+    return _created_organisation(request, payload)
+
+
+def _created_organisation(request, payload):
     data = _service_data(Organisation, payload, partial=False)
     with _api_field_names():
         return Status(201, services.create_organisation(_user(request), data))
@@ -224,7 +228,10 @@ def create_organisation(request, payload: OrganisationCreate):
 def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
     """Change the fields sent. Only agency staff may change the kind."""
     user = _user(request)
-    organisation = services.get_organisation(user, organisation_id)
+    return _updated_organisation(user, services.get_organisation(user, organisation_id), payload)
+
+
+def _updated_organisation(user, organisation, payload):
     data = _service_data(Organisation, payload, partial=True)
     with _api_field_names():
         return services.update_organisation(user, organisation, data)
@@ -245,9 +252,7 @@ def get_association(request, association_id: int):
 
 @router.post("/associations", response=_ok(201, OrganisationOut, 401, 403, 422), tags=["associations"])
 def create_association(request, payload: AssociationCreate):
-    data = _service_data(Organisation, payload, partial=False)
-    with _api_field_names():
-        return Status(201, services.create_organisation(_user(request), data))
+    return _created_organisation(request, payload)
 
 
 @router.patch("/associations/{association_id}", response=_ok(200, OrganisationOut, 401, 403, 404, 422),
@@ -255,10 +260,7 @@ def create_association(request, payload: AssociationCreate):
 def update_association(request, association_id: int, payload: AssociationPatch):
     """Change the fields sent. An association manager may edit their own association, not its kind."""
     user = _user(request)
-    association = _get_association(user, association_id)
-    data = _service_data(Organisation, payload, partial=True)
-    with _api_field_names():
-        return services.update_organisation(user, association, data)
+    return _updated_organisation(user, _get_association(user, association_id), payload)
 
 
 # Memberships ---------------------------------------------------------------------------------------

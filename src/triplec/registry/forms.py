@@ -2,7 +2,7 @@
 
 Forms only parse and present input. Every rule (permissions, sector codes, uniqueness, coordinates)
 lives in `services`; its `ValidationFailed` errors are put back onto the form's fields with
-`add_service_errors`, so a person sees each message next to the field it is about.
+`core.shortcuts.errors_on_form`, so a person sees each message next to the field it is about.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from django import forms
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
-from triplec.core.errors import ValidationFailed
 
 from . import codelists, policy
 from .models import (
@@ -110,16 +108,6 @@ def _int_or_none(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def add_service_errors(form: forms.Form, exc: ValidationFailed) -> None:
-    """Put a service's field errors on the form; unknown fields and "__all__" go on top."""
-    for field, messages in exc.errors.items():
-        target = field if field in form.fields else None
-        for message in messages:
-            if target is None and field not in ("__all__", "") and field is not None:
-                message = f"{field}: {message}"
-            form.add_error(target, message)
 
 
 # Filters --------------------------------------------------------------------------------------------

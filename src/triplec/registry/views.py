@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
@@ -20,14 +19,22 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.accounts.policy import require
-from triplec.core.errors import (
-    ValidationFailed,
-    domain_errors,  # noqa: F401  (re-exported: other pages use it from here)
-)
 from triplec.core.idsets import pk_among
+from triplec.core.shortcuts import (
+    HISTORY_ROWS,
+    errors_as_messages,
+    errors_on_form,
+    found_or_404,
+    history_records,
+    history_rows,
+    is_partial,
+    map_tiles,
+    page_of,
+    require_page,
+)
 
 from . import mapdata, policy, sectors, selectors, services
+from .countries import country_name
 from .exporting_options import export_options_context
 from .forms import (
     ContactForm,
@@ -36,10 +43,8 @@ from .forms import (
     MembershipAddForm,
     MembershipEndForm,
     OrganisationForm,
-    add_service_errors,
     territory_field,
 )
-from .history import HISTORY_ROWS, _records, history_rows  # noqa: F401  (the cluster pages reuse them)
 from .models import Enterprise, Membership, Organisation, OrganisationKind, Territory
 from .search import identifier_q
 from .table_rows import table_rows
@@ -49,15 +54,8 @@ MATERIALISE_BELOW = 2000  # see RegisterPaginator
 MEMBERS_SHOWN = 100  # an association page lists this many; the filtered list shows them all
 
 
-def _require(check, user, *objects) -> None:
-    """The check's refusal as a 403 page."""
-    with domain_errors():
-        require(check, user, *objects)
-
-
-def _is_partial(request) -> bool:
-    """An htmx request for the results only (a history restore needs the whole page)."""
-    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+# How a history table names the values of these fields.
+NAMED_IN_HISTORY = {"country": country_name}
 
 
 def _url_or_none(name: str) -> str | None:
@@ -114,8 +112,7 @@ class RegisterPaginator(Paginator):
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE, counted=None) -> Page:
-    paginator = RegisterPaginator(queryset, per_page, small=MATERIALISE_BELOW, counted=counted)
-    return paginator.get_page(request.GET.get("page"))
+    return page_of(request, queryset, per_page, RegisterPaginator, small=MATERIALISE_BELOW, counted=counted)
 
 
 # Enterprises ----------------------------------------------------------------------------------------
@@ -152,7 +149,7 @@ def _list_context(request, form: EnterpriseFilterForm) -> dict:
 def enterprise_list(request):
     form = EnterpriseFilterForm(request.GET or None, user=request.user)
     context = _list_context(request, form)
-    if _is_partial(request):
+    if is_partial(request):
         return render(request, "registry/_enterprise_results.html", {**context, "partial": True})
     return render(request, "registry/enterprise_list.html", context)
 
@@ -180,19 +177,19 @@ def _enterprise_detail_context(request, ent: Enterprise, contact_form: ContactFo
         "contacts": ent.contacts.all(),
         "can_edit": can_edit,
         "contact_form": contact_form or (ContactForm() if can_edit else None),
-        "history": history_rows(_records(ent.history.all()), Enterprise, {"territory": Territory}),
+        "history": history_rows(history_records(ent.history.all()), Enterprise, {"territory": Territory},
+                                NAMED_IN_HISTORY),
         "change_requests": list(policy.visible_change_requests(user).filter(enterprise=ent)
                                 .select_related("requested_by", "decided_by")[:HISTORY_ROWS]),
         "can_request_change": policy.can_request_enterprise_change(user, ent),
-        **_tile_settings(),
+        **map_tiles(),
     }
 
 
 @login_required
 @require_GET
 def enterprise_detail(request, pk: int):
-    with domain_errors():
-        ent = services.get_enterprise(request.user, pk)
+    ent = found_or_404(services.get_enterprise, request.user, pk)
     return render(request, "registry/enterprise_detail.html", _enterprise_detail_context(request, ent))
 
 
@@ -200,8 +197,7 @@ def enterprise_detail(request, pk: int):
 @require_GET
 def enterprise_popup(request, pk: int):
     """The map's popup for one point: name, sector, place and a link."""
-    with domain_errors():
-        ent = services.get_enterprise(request.user, pk)
+    ent = found_or_404(services.get_enterprise, request.user, pk)
     return render(request, "registry/_map_popup.html", {"enterprise": ent, **_sector_context(ent)})
 
 
@@ -213,17 +209,15 @@ def _enterprise_form_page(request, form, ent=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_create(request):
-    _require(policy.can_create_enterprise, request.user)
+    require_page(policy.can_create_enterprise, request.user)
     if request.method == "GET":
         return _enterprise_form_page(request, EnterpriseForm())
     form = EnterpriseForm(request.POST)
     if "_refresh" in request.POST or not form.is_valid():
         return _enterprise_form_page(request, form)
-    try:
-        with domain_errors():
-            ent = services.create_enterprise(request.user, form.service_data())
-    except ValidationFailed as exc:
-        add_service_errors(form, exc)
+    with errors_on_form(form):
+        ent = services.create_enterprise(request.user, form.service_data())
+    if form.errors:
         return _enterprise_form_page(request, form)
     messages.success(request, _("%(name)s was added to the register.") % {"name": ent})
     return redirect("enterprise_detail", pk=ent.pk)
@@ -232,20 +226,17 @@ def enterprise_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_edit(request, pk: int):
-    with domain_errors():
-        ent = services.get_enterprise(request.user, pk)
-    _require(policy.can_edit_enterprise, request.user, ent)
+    ent = found_or_404(services.get_enterprise, request.user, pk)
+    require_page(policy.can_edit_enterprise, request.user, ent)
     locked = policy.fields_confirmed_by_agency(request.user)
     if request.method == "GET":
         return _enterprise_form_page(request, EnterpriseForm(instance=ent, locked=locked), ent)
     form = EnterpriseForm(request.POST, instance=ent, locked=locked)
     if "_refresh" in request.POST or not form.is_valid():
         return _enterprise_form_page(request, form, ent)
-    try:
-        with domain_errors():
-            ent = services.update_enterprise(request.user, ent, form.service_data())
-    except ValidationFailed as exc:
-        add_service_errors(form, exc)
+    with errors_on_form(form):
+        ent = services.update_enterprise(request.user, ent, form.service_data())
+    if form.errors:
         return _enterprise_form_page(request, form, ent)
     messages.success(request, _("Saved the changes to %(name)s.") % {"name": ent})
     return redirect("enterprise_detail", pk=ent.pk)
@@ -254,17 +245,13 @@ def enterprise_edit(request, pk: int):
 @login_required
 @require_POST
 def contact_add(request, pk: int):
-    with domain_errors():
-        ent = services.get_enterprise(request.user, pk)
-    _require(policy.can_edit_enterprise, request.user, ent)
+    ent = found_or_404(services.get_enterprise, request.user, pk)
+    require_page(policy.can_edit_enterprise, request.user, ent)
     form = ContactForm(request.POST)
     if form.is_valid():
-        try:
-            with domain_errors():
-                services.add_contact(request.user, enterprise=ent, **form.cleaned_data)
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
+        with errors_on_form(form):
+            services.add_contact(request.user, enterprise=ent, **form.cleaned_data)
+        if not form.errors:
             messages.success(request, _("Contact added."))
             return redirect("enterprise_detail", pk=ent.pk)
     return render(request, "registry/enterprise_detail.html", _enterprise_detail_context(request, ent, form))
@@ -286,16 +273,11 @@ def territory_select(request):
 
 # Map ------------------------------------------------------------------------------------------------
 
-def _tile_settings() -> dict:
-    return {"tile_url": getattr(settings, "TRIPLEC_TILE_URL", ""),
-            "tile_attribution": getattr(settings, "TRIPLEC_TILE_ATTRIBUTION", "")}
-
-
 @login_required
 @require_GET
 def enterprise_map(request):
     form = EnterpriseFilterForm(request.GET or None, user=request.user)
-    return render(request, "registry/enterprise_map.html", {"form": form, **_tile_settings()})
+    return render(request, "registry/enterprise_map.html", {"form": form, **map_tiles()})
 
 
 @login_required
@@ -352,7 +334,7 @@ def _organisation_detail_context(request, org: Organisation, membership_form=Non
             (members if m.is_active_on(today) else past).append(m)
     can_manage_members = org.is_association and policy.can_manage_membership(user, org)
     visible_ids = policy.visible_memberships(user).filter(association=org).values("id")
-    membership_history = _records(Membership.history.filter(association_id=org.pk, id__in=visible_ids))
+    membership_history = history_records(Membership.history.filter(association_id=org.pk, id__in=visible_ids))
     enterprise_names = dict(Enterprise.objects.filter(pk__in={r.enterprise_id for r in membership_history})
                             .values_list("pk", "legal_name"))
     return {
@@ -365,7 +347,8 @@ def _organisation_detail_context(request, org: Organisation, membership_form=Non
         "can_manage_members": can_manage_members,
         "membership_form": membership_form or (MembershipAddForm(user=user) if can_manage_members else None),
         "end_form": MembershipEndForm() if can_manage_members else None,
-        "history": history_rows(_records(org.history.all()), Organisation, {"territory": Territory}),
+        "history": history_rows(history_records(org.history.all()), Organisation, {"territory": Territory},
+                                NAMED_IN_HISTORY),
         "membership_history": [{"record": r, "enterprise": enterprise_names.get(r.enterprise_id, f"#{r.enterprise_id}")}
                                for r in membership_history[:HISTORY_ROWS]],
         "members_url": (reverse("enterprise_list") + f"?association={org.pk}") if org.is_association else None,
@@ -375,23 +358,19 @@ def _organisation_detail_context(request, org: Organisation, membership_form=Non
 @login_required
 @require_GET
 def organisation_detail(request, pk: int):
-    with domain_errors():
-        org = services.get_organisation(request.user, pk)
+    org = found_or_404(services.get_organisation, request.user, pk)
     return render(request, "registry/organisation_detail.html", _organisation_detail_context(request, org))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
-    _require(policy.can_manage_organisations, request.user)
+    require_page(policy.can_manage_organisations, request.user)
     form = OrganisationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and "_refresh" not in request.POST and form.is_valid():
-        try:
-            with domain_errors():
-                org = services.create_organisation(request.user, form.service_data())
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
+        with errors_on_form(form):
+            org = services.create_organisation(request.user, form.service_data())
+        if not form.errors:
             messages.success(request, _("%(name)s was added.") % {"name": org})
             return redirect("organisation_detail", pk=org.pk)
     return render(request, "registry/organisation_form.html", {"form": form, "organisation": None})
@@ -400,19 +379,15 @@ def organisation_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, pk: int):
-    with domain_errors():
-        org = services.get_organisation(request.user, pk)
-    _require(policy.can_edit_organisation, request.user, org)
+    org = found_or_404(services.get_organisation, request.user, pk)
+    require_page(policy.can_edit_organisation, request.user, org)
     may_change_kind = policy.can_manage_organisations(request.user)
     form = OrganisationForm(request.POST if request.method == "POST" else None, instance=org,
                             may_change_kind=may_change_kind)
     if request.method == "POST" and "_refresh" not in request.POST and form.is_valid():
-        try:
-            with domain_errors():
-                org = services.update_organisation(request.user, org, form.service_data())
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
+        with errors_on_form(form):
+            org = services.update_organisation(request.user, org, form.service_data())
+        if not form.errors:
             messages.success(request, _("Saved the changes to %(name)s.") % {"name": org})
             return redirect("organisation_detail", pk=org.pk)
     return render(request, "registry/organisation_form.html", {"form": form, "organisation": org})
@@ -423,21 +398,17 @@ def organisation_edit(request, pk: int):
 @login_required
 @require_POST
 def membership_add(request, pk: int):
-    with domain_errors():
-        org = services.get_organisation(request.user, pk)
+    org = found_or_404(services.get_organisation, request.user, pk)
     if not org.is_association:
         raise Http404(_("Only associations have members."))
-    _require(policy.can_manage_membership, request.user, org)
+    require_page(policy.can_manage_membership, request.user, org)
     form = MembershipAddForm(request.POST, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            with domain_errors():
-                m = services.add_membership(request.user, data["enterprise"], org, data["start_date"],
-                                            data.get("end_date"))
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
+        with errors_on_form(form):
+            m = services.add_membership(request.user, data["enterprise"], org, data["start_date"],
+                                        data.get("end_date"))
+        if not form.errors:
             messages.success(request, _("%(ent)s is now a member of %(org)s.") % {"ent": m.enterprise, "org": org})
             return redirect("organisation_detail", pk=org.pk)
     return render(request, "registry/organisation_detail.html",
@@ -454,14 +425,9 @@ def membership_end(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Give a valid end date."))
         return redirect("organisation_detail", pk=m.association_id)
-    try:
-        with domain_errors():
-            services.end_membership(request.user, m, form.cleaned_data["end_date"])
-    except ValidationFailed as exc:
-        for msgs in exc.errors.values():
-            for msg in msgs:
-                messages.error(request, msg)
-    else:
+    with errors_as_messages(request) as outcome:
+        services.end_membership(request.user, m, form.cleaned_data["end_date"])
+    if not outcome.failed:
         messages.success(request, _("Membership of %(ent)s ended on %(day)s.") % {
             "ent": m.enterprise, "day": form.cleaned_data["end_date"]})
     return redirect("organisation_detail", pk=m.association_id)

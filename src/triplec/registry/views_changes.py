@@ -9,36 +9,30 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.accounts.policy import require
-from triplec.core.errors import ValidationFailed
+from triplec.core.shortcuts import (
+    errors_as_messages,
+    errors_on_form,
+    found_or_404,
+    require_page,
+)
 
 from . import policy, services, services_changes
-from .forms import ChangeRequestForm, DecisionForm, add_service_errors
+from .forms import ChangeRequestForm, DecisionForm
 from .models_changes import EnterpriseChangeRequest
-from .views import domain_errors, paginate
-
-
-def _require(check, user, *objects) -> None:
-    """The check's refusal as a 403 page."""
-    with domain_errors():
-        require(check, user, *objects)
+from .views import paginate
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def change_request_create(request, pk: int):
-    with domain_errors():
-        ent = services.get_enterprise(request.user, pk)
-    _require(policy.can_request_enterprise_change, request.user, ent)
+    ent = found_or_404(services.get_enterprise, request.user, pk)
+    require_page(policy.can_request_enterprise_change, request.user, ent)
     form = ChangeRequestForm(request.POST if request.method == "POST" else None, instance=ent)
     if request.method == "POST" and form.is_valid():
-        try:
-            with domain_errors():
-                services_changes.request_change(request.user, ent, form.service_data(),
-                                                reason=form.cleaned_data["reason"])
-        except ValidationFailed as exc:
-            add_service_errors(form, exc)
-        else:
+        with errors_on_form(form):
+            services_changes.request_change(request.user, ent, form.service_data(),
+                                            reason=form.cleaned_data["reason"])
+        if not form.errors:
             messages.success(request, _("Your request was sent to the agency; the record changes once it is "
                                         "approved."))
             return redirect("enterprise_detail", pk=ent.pk)
@@ -50,7 +44,7 @@ def change_request_create(request, pk: int):
 @login_required
 @require_GET
 def change_request_list(request):
-    _require(policy.can_decide_change_requests, request.user)
+    require_page(policy.can_decide_change_requests, request.user)
     qs = (policy.visible_change_requests(request.user)
           .select_related("enterprise", "requested_by", "decided_by").order_by("-created_at", "-id"))
     pending = list(qs.filter(status=EnterpriseChangeRequest.Status.PENDING))
@@ -62,20 +56,14 @@ def change_request_list(request):
 @login_required
 @require_POST
 def change_request_decide(request, pk: int):
-    with domain_errors():
-        change = services_changes.get_request(request.user, pk)
-    _require(policy.can_decide_change_requests, request.user)
+    change = found_or_404(services_changes.get_request, request.user, pk)
+    require_page(policy.can_decide_change_requests, request.user)
     form = DecisionForm(request.POST)
     form.is_valid()
     approve = request.POST.get("decision") == "approve"
-    try:
-        with domain_errors():
-            services_changes.decide(request.user, change, approve, form.cleaned_data.get("decision_note", ""))
-    except ValidationFailed as exc:
-        for field_messages in exc.errors.values():
-            for message in field_messages:
-                messages.error(request, message)
-    else:
+    with errors_as_messages(request) as outcome:
+        services_changes.decide(request.user, change, approve, form.cleaned_data.get("decision_note", ""))
+    if not outcome.failed:
         messages.success(request, (_("Approved: %(name)s's record now shows the change.") if approve
                                    else _("Rejected the request of %(name)s.")) % {"name": change.enterprise})
     return redirect("change_request_list")

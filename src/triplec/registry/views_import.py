@@ -20,13 +20,12 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequ
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.accounts.policy import require
-from triplec.core import spreadsheets
-from triplec.core.errors import PermissionDenied, domain_errors
+from triplec.core.errors import PermissionDenied
+from triplec.core.shortcuts import export_style, is_partial, require_page
 
 from . import exporting, policy
 from .importing import FIELD_LABELS, IMPORT_FIELDS, ImportRejected, batches
@@ -44,12 +43,6 @@ DECIMALS = [("", gettext_lazy("Automatic")),
 
 
 DECIMAL_SHOWN = {",": gettext_lazy("decimal comma"), ".": gettext_lazy("decimal point")}
-
-
-def _require(check, user, *objects) -> None:
-    """The check's refusal as a 403 page."""
-    with domain_errors():
-        require(check, user, *objects)
 
 
 def _max_upload_bytes() -> int:
@@ -109,7 +102,7 @@ class MappingForm(DefaultsForm):
 
 
 def _require_import(user) -> None:
-    _require(policy.can_import_enterprises, user)
+    require_page(policy.can_import_enterprises, user)
 
 
 def _own_batch(request, pk) -> ImportBatch:
@@ -251,7 +244,7 @@ def enterprise_import_progress(request, pk):
     batch = _own_batch(request, pk)
     context = _progress_context(batch, batches.latest_task(batch))
     response = render(request, "registry/_import_progress.html", context)
-    if not context["running"] and request.headers.get("HX-Request") == "true":
+    if not context["running"] and is_partial(request):
         response["HX-Refresh"] = "true"
     response["Cache-Control"] = "no-store"
     return response
@@ -320,13 +313,12 @@ def enterprise_import_template(request):
 @require_GET
 def enterprise_export(request):
     """The filtered list (same filters as the list page) as CSV (streamed) or XLSX."""
-    _require(policy.can_export, request.user)
+    require_page(policy.can_export, request.user)
     fmt = request.GET.get("format", "csv")
     if fmt not in exporting.CONTENT_TYPES:
         return HttpResponseBadRequest(_("Unknown format; use csv or xlsx."))
     try:
-        style = spreadsheets.style_from_options(get_language(), request.GET.get("sep"), request.GET.get("decimal"),
-                                                request.GET.get("headers"))
+        style = export_style(request)
     except ValueError as exc:
         return HttpResponseBadRequest(str(exc))
     f = exporting.filter_from_query(request.user, request.GET)
