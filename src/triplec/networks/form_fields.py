@@ -6,8 +6,6 @@ import uuid
 
 from django import forms
 
-from triplec.core.errors import ValidationFailed
-
 DATE = {"type": "date"}
 
 
@@ -19,19 +17,6 @@ def date_field(label, *, required=True, initial=None, help_text=""):
 def text_area(label, rows=2, required=False, help_text=""):
     return forms.CharField(label=label, required=required, help_text=help_text,
                            widget=forms.Textarea(attrs={"rows": rows}))
-
-
-def put_errors(form: forms.Form, exc: ValidationFailed, aliases: dict[str, str] | None = None) -> None:
-    """A service's field errors onto the form. `aliases` maps service names to form fields; names the
-    form does not have (and "__all__") go on top, prefixed with the name when it helps."""
-    aliases = aliases or {}
-    for name, messages in exc.errors.items():
-        field = aliases.get(name, name)
-        target = field if field in form.fields else None
-        for message in messages:
-            if target is None and field not in ("__all__", "") and not name.startswith("requirements."):
-                message = f"{name.replace('_', ' ')}: {message}"
-            form.add_error(target, message)
 
 
 def new_key() -> str:

@@ -2,7 +2,7 @@
 activities; the record pages' forms are in `forms_records`).
 
 Forms only parse and present input; every rule lives in `services` (and `lifecycle`), whose
-`ValidationFailed` errors are put back on the form fields with `put_errors`, so each message appears
+`ValidationFailed` errors are put back on the form fields with `core.shortcuts.errors_on_form`, so each message appears
 next to the field it is about. Choices come from `page_queries` (scoped by the policy).
 """
 
@@ -20,7 +20,7 @@ from triplec.registry.forms import territory_field
 from triplec.registry.models import BUYER_KINDS, OrganisationKind, SectorClassification
 
 from . import page_queries, policy, selectors, services
-from .form_fields import DATE, new_key, put_errors  # noqa: F401  (re-exported for the views)
+from .form_fields import DATE, new_key  # noqa: F401  (re-exported for the views)
 from .form_fields import date_field as _date_field
 from .form_fields import text_area as _text_area
 from .forms_records import (  # noqa: F401  (re-exported for the views)

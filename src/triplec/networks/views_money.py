@@ -1,0 +1,206 @@
+"""A network's money page: costs, contributions, reversals, manager contracts and their accrual.
+See `views` for the rules of these pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from triplec.core.errors import ValidationFailed
+from triplec.core.money_format import format_money
+from triplec.core.shortcuts import domain_errors, errors_as_messages, errors_on_form, require_page
+
+from . import page_queries, policy, selectors, services
+from .forms import (
+    LEDGER_ALIASES,
+    AccrueForm,
+    ContractEndForm,
+    ContractForm,
+    ContributionForm,
+    CostForm,
+    ReverseForm,
+)
+from .models import ContributionEntry, CostEntry, Network
+from .views import network_or_404, tab_context
+
+# Money -------------------------------------------------------------------------------------------------
+
+def _money_context(request, network: Network, **forms) -> dict:
+    user = request.user
+    context = tab_context(request, network, "money")
+    can = context["can"]
+    overview = selectors.money_overview(network)
+    schedule = overview.schedule
+    context.update({
+        "overview": overview, "lifetime": overview.lifetime, "bars": page_queries.share_bars(overview),
+        "schedule": schedule, "rules": list(schedule.rules.all()) if schedule else [],
+        "contracts": selectors.contracts(network),
+        "costs": selectors.costs(network), "reversed_costs": page_queries.reversed_entry_ids(CostEntry, network),
+        "contributions": selectors.contributions(user, network),
+        "reversed_contributions": page_queries.reversed_entry_ids(ContributionEntry, network),
+        "cost_form": forms.get("cost_form") or (CostForm() if can["cost"] else None),
+        "contribution_form": forms.get("contribution_form") or (
+            ContributionForm(firms=page_queries.members_ever(network)) if can["contribution"] else None),
+        "contract_form": forms.get("contract_form") or (ContractForm() if can["contracts"] else None),
+        "accrue_form": forms.get("accrue_form") or (AccrueForm() if can["contracts"] else None),
+        "reverse_form": ReverseForm(), "end_form": ContractEndForm(),
+        "reverse_error": forms.get("reverse_error"),
+    })
+    return context
+
+
+def _money_page(request, network, **forms):
+    return render(request, "networks/money.html", _money_context(request, network, **forms))
+
+
+@login_required
+@require_GET
+def money(request, pk: int):
+    return _money_page(request, network_or_404(request, pk))
+
+
+def _money_saved(request, network, anchor: str, text: str):
+    messages.success(request, text)
+    return redirect(reverse("networks:money", args=[network.pk]) + anchor)
+
+
+@login_required
+@require_POST
+def cost_add(request, pk: int):
+    user = request.user
+    network = network_or_404(request, pk)
+    require_page(policy.can_record_cost, user, network)
+    form = CostForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        with errors_on_form(form, LEDGER_ALIASES):
+            entry, created = services.record_cost(
+                user, network, category=d["category"], amount=d["amount"], incurred_on=d["incurred_on"],
+                note=d["note"], idempotency_key=d["idempotency_key"])
+        if not form.errors:
+            text = (_("Cost recorded: %(amount)s.") if created
+                    else _("This cost was already recorded (%(amount)s); nothing added."))
+            return _money_saved(request, network, "#costs",
+                                text % {"amount": format_money(entry.amount, entry.currency)})
+    return _money_page(request, network, cost_form=form)
+
+
+@login_required
+@require_POST
+def contribution_add(request, pk: int):
+    user = request.user
+    network = network_or_404(request, pk)
+    require_page(policy.can_record_contribution, user, network)
+    form = ContributionForm(request.POST, firms=page_queries.members_ever(network))
+    if form.is_valid():
+        d = form.cleaned_data
+        with errors_on_form(form, LEDGER_ALIASES):
+            entry, created = services.record_contribution(
+                user, network, enterprise=d["enterprise"], amount=d["amount"], paid_on=d["paid_on"],
+                note=d["note"], idempotency_key=d["idempotency_key"])
+        if not form.errors:
+            text = (_("Contribution recorded: %(firm)s paid %(amount)s.") if created
+                    else _("This contribution was already recorded (%(firm)s, %(amount)s); nothing added."))
+            return _money_saved(request, network, "#contributions",
+                                text % {"firm": entry.enterprise, "amount": format_money(entry.amount, entry.currency)})
+    return _money_page(request, network, contribution_form=form)
+
+
+def _reverse(request, pk: int, entry_id: int, *, contribution: bool):
+    user = request.user
+    network = network_or_404(request, pk)
+    if contribution:
+        require_page(policy.can_correct_contributions, user, network)
+        entry = selectors.contributions(user, network).filter(pk=entry_id).first()
+    else:
+        require_page(policy.can_correct_costs, user, network)
+        entry = selectors.costs(network).filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404(_("No such ledger entry."))
+    form = ReverseForm(request.POST)
+    anchor = "#contributions" if contribution else "#costs"
+    if form.is_valid():
+        reverse_entry = services.reverse_contribution if contribution else services.reverse_cost
+        try:
+            with domain_errors():
+                reversal, created = reverse_entry(user, entry, form.cleaned_data["reason"],
+                                                  form.cleaned_data["idempotency_key"])
+        except ValidationFailed as exc:
+            error = " ".join(m for v in exc.errors.values() for m in v)
+        else:
+            return _money_saved(request, network, anchor, _("Entry #%(id)s reversed by #%(rid)s (%(amount)s).")
+                                % {"id": entry.pk, "rid": reversal.pk,
+                                   "amount": format_money(reversal.amount, reversal.currency)})
+    else:
+        error = _("Say why the entry is reversed.")
+    return _money_page(request, network, reverse_error={"entry": entry.pk, "ledger": anchor[1:], "message": error})
+
+
+@login_required
+@require_POST
+def cost_reverse(request, pk: int, entry_id: int):
+    return _reverse(request, pk, entry_id, contribution=False)
+
+
+@login_required
+@require_POST
+def contribution_reverse(request, pk: int, entry_id: int):
+    return _reverse(request, pk, entry_id, contribution=True)
+
+
+@login_required
+@require_POST
+def contract_add(request, pk: int):
+    user = request.user
+    network = network_or_404(request, pk)
+    require_page(policy.can_record_contract, user, network)
+    form = ContractForm(request.POST)
+    if form.is_valid():
+        with errors_on_form(form):
+            contract = services.create_contract(user, network, form.cleaned_data)
+        if not form.errors:
+            return _money_saved(request, network, "#contracts", _("Contract of %(name)s recorded.")
+                                % {"name": contract.manager_name})
+    return _money_page(request, network, contract_form=form)
+
+
+@login_required
+@require_POST
+def contract_end(request, pk: int, contract_id: int):
+    user = request.user
+    network = network_or_404(request, pk)
+    require_page(policy.can_change_contract, user, network)
+    contract = network.contracts.filter(pk=contract_id).first()
+    if contract is None:
+        raise Http404(_("No such contract."))
+    form = ContractEndForm(request.POST)
+    if form.is_valid():
+        with errors_as_messages(request, joined=True) as outcome:
+            services.end_contract(user, contract, form.cleaned_data["end_date"])
+        if not outcome.failed:
+            messages.success(request, _("The contract of %(name)s ends on %(day)s.")
+                             % {"name": contract.manager_name, "day": form.cleaned_data["end_date"]})
+    else:
+        messages.error(request, _("Give the end date."))
+    return redirect(reverse("networks:money", args=[network.pk]) + "#contracts")
+
+
+@login_required
+@require_POST
+def contracts_accrue(request, pk: int):
+    user = request.user
+    network = network_or_404(request, pk)
+    require_page(policy.can_accrue_manager_costs, user, network)
+    form = AccrueForm(request.POST)
+    if form.is_valid():
+        with errors_on_form(form):
+            created = services.accrue_manager_costs(user, network, form.cleaned_data["through"])
+        if not form.errors:
+            return _money_saved(request, network, "#costs", _("%(n)s monthly manager costs written to the ledger.")
+                                % {"n": len(created)})
+    return _money_page(request, network, accrue_form=form)
