@@ -12,31 +12,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from tests.clusters.factories import run_data
+from tests.permissions import ANONYMOUS, LOGIN, assert_matrix, matrix, matrix_failures, page_requests
 
 from triplec.clusters import services
 
-ROLES = ["anonymous", "agency-admin", "programme-officer", "broker", "evaluator", "association-manager",
-         "other-association-manager", "enterprise-user", "other-enterprise-user"]
-NO_ACCESS = {"association-manager": 403, "other-association-manager": 403, "enterprise-user": 403,
-             "other-enterprise-user": 403}
-VIEW = {"anonymous": 302, "agency-admin": 200, "programme-officer": 200, "broker": 200, "evaluator": 200,
-        **NO_ACCESS}
-WRITE = {"anonymous": 302, "agency-admin": 302, "programme-officer": 302, "broker": 403, "evaluator": 403,
-         **NO_ACCESS}
-
-
-def matrix(world, client_for, method: str, make_url, data=None) -> dict:
-    """Status code of the request for every role; `make_url()` is called per role (fresh objects)."""
-    statuses = {}
-    for role in ROLES:
-        user = None if role == "anonymous" else world.users[role]
-        client = client_for(user)
-        url = make_url()
-        response = client.get(url) if method == "GET" else client.post(url, data or {})
-        statuses[role] = response.status_code
-        if role == "anonymous":
-            assert response.url.startswith(reverse("login")), url
-    return statuses
+VIEW = {ANONYMOUS: LOGIN, **matrix(403, agency_admin=200, programme_officer=200, broker=200, evaluator=200)}
+WRITE = {ANONYMOUS: LOGIN, **matrix(403, agency_admin=302, programme_officer=302)}
 
 
 @pytest.fixture
@@ -52,15 +33,15 @@ def test_downloads_only_for_those_who_may_view_the_run(world, client_for, done_r
     failures = {}
     for name in DOWNLOADS:
         url = reverse("clusters:run_file", args=[done_run.pk, name])
-        got = matrix(world, client_for, "GET", lambda url=url: url)
-        if got != VIEW:
+        got = matrix_failures(page_requests(world.users, client_for, "get", url, rollback=False), VIEW)
+        if got:
             failures[name] = got
     assert failures == {}
 
 
 def test_start_run_matrix(generated, world, client_for):
     url = reverse("clusters:run_create")
-    assert matrix(world, client_for, "POST", lambda: url, run_data()) == WRITE
+    assert_matrix(page_requests(world.users, client_for, "post", url, run_data(), rollback=False), WRITE, url)
 
 
 def test_detach_footprint_matrix(world, client_for, done_run, cluster):
@@ -69,7 +50,7 @@ def test_detach_footprint_matrix(world, client_for, done_run, cluster):
                                          new_cluster={"name": "Fresh"})
         return reverse("clusters:footprint_detach", args=[link.cluster_id, link.pk])
 
-    assert matrix(world, client_for, "POST", fresh_link) == WRITE
+    assert_matrix(page_requests(world.users, client_for, "post", fresh_link, rollback=False), WRITE, "detach")
 
 
 @pytest.mark.parametrize("role,shown", [("agency-admin", True), ("programme-officer", True), ("broker", True),

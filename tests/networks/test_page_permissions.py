@@ -15,17 +15,15 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from tests.permissions import EDITORS, OTHER_BROKER, ROLES, USERS, assert_matrix, by_scope, page_requests
 
 pytestmark = pytest.mark.django_db
 
-ANON = "anonymous"
-USERS = [ANON, "agency-admin", "programme-officer", "broker", "evaluator", "association-manager",
-         "enterprise-user", "other-broker", "other-association-manager", "other-enterprise-user"]
-AGENCY = {"agency-admin", "programme-officer"}
+EVERYONE = set(USERS) | {OTHER_BROKER}
+AGENCY = set(EDITORS)
 MANAGERS = AGENCY | {"broker"}
-SEE_NET = MANAGERS | {"evaluator", "association-manager", "enterprise-user"}
-CREATORS = MANAGERS | {"other-broker"}
-EVERYONE = set(USERS) - {ANON}
+SEE_NET = set(ROLES)
+CREATORS = MANAGERS | {OTHER_BROKER}
 TODAY = date.today().isoformat()
 
 
@@ -76,23 +74,6 @@ def fingerprint(net):
             Evaluation.objects.count(), IndependenceAssessment.objects.count())
 
 
-def _client(nets, client_for, who):
-    return client_for(None if who == ANON else nets.users[who])
-
-
-def _check_answer(who, response, allowed: set, visible: set, url: str):
-    if who == ANON:
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"], (who, url)
-    elif who not in visible:
-        assert response.status_code == 404, (who, url, response.status_code)
-    elif who not in allowed:
-        assert response.status_code == 403, (who, url, response.status_code)
-    else:
-        assert response.status_code in (200, 302), (who, url, response.status_code)
-        if response.status_code == 302:
-            assert "/accounts/login/" not in response["Location"]
-
-
 # GET pages -------------------------------------------------------------------------------------------------
 
 PAGES = [
@@ -116,16 +97,15 @@ PAGES = [
 @pytest.mark.parametrize("name,url,allowed,visible", PAGES, ids=[p[0] for p in PAGES])
 def test_pages(objs, client_for, name, url, allowed, visible):
     target = url(objs)
-    for who in USERS:
-        response = _client(objs["nets"], client_for, who).get(target)
-        _check_answer(who, response, allowed, visible, target)
+    send_as = page_requests(objs["nets"].users, client_for, "get", target, rollback=False)
+    assert_matrix(send_as, by_scope(sorted(EVERYONE), allowed, visible), target)
 
 
 def test_scoped_lists_show_only_visible_networks(objs, client_for):
     """The list, the broker's dashboard and the dashboard panel never name a network the user cannot see."""
     nets = objs["nets"]
     for who in EVERYONE:
-        c = _client(nets, client_for, who)
+        c = client_for(nets.users[who])
         sees_net = who in SEE_NET
         sees_other = who in {"agency-admin", "programme-officer", "evaluator", "other-broker",
                              "other-association-manager", "other-enterprise-user"}
@@ -202,13 +182,20 @@ POSTS = [
 @pytest.mark.parametrize("name,url,payload,allowed,visible", POSTS, ids=[p[0] for p in POSTS])
 def test_posts(objs, client_for, name, url, payload, allowed, visible):
     target, data = url(objs), payload(objs)
-    # Refused users first: an allowed write (a gate passed, a firm gone) must not change what they may see.
-    for who in sorted(USERS, key=lambda w: w in allowed):
+    post_as = page_requests(objs["nets"].users, client_for, "post", target, data, rollback=False)
+    changed_by_refused = []
+
+    def send_as(who):
         before = fingerprint(objs["net"])
-        response = _client(objs["nets"], client_for, who).post(target, data)
-        _check_answer(who, response, allowed, visible, target)
-        if who not in allowed:
-            assert fingerprint(objs["net"]) == before, (who, name)
+        response = post_as(who)
+        if who not in allowed and fingerprint(objs["net"]) != before:
+            changed_by_refused.append(who)
+        return response
+
+    # Refused users first: an allowed write (a gate passed, a firm gone) must not change what they may see.
+    expected = by_scope(sorted(sorted(EVERYONE), key=lambda w: w in allowed), allowed, visible)
+    assert_matrix(send_as, expected, target)
+    assert changed_by_refused == [], f"a refused POST changed the records: {changed_by_refused}"
 
 
 def test_allowed_posts_write(objs, client_for):
@@ -219,7 +206,7 @@ def test_allowed_posts_write(objs, client_for):
             continue
         who = "agency-admin"
         before = fingerprint(objs["net"])
-        response = _client(nets, client_for, who).post(url(objs), payload(objs))
+        response = client_for(nets.users[who]).post(url(objs), payload(objs))
         assert response.status_code == 302, (name, response.status_code,
                                              response.content.decode()[:200] if response.status_code == 200 else "")
         if name != "edit":  # the same values saved again change only the timestamp

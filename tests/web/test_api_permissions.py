@@ -13,9 +13,10 @@ other-enterprise-user at ent_b1; ent_none belongs to no association; buyer is a 
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
-from django.db import transaction
 from django.test import Client
+from tests.permissions import ANONYMOUS, USERS, rolled_back
 
 from triplec.accounts.models import ApiToken
 from triplec.registry import services_changes
@@ -23,9 +24,8 @@ from triplec.registry.api import router as registry_router
 from triplec.registry.models import EnterpriseChangeRequest, Membership, Territory
 from triplec.web.api import api
 
-ANON, BAD = "anonymous", "bad-token"
-COLUMNS = (ANON, BAD, "agency-admin", "programme-officer", "broker", "association-manager",
-           "enterprise-user", "evaluator", "other-association-manager", "other-enterprise-user")
+BAD = "bad-token"
+COLUMNS = (ANONYMOUS, BAD, *USERS)
 
 
 @dataclass(frozen=True)
@@ -57,52 +57,52 @@ def matrix(w) -> list[tuple]:
     R = "request_id"
     # fmt: off
     return [
-        #                                                                  anon bad  admin  officer broker assoc-m ent-u  evaluator other-am other-eu
-        ("GET",   "/enterprises",              {},               None,            (401, 401, C(4), C(4), C(4), C(2), C(1), C(4), C(1), C(1))),
-        ("POST",  "/enterprises",              {},               new_enterprise,  (401, 401, 201,  201,  403,  201,  403,  403,  201,  403)),
+        #                                                                  anon bad  admin  officer broker evaluator assoc-m ent-u other-am other-eu
+        ("GET",   "/enterprises",              {},               None,            (401, 401, C(4), C(4), C(4), C(4), C(2), C(1), C(1), C(1))),
+        ("POST",  "/enterprises",              {},               new_enterprise,  (401, 401, 201,  201,  403,  403,  201,  403,  201,  403)),
         ("GET",   "/enterprises/export",       {},               None,            (401, 401, 200,  200,  200,  200,  200,  200,  200,  200)),
         ("GET",   "/enterprises/{enterprise_id}", {E: w.ent_a1.pk},   None,        (401, 401, 200,  200,  200,  200,  200,  200,  404,  404)),
-        ("GET",   "/enterprises/{enterprise_id}", {E: w.ent_b1.pk},   None,        (401, 401, 200,  200,  200,  404,  404,  200,  200,  200)),
-        ("GET",   "/enterprises/{enterprise_id}", {E: w.ent_none.pk}, None,        (401, 401, 200,  200,  200,  404,  404,  200,  404,  404)),
+        ("GET",   "/enterprises/{enterprise_id}", {E: w.ent_b1.pk},   None,        (401, 401, 200,  200,  200,  200,  404,  404,  200,  200)),
+        ("GET",   "/enterprises/{enterprise_id}", {E: w.ent_none.pk}, None,        (401, 401, 200,  200,  200,  200,  404,  404,  404,  404)),
         ("PATCH", "/enterprises/{enterprise_id}", {E: w.ent_a1.pk},   {"employees": 15},
-                                                                                   (401, 401, 200,  200,  403,  200,  200,  403,  404,  404)),
+                                                                                   (401, 401, 200,  200,  403,  403,  200,  200,  404,  404)),
         ("PATCH", "/enterprises/{enterprise_id}", {E: w.ent_b1.pk},   {"employees": 15},
-                                                                                   (401, 401, 200,  200,  403,  404,  404,  403,  200,  200)),
+                                                                                   (401, 401, 200,  200,  403,  403,  404,  404,  200,  200)),
         ("PATCH", "/enterprises/{enterprise_id}", {E: w.ent_none.pk}, {"employees": 15},
-                                                                                   (401, 401, 200,  200,  403,  404,  404,  403,  404,  404)),
+                                                                                   (401, 401, 200,  200,  403,  403,  404,  404,  404,  404)),
 
-        ("GET",   "/associations",             {},               None,            (401, 401, C(2), C(2), C(2), C(1), C(1), C(2), C(1), C(1))),
+        ("GET",   "/associations",             {},               None,            (401, 401, C(2), C(2), C(2), C(2), C(1), C(1), C(1), C(1))),
         ("POST",  "/associations",             {},               new_association, (401, 401, 201,  201,  403,  403,  403,  403,  403,  403)),
         ("GET",   "/associations/{association_id}", {A: w.assoc_a.pk}, None,       (401, 401, 200,  200,  200,  200,  200,  200,  404,  404)),
-        ("GET",   "/associations/{association_id}", {A: w.assoc_b.pk}, None,       (401, 401, 200,  200,  200,  404,  404,  200,  200,  200)),
+        ("GET",   "/associations/{association_id}", {A: w.assoc_b.pk}, None,       (401, 401, 200,  200,  200,  200,  404,  404,  200,  200)),
         ("GET",   "/associations/{association_id}", {A: w.buyer.pk},   None,       (401, 401, 404,  404,  404,  404,  404,  404,  404,  404)),
         ("PATCH", "/associations/{association_id}", {A: w.assoc_a.pk}, {"phone": "+55 85 1111-2222"},
-                                                                                   (401, 401, 200,  200,  403,  200,  403,  403,  404,  404)),
+                                                                                   (401, 401, 200,  200,  403,  403,  200,  403,  404,  404)),
         ("PATCH", "/associations/{association_id}", {A: w.assoc_a.pk}, {"kind": "business-association"},
                                                                                    (401, 401, 200,  200,  403,  403,  403,  403,  404,  404)),
 
-        ("GET",   "/organisations",            {},               None,            (401, 401, C(4), C(4), C(4), C(1), C(1), C(4), C(1), C(1))),
+        ("GET",   "/organisations",            {},               None,            (401, 401, C(4), C(4), C(4), C(4), C(1), C(1), C(1), C(1))),
         ("POST",  "/organisations",            {},               new_buyer,       (401, 401, 201,  201,  403,  403,  403,  403,  403,  403)),
-        ("GET",   "/organisations/{organisation_id}", {G: w.buyer.pk},   None,     (401, 401, 200,  200,  200,  404,  404,  200,  404,  404)),
-        ("GET",   "/organisations/{organisation_id}", {G: w.agency.pk},  None,     (401, 401, 200,  200,  200,  404,  404,  200,  404,  404)),
+        ("GET",   "/organisations/{organisation_id}", {G: w.buyer.pk},   None,     (401, 401, 200,  200,  200,  200,  404,  404,  404,  404)),
+        ("GET",   "/organisations/{organisation_id}", {G: w.agency.pk},  None,     (401, 401, 200,  200,  200,  200,  404,  404,  404,  404)),
         ("GET",   "/organisations/{organisation_id}", {G: w.assoc_a.pk}, None,     (401, 401, 200,  200,  200,  200,  200,  200,  404,  404)),
         ("PATCH", "/organisations/{organisation_id}", {G: w.buyer.pk},   {"phone": "+55 85 1111-2222"},
-                                                                                   (401, 401, 200,  200,  403,  404,  404,  403,  404,  404)),
+                                                                                   (401, 401, 200,  200,  403,  403,  404,  404,  404,  404)),
         ("PATCH", "/organisations/{organisation_id}", {G: w.assoc_a.pk}, {"phone": "+55 85 1111-2222"},
-                                                                                   (401, 401, 200,  200,  403,  200,  403,  403,  404,  404)),
+                                                                                   (401, 401, 200,  200,  403,  403,  200,  403,  404,  404)),
 
-        ("GET",   "/memberships",              {},               None,            (401, 401, C(3), C(3), C(3), C(2), C(1), C(3), C(1), C(1))),
-        ("POST",  "/memberships",              {},               old_membership,  (401, 401, 201,  201,  403,  201,  403,  403,  422,  422)),
+        ("GET",   "/memberships",              {},               None,            (401, 401, C(3), C(3), C(3), C(3), C(2), C(1), C(1), C(1))),
+        ("POST",  "/memberships",              {},               old_membership,  (401, 401, 201,  201,  403,  403,  201,  403,  422,  422)),
         ("GET",   "/memberships/{membership_id}", {M: m_a1},     None,            (401, 401, 200,  200,  200,  200,  200,  200,  404,  404)),
-        ("GET",   "/memberships/{membership_id}", {M: m_b1},     None,            (401, 401, 200,  200,  200,  404,  404,  200,  200,  200)),
-        ("POST",  "/memberships/{membership_id}/end", {M: m_a1}, end,             (401, 401, 200,  200,  403,  200,  403,  403,  404,  404)),
-        ("POST",  "/memberships/{membership_id}/end", {M: m_b1}, end,             (401, 401, 200,  200,  403,  404,  404,  403,  200,  403)),
+        ("GET",   "/memberships/{membership_id}", {M: m_b1},     None,            (401, 401, 200,  200,  200,  200,  404,  404,  200,  200)),
+        ("POST",  "/memberships/{membership_id}/end", {M: m_a1}, end,             (401, 401, 200,  200,  403,  403,  200,  403,  404,  404)),
+        ("POST",  "/memberships/{membership_id}/end", {M: m_b1}, end,             (401, 401, 200,  200,  403,  403,  404,  404,  200,  403)),
 
         # The firm's own user asks (ent_a1 already has one waiting: 422); the agency's editors decide.
         ("POST",  "/enterprises/{enterprise_id}/change-requests", {E: w.ent_a1.pk}, {"sector_code": "1622"},
-                                                                                   (401, 401, 403,  403,  403,  403,  422,  403,  404,  404)),
+                                                                                   (401, 401, 403,  403,  403,  403,  403,  422,  404,  404)),
         ("POST",  "/enterprises/{enterprise_id}/change-requests", {E: w.ent_b1.pk}, {"sector_code": "1622"},
-                                                                                   (401, 401, 403,  403,  403,  404,  404,  403,  403,  201)),
+                                                                                   (401, 401, 403,  403,  403,  403,  404,  404,  403,  201)),
         ("GET",   "/change-requests",          {},               None,            (401, 401, C(1), C(1), C(1), C(1), C(1), C(1), C(0), C(0))),
         ("POST",  "/change-requests/{request_id}/approve", {R: pending.pk}, {"note": ""},
                                                                                    (401, 401, 200,  200,  403,  403,  403,  403,  404,  404)),
@@ -119,11 +119,17 @@ def matrix(w) -> list[tuple]:
 
 
 def _clients(world) -> dict[str, Client]:
-    clients = {ANON: Client(), BAD: Client(headers={"Authorization": "Bearer tc_this-is-not-a-token"})}
+    clients = {ANONYMOUS: Client(), BAD: Client(headers={"Authorization": "Bearer tc_this-is-not-a-token"})}
     for name in COLUMNS[2:]:
         _, raw = ApiToken.issue(world.users[name], name="permission matrix")
         clients[name] = Client(headers={"Authorization": f"Bearer {raw}"})
     return clients
+
+
+def _send(client, method: str, path: str, body):
+    if body is None:
+        return getattr(client, method.lower())(path)
+    return getattr(client, method.lower())(path, body, content_type="application/json")
 
 
 def _outcome(response, expected):
@@ -142,15 +148,9 @@ def test_api_permission_matrix(world):
         assert len(expected) == len(COLUMNS), template
         path = "/api/v1" + template.format(**values)
         for who, want in zip(COLUMNS, expected, strict=True):
-            # Each cell runs in a savepoint that is rolled back, so writes never leak into the next.
-            with transaction.atomic():
-                client = clients[who]
-                if body is None:
-                    response = getattr(client, method.lower())(path)
-                else:
-                    response = getattr(client, method.lower())(path, body, content_type="application/json")
-                got = _outcome(response, want)
-                transaction.set_rollback(True)
+            # Each cell's writes are rolled back, so they never leak into the next.
+            response = rolled_back(partial(_send, clients[who], method, path, body))
+            got = _outcome(response, want)
             if got != want:
                 failures.append(f"{method} {path} as {who}: expected {want!r}, got {got!r} "
                                 f"{response.content[:200]!r}")

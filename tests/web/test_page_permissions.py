@@ -12,72 +12,9 @@ Each request runs in a savepoint that is rolled back, so every user meets the sa
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import pytest
-from django.db import transaction
 from django.urls import NoReverseMatch, reverse
-
-LOGIN = "login"
-USERS = ("agency-admin", "programme-officer", "broker", "evaluator", "association-manager",
-         "other-association-manager", "enterprise-user", "other-enterprise-user")
-AGENCY = ("agency-admin", "programme-officer", "broker", "evaluator")
-EDITORS = ("agency-admin", "programme-officer")
-
-
-def everyone(status: int) -> dict[str, int]:
-    return dict.fromkeys(USERS, status)
-
-
-def matrix(default: int, **by_user: int) -> dict[str, int]:
-    """`default` for every role, with exceptions named with underscores (other_association_manager=404)."""
-    expected = everyone(default)
-    for key, status in by_user.items():
-        name = key.replace("_", "-")
-        assert name in expected, name
-        expected[name] = status
-    return expected
-
-
-@dataclass(frozen=True)
-class Case:
-    name: str
-    method: str
-    url: Callable  # world -> url
-    expected: dict[str, int]
-    data: Callable | None = None  # world -> POST data
-
-
-class _Rollback(Exception):
-    pass
-
-
-def _request(client, method: str, url: str, data: dict | None):
-    """One request whose database changes are undone afterwards."""
-    try:
-        with transaction.atomic():
-            response = getattr(client, method)(url, data or {})
-            raise _Rollback(response)
-    except _Rollback as done:
-        return done.args[0]
-
-
-def assert_page_permissions(world, client_for, case: Case) -> None:
-    """The one helper: anonymous -> login redirect, then every role and other-organisation user."""
-    url = case.url(world)
-    data = case.data(world) if case.data else None
-    failures = []
-    anonymous = _request(client_for(None), case.method, url, data)
-    if anonymous.status_code != 302 or not anonymous["Location"].startswith(reverse("login")):
-        failures.append(f"anonymous: {anonymous.status_code} {anonymous.get('Location', '')}")
-    for name, expected in case.expected.items():
-        response = _request(client_for(world.users[name]), case.method, url, data)
-        if response.status_code != expected:
-            failures.append(f"{name}: expected {expected}, got {response.status_code}")
-        if expected == 302 and response.status_code == 302 and response["Location"].startswith(reverse("login")):
-            failures.append(f"{name}: redirected to login")
-    assert not failures, f"{case.method.upper()} {url}:\n  " + "\n  ".join(failures)
+from tests.permissions import Case, assert_page_permissions, everyone, matrix
 
 
 def enterprise_form(world, **changes):
