@@ -6,12 +6,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.core.shortcuts import domain_errors, errors_as_messages, errors_on_form, page_of, require_page
+from triplec.core.shortcuts import (
+    domain_errors,
+    errors_as_messages,
+    errors_on_form,
+    first_or_404,
+    page_of,
+    require_page,
+)
 
 from . import policy, services
 from .events import describe
@@ -178,9 +184,7 @@ def token_issue(request, pk: int):
 @require_POST
 def token_revoke(request, pk: int, token_pk: int):
     user = _get(request, pk)
-    token = ApiToken.objects.filter(pk=token_pk, user=user).first()
-    if token is None:
-        raise Http404(_("No such token."))
+    token = first_or_404(ApiToken.objects.filter(pk=token_pk, user=user), _("No such token."))
     with domain_errors():
         services.revoke_token(request.user, token)
     messages.success(request, _("Revoked the token %(prefix)s…") % {"prefix": token.prefix})

@@ -24,6 +24,7 @@ from triplec.core.shortcuts import (
     errors_as_messages,
     errors_on_form,
     export_style,
+    first_or_404,
     found_or_404,
     history_records,
     history_rows,
@@ -436,9 +437,7 @@ def cluster_edit(request, pk: int):
 def footprint_detach(request, pk: int, link_id: int):
     _require_view(request)
     cluster = found_or_404(services.get_cluster, request.user, pk)
-    link = cluster.footprints.filter(pk=link_id).first()
-    if link is None:
-        raise Http404(_("No such footprint in this cluster."))
+    link = first_or_404(cluster.footprints.filter(pk=link_id), _("No such footprint in this cluster."))
     with domain_errors():
         services.detach_footprint(request.user, link)
     messages.success(request, _("Footprint %(fp)s was removed from the cluster.") % {"fp": link.footprint_id})

@@ -15,18 +15,27 @@ from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Page, Paginator
+from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import spreadsheets
 from .errors import ValidationFailed, domain_errors
 
-__all__ = ["HISTORY_ROWS", "domain_errors", "errors_as_messages", "errors_on_form", "export_style", "found_or_404", "history_records",
+__all__ = ["HISTORY_ROWS", "domain_errors", "errors_as_messages", "errors_on_form", "export_style", "first_or_404", "found_or_404", "history_records",
            "history_rows", "is_partial", "map_tiles", "page_of", "put_errors", "require_page"]
 
 HISTORY_ROWS = 50
 # Bookkeeping fields that change on every save and tell a reader nothing.
 HISTORY_IGNORED = {"updated_at", "created_at", "sector_section"}
+
+
+def first_or_404(queryset, message: str):
+    """The first object of `queryset`, or a 404 page saying `message` (e.g. "No such contract.")."""
+    found = queryset.first()
+    if found is None:
+        raise Http404(message)
+    return found
 
 
 def found_or_404(getter: Callable, user, pk):

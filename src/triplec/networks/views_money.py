@@ -13,7 +13,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from triplec.core.errors import ValidationFailed
 from triplec.core.money_format import format_money
-from triplec.core.shortcuts import domain_errors, errors_as_messages, errors_on_form, require_page
+from triplec.core.shortcuts import (
+    domain_errors,
+    errors_as_messages,
+    errors_on_form,
+    first_or_404,
+    require_page,
+)
 
 from . import page_queries, policy, selectors, services
 from .forms import (
@@ -175,9 +181,7 @@ def contract_end(request, pk: int, contract_id: int):
     user = request.user
     network = network_or_404(request, pk)
     require_page(policy.can_change_contract, user, network)
-    contract = network.contracts.filter(pk=contract_id).first()
-    if contract is None:
-        raise Http404(_("No such contract."))
+    contract = first_or_404(network.contracts.filter(pk=contract_id), _("No such contract."))
     form = ContractEndForm(request.POST)
     if form.is_valid():
         with errors_as_messages(request, joined=True) as outcome:

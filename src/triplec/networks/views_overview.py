@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from triplec.core.errors import ValidationFailed
-from triplec.core.shortcuts import domain_errors, errors_as_messages, errors_on_form, put_errors, require_page
+from triplec.core.shortcuts import (
+    domain_errors,
+    errors_as_messages,
+    errors_on_form,
+    first_or_404,
+    put_errors,
+    require_page,
+)
 
 from . import page_queries, policy, selectors, services
 from .forms import EvidenceForm, EvidenceWithdrawForm, MemberAddForm, MemberLeaveForm, TransitionForm
@@ -119,9 +126,7 @@ def member_leave(request, pk: int, member_id: int):
     user = request.user
     network = network_or_404(request, pk)
     require_page(policy.can_manage_network_members, user, network)
-    member = network.members.select_related("enterprise", "network").filter(pk=member_id).first()
-    if member is None:
-        raise Http404(_("No such member."))
+    member = first_or_404(network.members.select_related("enterprise", "network").filter(pk=member_id), _("No such member."))
     form = MemberLeaveForm(request.POST)
     if form.is_valid():
         with errors_on_form(form):
@@ -163,9 +168,7 @@ def evidence_withdraw(request, pk: int, evidence_id: int):
     user = request.user
     network = network_or_404(request, pk)
     require_page(policy.can_change_evidence, user, network)
-    evidence = network.evidence.select_related("network", "requirement").filter(pk=evidence_id).first()
-    if evidence is None:
-        raise Http404(_("No such evidence."))
+    evidence = first_or_404(network.evidence.select_related("network", "requirement").filter(pk=evidence_id), _("No such evidence."))
     form = EvidenceWithdrawForm(request.POST)
     if form.is_valid():
         with errors_as_messages(request, joined=True) as outcome:

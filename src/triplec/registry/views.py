@@ -24,6 +24,7 @@ from triplec.core.shortcuts import (
     HISTORY_ROWS,
     errors_as_messages,
     errors_on_form,
+    first_or_404,
     found_or_404,
     history_records,
     history_rows,
@@ -418,9 +419,7 @@ def membership_add(request, pk: int):
 @login_required
 @require_POST
 def membership_end(request, pk: int):
-    m = policy.visible_memberships(request.user).select_related("association", "enterprise").filter(pk=pk).first()
-    if m is None:
-        raise Http404(_("No such membership."))
+    m = first_or_404(policy.visible_memberships(request.user).select_related("association", "enterprise").filter(pk=pk), _("No such membership."))
     form = MembershipEndForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a valid end date."))

@@ -9,12 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.core.shortcuts import (
-    errors_as_messages,
-    errors_on_form,
-    found_or_404,
-    require_page,
-)
+from triplec.core.shortcuts import errors_as_messages, errors_on_form, found_or_404, require_page
 
 from . import policy, services, services_changes
 from .forms import ChangeRequestForm, DecisionForm

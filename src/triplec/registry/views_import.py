@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from triplec.core.errors import PermissionDenied
-from triplec.core.shortcuts import export_style, is_partial, require_page
+from triplec.core.shortcuts import export_style, first_or_404, is_partial, require_page
 
 from . import exporting, policy
 from .importing import FIELD_LABELS, IMPORT_FIELDS, ImportRejected, batches
@@ -107,9 +107,7 @@ def _require_import(user) -> None:
 
 def _own_batch(request, pk) -> ImportBatch:
     """The upload `pk` if the policy lets the requesting user see it (its uploader); anyone else gets 404."""
-    batch = policy.visible_import_batches(request.user).filter(pk=pk).first()
-    if batch is None:
-        raise Http404(_("No such import."))
+    batch = first_or_404(policy.visible_import_batches(request.user).filter(pk=pk), _("No such import."))
     return batch
 
 
