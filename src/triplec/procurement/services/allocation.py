@@ -68,7 +68,8 @@ def _loads(member_ids: list[int]) -> dict[int, int]:
 
 
 def _share(quantity: int, weights: dict[int, Decimal], room: dict[int, int]) -> dict[int, int]:
-    """Share `quantity` in proportion to `weights`, capped by `room`; largest remainders get the last units."""
+    """Share `quantity` in proportion to `weights` (largest remainders get the units left after rounding
+    down), never beyond a member's `room`; what a full member cannot take is shared again among the others."""
     given = {pk: 0 for pk in weights}
     left = quantity
     while left > 0:
@@ -78,9 +79,12 @@ def _share(quantity: int, weights: dict[int, Decimal], room: dict[int, int]) -> 
             break
         exact = {pk: left * w / total for pk, w in open_.items()}
         step = {pk: min(int(x), room[pk] - given[pk]) for pk, x in exact.items()}
-        if not any(step.values()):  # fewer units than members: largest remainders, one each
-            for pk in sorted(open_, key=lambda p: (-(exact[p] - int(exact[p])), p))[:left]:
-                step[pk] = 1
+        if all(int(exact[pk]) <= room[pk] - given[pk] for pk in open_):  # nobody full: hand out the remainders
+            rest = left - sum(step.values())
+            for pk in sorted(open_, key=lambda p: (-(exact[p] - int(exact[p])), p)):
+                if rest and given[pk] + step[pk] < room[pk]:
+                    step[pk] += 1
+                    rest -= 1
         for pk, n in step.items():
             given[pk] += n
             left -= n

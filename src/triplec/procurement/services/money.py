@@ -207,15 +207,18 @@ def settle_debt(user, contract: Contract, member, amount, idempotency_key: str, 
     """A member pays back (part of) what it owes the association on this contract."""
     require(policy.can_run_contract, user, contract)
     amount = Decimal(str(amount))
+    key = f"procurement:{contract.pk}:settle:{idempotency_key}"
     with transaction.atomic():
         contract = lock_contract(contract)
+        done = Payment.objects.filter(transaction__idempotency_key=key).first()
+        if done is not None:  # the same settlement sent again
+            return done
         owed_account = account(contract, "owed", member)
         if amount <= 0 or cents(amount) != amount or amount > ledger.balance(owed_account):
             refuse("amount", _("Give an amount in cents, no more than the member owes (%(owed)s).")
                    % {"owed": ledger.balance(owed_account)})
         legs = [(owed_account, -amount), (account(contract, "held"), amount)]
-        return post_payment(contract, Payment.Kind.SETTLEMENT, legs, f"procurement:{contract.pk}:settle:{idempotency_key}",
-                     user=user, on=on, memo=_("Debt settled"), member=member, gross=amount)
+        return post_payment(contract, Payment.Kind.SETTLEMENT, legs, key, user=user, on=on, memo=_("Debt settled"), member=member, gross=amount)
 
 
 @dataclass
