@@ -46,9 +46,8 @@ def desks(world):
     """An association of ten sawmills S1..S10 (members since 2020) with its manager and a user of S1; a
     programme of the state's purchaser (50% advance) with one product, school desks; an inspector of
     that purchaser and one of another purchaser. The world's assoc_a and assoc_b are other associations."""
-    from triplec.registry.models import Membership, Organisation, OrganisationKind
-
     from triplec.procurement.services import programmes
+    from triplec.registry.models import Membership, Organisation, OrganisationKind
 
     add_user(world, "inspector", "purchaser-inspector", organisation=world.buyer)
     other_buyer = Organisation.objects.create(kind=OrganisationKind.BUYER_PUBLIC, name="Other Purchasing",

@@ -76,7 +76,7 @@ def test_a_contract_line_takes_the_product_specification_unless_given(desks):
 
 def test_proposal_follows_capacity_load_and_quality_and_explains_each_member(desks):
     d, s = desks, desks.members
-    for m, units in zip(s[:3], (100, 100, 50)):
+    for m, units in zip(s[:3], (100, 100, 50), strict=True):
         programmes.declare_capacity(d.manager, d.association, m, d.desk, units, on=DAY)
     # S2 has a past record: 1 in 4 units rejected.
     old = award(d, quantity=4, reference="OLD")
