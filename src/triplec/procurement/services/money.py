@@ -103,6 +103,11 @@ def pay_advance(user, contract: Contract, on: date | None = None) -> Payment:
     require(policy.can_record_purchaser_payment, user, contract)
     with transaction.atomic():
         contract = lock_contract(contract)
+        done = Payment.objects.filter(contract=contract, kind=Payment.Kind.ADVANCE).first()
+        if done is not None:
+            return done
+        if contract.status == ContractStatus.PAID:
+            refuse("__all__", _("The contract has been paid in full; no advance is due."))
         amount = advance_due(contract)
         if amount <= 0:
             refuse("__all__", _("This programme pays no advance."))
