@@ -33,7 +33,7 @@ from triplec.procurement.services import allocation, defaults, deliveries, money
 from triplec.registry.models import Membership, Organisation, OrganisationKind
 
 RUN = itertools.count()
-MACHINE_SETTINGS = settings(max_examples=12, stateful_step_count=30, deadline=None,
+MACHINE_SETTINGS = settings(max_examples=20, stateful_step_count=30, deadline=None,
                             suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 PRICES = (Decimal("33.33"), Decimal("12.35"))
 MEMBERS = 4
@@ -63,7 +63,6 @@ class ContractMachine(RuleBasedStateMachine):
         self.ordered = {line.pk: line.quantity for line in self.lines}
         self.allocations = []  # [allocation, line index]
         self.delivered = {}  # allocation pk -> units delivered
-        self.open_deliveries = []
         self.rejected = []  # deliveries with rejections not all assigned
         self.reworks = []
         self.accepted = {}  # (member pk, line index) -> units
@@ -108,9 +107,19 @@ class ContractMachine(RuleBasedStateMachine):
             return
         money.pass_advances(self.manager, self.contract)
 
+    def _inspect(self, delivery, rejected):
+        deliveries.inspect(self.desks.inspector, delivery, accepted=delivery.quantity - rejected, rejected=rejected,
+                           reasons="Faulty" if rejected else "")
+        index = next(i for i, line in enumerate(self.lines) if line.pk == delivery.line_id)
+        key = (delivery.maker_id, index)
+        self.accepted[key] = self.accepted.get(key, 0) + delivery.quantity - rejected
+        if rejected:
+            self.rejected.append([delivery, rejected])
+
     @precondition(lambda self: self.allocations)
     @rule(data=st.data())
-    def deliver(self, data):
+    def deliver_and_inspect(self, data):
+        """Deliver units of an allocation (more than it has left is refused) and inspect them."""
         made, _index = data.draw(st.sampled_from(self.allocations))
         made.refresh_from_db()
         left = made.quantity - self.delivered[made.pk]
@@ -119,21 +128,9 @@ class ContractMachine(RuleBasedStateMachine):
             with pytest.raises(ValidationFailed):
                 deliveries.record_delivery(self.manager, allocation=made, quantity=units)
             return
-        self.open_deliveries.append(deliveries.record_delivery(self.manager, allocation=made, quantity=units))
+        delivery = deliveries.record_delivery(self.manager, allocation=made, quantity=units)
         self.delivered[made.pk] += units
-
-    @precondition(lambda self: self.open_deliveries)
-    @rule(data=st.data())
-    def inspect(self, data):
-        delivery = self.open_deliveries.pop(data.draw(st.integers(0, len(self.open_deliveries) - 1)))
-        rejected = data.draw(st.integers(0, delivery.quantity))
-        deliveries.inspect(self.desks.inspector, delivery, accepted=delivery.quantity - rejected, rejected=rejected,
-                           reasons="Faulty" if rejected else "")
-        index = next(i for i, line in enumerate(self.lines) if line.pk == delivery.line_id)
-        key = (delivery.maker_id, index)
-        self.accepted[key] = self.accepted.get(key, 0) + delivery.quantity - rejected
-        if rejected:
-            self.rejected.append([delivery, rejected])
+        self._inspect(delivery, data.draw(st.integers(0, units)))
 
     @precondition(lambda self: self.rejected)
     @rule(data=st.data(), member=st.integers(0, MEMBERS - 1))
@@ -151,8 +148,9 @@ class ContractMachine(RuleBasedStateMachine):
     def deliver_rework(self, data):
         entry = data.draw(st.sampled_from([e for e in self.reworks if e[0].quantity > e[1]]))
         units = data.draw(st.integers(1, entry[0].quantity - entry[1]))
-        self.open_deliveries.append(deliveries.record_delivery(self.manager, rework=entry[0], quantity=units))
+        delivery = deliveries.record_delivery(self.manager, rework=entry[0], quantity=units)
         entry[1] += units
+        self._inspect(delivery, data.draw(st.integers(0, units)))
 
     @precondition(lambda self: any(a.defaulted_on is None and a.quantity > self.delivered[a.pk]
                                    for a, _i in self.allocations))
@@ -184,6 +182,34 @@ class ContractMachine(RuleBasedStateMachine):
                     self.rejected.append([rework.delivery, undone])
                 else:
                     source[1] += undone
+
+    @rule(member=st.integers(0, MEMBERS - 1))
+    def finish_the_order(self, member):
+        """Allocate what is left to one member, reassign open rejections, deliver everything and
+        accept it all: makes the whole-order acceptance (and so the final payment) common."""
+        firm = self.members[member]
+        if not self._complete():
+            for index, line in enumerate(self.lines):
+                left = self.ordered[line.pk] - self._allocated(index)
+                if left > 0:
+                    self.allocate(member, index, left)
+        for entry in list(self.rejected):
+            rework = deliveries.assign_rework(self.manager, entry[0], member=firm, quantity=entry[1])
+            self.reworks.append([rework, 0])
+            self.rejected.remove(entry)
+        for made, _index in self.allocations:
+            made.refresh_from_db()
+            left = made.quantity - self.delivered[made.pk]
+            if left > 0:
+                self._inspect(deliveries.record_delivery(self.manager, allocation=made, quantity=left), 0)
+                self.delivered[made.pk] += left
+        for entry in self.reworks:
+            entry[0].refresh_from_db()
+            if entry[0].quantity > entry[1]:
+                self._inspect(deliveries.record_delivery(self.manager, rework=entry[0],
+                                                         quantity=entry[0].quantity - entry[1]), 0)
+                entry[1] = entry[0].quantity
+        assert self._complete()
 
     @rule()
     def pay_final(self):
