@@ -9,6 +9,8 @@ from datetime import date
 import pytest
 from tests.conftest import PASSWORD, cnpj, make_enterprise
 
+DAY = date(2027, 3, 2)
+
 
 def add_user(world, name, role, **kw):
     from triplec.accounts.models import User
@@ -78,3 +80,26 @@ def award(d: Desks, quantity=2000, price="187.35", reference="CE-2027-001", on=d
     return programmes.award_contract(d.admin, d.programme, association=d.association, reference=reference,
                                      awarded_on=on, lines=[{"product": d.desk, "quantity": quantity,
                                                             "unit_price": price, "deadline": deadline}])
+
+
+@pytest.fixture
+def two_contracts(desks):
+    """C1: the state's order to the sawmills (S1 and S2 make it). C2: another purchaser's order to
+    assoc_a (ent_a1, the world's enterprise-user, makes it)."""
+    from triplec.procurement.services import allocation, deliveries, money, programmes
+
+    d, w = desks, desks.world
+    add_user(w, "s2-user", "enterprise-user", enterprise=d.members[1])
+    add_user(w, "misplaced-inspector", "purchaser-inspector", organisation=d.association)
+    c1 = award(d, quantity=20, price="10.00")
+    for_s1, for_s2 = allocation.confirm(d.manager, c1.lines.get(), {d.members[0]: 10, d.members[1]: 10}, on=DAY)
+    money.pay_advance(d.admin, c1, on=DAY)
+    money.pass_advances(d.manager, c1, on=DAY)
+    for a in (for_s1, for_s2):
+        deliveries.record_delivery(d.manager, allocation=a, quantity=5)
+    other = programmes.create_programme(d.admin, name="Other", purchaser=w.other_buyer, currency="BRL")
+    chair = programmes.add_product(d.admin, other, code="c", name="Chair", reference_price="5.00")
+    c2 = programmes.award_contract(d.admin, other, association=w.assoc_a, reference="C2", awarded_on=DAY,
+                                   lines=[{"product": chair, "quantity": 5, "unit_price": "5.00", "deadline": DAY}])
+    allocation.confirm(d.admin, c2.lines.get(), {w.ent_a1: 5}, on=DAY)
+    return c1, c2

@@ -4,10 +4,8 @@ another purchaser's inspector, and anonymous."""
 from datetime import date
 
 import pytest
-from tests.procurement.conftest import add_user, award
 
 from triplec.procurement import policy
-from triplec.procurement.services import allocation, deliveries, money, programmes
 
 pytestmark = pytest.mark.django_db
 DAY = date(2027, 3, 2)
@@ -15,27 +13,6 @@ EVERYONE = ("anonymous", "agency-admin", "programme-officer", "broker", "evaluat
             "aruaru-manager", "association-manager", "other-association-manager", "s1-user", "s2-user",
             "enterprise-user", "other-enterprise-user", "misplaced-inspector")
 AGENCY_WIDE = {"agency-admin", "programme-officer", "broker", "evaluator"}
-
-
-@pytest.fixture
-def two_contracts(desks):
-    """C1: the state's order to the sawmills (S1 and S2 make it). C2: another purchaser's order to
-    assoc_a (ent_a1, the world's enterprise-user, makes it)."""
-    d, w = desks, desks.world
-    add_user(w, "s2-user", "enterprise-user", enterprise=d.members[1])
-    add_user(w, "misplaced-inspector", "purchaser-inspector", organisation=d.association)
-    c1 = award(d, quantity=20, price="10.00")
-    for_s1, for_s2 = allocation.confirm(d.manager, c1.lines.get(), {d.members[0]: 10, d.members[1]: 10}, on=DAY)
-    money.pay_advance(d.admin, c1, on=DAY)
-    money.pass_advances(d.manager, c1, on=DAY)
-    for a in (for_s1, for_s2):
-        deliveries.record_delivery(d.manager, allocation=a, quantity=5)
-    other = programmes.create_programme(d.admin, name="Other", purchaser=w.other_buyer, currency="BRL")
-    chair = programmes.add_product(d.admin, other, code="c", name="Chair", reference_price="5.00")
-    c2 = programmes.award_contract(d.admin, other, association=w.assoc_a, reference="C2", awarded_on=DAY,
-                                   lines=[{"product": chair, "quantity": 5, "unit_price": "5.00", "deadline": DAY}])
-    allocation.confirm(d.admin, c2.lines.get(), {w.ent_a1: 5}, on=DAY)
-    return c1, c2
 
 
 def user(desks, name):
