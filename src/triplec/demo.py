@@ -1,5 +1,5 @@
 """The whole demo (`triplec demo`): the register's illustrative agency, associations and firms, the
-demo networks and the French IREP facilities as a mapping data set. It sits beside the CLI, above the
+demo networks, the demo procurement contracts and the French IREP facilities as a mapping data set. It sits beside the CLI, above the
 apps, since it loads several of them (the register's own part is `triplec.registry.demo`)."""
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from collections.abc import Callable
 from triplec.accounts.models import User
 from triplec.networks.demo import load_demo_networks
 from triplec.networks.models import Network
-from triplec.registry.demo import DemoSummary, load_illustrative
+from triplec.procurement.demo import load_demo_procurement
+from triplec.procurement.models import Contract
+from triplec.registry.demo import DEMO_PASSWORD, DemoSummary, load_illustrative
 from triplec.registry.demo_france import load_french_dataset, remove_french_rows_from_register
 
 
@@ -22,6 +24,11 @@ def load(french_register: bool = True, progress: Callable[[str], None] | None = 
     admin = User.objects.get(username="admin")
     load_demo_networks(admin, broker=User.objects.filter(username="broker").first())
     summary.created["networks"] = Network.objects.count()
+    say("Loading demo procurement (school desks from the Aruaru association) ...")
+    load_demo_procurement(admin, DEMO_PASSWORD)
+    summary.created["procurement contracts"] = Contract.objects.count()
+    if User.objects.filter(username="inspector").exists():
+        summary.logins.append(("inspector", "purchaser-inspector", "inspects the state's school-desk contracts"))
     removed = remove_french_rows_from_register()
     if removed:
         say(f"Moved {removed} French IREP facilities out of the agency's register (now a mapping data set).")

@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     ASSOCIATION_MANAGER = "association-manager", _("Association manager")
     ENTERPRISE_USER = "enterprise-user", _("Enterprise user")
     EVALUATOR = "evaluator", _("Evaluator (read-only)")
+    PURCHASER_INSPECTOR = "purchaser-inspector", _("Purchaser's inspector")
 
 
 # Roles that work for the agency and see the whole register.

@@ -53,7 +53,8 @@ api = TriplecAPI(
         "The triplec platform for SME support agencies: the enterprise register (enterprises, organisations, "
         "associations, memberships, territories), cluster mapping (mapping runs as background tasks, their "
         "results, cluster records and their footprints), brokered networks and PROFOs (stages and gates, "
-        "members, activities, costs, contributions, evaluations, independence, the portfolio) and, for agency "
+        "members, activities, costs, contributions, evaluations, independence, the portfolio), public procurement "
+        "through producers' associations (`/procurement`) and, for agency "
         "administrators, users and their API tokens (`/users`). Every answer is scoped to the caller's role "
         "as on the pages; objects the caller may not see answer 404. Authenticate with "
         "`Authorization: Bearer TOKEN` (an agency administrator issues tokens on a user's page, "
@@ -108,6 +109,10 @@ def _register_routers():
     from triplec.accounts.api import router as users_router
 
     api.add_router("/users", users_router)
+
+    from triplec.procurement.api import router as procurement_router
+
+    api.add_router("/procurement", procurement_router)
 
 
 _register_routers()

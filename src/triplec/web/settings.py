@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "triplec.clusters",
     "triplec.networks",
     "triplec.ledger",
+    "triplec.procurement",
 ]
 
 # Background work: the django.tasks API, run by our database queue (triplec.core.tasks explains why).

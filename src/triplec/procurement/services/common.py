@@ -1,0 +1,54 @@
+"""Small helpers shared by the procurement services."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from triplec.core.errors import ValidationFailed
+from triplec.registry.models import Enterprise, Membership, Organisation
+
+CENT = Decimal("0.01")
+
+
+def cents(value: Decimal) -> Decimal:
+    """Money rounded to the cent, halves up (as a cashier would)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def today(on: date | None) -> date:
+    return on or timezone.localdate()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def refuse(field: str, message: str) -> None:
+    raise ValidationFailed({field: [message]})
+
+
+def save_validated(instance) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed.from_django(exc) from exc
+    instance.save()
+
+
+def current_members(association: Organisation, on: date | None = None) -> QuerySet:
+    """Enterprises that are members of the association on `on` (today if not given)."""
+    return Enterprise.objects.filter(
+        Q(memberships__association=association) & Membership.current_q(today(on), prefix="memberships__")).distinct()
+
+
+def is_current_member(association: Organisation, enterprise: Enterprise, on: date | None = None) -> bool:
+    return current_members(association, on).filter(pk=enterprise.pk).exists()
