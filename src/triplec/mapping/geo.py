@@ -7,7 +7,6 @@ recognised without importing geopandas, so the library imports and runs without 
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -87,7 +86,12 @@ def with_lonlat_columns(gdf) -> pd.DataFrame:
 
 
 def geopandas_available() -> bool:
-    return importlib.util.find_spec("geopandas") is not None
+    """True when the optional geopandas (the ``[geo]`` extra) can be imported."""
+    try:
+        import geopandas  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def write_geoparquet(geojson: dict, path: str | Path) -> Path | None:
@@ -101,9 +105,10 @@ def write_geoparquet(geojson: dict, path: str | Path) -> Path | None:
     import geopandas
 
     features = [f for f in geojson["features"] if f["geometry"] is not None]
-    frame = geopandas.GeoDataFrame.from_features(features, crs="EPSG:4326")
     if features:
-        frame.insert(0, "id", [f["id"] for f in features])
+        frame = geopandas.GeoDataFrame.from_features(features, crs="EPSG:4326")  # properties hold the id
+    else:
+        frame = geopandas.GeoDataFrame({"id": []}, geometry=geopandas.GeoSeries([], crs="EPSG:4326"))
     path = Path(path)
     frame.to_parquet(path, index=False)
     return path

@@ -6,7 +6,8 @@
   ``sector, n, employment, gamma, psi, localised, p_value, q_value, peak_distance``;
 - ``DIR/curves.csv``: ``sector, r, kd, lo, hi`` (+ ``kemp, kemp_lo, kemp_hi`` when weighted);
 - ``DIR/footprints.geojson``: the footprints of the localised sectors (lon/lat when the coordinates are
-  lon/lat or a ``crs`` is given);
+  lon/lat or a ``crs`` is given), and the same as GeoParquet, ``DIR/footprints.parquet``, when they are
+  in lon/lat and geopandas (the ``[geo]`` extra) is installed;
 - ``DIR/report.html``: the self-contained report.
 
 And, for people who want more: ``sectors_detail.csv`` (every statistic of the screen, with sector names,
@@ -147,6 +148,7 @@ def run_map(
 
     from triplec.mapping import PointRegister, RegisterError, screen_sectors
     from triplec.mapping.checks import coordinate_warnings, swapped_range
+    from triplec.mapping.geo import write_geoparquet
     from triplec.mapping.locate import locate_footprints
     from triplec.mapping.profile import colocation_kd, profile_footprints
     from triplec.mapping.report import write_report
@@ -232,6 +234,9 @@ def run_map(
     curves.to_csv(files["curves_detail.csv"], index=False)
 
     files["footprints.geojson"] = footprints.write_geojson(out / "footprints.geojson")
+    geoparquet = write_geoparquet(footprints.to_geojson(), out / "footprints.parquet")
+    if geoparquet is not None:
+        files["footprints.parquet"] = geoparquet
     files["footprints.csv"] = out / "footprints.csv"
     footprints.table.to_csv(files["footprints.csv"], index=False)
     files["footprint_members.csv"] = out / "footprint_members.csv"
