@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from triplec.core.errors import ValidationFailed
+from triplec.mapping import codes as codelists
 
-from . import codelists, policy
+from . import policy
 from .models import (
     ASSOCIATION_KINDS,
     Enterprise,
