@@ -9,7 +9,8 @@ pytestmark = pytest.mark.nodb
 
 # Modules whose public functions carry an Examples section; add a module here when its examples are written.
 DOCUMENTED = ["triplec.mapping.envelopes", "triplec.mapping.codes", "triplec.mapping.points", "triplec.mapping.kd",
-              "triplec.mapping.screen", "triplec.mapping.locate", "triplec.mapping.regional.indices"]
+              "triplec.mapping.screen", "triplec.mapping.locate", "triplec.mapping.regional.indices",
+              "triplec.mapping.regional.concentration"]
 
 
 @pytest.mark.parametrize("name", DOCUMENTED)
