@@ -33,7 +33,7 @@ COLUMNS = ["legal_name", "trade_name", "country", "national_id", "sector_classif
 
 
 def generate(path: Path, n: int, seed: int = 1, changed_share: float = 0.0) -> None:
-    from triplec.registry import codelists
+    from triplec.mapping import codes as codelists
 
     codes = list(codelists.load_codelist("nace2").query("level == 'class'").code)
     rng = random.Random(seed)

@@ -82,7 +82,7 @@ def make_user():
 def sector_pool(rng: random.Random) -> list[tuple[str, str]]:
     """(class code, section) pairs: every ISIC Rev.4 class, manufacturing and trade weighted up, as in
     real business registers."""
-    from triplec.registry import codelists
+    from triplec.mapping import codes as codelists
 
     frame = codelists.load_codelist("isic4")
     classes = frame[frame["level"] == "class"]["code"].tolist()

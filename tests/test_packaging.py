@@ -177,4 +177,4 @@ def test_runtime_dependencies_are_what_src_imports():
     assert not unused, f"declared runtime dependencies that src/triplec never uses: {sorted(unused)}"
     # the base install is the library alone: no Django
     assert declared["django"] == "platform" and declared["distributed"] == "dask"
-    assert declared["numba"] == ""
+    assert declared["geopandas"] == "geo" and declared["numba"] == ""

@@ -134,13 +134,13 @@ def test_small_report_tiles_fail_gracefully_offline(tmp_path, browser):
     """The optional tile layer, switched on with no network, says so and leaves the map working."""
     import numpy as np
 
-    from triplec.mapping.locate import Sites, locate_footprints
+    from triplec.mapping.locate import PointRegister, locate_footprints
     from triplec.mapping.report import write_report
 
     rng = np.random.default_rng(2)
     rows = [(f"a{i}", "A", *rng.normal([4.85, 45.75], 0.02)) for i in range(30)]
     rows += [(f"b{i}", "B", *rng.uniform([3.5, 45.0], [6.0, 46.5])) for i in range(200)]
-    sites = Sites.from_frame(pd.DataFrame(rows, columns=["id", "sector", "lon", "lat"]), lon_col="lon",
+    sites = PointRegister.from_frame(pd.DataFrame(rows, columns=["id", "sector", "lon", "lat"]), lon_col="lon",
                              lat_col="lat")
     table = pd.DataFrame({"sector": ["A", "B"], "n": [30, 200], "localised": [True, False],
                           "q_value": [0.001, 0.8], "peak_distance": [0.0, np.nan]})

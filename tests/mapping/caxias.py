@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from triplec.mapping.locate import Sites, locate_footprints
+from triplec.mapping.locate import PointRegister, locate_footprints
 
 
 def caxias_report_inputs():
@@ -15,7 +15,7 @@ def caxias_report_inputs():
     rng = np.random.default_rng(3)
     rows = [(f"a{i}", "A", *rng.normal([-51.18, -29.17], 0.02)) for i in range(30)]  # Caxias do Sul
     rows += [(f"b{i}", "B", *rng.uniform([-52.5, -30.5], [-50.0, -28.0])) for i in range(200)]
-    sites = Sites.from_frame(pd.DataFrame(rows, columns=["id", "sector", "lon", "lat"]), lon_col="lon",
+    sites = PointRegister.from_frame(pd.DataFrame(rows, columns=["id", "sector", "lon", "lat"]), lon_col="lon",
                              lat_col="lat")
     table = pd.DataFrame({"sector": ["A", "B"], "n": [30, 200], "localised": [True, False],
                           "q_value": [0.001, 0.8], "peak_distance": [0.0, np.nan]})

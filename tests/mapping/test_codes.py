@@ -3,7 +3,7 @@
 import pytest
 
 from triplec.mapping import codes, sectors
-from triplec.registry import codelists
+from triplec.mapping import codes as codelists
 
 pytestmark = pytest.mark.nodb
 

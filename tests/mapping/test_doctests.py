@@ -8,7 +8,9 @@ import pytest
 pytestmark = pytest.mark.nodb
 
 # Modules whose public functions carry an Examples section; add a module here when its examples are written.
-DOCUMENTED = ["triplec.mapping.envelopes", "triplec.mapping.codes", "triplec.mapping.points"]
+DOCUMENTED = ["triplec.mapping.envelopes", "triplec.mapping.codes", "triplec.mapping.points", "triplec.mapping.kd",
+              "triplec.mapping.screen", "triplec.mapping.locate", "triplec.mapping.regional.indices",
+              "triplec.mapping.regional.concentration"]
 
 
 @pytest.mark.parametrize("name", DOCUMENTED)

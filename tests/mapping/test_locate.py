@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 import shapely
 
+from triplec.mapping import kd_curve
 from triplec.mapping.locate import (
     EARTH_RADIUS_KM,
-    Sites,
+    PointRegister,
     localised_sectors,
     locate_footprints,
     lonlat_transformer,
@@ -47,7 +48,7 @@ SCREEN = pd.DataFrame({
 
 
 def test_planted_groups_are_found_exactly():
-    sites = Sites.from_frame(planted_register(), x_col="x", y_col="y", unit="km", region_col="commune")
+    sites = PointRegister.from_frame(planted_register(), x_col="x", y_col="y", unit="km", region_col="commune")
     result = locate_footprints(sites, SCREEN, min_samples=5)
     assert [fp.id for fp in result] == ["A-F1", "A-F2"]
     first, second = result.footprints
@@ -70,8 +71,8 @@ def test_planted_groups_are_found_exactly():
 
 
 def test_metres_give_the_same_footprints_as_km():
-    km = Sites.from_frame(planted_register(), x_col="x", y_col="y", unit="km")
-    m = Sites.from_frame(planted_register(unit_scale=1000.0), x_col="x", y_col="y", unit="m")
+    km = PointRegister.from_frame(planted_register(), x_col="x", y_col="y", unit="km")
+    m = PointRegister.from_frame(planted_register(unit_scale=1000.0), x_col="x", y_col="y", unit="m")
     a = locate_footprints(km, SCREEN)
     b = locate_footprints(m, SCREEN)
     assert [sorted(fp.establishments) for fp in a] == [sorted(fp.establishments) for fp in b]
@@ -85,13 +86,13 @@ def test_metres_give_the_same_footprints_as_km():
 def test_row_order_does_not_change_the_footprints():
     df = planted_register()
     shuffled = df.sample(frac=1.0, random_state=3)
-    a = locate_footprints(Sites.from_frame(df, x_col="x", y_col="y"), SCREEN)
-    b = locate_footprints(Sites.from_frame(shuffled, x_col="x", y_col="y"), SCREEN)
+    a = locate_footprints(PointRegister.from_frame(df, x_col="x", y_col="y"), SCREEN)
+    b = locate_footprints(PointRegister.from_frame(shuffled, x_col="x", y_col="y"), SCREEN)
     assert [sorted(fp.establishments) for fp in a] == [sorted(fp.establishments) for fp in b]
 
 
 def test_eps_too_small_or_too_large_changes_the_delineation():
-    sites = Sites.from_frame(planted_register(), x_col="x", y_col="y")
+    sites = PointRegister.from_frame(planted_register(), x_col="x", y_col="y")
     tight = locate_footprints(sites, SCREEN, eps=0.3)
     assert sum(fp.count for fp in tight) < 50  # parts of the groups fall out as noise
     wide = locate_footprints(sites, SCREEN, eps=400.0, local_alpha=None)
@@ -102,7 +103,7 @@ def test_eps_too_small_or_too_large_changes_the_delineation():
 
 
 def test_min_count_drops_small_groups():
-    sites = Sites.from_frame(planted_register(), x_col="x", y_col="y")
+    sites = PointRegister.from_frame(planted_register(), x_col="x", y_col="y")
     result = locate_footprints(sites, SCREEN, min_count=25)
     assert [fp.count for fp in result] == [30]
 
@@ -113,7 +114,7 @@ def test_haversine_distances_in_lon_lat():
     lons = [i * step for i in range(5)] + [(7 + i) * step for i in range(5)]
     df = pd.DataFrame({"id": range(10), "sector": "A", "lon": lons, "lat": 0.0})
     screen = pd.DataFrame({"sector": ["A"], "localised": [True], "peak_distance": [1.01]})
-    sites = Sites.from_frame(df, lon_col="lon", lat_col="lat")
+    sites = PointRegister.from_frame(df, lon_col="lon", lat_col="lat")
     split = locate_footprints(sites, screen, min_samples=2, min_count=2, local_alpha=None)
     assert [fp.count for fp in split] == [5, 5]
     joined = locate_footprints(sites, screen, eps=3.01, min_samples=2, min_count=2, local_alpha=None)
@@ -132,10 +133,10 @@ def test_lon_lat_near_the_pole_uses_great_circle_km():
     lon_step = math.degrees(2.0 / (EARTH_RADIUS_KM * math.cos(math.radians(60))))
     df = pd.DataFrame({"id": range(6), "sector": "A", "lon": [i * lon_step for i in range(6)], "lat": 60.0})
     screen = pd.DataFrame({"sector": ["A"], "localised": [True], "peak_distance": [2.1]})
-    result = locate_footprints(Sites.from_frame(df, lon_col="lon", lat_col="lat"), screen, min_samples=2,
+    result = locate_footprints(PointRegister.from_frame(df, lon_col="lon", lat_col="lat"), screen, min_samples=2,
                                local_alpha=None)
     assert [fp.count for fp in result] == [6]
-    narrower = locate_footprints(Sites.from_frame(df, lon_col="lon", lat_col="lat"), screen, eps=1.9,
+    narrower = locate_footprints(PointRegister.from_frame(df, lon_col="lon", lat_col="lat"), screen, eps=1.9,
                                  min_samples=2, local_alpha=None)
     assert len(narrower) == 0
 
@@ -149,7 +150,7 @@ def test_employment_weighting_and_sme_share():
         "employees": [1000, 800, 600, 5, 3, 2, 4, 6, 1],
     })
     screen = pd.DataFrame({"sector": ["A"], "localised": [True], "peak_distance": [2.0]})
-    sites = Sites.from_frame(df, x_col="x", y_col="y", weight_col="employees")
+    sites = PointRegister.from_frame(df, x_col="x", y_col="y", weight_col="employees")
     counts = locate_footprints(sites, screen, min_samples=4, min_count=3, weighted=False, local_alpha=None)
     assert [sorted(fp.establishments) for fp in counts] == [["3", "4", "5", "6", "7", "8"]]
     weighted = locate_footprints(sites, screen, min_samples=4, min_count=3, local_alpha=None)
@@ -169,8 +170,10 @@ def test_sme_share_ignores_unknown_sizes():
     df = pd.DataFrame({"id": range(4), "sector": "A", "x": [0, 1, 0, 1], "y": [0, 0, 1, 1],
                        "emp": [10, 300, None, 20]})
     screen = pd.DataFrame({"sector": ["A"], "localised": [True], "peak_distance": [2.0]})
-    result = locate_footprints(Sites.from_frame(df, x_col="x", y_col="y", weight_col="emp"), screen,
-                               min_samples=2, local_alpha=None)
+    register = PointRegister.from_frame(df, x_col="x", y_col="y", weight_col="emp", allow_missing_weights=True)
+    with pytest.raises(ValueError, match=r"unknown at row 3 \(id '2'\)"):
+        kd_curve(register, "A", r_max=2.0, r_step=1.0, weighted=True)
+    result = locate_footprints(register, screen, min_samples=2, local_alpha=None)
     assert result.footprints[0].sme_share == pytest.approx(2 / 3)
     assert result.footprints[0].employment == 330
 
@@ -193,7 +196,7 @@ def test_projected_footprints_get_lon_lat_polygons():
     df = planted_register(unit_scale=1000.0)
     df["x"] += 500000.0
     df["y"] += 2000000.0
-    sites = Sites.from_frame(df, x_col="x", y_col="y", unit="m", crs="EPSG:27572")
+    sites = PointRegister.from_frame(df, x_col="x", y_col="y", unit="m", crs="EPSG:27572")
     result = locate_footprints(sites, SCREEN)
     fp = result.footprints[0]
     lon, lat = fp.centroid_lonlat
@@ -211,7 +214,7 @@ def test_projected_footprints_get_lon_lat_polygons():
 
 
 def test_projected_without_crs_writes_register_coordinates(tmp_path):
-    sites = Sites.from_frame(planted_register(), x_col="x", y_col="y")
+    sites = PointRegister.from_frame(planted_register(), x_col="x", y_col="y")
     result = locate_footprints(sites, SCREEN)
     geo = json.loads(result.write_geojson(tmp_path / "f.geojson").read_text())
     assert geo["triplec:coordinates"] == "projected register coordinates in km"
@@ -243,7 +246,7 @@ def test_screen_result_object_is_accepted():
         table = SCREEN
         curves = pd.DataFrame({"sector": ["A", "A"], "r": [0.0, 5.0]})
 
-    sites = Sites.from_frame(planted_register(), x_col="x", y_col="y")
+    sites = PointRegister.from_frame(planted_register(), x_col="x", y_col="y")
     zero_peak = Result()
     zero_peak.table = SCREEN.assign(peak_distance=[0.0, 0.0, 0.0])
     result = locate_footprints(sites, zero_peak)
@@ -254,64 +257,61 @@ def test_screen_result_object_is_accepted():
 @pytest.mark.parametrize(
     ("change", "kwargs", "message"),
     [
-        (lambda d: d.drop(columns="sector"), {}, r"column\(s\) \['sector'\] not found"),
-        (lambda d: d.assign(id=["x"] * len(d)), {}, r"ids must be unique \(read as text\); duplicates at rows"),
-        (lambda d: d.assign(x=d.x.where(d.index != 7, np.nan)), {}, r"column 'x'.*at rows \[7\]"),
-        (lambda d: d.assign(x=d.x.astype(object).where(d.index != 3, "abc")), {}, r"rows \[3\]"),
-        (lambda d: d.assign(emp=-1.0), {"weight_col": "emp"}, "negative employment"),
-        (lambda d: d.assign(sector=d.sector.where(d.index != 2, None)), {}, r"'sector'.*rows \[2\]"),
+        (lambda d: d.drop(columns="sector"), {}, r"missing column\(s\) 'sector' \(sector_col\)"),
+        (lambda d: d.assign(id=["x"] * len(d)), {}, r"duplicate ids in column 'id'"),
+        (lambda d: d.assign(x=d.x.where(d.index != 7, np.nan)), {}, r"x column 'x' is missing .*at row 8 "),
+        (lambda d: d.assign(x=d.x.astype(object).where(d.index != 3, "abc")), {}, r"'x' is not numeric at row 4 "),
+        (lambda d: d.assign(emp=-1.0), {"weight_col": "emp"}, "weight column 'emp' is negative"),
+        (lambda d: d.assign(sector=d.sector.where(d.index != 2, None)), {}, r"sector column 'sector' is empty at row 3 "),
     ],
 )
 def test_bad_registers_are_rejected_with_row_numbers(change, kwargs, message):
     df = change(planted_register())
     with pytest.raises(ValueError, match=message):
-        Sites.from_frame(df, x_col="x", y_col="y", **kwargs)
+        PointRegister.from_frame(df, x_col="x", y_col="y", **kwargs)
 
 
 def test_bad_coordinates_options():
     df = planted_register()
-    with pytest.raises(ValueError, match="either lon/lat columns or x/y"):
-        Sites.from_frame(df, x_col="x", y_col="y", lon_col="x", lat_col="y")
+    with pytest.raises(ValueError, match="not both"):
+        PointRegister.from_frame(df, x_col="x", y_col="y", lon_col="x", lat_col="y")
     with pytest.raises(ValueError, match="unit must be one of"):
-        Sites.from_frame(df, x_col="x", y_col="y", unit="miles")
-    with pytest.raises(ValueError, match=r"'y': values outside \[-90, 90\]"):
-        Sites.from_frame(df.assign(x=df.x / 10), lon_col="x", lat_col="y")
+        PointRegister.from_frame(df, x_col="x", y_col="y", unit="miles")
+    with pytest.raises(ValueError, match=r"latitude column 'y' is out of range \[-90.0, 90.0\]"):
+        PointRegister.from_frame(df.assign(x=df.x / 10), lon_col="x", lat_col="y")
     with pytest.raises(ValueError, match="unknown coordinate reference system"):
-        Sites.from_frame(df, x_col="x", y_col="y", crs="EPSG:999999")
+        PointRegister.from_frame(df, x_col="x", y_col="y", crs="EPSG:999999")
     with pytest.raises(ValueError, match="geographic CRS"):
-        Sites.from_frame(df, x_col="x", y_col="y", crs="EPSG:4326")
-    sites = Sites.from_frame(df, x_col="x", y_col="y")
+        PointRegister.from_frame(df, x_col="x", y_col="y", crs="EPSG:4326")
+    sites = PointRegister.from_frame(df, x_col="x", y_col="y")
     with pytest.raises(ValueError, match="not in the screen table"):
         locate_footprints(sites, SCREEN, sectors=["Z"])
     with pytest.raises(ValueError, match="no employment column"):
         locate_footprints(sites, SCREEN, weighted=True)
 
 
-def test_sites_from_a_point_register_match_sites_from_the_frame():
-    from triplec.mapping import PointRegister
-
+def test_one_register_in_metres_or_km_gives_the_same_positions_and_footprints():
     df = planted_register(unit_scale=1000.0)
     df["x"] += 500000.0
     df["y"] += 2000000.0
     df["emp"] = np.arange(len(df)) % 300
-    reg = PointRegister.from_frame(df, id_col="id", sector_col="sector", x_col="x", y_col="y", unit="m",
-                                   weight_col="emp")
-    from_reg = Sites.from_register(reg, regions=df["commune"].tolist(), crs="EPSG:27572")
-    direct = Sites.from_frame(df, x_col="x", y_col="y", unit="m", weight_col="emp", region_col="commune",
-                              crs="EPSG:27572")
-    assert from_reg.unit == "km"
-    assert np.allclose(from_reg.frame["x"] * 1000, direct.frame["x"])
-    assert np.allclose(np.column_stack(from_reg.lonlat()), np.column_stack(direct.lonlat()), atol=1e-9)
-    a = locate_footprints(from_reg, SCREEN)
-    b = locate_footprints(direct, SCREEN)
+    metres = PointRegister.from_frame(df, x_col="x", y_col="y", unit="m", weight_col="emp", region_col="commune",
+                                      crs="EPSG:27572")
+    km = PointRegister.from_frame(df.assign(x=df.x / 1000, y=df.y / 1000), x_col="x", y_col="y", unit="km",
+                                  weight_col="emp", region_col="commune", crs="EPSG:27572")
+    assert metres.unit == "m" and km.unit == "km"
+    assert np.allclose(km.frame["x"] * 1000, metres.frame["x"])
+    assert np.allclose(metres.coords, km.coords)
+    assert np.allclose(np.column_stack(km.lonlat_degrees()), np.column_stack(metres.lonlat_degrees()), atol=1e-9)
+    a = locate_footprints(km, SCREEN)
+    b = locate_footprints(metres, SCREEN)
     assert [fp.establishments for fp in a] == [fp.establishments for fp in b]
     assert [fp.regions for fp in a] == [fp.regions for fp in b]
     assert a.footprints[0].employment == b.footprints[0].employment
 
-    geo = PointRegister.from_frame(df.assign(lon=df.x / 1e6, lat=df.y / 1e6 + 40), id_col="id",
-                                   sector_col="sector", lon_col="lon", lat_col="lat")
-    sites = Sites.from_register(geo)
-    assert sites.geographic and np.allclose(sites.frame["x"], df.x / 1e6)
+    geo = PointRegister.from_frame(df.assign(lon=df.x / 1e6, lat=df.y / 1e6 + 40), lon_col="lon", lat_col="lat")
+    assert geo.geographic and geo.unit == "deg" and np.allclose(geo.frame["x"], df.x / 1e6)
+    assert np.array_equal(np.column_stack(geo.lonlat_degrees()), geo.lonlat)
 
 
 def test_plain_dbscan_matches_scikit_learn():
@@ -430,7 +430,7 @@ def test_dense_groups_equal_the_definition_on_the_sphere():
     points = on_sphere(rng, 1500)
     sites = np.vstack([points, on_sphere(rng, 2500)])
     weights = rng.gamma(1.0, 1.0, len(points))
-    sphere = Sites.from_frame(pd.DataFrame({"id": [0], "sector": ["A"], "lon": [0.0], "lat": [0.0]}),
+    sphere = PointRegister.from_frame(pd.DataFrame({"id": [0], "sector": ["A"], "lon": [0.0], "lat": [0.0]}),
                               lon_col="lon", lat_col="lat")
     radius = _chord(sphere, 8.0)
     for w in (None, weights):
@@ -544,7 +544,7 @@ def test_sectors_with_different_radii_keep_the_requested_order():
         pts = np.vstack([rng.normal(centre, 2.0, (40, 2)), rng.uniform(0, 600, (40, 2))])
         frames.append(pd.DataFrame({"id": [f"{sector}{i}" for i in range(len(pts))], "sector": sector,
                                     "x": pts[:, 0], "y": pts[:, 1]}))
-    sites = Sites.from_frame(pd.concat(frames, ignore_index=True), x_col="x", y_col="y")
+    sites = PointRegister.from_frame(pd.concat(frames, ignore_index=True), x_col="x", y_col="y")
     screen = pd.DataFrame({"sector": ["A", "B", "C"], "localised": True, "peak_distance": [6.0, 3.0, 9.0]})
     together = locate_footprints(sites, screen, sectors=["C", "A", "B"])
     assert [fp.sector for fp in together] == ["C", "A", "B"]
@@ -581,7 +581,7 @@ def test_local_test_ignores_places_dense_in_every_sector():
         rows += [(f"{sector}r{i}", sector, *rng.uniform(0, 500, 2)) for i in range(50)]  # countryside
     rows += [(f"Ad{i}", "A", *rng.normal([350, 350], 3.0)) for i in range(25)]  # A's own district
     df = pd.DataFrame(rows, columns=["id", "sector", "x", "y"])
-    sites = Sites.from_frame(df, x_col="x", y_col="y")
+    sites = PointRegister.from_frame(df, x_col="x", y_col="y")
     screen = pd.DataFrame({"sector": ["A"], "localised": [True], "peak_distance": [5.0]})
     plain = locate_footprints(sites, screen, local_alpha=None)
     assert sorted(round(fp.centroid[0]) // 50 for fp in plain) == [2, 7]  # the city and the district
@@ -603,7 +603,7 @@ def test_scale_comes_from_the_curves_up_to_eps_max():
     assert sector_eps(table, curves) == {"N": 20.0, "F": 10.0, "M": None}
     assert sector_eps(table, curves, eps_max=None) == {"N": 20.0, "F": 200.0, "M": 200.0}
     assert sector_eps(table) == {"N": 20.0, "F": None, "M": None}
-    sites = Sites.from_frame(planted_register().assign(sector="M"), x_col="x", y_col="y")
+    sites = PointRegister.from_frame(planted_register().assign(sector="M"), x_col="x", y_col="y")
     result = locate_footprints(sites, table.assign(localised=True), curves=curves, sectors=["M"])
     assert len(result) == 0 and "beyond 50 km" in result.skipped["M"]
 
@@ -619,9 +619,9 @@ def test_regions_of_a_footprint_come_main_place_first():
     frame = pd.DataFrame(rows, columns=["id", "sector", "x", "y", "town", "employees"])
     screen = pd.DataFrame({"sector": ["A", "B"], "n": [40, 200], "localised": [True, False],
                            "peak_distance": [5.0, 0.0]})
-    sites = Sites.from_frame(frame, x_col="x", y_col="y", unit="km", region_col="town")
+    sites = PointRegister.from_frame(frame, x_col="x", y_col="y", unit="km", region_col="town")
     (footprint,) = locate_footprints(sites, screen, min_samples=5).footprints
     assert footprint.regions == ["Zaragoza", "Madrid", "Alcalá"]
-    weighted = Sites.from_frame(frame, x_col="x", y_col="y", unit="km", region_col="town", weight_col="employees")
+    weighted = PointRegister.from_frame(frame, x_col="x", y_col="y", unit="km", region_col="town", weight_col="employees")
     (footprint,) = locate_footprints(weighted, screen, min_samples=5, weighted=True).footprints
     assert footprint.regions == ["Alcalá", "Zaragoza", "Madrid"]  # 400 employed, 100, 12

@@ -8,7 +8,7 @@ import pytest
 import shapely
 
 from triplec.mapping.envelopes import bh_qvalues
-from triplec.mapping.locate import Footprint, Sites, locate_footprints
+from triplec.mapping.locate import Footprint, PointRegister, locate_footprints
 from triplec.mapping.profile import (
     inside_footprint,
     profile_footprint,
@@ -48,7 +48,7 @@ def box_footprint():
 
 
 def test_counts_expected_ratio_and_exact_p_values():
-    sites = Sites.from_frame(box_register(), x_col="x", y_col="y")
+    sites = PointRegister.from_frame(box_register(), x_col="x", y_col="y")
     table = profile_footprint(sites, box_footprint())
     # population: the 90 non-A establishments; 10 of them in the box (8 S, 2 R)
     assert list(table["sector"]) == ["S", "R"]
@@ -69,14 +69,14 @@ def test_counts_expected_ratio_and_exact_p_values():
 
 
 def test_min_count_zero_lists_absent_sectors():
-    sites = Sites.from_frame(box_register(), x_col="x", y_col="y")
+    sites = PointRegister.from_frame(box_register(), x_col="x", y_col="y")
     table = profile_footprint(sites, box_footprint(), min_count=0)
     t = table.set_index("sector").loc["T"]
     assert t["count_in_footprint"] == 0 and t["p_value"] == 1.0 and t["ratio"] == 0.0
 
 
 def test_employment_quotient_when_sizes_are_known():
-    sites = Sites.from_frame(box_register(), x_col="x", y_col="y", weight_col="emp")
+    sites = PointRegister.from_frame(box_register(), x_col="x", y_col="y", weight_col="emp")
     table = profile_footprint(sites, box_footprint()).set_index("sector")
     # employment in the box: S 8*20 = 160, R 2*5 = 10; register (non-A): S 160+120, R 200, T 30
     assert table.loc["S", "employment_in_footprint"] == 160
@@ -85,7 +85,7 @@ def test_employment_quotient_when_sizes_are_known():
 
 
 def test_boundary_points_count_as_inside():
-    sites = Sites.from_frame(pd.DataFrame({"id": [1, 2, 3], "sector": "S", "x": [0.0, 10.0, 10.01],
+    sites = PointRegister.from_frame(pd.DataFrame({"id": [1, 2, 3], "sector": "S", "x": [0.0, 10.0, 10.01],
                                            "y": [5.0, 10.0, 5.0]}), x_col="x", y_col="y")
     assert inside_footprint(sites, box_footprint()).tolist() == [True, True, False]
 
@@ -104,7 +104,7 @@ def test_suppliers_around_a_located_cluster_are_found():
     rows += [(f"s{15 + i}", "S", *rng.uniform(0, 600, 2)) for i in range(45)]
     rows += [(f"u{i}", "U", *rng.uniform(0, 600, 2)) for i in range(400)]
     df = pd.DataFrame(rows, columns=["id", "sector", "x", "y"])
-    sites = Sites.from_frame(df, x_col="x", y_col="y")
+    sites = PointRegister.from_frame(df, x_col="x", y_col="y")
     screen = pd.DataFrame({"sector": ["A", "S", "U"], "localised": [True, False, False],
                            "peak_distance": [5.0, 0.0, 0.0]})
     footprints = locate_footprints(sites, screen)
@@ -117,13 +117,13 @@ def test_suppliers_around_a_located_cluster_are_found():
 
 
 def test_no_footprints_gives_an_empty_table():
-    sites = Sites.from_frame(box_register(), x_col="x", y_col="y", weight_col="emp")
+    sites = PointRegister.from_frame(box_register(), x_col="x", y_col="y", weight_col="emp")
     table = profile_footprints(sites, [])
     assert table.empty and "employment_ratio" in table.columns
 
 
 def test_bad_alpha():
-    sites = Sites.from_frame(box_register(), x_col="x", y_col="y")
+    sites = PointRegister.from_frame(box_register(), x_col="x", y_col="y")
     with pytest.raises(ValueError, match="alpha"):
         profile_footprint(sites, box_footprint(), alpha=1.5)
 

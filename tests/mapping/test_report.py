@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from tests.mapping.caxias import caxias_report_inputs
 
-from triplec.mapping.locate import Sites, locate_footprints
+from triplec.mapping.locate import PointRegister, locate_footprints
 from triplec.mapping.profile import profile_footprints
 from triplec.mapping.report import (
     LEAFLET_DIR,
@@ -37,7 +37,7 @@ def make_run(crs="EPSG:27572", weighted=False, n_other=150, seed=0):
     df = pd.DataFrame(rows, columns=["id", "sector", "x", "y", "commune"])
     if weighted:
         df["emp"] = rng.integers(1, 400, len(df))
-    sites = Sites.from_frame(df, x_col="x", y_col="y", unit="m", crs=crs, region_col="commune",
+    sites = PointRegister.from_frame(df, x_col="x", y_col="y", unit="m", crs=crs, region_col="commune",
                              weight_col="emp" if weighted else None)
     table = pd.DataFrame({
         "sector": ["A", "S", "T"], "n": [40, 10 + n_other, n_other], "employment": np.nan,
@@ -234,7 +234,7 @@ def test_positions_a_transform_cannot_place_are_left_off_the_map():
         x, y = np.asarray(x, float), np.asarray(y, float)
         return np.where(x > 1000, np.inf, x / 100), np.where(x > 1000, np.inf, 45 + y / 100)
 
-    sites = Sites.from_frame(df, x_col="x", y_col="y", to_lonlat=to_lonlat)
+    sites = PointRegister.from_frame(df, x_col="x", y_col="y", to_lonlat=to_lonlat)
     screen = pd.DataFrame({"sector": ["A"], "localised": [True], "peak_distance": [3.0]})
     footprints = locate_footprints(sites, screen)
     assert len(footprints) == 1
@@ -243,7 +243,7 @@ def test_positions_a_transform_cannot_place_are_left_off_the_map():
     assert points["shown"] == 59 and points["total"] == 60 and "cannot be placed" in page
     assert all(np.isfinite(points["x"]))
     # a footprint the transform cannot place keeps its attributes, without geometry
-    far = Sites.from_frame(df.assign(x=np.where(df.sector == "A", df.x + 3000, df.x)), x_col="x", y_col="y",
+    far = PointRegister.from_frame(df.assign(x=np.where(df.sector == "A", df.x + 3000, df.x)), x_col="x", y_col="y",
                            to_lonlat=to_lonlat)
     unplaced = locate_footprints(far, screen)
     assert len(unplaced) == 1 and unplaced.footprints[0].polygon_lonlat is None

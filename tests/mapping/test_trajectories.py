@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from triplec.mapping.locate import Footprint, Sites
+from triplec.mapping.locate import Footprint, PointRegister
 from triplec.mapping.trajectories import compare_registers, size_class_labels, size_profile
 
 pytestmark = pytest.mark.nodb
@@ -32,7 +32,7 @@ FOOTPRINT = Footprint(id="A-F1", sector="A", eps_km=2.0, establishments=["a", "b
 
 
 def sites(df, **kwargs):
-    return Sites.from_frame(df, x_col="x", y_col="y", **kwargs)
+    return PointRegister.from_frame(df, x_col="x", y_col="y", **kwargs)
 
 
 def test_sector_flows_by_hand():
@@ -101,7 +101,7 @@ def test_size_profile_and_classes():
 
 
 def test_registers_must_share_coordinates():
-    geo = Sites.from_frame(BEFORE.assign(lon=1.0, lat=2.0), lon_col="lon", lat_col="lat")
+    geo = PointRegister.from_frame(BEFORE.assign(lon=1.0, lat=2.0), lon_col="lon", lat_col="lat")
     with pytest.raises(ValueError, match="share a coordinate system"):
         compare_registers(geo, sites(AFTER))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from triplec.registry.codelists import (
+from triplec.mapping.codes import (
     CODELISTS,
     ancestors,
     code_level,

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from triplec.registry import codelists, services
+from triplec.mapping import codes as codelists
+from triplec.registry import services
 from triplec.registry.countries import country_name
 
 

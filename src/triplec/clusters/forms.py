@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from triplec.registry import codelists
+from triplec.mapping import codes as codelists
 from triplec.registry import policy as registry_policy
 from triplec.registry.forms import territory_field
 from triplec.registry.models import SectorClassification

@@ -24,8 +24,8 @@ import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from triplec.mapping import codes as codelists
 from triplec.mapping.pipeline import MapInputError, read_points
-from triplec.registry import codelists
 
 # The columns of the prepared frame.
 ID, SECTOR, NAME, LON, LAT, X, Y, WEIGHT, REGION = ("id", "sector", "sector_name", "lon", "lat", "x", "y",

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from triplec.accounts.policy import require
 from triplec.core.errors import NotFound, ValidationFailed
 from triplec.core.tasks import cancel_queued, enqueue
-from triplec.registry import codelists
+from triplec.mapping import codes as codelists
 from triplec.registry.models import SectorClassification, Territory
 
 from . import messages, policy, registers, selectors

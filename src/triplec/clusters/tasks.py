@@ -144,7 +144,8 @@ def _map(run: MappingRun, progress) -> dict:
         prepared.frame, out, **prepared.columns, r_max=run.r_max, r_step=run.r_step, sims=run.sims,
         alpha=run.alpha, seed=run.seed, min_n=run.min_n, fdr=run.fdr,
         scheduler=getattr(settings, "TRIPLEC_DASK_SCHEDULER", "") or None,
-        title=run.title, source_note=str(run.describe_source()), progress=simulated, country=run.country or None)
+        title=run.title, source_note=str(run.describe_source()), progress=simulated, country=run.country or None,
+        step_progress=lambda _step, _done, _total: _check_cancelled(run))  # footprints, profiles: between sectors
     _stage(run, SIM_END, messages.DRAWING_PLOTS)
     table = outputs.screen.table
     curves = outputs.screen.curves

@@ -19,7 +19,6 @@ _EXPORTS = {
     "triplec.mapping.screen": ["ScreenResult", "kd_test", "screen_sectors"],
     "triplec.mapping.engines": ["DaskEngine", "LocalEngine", "make_engine"],
     "triplec.mapping.footprints": ["Footprint", "FootprintSet"],
-    "triplec.mapping.sites": ["Sites"],
     "triplec.mapping.locate": ["locate_footprints", "localised_sectors"],
     "triplec.mapping.profile": ["colocation_kd", "profile_footprint", "profile_footprints"],
     "triplec.mapping.trajectories": ["Trajectories", "compare_registers"],

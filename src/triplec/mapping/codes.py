@@ -26,8 +26,7 @@ NAICS sectors 31-33, 44-45 and 48-49 are each one sector with a range code; the 
 ``31``, ``32``, ``33`` (and ``44``/``45``, ``48``/``49``) normalise to the range code, and the range
 is the parent of subsectors ``311``..``339``.
 
-Nothing here imports Django: the mapping library, the register (through
-:mod:`triplec.registry.codelists`), importers and the web app all use it.
+Nothing here imports Django: the mapping library, the register, importers and the web app all use it.
 """
 
 from __future__ import annotations

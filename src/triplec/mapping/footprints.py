@@ -13,7 +13,7 @@ import pandas as pd
 import shapely
 from shapely.geometry import Polygon, mapping
 
-from triplec.mapping.sites import Sites
+from triplec.mapping.points import PointRegister
 
 
 @dataclass
@@ -64,7 +64,7 @@ class FootprintSet:
 
     footprints: list[Footprint]
     eps_km: dict[str, float | None]
-    sites: Sites
+    sites: PointRegister
     skipped: dict[str, str] = field(default_factory=dict)  # sector -> why it has no footprint
 
     def __len__(self) -> int:

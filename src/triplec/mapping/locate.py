@@ -41,15 +41,17 @@ municipalities or regions it covers.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 import shapely
 
 from triplec.mapping.footprints import Footprint, FootprintSet
-from triplec.mapping.points import EARTH_RADIUS_KM, lonlat_to_sphere
-from triplec.mapping.sites import LonLatTransform, Sites, lonlat_transformer  # noqa: F401  (public names)
+from triplec.mapping.geo import LonLatTransform, lonlat_transformer  # noqa: F401  (public names)
+from triplec.mapping.points import EARTH_RADIUS_KM, PointRegister
+
+StepProgress = Callable[[str, int, int], None]  # (step, done, total); raising stops the run (a cancel)
 
 SIZE_CLASS_BOUNDS = (10, 50, 250)  # EU SME definition: micro < 10, small < 50, medium < 250 employees
 
@@ -219,14 +221,7 @@ def _sites_near(sites: np.ndarray, xyz: np.ndarray, radius: float):
     return nl.SitesIndex(all_xyz[near], total=len(all_xyz))
 
 
-def _euclidean_space(sites: Sites, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Coordinates in km where straight-line distance is the register's distance (sphere: 3-D chord)."""
-    if sites.geographic:
-        return lonlat_to_sphere(x, y)
-    return np.column_stack([x, y]) * sites.km_per_unit
-
-
-def _chord(sites: Sites, eps_km: float) -> float:
+def _chord(sites: PointRegister, eps_km: float) -> float:
     if sites.geographic:
         return 2.0 * EARTH_RADIUS_KM * math.sin(min(eps_km / (2.0 * EARTH_RADIUS_KM), math.pi / 2))
     return eps_km
@@ -252,7 +247,7 @@ def localised_sectors(table: pd.DataFrame, q_max: float | None = None) -> list[s
 
 
 def locate_footprints(
-    sites: Sites,
+    sites: PointRegister,
     screen,
     *,
     curves: pd.DataFrame | None = None,
@@ -267,12 +262,13 @@ def locate_footprints(
     weighted: bool | None = None,
     sme_threshold: float = 250,
     hull_ratio: float = 0.3,
+    step_progress: StepProgress | None = None,
 ) -> FootprintSet:
     """Delineate the concentrations of each localised sector (see the module docstring).
 
     Parameters
     ----------
-    sites : the register, as :class:`Sites`.
+    sites : the register (:class:`triplec.mapping.PointRegister`).
     screen : the screen result (an object with ``.table`` and ``.curves``) or its sector table
         (columns ``sector, localised, peak_distance``; ``peak_distance`` in km).
     curves : the Kd curves (``sector, r, kd`` and the upper global band ``global_do_hi``), used for the
@@ -287,6 +283,34 @@ def locate_footprints(
     weighted : weight by employment (default: when the register has employment).
     sme_threshold : establishments with fewer employees than this are SMEs (EU: 250).
     hull_ratio : shapely ``concave_hull`` ratio (1 = convex hull, smaller = tighter).
+    step_progress : called as ``step_progress("footprints", done, total)`` before each sector; an
+        exception it raises (a cancel) stops the work there.
+
+    Returns
+    -------
+    FootprintSet
+        The footprints (largest first within a sector, ids ``"SECTOR-F1"``...), the radius of each
+        sector and, for localised sectors without a footprint, why.
+
+    References
+    ----------
+    Duranton, G. & Overman, H. G. (2005). Testing for localization using micro-geographic data. Review
+    of Economic Studies 72(4), 1077-1106.
+    Ester, M., Kriegel, H.-P., Sander, J. & Xu, X. (1996). A density-based algorithm for discovering
+    clusters in large spatial databases with noise. KDD-96, 226-231.
+    Gunawan, A. (2013). A faster algorithm for DBSCAN. Master's thesis, TU Eindhoven.
+
+    Examples
+    --------
+    >>> from triplec.mapping import PointRegister
+    >>> ring = np.linspace(0, 2 * np.pi, 20, endpoint=False)  # 20 of A within 0.5 km, 40 of B on a 60 km grid
+    >>> gx, gy = np.meshgrid(np.linspace(-30, 30, 8), np.linspace(-30, 30, 5))
+    >>> reg = PointRegister.from_arrays(np.r_[0.5 * np.cos(ring), gx.ravel()], np.r_[0.5 * np.sin(ring), gy.ravel()],
+    ...                                 ["A"] * 20 + ["B"] * 40)
+    >>> screen = pd.DataFrame({"sector": ["A", "B"], "localised": [True, False], "peak_distance": [1.0, None]})
+    >>> found = locate_footprints(reg, screen)
+    >>> [(fp.id, fp.count) for fp in found]
+    [('A-F1', 20)]
     """
     from triplec.mapping import _numba_locate as nl
 
@@ -316,14 +340,17 @@ def locate_footprints(
         raise ValueError("weighted=True but the register has no employment column")
 
     frame = sites.frame
-    space = _euclidean_space(sites, frame["x"].to_numpy(float), frame["y"].to_numpy(float))
+    space = sites.coords  # km; straight-line distance is the register's distance (sphere: 3-D chord)
     sector_codes = frame["sector"].to_numpy()
     index = nl.SitesIndex.from_points(space) if local_alpha is not None else None
     rows_of = {sector: np.flatnonzero(sector_codes == sector) for sector in chosen}
     # Sectors of one radius one after the other: the index's grid of all sites is built once per radius.
     labels_of: dict[str, np.ndarray] = {}
-    for sector in sorted((s for s in chosen if radii[s] is not None and len(rows_of[s]) >= min_count),
-                         key=lambda s: radii[s]):
+    todo = sorted((s for s in chosen if radii[s] is not None and len(rows_of[s]) >= min_count),
+                  key=lambda s: radii[s])
+    for done, sector in enumerate(todo):
+        if step_progress is not None:
+            step_progress("footprints", done, len(todo))
         rows = rows_of[sector]
         weights = _dbscan_weights(frame.iloc[rows]) if use_weights else None
         labels_of[sector], _ = dense_groups(space[rows], space, _chord(sites, radii[sector]),
@@ -368,7 +395,7 @@ def _dbscan_weights(members: pd.DataFrame) -> np.ndarray:
     return np.where(known, w / mean, 1.0)
 
 
-def _local_plane(sites: Sites, x: np.ndarray, y: np.ndarray):
+def _local_plane(sites: PointRegister, x: np.ndarray, y: np.ndarray):
     """Map positions to a plane in km and back (equirectangular around the centre for lon/lat)."""
     if not sites.geographic:
         k = sites.km_per_unit
@@ -400,7 +427,7 @@ def _main_places_first(members: pd.DataFrame, sizes: np.ndarray | None) -> list[
     return totals["place"].tolist()
 
 
-def _build_footprint(sites: Sites, members: pd.DataFrame, sector: str, eps_km: float, use_weights: bool,
+def _build_footprint(sites: PointRegister, members: pd.DataFrame, sector: str, eps_km: float, use_weights: bool,
                      sme_threshold: float, hull_ratio: float) -> Footprint:
     x = members["x"].to_numpy(float)
     y = members["y"].to_numpy(float)

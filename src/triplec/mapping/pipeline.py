@@ -6,7 +6,8 @@
   ``sector, n, employment, gamma, psi, localised, p_value, q_value, peak_distance``;
 - ``DIR/curves.csv``: ``sector, r, kd, lo, hi`` (+ ``kemp, kemp_lo, kemp_hi`` when weighted);
 - ``DIR/footprints.geojson``: the footprints of the localised sectors (lon/lat when the coordinates are
-  lon/lat or a ``crs`` is given);
+  lon/lat or a ``crs`` is given), and the same as GeoParquet, ``DIR/footprints.parquet``, when they are
+  in lon/lat and geopandas (the ``[geo]`` extra) is installed;
 - ``DIR/report.html``: the self-contained report.
 
 And, for people who want more: ``sectors_detail.csv`` (every statistic of the screen, with sector names,
@@ -131,18 +132,24 @@ def run_map(
     max_points: int = 20000,
     progress: Callable[[int, int], None] | None = None,
     country: str | None = None,
+    step_progress: Callable[[str, int, int], None] | None = None,
 ) -> MapOutputs:
     """Screen, locate, profile and report one register; write the files listed in the module docstring.
 
     ``country`` (ISO 3166 alpha-2 or -3), when given, is where the establishments should be: points
     outside it that fit once longitude and latitude are swapped are reported in ``warnings``.
     Raises :class:`MapInputError` for bad input (register, columns, parameters).
+
+    ``progress(done, total)`` follows the simulation batches of the screen; ``step_progress(step, done,
+    total)`` the later steps (``"footprints"`` and ``"colocation"`` by sector, ``"profiles"`` by
+    footprint, ``"report"`` once). An exception either raises (a cancel) stops the run at that point.
     """
     import pandas as pd
 
     from triplec.mapping import PointRegister, RegisterError, screen_sectors
     from triplec.mapping.checks import coordinate_warnings, swapped_range
-    from triplec.mapping.locate import Sites, locate_footprints
+    from triplec.mapping.geo import write_geoparquet
+    from triplec.mapping.locate import locate_footprints
     from triplec.mapping.profile import colocation_kd, profile_footprints
     from triplec.mapping.report import write_report
 
@@ -162,17 +169,15 @@ def run_map(
     labels = _labels(df, sector_col, label_col)
     try:
         register = PointRegister.from_frame(df, id_col=id_col, sector_col=sector_col, weight_col=weight_col,
-                                            **coords)
-        sites = Sites.from_frame(df, id_col=id_col, sector_col=sector_col, weight_col=weight_col,
-                                 region_col=region_col, crs=crs, **coords)
+                                            region_col=region_col, crs=crs, **coords)
     except (RegisterError, ValueError) as exc:
         swapped = None
         if lon_col in df.columns and lat_col in df.columns:  # say when the columns look the wrong way round
             swapped = swapped_range(pd.to_numeric(df[lon_col], errors="coerce").to_numpy(float),
                                     pd.to_numeric(df[lat_col], errors="coerce").to_numpy(float))
         raise MapInputError(f"{exc} {swapped}" if swapped else str(exc)) from exc
-    warnings = coordinate_warnings(sites.frame["x"].to_numpy(float), sites.frame["y"].to_numpy(float),
-                                   lonlat=sites.geographic, country=country)
+    warnings = coordinate_warnings(register.frame["x"].to_numpy(float), register.frame["y"].to_numpy(float),
+                                   lonlat=register.geographic, country=country)
 
     start = time.perf_counter()
     try:
@@ -185,18 +190,18 @@ def run_map(
 
     start = time.perf_counter()
     try:
-        footprints = locate_footprints(sites, screen, q_max=alpha if fdr else None, eps=eps, eps_max=eps_max,
+        footprints = locate_footprints(register, screen, q_max=alpha if fdr else None, eps=eps, eps_max=eps_max,
                                        local_alpha=local_alpha, min_samples=min_samples, min_count=min_count,
-                                       sme_threshold=sme_threshold)
+                                       sme_threshold=sme_threshold, step_progress=step_progress)
     except ValueError as exc:
         raise MapInputError(str(exc)) from exc
-    profiles = profile_footprints(sites, footprints, alpha=alpha)
+    profiles = profile_footprints(register, footprints, alpha=alpha, step_progress=step_progress)
     seconds["locate"] = time.perf_counter() - start
     colocation = None
     if colocation_top > 0 and sims > 0:
         start = time.perf_counter()
         colocation = colocation_kd(register, profiles, top=colocation_top, r_max=r_max, r_step=r_step, sims=sims,
-                                   alpha=alpha, seed=seed, scheduler=scheduler)
+                                   alpha=alpha, seed=seed, scheduler=scheduler, step_progress=step_progress)
         profiles = profiles.merge(colocation, on=["footprint_sector", "sector"], how="left")
         seconds["colocation"] = time.perf_counter() - start
 
@@ -229,6 +234,9 @@ def run_map(
     curves.to_csv(files["curves_detail.csv"], index=False)
 
     files["footprints.geojson"] = footprints.write_geojson(out / "footprints.geojson")
+    geoparquet = write_geoparquet(footprints.to_geojson(), out / "footprints.parquet")
+    if geoparquet is not None:
+        files["footprints.parquet"] = geoparquet
     files["footprints.csv"] = out / "footprints.csv"
     footprints.table.to_csv(files["footprints.csv"], index=False)
     files["footprint_members.csv"] = out / "footprint_members.csv"
@@ -239,6 +247,8 @@ def run_map(
         files["colocation_kd.csv"] = out / "colocation_kd.csv"
         colocation.to_csv(files["colocation_kd.csv"], index=False)
 
+    if step_progress is not None:
+        step_progress("report", 0, 1)
     start = time.perf_counter()
     parameters = {
         "distances": f"0-{r_max:g} km by {r_step:g} km",
@@ -254,7 +264,7 @@ def run_map(
         "engine": str(screen.params.get("engine", "none")),
     }
     files["report.html"] = write_report(
-        out / "report.html", table, curves, footprints=footprints, sites=sites, profiles=profiles,
+        out / "report.html", table, curves, footprints=footprints, sites=register, profiles=profiles,
         labels=labels, title=title, parameters=parameters, source_note=source_note, max_points=max_points,
         warnings=warnings,
     )

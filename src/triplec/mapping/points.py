@@ -13,7 +13,9 @@ either
   two points at chord length ``c`` is ``2 R asin(c / 2R)``, the same number as the haversine formula.
 
 Validation happens here, once, at the boundary: every error names the row (its position in the input,
-counted from 1, and its id), the field and the reason.
+counted from 1, and its id), the field and the reason. The same register feeds the screen, locate,
+profile, trajectories and the report; a projected register may carry a CRS (or a ``to_lonlat``
+transform) to be drawn on lon/lat maps, and municipality or region names.
 """
 
 from __future__ import annotations
@@ -24,8 +26,16 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from triplec.mapping.geo import (
+    GEO_LAT,
+    GEO_LON,
+    UNIT_TO_KM,
+    LonLatTransform,
+    is_geodataframe,
+    lonlat_transformer,
+)
+
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
-UNIT_TO_KM = {"km": 1.0, "m": 0.001}
 _MAX_LISTED = 5
 
 
@@ -39,7 +49,7 @@ def _rows_text(frame_rows: np.ndarray, ids: np.ndarray) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-def _numeric_column(df: pd.DataFrame, col: str, ids: np.ndarray, what: str) -> np.ndarray:
+def _numeric_column(df: pd.DataFrame, col: str, ids: np.ndarray, what: str, allow_missing: bool = False) -> np.ndarray:
     raw = df[col]
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
     bad_text = np.flatnonzero(np.isnan(values) & raw.notna().to_numpy())
@@ -50,9 +60,9 @@ def _numeric_column(df: pd.DataFrame, col: str, ids: np.ndarray, what: str) -> n
             f"value {raw.iloc[i]!r} in row {i + 1}"
         )
     missing = np.flatnonzero(np.isnan(values))
-    if len(missing):
+    if len(missing) and not allow_missing:
         raise RegisterError(f"{what} column {col!r} is missing (empty/NaN) at {_rows_text(missing, ids)}")
-    infinite = np.flatnonzero(~np.isfinite(values))
+    infinite = np.flatnonzero(np.isinf(values))
     if len(infinite):
         raise RegisterError(f"{what} column {col!r} is infinite at {_rows_text(infinite, ids)}")
     return values
@@ -80,6 +90,10 @@ class PointRegister:
     weights : float array ``(n,)`` of employees (>= 0), or ``None`` when sizes are unknown
     geometry : ``"planar"`` or ``"sphere"``
     lonlat : ``(n, 2)`` degrees for lon/lat registers, else ``None``
+    unit : ``"deg"`` for lon/lat registers, else the unit of the input coordinates (``"km"`` or ``"m"``)
+    xy : ``(n, 2)`` projected coordinates as given (in ``unit``), else ``None``
+    regions : municipality or region of each establishment (pandas string array), or ``None``
+    to_lonlat : ``f(x, y) -> (lon, lat)`` for a projected register (from its CRS), or ``None``
     """
 
     ids: np.ndarray
@@ -88,6 +102,10 @@ class PointRegister:
     weights: np.ndarray | None
     geometry: str
     lonlat: np.ndarray | None = None
+    unit: str = "km"
+    xy: np.ndarray | None = None
+    regions: pd.api.extensions.ExtensionArray | None = None
+    to_lonlat: LonLatTransform | None = None
 
     # ---------------------------------------------------------------- construction
     @classmethod
@@ -95,23 +113,29 @@ class PointRegister:
         cls,
         df: pd.DataFrame,
         *,
-        id_col: str,
-        sector_col: str,
+        id_col: str = "id",
+        sector_col: str = "sector",
         x_col: str | None = None,
         y_col: str | None = None,
         lon_col: str | None = None,
         lat_col: str | None = None,
         unit: str = "km",
         weight_col: str | None = None,
+        region_col: str | None = None,
+        crs: str | None = None,
+        to_lonlat: LonLatTransform | None = None,
+        allow_missing_weights: bool = False,
     ) -> PointRegister:
         """Build a register from a DataFrame, validating every row.
 
         Give either ``x_col`` and ``y_col`` (projected, ``unit`` "km" or "m") or ``lon_col`` and
-        ``lat_col`` (degrees, WGS84 treated as a sphere). ``weight_col`` (employees) is optional.
+        ``lat_col`` (degrees, WGS84 treated as a sphere), or a GeoDataFrame of points (its CRS is
+        transformed to EPSG:4326; without a CRS the points are taken as lon/lat).
+        ``weight_col`` (employees) is optional.
 
         Parameters
         ----------
-        df : pandas.DataFrame
+        df : pandas.DataFrame or geopandas.GeoDataFrame
             One row an establishment.
         id_col, sector_col : str
             Columns of the unique ids and of the sector codes (read as text).
@@ -121,6 +145,13 @@ class PointRegister:
             Longitude and latitude in degrees.
         weight_col : str, optional
             Employees (>= 0).
+        allow_missing_weights : bool
+            Accept unknown employees (NaN) for locate and profile; the weighted tests refuse them.
+        region_col : str, optional
+            Municipality or region of each establishment (named in the footprints).
+        crs, to_lonlat : optional
+            For projected coordinates: their CRS (e.g. ``"EPSG:27572"``) or a ``f(x, y) -> (lon, lat)``
+            transform, to draw them on lon/lat maps.
 
         Returns
         -------
@@ -143,6 +174,12 @@ class PointRegister:
         >>> round(reg.distance(0, 1), 2)  # km, great-circle
         1.39
         """
+        if is_geodataframe(df):
+            if any(c is not None for c in (x_col, y_col, lon_col, lat_col)):
+                raise RegisterError("a GeoDataFrame gives its coordinates in its geometry; no x/y or lon/lat columns")
+            from triplec.mapping.geo import with_lonlat_columns
+
+            df, lon_col, lat_col = with_lonlat_columns(df), GEO_LON, GEO_LAT
         if not isinstance(df, pd.DataFrame):
             raise RegisterError(f"expected a pandas DataFrame, got {type(df).__name__}")
         planar = x_col is not None or y_col is not None
@@ -157,10 +194,15 @@ class PointRegister:
             raise RegisterError("no coordinates: give x_col/y_col (projected) or lon_col/lat_col (degrees)")
         if planar and unit not in UNIT_TO_KM:
             raise RegisterError(f"unit must be one of {sorted(UNIT_TO_KM)}, got {unit!r}")
+        if spherical and (crs is not None or to_lonlat is not None):
+            raise RegisterError("a CRS or to_lonlat transform only applies to projected x/y registers")
+        if crs is not None and to_lonlat is not None:
+            raise RegisterError("give either a CRS or a to_lonlat transform, not both")
         roles = {"id_col": id_col, "sector_col": sector_col}
         roles.update({"x_col": x_col, "y_col": y_col} if planar else {"lon_col": lon_col, "lat_col": lat_col})
-        if weight_col is not None:
-            roles["weight_col"] = weight_col
+        for role, col in (("weight_col", weight_col), ("region_col", region_col)):
+            if col is not None:
+                roles[role] = col
         missing = {role: c for role, c in roles.items() if c not in df.columns}
         if missing:
             named = ", ".join(f"{c!r} ({role})" for role, c in missing.items())
@@ -171,8 +213,8 @@ class PointRegister:
             raise RegisterError("the register is empty")
 
         raw_ids = df[id_col]
-        ids_missing = np.flatnonzero(raw_ids.isna().to_numpy())
-        ids = raw_ids.astype(str).to_numpy()
+        ids_missing = np.flatnonzero(raw_ids.isna().to_numpy() | (raw_ids.astype(str).str.strip() == "").to_numpy())
+        ids = code_text(raw_ids).to_numpy()
         if len(ids_missing):
             raise RegisterError(f"id column {id_col!r} is empty at {_rows_text(ids_missing, ids)}")
         dup = pd.Series(ids).duplicated(keep=False).to_numpy()
@@ -192,29 +234,35 @@ class PointRegister:
         sectors = code_text(raw_sec).to_numpy()
 
         if planar:
-            x = _numeric_column(df, x_col, ids, "x") * UNIT_TO_KM[unit]
-            y = _numeric_column(df, y_col, ids, "y") * UNIT_TO_KM[unit]
-            coords = np.column_stack([x, y])
+            xy = np.column_stack([_numeric_column(df, x_col, ids, "x"), _numeric_column(df, y_col, ids, "y")])
+            coords = xy * UNIT_TO_KM[unit]
             geometry, lonlat = "planar", None
+            if crs is not None:
+                try:
+                    to_lonlat = lonlat_transformer(crs, unit)
+                except ValueError as exc:
+                    raise RegisterError(str(exc)) from exc
         else:
             lon = _numeric_column(df, lon_col, ids, "longitude")
             lat = _numeric_column(df, lat_col, ids, "latitude")
             _check_range(lon, -180.0, 180.0, lon_col, ids, "longitude")
             _check_range(lat, -90.0, 90.0, lat_col, ids, "latitude")
             coords = lonlat_to_sphere(lon, lat)
-            geometry, lonlat = "sphere", np.column_stack([lon, lat])
+            geometry, lonlat, xy, unit = "sphere", np.column_stack([lon, lat]), None, "deg"
 
         weights = None
         if weight_col is not None:
-            weights = _numeric_column(df, weight_col, ids, "weight")
+            weights = _numeric_column(df, weight_col, ids, "weight", allow_missing_weights)
             neg = np.flatnonzero(weights < 0)
             if len(neg):
                 raise RegisterError(
                     f"weight column {weight_col!r} is negative at {_rows_text(neg, ids)}: "
                     f"value {weights[neg[0]]!r} in row {neg[0] + 1}"
                 )
+        regions = None if region_col is None else pd.Series(df[region_col].to_numpy()).astype("string").array
         return cls(ids=ids, sectors=sectors, coords=np.ascontiguousarray(coords, dtype=np.float64),
-                   weights=weights, geometry=geometry, lonlat=lonlat)
+                   weights=weights, geometry=geometry, lonlat=lonlat, unit=unit, xy=xy, regions=regions,
+                   to_lonlat=to_lonlat)
 
     @classmethod
     def from_arrays(cls, x, y, sectors, *, ids=None, weights=None, unit: str = "km") -> PointRegister:
@@ -237,6 +285,59 @@ class PointRegister:
     @property
     def weighted(self) -> bool:
         return self.weights is not None
+
+    @property
+    def geographic(self) -> bool:
+        """True when the positions are lon/lat degrees."""
+        return self.geometry == "sphere"
+
+    @property
+    def has_weights(self) -> bool:
+        return self.weights is not None and bool(np.isfinite(self.weights).any())
+
+    def require_weights(self) -> None:
+        """Raise ValueError unless every establishment's employees are known (the weighted tests)."""
+        if self.weights is None:
+            raise ValueError("weighted=True needs a register with employees (weight_col)")
+        unknown = np.flatnonzero(np.isnan(self.weights))
+        if len(unknown):
+            raise ValueError(f"weighted=True needs every establishment's employees; unknown at "
+                             f"{_rows_text(unknown, self.ids)}")
+
+    @property
+    def has_regions(self) -> bool:
+        return self.regions is not None
+
+    @property
+    def can_map(self) -> bool:
+        """True when positions can be drawn in lon/lat."""
+        return self.geographic or self.to_lonlat is not None
+
+    @property
+    def km_per_unit(self) -> float:
+        if self.geographic:
+            raise ValueError("lon/lat registers have no planar unit; distances are great-circle km")
+        return UNIT_TO_KM[self.unit]
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The register as a table: ``id, sector, x, y`` (lon/lat, or projected in ``unit``), and
+        ``weight`` and ``region`` when known."""
+        positions = self.lonlat if self.geographic else self.xy
+        frame = pd.DataFrame({"id": self.ids, "sector": self.sectors, "x": positions[:, 0], "y": positions[:, 1]})
+        if self.weights is not None:
+            frame["weight"] = self.weights
+        if self.regions is not None:
+            frame["region"] = self.regions
+        return frame
+
+    def lonlat_degrees(self) -> tuple[np.ndarray, np.ndarray]:
+        """Positions in lon/lat degrees (raises when a projected register has no CRS / transform)."""
+        if self.geographic:
+            return self.lonlat[:, 0], self.lonlat[:, 1]
+        if self.to_lonlat is None:
+            raise ValueError("this projected register has no CRS / to_lonlat transform; cannot give lon/lat")
+        return self.to_lonlat(self.xy[:, 0], self.xy[:, 1])
 
     @cached_property
     def sector_counts(self) -> pd.Series:

@@ -30,7 +30,7 @@ from scipy.stats import hypergeom
 
 from triplec.mapping.envelopes import bh_qvalues
 from triplec.mapping.footprints import Footprint, FootprintSet
-from triplec.mapping.sites import Sites
+from triplec.mapping.points import PointRegister
 
 PROFILE_COLUMNS = [
     "footprint_id", "footprint_sector", "sector", "count_in_footprint", "sector_total", "expected",
@@ -39,7 +39,7 @@ PROFILE_COLUMNS = [
 EMPLOYMENT_COLUMNS = ["employment_in_footprint", "employment_ratio"]
 
 
-def inside_footprint(sites: Sites, footprint: Footprint) -> np.ndarray:
+def inside_footprint(sites: PointRegister, footprint: Footprint) -> np.ndarray:
     """Boolean mask of the register's establishments located in the footprint polygon (boundary in)."""
     x = sites.frame["x"].to_numpy(float)
     y = sites.frame["y"].to_numpy(float)
@@ -55,7 +55,7 @@ def inside_footprint(sites: Sites, footprint: Footprint) -> np.ndarray:
 class _RegisterCounts:
     """Sector codes as integers and register-wide totals, computed once for many footprints."""
 
-    def __init__(self, sites: Sites):
+    def __init__(self, sites: PointRegister):
         frame = sites.frame
         self.names, self.codes = np.unique(frame["sector"].to_numpy(dtype=str), return_inverse=True)
         self.counts = np.bincount(self.codes, minlength=len(self.names))
@@ -65,7 +65,7 @@ class _RegisterCounts:
         self.position = {name: i for i, name in enumerate(self.names)}
 
 
-def profile_footprint(sites: Sites, footprint: Footprint, *, alpha: float = 0.05,
+def profile_footprint(sites: PointRegister, footprint: Footprint, *, alpha: float = 0.05,
                       min_count: int = 1, counts: _RegisterCounts | None = None) -> pd.DataFrame:
     """Co-location table of one footprint (see the module docstring), sorted by p-value then ratio.
 
@@ -115,12 +115,20 @@ def profile_footprint(sites: Sites, footprint: Footprint, *, alpha: float = 0.05
                              kind="mergesort").reset_index(drop=True)
 
 
-def profile_footprints(sites: Sites, footprints: FootprintSet | list[Footprint], *, alpha: float = 0.05,
-                       min_count: int = 1) -> pd.DataFrame:
-    """Co-location tables of all footprints, stacked (one row a footprint x other sector)."""
+def profile_footprints(sites: PointRegister, footprints: FootprintSet | list[Footprint], *, alpha: float = 0.05,
+                       min_count: int = 1, step_progress=None) -> pd.DataFrame:
+    """Co-location tables of all footprints, stacked (one row a footprint x other sector).
+
+    ``step_progress("profiles", done, total)`` is called before each footprint; an exception it raises
+    (a cancel) stops the work there.
+    """
     counts = _RegisterCounts(sites)
-    tables = [profile_footprint(sites, fp, alpha=alpha, min_count=min_count, counts=counts)
-              for fp in footprints]
+    footprints = list(footprints)
+    tables = []
+    for done, fp in enumerate(footprints):
+        if step_progress is not None:
+            step_progress("profiles", done, len(footprints))
+        tables.append(profile_footprint(sites, fp, alpha=alpha, min_count=min_count, counts=counts))
     columns = PROFILE_COLUMNS + (EMPLOYMENT_COLUMNS if sites.has_weights else [])
     if not tables:
         return pd.DataFrame(columns=columns)
@@ -131,7 +139,8 @@ COLOCATION_KD_COLUMNS = ["footprint_sector", "sector", "kd_gamma", "kd_near", "k
 
 
 def colocation_kd(register, profiles: pd.DataFrame, *, top: int = 3, r_max: float = 100.0, r_step: float = 5.0,
-                  sims: int = 199, alpha: float = 0.05, seed: int = 1, scheduler=None) -> pd.DataFrame:
+                  sims: int = 199, alpha: float = 0.05, seed: int = 1, scheduler=None,
+                  step_progress=None) -> pd.DataFrame:
     """Register-wide check of the footprint-level co-locations with bivariate Kd (Duranton-Overman).
 
     For each footprint, its ``top`` co-located sectors (lowest q-value first) are tested: is sector s
@@ -152,7 +161,9 @@ def colocation_kd(register, profiles: pd.DataFrame, *, top: int = 3, r_max: floa
         for a, b in zip(group["footprint_sector"].head(top), group["sector"].head(top), strict=True)
     ))
     rows = []
-    for sector, other in pairs:
+    for done, (sector, other) in enumerate(pairs):
+        if step_progress is not None:
+            step_progress("colocation", done, len(pairs))
         row = kd_test(register, sector, other=other, r_max=r_max, r_step=r_step, sims=sims, alpha=alpha,
                       seed=seed, scheduler=scheduler).table.iloc[0]
         rows.append({"footprint_sector": sector, "sector": other, "kd_gamma": float(row["gamma"]),

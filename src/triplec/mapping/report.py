@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from triplec.mapping.footprints import FootprintSet, _plain
+from triplec.mapping.points import PointRegister
 from triplec.mapping.report_map import (  # noqa: F401  (the map part, re-exported)
     ASSETS,
     DEFAULT_TILES,
@@ -34,7 +35,6 @@ from triplec.mapping.report_map import (  # noqa: F401  (the map part, re-export
     country_outlines,
     map_data,
 )
-from triplec.mapping.sites import Sites
 
 LEAFLET_DIR = ASSETS / "leaflet-1.9.4"
 PLACES_JS = ASSETS / "web" / "places.js"
@@ -284,7 +284,7 @@ def render_report(
     curves: pd.DataFrame | None = None,
     *,
     footprints: FootprintSet | None = None,
-    sites: Sites | None = None,
+    sites: PointRegister | None = None,
     profiles: pd.DataFrame | None = None,
     labels: Mapping[str, str] | None = None,
     title: str = "Cluster mapping report",

@@ -14,7 +14,7 @@ import pandas as pd
 
 from triplec.mapping.footprints import FootprintSet, _rounded_geometry
 from triplec.mapping.places import city_near, report_places
-from triplec.mapping.sites import Sites
+from triplec.mapping.points import PointRegister
 
 DEFAULT_TILES = {
     "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
@@ -105,7 +105,7 @@ def _sector_colours(sectors: list[str]) -> dict[str, str]:
 
 
 def map_data(
-    sites: Sites | None,
+    sites: PointRegister | None,
     footprints: FootprintSet | None,
     *,
     profiles: pd.DataFrame | None = None,
@@ -145,7 +145,7 @@ def map_data(
             k = sites.km_per_unit * 1000.0
             px, py = frame["x"].to_numpy(float) * k, frame["y"].to_numpy(float) * k
         else:
-            px, py = sites.lonlat()
+            px, py = sites.lonlat_degrees()
         member_of = np.full(len(frame), -1)
         position = pd.Series(np.arange(len(frame)), index=frame["id"])
         for k_fp, fp in enumerate(fps):
@@ -190,7 +190,7 @@ def map_data(
     }
 
 
-def _planar_metres(polygon, sites: Sites):
+def _planar_metres(polygon, sites: PointRegister):
     import shapely
 
     k = sites.km_per_unit * 1000.0

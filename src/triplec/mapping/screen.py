@@ -83,8 +83,8 @@ def _check_common(reg, r_max, r_step, sims, alpha, weighted):
         raise ValueError(f"alpha must be in (0, 1), got {alpha!r}")
     if sims and sims * alpha < 1:
         raise ValueError(f"{sims} simulations are too few for alpha={alpha}: need sims * alpha >= 1")
-    if weighted and not reg.weighted:
-        raise ValueError("weighted=True needs a register with employees (weight_col)")
+    if weighted:
+        reg.require_weights()
 
 
 class _SiteStatsCache:
@@ -278,6 +278,54 @@ def screen_sectors(reg: PointRegister, *, r_max: float = 300.0, r_step: float = 
     observed curves are always exact; the table records the path and, for gridded sectors,
     ``method_check``: the largest difference between the gridded and the exact curve of one simulated
     sample, as a share of the curve's maximum.
+
+    Parameters
+    ----------
+    reg : PointRegister
+        The register.
+    r_max, r_step : float
+        Distances ``0, r_step, ..., r_max`` in km.
+    sims : int
+        Simulations of random location (0: curves only); ``sims * alpha >= 1``.
+    alpha : float
+        Level of the global confidence band.
+    seed : int
+        Seed of the simulations.
+    min_n : int
+        Smallest sector screened, in establishments.
+    weighted : bool
+        Also test the employment-weighted Kemp.
+    scheduler, progress, sectors, keep_sims, method
+        As above.
+
+    Returns
+    -------
+    ScreenResult
+        ``table`` (one row a sector: ``n, gamma, psi, localised, p_value, q_value, peak_distance``...),
+        ``curves`` (``sector, r, kd, lo, hi`` and the global bands) and ``params``.
+
+    References
+    ----------
+    Duranton, G. & Overman, H. G. (2005). Testing for localization using micro-geographic data. Review
+    of Economic Studies 72(4), 1077-1106.
+    Marcon, E. & Puech, F. (2017). A typology of distance-based measures of spatial concentration.
+    Regional Science and Urban Economics 62, 56-67.
+    Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate. Journal of the Royal
+    Statistical Society B 57(1), 289-300 (``q_value``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from triplec.mapping import PointRegister
+    >>> rng = np.random.default_rng(5)
+    >>> town, spread = rng.normal(10, 0.5, (30, 2)), rng.uniform(0, 50, (60, 2))  # km
+    >>> xy = np.vstack([town, spread])
+    >>> reg = PointRegister.from_arrays(xy[:, 0], xy[:, 1], ["A"] * 30 + ["B"] * 60)
+    >>> result = screen_sectors(reg, r_max=20, r_step=1, sims=39, seed=1)
+    >>> result.table[["sector", "n", "localised"]]
+      sector   n  localised
+    0      A  30       True
+    1      B  60       True
     """
     _check_common(reg, r_max, r_step, sims, alpha, weighted)
     if int(min_n) != min_n or min_n < 2:
@@ -303,6 +351,34 @@ def kd_test(reg: PointRegister, sector: str, *, other: str | None = None, r_max:
     Bivariate: pairs (i in ``sector``, j in ``other``); under random location both sectors'
     establishments are moved together to distinct random sites (always on the exact pairs path). The row
     label is ``"other|sector"``. Other arguments as :func:`screen_sectors`.
+
+    Parameters
+    ----------
+    reg : PointRegister
+        The register.
+    sector, other : str
+        The sector; and, for the bivariate test, the sector located around it.
+    r_max, r_step, sims, alpha, seed, weighted, scheduler, progress, keep_sims, method
+        As :func:`screen_sectors`.
+
+    Returns
+    -------
+    ScreenResult
+        One table row (label ``sector`` or ``"other|sector"``) and its curves.
+
+    References
+    ----------
+    Duranton, G. & Overman, H. G. (2005). Testing for localization using micro-geographic data. Review
+    of Economic Studies 72(4), 1077-1106 (section 5, co-localisation of two industries).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from triplec.mapping import PointRegister
+    >>> x, y = np.random.default_rng(1).uniform(0, 40, (2, 80))
+    >>> reg = PointRegister.from_arrays(x, y, ["A", "B"] * 40)
+    >>> kd_test(reg, "B", other="A", r_max=20, r_step=1, sims=39).table["sector"].tolist()
+    ['A|B']
     """
     _check_common(reg, r_max, r_step, sims, alpha, weighted)
     reg.indices(sector)

@@ -17,7 +17,7 @@ Conventions
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -84,19 +84,24 @@ def truncate_naics(codes: Iterable[str] | pd.Series, level: int, *, sector_range
     """
     if level not in (2, 3, 4, 5, 6):
         raise SectorCodeError(f"NAICS level must be 2, 3, 4, 5 or 6, not {level!r}")
-    series = pd.Series(codes, dtype=object) if not isinstance(codes, pd.Series) else codes.astype(object)
-    uniques = {}
-    for code in pd.unique(series):
+
+    def truncated(code) -> str:
         checked = _check_naics(code)
         if _naics_level(checked) < level:
             raise SectorCodeError(f"NAICS code {checked!r} has fewer than {level} digits; it cannot be truncated to "
                                   f"level {level}", checked)
         if "-" in checked:
-            uniques[code] = checked if sector_ranges else checked[:2]
-            continue
+            return checked if sector_ranges else checked[:2]
         cut = checked[:level]
-        uniques[code] = NAICS_SECTOR_RANGES.get(cut, cut) if (level == 2 and sector_ranges) else cut
-    return series.map(uniques).astype(object)
+        return NAICS_SECTOR_RANGES.get(cut, cut) if (level == 2 and sector_ranges) else cut
+
+    return _map_each_code(codes, truncated)
+
+
+def _map_each_code(codes: Iterable[str] | pd.Series, convert: Callable[[object], str]) -> pd.Series:
+    """``convert`` applied once per distinct code, the result in the codes' order (object dtype)."""
+    series = pd.Series(codes, dtype=object) if not isinstance(codes, pd.Series) else codes.astype(object)
+    return series.map({code: convert(code) for code in pd.unique(series)}).astype(object)
 
 
 def _naics_parent(code: str) -> str | None:
@@ -125,15 +130,15 @@ def truncate_naf(codes: Iterable[str] | pd.Series, level: int | str) -> pd.Serie
     lvl = _NAF_LEVELS.get(level, level) if isinstance(level, str) else level
     if lvl not in (1, 2, 3, 4, 5):
         raise SectorCodeError(f"NAF level must be one of {sorted(_NAF_LEVELS)} or 1..5, not {level!r}")
-    series = pd.Series(codes, dtype=object) if not isinstance(codes, pd.Series) else codes.astype(object)
-    uniques = {}
-    for code in pd.unique(series):
+
+    def moved(code) -> str:
         norm = normalise_naf(code)
         if _naf_level(norm) < lvl:
             raise SectorCodeError(f"NAF code {code!r} is coarser than level {level!r}; it cannot be made more detailed",
                                   str(code).strip())
-        uniques[code] = naf_section_of_division(int(norm[:2])) if lvl == 1 else norm[:lvl]
-    return series.map(uniques).astype(object)
+        return naf_section_of_division(int(norm[:2])) if lvl == 1 else norm[:lvl]
+
+    return _map_each_code(codes, moved)
 
 
 def _naf_parent(code: str) -> str | None:

@@ -26,8 +26,8 @@ import pandas as pd
 
 from triplec.mapping.footprints import Footprint, FootprintSet
 from triplec.mapping.locate import SIZE_CLASS_BOUNDS
+from triplec.mapping.points import PointRegister
 from triplec.mapping.profile import inside_footprint
-from triplec.mapping.sites import Sites
 
 
 @dataclass
@@ -63,7 +63,7 @@ def size_profile(sizes: np.ndarray, bounds: Sequence[float] = SIZE_CLASS_BOUNDS)
     return {"mean_size": mean, "cv_size": cv, **{f"share_{lab}": s for lab, s in zip(labels, shares, strict=True)}}
 
 
-def _check_comparable(before: Sites, after: Sites) -> None:
+def _check_comparable(before: PointRegister, after: PointRegister) -> None:
     if before.geographic != after.geographic or before.unit != after.unit:
         raise ValueError(
             f"the two registers must share a coordinate system: before is "
@@ -107,8 +107,8 @@ def _describe(before: pd.DataFrame, after: pd.DataFrame, weights: bool, bounds) 
 
 
 def compare_registers(
-    before: Sites,
-    after: Sites,
+    before: PointRegister,
+    after: PointRegister,
     *,
     footprints: FootprintSet | Sequence[Footprint] | None = None,
     sectors: Sequence[str] | None = None,

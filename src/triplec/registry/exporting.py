@@ -53,7 +53,7 @@ def filter_from_query(user, params: Mapping[str, str]) -> EnterpriseFilter:
 
 def _sector_labels():
     """Each code's own title: in the active language where one is shipped, else the official English."""
-    from . import codelists
+    from triplec.mapping import codes as codelists
 
     cache: dict[tuple[str, str], str] = {}
     language = get_language()

@@ -14,7 +14,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import codelists, policy
+from triplec.mapping import codes as codelists
+
+from . import policy
 from .models import (
     ASSOCIATION_KINDS,
     Enterprise,

@@ -27,7 +27,7 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 
-from . import codelists
+from triplec.mapping import codes as codelists
 
 FIELDS = ("id", "lat", "lon", "section")
 COORDINATE_DECIMALS = 5

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from . import codelists
+from triplec.mapping import codes as codelists
 
 _SYSTEM_NAMES = {"isic4": "isic4", "nace2": "nace2", "naics2017": "naics2017"}
 

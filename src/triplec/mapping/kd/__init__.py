@@ -270,10 +270,49 @@ def kd_curve(reg: PointRegister, sector: str, *, other: str | None = None, r_max
              r_step: float = 5.0, weighted: bool = False) -> KdCurve:
     """Kd of one sector (or bivariate Kd of ``other`` around ``sector``) with Kemp when ``weighted``.
 
-    Distances in km. ``weighted=True`` needs a register with employees (``weight_col``).
+    The kernel-smoothed density of the distances between pairs of the sector's establishments
+    (Duranton & Overman 2005), with the dbmss ``Kdhat`` bandwidth and reflection at zero; Kemp weighs
+    each pair by the product of the two establishments' employees.
+
+    Parameters
+    ----------
+    reg : PointRegister
+        The register.
+    sector : str
+        Sector code.
+    other : str, optional
+        A second sector: the bivariate Kd of pairs (i in ``sector``, j in ``other``).
+    r_max, r_step : float
+        Distances ``0, r_step, ..., r_max`` in km.
+    weighted : bool
+        Also the employment-weighted Kemp; needs every establishment's employees.
+
+    Returns
+    -------
+    KdCurve
+        ``r``, ``kd`` (density per km) and ``kemp``, the bandwidth ``h`` in km and the sizes.
+
+    References
+    ----------
+    Duranton, G. & Overman, H. G. (2005). Testing for localization using micro-geographic data. Review
+    of Economic Studies 72(4), 1077-1106.
+    Marcon, E., Traissac, S., Puech, F. & Lang, G. (2015). Tools to characterize point patterns: dbmss
+    for R. Journal of Statistical Software 67(3).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from triplec.mapping import PointRegister
+    >>> rng = np.random.default_rng(0)  # sector A in one town, sector B spread over 50 x 50 km
+    >>> x = np.r_[rng.normal(10, 0.5, 30), rng.uniform(0, 50, 60)]
+    >>> y = np.r_[rng.normal(10, 0.5, 30), rng.uniform(0, 50, 60)]
+    >>> reg = PointRegister.from_arrays(x, y, ["A"] * 30 + ["B"] * 60)
+    >>> curve = kd_curve(reg, "A", r_max=4, r_step=1)
+    >>> curve.n, curve.kd.round(3).tolist()
+    (30, [0.141, 0.802, 0.023, 0.0, 0.0])
     """
-    if weighted and not reg.weighted:
-        raise ValueError("weighted=True needs a register with employees (weight_col)")
+    if weighted:
+        reg.require_weights()
     sites = SiteArrays.from_register(reg)
     idx_a = reg.indices(sector)
     idx_b = reg.indices(other) if other is not None else None

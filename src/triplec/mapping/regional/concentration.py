@@ -67,6 +67,31 @@ def location_quotients(matrix: pd.DataFrame, *, region_totals: pd.Series | None 
     The U.S. Cluster Mapping `lq_tf` of a traded cluster is this LQ over the matrix of traded
     clusters only: E_r is the region's traded employment (clustermapping/cmp,
     data/processing/cluster_calcs_mapper.js).
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Regions (index) x sectors (columns), values >= 0 (employment or establishments).
+    region_totals, sector_shares : pandas.Series, optional
+        As above.
+
+    Returns
+    -------
+    pandas.DataFrame
+        LQ of each cell, same shape as ``matrix``.
+
+    References
+    ----------
+    Florence, P. S. (1939). Report on the location of industry. Political and Economic Planning.
+    Isard, W. (1960). Methods of regional analysis. MIT Press, ch. 7.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"shoes": [900.0, 100.0], "wine": [100.0, 900.0]}, index=["N", "S"])
+    >>> location_quotients(m)
+       shoes  wine
+    N    1.8   0.2
+    S    0.2   1.8
     """
     values = matrix.to_numpy(dtype=float)
     if (values < 0).any() or not np.isfinite(values).all():
@@ -157,6 +182,29 @@ def ellison_glaeser_gamma(s, x, h):
 
     `s`: shares over regions (R,) or (R, S); `x`: (R,); `h`: scalar or (S,). NaN where H = 1
     (a single plant) or the sector is empty.
+
+    Parameters
+    ----------
+    s : array_like
+        The sector's shares over the regions, (R,) or (R, S) for S sectors.
+    x : array_like
+        The aggregate's shares over the regions, (R,).
+    h : float or array_like
+        The plant Herfindahl index of each sector.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        gamma of each sector.
+
+    References
+    ----------
+    Ellison & Glaeser (1997), above.
+
+    Examples
+    --------
+    >>> round(float(ellison_glaeser_gamma([0.9, 0.1], [0.5, 0.5], 0.01)), 4)
+    0.6364
     """
     s, x = np.asarray(s, dtype=float), np.asarray(x, dtype=float)
     h = np.asarray(h, dtype=float)
@@ -178,6 +226,26 @@ def maurel_sedillot_gamma(s, x, h):
     manufacturing industries", Regional Science and Urban Economics 29(5): 575-604, eq. (9).
     Unbiased under the same dartboard / spillover models as EG. Same array conventions as
     `ellison_glaeser_gamma`.
+
+    Parameters
+    ----------
+    s, x, h : array_like
+        As :func:`ellison_glaeser_gamma`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        gamma_MS of each sector.
+
+    References
+    ----------
+    Maurel & Sedillot (1999), above.
+
+    Examples
+    --------
+    >>> s, x = np.array([0.7, 0.2, 0.1]), np.array([0.4, 0.4, 0.2])
+    >>> round(float(maurel_sedillot_gamma(s, x, 0.05)), 4)
+    0.2434
     """
     s, x = np.asarray(s, dtype=float), np.asarray(x, dtype=float)
     h = np.asarray(h, dtype=float)
@@ -214,6 +282,21 @@ class AgglomerationResult:
     table: pd.DataFrame
 
 
+
+def _sector_and_region_shares(matrix: pd.DataFrame, x: pd.Series | None) -> tuple[np.ndarray, np.ndarray]:
+    """Each sector's shares over the regions (NaN for an empty sector) and the aggregate's region
+    shares ``x_r``. Regions of ``x`` outside the matrix get sector shares 0: G must include their x_r^2."""
+    values = matrix.to_numpy(dtype=float)
+    xr = _region_shares(matrix, x)
+    if x is not None:
+        outside = x.index.difference(matrix.index)
+        xr = np.concatenate([xr, x.reindex(outside).to_numpy(dtype=float) / x.to_numpy(dtype=float).sum()])
+        values = np.vstack([values, np.zeros((len(outside), values.shape[1]))])
+    totals = values.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = np.where(totals > 0, values / np.where(totals > 0, totals, 1.0), np.nan)
+    return shares, xr
+
 def agglomeration_indices(
     matrix: pd.DataFrame,
     herfindahl: pd.Series,
@@ -226,16 +309,9 @@ def agglomeration_indices(
     the aggregate (default: the matrix's row totals)."""
     if method not in H_METHODS:
         raise ValueError(f"method must be one of {H_METHODS}, not {method!r}")
+    shares, xr = _sector_and_region_shares(matrix, x)
     values = matrix.to_numpy(dtype=float)
-    xr = _region_shares(matrix, x)
-    if x is not None:
-        # regions of x outside the matrix: sector shares 0 there; G must include their x_r^2
-        outside = x.index.difference(matrix.index)
-        xr = np.concatenate([xr, x.reindex(outside).to_numpy(dtype=float) / x.to_numpy(dtype=float).sum()])
-        values = np.vstack([values, np.zeros((len(outside), values.shape[1]))])
-    totals = values.sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        shares = np.where(totals > 0, values / np.where(totals > 0, totals, 1.0), np.nan)
+    totals = values.sum(axis=0)  # regions outside the matrix add zeros only
     h = herfindahl.reindex(matrix.columns).to_numpy(dtype=float)
     eg = ellison_glaeser_gamma(shares, xr, h)
     ms = maurel_sedillot_gamma(shares, xr, h)
@@ -296,15 +372,8 @@ def coagglomeration(matrix: pd.DataFrame, *, x: pd.Series | None = None, pairs=N
     Returns columns sector_a, sector_b, gamma_c for every unordered pair (sector_a < sector_b)
     or for the given `pairs` [(a, b), ...].
     """
-    values = matrix.to_numpy(dtype=float)
-    xr = _region_shares(matrix, x)
-    if x is not None:
-        outside = x.index.difference(matrix.index)
-        xr = np.concatenate([xr, x.reindex(outside).to_numpy(dtype=float) / x.to_numpy(dtype=float).sum()])
-        values = np.vstack([values, np.zeros((len(outside), values.shape[1]))])
-    totals = values.sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        dev = np.where(totals > 0, values / np.where(totals > 0, totals, 1.0), np.nan) - xr[:, None]
+    shares, xr = _sector_and_region_shares(matrix, x)
+    dev = shares - xr[:, None]
     denominator = 1.0 - np.sum(xr ** 2)
     sectors = [str(c) for c in matrix.columns]
     position = {s: i for i, s in enumerate(sectors)}

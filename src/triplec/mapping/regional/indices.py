@@ -66,6 +66,45 @@ def regional_indices(
       counts, "counts_exact" with counts only, "approx_equal_size" if asked for).
     - `eco_region_totals`: total employment of each region for the ECO focus criterion when the
       table covers only part of the economy.
+
+    Parameters
+    ----------
+    table : RegionalTable
+        Region x sector employment and/or establishment counts.
+    x, herfindahl, herfindahl_method, eco_region_totals : optional
+        As above.
+
+    Returns
+    -------
+    RegionalIndices
+        ``indices`` (one row a region x sector cell: ``lq``, ``strong``, ``eco_stars``...), ``sectors``
+        (one row a sector: ``eg_gamma``, ``ms_gamma``, ``n_strong``...) and ``methods`` (what was
+        computed and how).
+
+    References
+    ----------
+    Ellison, G. & Glaeser, E. L. (1997). Geographic concentration in U.S. manufacturing industries: a
+    dartboard approach. Journal of Political Economy 105(5), 889-927.
+    Maurel, F. & Sedillot, B. (1999). A measure of the geographic concentration in French manufacturing
+    industries. Regional Science and Urban Economics 29(5), 575-604.
+    Delgado, M., Porter, M. E. & Stern, S. (2016). Defining clusters of related industries. Journal of
+    Economic Geography 16(1), 1-38 (U.S. Cluster Mapping).
+    European Cluster Observatory (2014). Methodology and findings report for a cluster mapping of
+    related sectors (the stars).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from triplec.mapping import RegionalTable
+    >>> cells = pd.DataFrame({"region": ["N", "N", "S", "S"], "sector": ["shoes", "wine", "shoes", "wine"],
+    ...                       "emp": [900, 100, 100, 900]})
+    >>> result = regional_indices(RegionalTable.from_frame(cells, emp_col="emp"))
+    >>> result.indices[["region", "sector", "lq"]]
+      region sector   lq
+    0      N  shoes  1.8
+    1      N   wine  0.2
+    2      S  shoes  0.2
+    3      S   wine  1.8
     """
     measure = "emp" if "emp" in table.measures else "estab"
     main = table.matrix(measure)
