@@ -2,7 +2,9 @@
 
 Money writes lock the network row (SELECT ... FOR UPDATE on PostgreSQL; SQLite serialises writers
 with BEGIN IMMEDIATE) and carry an idempotency key that is unique per network: recording the same
-entry twice returns the first one; reusing a key for a different entry is refused.
+entry twice returns the first one; reusing a key for a different entry is refused. Every entry posts
+its money on the shared ledger (`books`, `triplec.ledger`) in the same database transaction, under
+the network's key made unique across networks.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from triplec.accounts.policy import require
 from triplec.core.errors import ValidationFailed
 from triplec.registry.models import Enterprise
 
-from .. import policy
+from .. import books, policy
 from ..funding import money
 from ..models import (
     ContributionEntry,
@@ -93,6 +95,11 @@ def end_contract(actor, contract: ManagerContract, end_date: date) -> ManagerCon
     c.end_date = end_date
     _save(c, actor)
     return c
+
+
+def _by(actor):
+    """The user named on the ledger posting (the entry names its recorder too)."""
+    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _lock(network: Network) -> Network:
@@ -185,8 +192,12 @@ def record_cost(actor, network: Network, *, category: str, amount, incurred_on, 
     replayed = _replay(CostEntry, locked, key, same)
     if replayed is not None:
         return replayed, False
+    note = (note or "").strip()[:300]
+    posted = books.post_cost(locked.pk, locked.currency, category=category, amount=amount, day=day, key=key,
+                             memo=note, by=_by(actor))
     entry = CostEntry(network=locked, category=category, amount=amount, currency=locked.currency, incurred_on=day,
-                      note=(note or "").strip()[:300], idempotency_key=key, recorded_by=actor, contract=contract)
+                      note=note, idempotency_key=key, recorded_by=actor, contract=contract,
+                      ledger_transaction=posted)
     return _insert(CostEntry, locked, key, same, entry)
 
 
@@ -209,12 +220,12 @@ def accrue_manager_costs(actor, network: Network, through: date | None = None) -
                 break
             key = f"contract:{contract.pk}:{month}"
             if not CostEntry.objects.filter(network=locked, idempotency_key=key).exists():
+                note = _("%(manager)s, month %(month)d") % {"manager": contract.manager_name, "month": month + 1}
+                posted = books.post_cost(locked.pk, locked.currency, category=CostCategory.MANAGER,
+                                         amount=contract.monthly_fee, day=day, key=key, memo=note, by=_by(actor))
                 entry = CostEntry(network=locked, category=CostCategory.MANAGER, amount=contract.monthly_fee,
-                                  currency=locked.currency, incurred_on=day, contract=contract,
-                                  note=_("%(manager)s, month %(month)d") % {"manager": contract.manager_name,
-                                                                                  "month": month + 1},
-                                  idempotency_key=key,
-                                  recorded_by=actor)
+                                  currency=locked.currency, incurred_on=day, contract=contract, note=note,
+                                  idempotency_key=key, recorded_by=actor, ledger_transaction=posted)
                 entry.save()
                 created.append(entry)
             month += 1
@@ -242,12 +253,17 @@ def record_contribution(actor, network: Network, *, enterprise: Enterprise, amou
     replayed = _replay(ContributionEntry, locked, key, same)
     if replayed is not None:
         return replayed, False
+    note = (note or "").strip()[:300]
+    posted = books.post_contribution(locked.pk, locked.currency, enterprise_id=enterprise.pk, amount=amount, day=day,
+                                     key=key, memo=note, by=_by(actor))
     entry = ContributionEntry(network=locked, enterprise=enterprise, amount=amount, currency=locked.currency,
-                              paid_on=day, note=(note or "").strip()[:300], idempotency_key=key, recorded_by=actor)
+                              paid_on=day, note=note, idempotency_key=key, recorded_by=actor,
+                              ledger_transaction=posted)
     return _insert(ContributionEntry, locked, key, same, entry)
 
 
 def _reverse(actor, model, entry, reason: str, idempotency_key: str | None, date_field: str, permission):
+    """The reversing entry of `entry` and, in the same transaction, the ledger reversal of its posting."""
     _visible(actor, entry.network)
     require(permission, actor, entry.network)
     locked = _lock(entry.network)
@@ -264,9 +280,13 @@ def _reverse(actor, model, entry, reason: str, idempotency_key: str | None, date
         raise ValidationFailed({"__all__": [_("Entry #%(original)s was already reversed by #%(reversal)s.") % {
             "original": original.pk, "reversal": existing.pk}]})
     fields = {f: getattr(original, f) for f in ("category", "enterprise_id", "contract_id") if hasattr(original, f)}
+    note = f"Reversal: {reason.strip()}"[:300]
+    posted = books.post_reversal(locked.pk, "cost" if model is CostEntry else "contribution",
+                                 original.ledger_transaction, key=key, memo=note, by=_by(actor))
     entry = model(network=locked, amount=-original.amount, currency=original.currency,
-                  entry_kind=EntryKind.REVERSAL, reverses=original, note=f"Reversal: {reason.strip()}"[:300],
-                  idempotency_key=key, recorded_by=actor, **{date_field: getattr(original, date_field)}, **fields)
+                  entry_kind=EntryKind.REVERSAL, reverses=original, note=note, idempotency_key=key,
+                  recorded_by=actor, ledger_transaction=posted, **{date_field: getattr(original, date_field)},
+                  **fields)
     same = {"reverses_id": original.pk, "entry_kind": EntryKind.REVERSAL}
     return _insert(model, locked, key, same, entry)
 
