@@ -131,3 +131,23 @@ def test_deleting_the_user_who_posted_keeps_the_posting(books, world):
     user.delete()
     t = Transaction.objects.get(pk=t.pk)
     assert t.recorded_by is None and services.balance(books["budget"]) == 5
+
+
+def test_movements_are_the_entries_of_the_accounts_in_the_period_in_date_order(books):
+    jan = services.post([(books["budget"], 100), (books["bank"], -100)], currency="BRL", effective_on=date(2026, 1, 2))
+    march = services.post([(books["costs"], Decimal("7.5")), (books["budget"], Decimal("-7.5"))], currency="BRL",
+                          effective_on=date(2026, 3, 1))
+    feb = services.post([(books["costs"], 20), (books["budget"], -20)], currency="BRL", effective_on=date(2026, 2, 1))
+    undo = services.reverse(feb, effective_on=date(2026, 3, 9))
+    got = services.movements([books["budget"], books["costs"]], start=date(2026, 2, 1))
+    assert [(m.transaction_id, m.account_id, m.effective_on, m.amount) for m in got] == [
+        (feb.pk, books["budget"].pk, date(2026, 2, 1), Decimal(-20)),
+        (feb.pk, books["costs"].pk, date(2026, 2, 1), Decimal(20)),
+        (march.pk, books["budget"].pk, date(2026, 3, 1), Decimal("-7.5")),
+        (march.pk, books["costs"].pk, date(2026, 3, 1), Decimal("7.5")),
+        (undo.pk, books["budget"].pk, date(2026, 3, 9), Decimal(20)),
+        (undo.pk, books["costs"].pk, date(2026, 3, 9), Decimal(-20)),
+    ]
+    assert [m.transaction_id for m in services.movements([books["budget"]], end=date(2026, 2, 28))] == [jan.pk, feb.pk]
+    assert [m.amount for m in services.movements([books["bank"]])] == [Decimal(-100)]
+    assert services.movements([]) == []

@@ -19,9 +19,16 @@ from decimal import Decimal
 import pytest
 from tests.conftest import make_enterprise
 
-from triplec.networks import selectors, services
+from triplec.networks import books, selectors, services
 from triplec.networks.independence import JUDGED
-from triplec.networks.models import Activity, ContributionEntry, Evaluation, EvaluationArea, EvaluationScore
+from triplec.networks.models import (
+    Activity,
+    ContributionEntry,
+    CostEntry,
+    Evaluation,
+    EvaluationArea,
+    EvaluationScore,
+)
 from triplec.networks.months import add_months
 
 ASSESSED = add_months(date.today(), -2).replace(day=15)  # in the past, on a day every month has
@@ -140,6 +147,7 @@ def build(nets, p: Profo, *, assessed_on=ASSESSED, extra_leaver=False, unevaluat
                                        paid_on=day, idempotency_key=f"dues-{f.pk}-{day}") for f in firms[:p.firms]]
             month += 1
         ContributionEntry.objects.bulk_create(rows)
+        books.post_unposted(CostEntry, ContributionEntry)  # the money is on the shared ledger
 
     # Evaluations: baseline a month after the start (score 2 everywhere), a mid-term one, and a last
     # one a month before the assessment: 3 in the areas where the firm improved, else 2 or 1. The

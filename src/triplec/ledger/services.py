@@ -1,4 +1,4 @@
-"""The one way money moves, for every instrument: `post`, `reverse`, `balance`, `statement`.
+"""The one way money moves, for every instrument: `post`, `reverse`, `balance`, `statement`, `movements`.
 
 Concurrency: a posting locks the rows of the accounts it touches (`select_for_update`, in id order so
 two postings never wait on each other crosswise), then checks the idempotency key and the limits, then
@@ -254,3 +254,27 @@ def statement(account: Account, start: date | None = None, end: date | None = No
         t = entry.transaction
         lines.append(StatementLine(t.pk, t.effective_on, t.memo, entry.amount, running, t.reverses_id))
     return Statement(account, opening, lines)
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One entry as read back: `amount` moved into `account_id` on `effective_on` by `transaction_id`."""
+
+    account_id: int
+    transaction_id: int
+    effective_on: date
+    amount: Decimal
+
+
+def movements(accounts: Iterable[Account], start: date | None = None, end: date | None = None) -> list[Movement]:
+    """Every entry on `accounts` dated between `start` and `end` (included; None: no bound), in
+    date order: for instruments that price each posting on its own (e.g. a share by month)."""
+    entries = Entry.objects.filter(account_id__in=[a.pk for a in accounts])
+    if start is not None:
+        entries = entries.filter(transaction__effective_on__gte=start)
+    if end is not None:
+        entries = entries.filter(transaction__effective_on__lte=end)
+    rows = entries.order_by("transaction__effective_on", "transaction_id", "id").values_list(
+        "account_id", "transaction_id", "transaction__effective_on", "units")
+    return [Movement(account_id, transaction_id, day, from_units(units))
+            for account_id, transaction_id, day, units in rows]

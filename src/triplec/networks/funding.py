@@ -16,7 +16,8 @@ schedules (installed by a data migration, editable in the admin):
 - ``shared-half``: the agency pays half of every cost (SEBRAE's supplier upgrading, s.4.4: "cost
   shared about half agency, half firms").
 
-Derived figures (never stored), all from the one function `shares`: for a period [start, end]
+Derived figures (never stored), all from the one function `shares`, which reads the network's
+postings on the shared ledger (see `books`): for a period [start, end]
 (dates inclusive)
 
     expenses       = sum of cost entries incurred in the period (reversals included)
@@ -42,7 +43,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -246,24 +246,24 @@ def agency_part_of(amount: Decimal, share: Decimal) -> Decimal:
 
 
 def shares(network, start: date, end: date) -> Shares:
-    """The derived figures of `network` for costs incurred and contributions paid in [start, end]."""
-    from .models import ContributionEntry, CostEntry
+    """The derived figures of `network` for costs incurred and contributions paid in [start, end],
+    read from the network's postings on the shared ledger (`books`)."""
+    from . import books
 
     rules = ScheduleRules.of(network.schedule)
     funding_start = network.funding_start_date
     expenses = agency = Decimal(0)
     by_category: dict[str, Decimal] = defaultdict(Decimal)
-    costs = CostEntry.objects.filter(network=network, incurred_on__gte=start, incurred_on__lte=end)
-    for category, incurred_on, amount in costs.values_list("category", "incurred_on", "amount"):
+    for category, incurred_on, amount in books.costs(network, start, end):
         expenses += amount
         by_category[category] += amount
         share = rules.agency_share(category, max(0, months_between(funding_start, incurred_on)))
         agency += agency_part_of(amount, share)
     agency = agency.quantize(CENT)
-    paid = (ContributionEntry.objects.filter(network=network, paid_on__gte=start, paid_on__lte=end)
-            .values("enterprise_id").annotate(total=Sum("amount")).order_by("enterprise_id"))
-    # Sums are quantised: SQLite returns Decimal("6000") for a sum of Decimal("50.00")s.
-    by_member = {row["enterprise_id"]: row["total"].quantize(CENT) for row in paid}
+    paid: dict[int, Decimal] = defaultdict(Decimal)
+    for enterprise_id, _paid_on, amount in books.contributions(network, start, end):
+        paid[enterprise_id] += amount
+    by_member = {enterprise_id: paid[enterprise_id].quantize(CENT) for enterprise_id in sorted(paid)}
     contributions = sum(by_member.values(), Decimal(0)).quantize(CENT)
     expenses = expenses.quantize(CENT)
     by_category = {k: v.quantize(CENT) for k, v in by_category.items()}
@@ -282,13 +282,10 @@ def network_year_bounds(network, year: int) -> tuple[date, date]:
 def shares_by_year(network, through: date | None = None) -> list[tuple[int, Shares]]:
     """(year, Shares) for each network year from the funding start up to the year holding
     `through` (default: today, or the last ledger date if later)."""
-    from .models import ContributionEntry, CostEntry
+    from . import books
 
     through = through or date.today()
-    last = max([d for d in (
-        CostEntry.objects.filter(network=network).order_by("-incurred_on").values_list("incurred_on", flat=True).first(),
-        ContributionEntry.objects.filter(network=network).order_by("-paid_on").values_list("paid_on", flat=True).first(),
-    ) if d is not None] + [through])
+    last = max(books.last_day(network) or through, through)
     if last < network.funding_start_date:
         return []
     years = months_between(network.funding_start_date, last) // 12 + 1

@@ -72,6 +72,9 @@ class LedgerEntry(models.Model):
     idempotency_key = models.CharField(max_length=100)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    # The entry's posting on the shared ledger (see `books`); empty only before the data migration.
+    ledger_transaction = models.OneToOneField("ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT,
+                                              related_name="+")
 
     objects = AppendOnlyQuerySet.as_manager()
 
