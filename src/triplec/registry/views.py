@@ -42,7 +42,7 @@ from .forms import (
 from .history import HISTORY_ROWS, _records, history_rows  # noqa: F401  (the cluster pages reuse them)
 from .models import Enterprise, Membership, Organisation, OrganisationKind, Territory
 from .search import identifier_q
-from .table_rows import table_rows
+from .table_rows import table_html, table_rows
 
 PAGE_SIZE = 50
 MATERIALISE_BELOW = 2000  # see RegisterPaginator
@@ -137,8 +137,9 @@ def _list_context(request, form: EnterpriseFilterForm) -> dict:
     query.pop("page", None)
     if f.sector:  # the normalised code (NACE 2511 -> 25.11), so that export and map select the same rows
         query["sector"] = f.sector
+    rows = table_rows(page.object_list)
     return {
-        "form": form, "filter": f, "page": page, "enterprises": table_rows(page.object_list),
+        "form": form, "filter": f, "page": page, "enterprises": rows, "enterprise_rows": table_html(rows),
         "sort": f.sort, "sort_links": _sort_links(f.sort), "query": query.urlencode(),
         "export_url": _url_or_none("enterprise_export") if policy.can_export(request.user) else None,
         **export_options_context([(k, v) for k, values in query.lists() if k != "format" for v in values],
