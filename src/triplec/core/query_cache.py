@@ -102,14 +102,21 @@ def _frozen(value):
 
 def cached(kind: str, qs: QuerySet, compute: Callable[[], Any]) -> Any:
     """`compute()`'s result for `qs`, kept under `kind` (say "count") while the database is unchanged."""
-    found = _version_and_store(qs.db)
-    if found is None:
-        return compute()
-    version, store = found
     identity = query_key(qs)
     if identity is None:
         return compute()
-    key = (kind, version, identity)
+    return remember(qs.db, (kind, identity), compute)
+
+
+def remember(using: str, key: Hashable, compute: Callable[[], Any]) -> Any:
+    """`compute()`'s result (of reading database `using`), kept under `key` while the database is
+    unchanged. The key must name everything the result depends on but the data (the SQL and its
+    parameters)."""
+    found = _version_and_store(using)
+    if found is None:
+        return compute()
+    version, store = found
+    key = (version, key)
     value = store.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
