@@ -29,7 +29,9 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
-MAX_RESULTS = 256  # per SQLite connection, or per process on PostgreSQL; the oldest used is dropped
+# Per SQLite connection, or per process on PostgreSQL; the oldest used is dropped. A result is a number
+# or up to 5,000 ids (40 kB as an array): at most about 5 MB each.
+MAX_RESULTS = 128
 
 
 class _Results:

@@ -27,6 +27,7 @@ Words of fewer than three letters have no trigram: they are checked row by row (
 from __future__ import annotations
 
 import unicodedata
+from array import array
 
 from django.db import connections
 from django.db.models import Func, Q, QuerySet, TextField, Value
@@ -113,7 +114,7 @@ def _sqlite_q(qs: QuerySet, words: list[str], counting: bool = False) -> Q:
         def look_up():
             with connections[qs.db].cursor() as cursor:
                 cursor.execute(sql, [*match, limit + 1])
-                return cursor.fetchone()[0] if counting else tuple(row[0] for row in cursor.fetchall())
+                return cursor.fetchone()[0] if counting else array("q", (row[0] for row in cursor.fetchall()))
 
         found = query_cache.remember(qs.db, ("words", sql, limit, *match), look_up)  # the same search again: no lookup
     if found is None or (found if counting else len(found)) > limit:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
@@ -78,8 +79,8 @@ def few_ids(qs: QuerySet, small: int) -> list | None:
     return None if ids is None else list(ids)
 
 
-def _few_ids(qs: QuerySet, small: int) -> tuple | None:
-    ids = tuple(qs.values_list("pk", flat=True)[: small + 1])
+def _few_ids(qs: QuerySet, small: int) -> array | None:
+    ids = array("q", qs.values_list("pk", flat=True)[: small + 1])  # 8 bytes an id while kept
     return ids if len(ids) <= small else None
 
 
