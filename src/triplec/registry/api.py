@@ -54,7 +54,7 @@ from .schemas import (
     TerritoryQuery,
 )
 from .search import identifier_q
-from .selectors import EnterpriseFilter, few_ids, filter_enterprises
+from .selectors import EnterpriseFilter, count, few_ids, filter_enterprises, page_ids
 
 router = Router()
 
@@ -114,8 +114,8 @@ def list_enterprises(request, filters: Query[EnterpriseQuery]):
     ids = few_ids(qs, FEW_IDS)  # a selective filter: read its page by primary key, as the list page does
     if ids is None:
         counted = filter_enterprises(user, f, counting=True) if f.q else qs  # as the list page counts
-        return {"count": counted.order_by().count(), "limit": filters.limit, "offset": filters.offset,
-                "items": list(qs[filters.offset:filters.offset + filters.limit])}
+        return {"count": count(counted), "limit": filters.limit, "offset": filters.offset,
+                "items": list(qs.filter(pk__in=page_ids(qs, filters.offset, filters.offset + filters.limit)))}
     items = list(qs.filter(pk_among(ids, qs.db))[filters.offset:filters.offset + filters.limit])
     return {"count": len(ids), "limit": filters.limit, "offset": filters.offset, "items": items}
 

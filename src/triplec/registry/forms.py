@@ -27,6 +27,7 @@ from .models import (
 )
 from .search import identifier_q
 from .selectors import SORTABLE, EnterpriseFilter
+from .widgets import QuickSelect
 
 # Territory selects ---------------------------------------------------------------------------------
 # Countries and regions are few and always listed; municipalities can number tens of thousands, so a
@@ -77,7 +78,7 @@ def territory_choices(selected: int | None, blank_label: str) -> list:
     return choices
 
 
-class TerritorySelect(forms.Select):
+class TerritorySelect(QuickSelect):
     """A select that reloads its own options (municipalities of the chosen region) via htmx."""
 
     def __init__(self, purpose: str, attrs=None):
@@ -124,11 +125,13 @@ class EnterpriseFilterForm(forms.Form):
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or identifier")}))
     sector = forms.CharField(label=_("Sector"), required=False, max_length=16,
                              widget=forms.TextInput(attrs={"placeholder": _("C, 16, 1610, 31-33 …")}))
-    classification = forms.ChoiceField(label=_("Classification"), required=False,
+    classification = forms.ChoiceField(label=_("Classification"), required=False, widget=QuickSelect,
                                        choices=[("", _("Any classification"))] + SectorClassification.choices)
-    size = forms.ChoiceField(label=_("Size"), required=False, choices=[("", _("Any size"))] + SizeClass.choices)
-    association = forms.TypedChoiceField(label=_("Association"), required=False, coerce=int, empty_value=None)
-    exporter = forms.ChoiceField(label=_("Exporter"), required=False, choices=EXPORTER_CHOICES)
+    size = forms.ChoiceField(label=_("Size"), required=False, choices=[("", _("Any size"))] + SizeClass.choices,
+                             widget=QuickSelect)
+    association = forms.TypedChoiceField(label=_("Association"), required=False, coerce=int, empty_value=None,
+                                         widget=QuickSelect)
+    exporter = forms.ChoiceField(label=_("Exporter"), required=False, choices=EXPORTER_CHOICES, widget=QuickSelect)
     sort = forms.ChoiceField(required=False, choices=[(k, k) for k in SORTABLE], widget=forms.HiddenInput)
 
     def __init__(self, data=None, *, user, **kwargs):

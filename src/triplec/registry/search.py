@@ -27,12 +27,14 @@ Words of fewer than three letters have no trigram: they are checked row by row (
 from __future__ import annotations
 
 import unicodedata
+from array import array
 
 from django.db import connections
 from django.db.models import Func, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 
+from triplec.core import query_cache
 from triplec.core.idsets import pk_among
 
 from .identifiers import search_forms
@@ -107,13 +109,14 @@ def _sqlite_q(qs: QuerySet, words: list[str], counting: bool = False) -> Q:
         matching = (f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s"
                     + " AND names LIKE %s ESCAPE '\\'" * len(short_patterns))
         limit = COUNT_THROUGH_INDEX_LIMIT if counting else SPARSE_LIMIT
-        with connections[qs.db].cursor() as cursor:
-            if counting:
-                cursor.execute(f"SELECT count(*) FROM ({matching} LIMIT %s)", [*match, limit + 1])
-                found = cursor.fetchone()[0]
-            else:
-                cursor.execute(matching + " LIMIT %s", [*match, limit + 1])
-                found = [row[0] for row in cursor.fetchall()]
+        sql = f"SELECT count(*) FROM ({matching} LIMIT %s)" if counting else f"{matching} LIMIT %s"
+
+        def look_up():
+            with connections[qs.db].cursor() as cursor:
+                cursor.execute(sql, [*match, limit + 1])
+                return cursor.fetchone()[0] if counting else array("q", (row[0] for row in cursor.fetchall()))
+
+        found = query_cache.remember(qs.db, ("words", sql, limit, *match), look_up)  # the same search again: no lookup
     if found is None or (found if counting else len(found)) > limit:
         condition = Q()
         for word, w in zip(words, folded, strict=True):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+
+from triplec.core import query_cache
 
 from . import policy, search
 from .models import Membership, SizeClass, Territory, size_class_ranges
@@ -69,9 +72,30 @@ def few_ids(qs: QuerySet, small: int) -> list | None:
     """The ids of `qs`'s rows, unordered, when there are no more than `small` (one scan stopping after
     small + 1, as a count would), else None. With them a page of a selective filter is read by primary
     key and sorted (milliseconds), where "the first 50 by name" would walk the name index row after
-    row until 50 match (about a second on 100,000 rows when the matches sort late)."""
-    ids = list(qs.order_by().values_list("pk", flat=True)[: small + 1])
+    row until 50 match (about a second on 100,000 rows when the matches sort late). Kept while the
+    database is unchanged (core.query_cache): the same search asked again reads nothing."""
+    qs = qs.order_by()
+    ids = query_cache.cached(f"few_ids {small}", qs, lambda: _few_ids(qs, small))
+    return None if ids is None else list(ids)
+
+
+def _few_ids(qs: QuerySet, small: int) -> array | None:
+    ids = array("q", qs.values_list("pk", flat=True)[: small + 1])  # 8 bytes an id while kept
     return ids if len(ids) <= small else None
+
+
+def page_ids(qs: QuerySet, start: int, stop: int) -> list:
+    """The ids of `qs`'s rows start to stop in its order, kept while the database is unchanged
+    (core.query_cache): the first page of a search that is not selective walks the name index."""
+    ids = qs.values_list("pk", flat=True)[start:stop]
+    return list(query_cache.cached("page_ids", ids, lambda: tuple(ids)))
+
+
+def count(qs: QuerySet) -> int:
+    """`qs`'s number of rows, kept while the database is unchanged (core.query_cache): counting every
+    firm whose name holds "ltda" reads the whole register."""
+    qs = qs.order_by()
+    return query_cache.cached("count", qs, qs.count)
 
 
 def filter_enterprises(user, f: EnterpriseFilter, counting: bool = False) -> QuerySet:
