@@ -82,7 +82,7 @@ def test_local_engine_starts_no_batch_after_progress_raises(register, monkeypatc
     with pytest.raises(KeyboardInterrupt):
         screen_sectors(register, r_max=40, r_step=5, sims=999, seed=5, sectors=["A", "B", "C", "D"],
                        scheduler=LocalEngine(threads=2), progress=progress)
-    assert 1 <= len(ran) <= 3  # the batch reported and those already running; 8 per sector were queued
+    assert 1 <= len(ran) <= 2  # the batch reported and the one other in flight; 8 per sector were queued
 
 
 def test_engine_selection_and_stream_keys():

@@ -149,7 +149,8 @@ class LocalEngine:
         self.threads = max(1, int(threads or numba.get_num_threads()))
 
     def run(self, plans: Sequence[SimPlan], sites: SiteArrays, progress: Progress = None):
-        from concurrent.futures import ThreadPoolExecutor, as_completed
+        from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+        from itertools import islice
 
         total = sum(p.sims for p in plans)
         done = 0
@@ -171,13 +172,21 @@ class LocalEngine:
         pooled = [(plan, b) for plan in plans if plan.method != "grid" and self.threads > 1
                   for b in range(plan.n_batches)]
         if pooled:
+            # At most one batch per thread is in flight, and the next starts only once a result has been
+            # collected: when progress raises (a cancel), no batch starts after it, however busy the machine.
             pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="kd")
+            waiting = iter(pooled)
+            running = set()
             try:
-                futures = [pool.submit(run_batch, plan, b, sites, False) for plan, b in pooled]
-                for fut in as_completed(futures):
-                    collect(fut.result())
+                for plan, b in islice(waiting, self.threads):
+                    running.add(pool.submit(run_batch, plan, b, sites, False))
+                while running:
+                    finished, running = wait(running, return_when=FIRST_COMPLETED)
+                    for fut in finished:
+                        collect(fut.result())
+                        for plan, b in islice(waiting, 1):
+                            running.add(pool.submit(run_batch, plan, b, sites, False))
             except BaseException:
-                # a failed batch or a cancelled run (progress raised): start no further batch
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
             pool.shutdown(wait=True)
