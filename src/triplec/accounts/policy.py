@@ -56,6 +56,21 @@ def enterprise_id_of(user) -> int | None:
     return user.enterprise_id if is_active_user(user) else None
 
 
+def scoped(user, qs: QuerySet, *, for_association: Callable[[int], QuerySet],
+           for_enterprise: Callable[[int], QuerySet]) -> QuerySet:
+    """`qs` as a user sees it: all of it for the agency's staff; for an association manager, what
+    `for_association(its organisation id)` gives; for an enterprise user, `for_enterprise(its enterprise
+    id)`; nothing for anyone else."""
+    role = role_of(user)
+    if role in AGENCY_WIDE_ROLES:
+        return qs
+    if role == Role.ASSOCIATION_MANAGER and user.organisation_id:
+        return for_association(user.organisation_id)
+    if role == Role.ENTERPRISE_USER and user.enterprise_id:
+        return for_enterprise(user.enterprise_id)
+    return qs.none()
+
+
 def refuses_with(message) -> Callable:
     """Give a `can_*` check the one message (a lazy translation) that pages, API and CLI show
     when it says no; `require` raises it."""

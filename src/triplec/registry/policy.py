@@ -21,7 +21,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from triplec.accounts.policy import is_active_user, refuses_with, role_of
+from triplec.accounts.policy import is_active_user, refuses_with, role_of, scoped
 from triplec.accounts.roles import AGENCY_WIDE_ROLES, Role
 
 from .models import Enterprise, Membership, Organisation
@@ -38,39 +38,21 @@ def association_members(association_id) -> QuerySet:
 
 
 def visible_enterprises(user) -> QuerySet:
-    role = role_of(user)
     qs = Enterprise.objects.all()
-    if role in AGENCY_WIDE_ROLES:
-        return qs
-    if role == Role.ASSOCIATION_MANAGER and user.organisation_id:
-        return qs.filter(pk__in=association_members(user.organisation_id))
-    if role == Role.ENTERPRISE_USER and user.enterprise_id:
-        return qs.filter(pk=user.enterprise_id)
-    return qs.none()
+    return scoped(user, qs, for_association=lambda org: qs.filter(pk__in=association_members(org)),
+                  for_enterprise=lambda firm: qs.filter(pk=firm))
 
 
 def visible_organisations(user) -> QuerySet:
-    role = role_of(user)
     qs = Organisation.objects.all()
-    if role in AGENCY_WIDE_ROLES:
-        return qs
-    if role == Role.ASSOCIATION_MANAGER and user.organisation_id:
-        return qs.filter(pk=user.organisation_id)
-    if role == Role.ENTERPRISE_USER and user.enterprise_id:
-        return qs.filter(memberships__enterprise_id=user.enterprise_id).distinct()
-    return qs.none()
+    return scoped(user, qs, for_association=lambda org: qs.filter(pk=org),
+                  for_enterprise=lambda firm: qs.filter(memberships__enterprise_id=firm).distinct())
 
 
 def visible_memberships(user) -> QuerySet:
-    role = role_of(user)
     qs = Membership.objects.all()
-    if role in AGENCY_WIDE_ROLES:
-        return qs
-    if role == Role.ASSOCIATION_MANAGER and user.organisation_id:
-        return qs.filter(association_id=user.organisation_id)
-    if role == Role.ENTERPRISE_USER and user.enterprise_id:
-        return qs.filter(enterprise_id=user.enterprise_id)
-    return qs.none()
+    return scoped(user, qs, for_association=lambda org: qs.filter(association_id=org),
+                  for_enterprise=lambda firm: qs.filter(enterprise_id=firm))
 
 
 def can_view_register(user) -> bool:

@@ -7,14 +7,14 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from triplec.accounts import policy as accounts_policy
 from triplec.accounts.policy import require
 from triplec.accounts.roles import Role
 from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.core.records import save_validated
 
 from . import identifiers, policy, sectors
 from .models import Contact, Enterprise, Membership, Organisation, SectorClassification, Territory
@@ -28,21 +28,6 @@ ORGANISATION_FIELDS = (
     "kind", "name", "country", "national_id", "territory", "address", "sector_classification",
     "sector_code", "email", "phone", "website", "enterprise", "notes",
 )
-
-
-def _save_validated(instance, actor) -> None:
-    """full_clean + save; database integrity errors become field errors, never a 500."""
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        raise ValidationFailed.from_django(exc) from exc
-    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as exc:
-        raise ValidationFailed({"__all__": [_("Conflicts with an existing record (%(error)s).") % {
-            "error": exc}]}) from exc
 
 
 def _apply(instance, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
@@ -108,7 +93,7 @@ def create_enterprise(actor, data: Mapping[str, Any]) -> Enterprise:
     _apply(ent, data, ENTERPRISE_FIELDS)
     _normalise_enterprise(ent)
     _check_identifier_free(actor, ent)
-    _save_validated(ent, actor)
+    save_validated(ent, actor)
     if accounts_policy.role_of(actor) == Role.ASSOCIATION_MANAGER:
         # An association manager registers members of their own association.
         add_membership(actor, ent, actor.organisation, date.today())
@@ -130,7 +115,7 @@ def update_enterprise(actor, enterprise: Enterprise, data: Mapping[str, Any], ch
     _check_identifier_free(actor, ent)
     if change_reason:
         ent._change_reason = change_reason
-    _save_validated(ent, actor)
+    save_validated(ent, actor)
     return ent
 
 
@@ -150,7 +135,7 @@ def create_organisation(actor, data: Mapping[str, Any]) -> Organisation:
     _apply(org, data, ORGANISATION_FIELDS)
     org.country = (org.country or "").upper()
     org.national_id = national_id_of(org.country, org.national_id)
-    _save_validated(org, actor)
+    save_validated(org, actor)
     return org
 
 
@@ -177,7 +162,7 @@ def create_buyer_organisation(actor, data: Mapping[str, Any]) -> Organisation:
     if same is not None:
         raise ValidationFailed({"name": [_("%(name)s is already in the register: choose it among the named "
                                            "buyers.") % {"name": same.name}]})
-    _save_validated(org, actor)
+    save_validated(org, actor)
     return org
 
 
@@ -190,7 +175,7 @@ def update_organisation(actor, organisation: Organisation, data: Mapping[str, An
     _apply(org, data, ORGANISATION_FIELDS)
     org.country = (org.country or "").upper()
     org.national_id = national_id_of(org.country, org.national_id)
-    _save_validated(org, actor)
+    save_validated(org, actor)
     return org
 
 
@@ -220,7 +205,7 @@ def add_membership(actor, enterprise: Enterprise, association: Organisation, sta
                  else _("%(ent)s is already a member of %(org)s from %(start)s (open).")) % values]})
     membership = Membership(enterprise=enterprise, association=association,
                             start_date=start_date, end_date=end_date)
-    _save_validated(membership, actor)
+    save_validated(membership, actor)
     return membership
 
 
@@ -232,7 +217,7 @@ def end_membership(actor, membership: Membership, end_date: date) -> Membership:
         raise ValidationFailed({"end_date": [_("This membership already ended on %(day)s.") % {
             "day": m.end_date}]})
     m.end_date = end_date
-    _save_validated(m, actor)
+    save_validated(m, actor)
     return m
 
 
@@ -246,7 +231,7 @@ def add_contact(actor, *, enterprise: Enterprise | None = None, organisation: Or
     elif organisation is not None:
         require(policy.can_edit_organisation, actor, organisation)
     contact = Contact(enterprise=enterprise, organisation=organisation, **fields)
-    _save_validated(contact, actor)
+    save_validated(contact, actor)
     return contact
 
 
@@ -258,5 +243,5 @@ def ensure_territory(level: str, code: str, name: str, parent: Territory | None 
     territory = Territory.objects.filter(parent=parent, code=code).first()
     if territory is None:
         territory = Territory(level=level, code=code, name=name or code, parent=parent)
-        _save_validated(territory, actor)
+        save_validated(territory, actor)
     return territory

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from triplec.core.errors import NotFound, ValidationFailed
@@ -18,20 +15,6 @@ from ..models import Network
 def _visible(actor, network: Network) -> None:
     if not policy.can_view_network(actor, network):
         raise NotFound(_("No such network."))
-
-
-def _save(instance, actor, *, exclude: Iterable[str] = ()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        raise ValidationFailed.from_django(exc) from exc
-    instance._history_user = actor if getattr(actor, "is_authenticated", False) else None
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as exc:
-        raise ValidationFailed({"__all__": [_("Conflicts with an existing record (%(error)s).") % {
-            "error": exc}]}) from exc
 
 
 def _not_future(day: date | None, field: str, errors: dict) -> None:

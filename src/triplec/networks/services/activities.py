@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from triplec.accounts.policy import require
 from triplec.core.errors import ValidationFailed
+from triplec.core.records import save_validated
 from triplec.registry.models import ASSOCIATION_KINDS, Enterprise, Organisation, OrganisationKind
 
 from .. import policy
 from ..models import Activity, ActivityKind, Attendance, Network, NetworkMember
-from ._common import _as_date, _lookup, _not_closed, _not_future, _save, _visible
+from ._common import _as_date, _lookup, _not_closed, _not_future, _visible
 
 SUPPORT_BODY_KINDS = (OrganisationKind.SUPPORT_AGENCY, OrganisationKind.SERVICE_CENTRE, *ASSOCIATION_KINDS)
 
@@ -113,6 +114,6 @@ def record_activity(actor, network: Network, data: Mapping[str, Any]) -> Activit
     activity = Activity(network=network, kind=kind, occurred_on=day, title=str(data["title"]).strip(),
                         description=str(data.get("description") or "").strip(), broker_hours=hours,
                         support_body=body, service_taken_up=service, host_enterprise=host, recorded_by=actor)
-    _save(activity, actor)
+    save_validated(activity, actor)
     Attendance.objects.bulk_create([Attendance(activity=activity, enterprise=e, participants=p) for e, p in attendance])
     return activity

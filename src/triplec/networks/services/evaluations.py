@@ -9,11 +9,12 @@ from django.utils.translation import gettext as _
 
 from triplec.accounts.policy import require
 from triplec.core.errors import ValidationFailed
+from triplec.core.records import save_validated
 from triplec.registry.models import Enterprise
 
 from .. import policy
 from ..models import Evaluation, EvaluationArea, EvaluationScore, Network, NetworkMember, active_members_q
-from ._common import _as_date, _lookup, _not_closed, _not_future, _save, _visible
+from ._common import _as_date, _lookup, _not_closed, _not_future, _visible
 
 
 @transaction.atomic
@@ -51,7 +52,7 @@ def record_evaluation(actor, network: Network, enterprise: Enterprise, evaluated
         raise ValidationFailed(errors)
     evaluation = Evaluation(network=network, enterprise=enterprise, evaluated_on=day, evaluator=actor,
                             notes=(notes or "").strip())
-    _save(evaluation, actor)
+    save_validated(evaluation, actor)
     for code, value in scores.items():
-        _save(EvaluationScore(evaluation=evaluation, area=areas[code], score=value), actor)
+        save_validated(EvaluationScore(evaluation=evaluation, area=areas[code], score=value), actor)
     return evaluation

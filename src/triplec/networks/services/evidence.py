@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 
 from triplec.accounts.policy import require
 from triplec.core.errors import ValidationFailed
+from triplec.core.records import save_validated
 
 from .. import lifecycle, policy
 from ..models import GateEvidence, GateRequirement, Network
-from ._common import _save, _visible
+from ._common import _visible
 
 
 def requirement_of(network: Network, requirement) -> GateRequirement:
@@ -51,5 +52,5 @@ def withdraw_gate_evidence(actor, evidence: GateEvidence, reason: str) -> GateEv
     if not (reason or "").strip():
         raise ValidationFailed({"reason": [_("Say why the evidence is withdrawn.")]})
     e.withdrawn_at, e.withdrawn_by, e.withdrawn_reason = timezone.now(), actor, reason.strip()
-    _save(e, actor)
+    save_validated(e, actor)
     return e

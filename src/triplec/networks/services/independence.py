@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 
 from triplec.accounts.policy import require
 from triplec.core.errors import ValidationFailed
+from triplec.core.records import save_validated
 
 from .. import policy
 from ..independence import BY_CODE, JUDGED, evaluate_assessment
 from ..models import CriterionJudgement, IndependenceAssessment, Network
-from ._common import _as_date, _not_future, _save, _visible
+from ._common import _as_date, _not_future, _visible
 
 
 @transaction.atomic
@@ -54,10 +55,10 @@ def record_assessment(actor, network: Network, assessed_on, judgements: Mapping[
         raise ValidationFailed(errors)
     assessment = IndependenceAssessment(network=network, assessed_on=day, window_months=window_months,
                                         assessor=actor, notes=(notes or "").strip())
-    _save(assessment, actor)
+    save_validated(assessment, actor)
     for code in JUDGED:
         answer = judgements[code]
-        _save(CriterionJudgement(assessment=assessment, criterion=code, met=answer["met"],
+        save_validated(CriterionJudgement(assessment=assessment, criterion=code, met=answer["met"],
                                  evidence=str(answer.get("evidence") or "").strip()), actor)
     assessment.snapshot = evaluate_assessment(assessment).as_dict()
     assessment.save(update_fields=["snapshot"])

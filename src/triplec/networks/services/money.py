@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from triplec.accounts.models import User
 from triplec.accounts.policy import require
 from triplec.core.errors import ValidationFailed
+from triplec.core.records import save_validated
 from triplec.registry.models import Enterprise
 
 from .. import books, policy
@@ -34,7 +35,7 @@ from ..models import (
     NetworkMember,
 )
 from ..months import add_months
-from ._common import _as_date, _lookup, _not_future, _save, _visible
+from ._common import _as_date, _lookup, _not_future, _visible
 
 
 @transaction.atomic
@@ -74,7 +75,7 @@ def create_contract(actor, network: Network, data: Mapping[str, Any]) -> Manager
     contract = ManagerContract(network=network, manager=manager, manager_name=name, start_date=start,
                                end_date=end, monthly_fee=fee, currency=network.currency,
                                notes=str(data.get("notes") or ""), created_by=actor)
-    _save(contract, actor)
+    save_validated(contract, actor)
     return contract
 
 
@@ -93,7 +94,7 @@ def end_contract(actor, contract: ManagerContract, end_date: date) -> ManagerCon
             _("Costs are accrued up to %(incurred_on)s; reverse them before ending the contract earlier.") % {
                 "incurred_on": last_accrued.incurred_on}]})
     c.end_date = end_date
-    _save(c, actor)
+    save_validated(c, actor)
     return c
 
 

@@ -14,6 +14,7 @@ from triplec.accounts.models import User
 from triplec.accounts.policy import require
 from triplec.accounts.roles import Role
 from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.core.records import save_validated
 from triplec.registry import sectors as sector_codes
 from triplec.registry.models import BUYER_KINDS, Enterprise, Organisation, Territory
 
@@ -29,7 +30,7 @@ from ..models import (
     TargetBuyer,
     active_members_q,
 )
-from ._common import _as_date, _lookup, _not_closed, _not_future, _save, _visible
+from ._common import _as_date, _lookup, _not_closed, _not_future, _visible
 from .kinds import get_kind
 
 NETWORK_FIELDS = (
@@ -188,7 +189,7 @@ def create_network(actor, data: Mapping[str, Any]) -> Network:
     _check_network(network)
     network.stage = kind.initial_stage()
     network.stage_since = network.started_on
-    _save(network, actor)
+    save_validated(network, actor)
     if buyers:
         for org in buyers:
             TargetBuyer.objects.create(network=network, organisation=org)
@@ -219,7 +220,7 @@ def update_network(actor, network: Network, data: Mapping[str, Any]) -> Network:
             raise ValidationFailed({f: [_("Money is already recorded for this network; this cannot change.")]
                                     for f in changed})
     _check_network(locked)
-    _save(locked, actor)
+    save_validated(locked, actor)
     if buyers is not None:
         TargetBuyer.objects.filter(network=locked).exclude(organisation__in=buyers).delete()
         for org in buyers:
@@ -276,7 +277,7 @@ def add_member(actor, network: Network, enterprise: Enterprise, joined_on: date 
                 (_("%(enterprise)s is already a member from %(joined_on)s to %(left_on)s.") if m.left_on
                  else _("%(enterprise)s is already a member from %(joined_on)s (open).")) % values]})
     member = NetworkMember(network=locked, enterprise=enterprise, joined_on=joined_on)
-    _save(member, actor)
+    save_validated(member, actor)
     if lead:
         locked.lead_firm = enterprise
         locked._history_user = actor
@@ -306,7 +307,7 @@ def end_member(actor, member: NetworkMember, left_on: date, reason: str = "") ->
         raise ValidationFailed(errors)
     m.left_on = left_on
     m.leave_reason = (reason or "").strip()
-    _save(m, actor)
+    save_validated(m, actor)
     if network.lead_firm_id == m.enterprise_id:
         Network.objects.filter(pk=network.pk).update(lead_firm=None)
     return m
