@@ -2,10 +2,9 @@
 test_concurrency.py in the test database (PostgreSQL), and run as a script against a SQLite file
 (see RUN_AS_SCRIPT: SQLite's in-memory test database cannot hold concurrent writers)."""
 
-import threading
 from decimal import Decimal
 
-from django.db import connection
+from tests import threads
 
 from triplec.ledger import services
 from triplec.ledger.errors import AlreadyReversed, LimitExceeded
@@ -18,34 +17,8 @@ ROUNDS = 6
 
 
 def run_together(work) -> list:
-    """Run `work(thread_number, round)` in THREADS threads, all released at once each round."""
-    barrier = threading.Barrier(THREADS)
-    outcomes, errors = [], []
-
-    def run(n):
-        try:
-            for r in range(ROUNDS):
-                barrier.wait(timeout=60)
-                try:
-                    outcomes.append(work(n, r))
-                except LimitExceeded:
-                    outcomes.append("refused")
-                except AlreadyReversed:
-                    outcomes.append("already")
-        except Exception as exc:  # surfaces in the calling thread below
-            errors.append(exc)
-            barrier.abort()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not errors, errors
-    assert len(outcomes) == THREADS * ROUNDS
-    return outcomes
+    return threads.run_together(work, threads=THREADS, rounds=ROUNDS,
+                                refusals={LimitExceeded: "refused", AlreadyReversed: "already"})
 
 
 def open_budget(name: str):

@@ -6,16 +6,17 @@ the manager in years 1-3 and nothing after; Danish: everything; UK: nothing; sup
 half), not taken from the code's output.
 """
 
-import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 from tests.conftest import make_enterprise
+from tests.threads import run_together
 
 from triplec.core.errors import PermissionDenied, ValidationFailed
-from triplec.networks import funding, selectors, services
+from triplec.ledger.models import Transaction
+from triplec.networks import books, funding, selectors, services
 from triplec.networks.models import ContributionEntry, CostEntry, Network
 
 TODAY = date.today()
@@ -246,34 +247,22 @@ def test_contributions_visible_to_a_firm_are_its_own(nets):
 # Concurrency (real concurrent transactions need PostgreSQL) ----------------------------------------
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_recording_of_the_same_contribution_writes_one_entry(world):
+def test_concurrent_recording_of_the_same_contribution_writes_one_entry_and_one_posting(world):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the race needs PostgreSQL (DATABASE_URL=postgres://...)")
-    from django.db import connections
-
     admin = world.users["agency-admin"]
     network = services.create_network(admin, {"kind": "profo", "name": "Race", "currency": "CLP",
                                               "started_on": date(2024, 1, 1)})
     services.add_member(admin, network, world.ent_a1, date(2024, 1, 1))
-    barrier, results, errors = threading.Barrier(4), [], []
 
-    def worker(i):
-        try:
-            barrier.wait()
-            entry, created = services.record_contribution(admin, Network.objects.get(pk=network.pk),
-                                                          enterprise=world.ent_a1, amount="100.00",
-                                                          paid_on=date(2024, 2, 1), idempotency_key="same-receipt")
-            results.append((entry.pk, created))
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def record(n, r):
+        entry, created = services.record_contribution(admin, Network.objects.get(pk=network.pk),
+                                                      enterprise=world.ent_a1, amount="100.00",
+                                                      paid_on=date(2024, 2, 1), idempotency_key="same-receipt")
+        return entry.pk, entry.ledger_transaction_id, created
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    assert len({pk for pk, _ in results}) == 1 and sum(created for _, created in results) == 1
+    results = run_together(record)
+    assert len({(pk, tx) for pk, tx, _ in results}) == 1 and sorted(c for *_, c in results) == [False] * 3 + [True]
     assert ContributionEntry.objects.filter(network=network).count() == 1
+    assert Transaction.objects.filter(idempotency_key__endswith=":contribution:same-receipt").count() == 1
+    assert books.contributions(network) == [(world.ent_a1.pk, date(2024, 2, 1), Decimal("100.00"))]

@@ -3,13 +3,13 @@ is never over-allocated and the advance and the final payment are paid once. The
 locked (`select_for_update`) while the services check and write. PostgreSQL only: SQLite's in-memory
 test database cannot hold concurrent writers (it serialises every write transaction anyway)."""
 
-import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.db.models import Sum
+from tests import threads
 from tests.procurement.conftest import award
 
 from triplec.core.errors import ValidationFailed
@@ -18,7 +18,6 @@ from triplec.procurement.models import Allocation, Payment
 from triplec.procurement.services import allocation, deliveries, money
 
 pytestmark = pytest.mark.django_db(transaction=True)
-THREADS = 4
 
 
 @pytest.fixture(autouse=True)
@@ -28,32 +27,7 @@ def postgres_only():
 
 
 def run_together(work, rounds=1) -> list:
-    """Run `work(thread_number, round)` in THREADS threads, all released at once each round."""
-    barrier = threading.Barrier(THREADS)
-    outcomes, errors = [], []
-
-    def run(n):
-        try:
-            for r in range(rounds):
-                barrier.wait(timeout=60)
-                try:
-                    outcomes.append(work(n, r))
-                except ValidationFailed:
-                    outcomes.append("refused")
-        except Exception as exc:  # surfaces in the calling thread below
-            errors.append(exc)
-            barrier.abort()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not errors, errors
-    assert len(outcomes) == THREADS * rounds
-    return outcomes
+    return threads.run_together(work, rounds=rounds, refusals={ValidationFailed: "refused"})
 
 
 def test_concurrent_allocations_never_over_allocate_a_line(desks):
