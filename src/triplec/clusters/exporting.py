@@ -51,7 +51,6 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _check(user) -> None:
@@ -136,20 +135,6 @@ def footprint_rows(user) -> Iterator[dict]:
 ROWS = {"clusters": cluster_rows, "footprints": footprint_rows}
 
 
-def _guard(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _csv_cell(value, decimal: str = ".") -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float | int):
-        return spreadsheets.number_text(value, decimal)
-    return _guard(str(value))
-
-
 def header(columns, style: spreadsheets.TableStyle) -> list[str]:
     """Column codes, or with headers="labels" the columns' names in the active language."""
     if style.headers == "labels":
@@ -161,7 +146,7 @@ def csv_bytes(user, what: str = "clusters", style: spreadsheets.TableStyle | Non
     style = style or spreadsheets.TableStyle()
     columns = TABLES[what]
     rows = ROWS[what](user)
-    cells = ([_csv_cell(row[c], style.decimal) for c in columns] for row in rows)
+    cells = ([spreadsheets.csv_cell(row[c], style.decimal) for c in columns] for row in rows)
     return b"".join(spreadsheets.csv_stream(header(columns, style), cells, style))
 
 

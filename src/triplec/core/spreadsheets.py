@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -101,6 +101,25 @@ def number_text(value, decimal: str = ".") -> str:
     asked for (no thousands separator: spreadsheets would read it as a decimal mark or text)."""
     text = repr(value) if isinstance(value, float) else str(value)
     return text.replace(".", decimal) if decimal != "." else text
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(value: str) -> str:
+    """Text a spreadsheet will not run as a formula (OWASP "CSV injection")."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def csv_cell(value, decimal: str = ".", guard: Callable[[str], str] = defused) -> str:
+    """A value as CSV text: empty for None, yes/no, numbers with the decimal mark asked for, text guarded."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float | int):
+        return number_text(value, decimal)
+    return guard(str(value))
 
 
 def csv_stream(header: Sequence[str], cells: Iterable[Sequence[str]], style: TableStyle,

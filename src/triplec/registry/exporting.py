@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
+from functools import partial
 
 from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext_lazy
@@ -35,7 +36,6 @@ CONTENT_TYPES = {
 COLUMN_LABELS = {**FIELD_LABELS, "size_class": gettext_lazy("Size"), "sector_label": gettext_lazy("Sector"),
                  "territory": gettext_lazy("Territory"), "association": gettext_lazy("Association")}
 CHUNK = 2000
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PHONE_LIKE = re.compile(r"\+?[\d\s().\-/]+")
 _TEXT_COLUMNS = frozenset({"legal_name", "trade_name", "national_id", "address", "postal_code", "region_code",
                            "region_name", "municipality_code", "municipality_name", "email", "phone", "website",
@@ -123,21 +123,10 @@ def _row(ent: Enterprise, associations: list[str], label) -> dict:
 
 
 def _guard(column: str, value: str) -> str:
-    """Defuse spreadsheet formulas in text cells (OWASP "CSV injection"); phone numbers stay as is."""
-    if column in _TEXT_COLUMNS and value.startswith(_FORMULA_START) and not (
-            column == "phone" and _PHONE_LIKE.fullmatch(value)):
-        return "'" + value
+    """Defuse spreadsheet formulas in text cells; phone numbers stay as is."""
+    if column in _TEXT_COLUMNS and not (column == "phone" and _PHONE_LIKE.fullmatch(value)):
+        return spreadsheets.defused(value)
     return value
-
-
-def _csv_cell(column: str, value, decimal: str = ".") -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float | int):
-        return spreadsheets.number_text(value, decimal)
-    return _guard(column, str(value))
 
 
 def header(style: spreadsheets.TableStyle) -> list[str]:
@@ -152,7 +141,8 @@ def stream_csv(user, f: EnterpriseFilter, style: spreadsheets.TableStyle | None 
     (default: comma, decimal point, codes as headers)."""
     style = style or spreadsheets.TableStyle()
     rows = export_rows(user, f)  # checks permission before the first byte
-    cells = ([_csv_cell(c, row[c], style.decimal) for c in EXPORT_COLUMNS] for row in rows)
+    guards = {c: partial(_guard, c) for c in EXPORT_COLUMNS}
+    cells = ([spreadsheets.csv_cell(row[c], style.decimal, guards[c]) for c in EXPORT_COLUMNS] for row in rows)
     return spreadsheets.csv_stream(header(style), cells, style)
 
 

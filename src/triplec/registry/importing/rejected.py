@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from typing import Any
 
 from django.utils.translation import gettext, gettext_noop
 
+from triplec.core import spreadsheets
+
 from . import messages as msg
 from .reading import FormulaWithoutValue
 
-_FORMULA_START = re.compile(r"[=+\-@\t\r]")
 REASON_COLUMN = gettext_noop("reason")
 
 
@@ -27,8 +27,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, FormulaWithoutValue):
         value = value.formula
-    text = value if isinstance(value, str) else str(value)
-    return "'" + text if _FORMULA_START.match(text) else text
+    return spreadsheets.defused(value if isinstance(value, str) else str(value))
 
 
 def _reason(error) -> str:
