@@ -43,7 +43,7 @@ def test_contract_page_shows_lines_allocations_and_ledger_money(client_for, desk
     # 50% of 20 x 10.00 paid with the order; each maker's 10 units carry 50.00 of advance.
     assert "100.00" in html.split('data-testid="advance-paid"')[1].split("</p>")[0]
     assert "50.00" in html.split('data-testid="member-advance"')[1].split("</td>")[0]
-    assert 'data-testid="allocate-link"' not in html  # the whole line is allocated
+    assert 'data-testid="allocate-link"' in html
 
 
 def test_a_member_sees_only_its_own_allocation_and_money(client_for, desks, two_contracts):
@@ -53,6 +53,7 @@ def test_a_member_sees_only_its_own_allocation_and_money(client_for, desks, two_
     assert "Serraria S01" in html and "Serraria S02" not in html
     assert 'data-testid="advance-paid"' not in html and 'data-testid="paid-in"' not in html
     assert 'data-testid="scoreboard-link"' in html and 'data-testid="inspect-link"' not in html
+    assert 'data-testid="allocate-link"' not in html
 
 
 def test_the_manager_allocates_from_the_proposal_and_sees_over_allocation_refused(client_for, desks):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import ContractStatus
 
@@ -42,6 +43,6 @@ class AllocationForm(forms.Form):
 
 class InspectionForm(forms.Form):
     accepted = forms.IntegerField(label=_("Accepted"), min_value=0)
-    rejected = forms.IntegerField(label=_("Rejected"), min_value=0)
+    rejected = forms.IntegerField(label=pgettext_lazy("units", "Rejected"), min_value=0)
     reasons = forms.CharField(label=_("Reasons for rejection"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2}))
