@@ -72,7 +72,7 @@ NOT_CRAWLED = {
 # POST-only actions (forms whose result is a redirect) are not pages.
 POST_ONLY = {
     "user_edit", "user_set_active", "user_send_reset", "user_temporary_password", "user_token_issue",
-    "user_token_revoke", "change_request_decide",
+    "user_token_revoke", "change_request_decide", "inspect_delivery",
     "contact_add", "membership_end", "membership_add", "footprint_detach", "run_cancel", "run_delete",
     "footprint_attach", "member_leave", "evidence_withdraw", "cost_reverse", "contribution_reverse",
     "contracts_accrue", "contract_end", "evidence_add", "member_add", "stage_change", "cost_add",

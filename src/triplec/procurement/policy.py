@@ -60,6 +60,14 @@ def visible_contracts(user) -> QuerySet:
     return qs.none()
 
 
+def sees_contracts(user) -> bool:
+    """Whether the procurement pages are for this user (the site's navigation): the agency, a
+    purchaser's inspector, and an association's manager or member that has contracts."""
+    if role_of(user) in AGENCY_WIDE_ROLES or _inspector_purchaser(user):
+        return True
+    return role_of(user) in (Role.ASSOCIATION_MANAGER, Role.ENTERPRISE_USER) and visible_contracts(user).exists()
+
+
 def _scoped_to_member(user, qs: QuerySet, member_field: str, contract_path: str) -> QuerySet:
     """Rows of visible contracts; a member sees only the rows about its own enterprise."""
     qs = qs.filter(**{f"{contract_path}__in": visible_contracts(user).values("pk")})

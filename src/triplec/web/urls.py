@@ -28,6 +28,7 @@ urlpatterns = [
     path("users/", include("triplec.accounts.urls")),
     path("clusters/", include("triplec.clusters.urls")),
     path("networks/", include("triplec.networks.urls")),
+    path("procurement/", include("triplec.procurement.urls")),
     path("", include("triplec.registry.urls")),
 ]
 
