@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 from tests.procurement.conftest import award
 
 from triplec.core.errors import PermissionDenied, ValidationFailed
@@ -91,6 +92,9 @@ def test_proposal_follows_capacity_load_and_quality_and_explains_each_member(des
     assert sum(r.proposed for r in rows.values()) == 120
     assert rows[s[5].pk].proposed == 0 and "No capacity declared" in rows[s[5].pk].why
     assert "rejected 25.0%" in rows[s[1].pk].why
+    with translation.override("pt-br"):  # shares in the reader's convention
+        why = allocation.propose(contract.lines.get(), on=DAY)[1].why
+    assert "25,0% rejeitadas" in why, why
 
 
 def test_proposal_never_exceeds_room_and_leaves_the_rest_unallocated(desks):

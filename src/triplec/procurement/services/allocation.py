@@ -19,6 +19,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from triplec.accounts.policy import require
+from triplec.core.money_format import format_share
 from triplec.registry.models import Enterprise
 
 from .. import policy
@@ -113,10 +114,10 @@ def propose(line: ContractLine, on: date | None = None) -> list[ProposalRow]:
             why = _("Declared capacity %(capacity)s is taken by %(load)s units still open on other contracts.") % {
                 "capacity": capacity[pk], "load": loads[pk]}
         else:
-            why = _("Room for %(room)s units (capacity %(capacity)s less %(load)s open); rejected %(rejection)s%% "
-                    "and warranty claims on %(warranty)s%% of its units so far.") % {
+            why = _("Room for %(room)s units (capacity %(capacity)s less %(load)s open); rejected %(rejection)s "
+                    "and warranty claims on %(warranty)s of its units so far.") % {
                 "room": room[pk], "capacity": capacity[pk], "load": loads[pk],
-                "rejection": round(rejection[pk] * 100, 1), "warranty": round(warranty[pk] * 100, 1)}
+                "rejection": format_share(rejection[pk], places=1), "warranty": format_share(warranty[pk], places=1)}
         rows.append(ProposalRow(m, capacity.get(pk, 0), loads[pk], room[pk], rejection[pk], warranty[pk],
                                 weights[pk], given[pk], why))
     return rows
