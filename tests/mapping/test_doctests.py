@@ -10,7 +10,8 @@ pytestmark = pytest.mark.nodb
 # Modules whose public functions carry an Examples section; add a module here when its examples are written.
 DOCUMENTED = ["triplec.mapping.envelopes", "triplec.mapping.codes", "triplec.mapping.points", "triplec.mapping.kd",
               "triplec.mapping.screen", "triplec.mapping.locate", "triplec.mapping.regional.indices",
-              "triplec.mapping.regional.concentration"]
+              "triplec.mapping.regional.concentration", "triplec.mapping.profile", "triplec.mapping.trajectories",
+              "triplec.mapping.regional.rules"]
 
 
 @pytest.mark.parametrize("name", DOCUMENTED)

@@ -369,8 +369,35 @@ def coagglomeration(matrix: pd.DataFrame, *, x: pd.Series | None = None, pairs=N
     (the simplified EG 1997 multi-industry index). 0 in expectation when the two sectors locate
     independently of each other by the dartboard.
 
-    Returns columns sector_a, sector_b, gamma_c for every unordered pair (sector_a < sector_b)
-    or for the given `pairs` [(a, b), ...].
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Employment, regions as rows and sectors as columns.
+    x : pandas.Series, optional
+        Region shares of the aggregate ``x_r`` (default: each row's share of the table's total).
+    pairs : list of (str, str), optional
+        The pairs to compute (default: every unordered pair, ``sector_a < sector_b``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``sector_a, sector_b, gamma_c``.
+
+    References
+    ----------
+    Ellison, G., Glaeser, E. L. & Kerr, W. R. (2010). What causes industry agglomeration? Evidence
+    from coagglomeration patterns. American Economic Review 100(3), 1195-1213.
+
+    Examples
+    --------
+    A and B gather in the same region, C elsewhere:
+
+    >>> matrix = pd.DataFrame({"A": [90, 5, 5], "B": [80, 10, 10], "C": [5, 5, 90]}, index=["r1", "r2", "r3"])
+    >>> coagglomeration(matrix).round(3)
+      sector_a sector_b  gamma_c
+    0        A        B    0.269
+    1        A        C   -0.626
+    2        B        C   -0.476
     """
     shares, xr = _sector_and_region_shares(matrix, x)
     dev = shares - xr[:, None]
