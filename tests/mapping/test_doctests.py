@@ -11,7 +11,7 @@ pytestmark = pytest.mark.nodb
 DOCUMENTED = ["triplec.mapping.envelopes", "triplec.mapping.codes", "triplec.mapping.points", "triplec.mapping.kd",
               "triplec.mapping.screen", "triplec.mapping.locate", "triplec.mapping.regional.indices",
               "triplec.mapping.regional.concentration", "triplec.mapping.profile", "triplec.mapping.trajectories",
-              "triplec.mapping.regional.rules"]
+              "triplec.mapping.regional.rules", "triplec.mapping.sectors"]
 
 
 @pytest.mark.parametrize("name", DOCUMENTED)
