@@ -11,7 +11,8 @@ pytestmark = pytest.mark.nodb
 DOCUMENTED = ["triplec.mapping.envelopes", "triplec.mapping.codes", "triplec.mapping.points", "triplec.mapping.kd",
               "triplec.mapping.screen", "triplec.mapping.locate", "triplec.mapping.regional.indices",
               "triplec.mapping.regional.concentration", "triplec.mapping.profile", "triplec.mapping.trajectories",
-              "triplec.mapping.regional.rules", "triplec.mapping.sectors"]
+              "triplec.mapping.regional.rules", "triplec.mapping.sectors", "triplec.mapping.engines",
+              "triplec.mapping.pipeline", "triplec.mapping.report"]
 
 
 @pytest.mark.parametrize("name", DOCUMENTED)
