@@ -12,7 +12,8 @@ DOCUMENTED = ["triplec.mapping.envelopes", "triplec.mapping.codes", "triplec.map
               "triplec.mapping.screen", "triplec.mapping.locate", "triplec.mapping.regional.indices",
               "triplec.mapping.regional.concentration", "triplec.mapping.profile", "triplec.mapping.trajectories",
               "triplec.mapping.regional.rules", "triplec.mapping.sectors", "triplec.mapping.engines",
-              "triplec.mapping.pipeline", "triplec.mapping.report"]
+              "triplec.mapping.pipeline", "triplec.mapping.report", "triplec.mapping.regional.suppression",
+              "triplec.mapping.regional.io"]
 
 
 @pytest.mark.parametrize("name", DOCUMENTED)
