@@ -13,7 +13,7 @@ DOCUMENTED = ["triplec.mapping.envelopes", "triplec.mapping.codes", "triplec.map
               "triplec.mapping.regional.concentration", "triplec.mapping.profile", "triplec.mapping.trajectories",
               "triplec.mapping.regional.rules", "triplec.mapping.sectors", "triplec.mapping.engines",
               "triplec.mapping.pipeline", "triplec.mapping.report", "triplec.mapping.regional.suppression",
-              "triplec.mapping.regional.io"]
+              "triplec.mapping.regional.io", "triplec.mapping.regional.table"]
 
 
 @pytest.mark.parametrize("name", DOCUMENTED)
