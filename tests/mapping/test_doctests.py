@@ -13,7 +13,8 @@ DOCUMENTED = ["triplec.mapping.envelopes", "triplec.mapping.codes", "triplec.map
               "triplec.mapping.regional.concentration", "triplec.mapping.profile", "triplec.mapping.trajectories",
               "triplec.mapping.regional.rules", "triplec.mapping.sectors", "triplec.mapping.engines",
               "triplec.mapping.pipeline", "triplec.mapping.report", "triplec.mapping.regional.suppression",
-              "triplec.mapping.regional.io", "triplec.mapping.regional.table"]
+              "triplec.mapping.regional.io", "triplec.mapping.regional.table",
+              "triplec.mapping.footprints"]
 
 
 @pytest.mark.parametrize("name", DOCUMENTED)
