@@ -2,6 +2,7 @@
 
 import doctest
 import importlib
+import inspect
 
 import pytest
 
@@ -10,7 +11,11 @@ pytestmark = pytest.mark.nodb
 # Modules whose public functions carry an Examples section; add a module here when its examples are written.
 DOCUMENTED = ["triplec.mapping.envelopes", "triplec.mapping.codes", "triplec.mapping.points", "triplec.mapping.kd",
               "triplec.mapping.screen", "triplec.mapping.locate", "triplec.mapping.regional.indices",
-              "triplec.mapping.regional.concentration"]
+              "triplec.mapping.regional.concentration", "triplec.mapping.profile", "triplec.mapping.trajectories",
+              "triplec.mapping.regional.rules", "triplec.mapping.sectors", "triplec.mapping.engines",
+              "triplec.mapping.pipeline", "triplec.mapping.report", "triplec.mapping.regional.suppression",
+              "triplec.mapping.regional.io", "triplec.mapping.regional.table",
+              "triplec.mapping.footprints"]
 
 
 @pytest.mark.parametrize("name", DOCUMENTED)
@@ -19,3 +24,24 @@ def test_docstring_examples_run(name):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE, verbose=False)
     assert result.attempted > 0, f"{name} has no examples"
     assert result.failed == 0
+
+
+def _public_functions(package: str) -> list:
+    module = importlib.import_module(package)
+    return [getattr(module, name) for name in module.__all__ if inspect.isfunction(getattr(module, name))]
+
+
+def test_every_public_function_is_documented_and_its_examples_run():
+    """Every function of ``triplec.mapping.__all__`` has numpydoc Parameters, Returns and Examples; every
+    function of ``triplec.mapping.regional.__all__`` has an example; their modules are listed above."""
+    lacking = []
+    for function in _public_functions("triplec.mapping"):
+        doc = inspect.getdoc(function) or ""
+        lacking += [f"{function.__name__}: {part}" for part in ("Parameters", "Returns", "Examples")
+                    if f"{part}\n{'-' * len(part)}" not in doc]
+    for function in _public_functions("triplec.mapping") + _public_functions("triplec.mapping.regional"):
+        if ">>>" not in (inspect.getdoc(function) or ""):
+            lacking.append(f"{function.__name__}: an example")
+        if function.__module__ not in DOCUMENTED:
+            lacking.append(f"{function.__name__}: module {function.__module__} not in DOCUMENTED")
+    assert not lacking, lacking

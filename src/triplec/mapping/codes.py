@@ -121,12 +121,20 @@ def load_codelist(name: str) -> pd.DataFrame:
     see :func:`levels`), ``parent`` (code one level up; "" at the top level). Rows are in the
     classification's own hierarchical order. The file is read once; each call returns a copy, so
     callers may modify it freely.
+
+    >>> nace = load_codelist("nace2")
+    >>> len(nace), nace["level"].value_counts().to_dict()
+    (996, {'class': 615, 'group': 272, 'division': 88, 'section': 21})
     """
     return _frame(name).copy()
 
 
 def levels(system: str) -> tuple[str, ...]:
-    """Level names of ``system`` from the top (section/sector) to the most detailed."""
+    """Level names of ``system`` from the top (section/sector) to the most detailed.
+
+    >>> levels("nace2")
+    ('section', 'division', 'group', 'class')
+    """
     return _info(system).levels
 
 
@@ -290,7 +298,10 @@ def ancestors(system: str, code: object) -> tuple[str, ...]:
     """Codes of every level above ``code``, from the top level down to its parent.
 
     ``code`` may be in any form accepted by :func:`normalise_code`. A top-level code has no
-    ancestors and gives ``()``. Example: ``ancestors("nace2", "25.11") == ("C", "25", "25.1")``.
+    ancestors and gives ``()``.
+
+    >>> ancestors("nace2", "25.11"), ancestors("naics2017", "332710"), ancestors("isic4", "C")
+    (('C', '25', '25.1'), ('31-33', '332', '3327', '33271'), ())
     """
     index = _index(system)
     current = normalise_code(system, code)
@@ -303,13 +314,21 @@ def ancestors(system: str, code: object) -> tuple[str, ...]:
 
 
 def code_level(system: str, code: object) -> str:
-    """Level name of ``code`` (one of :func:`levels`), e.g. ``code_level("nace2", "25.1") == "group"``."""
+    """Level name of ``code`` (one of :func:`levels`).
+
+    >>> code_level("nace2", "25.1"), code_level("naics2017", 33)
+    ('group', 'sector')
+    """
     return _index(system)[normalise_code(system, code)][1]
 
 
 def label(system: str, code: object, language: str | None = None) -> str:
     """Title of ``code``, e.g. ``label("isic4", "2511")``: the official English one, or in ``language``
-    ("pt-br", "pt_BR", "es", "es-CL", ...) where a translation is shipped (see :func:`translated_label`)."""
+    ("pt-br", "pt_BR", "es", "es-CL", ...) where a translation is shipped (see :func:`translated_label`).
+
+    >>> label("isic4", "2511"), label("nace2", "C", "pt-br")
+    ('Manufacture of structural metal products', 'Indústrias de transformação')
+    """
     canonical = normalise_code(system, code)
     if language:
         translated = translated_label(system, canonical, language)
@@ -343,7 +362,11 @@ def _translations(filename: str) -> dict[str, dict[str, str]]:
 
 def translated_label(system: str, code: str, language: str) -> str | None:
     """Title of the canonical ``code`` in ``language`` (Portuguese or Spanish), or None when none is
-    shipped (English, or a level below ISIC/NACE divisions and NAICS sectors)."""
+    shipped (English, or a level below ISIC/NACE divisions and NAICS sectors).
+
+    >>> translated_label("nace2", "C", "es-CL"), translated_label("nace2", "25.11", "es")
+    ('Industrias manufactureras', None)
+    """
     column = _catalogue_language(language)
     if column is None:
         return None

@@ -244,7 +244,27 @@ class DaskEngine:
 
 def make_engine(scheduler):
     """``None`` -> :class:`LocalEngine`; an address or a ``distributed.Client`` -> :class:`DaskEngine`;
-    an engine is used as it is."""
+    an engine is used as it is.
+
+    Parameters
+    ----------
+    scheduler : None, "local", str, distributed.Client, LocalEngine or DaskEngine
+        Where the simulations run: this process (None or ``"local"``), a Dask scheduler's address
+        (``"tcp://host:8786"``) or client, or an engine made before (reused, e.g. across sectors).
+
+    Returns
+    -------
+    LocalEngine or DaskEngine
+        An object with ``run(plans, sites, progress)`` and a ``name``.
+
+    Examples
+    --------
+    >>> engine = make_engine(None)
+    >>> engine.name, make_engine("local").name, make_engine(engine) is engine
+    ('local', 'local', True)
+    >>> make_engine(LocalEngine(threads=2)).threads
+    2
+    """
     if isinstance(scheduler, LocalEngine | DaskEngine):
         return scheduler
     if scheduler is None or scheduler == "local":

@@ -96,6 +96,15 @@ class FootprintSet:
 
         A projected register without a CRS / transform cannot be placed in lon/lat: its polygons are
         written in register coordinates and the collection says so in ``triplec:coordinates``.
+
+        >>> from shapely.geometry import box
+        >>> reg = PointRegister.from_arrays([0, 3, 0], [0, 4, 1], ["A", "A", "B"])
+        >>> fp = Footprint("A-F1", "A", 5.0, ["0", "1"], None, None, (1.5, 2.0), box(0, 0, 3, 4), 12.0)
+        >>> collection = FootprintSet([fp], {"A": 5.0}, reg).to_geojson()
+        >>> collection["triplec:coordinates"], collection["features"][0]["properties"]["count"]
+        ('projected register coordinates in km', 2)
+        >>> collection["features"][0]["geometry"]["coordinates"]
+        [[[0.0, 0.0], [3.0, 0.0], [3.0, 4.0], [0.0, 4.0], [0.0, 0.0]]]
         """
         in_lonlat = self.sites.can_map
         features = []
@@ -113,6 +122,7 @@ class FootprintSet:
         return collection
 
     def write_geojson(self, path: str | Path, precision: int = 6) -> Path:
+        """Write :meth:`to_geojson` to ``path`` (UTF-8 JSON) and return the path."""
         path = Path(path)
         path.write_text(json.dumps(self.to_geojson(precision), ensure_ascii=False), encoding="utf-8")
         return path

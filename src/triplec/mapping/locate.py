@@ -230,8 +230,28 @@ def _chord(sites: PointRegister, eps_km: float) -> float:
 def localised_sectors(table: pd.DataFrame, q_max: float | None = None) -> list[str]:
     """Sectors whose ``localised`` flag is true (booleans or their text from a CSV; missing = false).
 
-    With ``q_max``, also require ``q_value <= q_max``: the sector-level test survives the
-    Benjamini-Hochberg false-discovery-rate control across all screened sectors.
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A screen's sector table (``sector, localised`` and, for ``q_max``, ``q_value``).
+    q_max : float, optional
+        Also require ``q_value <= q_max``: the sector-level test survives the Benjamini-Hochberg
+        false-discovery-rate control across all screened sectors.
+
+    Returns
+    -------
+    list of str
+        The sectors, in the table's order.
+
+    References
+    ----------
+    Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate. JRSS B 57(1), 289-300.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"sector": ["A", "B", "C"], "localised": [True, "true", False], "q_value": [0.01, 0.2, 0.5]})
+    >>> localised_sectors(table), localised_sectors(table, q_max=0.05)
+    (['A', 'B'], ['A'])
     """
     if "localised" not in table.columns:
         raise ValueError("the sector table has no 'localised' column")

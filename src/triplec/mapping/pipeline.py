@@ -136,13 +136,80 @@ def run_map(
 ) -> MapOutputs:
     """Screen, locate, profile and report one register; write the files listed in the module docstring.
 
-    ``country`` (ISO 3166 alpha-2 or -3), when given, is where the establishments should be: points
-    outside it that fit once longitude and latitude are swapped are reported in ``warnings``.
-    Raises :class:`MapInputError` for bad input (register, columns, parameters).
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The register, one row an establishment.
+    out_dir : str or Path
+        Folder of the outputs (made if missing).
+    id_col, sector_col, lon_col, lat_col, x_col, y_col, unit, weight_col, region_col, crs
+        Columns and coordinates, as :meth:`triplec.mapping.PointRegister.from_frame` (either lon/lat or
+        projected x/y); ``weight_col`` (employment) makes the screen weighted.
+    label_col : str, optional
+        Column of sector names shown in the report.
+    r_max, r_step, sims, alpha, seed, min_n, scheduler
+        As :func:`triplec.mapping.screen_sectors` (``sims=0`` draws the curves only).
+    fdr : bool
+        Locate only the sectors with ``q_value <= alpha`` (Benjamini-Hochberg across sectors).
+    eps, eps_max, local_alpha, min_samples, min_count, sme_threshold
+        As :func:`triplec.mapping.locate_footprints`.
+    colocation_top : int
+        Test the N most co-located sectors of each footprint with bivariate Kd
+        (:func:`triplec.mapping.colocation_kd`); 0 leaves it out.
+    title, source_note, max_points
+        Of the report (at most ``max_points`` establishments are drawn).
+    progress : callable, optional
+        ``progress(done, total)`` follows the simulation batches of the screen.
+    country : str, optional
+        ISO 3166 alpha-2 or -3 code of where the establishments should be: points outside it that fit
+        once longitude and latitude are swapped are reported in ``warnings``.
+    step_progress : callable, optional
+        ``step_progress(step, done, total)`` follows the later steps (``"footprints"`` and
+        ``"colocation"`` by sector, ``"profiles"`` by footprint, ``"report"`` once). An exception
+        either callback raises (a cancel) stops the run at that point.
 
-    ``progress(done, total)`` follows the simulation batches of the screen; ``step_progress(step, done,
-    total)`` the later steps (``"footprints"`` and ``"colocation"`` by sector, ``"profiles"`` by
-    footprint, ``"report"`` once). An exception either raises (a cancel) stops the run at that point.
+    Returns
+    -------
+    MapOutputs
+        The folder, the files written (name -> path), the screen result, the footprints, the
+        co-location profiles, the seconds per step and the coordinate warnings.
+
+    Raises
+    ------
+    MapInputError
+        Bad input (register, columns, parameters); the message says which and why.
+
+    References
+    ----------
+    Duranton, G. & Overman, H. G. (2005). Testing for localization using micro-geographic data. Review
+    of Economic Studies 72(4), 1077-1106.
+    Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate. JRSS B 57(1), 289-300.
+    Ester, M., Kriegel, H.-P., Sander, J. & Xu, X. (1996). A density-based algorithm for discovering
+    clusters in large spatial databases with noise. KDD-96, 226-231.
+
+    Examples
+    --------
+    Thirty establishments of A within 500 m of one another, thirty of B on a 60 km grid (in km):
+
+    >>> import tempfile
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> ring = np.linspace(0, 2 * np.pi, 30, endpoint=False)
+    >>> gx, gy = np.meshgrid(np.linspace(-30, 30, 6), np.linspace(-30, 30, 5))
+    >>> df = pd.DataFrame({"id": range(60), "sector": ["A"] * 30 + ["B"] * 30,
+    ...                    "x": np.r_[0.5 * np.cos(ring), gx.ravel()], "y": np.r_[0.5 * np.sin(ring), gy.ravel()]})
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     result = run_map(df, out, x_col="x", y_col="y", r_max=10, r_step=1, sims=39, min_n=10)
+    ...     written = sorted(path.name for path in Path(out).iterdir())
+    >>> result.screen.table[["sector", "n", "localised"]]
+      sector   n  localised
+    0      A  30       True
+    1      B  30      False
+    >>> [(fp.id, fp.count) for fp in result.footprints]
+    [('A-F1', 30)]
+    >>> written  # doctest: +NORMALIZE_WHITESPACE
+    ['curves.csv', 'curves_detail.csv', 'footprint_members.csv', 'footprints.csv', 'footprints.geojson',
+     'profiles.csv', 'report.html', 'sectors.csv', 'sectors.parquet', 'sectors_detail.csv']
     """
     import pandas as pd
 

@@ -266,7 +266,12 @@ class PointRegister:
 
     @classmethod
     def from_arrays(cls, x, y, sectors, *, ids=None, weights=None, unit: str = "km") -> PointRegister:
-        """Projected register from arrays (convenience for notebooks and tests)."""
+        """Projected register from arrays (convenience for notebooks and tests); ids default to "0", "1"...
+
+        >>> reg = PointRegister.from_arrays([0, 3, 0], [0, 4, 1], ["A", "A", "B"], weights=[12, 3, 250])
+        >>> reg.n, reg.indices("A").tolist(), reg.employment("A"), reg.distance(0, 1)
+        (3, [0, 1], 15.0, 5.0)
+        """
         n = len(x)
         frame = pd.DataFrame({
             "id": np.arange(n).astype(str) if ids is None else ids,

@@ -69,7 +69,44 @@ def profile_footprint(sites: PointRegister, footprint: Footprint, *, alpha: floa
                       min_count: int = 1, counts: _RegisterCounts | None = None) -> pd.DataFrame:
     """Co-location table of one footprint (see the module docstring), sorted by p-value then ratio.
 
-    Rows are the other sectors with at least ``min_count`` establishments in the footprint.
+    Parameters
+    ----------
+    sites : PointRegister
+        The register the footprint was located on.
+    footprint : Footprint
+        The footprint (its ``sector`` and ``polygon`` in register coordinates).
+    alpha : float
+        False-discovery rate of ``co_located``, in (0, 1).
+    min_count : int
+        Rows are the other sectors with at least ``min_count`` establishments in the footprint.
+    counts : optional
+        Register-wide counts shared across footprints (:func:`profile_footprints` passes them).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per other sector: ``footprint_id, footprint_sector, sector, count_in_footprint,
+        sector_total, expected, ratio, p_value, q_value, co_located`` (and ``employment_in_footprint,
+        employment_ratio`` when the register has employment).
+
+    References
+    ----------
+    Humphrey, J. & Schmitz, H. (1995). Principles for promoting clusters and networks of SMEs. UNIDO.
+    Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate. JRSS B 57(1), 289-300.
+
+    Examples
+    --------
+    Two establishments of A, five of B in a 3 km square around them; one B and ten C elsewhere:
+
+    >>> from shapely.geometry import box
+    >>> from triplec.mapping import PointRegister
+    >>> from triplec.mapping.footprints import Footprint
+    >>> x = np.r_[np.linspace(0, 1, 7), np.linspace(8, 10, 11)]
+    >>> reg = PointRegister.from_arrays(x, x, ["A"] * 2 + ["B"] * 6 + ["C"] * 10)
+    >>> fp = Footprint("A-F1", "A", 1.0, ["0", "1"], None, None, (0.5, 0.5), box(-1, -1, 2, 2), 9.0)
+    >>> profile_footprint(reg, fp)[["sector", "count_in_footprint", "expected", "ratio", "q_value", "co_located"]].round(4)
+      sector  count_in_footprint  expected   ratio  q_value  co_located
+    0      B                   5     1.875  2.6667   0.0027        True
     """
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must lie in (0, 1), got {alpha!r}")
@@ -119,8 +156,41 @@ def profile_footprints(sites: PointRegister, footprints: FootprintSet | list[Foo
                        min_count: int = 1, step_progress=None) -> pd.DataFrame:
     """Co-location tables of all footprints, stacked (one row a footprint x other sector).
 
-    ``step_progress("profiles", done, total)`` is called before each footprint; an exception it raises
-    (a cancel) stops the work there.
+    Parameters
+    ----------
+    sites : PointRegister
+        The register the footprints were located on.
+    footprints : FootprintSet or list of Footprint
+        Usually the result of :func:`triplec.mapping.locate_footprints`.
+    alpha, min_count
+        As :func:`profile_footprint`.
+    step_progress : callable, optional
+        Called as ``step_progress("profiles", done, total)`` before each footprint; an exception it
+        raises (a cancel) stops the work there.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The tables of :func:`profile_footprint` one after the other, with its columns (empty, with the
+        columns, when there is no footprint).
+
+    References
+    ----------
+    Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate. JRSS B 57(1), 289-300.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> from triplec.mapping import PointRegister
+    >>> from triplec.mapping.footprints import Footprint
+    >>> x = np.r_[np.linspace(0, 1, 7), np.linspace(8, 10, 11)]
+    >>> reg = PointRegister.from_arrays(x, x, ["A"] * 2 + ["B"] * 6 + ["C"] * 10)
+    >>> fps = [Footprint("A-F1", "A", 1.0, ["0", "1"], None, None, (0.5, 0.5), box(-1, -1, 2, 2), 9.0),
+    ...        Footprint("C-F1", "C", 1.0, [], None, None, (9.0, 9.0), box(8, 8, 10, 10), 4.0)]
+    >>> profile_footprints(reg, fps)[["footprint_id", "sector", "count_in_footprint", "ratio"]].round(2)
+      footprint_id sector  count_in_footprint  ratio
+    0         A-F1      B                   5   2.67
+    1         C-F1      B                   1   1.33
     """
     counts = _RegisterCounts(sites)
     footprints = list(footprints)
@@ -147,8 +217,48 @@ def colocation_kd(register, profiles: pd.DataFrame, *, top: int = 3, r_max: floa
     located near the footprint's sector A across the whole register? The pair's bivariate Kd (pairs
     ``i`` in A, ``j`` in s) against random location of both sectors' establishments
     (:func:`triplec.mapping.kd_test` with ``other=s``); ``kd_near`` is true when it leaves the upper
-    global band. One row a distinct (footprint sector, sector) pair, columns
-    ``footprint_sector, sector, kd_gamma, kd_near, kd_p_value, kd_peak_distance``.
+    global band.
+
+    Parameters
+    ----------
+    register : PointRegister
+        The whole register.
+    profiles : pandas.DataFrame
+        The co-location tables of :func:`profile_footprints` (``footprint_id, footprint_sector, sector,
+        q_value, ratio, co_located``).
+    top : int
+        How many co-located sectors of each footprint to test.
+    r_max, r_step, sims, alpha, seed, scheduler
+        As :func:`triplec.mapping.kd_test`.
+    step_progress : callable, optional
+        Called as ``step_progress("colocation", done, total)`` before each pair.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row a distinct (footprint sector, sector) pair, columns
+        ``footprint_sector, sector, kd_gamma, kd_near, kd_p_value, kd_peak_distance``.
+
+    References
+    ----------
+    Duranton, G. & Overman, H. G. (2005). Testing for localization using micro-geographic data. Review
+    of Economic Studies 72(4), 1077-1106 (section 5, co-localisation).
+
+    Examples
+    --------
+    Each of 20 establishments of B sits about 300 m from one of A; 40 of C are anywhere:
+
+    >>> from triplec.mapping import PointRegister
+    >>> rng = np.random.default_rng(2)
+    >>> ax, ay = rng.uniform(0, 40, (2, 20))
+    >>> bx, by = ax + rng.normal(0, 0.3, 20), ay + rng.normal(0, 0.3, 20)
+    >>> cx, cy = rng.uniform(0, 40, (2, 40))
+    >>> reg = PointRegister.from_arrays(np.r_[ax, bx, cx], np.r_[ay, by, cy], ["A"] * 20 + ["B"] * 20 + ["C"] * 40)
+    >>> profiles = pd.DataFrame({"footprint_id": ["A-F1"], "footprint_sector": ["A"], "sector": ["B"],
+    ...                          "q_value": [0.01], "ratio": [2.0], "co_located": [True]})
+    >>> colocation_kd(reg, profiles, r_max=20, r_step=1, sims=39)[["sector", "kd_near", "kd_p_value"]]
+      sector  kd_near  kd_p_value
+    0      B     True       0.025
     """
     from triplec.mapping import kd_test
 

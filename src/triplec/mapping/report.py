@@ -425,7 +425,36 @@ def render_report(
 
 
 def write_report(path: str | Path, table: pd.DataFrame, curves: pd.DataFrame | None = None, **kwargs) -> Path:
-    """Write :func:`render_report` to ``path`` (UTF-8) and return the path."""
+    """Write :func:`render_report` to ``path`` (UTF-8) and return the path.
+
+    Parameters
+    ----------
+    path : str or Path
+        The HTML file to write (one self-contained page).
+    table : pandas.DataFrame
+        The screen's sector table (``sector, n, localised, p_value, q_value`` ...).
+    curves : pandas.DataFrame, optional
+        The screen's curves (``sector, r, kd, lo, hi`` and the global bands): one Kd plot per sector.
+    **kwargs
+        ``footprints, sites, profiles, labels, title, parameters, source_note, max_points, tiles,
+        warnings``, as :func:`render_report`.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> table = pd.DataFrame({"sector": ["A", "B"], "n": [30, 30], "localised": [True, False],
+    ...                       "p_value": [0.025, 0.45], "q_value": [0.05, 0.45]})
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     page = write_report(Path(out) / "report.html", table, title="Two sectors", labels={"A": "Footwear"})
+    ...     text = page.read_text(encoding="utf-8")
+    >>> page.name, "<title>Two sectors</title>" in text, "Footwear" in text
+    ('report.html', True, True)
+    """
     path = Path(path)
     path.write_text(render_report(table, curves, **kwargs), encoding="utf-8")
     return path

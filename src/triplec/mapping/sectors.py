@@ -81,6 +81,9 @@ def truncate_naics(codes: Iterable[str] | pd.Series, level: int, *, sector_range
     With `sector_ranges=True`, level 2 writes the multi-code sectors as the Census Bureau does
     ("336411" -> "31-33"); otherwise plain 2-digit prefixes ("33"). A code shorter than `level`
     (or a range code asked for more than 2 digits) cannot be made more detailed: SectorCodeError.
+
+    >>> truncate_naics(["336411"], 2).tolist(), truncate_naics(["336411"], 2, sector_ranges=False).tolist()
+    (['31-33'], ['33'])
     """
     if level not in (2, 3, 4, 5, 6):
         raise SectorCodeError(f"NAICS level must be 2, 3, 4, 5 or 6, not {level!r}")
@@ -126,7 +129,11 @@ def _naf_level(code: str) -> int:
 
 def truncate_naf(codes: Iterable[str] | pd.Series, level: int | str) -> pd.Series:
     """Move NAF/NACE codes to `level`: 'section' (1), 'division' (2), 'group' (3), 'class' (4),
-    'subclass' (5) or the number. "2511Z" -> class "2511", division "25", section "C"."""
+    'subclass' (5) or the number. "2511Z" -> class "2511", division "25", section "C".
+
+    >>> truncate_naf(["25.11Z", "1011Z"], "division").tolist(), truncate_naf(["25.11Z"], "section").tolist()
+    (['25', '10'], ['C'])
+    """
     lvl = _NAF_LEVELS.get(level, level) if isinstance(level, str) else level
     if lvl not in (1, 2, 3, 4, 5):
         raise SectorCodeError(f"NAF level must be one of {sorted(_NAF_LEVELS)} or 1..5, not {level!r}")
@@ -154,7 +161,40 @@ def _naf_parent(code: str) -> str | None:
 # ------------------------------------------------------------------------------------------ dispatch
 
 def truncate_codes(codes: Iterable[str] | pd.Series, level: int | str, scheme: str = "naics") -> pd.Series:
-    """Truncate codes of `scheme` ('naics', 'naf' or 'plain' = first `level` characters) to `level`."""
+    """Truncate codes of `scheme` ('naics', 'naf' or 'plain' = first `level` characters) to `level`.
+
+    Parameters
+    ----------
+    codes : iterable of str or pandas.Series
+        The codes, at any level at least as detailed as ``level``.
+    level : int or str
+        NAICS: 2 to 6 digits; NAF/NACE: 1 to 5 or 'section', 'division', 'group', 'class', 'subclass';
+        plain: the number of characters kept.
+    scheme : {"naics", "naf", "plain"}
+        The code list.
+
+    Returns
+    -------
+    pandas.Series
+        The truncated codes, as text (NAICS sectors 31-33, 44-45, 48-49 written as ranges).
+
+    Raises
+    ------
+    SectorCodeError
+        A code that is not of the scheme, or less detailed than ``level``.
+
+    References
+    ----------
+    U.S. Census Bureau, North American Industry Classification System (NAICS) 2017. INSEE, Nomenclature
+    d'activités française (NAF rév. 2), and Eurostat, NACE Rev. 2 (2008).
+
+    Examples
+    --------
+    >>> truncate_codes(["336411", "311111", "4451"], 3).tolist()
+    ['336', '311', '445']
+    >>> truncate_codes(["25.11Z", "2562B"], 2, scheme="naf").tolist()
+    ['25', '25']
+    """
     if scheme == "naics":
         return truncate_naics(codes, int(level))
     if scheme == "naf":
@@ -169,7 +209,11 @@ def truncate_codes(codes: Iterable[str] | pd.Series, level: int | str, scheme: s
 
 
 def code_level(code: str, scheme: str = "naics") -> int:
-    """Depth of a code in its hierarchy: NAICS 1 = total '00', 2..6 digits; NAF 1 section .. 5 sub-class."""
+    """Depth of a code in its hierarchy: NAICS 1 = total '00', 2..6 digits; NAF 1 section .. 5 sub-class.
+
+    >>> code_level("336411"), code_level("00"), code_level("25.11Z", "naf"), code_level("C", "naf")
+    (6, 1, 5, 1)
+    """
     if scheme == "naics":
         code = str(code).strip()
         return 1 if code == "00" else _naics_level(_check_naics(code))
@@ -182,7 +226,11 @@ def code_level(code: str, scheme: str = "naics") -> int:
 
 def parent_code(code: str, scheme: str = "naics") -> str | None:
     """The code one level up ("336411" -> "33641"; "311" -> "31-33"; "31-33" -> "00"; NAF "2511Z" -> "2511",
-    "25" -> "C"), or None at the top."""
+    "25" -> "C"), or None at the top.
+
+    >>> parent_code("336411"), parent_code("311"), parent_code("2511Z", "naf"), parent_code("00")
+    ('33641', '31-33', '2511', None)
+    """
     if scheme == "naics":
         return _naics_parent(str(code).strip())
     if scheme == "naf":
@@ -195,7 +243,11 @@ def parent_code(code: str, scheme: str = "naics") -> str | None:
 
 def nested_code_pairs(codes: Iterable[str], scheme: str = "naics") -> list[tuple[str, str]]:
     """Pairs (ancestor, descendant) both present in `codes`: a table holding both double counts
-    when summed. Empty list when the codes sit on disjoint branches."""
+    when summed. Empty list when the codes sit on disjoint branches.
+
+    >>> nested_code_pairs(["31-33", "336", "3364", "52"])
+    [('31-33', '336'), ('336', '3364')]
+    """
     present = {str(c) for c in codes}
     pairs = []
     for code in sorted(present):
@@ -211,17 +263,45 @@ def nested_code_pairs(codes: Iterable[str], scheme: str = "naics") -> list[tuple
 # ----------------------------------------------------------------------------------------- crosswalks
 
 def uscm_crosswalk_path() -> Path:
-    """Path of the shipped U.S. Cluster Mapping NAICS-2017 (6-digit) -> cluster crosswalk (CC-BY-SA)."""
+    """Path of the shipped U.S. Cluster Mapping NAICS-2017 (6-digit) -> cluster crosswalk (CC-BY-SA).
+
+    >>> uscm_crosswalk_path().name
+    'uscm_naics_to_cluster_crosswalk.csv'
+    """
     return Path(str(resources.files("triplec.mapping") / "data" / "uscm_naics_to_cluster_crosswalk.csv"))
 
 
 def load_uscm_crosswalk(*, traded_only: bool = False) -> pd.DataFrame:
-    """The U.S. Cluster Mapping crosswalk: one 6-digit NAICS code per row with `traded_local`,
-    `cluster`, `subcluster`. 51 traded and 19 local clusters (Delgado, Porter & Stern 2016,
-    "Defining clusters of related industries", J. Econ. Geogr. 16(1):1-38).
+    """The U.S. Cluster Mapping crosswalk: one 6-digit NAICS code per row, 51 traded and 19 local clusters.
 
     The shipped file also lists 814110 (Private Households) with no cluster; it is left out here,
-    leaving 991 codes (County Business Patterns does not cover private households anyway)."""
+    leaving 991 codes (County Business Patterns does not cover private households anyway).
+
+    Parameters
+    ----------
+    traded_only : bool
+        Keep only the codes of the 51 traded clusters.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``naics, traded_local, cluster, subcluster, emsi_specific_naics, naics_description``
+        (text, but ``emsi_specific_naics`` bool); use ``naics`` and ``cluster`` with
+        :func:`load_crosswalk`.
+
+    References
+    ----------
+    Delgado, M., Porter, M. E. & Stern, S. (2016). Defining clusters of related industries. Journal of
+    Economic Geography 16(1), 1-38.
+
+    Examples
+    --------
+    >>> crosswalk = load_uscm_crosswalk()
+    >>> len(crosswalk), crosswalk["cluster"].nunique(), load_uscm_crosswalk(traded_only=True)["cluster"].nunique()
+    (991, 70, 51)
+    >>> crosswalk.loc[crosswalk["naics"] == "336411", ["cluster", "traded_local"]].iloc[0].tolist()
+    ['Aerospace Vehicles and Defense', 'Traded']
+    """
     frame = pd.read_csv(uscm_crosswalk_path(), dtype=str, keep_default_na=False)
     frame = frame[frame["cluster"].str.strip() != ""].reset_index(drop=True)
     frame["emsi_specific_naics"] = frame["emsi_specific_naics"].eq("True")
@@ -240,11 +320,39 @@ def load_crosswalk(
 ) -> pd.DataFrame:
     """Read and check a crosswalk; returns columns `from`, `to`, `weight`.
 
-    - `filters` keeps rows whose columns equal the given values (e.g. {"traded_local": "Traded"}).
-    - Without `weight_col`, every source code must map to exactly one target (weight 1); a code
-      listed twice with different targets is an error naming both rows.
-    - With `weight_col`, a source code may be split across targets; its weights must be >= 0 and
-      sum to 1 (within 1e-6).
+    Parameters
+    ----------
+    source : str, Path or pandas.DataFrame
+        A CSV or Parquet file, or a frame.
+    from_col, to_col : str
+        Columns of the source code and of its target.
+    weight_col : str, optional
+        Without it, every source code must map to exactly one target (weight 1); a code listed twice
+        with different targets is an error naming both rows. With it, a source code may be split
+        across targets; its weights must be >= 0 and sum to 1 (within 1e-6).
+    filters : dict, optional
+        Keep the rows whose columns equal the given values (e.g. ``{"traded_local": "Traded"}``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``from, to, weight``.
+
+    Raises
+    ------
+    CrosswalkError
+        A missing column, an empty code, an ambiguous code or weights that do not sum to 1.
+
+    Examples
+    --------
+    A NAF class split three to one between two sectors:
+
+    >>> load_crosswalk(pd.DataFrame({"naf": ["2511Z", "2511Z", "1011Z"], "sector": ["Metal", "Building", "Food"],
+    ...                              "w": [0.75, 0.25, 1]}), "naf", "sector", weight_col="w")
+        from        to  weight
+    0  2511Z     Metal    0.75
+    1  2511Z  Building    0.25
+    2  1011Z      Food    1.00
     """
     from_frame = isinstance(source, pd.DataFrame)
     name = "crosswalk" if from_frame else Path(source).name
@@ -316,9 +424,42 @@ def apply_crosswalk(
 ) -> CrosswalkResult:
     """Replace `code_col` by the crosswalk target and multiply `value_cols` by the weight.
 
-    Rows are not summed here (the caller groups); `unmapped` says what happens to codes the
-    crosswalk does not list: 'drop' (reported in `CrosswalkResult.unmapped`), 'keep' (code kept
-    as is) or 'error'. `crosswalk` has columns from/to/weight (see `load_crosswalk`).
+    Rows are not summed here (the caller groups).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table to map.
+    code_col : str
+        Column of the source codes.
+    crosswalk : pandas.DataFrame
+        Columns ``from, to, weight`` (see :func:`load_crosswalk`).
+    value_cols : list of str
+        Columns multiplied by the weight (employment, establishments...).
+    unmapped : {"drop", "keep", "error"}
+        What happens to codes the crosswalk does not list: dropped (and reported), kept as they are,
+        or a :class:`CrosswalkError`.
+
+    Returns
+    -------
+    CrosswalkResult
+        ``frame`` (the mapped rows) and ``unmapped`` (``code``, the total of each value column and
+        ``rows`` of the codes the crosswalk did not cover).
+
+    Examples
+    --------
+    >>> crosswalk = load_crosswalk(pd.DataFrame({"naics": ["336411", "336412"], "cluster": ["Aerospace"] * 2}),
+    ...                            "naics", "cluster")
+    >>> table = pd.DataFrame({"state": ["WA", "WA", "KS"], "naics": ["336411", "999999", "336412"],
+    ...                       "emp": [100, 7, 40]})
+    >>> result = apply_crosswalk(table, "naics", crosswalk, ["emp"])
+    >>> result.frame
+      state      naics    emp
+    0    WA  Aerospace  100.0
+    1    KS  Aerospace   40.0
+    >>> result.unmapped
+         code  emp  rows
+    0  999999    7     1
     """
     if unmapped not in ("drop", "keep", "error"):
         raise CrosswalkError(f"unmapped must be 'drop', 'keep' or 'error', not {unmapped!r}")

@@ -116,8 +116,44 @@ def compare_registers(
 ) -> Trajectories:
     """Compare two registers per sector and per footprint (see the module docstring).
 
-    ``footprints`` are usually those located on the earlier register; their polygons are applied to
-    both dates (the same area of land), keeping the establishments of the footprint's sector.
+    Parameters
+    ----------
+    before, after : PointRegister
+        The two registers, with ids that follow an establishment from one date to the other.
+    footprints : FootprintSet or list of Footprint, optional
+        Usually those located on the earlier register; their polygons are applied to both dates (the
+        same area of land), keeping the establishments of the footprint's sector.
+    sectors : list of str, optional
+        Sectors to compare (default: every sector of either register).
+    size_bounds : sequence of float
+        Upper bounds of the size classes, in employees (default: EU micro, small, medium).
+
+    Returns
+    -------
+    Trajectories
+        ``by_sector`` (one row a sector: ``n_before, n_after, count_change, count_growth``, entries split
+        into ``births, switch_in``, exits into ``closures, switch_out``, ``stayers`` and, when both
+        registers give employees, employment and size-distribution changes) and ``by_footprint`` (the
+        same per footprint, with relocations in and out; None without footprints).
+
+    References
+    ----------
+    Humphrey, J. & Schmitz, H. (1995). Principles for promoting clusters and networks of SMEs. UNIDO,
+    section 2 (trajectories).
+
+    Examples
+    --------
+    Establishment 3 closes, 4 switches from B to A, 5 (A) and 6 (B) are born:
+
+    >>> from triplec.mapping import PointRegister
+    >>> before = PointRegister.from_arrays([0, 1, 2, 3], [0, 0, 0, 0], ["A", "A", "A", "B"], ids=["1", "2", "3", "4"])
+    >>> after = PointRegister.from_arrays([0, 1, 3, 5, 6], [0, 0, 0, 0, 0], ["A", "A", "A", "A", "B"],
+    ...                                   ids=["1", "2", "4", "5", "6"])
+    >>> changes = compare_registers(before, after).by_sector
+    >>> changes[["sector", "n_before", "n_after", "births", "switch_in", "closures", "switch_out", "stayers"]]
+      sector  n_before  n_after  births  switch_in  closures  switch_out  stayers
+    0      A         3        4       1          1         1           0        2
+    1      B         1        1       1          0         0           1        0
     """
     _check_comparable(before, after)
     size_class_labels(size_bounds)

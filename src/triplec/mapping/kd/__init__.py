@@ -192,6 +192,17 @@ class KdCurve:
     grid: KdGrid | None = field(default=None, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
+        """The curve as a table: ``r, kd`` (and ``kemp`` when weighted), one row a distance.
+
+        >>> from triplec.mapping import PointRegister
+        >>> reg = PointRegister.from_arrays([0, 1, 2, 10, 20], [0, 0, 0, 0, 0], ["A", "A", "A", "B", "B"],
+        ...                                 weights=[5, 10, 1, 3, 3])
+        >>> kd_curve(reg, "A", r_max=2, r_step=1, weighted=True).to_frame().round(3)
+             r     kd   kemp
+        0  0.0  0.002  0.003
+        1  1.0  0.987  1.366
+        2  2.0  0.494  0.115
+        """
         out = pd.DataFrame({"r": self.r, "kd": self.kd})
         if self.kemp is not None:
             out["kemp"] = self.kemp

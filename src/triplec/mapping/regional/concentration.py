@@ -114,7 +114,11 @@ def location_quotients(matrix: pd.DataFrame, *, region_totals: pd.Series | None 
 
 def plant_herfindahl(sizes) -> float:
     """H = sum_j z_j^2, z_j = size_j / sum(size): the plant Herfindahl of one sector (EG 1997, eq. 3).
-    NaN when the sector has no employment."""
+    NaN when the sector has no employment.
+
+    >>> round(plant_herfindahl([50, 30, 20]), 3)
+    0.38
+    """
     sizes = np.asarray(sizes, dtype=float)
     if (sizes < 0).any():
         raise ValueError("plant_herfindahl: sizes must be >= 0")
@@ -124,7 +128,13 @@ def plant_herfindahl(sizes) -> float:
 
 def herfindahl_regional_mean_size(emp: pd.DataFrame, estab: pd.DataFrame) -> pd.Series:
     """Approximate H per sector assuming plants of a region-sector cell share its mean size:
-    H_s ~= sum_r E_rs^2 / (max(N_rs, 1) E_s^2) for cells with E_rs > 0. A lower bound of the true H."""
+    H_s ~= sum_r E_rs^2 / (max(N_rs, 1) E_s^2) for cells with E_rs > 0. A lower bound of the true H.
+
+    >>> emp = pd.DataFrame({"A": [90, 10], "B": [40, 60]}, index=["r1", "r2"])
+    >>> estab = pd.DataFrame({"A": [3, 2], "B": [10, 10]}, index=["r1", "r2"])
+    >>> herfindahl_regional_mean_size(emp, estab).round(3).tolist()
+    [0.275, 0.052]
+    """
     e = emp.to_numpy(dtype=float)
     n = estab.reindex(index=emp.index, columns=emp.columns).fillna(0.0).to_numpy(dtype=float)
     e_s = e.sum(axis=0)
@@ -134,7 +144,11 @@ def herfindahl_regional_mean_size(emp: pd.DataFrame, estab: pd.DataFrame) -> pd.
 
 
 def herfindahl_equal_size(estab: pd.DataFrame) -> pd.Series:
-    """H_s = 1 / N_s: exact for establishment counts, a lower bound of the employment Herfindahl."""
+    """H_s = 1 / N_s: exact for establishment counts, a lower bound of the employment Herfindahl.
+
+    >>> herfindahl_equal_size(pd.DataFrame({"A": [3, 2], "B": [10, 10]}, index=["r1", "r2"])).tolist()
+    [0.2, 0.05]
+    """
     n_s = estab.to_numpy(dtype=float).sum(axis=0)
     with np.errstate(divide="ignore"):
         h = np.where(n_s > 0, 1.0 / n_s, np.nan)
@@ -143,7 +157,11 @@ def herfindahl_equal_size(estab: pd.DataFrame) -> pd.Series:
 
 def herfindahl_from_size_classes(class_counts, class_sizes) -> float:
     """Approximate H from establishment counts n_k by size class with a representative size m_k
-    (e.g. the class midpoint): H ~= sum_k n_k m_k^2 / (sum_k n_k m_k)^2."""
+    (e.g. the class midpoint): H ~= sum_k n_k m_k^2 / (sum_k n_k m_k)^2.
+
+    >>> round(herfindahl_from_size_classes([8, 2], [5, 100]), 3)  # eight micro, two large establishments
+    0.351
+    """
     n = np.asarray(class_counts, dtype=float)
     m = np.asarray(class_sizes, dtype=float)
     if n.shape != m.shape or (n < 0).any() or (m < 0).any():
@@ -164,7 +182,11 @@ def _check_shares(s: np.ndarray, x: np.ndarray) -> None:
 
 
 def raw_concentration(s, x) -> np.ndarray | float:
-    """EG raw geographic concentration G = sum_r (s_r - x_r)^2 (regions along axis 0)."""
+    """EG raw geographic concentration G = sum_r (s_r - x_r)^2 (regions along axis 0).
+
+    >>> raw_concentration([[0.9, 0.4], [0.1, 0.6]], [0.5, 0.5]).round(3).tolist()  # two sectors
+    [0.32, 0.02]
+    """
     s, x = np.asarray(s, dtype=float), np.asarray(x, dtype=float)
     xx = x if s.ndim == 1 else x[:, None]
     return np.sum((s - xx) ** 2, axis=0)
@@ -304,9 +326,41 @@ def agglomeration_indices(
     method: str,
     x: pd.Series | None = None,
 ) -> AgglomerationResult:
-    """EG and MS gammas of every sector (column) of a region x sector `matrix` with the given
-    per-sector `herfindahl` and its `method` label (one of H_METHODS). `x`: region weights of
-    the aggregate (default: the matrix's row totals)."""
+    """EG and MS gammas of every sector (column) of a region x sector `matrix`.
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Employment (or establishments), regions as rows and sectors as columns.
+    herfindahl : pandas.Series
+        Plant Herfindahl H of each sector (see the module docstring for the approximations).
+    method : str
+        How H was obtained, one of ``H_METHODS`` (reported in ``eg_method``).
+    x : pandas.Series, optional
+        Region weights of the aggregate (default: the matrix's row totals).
+
+    Returns
+    -------
+    AgglomerationResult
+        ``table``: ``sector, eg_gamma, ms_gamma, eg_method, G, H, total, n_regions``.
+
+    References
+    ----------
+    Ellison, G. & Glaeser, E. L. (1997). Geographic concentration in U.S. manufacturing industries: a
+    dartboard approach. Journal of Political Economy 105(5), 889-927. Maurel, F. & Sedillot, B. (1999).
+    A measure of the geographic concentration in French manufacturing industries. Regional Science and
+    Urban Economics 29(5), 575-604.
+
+    Examples
+    --------
+    >>> matrix = pd.DataFrame({"A": [80, 10, 10], "B": [35, 35, 30]}, index=["r1", "r2", "r3"])
+    >>> x = pd.Series({"r1": 0.4, "r2": 0.3, "r3": 0.3})  # e.g. the regions' shares of all employment
+    >>> result = agglomeration_indices(matrix, pd.Series({"A": 0.05, "B": 0.05}), method="given", x=x)
+    >>> result.table[["sector", "G", "eg_gamma", "ms_gamma"]].round(3)
+      sector      G  eg_gamma  ms_gamma
+    0      A  0.240     0.330     0.458
+    1      B  0.005    -0.045    -0.061
+    """
     if method not in H_METHODS:
         raise ValueError(f"method must be one of {H_METHODS}, not {method!r}")
     shares, xr = _sector_and_region_shares(matrix, x)
@@ -338,7 +392,19 @@ def ellison_glaeser_plants(
 ) -> pd.DataFrame:
     """EG and MS gammas from plant-level data with the true plant Herfindahl (method
     ``plant_herfindahl``). One row of `plants` is an establishment with its region, sector and
-    size (employees >= 0). x_r defaults to region r's share of all plants' employment."""
+    size (employees >= 0). x_r defaults to region r's share of all plants' employment.
+
+    Returns the table of :func:`agglomeration_indices` with ``emp`` for ``total`` and ``n_plants``.
+    Ellison & Glaeser (1997), eq. 3 for H.
+
+    >>> plants = pd.DataFrame({"region": ["r1", "r1", "r1", "r2", "r1", "r2", "r3", "r3"],
+    ...                        "sector": ["A"] * 4 + ["B"] * 4, "employees": [40, 30, 20, 10, 25, 25, 25, 25]})
+    >>> x = pd.Series({"r1": 0.4, "r2": 0.3, "r3": 0.3})
+    >>> ellison_glaeser_plants(plants, x=x)[["sector", "n_plants", "H", "eg_gamma"]].round(3)
+      sector  n_plants     H  eg_gamma
+    0      A         4  0.30     0.394
+    1      B         4  0.25    -0.202
+    """
     missing = [c for c in (region_col, sector_col, size_col) if c not in plants.columns]
     if missing:
         raise ValueError(f"ellison_glaeser_plants: missing column(s) {missing}")
@@ -369,8 +435,35 @@ def coagglomeration(matrix: pd.DataFrame, *, x: pd.Series | None = None, pairs=N
     (the simplified EG 1997 multi-industry index). 0 in expectation when the two sectors locate
     independently of each other by the dartboard.
 
-    Returns columns sector_a, sector_b, gamma_c for every unordered pair (sector_a < sector_b)
-    or for the given `pairs` [(a, b), ...].
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Employment, regions as rows and sectors as columns.
+    x : pandas.Series, optional
+        Region shares of the aggregate ``x_r`` (default: each row's share of the table's total).
+    pairs : list of (str, str), optional
+        The pairs to compute (default: every unordered pair, ``sector_a < sector_b``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``sector_a, sector_b, gamma_c``.
+
+    References
+    ----------
+    Ellison, G., Glaeser, E. L. & Kerr, W. R. (2010). What causes industry agglomeration? Evidence
+    from coagglomeration patterns. American Economic Review 100(3), 1195-1213.
+
+    Examples
+    --------
+    A and B gather in the same region, C elsewhere:
+
+    >>> matrix = pd.DataFrame({"A": [90, 5, 5], "B": [80, 10, 10], "C": [5, 5, 90]}, index=["r1", "r2", "r3"])
+    >>> coagglomeration(matrix).round(3)
+      sector_a sector_b  gamma_c
+    0        A        B    0.269
+    1        A        C   -0.626
+    2        B        C   -0.476
     """
     shares, xr = _sector_and_region_shares(matrix, x)
     dev = shares - xr[:, None]

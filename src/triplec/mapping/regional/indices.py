@@ -43,7 +43,17 @@ class RegionalIndices:
 
     def coagglomeration(self, pairs=None) -> pd.DataFrame:
         """EGK coagglomeration of sector pairs on the table's main measure (see
-        `triplec.mapping.regional.concentration.coagglomeration`)."""
+        `triplec.mapping.regional.concentration.coagglomeration`); `pairs` as there.
+
+        >>> cells = pd.DataFrame({"region": ["N"] * 3 + ["S"] * 3, "sector": ["shoes", "leather", "wine"] * 2,
+        ...                       "emp": [900, 300, 100, 100, 50, 900]})
+        >>> result = regional_indices(RegionalTable.from_frame(cells, emp_col="emp"))
+        >>> result.coagglomeration().round(3)
+          sector_a sector_b  gamma_c
+        0  leather    shoes    0.426
+        1  leather     wine   -0.557
+        2    shoes     wine   -0.636
+        """
         if self.table is None:
             raise ValueError("no table attached to these indices")
         return coagglomeration(self.table.matrix(self.methods["measure"]), pairs=pairs, x=self.x)

@@ -24,8 +24,35 @@ class TableFileError(ValueError):
 def read_table_file(path: str | Path, *, str_cols: Iterable[str] = (), required: Iterable[str] = ()) -> pd.DataFrame:
     """Read a CSV (comma; tab for .tsv) or Parquet file; `str_cols` come back as text (None where empty).
 
-    Raises TableFileError naming the file when it is missing, of an unknown type, unreadable, or
-    lacks one of the `required` columns.
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv``, ``.txt``, ``.tsv`` (tab-separated), ``.parquet`` or ``.pq`` file.
+    str_cols : iterable of str
+        Columns read as text (codes such as FIPS "01001" keep their leading zeros).
+    required : iterable of str
+        Columns the file must have.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table.
+
+    Raises
+    ------
+    TableFileError
+        Naming the file when it is missing, of an unknown type, unreadable, or lacks one of the
+        ``required`` columns.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "cbp.csv"
+    ...     pd.DataFrame({"county": ["01001"], "naics": ["311111"], "emp": [12]}).to_csv(path, index=False)
+    ...     table = read_table_file(path, str_cols=["county", "naics"], required=["emp"])
+    >>> table.loc[0, "county"], table.loc[0, "naics"], int(table.loc[0, "emp"])
+    ('01001', '311111', 12)
     """
     path = Path(path)
     str_cols = [c for c in str_cols if c]

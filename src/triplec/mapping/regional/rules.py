@@ -61,11 +61,39 @@ def uscm_cluster_strength(
 ) -> pd.DataFrame:
     """U.S. Cluster Mapping strength flags of every row (one row = one region x cluster).
 
-    `frame` must hold every region of the comparison set for each cluster (rows with zero
-    employment may be present or absent: they take no part in the quantiles and are never
-    strong). Returns a frame aligned with `frame.index` with boolean columns `qualifying`,
-    `significant`, `strong`, `strong10`. With `estab_col=None` the establishment condition is
-    left out (the official rule needs both; say so when you report it).
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Every region of the comparison set for each cluster (rows with zero employment may be present
+        or absent: they take no part in the quantiles and are never strong).
+    sector_col, lq_col, emp_col : str
+        Columns of the cluster, its location quotient and its employment.
+    estab_col : str or None
+        Column of the establishments; None leaves the establishment condition out (the official rule
+        needs both; say so when you report it).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned with ``frame.index``, boolean columns ``qualifying, significant, strong, strong10``
+        (see the module docstring).
+
+    References
+    ----------
+    Delgado, M., Porter, M. E. & Stern, S. (2016). Defining clusters of related industries. Journal of
+    Economic Geography 16(1), 1-38. U.S. Cluster Mapping, clustermapping/cmp,
+    ``data/processing/cluster_calcs_reducer.js``.
+
+    Examples
+    --------
+    Eight states for one cluster; h is the most specialised but too small to count:
+
+    >>> frame = pd.DataFrame({"region": list("abcdefgh"), "sector": "Aerospace",
+    ...                       "lq": [0.2, 0.5, 0.8, 1.0, 1.2, 1.5, 2.5, 3.0],
+    ...                       "emp": [10, 50, 80, 120, 300, 150, 400, 5], "estab": [2, 5, 8, 10, 20, 12, 30, 1]})
+    >>> flags = uscm_cluster_strength(frame)
+    >>> frame.loc[flags["strong"], "region"].tolist(), frame.loc[flags["significant"], "region"].tolist()
+    (['g'], ['e', 'f', 'g'])
     """
     cols = [sector_col, lq_col, emp_col] + ([estab_col] if estab_col else [])
     _required(frame, cols, "uscm_cluster_strength")
@@ -92,7 +120,25 @@ def uscm_cluster_strength(
 
 def top_share_flags(values, share: float = 0.10) -> np.ndarray:
     """True where fewer than `share` x n of the values are strictly larger (n = len(values)):
-    the top `share` of the values, ties kept together."""
+    the top `share` of the values, ties kept together.
+
+    Parameters
+    ----------
+    values : array_like of float
+        The compared values.
+    share : float
+        The top share (European Cluster Observatory: 0.10).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        In the order of ``values``.
+
+    Examples
+    --------
+    >>> top_share_flags([5, 9, 9, 1, 3, 7], share=0.3).tolist()  # the two 9s tie at the top
+    [False, True, True, False, False, False]
+    """
     values = np.asarray(values, dtype=float)
     if len(values) == 0:
         return np.zeros(0, dtype=bool)
@@ -115,10 +161,49 @@ def eco_stars(
 ) -> pd.DataFrame:
     """European Cluster Observatory stars of every row (one row = one region x cluster category).
 
-    `lq_col` holds the specialisation quotient; `region_totals` is each region's total employment
-    (default: the sum of `emp_col` over the region's rows, right when the table covers the whole
-    economy). Returns columns `focus` (emp / region total), `eco_size`, `eco_specialisation`,
-    `eco_focus` (bool) and `eco_stars` (0-3), aligned with `frame.index`.
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row a region x cluster category.
+    region_col, sector_col, emp_col : str
+        Columns of the region, the category and its employment.
+    lq_col : str
+        Column of the specialisation (location) quotient.
+    region_totals : pandas.Series, optional
+        Each region's total employment (default: the sum of ``emp_col`` over the region's rows, right
+        when the table covers the whole economy).
+    top_share : float
+        The "top 10%" of size and focus.
+    lq_threshold : float
+        The specialisation star's quotient (2).
+    focus_pool : {"all", "sector"}
+        Compare focus with every regional cluster, or with those of the same category.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Aligned with ``frame.index``: ``focus`` (emp / region total), ``eco_size``,
+        ``eco_specialisation``, ``eco_focus`` (bool) and ``eco_stars`` (0-3).
+
+    References
+    ----------
+    European Cluster Observatory, "Evaluation of regional cluster strength", Center for Strategy and
+    Competitiveness, Stockholm School of Economics, for the European Commission.
+
+    Examples
+    --------
+    Three regions, two categories; with ``top_share=0.5`` the top half of the cells earns a star:
+
+    >>> frame = pd.DataFrame({"region": ["r1", "r1", "r2", "r2", "r3", "r3"], "sector": ["Metal", "Food"] * 3,
+    ...                       "emp": [500, 100, 50, 300, 20, 30], "lq": [2.1, 0.4, 0.3, 1.8, 1.0, 1.0]})
+    >>> eco_stars(frame, top_share=0.5).round(3)
+       focus  eco_size  eco_specialisation  eco_focus  eco_stars
+    0  0.833      True                True       True          3
+    1  0.167      True               False      False          1
+    2  0.143      True               False      False          1
+    3  0.857      True               False       True          2
+    4  0.400     False               False      False          0
+    5  0.600     False               False       True          1
     """
     _required(frame, [region_col, sector_col, emp_col, lq_col], "eco_stars")
     if focus_pool not in ("all", "sector"):

@@ -45,10 +45,45 @@ def impute_suppressed_cells(
 ) -> pd.DataFrame:
     """Return the finest-level cells of a hierarchical region x code table with suppressed cells filled.
 
-    `frame` holds every level of the hierarchy for each region (e.g. CBP: "00", 2- to 6-digit NAICS);
-    levels must be contiguous from the top level present to the finest. Output columns:
-    `region_col`, `code_col`, each value column and `<value>_imputed` (the imputed part; 0 for
-    published cells).
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Every level of the hierarchy for each region (e.g. CBP: "00", 2- to 6-digit NAICS); levels
+        must be contiguous from the top level present to the finest.
+    region_col, code_col : str
+        Columns of the region and of the sector code.
+    value_cols : sequence of str
+        Additive value columns (employment, establishments), >= 0.
+    scheme : {"naics", "naf", "plain"}
+        The code hierarchy (see :func:`triplec.mapping.sectors.parent_code`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``region_col``, ``code_col``, each value column and ``<value>_imputed`` (the imputed part; 0 for
+        published cells), at the finest level only.
+
+    References
+    ----------
+    Isserman, A. M. & Westervelt, J. (2006). 1.5 million missing numbers: overcoming employment
+    suppression in County Business Patterns data. International Regional Science Review 29(3), 311-335.
+    Eckert, F., Fort, T. C., Schott, P. K. & Yang, N. J. (2020). Imputing missing values in the US
+    Census Bureau's County Business Patterns. NBER Working Paper 26632.
+
+    Examples
+    --------
+    County 01001 publishes 100 employees in NAICS 3364 but hides 33642; the 30 left over go to it:
+
+    >>> frame = pd.DataFrame({"county": ["01001"] * 3 + ["01003"] * 3,
+    ...                       "naics": ["3364", "33641", "33643", "3364", "33641", "33642"],
+    ...                       "emp": [100, 60, 10, 80, 50, 30]})
+    >>> impute_suppressed_cells(frame, region_col="county", code_col="naics", value_cols=["emp"])
+      county  naics   emp  emp_imputed
+    0  01001  33641  60.0          0.0
+    1  01001  33642  30.0         30.0
+    2  01001  33643  10.0          0.0
+    3  01003  33641  50.0          0.0
+    4  01003  33642  30.0          0.0
     """
     value_cols = list(value_cols)
     missing = [c for c in (region_col, code_col, *value_cols) if c not in frame.columns]

@@ -129,10 +129,54 @@ class RegionalTable:
     ) -> RegionalTable:
         """Validate a long table (one row a region-sector cell) and build a RegionalTable.
 
-        At least one of `emp_col`, `estab_col` must be given. `duplicates` is 'sum' (default) or
-        'error'; `missing` is 'error' (default) or 'zero'. `centroids` is a frame with a region
-        column named `region_col` and the two `centroid_cols`. `row_label(i)` names data row i in
-        messages (file readers pass "file.csv line 7").
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            One row a region x sector cell.
+        region_col, sector_col : str
+            Columns of the region and sector codes (read as text).
+        emp_col, estab_col : str, optional
+            Columns of employment and of establishments; at least one must be given.
+        duplicates : {"sum", "error"}
+            Add up the rows of one cell, or refuse them.
+        missing : {"error", "zero"}
+            Refuse empty values, or read them as 0.
+        centroids : pandas.DataFrame, optional
+            A region column named ``region_col`` and the two ``centroid_cols``.
+        row_label : callable, optional
+            ``row_label(i)`` names data row i in messages (file readers pass "file.csv line 7").
+
+        Returns
+        -------
+        RegionalTable
+            One row a (region, sector) cell, sorted.
+
+        Raises
+        ------
+        RegionalTableError
+            Naming the row, the column and the reason.
+
+        Examples
+        --------
+        >>> frame = pd.DataFrame({"county": ["01001", "01001", "01003", "01003", "01003"],
+        ...                       "naics": ["336411", "336412", "336411", "311111", "311111"],
+        ...                       "emp": [120, 30, 40, 10, 5]})
+        >>> table = RegionalTable.from_frame(frame, region_col="county", sector_col="naics", emp_col="emp")
+        >>> table.data  # the two 311111 rows of 01003 are summed
+          region  sector    emp
+        0  01001  336411  120.0
+        1  01001  336412   30.0
+        2  01003  311111   15.0
+        3  01003  336411   40.0
+        >>> table.truncate_sectors(3).matrix()
+        sector   311    336
+        region
+        01001    0.0  150.0
+        01003   15.0   40.0
+        >>> table.aggregate_regions({"01001": "01", "01003": "01"}).matrix()
+        sector  311111  336411  336412
+        region
+        01         15.0   160.0    30.0
         """
         if not isinstance(frame, pd.DataFrame):
             raise RegionalTableError(f"expected a pandas DataFrame, got {type(frame).__name__}")
@@ -237,7 +281,13 @@ class RegionalTable:
 
     def select_level(self, level: int, scheme: str = "naics") -> RegionalTable:
         """Keep only rows whose sector code sits at `level` (e.g. the 6-digit rows of County Business
-        Patterns, which also lists 2- to 5-digit subtotals)."""
+        Patterns, which also lists 2- to 5-digit subtotals).
+
+        >>> cbp = pd.DataFrame({"region": ["01001"] * 3, "sector": ["31-33", "336", "336411"], "emp": [10, 8, 5]})
+        >>> RegionalTable.from_frame(cbp, emp_col="emp").select_level(6).data
+          region  sector  emp
+        0  01001  336411  5.0
+        """
         from triplec.mapping.sectors import code_level
 
         levels = {code: code_level(code, scheme) for code in self.data["sector"].unique()}
@@ -249,7 +299,23 @@ class RegionalTable:
     def map_sectors(self, crosswalk: pd.DataFrame, *, unmapped: str = "drop") -> tuple[RegionalTable, pd.DataFrame]:
         """Aggregate sectors through a crosswalk (columns from/to/weight, see
         `triplec.mapping.sectors.load_crosswalk`). Returns the new table and the unmapped codes
-        (code, rows and totals of each measure); `unmapped` is 'drop', 'keep' or 'error'."""
+        (code, rows and totals of each measure); `unmapped` is 'drop', 'keep' or 'error'.
+
+        >>> from triplec.mapping.sectors import load_crosswalk
+        >>> table = RegionalTable.from_frame(pd.DataFrame({"region": ["01001", "01001", "01003"],
+        ...                                                "sector": ["336411", "311111", "999999"],
+        ...                                                "emp": [120, 15, 7]}), emp_col="emp")
+        >>> crosswalk = load_crosswalk(pd.DataFrame({"naics": ["336411", "311111"], "cluster": ["Aerospace", "Food"]}),
+        ...                            "naics", "cluster")
+        >>> clusters, unmapped = table.map_sectors(crosswalk)
+        >>> clusters.matrix()
+        sector  Aerospace  Food
+        region
+        01001       120.0  15.0
+        >>> unmapped
+             code  emp  rows
+        0  999999  7.0     1
+        """
         result = apply_crosswalk(self.data, "sector", crosswalk, list(self.measures), unmapped=unmapped)
         if result.frame.empty:
             raise RegionalTableError("no sector code of the table is in the crosswalk")
