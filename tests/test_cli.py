@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import socket
@@ -162,6 +163,11 @@ def test_serve_runs_several_processes_and_stops_them_all(tmp_path):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError(f"server did not start: {proc.stdout.read()}") from None
                 time.sleep(0.3)
+        # each request goes to whichever process is free: the server keeps no connection with one
+        keep_alive = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        keep_alive.request("GET", "/healthz")  # HTTP/1.1, which keeps the connection unless told otherwise
+        assert keep_alive.getresponse().headers["Connection"] == "close"
+        keep_alive.close()
         family = _children(proc.pid)
         commands = [Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1] for pid in family]
         assert sum(c[-1:] == ["worker"] for c in commands) == 1, commands  # the background task worker

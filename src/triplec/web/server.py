@@ -43,8 +43,11 @@ def serve_gunicorn(application, host: str, port: int, workers: int, threads: int
         def load_config(self):
             for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
                                "worker_class": "gthread", "proc_name": "triplec", "accesslog": None,
-                               "graceful_timeout": 20, "timeout": 120, "reuse_port": True}.items():
-                self.cfg.set(key, value)  # reuse_port: the kernel spreads new connections over the processes
+                               "graceful_timeout": 20, "timeout": 120, "reuse_port": True, "keepalive": 0}.items():
+                # keepalive 0: a connection closes after its answer, so every request goes to whichever
+                # process is free; kept connections stay with one process, which queues while another
+                # idles (30 busy clients: search p95 534-557 ms with them, 402-443 ms without).
+                self.cfg.set(key, value)
 
         def load(self):
             return application
