@@ -8,10 +8,12 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import pytest
+import time_machine
 
 PASSWORD = "Triplec-test-pw-2026"
 
@@ -29,6 +31,27 @@ def siren(root: int) -> str:
     from stdnum import luhn
 
     return f"{root:08d}" + luhn.calc_check_digit(f"{root:08d}")
+
+
+SESSION_DAY = date.today()  # modules keep `TODAY = date.today()` from collection time
+
+
+@contextmanager
+def clock_on(day: date):
+    """The clock as it is on `day`; at noon of `day` (still ticking) once the real date has moved on."""
+    if date.today() == day:
+        yield
+        return
+    with time_machine.travel(datetime.combine(day, time(12), tzinfo=UTC), tick=True):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _same_day_all_session():
+    """A run that passes midnight would compare yesterday's module-level TODAY with the services'
+    today (CI failed so once): every test runs on the day the session began."""
+    with clock_on(SESSION_DAY):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -34,3 +34,14 @@ def test_sqlite_waits_for_a_writer_and_reads_while_one_writes(tmp_path):
     options = _settings_in_subprocess(tmp_path)["OPTIONS"]
     assert options["timeout"] == 20
     assert "journal_mode=WAL" in options["init_command"]
+
+
+def test_today_is_the_agencys_day(tmp_path):
+    """Default and refused-as-future dates follow the agency's zone, not the server's UTC."""
+    code = ("import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'triplec.web.settings'; import django; django.setup(); "
+            "from django.utils import timezone; print(timezone.get_current_timezone_name())")
+    for zone, expected in ((None, "UTC"), ("America/Santiago", "America/Santiago")):
+        environ = {k: v for k, v in os.environ.items() if k != "TRIPLEC_TIME_ZONE"}
+        environ.update(TRIPLEC_DATA_DIR=str(tmp_path), **({"TRIPLEC_TIME_ZONE": zone} if zone else {}))
+        out = subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == expected

@@ -181,7 +181,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("pt-br", "Português (Brasil)"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]  # src/triplec/locale: pt (Brazilian usage) and es catalogues, .mo committed
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # the header's language choice outlives the browser session
-TIME_ZONE = "UTC"
+# The agency's own zone (e.g. America/Sao_Paulo): "today" for default and refused future dates.
+TIME_ZONE = os.environ.get("TRIPLEC_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
