@@ -228,3 +228,21 @@ def test_api_admin_manages_users_and_tokens(world, svc):
     assert client.delete(f"/api/v1/users/{pk}/tokens/{token_id}").json()["revoked_at"]
     assert Client(headers={"authorization": f"Bearer {token.json()['token']}"}).get(
         "/api/v1/enterprises").status_code == 401
+
+
+@pytest.mark.parametrize("role, kind, message", [
+    ("purchaser-inspector", "buyer-public", "must belong to a public purchaser"),
+    ("buyer-staff", "buyer-large-firm", "must belong to a large-firm buyer"),
+    ("centre-staff", "service-centre", "must belong to a service centre"),
+])
+def test_staff_of_an_outside_organisation_belong_to_one_of_its_kind(world, svc, role, kind, message):
+    from triplec.core.errors import ValidationFailed
+    from triplec.registry.models import Organisation
+
+    admin = world.users["agency-admin"]
+    for wrong in (None, world.assoc_a):
+        with pytest.raises(ValidationFailed) as caught:
+            svc.create_user(admin, username=f"x-{role}", role=role, organisation=wrong)
+        assert message in str(caught.value.errors["organisation"])
+    right = Organisation.objects.create(kind=kind, name=f"Right {kind}", country="BR")
+    assert svc.create_user(admin, username=f"x-{role}", role=role, organisation=right).organisation == right

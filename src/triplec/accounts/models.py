@@ -34,6 +34,12 @@ class User(AbstractUser):
                 raise ValidationError({"organisation": _("An association manager must belong to an association.")})
         if self.role == Role.ENTERPRISE_USER and self.enterprise is None:
             raise ValidationError({"enterprise": _("An enterprise user must belong to an enterprise.")})
+        for role, belongs, message in (
+                (Role.PURCHASER_INSPECTOR, "is_public_purchaser", _("A purchaser's inspector must belong to a public purchaser.")),
+                (Role.BUYER_STAFF, "is_large_buyer", _("A large buyer's staff member must belong to a large-firm buyer.")),
+                (Role.CENTRE_STAFF, "is_service_centre", _("A service centre's staff member must belong to a service centre."))):
+            if self.role == role and not (self.organisation is not None and getattr(self.organisation, belongs)):
+                raise ValidationError({"organisation": message})
 
     @property
     def role_label(self) -> str:

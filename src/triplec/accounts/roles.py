@@ -12,6 +12,8 @@ class Role(models.TextChoices):
     ENTERPRISE_USER = "enterprise-user", _("Enterprise user")
     EVALUATOR = "evaluator", _("Evaluator (read-only)")
     PURCHASER_INSPECTOR = "purchaser-inspector", _("Purchaser's inspector")
+    BUYER_STAFF = "buyer-staff", _("Large buyer's staff")
+    CENTRE_STAFF = "centre-staff", _("Service centre staff")
 
 
 # Roles that work for the agency and see the whole register.

@@ -133,6 +133,18 @@ class Organisation(models.Model):
         return self.kind in ASSOCIATION_KINDS
 
     @property
+    def is_public_purchaser(self) -> bool:
+        return self.kind == OrganisationKind.BUYER_PUBLIC
+
+    @property
+    def is_large_buyer(self) -> bool:
+        return self.kind == OrganisationKind.BUYER_LARGE_FIRM
+
+    @property
+    def is_service_centre(self) -> bool:
+        return self.kind == OrganisationKind.SERVICE_CENTRE
+
+    @property
     def national_id_display(self) -> str:
         return identifiers.display(self.country, self.national_id)
 
