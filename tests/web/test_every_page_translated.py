@@ -67,6 +67,7 @@ NOT_CRAWLED = {
     "cluster_edit": "the demo has no cluster",
     "enterprise_import_rejected": "CSV file download",
     "favicon": "image",
+    "outcomes_export": "file download, tested in tests/procurement/test_outcomes_pages.py",
     "admin_login": "Django's back office, for the server's operators; tests/web/test_error_pages.py covers the refusal",
 }
 # POST-only actions (forms whose result is a redirect) are not pages.
@@ -77,6 +78,7 @@ POST_ONLY = {
     "footprint_attach", "member_leave", "evidence_withdraw", "cost_reverse", "contribution_reverse",
     "contracts_accrue", "contract_end", "evidence_add", "member_add", "stage_change", "cost_add",
     "contribution_add", "contract_add", "logout", "set_language", "enterprise_import_confirm",
+    "assign_rework", "outcomes_import",
 }
 
 

@@ -12,7 +12,8 @@
 |                     |                                                   | warranty claims (who repairs)         |
 | enterprise-user     | contracts its enterprise has an allocation in,    | nothing                               |
 |                     | only its own allocations, deliveries and money;   |                                       |
-|                     | the scoreboard of its current associations        |                                       |
+|                     | the scoreboard and yearly outcomes of its current |                                       |
+|                     | associations                                      |                                       |
 
 Nobody sees anything of another association. An inspector is a user of a `buyer-public` organisation.
 """
@@ -145,3 +146,10 @@ def can_view_scoreboard(user, association) -> bool:
     enterprise = _member_enterprise(user)
     return bool(enterprise) and Membership.objects.filter(
         Q(enterprise_id=enterprise, association=association) & Membership.current_q()).exists()
+
+
+@refuses_with(_("You may not see this association's outcomes."))
+def can_view_outcomes(user, association) -> bool:
+    """The yearly outcomes: the agency, the association's manager and its current members (who
+    report them), as for the scoreboard."""
+    return can_view_scoreboard(user, association)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_work
+from . import views, views_outcomes, views_records, views_work
 
 app_name = "procurement"
 
@@ -14,4 +14,13 @@ urlpatterns = [
     path("contracts/<int:pk>/deliveries/<int:delivery_id>/inspect/", views_work.inspect_delivery,
          name="inspect_delivery"),
     path("associations/<int:pk>/scoreboard/", views_work.scoreboard, name="scoreboard"),
+    path("contracts/<int:pk>/rework/", views_records.rework, name="rework"),
+    path("contracts/<int:pk>/deliveries/<int:delivery_id>/rework/", views_records.assign_rework, name="assign_rework"),
+    path("contracts/<int:pk>/defaults/", views_records.defaults, name="defaults"),
+    path("contracts/<int:pk>/allocations/<int:allocation_id>/default/", views_records.record_default,
+         name="record_default"),
+    path("contracts/<int:pk>/warranty/", views_records.warranty, name="warranty"),
+    path("associations/<int:pk>/outcomes/", views_outcomes.outcomes, name="outcomes"),
+    path("associations/<int:pk>/outcomes/import/", views_outcomes.import_outcomes, name="outcomes_import"),
+    path("associations/<int:pk>/outcomes/export.<str:fmt>", views_outcomes.export_outcomes, name="outcomes_export"),
 ]
