@@ -127,3 +127,10 @@ def test_the_chart_draws_the_trajectory_and_labels_the_illustration(client_for, 
     programmes.record_outcome(desks.manager, desks.association, year=1990, members=4, workers=12)
     measured = client_for(desks.world.users["s1-user"]).get(_url(desks)).content.decode()
     assert "Illustration, not measured" not in measured and 'data-testid="outcome-chart"' in measured
+
+
+def test_a_file_over_the_import_limit_is_refused(client_for, desks, settings):
+    settings.TRIPLEC_IMPORT_MAX_BYTES = 20
+    response = _upload(_manager(client_for, desks), desks, b"year,members,workers\n2024,10,60\n")
+    assert response.status_code == 200 and "larger than 0 MB" in response.content.decode()
+    assert _years(desks) == []

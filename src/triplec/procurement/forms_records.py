@@ -4,6 +4,7 @@ and of its yearly outcomes. The services check every rule; the forms only read t
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Default, Rework
@@ -67,3 +68,11 @@ class OutcomeForm(forms.ModelForm):
 
 class OutcomeImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
+
+    def clean_file(self):
+        """The register's limit on imported files (setting `TRIPLEC_IMPORT_MAX_BYTES`)."""
+        upload = self.cleaned_data["file"]
+        limit = int(getattr(settings, "TRIPLEC_IMPORT_MAX_BYTES", 200 * 1024 * 1024))
+        if upload.size > limit:
+            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": limit // (1024 * 1024)})
+        return upload
