@@ -29,6 +29,13 @@ from .views import contract_or_404
 ZERO = Decimal(0)
 
 
+def _contract(request, pk: int, check) -> Contract:
+    """The contract the reader sees (404 otherwise) and may work on as `check` says (403 otherwise)."""
+    contract = contract_or_404(request.user, pk)
+    require_page(check, request.user, contract)
+    return contract
+
+
 def _members(contract: Contract):
     return current_members(contract.association).order_by("legal_name", "pk")
 
@@ -57,16 +64,14 @@ def _rework_page(request, contract: Contract, bound=None):
 @login_required
 @require_GET
 def rework(request, pk: int):
-    contract = contract_or_404(request.user, pk)
-    require_page(policy.can_run_contract, request.user, contract)
+    contract = _contract(request, pk, policy.can_run_contract)
     return _rework_page(request, contract)
 
 
 @login_required
 @require_POST
 def assign_rework(request, pk: int, delivery_id: int):
-    contract = contract_or_404(request.user, pk)
-    require_page(policy.can_run_contract, request.user, contract)
+    contract = _contract(request, pk, policy.can_run_contract)
     delivery = first_or_404(Delivery.objects.filter(line__contract=contract, pk=delivery_id),
                             _("No such delivery on this contract."))
     form = ReworkForm(request.POST, members=_members(contract), prefix=f"r{delivery.pk}")
@@ -86,8 +91,7 @@ def assign_rework(request, pk: int, delivery_id: int):
 @login_required
 @require_GET
 def defaults(request, pk: int):
-    contract = contract_or_404(request.user, pk)
-    require_page(policy.can_run_contract, request.user, contract)
+    contract = _contract(request, pk, policy.can_run_contract)
     allocations = (Allocation.objects.filter(line__contract=contract).select_related("member", "line__product")
                    .order_by("line_id", "member__legal_name", "id"))
     open_rows = [(a, left) for a in allocations if a.defaulted_on is None
@@ -105,8 +109,7 @@ def defaults(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def record_default(request, pk: int, allocation_id: int):
-    contract = contract_or_404(request.user, pk)
-    require_page(policy.can_run_contract, request.user, contract)
+    contract = _contract(request, pk, policy.can_run_contract)
     allocation = first_or_404(Allocation.objects.filter(line__contract=contract, pk=allocation_id)
                               .select_related("member", "line__product"), _("No such allocation on this contract."))
     others = _members(contract).exclude(pk=allocation.member_id)
@@ -139,8 +142,7 @@ def _claim_form(contract: Contract, data=None) -> WarrantyClaimForm:
 @login_required
 @require_http_methods(["GET", "POST"])
 def warranty(request, pk: int):
-    contract = contract_or_404(request.user, pk)
-    require_page(policy.can_claim_warranty, request.user, contract)
+    contract = _contract(request, pk, policy.can_claim_warranty)
     form = _claim_form(contract, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
