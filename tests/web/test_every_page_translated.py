@@ -79,6 +79,8 @@ POST_ONLY = {
     "contracts_accrue", "contract_end", "evidence_add", "member_add", "stage_change", "cost_add",
     "contribution_add", "contract_add", "logout", "set_language", "enterprise_import_confirm",
     "assign_rework", "outcomes_import",
+    # procurement's money actions (views_money)
+    "pay_advance", "pass_advances", "pay_final", "release_retention", "settle_debt",
 }
 
 

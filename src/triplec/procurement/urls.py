@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_outcomes, views_records, views_work
+from . import views, views_money, views_outcomes, views_records, views_work
 
 app_name = "procurement"
 
@@ -23,4 +23,11 @@ urlpatterns = [
     path("associations/<int:pk>/outcomes/", views_outcomes.outcomes, name="outcomes"),
     path("associations/<int:pk>/outcomes/import/", views_outcomes.import_outcomes, name="outcomes_import"),
     path("associations/<int:pk>/outcomes/export.<str:fmt>", views_outcomes.export_outcomes, name="outcomes_export"),
+    # Money actions and deliveries (views_money)
+    path("contracts/<int:pk>/money/advance/", views_money.pay_advance, name="pay_advance"),
+    path("contracts/<int:pk>/money/pass-advances/", views_money.pass_advances, name="pass_advances"),
+    path("contracts/<int:pk>/money/final/", views_money.pay_final, name="pay_final"),
+    path("contracts/<int:pk>/money/retention/", views_money.release_retention, name="release_retention"),
+    path("contracts/<int:pk>/money/settle-debt/", views_money.settle_debt, name="settle_debt"),
+    path("contracts/<int:pk>/deliveries/record/", views_money.record_delivery, name="record_delivery"),
 ]
