@@ -67,6 +67,9 @@ NOT_CRAWLED = {
     "cluster_edit": "the demo has no cluster",
     "enterprise_import_rejected": "CSV file download",
     "favicon": "image",
+    "contract_labels": "PDF file; its text is checked in tests/procurement/test_labels.py",
+    "allocation_labels": "PDF file; its text is checked in tests/procurement/test_labels.py",
+    "inspection_scan": "the answer to the inspection page's lot-code field (a code typed or scanned)",
     "admin_login": "Django's back office, for the server's operators; tests/web/test_error_pages.py covers the refusal",
 }
 # POST-only actions (forms whose result is a redirect) are not pages.
