@@ -31,6 +31,10 @@ def _first_delivery(w):
     return _c1(w).lines.get().deliveries.order_by("id").first()
 
 
+def _s1_allocation(w):
+    return _c1(w).lines.get().allocations.get(member__legal_name="Serraria S01")
+
+
 def _inspection(w):
     p = f"d{_first_delivery(w).pk}-"
     return {p + "accepted": 4, p + "rejected": 1, p + "reasons": "Loose leg"}
@@ -55,6 +59,17 @@ CASES = [
          by_scope(PEOPLE, INSPECTS_C1, SEES_C1), data=_inspection),
     Case("scoreboard", "get", lambda w: reverse("procurement:scoreboard", args=[w.procurement_association.pk]),
          {**everyone(403, PEOPLE), **dict.fromkeys(SEES_SCOREBOARD, 200)}),
+    Case("labels page", "get", lambda w: reverse("procurement:labels", args=[_c1(w).pk]),
+         by_scope(PEOPLE, SEES_C1, SEES_C1, ok=200)),
+    # S1's labels: whoever may see its allocation (s2-user sees the contract, not S1's allocation)
+    Case("allocation labels", "get",
+         lambda w: reverse("procurement:allocation_labels", args=[_c1(w).pk, _s1_allocation(w).pk]),
+         by_scope(PEOPLE, [p for p in SEES_C1 if p != "s2-user"], [], ok=200)),
+    Case("contract labels", "get", lambda w: reverse("procurement:contract_labels", args=[_c1(w).pk]),
+         by_scope(PEOPLE, RUNS_C1, SEES_C1, ok=200)),
+    Case("lot code scan", "get",
+         lambda w: reverse("procurement:inspection_scan", args=[_c1(w).pk]) + f"?code={_s1_allocation(w).lot_code}",
+         by_scope(PEOPLE, INSPECTS_C1, SEES_C1, ok=200)),
 ]
 
 

@@ -68,6 +68,9 @@ NOT_CRAWLED = {
     "enterprise_import_rejected": "CSV file download",
     "favicon": "image",
     "outcomes_export": "file download, tested in tests/procurement/test_outcomes_pages.py",
+    "contract_labels": "PDF file; its text is checked in tests/procurement/test_labels.py",
+    "allocation_labels": "PDF file; its text is checked in tests/procurement/test_labels.py",
+    "inspection_scan": "the answer to the inspection page's lot-code field (a code typed or scanned)",
     "admin_login": "Django's back office, for the server's operators; tests/web/test_error_pages.py covers the refusal",
 }
 # POST-only actions (forms whose result is a redirect) are not pages.

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_money, views_outcomes, views_records, views_work
+from . import views, views_labels, views_money, views_outcomes, views_records, views_work
 
 app_name = "procurement"
 
@@ -30,4 +30,9 @@ urlpatterns = [
     path("contracts/<int:pk>/money/retention/", views_money.release_retention, name="release_retention"),
     path("contracts/<int:pk>/money/settle-debt/", views_money.settle_debt, name="settle_debt"),
     path("contracts/<int:pk>/deliveries/record/", views_money.record_delivery, name="record_delivery"),
+    path("contracts/<int:pk>/labels/", views_labels.labels, name="labels"),
+    path("contracts/<int:pk>/labels.pdf", views_labels.contract_labels, name="contract_labels"),
+    path("contracts/<int:pk>/allocations/<int:allocation_id>/labels.pdf", views_labels.allocation_labels,
+         name="allocation_labels"),
+    path("contracts/<int:pk>/inspect/scan/", views_labels.scan, name="inspection_scan"),
 ]

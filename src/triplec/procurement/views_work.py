@@ -16,9 +16,11 @@ from triplec.registry.models import Organisation
 
 from . import policy
 from .forms import SERVICE_ALIASES, AllocationForm, InspectionForm
+from .forms_labels import ScanForm
 from .models import ContractLine
 from .services import allocation as allocation_services
 from .services import deliveries as delivery_services
+from .services import labels as label_services
 from .services import scoreboard as scoreboard_services
 from .views import contract_or_404
 
@@ -48,14 +50,18 @@ def allocate(request, pk: int, line_id: int):
         "left": progress.ordered - progress.allocated})
 
 
-def _inspection_page(request, contract, bound=None):
+def _inspection_page(request, contract, bound=None, scan=None, lot=None):
+    """`lot`: only the deliveries of that scanned lot (labels.lot_deliveries_q) are offered."""
     waiting = (policy.visible_deliveries(request.user).filter(line__contract=contract, inspected_on__isnull=True)
                .select_related("maker", "line__product", "allocation", "rework").order_by("delivered_on", "id"))
+    if lot is not None:
+        waiting = waiting.filter(label_services.lot_deliveries_q(lot))
     rows = [(d, bound[1] if bound and bound[0] == d.pk else
              InspectionForm(initial={"accepted": d.quantity, "rejected": 0}, prefix=f"d{d.pk}")) for d in waiting]
     done = (policy.visible_deliveries(request.user).filter(line__contract=contract, inspected_on__isnull=False)
             .select_related("maker", "line__product").order_by("-inspected_on", "-id"))
-    return render(request, "procurement/inspection.html", {"contract": contract, "rows": rows, "done": done})
+    return render(request, "procurement/inspection.html", {"contract": contract, "rows": rows, "done": done,
+                                                           "scan": scan or ScanForm(), "lot": lot})
 
 
 @login_required

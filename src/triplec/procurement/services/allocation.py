@@ -60,10 +60,12 @@ def _rates(member_ids: list[int]) -> tuple[dict, dict]:
 
 
 def _loads(member_ids: list[int]) -> dict[int, int]:
-    allocated = dict(Allocation.objects.filter(member_id__in=member_ids, line__contract__status__in=OPEN)
-                     .values_list("member_id").annotate(s=Sum("quantity")))
-    accepted = dict(Delivery.objects.filter(maker_id__in=member_ids, allocation__isnull=False,
-                                            line__contract__status__in=OPEN)
+    # Read from the open lines, not from the members: with the members' ids as the filter SQLite walks
+    # every allocation and delivery they ever had (10 years of an association of 500: 0.5 s, not 20 ms).
+    open_lines = ContractLine.objects.filter(contract__status__in=OPEN)
+    allocated = dict(Allocation.objects.filter(line__in=open_lines).values_list("member_id")
+                     .annotate(s=Sum("quantity")))
+    accepted = dict(Delivery.objects.filter(line__in=open_lines, allocation__isnull=False)
                     .values_list("maker_id").annotate(s=Sum("accepted")))
     return {pk: (allocated.get(pk) or 0) - (accepted.get(pk) or 0) for pk in member_ids}
 

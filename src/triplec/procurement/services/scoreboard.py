@@ -21,6 +21,15 @@ from ..models import Delivery, WarrantyClaim
 from .common import current_members
 
 
+class _Year(ExtractYear):
+    """The year of a date. SQLite stores dates as ISO text and runs ExtractYear through a Python
+    function called for every row; the text's first four characters are the year, read in SQL."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(SUBSTR({sql}, 1, 4) AS INTEGER)", params
+
+
 def _ratio(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) / whole).quantize(Decimal("0.0001")) if whole else None
 
@@ -68,13 +77,13 @@ def compute(association: Organisation, on: date | None = None) -> list[ScoreRow]
     """One row per current member (and per past member who made units on its contracts), by name."""
     rows: dict[int, ScoreRow] = {m.pk: ScoreRow(m) for m in current_members(association, on)}
     deliveries = (Delivery.objects.filter(line__contract__association=association)
-                  .annotate(year=ExtractYear("delivered_on"))
+                  .annotate(year=_Year("delivered_on"))
                   .values("maker_id", "year")
                   .annotate(delivered=Sum("quantity"),
                             on_time=Sum("quantity", filter=Q(delivered_on__lte=F("line__deadline"))),
                             accepted=Sum("accepted"), rejected=Sum("rejected")))
     claims = (WarrantyClaim.objects.filter(contract__association=association)
-              .annotate(year=ExtractYear("claimed_on")).values("maker_id", "year")
+              .annotate(year=_Year("claimed_on")).values("maker_id", "year")
               .annotate(n=Count("id"), units=Sum("units")))
     missing = {d["maker_id"] for d in deliveries} | {c["maker_id"] for c in claims}
     for member in Enterprise.objects.filter(pk__in=missing - set(rows)):
