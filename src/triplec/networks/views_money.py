@@ -92,12 +92,12 @@ def _entry_add(request, pk: int, *, contribution: bool):
 
 
 def _entry_saved(entry, created: bool, contribution: bool) -> str:
-    if contribution:
-        text = (_("Contribution recorded: %(firm)s paid %(amount)s.") if created
-                else _("This contribution was already recorded (%(firm)s, %(amount)s); nothing added."))
-    else:
+    if not contribution:
         text = (_("Cost recorded: %(amount)s.") if created
                 else _("This cost was already recorded (%(amount)s); nothing added."))
+    else:
+        text = (_("Contribution recorded: %(firm)s paid %(amount)s.") if created
+                else _("This contribution was already recorded (%(firm)s, %(amount)s); nothing added."))
     return text % {"firm": getattr(entry, "enterprise", ""), "amount": format_money(entry.amount, entry.currency)}
 
 
