@@ -282,22 +282,17 @@ class DaskEngine:
 
         Examples
         --------
+        ``screen_sectors`` calls it with a ``DaskEngine`` (or a scheduler's address) as ``scheduler``:
+
         >>> import numpy as np
-        >>> from triplec.mapping import PointRegister
-        >>> from triplec.mapping.kd import SiteArrays, fit_grid, pair_total
-        >>> reg = PointRegister.from_arrays(*np.random.default_rng(0).uniform(0, 50, (2, 30)), ["A"] * 30)
-        >>> sites, idx = SiteArrays.from_register(reg), reg.indices("A")
-        >>> total, total_w = pair_total(len(idx), None)
-        >>> plan = SimPlan(sector="A", other=None, n_a=30, n_b=0, w_a=None, w_b=None, total=total, total_w=total_w,
-        ...                grid=fit_grid(sites, idx, None, 20.0, 5.0), sims=8, seed=1, key=sector_key("A"), batch=5)
         >>> from distributed import Client
+        >>> from triplec.mapping import PointRegister, screen_sectors
+        >>> reg = PointRegister.from_arrays(*np.random.default_rng(0).uniform(0, 50, (2, 30)), ["A"] * 30)
         >>> client = Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None)
-        >>> out = DaskEngine(client).run([plan], sites)
-        >>> here = LocalEngine(threads=1).run([plan], sites)
-        >>> [batch.kd.shape[0] for batch in out[("A", None)]]
-        [5, 3]
-        >>> all(np.array_equal(a.kd, b.kd) for a, b in zip(out[("A", None)], here[("A", None)]))
-        True
+        >>> there = screen_sectors(reg, r_max=20, r_step=5, sims=39, scheduler=DaskEngine(client))
+        >>> here = screen_sectors(reg, r_max=20, r_step=5, sims=39)
+        >>> there.params["engine"], here.params["engine"], bool(there.curves.equals(here.curves))
+        ('dask', 'local', True)
         >>> client.close()
         """
         from distributed import as_completed
