@@ -118,6 +118,35 @@ def test_downloads_serve_the_run_files(done_run, officer_client):
     assert report["Content-Security-Policy"] == "sandbox allow-scripts allow-popups"
 
 
+def test_footprints_parquet_is_listed_downloaded_and_read_back(done_run, officer_client, tmp_path):
+    """The footprints as GeoParquet (written when geopandas, the [geo] extra, is installed): listed among
+    the run's downloads and read back with geopandas, or as plain Parquet by pandas; without geopandas
+    the run has no such file and the page does not offer it."""
+    url = reverse("clusters:run_file", args=[done_run.pk, "footprints.parquet"])
+    page = text(officer_client.get(reverse("clusters:run_detail", args=[done_run.pk])))
+    geo = json.loads((done_run.output_path / "footprints.geojson").read_text())
+    try:
+        import geopandas
+    except ImportError:
+        assert url not in page and officer_client.get(url).status_code == 404
+        return
+    assert url in page and "footprints (GeoParquet)" in page
+    response = officer_client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/vnd.apache.parquet"
+    assert response["Content-Disposition"] == f'attachment; filename="mapping-{done_run.pk}-footprints.parquet"'
+    path = tmp_path / "footprints.parquet"
+    path.write_bytes(b"".join(response.streaming_content))
+    frame = geopandas.read_parquet(path)
+    assert frame.crs.to_epsg() == 4326
+    assert frame["id"].tolist() == [f["id"] for f in geo["features"]] == ["16-F1"]
+    assert frame["count"].tolist() == [f["properties"]["count"] for f in geo["features"]]
+    shape = frame.geometry.iloc[0]
+    assert shape.geom_type == "Polygon" and shape.is_valid
+    assert [round(c, 6) for c in shape.exterior.coords[0]] == geo["features"][0]["geometry"]["coordinates"][0][0]
+    plain = pd.read_parquet(path)  # any Parquet reader: the geometry as WKB bytes
+    assert plain["id"].tolist() == ["16-F1"] and isinstance(plain["geometry"].iloc[0], bytes)
+
+
 def test_attach_a_footprint_to_a_new_then_to_an_existing_cluster(done_run, world, officer_client):
     attach = reverse("clusters:footprint_attach", args=[done_run.pk])
     response = officer_client.post(attach, {"footprint": "16-F1", "cluster": "new", "name": "Leiria wood cluster"})

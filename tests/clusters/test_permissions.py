@@ -15,6 +15,7 @@ from tests.clusters.factories import run_data
 from tests.permissions import ANONYMOUS, LOGIN, assert_matrix, matrix, matrix_failures, page_requests
 
 from triplec.clusters import services
+from triplec.mapping.geo import geopandas_available
 
 VIEW = {ANONYMOUS: LOGIN, **matrix(403, agency_admin=200, programme_officer=200, broker=200, evaluator=200)}
 WRITE = {ANONYMOUS: LOGIN, **matrix(403, agency_admin=302, programme_officer=302)}
@@ -27,6 +28,8 @@ def cluster(world):
 
 DOWNLOADS = ["sectors.csv", "sectors.parquet", "sectors_detail.csv", "curves.csv", "curves_detail.csv",
              "footprints.geojson", "footprints.csv", "footprint_members.csv", "profiles.csv", "report.html"]
+# GeoParquet footprints are written when geopandas (the [geo] extra) is installed
+DOWNLOADS += ["footprints.parquet"] if geopandas_available() else []
 
 
 def test_downloads_only_for_those_who_may_view_the_run(world, client_for, done_run):

@@ -27,6 +27,8 @@ DOWNLOADS = {
     "curves.csv": ("text/csv", _("Kd curves and local bands")),
     "curves_detail.csv": ("text/csv", _("curves with the global bands")),
     "footprints.geojson": ("application/geo+json", _("footprints (GeoJSON)")),
+    # Written only when geopandas (the [geo] extra) is installed: listed when the file is there.
+    "footprints.parquet": ("application/vnd.apache.parquet", _("footprints (GeoParquet)")),
     "footprints.csv": ("text/csv", _("footprint table")),
     "footprint_members.csv": ("text/csv", _("establishments of each footprint")),
     "profiles.csv": ("text/csv", _("co-located sectors per footprint")),

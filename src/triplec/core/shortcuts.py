@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from . import spreadsheets
 from .errors import ValidationFailed, domain_errors
 
-__all__ = ["HISTORY_ROWS", "domain_errors", "errors_as_messages", "errors_on_form", "export_style", "first_or_404", "found_or_404", "history_records",
+__all__ = ["HISTORY_ROWS", "domain_errors", "errors_as_messages", "errors_on_form", "export_style", "first_or_404", "form_saved", "found_or_404", "history_records",
            "history_rows", "is_partial", "map_tiles", "page_of", "put_errors", "require_page"]
 
 HISTORY_ROWS = 50
@@ -72,6 +72,18 @@ def errors_on_form(form, aliases: dict[str, str] | None = None):
             yield
     except ValidationFailed as exc:
         put_errors(form, exc, aliases)
+
+
+def form_saved(form, save: Callable, aliases: dict[str, str] | None = None):
+    """A page's form sent: `save(form.cleaned_data)` when the form is valid, the service's refusals put on
+    the form (see `errors_on_form`). Returns what `save` returned (say, the message to show), or None
+    when the form or the service refused (its errors are then on the form)."""
+    if not form.is_valid():
+        return None
+    saved = None
+    with errors_on_form(form, aliases):
+        saved = save(form.cleaned_data)
+    return None if form.errors else saved
 
 
 @contextmanager

@@ -29,6 +29,9 @@ SAMPLE = 2000  # points tested for land (seeded sample)
 LAND_GIVEN_MAX = 0.5  # as given, at most this share on land (or in the country) ...
 LAND_SWAPPED_MIN = 0.8  # ... and at least this share when swapped: swapped
 
+__all__ = ["DUPLICATES", "SWAPPED_COUNTRY", "SWAPPED_RANGE", "SWAPPED_SEA", "coordinate_warnings", "duplicate_points",
+           "swapped_axes", "swapped_range"]
+
 
 def _percent(share: float) -> str:
     return f"{100 * share:.0f}%"

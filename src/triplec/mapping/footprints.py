@@ -38,7 +38,16 @@ class Footprint:
         return len(self.establishments)
 
     def properties(self) -> dict:
-        """Plain-JSON attributes (GeoJSON feature properties)."""
+        """Plain-JSON attributes (GeoJSON feature properties).
+
+        Examples
+        --------
+        >>> from shapely.geometry import box
+        >>> fp = Footprint("A-F1", "A", 5.0, ["0", "1"], np.float64(40), float("nan"), (1.5, 2.0), box(0, 0, 3, 4), 12.0)
+        >>> props = fp.properties()
+        >>> props["count"], props["employment"], props["sme_share"], props["centroid_lon"], props["establishments"]
+        (2, 40.0, None, None, ['0', '1'])
+        """
         lon, lat = self.centroid_lonlat if self.centroid_lonlat else (None, None)
         return {
             "id": self.id,
@@ -122,7 +131,19 @@ class FootprintSet:
         return collection
 
     def write_geojson(self, path: str | Path, precision: int = 6) -> Path:
-        """Write :meth:`to_geojson` to ``path`` (UTF-8 JSON) and return the path."""
+        """Write :meth:`to_geojson` to ``path`` (UTF-8 JSON) and return the path.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from shapely.geometry import box
+        >>> reg = PointRegister.from_arrays([0, 3], [0, 4], ["A", "A"])
+        >>> fp = Footprint("A-F1", "A", 5.0, ["0", "1"], None, None, (1.5, 2.0), box(0, 0, 3, 4), 12.0)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = FootprintSet([fp], {"A": 5.0}, reg).write_geojson(Path(folder) / "footprints.geojson")
+        ...     json.loads(path.read_text(encoding="utf-8"))["features"][0]["id"]
+        'A-F1'
+        """
         path = Path(path)
         path.write_text(json.dumps(self.to_geojson(precision), ensure_ascii=False), encoding="utf-8")
         return path

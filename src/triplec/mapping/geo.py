@@ -20,6 +20,9 @@ LonLatTransform = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarra
 UNIT_TO_KM = {"km": 1.0, "m": 0.001}
 GEO_LON, GEO_LAT = "__triplec_lon", "__triplec_lat"  # columns added for a GeoDataFrame's points
 
+__all__ = ["GEO_LAT", "GEO_LON", "UNIT_TO_KM", "LonLatTransform", "geopandas_available", "is_geodataframe",
+           "lonlat_transformer", "with_lonlat_columns", "write_geoparquet"]
+
 
 def lonlat_transformer(crs: str, unit: str = "m") -> LonLatTransform:
     """Return ``f(x, y) -> (lon, lat)`` from a projected CRS (e.g. ``"EPSG:27572"``) to WGS84 degrees.

@@ -25,6 +25,9 @@ MAIN_CITY_RADIUS_KM = 25.0  # a much bigger city this close is "the" city of a p
 MAIN_CITY_FACTOR = 5.0  # ... when it has at least this many times the nearest town's people
 NEAREST_CITY_MAX_KM = 150.0  # farther than this, a point is near no city
 
+__all__ = ["ATTRIBUTION", "PLACES_DIR", "Place", "available", "city_near", "countries", "country_bounds",
+           "distances_km", "report_places"]
+
 
 @dataclass(frozen=True)
 class Place:

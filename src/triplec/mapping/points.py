@@ -301,7 +301,15 @@ class PointRegister:
         return self.weights is not None and bool(np.isfinite(self.weights).any())
 
     def require_weights(self) -> None:
-        """Raise ValueError unless every establishment's employees are known (the weighted tests)."""
+        """Raise ValueError unless every establishment's employees are known (the weighted tests).
+
+        Examples
+        --------
+        >>> PointRegister.from_arrays([0, 1], [0, 1], ["A", "A"], weights=[5, 8]).require_weights()
+        >>> PointRegister.from_arrays([0, 1], [0, 1], ["A", "A"]).require_weights()
+        Traceback (most recent call last):
+        ValueError: weighted=True needs a register with employees (weight_col)
+        """
         if self.weights is None:
             raise ValueError("weighted=True needs a register with employees (weight_col)")
         unknown = np.flatnonzero(np.isnan(self.weights))
@@ -337,7 +345,19 @@ class PointRegister:
         return frame
 
     def lonlat_degrees(self) -> tuple[np.ndarray, np.ndarray]:
-        """Positions in lon/lat degrees (raises when a projected register has no CRS / transform)."""
+        """Positions in lon/lat degrees (raises when a projected register has no CRS / transform).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"id": ["a", "b"], "naf": ["2511Z", "1610A"], "lon": [-8.61, -8.0], "lat": [41.15, 40.0]})
+        >>> lon, lat = PointRegister.from_frame(df, sector_col="naf", lon_col="lon", lat_col="lat").lonlat_degrees()
+        >>> lon.tolist(), lat.tolist()
+        ([-8.61, -8.0], [41.15, 40.0])
+        >>> PointRegister.from_arrays([0], [0], ["A"]).lonlat_degrees()
+        Traceback (most recent call last):
+        ValueError: this projected register has no CRS / to_lonlat transform; cannot give lon/lat
+        """
         if self.geographic:
             return self.lonlat[:, 0], self.lonlat[:, 1]
         if self.to_lonlat is None:
@@ -357,20 +377,44 @@ class PointRegister:
         return {str(c): order[bounds[k]:bounds[k + 1]] for k, c in enumerate(codes)}
 
     def indices(self, sector: str) -> np.ndarray:
-        """Row positions of a sector's establishments (KeyError naming the sector if absent)."""
+        """Row positions of a sector's establishments (KeyError naming the sector if absent).
+
+        Examples
+        --------
+        >>> reg = PointRegister.from_arrays([0, 1, 2], [0, 0, 0], ["A", "B", "A"])
+        >>> reg.indices("A").tolist()
+        [0, 2]
+        >>> reg.indices("C")
+        Traceback (most recent call last):
+        KeyError: "sector 'C' is not in the register"
+        """
         try:
             return self._sector_index[str(sector)]
         except KeyError:
             raise KeyError(f"sector {sector!r} is not in the register") from None
 
     def employment(self, sector: str) -> float:
-        """Total employees of a sector (NaN when sizes are unknown)."""
+        """Total employees of a sector (NaN when sizes are unknown).
+
+        Examples
+        --------
+        >>> PointRegister.from_arrays([0, 1, 2], [0, 0, 0], ["A", "B", "A"], weights=[4, 9, 6]).employment("A")
+        10.0
+        >>> PointRegister.from_arrays([0, 1], [0, 0], ["A", "A"]).employment("A")
+        nan
+        """
         if self.weights is None:
             return float("nan")
         return float(self.weights[self.indices(sector)].sum())
 
     def distance(self, i: int, j: int) -> float:
-        """Distance in km between rows i and j (Euclidean or great-circle)."""
+        """Distance in km between rows i and j (Euclidean or great-circle).
+
+        Examples
+        --------
+        >>> PointRegister.from_arrays([0, 3], [0, 4], ["A", "A"]).distance(0, 1)  # projected, km
+        5.0
+        """
         a, b = self.coords[i], self.coords[j]
         c = float(np.sqrt(((a - b) ** 2).sum()))
         if self.geometry == "sphere":

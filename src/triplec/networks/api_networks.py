@@ -190,8 +190,7 @@ def get_network(request, network_id: int):
 def update_network(request, network_id: int, payload: NetworkPatch):
     """Change the fields sent (not the stage: see /transitions)."""
     user = _user(request)
-    network = _network(request, network_id)
-    require(policy.can_manage_network, user, network)
+    network = _network(request, network_id, policy.can_manage_network)
     data = _network_data(user, payload, partial=True)
     try:
         services.update_network(user, network, data)
@@ -212,8 +211,7 @@ def list_members(request, network_id: int):
 @router.post("/{network_id}/members", response=_ok(201, MemberOut, 401, 403, 404, 422), summary="Add a member")
 def add_member(request, network_id: int, payload: MemberCreate):
     user = _user(request)
-    network = _network(request, network_id)
-    require(policy.can_manage_network_members, user, network)
+    network = _network(request, network_id, policy.can_manage_network_members)
     enterprise = _enterprise(user, payload.enterprise_id, "enterprise_id")
     member = services.add_member(user, network, enterprise, payload.joined_on, lead=payload.lead)
     return Status(201, NetworkMember.objects.select_related("enterprise", "network").get(pk=member.pk))

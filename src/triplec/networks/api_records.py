@@ -8,7 +8,6 @@ from datetime import date
 from django.utils.translation import gettext as _
 from ninja import Query, Status
 
-from triplec.accounts.policy import require
 from triplec.core.errors import NotFound, ValidationFailed
 
 from . import independence, policy, selectors, services
@@ -53,8 +52,7 @@ def record_activity(request, network_id: int, payload: ActivityCreate):
     """Meetings, factory visits, workshops, group travel, joint purchases/marketing/projects and
     contacts with support bodies, with attendance per member firm and broker hours."""
     user = _user(request)
-    network = _network(request, network_id)
-    require(policy.can_record_activity, user, network)
+    network = _network(request, network_id, policy.can_record_activity)
     data = payload.model_dump()
     data["support_body"] = _organisation(user, data.pop("support_body_id"), "support_body_id")
     data["host_enterprise"] = _enterprise(user, data.pop("host_enterprise_id"), "host_enterprise_id")
@@ -98,8 +96,7 @@ def list_costs(request, network_id: int, page: Query[PageQuery]):
              summary="Record a cost")
 def record_cost(request, network_id: int, payload: CostCreate):
     user = _user(request)
-    network = _network(request, network_id)
-    require(policy.can_record_cost, user, network)
+    network = _network(request, network_id, policy.can_record_cost)
     contract = None
     if payload.contract_id is not None:
         contract = ManagerContract.objects.filter(network=network, pk=payload.contract_id).first()
@@ -139,8 +136,7 @@ def list_contributions(request, network_id: int, page: Query[PageQuery]):
              summary="Record a contribution")
 def record_contribution(request, network_id: int, payload: ContributionCreate):
     user = _user(request)
-    network = _network(request, network_id)
-    require(policy.can_record_contribution, user, network)
+    network = _network(request, network_id, policy.can_record_contribution)
     enterprise = _enterprise(user, payload.enterprise_id, "enterprise_id")
     entry, created = services.record_contribution(
         user, network, enterprise=enterprise, amount=payload.amount, paid_on=payload.paid_on,
@@ -180,8 +176,7 @@ def list_evaluations(request, network_id: int, page: Query[PageQuery]):
              summary="Record an evaluation")
 def record_evaluation(request, network_id: int, payload: EvaluationCreate):
     user = _user(request)
-    network = _network(request, network_id)
-    require(policy.can_record_evaluation, user, network)
+    network = _network(request, network_id, policy.can_record_evaluation)
     enterprise = _enterprise(user, payload.enterprise_id, "enterprise_id")
     evaluation = services.record_evaluation(user, network, enterprise, payload.evaluated_on, payload.scores,
                                             payload.notes)

@@ -11,6 +11,8 @@ decided here: when a service refuses, the page shows its reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -30,9 +32,13 @@ from .models import Network
 LIST_PAGE_SIZE = 25
 
 
-def network_or_404(request, pk: int) -> Network:
+def network_or_404(request, pk: int, may: Callable | None = None) -> Network:
+    """The network the user may see (else a 404 page) and, given a `can_*` check, may act on (else 403)."""
     with domain_errors():
-        return services.get_network(request.user, pk)
+        network = services.get_network(request.user, pk)
+    if may is not None:
+        require_page(may, request.user, network)
+    return network
 
 
 def page_controls(user, network: Network) -> dict[str, bool]:
@@ -143,8 +149,7 @@ def network_create(request):
 @require_http_methods(["GET", "POST"])
 def network_edit(request, pk: int):
     user = request.user
-    network = network_or_404(request, pk)
-    require_page(policy.can_manage_network, user, network)
+    network = network_or_404(request, pk, policy.can_manage_network)
     if request.method == "GET":
         return render(request, "networks/network_form.html",
                       {"form": NetworkForm(user=user, network=network), "network": network})

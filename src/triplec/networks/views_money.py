@@ -16,8 +16,8 @@ from triplec.core.money_format import format_money
 from triplec.core.shortcuts import (
     domain_errors,
     errors_as_messages,
-    errors_on_form,
     first_or_404,
+    form_saved,
     require_page,
 )
 
@@ -75,46 +75,42 @@ def _money_saved(request, network, anchor: str, text: str):
     return redirect(reverse("networks:money", args=[network.pk]) + anchor)
 
 
+def _entry_add(request, pk: int, *, contribution: bool):
+    """A cost or a contribution: the two ledgers' forms differ in one field, and each says what it saved."""
+    if contribution:
+        network = network_or_404(request, pk, policy.can_record_contribution)
+        form = ContributionForm(request.POST, firms=page_queries.members_ever(network))
+    else:
+        network = network_or_404(request, pk, policy.can_record_cost)
+        form = CostForm(request.POST)
+    record = services.record_contribution if contribution else services.record_cost
+    saved = form_saved(form, lambda data: _entry_saved(*record(request.user, network, **data), contribution),
+                       LEDGER_ALIASES)
+    if saved:
+        return _money_saved(request, network, "#contributions" if contribution else "#costs", saved)
+    return _money_page(request, network, **{"contribution_form" if contribution else "cost_form": form})
+
+
+def _entry_saved(entry, created: bool, contribution: bool) -> str:
+    if not contribution:
+        text = (_("Cost recorded: %(amount)s.") if created
+                else _("This cost was already recorded (%(amount)s); nothing added."))
+    else:
+        text = (_("Contribution recorded: %(firm)s paid %(amount)s.") if created
+                else _("This contribution was already recorded (%(firm)s, %(amount)s); nothing added."))
+    return text % {"firm": getattr(entry, "enterprise", ""), "amount": format_money(entry.amount, entry.currency)}
+
+
 @login_required
 @require_POST
 def cost_add(request, pk: int):
-    user = request.user
-    network = network_or_404(request, pk)
-    require_page(policy.can_record_cost, user, network)
-    form = CostForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        with errors_on_form(form, LEDGER_ALIASES):
-            entry, created = services.record_cost(
-                user, network, category=d["category"], amount=d["amount"], incurred_on=d["incurred_on"],
-                note=d["note"], idempotency_key=d["idempotency_key"])
-        if not form.errors:
-            text = (_("Cost recorded: %(amount)s.") if created
-                    else _("This cost was already recorded (%(amount)s); nothing added."))
-            return _money_saved(request, network, "#costs",
-                                text % {"amount": format_money(entry.amount, entry.currency)})
-    return _money_page(request, network, cost_form=form)
+    return _entry_add(request, pk, contribution=False)
 
 
 @login_required
 @require_POST
 def contribution_add(request, pk: int):
-    user = request.user
-    network = network_or_404(request, pk)
-    require_page(policy.can_record_contribution, user, network)
-    form = ContributionForm(request.POST, firms=page_queries.members_ever(network))
-    if form.is_valid():
-        d = form.cleaned_data
-        with errors_on_form(form, LEDGER_ALIASES):
-            entry, created = services.record_contribution(
-                user, network, enterprise=d["enterprise"], amount=d["amount"], paid_on=d["paid_on"],
-                note=d["note"], idempotency_key=d["idempotency_key"])
-        if not form.errors:
-            text = (_("Contribution recorded: %(firm)s paid %(amount)s.") if created
-                    else _("This contribution was already recorded (%(firm)s, %(amount)s); nothing added."))
-            return _money_saved(request, network, "#contributions",
-                                text % {"firm": entry.enterprise, "amount": format_money(entry.amount, entry.currency)})
-    return _money_page(request, network, contribution_form=form)
+    return _entry_add(request, pk, contribution=True)
 
 
 def _reverse(request, pk: int, entry_id: int, *, contribution: bool):
@@ -162,16 +158,12 @@ def contribution_reverse(request, pk: int, entry_id: int):
 @login_required
 @require_POST
 def contract_add(request, pk: int):
-    user = request.user
-    network = network_or_404(request, pk)
-    require_page(policy.can_record_contract, user, network)
+    network = network_or_404(request, pk, policy.can_record_contract)
     form = ContractForm(request.POST)
-    if form.is_valid():
-        with errors_on_form(form):
-            contract = services.create_contract(user, network, form.cleaned_data)
-        if not form.errors:
-            return _money_saved(request, network, "#contracts", _("Contract of %(name)s recorded.")
-                                % {"name": contract.manager_name})
+    saved = form_saved(form, lambda data: _("Contract of %(name)s recorded.")
+                       % {"name": services.create_contract(request.user, network, data).manager_name})
+    if saved:
+        return _money_saved(request, network, "#contracts", saved)
     return _money_page(request, network, contract_form=form)
 
 
@@ -179,8 +171,7 @@ def contract_add(request, pk: int):
 @require_POST
 def contract_end(request, pk: int, contract_id: int):
     user = request.user
-    network = network_or_404(request, pk)
-    require_page(policy.can_change_contract, user, network)
+    network = network_or_404(request, pk, policy.can_change_contract)
     contract = first_or_404(network.contracts.filter(pk=contract_id), _("No such contract."))
     form = ContractEndForm(request.POST)
     if form.is_valid():
@@ -197,14 +188,8 @@ def contract_end(request, pk: int, contract_id: int):
 @login_required
 @require_POST
 def contracts_accrue(request, pk: int):
-    user = request.user
-    network = network_or_404(request, pk)
-    require_page(policy.can_accrue_manager_costs, user, network)
+    network = network_or_404(request, pk, policy.can_accrue_manager_costs)
     form = AccrueForm(request.POST)
-    if form.is_valid():
-        with errors_on_form(form):
-            created = services.accrue_manager_costs(user, network, form.cleaned_data["through"])
-        if not form.errors:
-            return _money_saved(request, network, "#costs", _("%(n)s monthly manager costs written to the ledger.")
-                                % {"n": len(created)})
-    return _money_page(request, network, accrue_form=form)
+    saved = form_saved(form, lambda data: _("%(n)s monthly manager costs written to the ledger.")
+                       % {"n": len(services.accrue_manager_costs(request.user, network, data["through"]))})
+    return _money_saved(request, network, "#costs", saved) if saved else _money_page(request, network, accrue_form=form)

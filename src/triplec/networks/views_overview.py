@@ -20,8 +20,8 @@ from triplec.core.shortcuts import (
     errors_as_messages,
     errors_on_form,
     first_or_404,
+    form_saved,
     put_errors,
-    require_page,
 )
 
 from . import page_queries, policy, selectors, services
@@ -89,20 +89,23 @@ def network_detail(request, pk: int):
 @require_GET
 def member_candidates(request, pk: int):
     """The candidate firms table (htmx search inside the add-members form)."""
-    network = network_or_404(request, pk)
-    require_page(policy.can_manage_network_members, request.user, network)
+    network = network_or_404(request, pk, policy.can_manage_network_members)
     candidates = page_queries.candidate_firms(request.user, network, request.GET.get("find", ""))
     return render(request, "networks/_candidates.html", {"network": network, "candidates": candidates,
                                                          "member_form": MemberAddForm(user=request.user,
                                                                                      network=network)})
 
 
+def _overview_saved(request, network: Network, anchor: str, text: str):
+    messages.success(request, text)
+    return redirect(reverse("networks:network_detail", args=[network.pk]) + anchor)
+
+
 @login_required
 @require_POST
 def member_add(request, pk: int):
     user = request.user
-    network = network_or_404(request, pk)
-    require_page(policy.can_manage_network_members, user, network)
+    network = network_or_404(request, pk, policy.can_manage_network_members)
     form = MemberAddForm(request.POST, user=user, network=network)
     if form.is_valid():
         firms, lead, joined = form.cleaned_data["enterprises"], form.cleaned_data["lead"], form.cleaned_data["joined_on"]
@@ -123,18 +126,17 @@ def member_add(request, pk: int):
 @login_required
 @require_POST
 def member_leave(request, pk: int, member_id: int):
-    user = request.user
-    network = network_or_404(request, pk)
-    require_page(policy.can_manage_network_members, user, network)
+    network = network_or_404(request, pk, policy.can_manage_network_members)
     member = first_or_404(network.members.select_related("enterprise", "network").filter(pk=member_id), _("No such member."))
     form = MemberLeaveForm(request.POST)
-    if form.is_valid():
-        with errors_on_form(form):
-            services.end_member(user, member, form.cleaned_data["left_on"], form.cleaned_data["reason"])
-        if not form.errors:
-            messages.success(request, _("%(firm)s left the network on %(day)s.")
-                             % {"firm": member.enterprise, "day": form.cleaned_data["left_on"]})
-            return redirect(reverse("networks:network_detail", args=[network.pk]) + "#members")
+
+    def leave(data):
+        services.end_member(request.user, member, data["left_on"], data["reason"])
+        return _("%(firm)s left the network on %(day)s.") % {"firm": member.enterprise, "day": data["left_on"]}
+
+    saved = form_saved(form, leave)
+    if saved:
+        return _overview_saved(request, network, "#members", saved)
     errors = [str(e) for errs in form.errors.values() for e in errs]
     return render(request, "networks/network_detail.html",
                   _overview_context(request, network, leave_errors={member.pk: errors}))
@@ -143,9 +145,7 @@ def member_leave(request, pk: int, member_id: int):
 @login_required
 @require_POST
 def evidence_add(request, pk: int):
-    user = request.user
-    network = network_or_404(request, pk)
-    require_page(policy.can_add_evidence, user, network)
+    network = network_or_404(request, pk, policy.can_add_evidence)
     requirement_id = request.POST.get("requirement", "")
     prefix = f"req{requirement_id}" if requirement_id.isdigit() else None
     form = EvidenceForm(request.POST, request.FILES, prefix=prefix)
@@ -153,12 +153,14 @@ def evidence_add(request, pk: int):
     form.data = form.data.copy()
     if prefix:
         form.data[f"{prefix}-requirement"] = requirement_id
-    if form.is_valid():
-        with errors_on_form(form):
-            evidence = services.add_gate_evidence(user, network, form.cleaned_data["requirement"], **form.values())
-        if not form.errors:
-            messages.success(request, _("Evidence added for “%(label)s”.") % {"label": _(evidence.requirement.label)})
-            return redirect(reverse("networks:network_detail", args=[network.pk]) + "#stage")
+
+    def add(data):
+        evidence = services.add_gate_evidence(request.user, network, data["requirement"], **form.values())
+        return _("Evidence added for “%(label)s”.") % {"label": _(evidence.requirement.label)}
+
+    saved = form_saved(form, add)
+    if saved:
+        return _overview_saved(request, network, "#stage", saved)
     return render(request, "networks/network_detail.html", _overview_context(request, network, evidence_form=form))
 
 
@@ -166,8 +168,7 @@ def evidence_add(request, pk: int):
 @require_POST
 def evidence_withdraw(request, pk: int, evidence_id: int):
     user = request.user
-    network = network_or_404(request, pk)
-    require_page(policy.can_change_evidence, user, network)
+    network = network_or_404(request, pk, policy.can_change_evidence)
     evidence = first_or_404(network.evidence.select_related("network", "requirement").filter(pk=evidence_id), _("No such evidence."))
     form = EvidenceWithdrawForm(request.POST)
     if form.is_valid():
@@ -202,8 +203,7 @@ def stage_change(request, pk: int):
     """Pass the next gate, go back, close or reopen: all through `services.transition`, which
     checks the gate's checklist and records who, when and why. A refusal shows its reasons."""
     user = request.user
-    network = network_or_404(request, pk)
-    require_page(policy.can_change_stage, user, network)
+    network = network_or_404(request, pk, policy.can_change_stage)
     form = TransitionForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data

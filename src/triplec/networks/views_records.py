@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from triplec.core.shortcuts import errors_on_form, page_of, require_page
+from triplec.core.shortcuts import form_saved, page_of
 from triplec.registry.models import Enterprise
 
 from . import page_queries, policy, selectors, services
@@ -19,6 +19,30 @@ from .models import SCORE_MAX, SCORE_MIN, ActivityKind, Network, score_label
 from .views import network_or_404, tab_context
 
 ACTIVITY_PAGE_SIZE = 30
+
+
+def _record_tab(tab: str, may, context, form_for, save):
+    """The view of a record tab (activities, evaluations, independence): GET shows it; POST checks `may`,
+    reads `form_for(request, network)`, and `save(user, network, form)` (whose refusals go on the form)
+    returns the message shown on the tab again."""
+    template = f"networks/{tab}.html"
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request, pk: int):
+        if request.method == "GET":
+            return render(request, template, context(request, network_or_404(request, pk)))
+        network = network_or_404(request, pk, may)
+        form = form_for(request, network)
+        # The form's aliases are known once it has read its input.
+        saved = form.is_valid() and form_saved(form, lambda _data: save(request.user, network, form), form.aliases())
+        if saved:
+            messages.success(request, saved)
+            return redirect(f"networks:{tab}", pk=network.pk)
+        return render(request, template, context(request, network, form))
+
+    view.__name__ = view.__qualname__ = tab
+    return view
 
 
 # Activities ----------------------------------------------------------------------------------------------
@@ -40,25 +64,17 @@ def _activities_context(request, network: Network, form=None) -> dict:
     return context
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def activities(request, pk: int):
-    user = request.user
-    network = network_or_404(request, pk)
-    if request.method == "GET":
-        return render(request, "networks/activities.html", _activities_context(request, network))
-    require_page(policy.can_record_activity, user, network)
-    # Every firm that was ever a member can be ticked: the service refuses (naming the firm and
-    # why) a firm that was not a member on the activity's date, so no ticked firm is dropped.
-    form = ActivityForm(request.POST, user=user, members=page_queries.members_ever(network))
-    if form.is_valid():
-        with errors_on_form(form, form.aliases()):
-            activity = services.record_activity(user, network, form.service_data())
-        if not form.errors:
-            messages.success(request, _("Logged “%(title)s” (%(n)s firms attended).")
-                             % {"title": activity.title, "n": activity.attendance.count()})
-            return redirect("networks:activities", pk=network.pk)
-    return render(request, "networks/activities.html", _activities_context(request, network, form))
+def _save_activity(user, network: Network, form) -> str:
+    activity = services.record_activity(user, network, form.service_data())
+    return _("Logged “%(title)s” (%(n)s firms attended).") % {"title": activity.title, "n": activity.attendance.count()}
+
+
+# Every firm that was ever a member can be ticked: the service refuses (naming the firm and
+# why) a firm that was not a member on the activity's date, so no ticked firm is dropped.
+activities = _record_tab(
+    "activities", policy.can_record_activity, _activities_context,
+    lambda request, network: ActivityForm(request.POST, user=request.user, members=page_queries.members_ever(network)),
+    _save_activity)
 
 
 # Evaluations ----------------------------------------------------------------------------------------
@@ -85,26 +101,19 @@ def _evaluations_context(request, network: Network, form=None) -> dict:
     return context
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def evaluations(request, pk: int):
-    user = request.user
-    network = network_or_404(request, pk)
-    if request.method == "GET":
-        return render(request, "networks/evaluations.html", _evaluations_context(request, network))
-    require_page(policy.can_record_evaluation, user, network)
-    form = EvaluationForm(request.POST, firms=page_queries.members_ever(network),
-                          areas=selectors.evaluation_areas())
-    if form.is_valid():
-        d = form.cleaned_data
-        with errors_on_form(form, form.aliases()):
-            evaluation = services.record_evaluation(user, network, d["enterprise"], d["evaluated_on"],
-                                                    form.scores(), d.get("notes", ""))
-        if not form.errors:
-            messages.success(request, _("Evaluation of %(firm)s on %(day)s recorded.")
-                             % {"firm": evaluation.enterprise, "day": evaluation.evaluated_on})
-            return redirect("networks:evaluations", pk=network.pk)
-    return render(request, "networks/evaluations.html", _evaluations_context(request, network, form))
+def _save_evaluation(user, network: Network, form) -> str:
+    d = form.cleaned_data
+    evaluation = services.record_evaluation(user, network, d["enterprise"], d["evaluated_on"], form.scores(),
+                                            d.get("notes", ""))
+    return (_("Evaluation of %(firm)s on %(day)s recorded.")
+            % {"firm": evaluation.enterprise, "day": evaluation.evaluated_on})
+
+
+evaluations = _record_tab(
+    "evaluations", policy.can_record_evaluation, _evaluations_context,
+    lambda request, network: EvaluationForm(request.POST, firms=page_queries.members_ever(network),
+                                            areas=selectors.evaluation_areas()),
+    _save_evaluation)
 
 
 # Independence -----------------------------------------------------------------------------------------
@@ -123,22 +132,12 @@ def _independence_context(request, network: Network, form=None) -> dict:
     return context
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def independence(request, pk: int):
-    user = request.user
-    network = network_or_404(request, pk)
-    if request.method == "GET":
-        return render(request, "networks/independence.html", _independence_context(request, network))
-    require_page(policy.can_assess_independence, user, network)
-    form = AssessmentForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        with errors_on_form(form, form.aliases()):
-            assessment = services.record_assessment(user, network, d["assessed_on"], form.judgements(),
-                                                    window_months=d["window_months"], notes=d.get("notes", ""))
-        if not form.errors:
-            messages.success(request, _("Assessment recorded: %(label)s criteria met.")
-                             % {"label": assessment.snapshot.get("label", "")})
-            return redirect("networks:independence", pk=network.pk)
-    return render(request, "networks/independence.html", _independence_context(request, network, form))
+def _save_assessment(user, network: Network, form) -> str:
+    d = form.cleaned_data
+    assessment = services.record_assessment(user, network, d["assessed_on"], form.judgements(),
+                                            window_months=d["window_months"], notes=d.get("notes", ""))
+    return _("Assessment recorded: %(label)s criteria met.") % {"label": assessment.snapshot.get("label", "")}
+
+
+independence = _record_tab("independence", policy.can_assess_independence, _independence_context,
+                           lambda request, network: AssessmentForm(request.POST), _save_assessment)

@@ -216,7 +216,20 @@ class RegionalTable:
     def with_centroids(self, centroids: pd.DataFrame, *, region_col: str = "region",
                        coord_cols: tuple[str, str] = ("lon", "lat")) -> RegionalTable:
         """Attach region centroids (two numeric, finite coordinate columns; one row per region).
-        For `('lon', 'lat')`, longitudes must lie in [-180, 180] and latitudes in [-90, 90]."""
+        For `('lon', 'lat')`, longitudes must lie in [-180, 180] and latitudes in [-90, 90].
+
+        >>> table = RegionalTable.from_frame(pd.DataFrame({"region": ["01001", "01003"], "sector": ["336411"] * 2,
+        ...                                                "emp": [120, 40]}), emp_col="emp")
+        >>> centroids = pd.DataFrame({"region": ["01001", "01003"], "lon": [-86.6, -87.7], "lat": [32.5, 30.7]})
+        >>> table.with_centroids(centroids).centroids
+                 lon   lat
+        region
+        01001  -86.6  32.5
+        01003  -87.7  30.7
+        >>> table.with_centroids(centroids.assign(lat=[32.5, 95.0]))
+        Traceback (most recent call last):
+        triplec.mapping.regional.table.RegionalTableError: centroids: region '01003' has lon/lat out of range
+        """
         absent = [c for c in (region_col, *coord_cols) if c not in centroids.columns]
         if absent:
             raise RegionalTableError(f"centroids: missing column(s) {absent}; columns are {list(centroids.columns)}")
@@ -248,7 +261,16 @@ class RegionalTable:
 
     def matrix(self, measure: str | None = None) -> pd.DataFrame:
         """Wide region x sector matrix of `measure` ('emp' by default when present, else 'estab');
-        absent cells are 0. Rows and columns sorted."""
+        absent cells are 0. Rows and columns sorted.
+
+        >>> frame = pd.DataFrame({"region": ["01001", "01001", "01003"], "sector": ["336411", "311111", "336411"],
+        ...                       "emp": [120, 15, 40], "estab": [3, 2, 1]})
+        >>> RegionalTable.from_frame(frame, emp_col="emp", estab_col="estab").matrix("estab")
+        sector  311111  336411
+        region
+        01001      2.0     3.0
+        01003      0.0     1.0
+        """
         measure = measure or self.measures[0]
         if measure not in self.measures:
             raise RegionalTableError(f"this table has no '{measure}' column (it has {list(self.measures)})")
@@ -264,7 +286,14 @@ class RegionalTable:
     def truncate_sectors(self, level: int | str, scheme: str = "naics", *, allow_nested: bool = False) -> RegionalTable:
         """Move sector codes to `level` of `scheme` (see `triplec.mapping.sectors.truncate_codes`) and
         sum. Refuses a table that holds a code and one of its ancestors (e.g. "3361" and "336111"),
-        which would double count, unless `allow_nested=True`."""
+        which would double count, unless `allow_nested=True`.
+
+        >>> frame = pd.DataFrame({"region": ["01001"] * 3, "sector": ["336411", "336412", "311111"], "emp": [120, 30, 15]})
+        >>> RegionalTable.from_frame(frame, emp_col="emp").truncate_sectors(4).data
+          region sector    emp
+        0  01001   3111   15.0
+        1  01001   3364  150.0
+        """
         if not allow_nested:
             self._refuse_nested(scheme)
         data = self.data.assign(sector=truncate_codes(self.data["sector"], level, scheme).to_numpy())
@@ -323,7 +352,14 @@ class RegionalTable:
 
     def aggregate_regions(self, mapping: Mapping[str, str] | pd.Series) -> RegionalTable:
         """Sum regions into larger ones (e.g. county FIPS -> state FIPS). Every region must be mapped.
-        Centroids are dropped (they do not aggregate)."""
+        Centroids are dropped (they do not aggregate).
+
+        >>> frame = pd.DataFrame({"region": ["01001", "01003", "13001"], "sector": ["336411"] * 3, "emp": [120, 40, 9]})
+        >>> RegionalTable.from_frame(frame, emp_col="emp").aggregate_regions({"01001": "01", "01003": "01", "13001": "13"}).data
+          region  sector    emp
+        0     01  336411  160.0
+        1     13  336411    9.0
+        """
         lookup = pd.Series(mapping, dtype=object) if not isinstance(mapping, pd.Series) else mapping.astype(object)
         lookup.index = lookup.index.astype(str)
         target = self.data["region"].map(lookup)
