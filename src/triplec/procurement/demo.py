@@ -5,7 +5,7 @@ through the services; loading twice changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 
@@ -66,13 +66,18 @@ def load_demo_procurement(admin, password: str) -> dict[str, str]:
     for n, member in enumerate(members):
         programmes.declare_capacity(admin, association, member, desk, 40 + 10 * (n % 3), on=date(2025, 1, 10))
 
-    done = programmes.award_contract(admin, programme, association=association, reference="SEDUC-CE-2025-014",
-                                     awarded_on=date(2025, 2, 3), lines=[{
-                                         "product": desk, "quantity": 400, "unit_price": "187.35",
-                                         "deadline": date(2025, 5, 30)}])
-    made = _allocate_as_proposed(manager, done, date(2025, 2, 5))
-    money.pay_advance(admin, done, on=date(2025, 2, 10))
-    money.pass_advances(manager, done, on=date(2025, 2, 11))
+    def award_and_advance(reference: str, awarded_on: date, quantity: int, unit_price: str, deadline: date):
+        """A contract awarded, allocated as proposed two days later, its advance paid and passed on."""
+        contract = programmes.award_contract(admin, programme, association=association, reference=reference,
+                                             awarded_on=awarded_on, lines=[{"product": desk, "quantity": quantity,
+                                                                            "unit_price": unit_price,
+                                                                            "deadline": deadline}])
+        made = _allocate_as_proposed(manager, contract, awarded_on + timedelta(days=2))
+        money.pay_advance(admin, contract, on=awarded_on + timedelta(days=7))
+        money.pass_advances(manager, contract, on=awarded_on + timedelta(days=8))
+        return contract, made
+
+    done, made = award_and_advance("SEDUC-CE-2025-014", date(2025, 2, 3), 400, "187.35", date(2025, 5, 30))
     (batch, *_rest) = _deliver(manager, inspector, made, date(2025, 5, 12), rejected=6,
                                reasons="Tampos com rachaduras")
     repair = deliveries.assign_rework(manager, batch, member=made[1].member, quantity=6, on=date(2025, 5, 14))
@@ -80,13 +85,7 @@ def load_demo_procurement(admin, password: str) -> dict[str, str]:
     deliveries.inspect(inspector, repaired, accepted=6, rejected=0, on=date(2025, 5, 27))
     money.pay_final(admin, done, on=date(2025, 6, 20))
 
-    running = programmes.award_contract(admin, programme, association=association, reference="SEDUC-CE-2026-031",
-                                        awarded_on=date(2026, 9, 1), lines=[{
-                                            "product": desk, "quantity": 300, "unit_price": "192.10",
-                                            "deadline": date(2027, 2, 26)}])
-    made = _allocate_as_proposed(manager, running, date(2026, 9, 3))
-    money.pay_advance(admin, running, on=date(2026, 9, 10))
-    money.pass_advances(manager, running, on=date(2026, 9, 11))
+    running, made = award_and_advance("SEDUC-CE-2026-031", date(2026, 9, 1), 300, "192.10", date(2027, 2, 26))
     _deliver(manager, inspector, made[:3], date(2026, 11, 18), rejected=4, reasons="Pés desalinhados")
 
     # The paper's figures for Aruaru (s.4.3): an illustration of the trajectory, not measured data.

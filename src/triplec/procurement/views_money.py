@@ -16,6 +16,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from triplec.core.errors import ValidationFailed
@@ -41,19 +42,35 @@ def _amount(contract, value) -> str:
     return format_money(value, contract.programme.currency)
 
 
-@login_required
-@require_POST
-def pay_advance(request, pk: int):
-    contract = contract_or_404(request.user, pk)
-    require_page(policy.can_record_purchaser_payment, request.user, contract)
-    already = Payment.objects.filter(contract=contract, kind=Payment.Kind.ADVANCE).exists()
-    with errors_as_messages(request, joined=True) as outcome:
-        payment = money.pay_advance(request.user, contract)
-    if not outcome.failed:
-        text = (_("The advance was already paid (%(amount)s); nothing added.") if already
-                else _("Advance of %(amount)s paid to the association."))
-        messages.success(request, text % {"amount": _amount(contract, payment.gross)})
-    return _to_money_block(contract)
+def _purchaser_payment(kind: str, pay, already, done):
+    """The view of one of the purchaser's payments (each posted once per contract: a second send adds
+    nothing and says so)."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        contract = contract_or_404(request.user, pk)
+        require_page(policy.can_record_purchaser_payment, request.user, contract)
+        paid_before = Payment.objects.filter(contract=contract, kind=kind).exists()
+        with errors_as_messages(request, joined=True) as outcome:
+            payment = pay(request.user, contract)
+        if not outcome.failed:
+            amount = _amount(contract, payment.gross) if isinstance(payment, Payment) else ""
+            messages.success(request, str(already if paid_before else done) % {"amount": amount})
+        return _to_money_block(contract)
+
+    return view
+
+
+pay_advance = _purchaser_payment(Payment.Kind.ADVANCE, money.pay_advance,
+                                 gettext_lazy("The advance was already paid (%(amount)s); nothing added."),
+                                 gettext_lazy("Advance of %(amount)s paid to the association."))
+pay_final = _purchaser_payment(Payment.Kind.FINAL, money.pay_final,
+                               gettext_lazy("The final payment was already made; nothing added."),
+                               gettext_lazy("Final payment made: each member was paid for its accepted units."))
+release_retention = _purchaser_payment(Payment.Kind.RETENTION, money.release_retention,
+                                       gettext_lazy("The retention was already released (%(amount)s); nothing added."),
+                                       gettext_lazy("Retention of %(amount)s released to the association."))
 
 
 @login_required
@@ -69,35 +86,6 @@ def pass_advances(request, pk: int):
                              % {"n": len(passed), "amount": _amount(contract, sum(p.gross for p in passed))})
         else:
             messages.success(request, _("Every lot's advance had already been passed on; nothing added."))
-    return _to_money_block(contract)
-
-
-@login_required
-@require_POST
-def pay_final(request, pk: int):
-    contract = contract_or_404(request.user, pk)
-    require_page(policy.can_record_purchaser_payment, request.user, contract)
-    already = Payment.objects.filter(contract=contract, kind=Payment.Kind.FINAL).exists()
-    with errors_as_messages(request, joined=True) as outcome:
-        money.pay_final(request.user, contract)
-    if not outcome.failed:
-        messages.success(request, _("The final payment was already made; nothing added.") if already
-                         else _("Final payment made: each member was paid for its accepted units."))
-    return _to_money_block(contract)
-
-
-@login_required
-@require_POST
-def release_retention(request, pk: int):
-    contract = contract_or_404(request.user, pk)
-    require_page(policy.can_record_purchaser_payment, request.user, contract)
-    already = Payment.objects.filter(contract=contract, kind=Payment.Kind.RETENTION).exists()
-    with errors_as_messages(request, joined=True) as outcome:
-        payment = money.release_retention(request.user, contract)
-    if not outcome.failed:
-        text = (_("The retention was already released (%(amount)s); nothing added.") if already
-                else _("Retention of %(amount)s released to the association."))
-        messages.success(request, text % {"amount": _amount(contract, payment.gross)})
     return _to_money_block(contract)
 
 
