@@ -4,8 +4,7 @@ passes it on to the members; the manager records the deliveries; a member sees i
 advance; the inspector rejects part of a delivery; the scoreboard shows it; the final payment appears
 only once the whole order is accepted, and the inspector makes it.
 
-Only the repair assignment is done through its service (deliveries.assign_rework), the page for it
-being built elsewhere. Screenshots go to /tmp/triplec-e2e/procurement-*.png."""
+The manager also sends the rejected units to another member for repair. Screenshots go to /tmp/triplec-e2e/procurement-*.png."""
 
 from __future__ import annotations
 
@@ -40,8 +39,8 @@ def _deliver(page, detail, source_label: str, units: int):
 
 
 def test_a_contract_from_allocation_to_final_payment_in_portuguese(desks, page, login, live_server, shot):  # noqa: F811
-    from triplec.procurement.models import Allocation, Delivery, Payment
-    from triplec.procurement.services import deliveries, programmes
+    from triplec.procurement.models import Allocation, Payment
+    from triplec.procurement.services import programmes
 
     d = desks
     s1, s2 = d.members[0], d.members[1]
@@ -134,10 +133,16 @@ def test_a_contract_from_allocation_to_final_payment_in_portuguese(desks, page, 
     expect(page.get_by_test_id("final-waiting")).to_be_visible()
     expect(page.locator('[data-testid=payment-row][data-kind="final"]')).to_have_count(0)
 
-    # 8. S02 repairs the 3 rejected units (assigned through the service), the manager records them...
-    rejected = Delivery.objects.get(line__contract=contract, maker=s1)
-    deliveries.assign_rework(d.manager, rejected, member=s2, quantity=3)
+    # 8. The manager sends the 3 rejected units to S02 for repair, then records them delivered...
     _as(page, login, live_server, d.manager)
+    page.goto(detail)
+    page.get_by_test_id("rework-link").click()
+    form = page.get_by_test_id("rework-form")
+    form.locator("select[name$='-member']").select_option(label=s2.legal_name)
+    form.locator("input[name$='-quantity']").fill("3")
+    form.get_by_test_id("assign-rework").click()
+    expect(page.locator(".messages")).to_contain_text(f"3 unidades rejeitadas enviadas a {s2.legal_name}")
+    expect(page.get_by_test_id("rework-row")).to_have_count(1)
     _deliver(page, detail, "unidades rejeitadas", 3)
     # ...the inspector accepts them, the whole order is in, and only now the final payment appears.
     _as(page, login, live_server, d.inspector)
