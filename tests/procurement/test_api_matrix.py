@@ -67,7 +67,8 @@ def ids(b) -> dict:
             "c3_line": b.c3.lines.get().pk, "c4_line": b.c4.lines.get().pk,
             "s1_on_c1": b.allocation(b.c1, 1).pk, "d1": b.delivery(b.c1, 1).pk, "d2": b.delivery(b.c1, 2).pk,
             **{f"s{n}": b.member(n).pk for n in range(1, 11)},
-            "programme": b.desks.programme.pk, "association": b.desks.association.pk}
+            "programme": b.desks.programme.pk, "association": b.desks.association.pk, "desk": b.desks.desk.pk,
+            "buyer": b.world.buyer.pk}
 
 
 SCOREBOARD = {**expect(200, (*AGENCY, "aruaru-manager", "s1-user", "s2-user"), ()), "inspector": 403}
@@ -76,7 +77,15 @@ MANAGES_SAWMILLS = RUNS
 
 ENDPOINTS = [
     Endpoint("get", "/programmes", everyone(200)),
+    Endpoint("post", "/programmes", expect(201, EDITORS, PEOPLE),
+             lambda i: {"name": "Cadeiras", "purchaser_id": i["buyer"], "currency": "BRL"}),
     Endpoint("get", "/programmes/{programme}", read("c1")),
+    Endpoint("post", "/programmes/{programme}/products", expect(201, EDITORS, SEES["c1"]),
+             {"code": "chair", "name": "Chair", "reference_price": "50.00"}),
+    Endpoint("post", "/contracts", expect(201, EDITORS, PEOPLE),
+             lambda i: {"programme_id": i["programme"], "association_id": i["association"], "reference": "CE-NEW",
+                        "lines": [{"product_id": i["desk"], "quantity": 10, "unit_price": "10.00",
+                                   "deadline": "2027-06-30"}]}),
     Endpoint("get", "/contracts", everyone(200)),
     Endpoint("get", "/contracts/{c1}", read("c1")),
     Endpoint("get", "/contracts/{c2}", read("c2")),
@@ -108,6 +117,11 @@ ENDPOINTS = [
     Endpoint("post", "/contracts/{c3}/payments/settlements", expect(201, RUNS, SEES["c3"]),
              lambda i: {"member_id": i["s3"], "amount": "10.00", "idempotency_key": "cash-1"}),
     Endpoint("get", "/associations/{association}/scoreboard", SCOREBOARD),
+    Endpoint("get", "/associations/{association}/rules", expect(200, KNOWS_SAWMILLS, ())),
+    Endpoint("put", "/associations/{association}/rules", expect(200, MANAGES_SAWMILLS, KNOWS_SAWMILLS),
+             {"fee_share": "0.05", "warranty_cost_rule": "shared"}),
+    Endpoint("post", "/associations/{association}/capacities", expect(201, MANAGES_SAWMILLS, KNOWS_SAWMILLS),
+             lambda i: {"member_id": i["s4"], "product_id": i["desk"], "units": 8}),
     Endpoint("get", "/associations/{association}/outcomes", expect(200, KNOWS_SAWMILLS, ())),
     Endpoint("post", "/associations/{association}/outcomes", expect(201, MANAGES_SAWMILLS, KNOWS_SAWMILLS),
              {"year": 2021, "members": 12, "workers": 50, "share_sold_elsewhere": "0.1"}),

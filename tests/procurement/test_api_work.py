@@ -331,6 +331,63 @@ def test_debt_settlement_with_an_idempotency_key(books):
     assert money(rows[s3]["owed"]) == Decimal("15.00")
 
 
+# Set-up ------------------------------------------------------------------------------------------------
+
+def test_programme_products_and_awards_only_to_an_association(books):
+    made = post(books, "programme-officer", "/programmes", {"name": "Cadeiras", "purchaser_id": books.world.buyer.pk,
+                                                            "currency": "brl", "advance_share": "0.4"})
+    assert made.status_code == 201
+    assert (made.json()["currency"], money(made.json()["advance_share"]), made.json()["products"]) == (
+        "BRL", Decimal("0.4"), [])
+    not_public = post(books, "agency-admin", "/programmes", {"name": "X", "purchaser_id": books.world.assoc_a.pk,
+                                                             "currency": "BRL"})
+    assert list(not_public.json()["errors"]) == ["purchaser"]
+    chair = post(books, "agency-admin", f"/programmes/{made.json()['id']}/products",
+                 {"code": "chair", "name": "Chair", "reference_price": "50.00"})
+    assert (chair.status_code, chair.json()["code"]) == (201, "chair")
+
+    line = {"product_id": books.desks.desk.pk, "quantity": 10, "unit_price": "10.00", "deadline": "2027-06-30"}
+    award = {"programme_id": books.desks.programme.pk, "association_id": books.desks.association.pk,
+             "reference": "CE-NEW", "lines": [line]}
+    to_a_buyer = post(books, "agency-admin", "/contracts", {**award, "association_id": books.world.buyer.pk})
+    (why,) = to_a_buyer.json()["errors"]["association"]
+    assert "is not a producers' association or cooperative" in why and "help the producers form one" in why
+    foreign = post(books, "agency-admin", "/contracts", {**award, "lines": [{**line, "product_id": chair.json()["id"]}]})
+    assert list(foreign.json()["errors"]) == ["lines.0.product_id"]
+    assert list(post(books, "agency-admin", "/contracts", {**award, "lines": []}).json()["errors"]) == ["lines"]
+    done = post(books, "agency-admin", "/contracts", award)
+    assert done.status_code == 201
+    assert {k: done.json()[k] for k in ("reference", "association", "status")} == {
+        "reference": "CE-NEW", "association": books.desks.association.pk, "status": "awarded"}
+
+
+def test_rules_and_capacities_feed_the_money_and_the_proposal(books):
+    path = f"/associations/{books.desks.association.pk}"
+    rules = get(books, "s1-user", path + "/rules").json()
+    assert (rules["association_id"], money(rules["fee_share"]), rules["warranty_cost_rule"]) == (
+        books.desks.association.pk, Decimal(0), "maker")
+    put = client(books, "aruaru-manager").put(API + path + "/rules", {"fee_share": "0.05"},
+                                              content_type="application/json")
+    assert (put.status_code, money(put.json()["fee_share"]), put.json()["warranty_cost_rule"]) == (
+        200, Decimal("0.05"), "maker")
+    assert client(books, "aruaru-manager").put(API + path + "/rules", {"fee_share": "2"},
+                                                content_type="application/json").status_code == 422
+    # S1's 10 desks on C3: 50.00 advance, 2.50 kept by the association at 5%.
+    (passed,) = post(books, "aruaru-manager", f"/contracts/{books.c3.pk}/payments/member-advances", {}).json()
+    assert (money(passed["gross"]), money(passed["fee"])) == (Decimal("50.00"), Decimal("2.50"))
+
+    declared = post(books, "aruaru-manager", path + "/capacities",
+                    {"member_id": books.member(6).pk, "product_id": books.desks.desk.pk, "units": 6})
+    assert declared.status_code == 201
+    assert (declared.json()["member"]["id"], declared.json()["units"]) == (books.member(6).pk, 6)
+    outsider = post(books, "aruaru-manager", path + "/capacities",
+                    {"member_id": books.world.ent_a1.pk, "product_id": books.desks.desk.pk, "units": 6})
+    assert list(outsider.json()["errors"]) == ["member_id"]
+    proposal = get(books, "aruaru-manager", f"/contracts/{books.c3.pk}/lines/{books.c3.lines.get().pk}/proposal")
+    proposed = {r["member"]["id"]: r["proposed"] for r in proposal.json()["rows"]}
+    assert proposed[books.member(6).pk] == 6
+
+
 # The association ---------------------------------------------------------------------------------------
 
 def test_scoreboard_rows_per_member(books):
@@ -383,7 +440,7 @@ def test_openapi_publishes_every_procurement_operation(db):
                  if p.startswith("/api/v1/procurement/") for m in item}
     routes = {(m, p) for p, view in router.path_operations.items() for op in view.operations for m in op.methods}
     assert routes == published
-    assert len(routes) == 26
+    assert len(routes) == 32
     ids = [op["operationId"] for item in schema["paths"].values() for op in item.values()]
     assert "triplec_procurement_api_list_contracts" in ids
     assert len(ids) == len(set(ids))

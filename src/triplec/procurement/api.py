@@ -13,7 +13,7 @@ idempotency keys: never twice).
 """
 
 # Each module registers its endpoints on the router when imported, in this order: the OpenAPI document's.
-from . import api_contracts, api_money, api_scoreboard, api_work  # noqa: F401
+from . import api_contracts, api_money, api_scoreboard, api_setup, api_work  # noqa: F401
 from .api_common import router
 
 __all__ = ["router"]
