@@ -444,3 +444,25 @@ def test_openapi_publishes_every_procurement_operation(db):
     ids = [op["operationId"] for item in schema["paths"].values() for op in item.values()]
     assert "triplec_procurement_api_list_contracts" in ids
     assert len(ids) == len(set(ids))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_settlement_sent_four_times_at_once_is_recorded_once(books):
+    """Threads with their own connections (PostgreSQL only): one 201, the others 200 with the same payment."""
+    from django.db import connection
+    from tests import threads
+
+    if connection.vendor != "postgresql":
+        pytest.skip("threads need PostgreSQL; SQLite serialises writers (IMMEDIATE transactions)")
+    path = f"/contracts/{books.c3.pk}/payments/settlements"
+    body = {"member_id": books.member(3).pk, "amount": "10.00", "idempotency_key": "cash-at-once"}
+    clients = [client(books, "aruaru-manager") for _ in range(4)]
+
+    def send(n, _round):
+        response = clients[n].post(API + path, body, content_type="application/json")
+        return response.status_code, response.json()["id"]
+
+    outcomes = threads.run_together(send)
+    assert sorted(status for status, _ in outcomes) == [200, 200, 200, 201]
+    assert len({pk for _, pk in outcomes}) == 1
+    assert books.c3.payments.filter(kind=Payment.Kind.SETTLEMENT).count() == 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from ninja import Query, Status
@@ -24,6 +25,7 @@ from .schemas import MemberMoneyPage, MoneyOut, PageQuery, PaymentOut, PaymentPa
 from .schemas_work import PaymentDate, SettlementCreate
 from .services import deliveries as delivery_services
 from .services import money
+from .services.deliveries import lock_contract
 
 ZERO = Decimal(0)
 
@@ -85,8 +87,10 @@ def pay_advance(request, contract_id: int, payload: PaymentDate):
     """The programme's advance share of the contract value, to the association, once per contract
     (the purchaser's inspector or agency staff)."""
     contract = _contract(request, contract_id)
-    paid = _payments(contract).filter(kind=Payment.Kind.ADVANCE).exists()
-    payment = money.pay_advance(_user(request), contract, on=payload.on)
+    with transaction.atomic():
+        lock_contract(contract)  # whether it was paid before, and paying, in one step
+        paid = _payments(contract).filter(kind=Payment.Kind.ADVANCE).exists()
+        payment = money.pay_advance(_user(request), contract, on=payload.on)
     return Status(200 if paid else 201, _payments(contract).get(pk=payment.pk))
 
 
@@ -110,8 +114,9 @@ def pay_final(request, contract_id: int, payload: PaymentDate):
     member its accepted units less the advance it kept; a member advanced beyond its accepted units owes
     the difference (the purchaser's inspector or agency staff)."""
     contract = _contract(request, contract_id)
-    paid = contract.status == ContractStatus.PAID
-    made = money.pay_final(_user(request), contract, on=payload.on)
+    with transaction.atomic():
+        paid = lock_contract(contract).status == ContractStatus.PAID
+        made = money.pay_final(_user(request), contract, on=payload.on)
     return Status(200 if paid else 201, list(_payments(contract).filter(pk__in=[p.pk for p in made]).order_by("id")))
 
 
@@ -121,8 +126,10 @@ def release_retention(request, contract_id: int, payload: PaymentDate):
     """What the purchaser kept, once the warranty period after acceptance has ended (the purchaser's
     inspector or agency staff)."""
     contract = _contract(request, contract_id)
-    paid = _payments(contract).filter(kind=Payment.Kind.RETENTION).exists()
-    payment = money.release_retention(_user(request), contract, on=payload.on)
+    with transaction.atomic():
+        lock_contract(contract)
+        paid = _payments(contract).filter(kind=Payment.Kind.RETENTION).exists()
+        payment = money.release_retention(_user(request), contract, on=payload.on)
     return Status(200 if paid else 201, _payments(contract).get(pk=payment.pk))
 
 
@@ -137,8 +144,10 @@ def settle_debt(request, contract_id: int, payload: SettlementCreate):
     require(policy.can_run_contract, user, contract)
     member = _member(contract, payload.member_id, "member_id")
     key = f"procurement:{contract.pk}:settle:{payload.idempotency_key}"
-    paid = _payments(contract).filter(transaction__idempotency_key=key).exists()
-    payment = money.settle_debt(user, contract, member, payload.amount, payload.idempotency_key, on=payload.on)
+    with transaction.atomic():
+        lock_contract(contract)
+        paid = _payments(contract).filter(transaction__idempotency_key=key).exists()
+        payment = money.settle_debt(user, contract, member, payload.amount, payload.idempotency_key, on=payload.on)
     return Status(200 if paid else 201, _payments(contract).get(pk=payment.pk))
 
 
