@@ -1,63 +1,19 @@
-"""The procurement API under /api/v1/procurement/ (lists in the register's page shape: count, limit,
-offset, items), scoped by procurement.policy as the pages will be."""
+"""The procurement API, mounted at /api/v1/procurement by `triplec.web.api`.
 
-from __future__ import annotations
+Thin over `procurement.services` (writes: permission, validation, transaction, ledger postings) and
+`procurement.policy` (what each caller sees). Lists are in the register's page shape (`count`, `limit`,
+`offset`, `items`). Domain errors become HTTP statuses in `triplec.web.api`: ValidationFailed -> 422
+{"detail", "errors"}, PermissionDenied -> 403, NotFound -> 404; no credentials -> 401.
 
-from datetime import date
-from typing import Literal
+A contract, association or programme the caller may not see answers 404, like one that does not exist;
+one it sees but may not act on, 403. Members, allocations, deliveries and repairs named in a request
+body are looked up in the contract or its association; anything else is a 422 field error. Payment
+POSTs answer 201 when they paid now and 200 when the same payment had already been made (ledger
+idempotency keys: never twice).
+"""
 
-from ninja import Field, Query, Router, Schema
+# Each module registers its endpoints on the router when imported, in this order: the OpenAPI document's.
+from . import api_contracts, api_money, api_scoreboard, api_setup, api_work  # noqa: F401
+from .api_common import router
 
-from triplec.registry.schemas import DEFAULT_LIMIT, ERRORS, MAX_LIMIT
-
-from . import policy
-from .models import ContractStatus
-
-router = Router(tags=["procurement"])
-StatusCode = Literal[tuple(ContractStatus.values)]
-
-
-class ContractOut(Schema):
-    id: int
-    reference: str
-    programme: int = Field(description="The procurement programme's id.")
-    purchaser: int = Field(description="The purchasing body's organisation id.")
-    association: int = Field(description="The awarded association's organisation id.")
-    awarded_on: date
-    status: str = Field(description="awarded, in-progress, accepted (the whole order) or paid.")
-    status_label: str
-
-
-class ContractQuery(Schema):
-    status: StatusCode | None = None
-    association: int | None = Field(None, description="Only the contracts of this association id.")
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
-
-
-class ContractPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[ContractOut]
-
-
-def _row(contract) -> dict:
-    return {"id": contract.pk, "reference": contract.reference, "programme": contract.programme_id,
-            "purchaser": contract.programme.purchaser_id, "association": contract.association_id,
-            "awarded_on": contract.awarded_on, "status": contract.status,
-            "status_label": str(contract.get_status_display())}
-
-
-@router.get("/contracts", response={200: ContractPage, 401: ERRORS[401], 422: ERRORS[422]})
-def list_contracts(request, filters: Query[ContractQuery]):
-    """Contracts the caller may see: the agency all, a purchaser's inspector its purchaser's, an
-    association's manager its association's, a member those it makes part of."""
-    qs = policy.visible_contracts(request.auth).select_related("programme").order_by("-awarded_on", "-id")
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.association:
-        qs = qs.filter(association_id=filters.association)
-    offset, limit = filters.offset, filters.limit
-    return {"count": qs.count(), "limit": limit, "offset": offset,
-            "items": [_row(c) for c in qs[offset:offset + limit]]}
+__all__ = ["router"]

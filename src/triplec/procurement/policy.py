@@ -25,9 +25,10 @@ from django.utils.translation import gettext_lazy as _
 
 from triplec.accounts.policy import refuses_with, role_of
 from triplec.accounts.roles import AGENCY_WIDE_ROLES, Role
-from triplec.registry.models import Membership, OrganisationKind
+from triplec.registry.models import ASSOCIATION_KINDS, Membership, Organisation, OrganisationKind
+from triplec.registry.policy import visible_organisations
 
-from .models import Allocation, Contract, Delivery, Payment
+from .models import Allocation, Contract, Delivery, Payment, Programme, WarrantyClaim
 
 PROCUREMENT_AGENCY_ROLES = frozenset({Role.AGENCY_ADMIN, Role.PROGRAMME_OFFICER})
 
@@ -153,3 +154,38 @@ def can_view_outcomes(user, association) -> bool:
     """The yearly outcomes: the agency, the association's manager and its current members (who
     report them), as for the scoreboard."""
     return can_view_scoreboard(user, association)
+
+
+# What the API (and any other reader) lists beyond contracts: programmes, warranty claims, associations.
+
+def visible_programmes(user) -> QuerySet:
+    """The agency sees every programme; a purchaser's inspector its purchaser's; an association's
+    manager or member the programmes of the contracts it sees."""
+    qs = Programme.objects.all()
+    if role_of(user) in AGENCY_WIDE_ROLES:
+        return qs
+    if purchaser := _inspector_purchaser(user):
+        return qs.filter(purchaser_id=purchaser)
+    return qs.filter(pk__in=visible_contracts(user).values("programme_id"))
+
+
+def visible_warranty_claims(user) -> QuerySet:
+    """Claims on visible contracts; a member sees those on units it made or repairs."""
+    qs = WarrantyClaim.objects.filter(contract_id__in=visible_contracts(user).values("pk"))
+    if enterprise := _member_enterprise(user):
+        qs = qs.filter(Q(maker_id=enterprise) | Q(repairer_id=enterprise))
+    return qs
+
+
+def visible_associations(user) -> QuerySet:
+    """Associations the reader may know of: those the register shows it (the agency all, a manager its
+    own, a member those it belongs or belonged to) and those awarded the contracts it sees."""
+    awarded = visible_contracts(user).values("association_id")
+    return Organisation.objects.filter(kind__in=ASSOCIATION_KINDS).filter(
+        Q(pk__in=visible_organisations(user).values("pk")) | Q(pk__in=awarded))
+
+
+def money_scope(user) -> int | None:
+    """Whose money on a visible contract the reader sees: None for all of it (the contract's books),
+    else the id of the one member enterprise it works for (a member sees only its own money)."""
+    return _member_enterprise(user)

@@ -217,6 +217,9 @@ def settle_debt(user, contract: Contract, member, amount, idempotency_key: str, 
         contract = lock_contract(contract)
         done = Payment.objects.filter(transaction__idempotency_key=key).first()
         if done is not None:  # the same settlement sent again
+            if done.member_id != member.pk or done.gross != amount:
+                refuse("idempotency_key", _("This key was already used for another settlement (%(amount)s from "
+                                            "%(member)s).") % {"amount": done.gross, "member": done.member})
             return done
         owed_account = account(contract, "owed", member)
         if amount <= 0 or cents(amount) != amount or amount > ledger.balance(owed_account):
