@@ -5,10 +5,10 @@
 | agency-admin,       | everything                                          | programmes, fairs, group stands, signs |
 | programme-officer   |                                                     | firms up, pays costs; what others do   |
 | broker, evaluator   | everything (read-only)                              | nothing                                |
-| association-manager | its association's group stands and the              | signs its current members up to its    |
+| association-manager | every fair; its association's group stands and the  | signs its current members up to its    |
 |                     | participations at them                              | stands; buyers, orders, follow-ups     |
-| enterprise-user     | its own firm's participations, money, buyers,       | signs its firm up; buyers, orders,     |
-|                     | orders and follow-ups                               | follow-ups of its participations       |
+| enterprise-user     | every fair; its own firm's participations, money,   | signs its firm up; buyers, orders,     |
+|                     | buyers, orders and follow-ups                       | follow-ups of its participations       |
 | anyone else         | nothing                                             | nothing                                |
 
 Nobody sees another association's stands or another firm's participations.
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from triplec.accounts.policy import refuses_with, role_of
 from triplec.accounts.roles import AGENCY_WIDE_ROLES, Role
 
-from .models import Contact, FollowUp, GroupStand, Order, Participation
+from .models import Contact, Fair, FollowUp, GroupStand, Order, Participation
 
 FAIRS_AGENCY_ROLES = frozenset({Role.AGENCY_ADMIN, Role.PROGRAMME_OFFICER})
 
@@ -70,10 +70,13 @@ def visible_follow_ups(user) -> QuerySet:
 
 
 def sees_fairs(user) -> bool:
-    """Whether the fairs pages are for this user (the site's navigation)."""
-    if role_of(user) in AGENCY_WIDE_ROLES:
-        return True
-    return role_of(user) in (Role.ASSOCIATION_MANAGER, Role.ENTERPRISE_USER)
+    """Whether the fairs pages are for this user (the site's navigation): the agency, and the
+    associations and firms that take part in fairs (every fair is open to them for signing up)."""
+    return role_of(user) in (*AGENCY_WIDE_ROLES, Role.ASSOCIATION_MANAGER, Role.ENTERPRISE_USER)
+
+
+def visible_fairs(user) -> QuerySet:
+    return Fair.objects.all() if sees_fairs(user) else Fair.objects.none()
 
 
 @refuses_with(_("Only agency staff may set up fairs programmes, fairs and group stands, and pay their costs."))

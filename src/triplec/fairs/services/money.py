@@ -29,7 +29,7 @@ from triplec.registry.models import Enterprise
 
 from .. import policy
 from ..models import Fair, GroupStand, Participation, Programme
-from .common import ZERO, refuse, today
+from .common import ZERO, cents, refuse, today
 from .programmes import check_stand_ready
 from .subsidy import evaluate
 
@@ -112,7 +112,7 @@ def paid_for(participation: Participation) -> Paid:
             own -= entry.amount
         elif entry.account.code.startswith("fairs:subsidies:"):
             subsidy -= entry.amount
-    return Paid(subsidy, own)
+    return Paid(cents(subsidy), cents(own))  # the ledger keeps four places; a payment is in cents
 
 
 @dataclass(frozen=True)
