@@ -34,6 +34,7 @@ class SignUpForm(forms.Form):
             self.fields["firm"].label = _("Firm (register id)")
         else:
             self.fields["firm"].queryset = firms
+            self.fields["firm"].empty_label = None  # a firm's user has one firm: chosen already
         self.fields["stand"].queryset = stands
         self.fields["stand"].required = stand_required
         self.fields["stand"].label_from_instance = lambda s: str(s.association)
