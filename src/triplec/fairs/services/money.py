@@ -48,7 +48,7 @@ def costs_account(fair: Fair) -> Account:
 
 
 def subsidy_received(programme: Programme, enterprise_id: int, year: int) -> Decimal:
-    return -ledger.balance(subsidy_account(programme, enterprise_id, year))
+    return cents(-ledger.balance(subsidy_account(programme, enterprise_id, year)))  # the ledger keeps 4 places
 
 
 def pay_costs(user, participation: Participation, on: date | None = None) -> Participation:
@@ -68,7 +68,7 @@ def pay_costs(user, participation: Participation, on: date | None = None) -> Par
         fair, programme = participation.fair, participation.fair.programme
         year = fair.starts_on.year
         cap_account = subsidy_account(programme, participation.enterprise_id, year)
-        result = evaluate(participation, used_this_year=-ledger.balance(cap_account))
+        result = evaluate(participation, used_this_year=cents(-ledger.balance(cap_account)))
         legs = [(costs_account(fair), participation.cost), (cap_account, -result.amount),
                 (firm_account(participation), -(participation.cost - result.amount))]
         posted = ledger.post(
