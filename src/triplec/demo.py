@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from triplec.accounts.models import User
+from triplec.fairs.demo import load_demo_fairs
+from triplec.fairs.models import Participation
 from triplec.networks.demo import load_demo_networks
 from triplec.networks.models import Network
 from triplec.procurement.demo import load_demo_procurement
@@ -27,6 +29,9 @@ def load(french_register: bool = True, progress: Callable[[str], None] | None = 
     say("Loading demo procurement (school desks from the Aruaru association) ...")
     load_demo_procurement(admin, DEMO_PASSWORD)
     summary.created["procurement contracts"] = Contract.objects.count()
+    say("Loading demo fairs (the Aruaru group stand at Movelsul, buyers and orders) ...")
+    load_demo_fairs(admin, DEMO_PASSWORD)
+    summary.created["fair participations"] = Participation.objects.count()
     if User.objects.filter(username="inspector").exists():
         summary.logins.append(("inspector", "purchaser-inspector", "inspects the state's school-desk contracts"))
     removed = remove_french_rows_from_register()

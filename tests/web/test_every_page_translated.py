@@ -84,6 +84,7 @@ POST_ONLY = {
     "assign_rework", "outcomes_import",
     # procurement's money actions (views_money)
     "pay_advance", "pass_advances", "pay_final", "release_retention", "settle_debt",
+    "pay", "add_contact", "add_order", "follow_up_done",  # fairs
 }
 
 

@@ -54,7 +54,8 @@ api = TriplecAPI(
         "associations, memberships, territories), cluster mapping (mapping runs as background tasks, their "
         "results, cluster records and their footprints), brokered networks and PROFOs (stages and gates, "
         "members, activities, costs, contributions, evaluations, independence, the portfolio), public procurement "
-        "through producers' associations (`/procurement`) and, for agency "
+        "through producers' associations (`/procurement`), trade fairs with firms' participations, subsidies and "
+        "buyers (`/fairs`) and, for agency "
         "administrators, users and their API tokens (`/users`). Every answer is scoped to the caller's role "
         "as on the pages; objects the caller may not see answer 404. Authenticate with "
         "`Authorization: Bearer TOKEN` (an agency administrator issues tokens on a user's page, "
@@ -113,6 +114,10 @@ def _register_routers():
     from triplec.procurement.api import router as procurement_router
 
     api.add_router("/procurement", procurement_router)
+
+    from triplec.fairs.api import router as fairs_router
+
+    api.add_router("/fairs", fairs_router)
 
 
 _register_routers()

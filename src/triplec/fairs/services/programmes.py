@@ -1,0 +1,145 @@
+"""Programmes and their subsidy rules, fairs, group stands, and signing firms up."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from triplec.accounts.policy import require
+from triplec.core.records import save_validated
+from triplec.ledger.errors import UnknownCurrency
+from triplec.ledger.services import check_currency
+from triplec.registry.models import ASSOCIATION_KINDS, Enterprise, Membership, Organisation
+
+from .. import policy
+from ..models import CostSharing, Fair, FollowUp, GroupStand, Participation, Programme, Scope
+from .common import ZERO, cents, decimal_of, money_of, refuse, share_text, split_in_cents, today
+
+FOLLOW_UP_MONTHS = (3, 6, 12)
+SHARE_FIELDS = ("share_micro", "share_small", "share_medium", "share_large", "group_extra_share", "repeat_step")
+
+
+def create_programme(user, *, name: str, currency: str, yearly_cap=None, **shares) -> Programme:
+    """A fairs programme. `shares`: any of SHARE_FIELDS as decimal strings (fractions of 1)."""
+    require(policy.can_manage_programmes, user)
+    try:
+        currency = check_currency(currency)
+    except UnknownCurrency as exc:
+        refuse("currency", str(exc))
+    programme = Programme(name=name, currency=currency)
+    for field, value in shares.items():
+        if field not in SHARE_FIELDS:
+            refuse(field, _("Not a subsidy rule of a programme."))
+        setattr(programme, field, decimal_of(field, value))
+    if yearly_cap not in (None, ""):
+        programme.yearly_cap = money_of("yearly_cap", yearly_cap)
+    save_validated(programme, user)
+    return programme
+
+
+def add_fair(user, programme: Programme, *, name: str, organiser: str, place: str, country: str,
+             starts_on: date, ends_on: date, sectors: str = "", scope: str = Scope.NATIONAL,
+             distant: bool = False) -> Fair:
+    require(policy.can_manage_programmes, user)
+    if ends_on < starts_on:
+        refuse("ends_on", _("A fair ends on or after the day it starts."))
+    fair = Fair(programme=programme, name=name, organiser=organiser, place=place, country=country.upper(),
+                starts_on=starts_on, ends_on=ends_on, sectors=sectors, scope=scope, distant=distant)
+    save_validated(fair, user)
+    return fair
+
+
+def add_group_stand(user, fair: Fair, *, association: Organisation, total_cost,
+                    cost_sharing: str = CostSharing.EQUAL) -> GroupStand:
+    require(policy.can_manage_programmes, user)
+    if association.kind not in ASSOCIATION_KINDS:
+        refuse("association", _("%(name)s is not an association; a group stand is an association's.")
+               % {"name": association.name})
+    stand = GroupStand(fair=fair, association=association, total_cost=money_of("total_cost", total_cost),
+                       cost_sharing=cost_sharing)
+    save_validated(stand, user)
+    return stand
+
+
+def _is_member(association: Organisation, enterprise: Enterprise, on: date) -> bool:
+    return Membership.objects.filter(Membership.current_q(on), association=association, enterprise=enterprise).exists()
+
+
+def sign_up(user, fair: Fair, enterprise: Enterprise, *, cost=None, stand: GroupStand | None = None,
+            area_m2=None, agreed_share=None, subsidy_requested: bool = True, on: date | None = None) -> Participation:
+    """A firm at a fair: alone, with its own exhibition `cost`; or at a group stand, whose cost is then
+    shared again among all its firms by the stand's rule. Follow-ups at 3, 6 and 12 months after the
+    fair are set at once."""
+    require(policy.can_sign_up, user, enterprise, stand)
+    day = today(on)
+    if stand is not None and stand.fair_id != fair.pk:
+        refuse("stand", _("This group stand is at another fair."))
+    if stand is not None and stand_paid(stand):
+        refuse("stand", _("The stand's costs have been paid; no firm can join it now."))
+    if stand is not None and not _is_member(stand.association, enterprise, day):
+        refuse("enterprise", _("%(firm)s is not a member of %(association)s.")
+               % {"firm": enterprise, "association": stand.association})
+    participation = Participation(fair=fair, enterprise=enterprise, stand=stand, signed_up_on=day,
+                                  subsidy_requested=subsidy_requested)
+    if stand is None:
+        participation.cost = money_of("cost", cost)
+    elif stand.cost_sharing == CostSharing.AREA:
+        participation.area_m2 = decimal_of("area_m2", area_m2 if area_m2 is not None else "")
+        if participation.area_m2 <= 0:
+            refuse("area_m2", _("Give the firm's area on the stand in square metres."))
+    elif stand.cost_sharing == CostSharing.SHARE:
+        participation.agreed_share = decimal_of("agreed_share", agreed_share if agreed_share is not None else "")
+    with transaction.atomic():
+        if stand is not None:
+            stand = GroupStand.objects.select_for_update().get(pk=stand.pk)
+            if stand_paid(stand):
+                refuse("stand", _("The stand's costs have been paid; no firm can join it now."))
+        save_validated(participation, user)
+        if stand is not None:
+            share_stand_cost(stand)
+            participation.refresh_from_db()
+        FollowUp.objects.bulk_create([
+            FollowUp(participation=participation, months=m, due_on=fair.ends_on + relativedelta(months=m))
+            for m in FOLLOW_UP_MONTHS])
+    return participation
+
+
+def stand_paid(stand: GroupStand) -> bool:
+    return stand.participations.filter(transaction__isnull=False).exists()
+
+
+def stand_shares(stand: GroupStand, participations: list[Participation]) -> list:
+    """Each firm's weight under the stand's rule (equal, by area, by agreed share)."""
+    if stand.cost_sharing == CostSharing.AREA:
+        return [p.area_m2 or ZERO for p in participations]
+    if stand.cost_sharing == CostSharing.SHARE:
+        return [p.agreed_share or ZERO for p in participations]
+    return [1 for _p in participations]
+
+
+def share_stand_cost(stand: GroupStand) -> list[Participation]:
+    """Share the stand's cost among its firms (in cents, summing exactly to the cost). With agreed
+    shares, each pays its share of the cost; the shares must add up to 100% before anyone pays."""
+    participations = list(stand.participations.order_by("id"))
+    weights = stand_shares(stand, participations)
+    # Agreed shares may not add up to 100% yet while firms sign up: each pays its share meanwhile.
+    payable = cents(stand.total_cost * sum(weights, ZERO)) if stand.cost_sharing == CostSharing.SHARE else stand.total_cost
+    parts = split_in_cents(payable, weights)
+    for participation, part in zip(participations, parts, strict=True):
+        if participation.cost != part:
+            participation.cost = part
+            participation.save(update_fields=["cost"])
+    return participations
+
+
+def check_stand_ready(stand: GroupStand) -> None:
+    """Agreed shares must add up to exactly 100% before the stand's costs are paid."""
+    if stand.cost_sharing != CostSharing.SHARE:
+        return
+    total = sum((p.agreed_share or ZERO for p in stand.participations.all()), ZERO)
+    if total != 1:
+        refuse("stand", _("The firms' agreed shares of the stand add up to %(total)s, not 100%%.")
+               % {"total": share_text(total)})

@@ -1,0 +1,124 @@
+"""A participation's subsidy, evaluated rule by rule, and the rules explained to the firm.
+
+The programme's rules, in this order:
+1. the share of the exhibition cost for the firm's size class (e.g. 50% for micro and small firms);
+2. plus the extra share when the firm is at a group stand at a distant or international fair;
+3. less `repeat_step` for each earlier participation of the firm the programme subsidised (at fairs
+   that started before this one), never below 0;
+4. the share of the cost, in cents;
+5. no more than what is left of the firm's yearly cap (the year the fair starts), counting the
+   subsidies the ledger shows the firm received that year.
+A firm that asked for no subsidy pays its own way.
+
+The evaluation keeps its steps as data (`Step`); `explain` writes them in the reader's language with
+money and shares in the reader's locale, so the same record reads right in English, Portuguese or
+Spanish.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from triplec.core.money_format import format_money
+from triplec.registry.models import SizeClass
+
+from ..models import Participation
+from .common import ZERO, cents, share_text
+
+ONE = Decimal(1)
+
+
+@dataclass
+class Evaluation:
+    amount: Decimal
+    share: Decimal
+    steps: list[dict] = field(default_factory=list)
+
+    def as_json(self) -> list[dict]:
+        return [{k: str(v) if isinstance(v, Decimal) else v for k, v in step.items()} for step in self.steps]
+
+
+def earlier_subsidised(participation: Participation) -> int:
+    """The firm's participations in the same programme, at fairs that started earlier, that the
+    programme subsidised (paid, with a subsidy above zero)."""
+    return Participation.objects.filter(
+        enterprise_id=participation.enterprise_id, fair__programme_id=participation.fair.programme_id,
+        fair__starts_on__lt=participation.fair.starts_on, transaction__isnull=False, subsidy__gt=0).count()
+
+
+def evaluate(participation: Participation, *, used_this_year: Decimal, earlier: int | None = None) -> Evaluation:
+    """The subsidy for `participation` given what the firm already received this year (`used_this_year`,
+    read from the ledger by the caller) and its earlier subsidised participations."""
+    fair, programme = participation.fair, participation.fair.programme
+    cost = participation.cost
+    if not participation.subsidy_requested:
+        return Evaluation(ZERO, ZERO, [{"rule": "declined", "cost": cost}])
+    size = participation.enterprise.size_class
+    share = programme.share_for(size)
+    steps = [{"rule": "size", "size": str(size), "share": share}]
+    if participation.stand_id and fair.far_away and programme.group_extra_share:
+        share += programme.group_extra_share
+        steps.append({"rule": "group", "international": fair.scope == "international",
+                      "share": programme.group_extra_share})
+    earlier = earlier_subsidised(participation) if earlier is None else earlier
+    if earlier and programme.repeat_step:
+        cut = min(share, programme.repeat_step * earlier)
+        share -= cut
+        steps.append({"rule": "repeat", "earlier": earlier, "step": programme.repeat_step, "cut": cut})
+    share = min(max(share, ZERO), ONE)
+    amount = cents(cost * share)
+    steps.append({"rule": "amount", "cost": cost, "share": share, "amount": amount})
+    if programme.yearly_cap is not None:
+        room = max(programme.yearly_cap - used_this_year, ZERO)
+        capped = min(amount, room)
+        steps.append({"rule": "cap", "cap": programme.yearly_cap, "used": used_this_year, "room": room,
+                      "amount": capped, "year": fair.starts_on.year})
+        amount = capped
+    steps.append({"rule": "result", "subsidy": amount, "own": cost - amount})
+    return Evaluation(amount, share, steps)
+
+
+def _size_label(code: str) -> str:
+    try:
+        return str(SizeClass(code).label)
+    except ValueError:
+        return code
+
+
+def explain(steps: list[dict], currency: str) -> list[str]:
+    """The evaluation's steps as sentences in the active language."""
+    def money(value) -> str:
+        return format_money(Decimal(str(value)), currency)
+
+    lines = []
+    for step in steps:
+        rule = step["rule"]
+        if rule == "declined":
+            lines.append(_("The firm asked for no subsidy: it pays the whole exhibition cost, %(cost)s.")
+                         % {"cost": money(step["cost"])})
+        elif rule == "size":
+            lines.append(_("Size class %(size)s: the programme pays %(share)s of the exhibition cost.")
+                         % {"size": _size_label(step["size"]), "share": share_text(step["share"])})
+        elif rule == "group":
+            where = _("an international fair") if step["international"] else _("a distant fair")
+            lines.append(_("Group stand at %(where)s: %(share)s more.") % {"where": where, "share": share_text(step["share"])})
+        elif rule == "repeat":
+            lines.append(_("%(count)s earlier subsidised participation(s): %(cut)s less (%(step)s each).")
+                         % {"count": step["earlier"], "cut": share_text(step["cut"]), "step": share_text(step["step"])})
+        elif rule == "amount":
+            lines.append(_("%(share)s of %(cost)s is %(amount)s.") % {
+                "share": share_text(step["share"]), "cost": money(step["cost"]), "amount": money(step["amount"])})
+        elif rule == "cap":
+            lines.append(_("Yearly cap %(cap)s; already received in %(year)s: %(used)s; left: %(room)s.") % {
+                "cap": money(step["cap"]), "year": step["year"], "used": money(step["used"]),
+                "room": money(step["room"])})
+        elif rule == "result":
+            lines.append(_("The programme pays %(subsidy)s; the firm pays %(own)s.")
+                         % {"subsidy": money(step["subsidy"]), "own": money(step["own"])})
+    return lines
+
+
+

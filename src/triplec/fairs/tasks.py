@@ -1,0 +1,46 @@
+"""Background work of the fairs: reminding firms and their association's manager of follow-ups with
+the buyers met at a fair, due 3, 6 and 12 months after it. Run daily (queue it from a scheduler, or
+`remind_follow_ups.enqueue()`); each follow-up is reminded once, and the day is kept on it."""
+
+from __future__ import annotations
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from triplec.accounts.models import User
+from triplec.accounts.roles import Role
+from triplec.core.tasks import task
+
+from .services.links import follow_ups_to_remind
+
+
+def recipients(follow_up) -> list[str]:
+    participation = follow_up.participation
+    users = User.objects.filter(is_active=True, role=Role.ENTERPRISE_USER, enterprise_id=participation.enterprise_id)
+    if participation.stand_id:
+        users = users | User.objects.filter(is_active=True, role=Role.ASSOCIATION_MANAGER,
+                                            organisation_id=participation.stand.association_id)
+    return sorted({u.email for u in users if u.email})
+
+
+@task(takes_context=True, max_attempts=2, time_limit=600)
+def remind_follow_ups(context) -> dict:
+    """E-mail a reminder for each open follow-up that has become due, once; returns how many."""
+    today = timezone.localdate()
+    reminded = 0
+    for follow_up in follow_ups_to_remind(today).select_related("participation__fair", "participation__enterprise",
+                                                                 "participation__stand"):
+        to = recipients(follow_up)
+        with transaction.atomic():
+            follow_up.reminded_on = today
+            follow_up.save(update_fields=["reminded_on"])
+            if to:
+                fair, firm = follow_up.participation.fair, follow_up.participation.enterprise
+                send_mail(_("Follow-up with the buyers of %(fair)s") % {"fair": fair},
+                          _("%(firm)s: the %(months)s-month follow-up with the buyers met at %(fair)s is due on "
+                            "%(day)s.") % {"firm": firm, "months": follow_up.months, "fair": fair,
+                                           "day": follow_up.due_on.isoformat()}, None, to)
+        reminded += 1
+    return {"reminded": reminded}

@@ -1,0 +1,38 @@
+"""The demo fairs load on the register's demo (the Aruaru association), through the services: a group
+stand shared by area and paid on the ledger, buyers and orders, follow-ups, a self-paid repeat;
+twice changes nothing."""
+
+from decimal import Decimal
+
+import pytest
+
+from triplec.accounts.models import User
+from triplec.fairs import policy
+from triplec.fairs.demo import load_demo_fairs
+from triplec.fairs.models import GroupStand, Participation
+from triplec.fairs.services import links, money
+from triplec.ledger.models import Transaction
+
+pytestmark = pytest.mark.slow
+
+
+def test_demo_fairs_on_the_aruaru_association(db):
+    from triplec.registry.demo import DEMO_PASSWORD, DemoSummary, load_illustrative
+
+    load_illustrative(DemoSummary())
+    admin = User.objects.get(username="admin")
+    assert load_demo_fairs(admin, DEMO_PASSWORD) == {"fairs": 2, "participations": 4, "orders": 3}
+    counts = (Participation.objects.count(), Transaction.objects.count())
+    assert load_demo_fairs(admin, DEMO_PASSWORD) == {}
+    assert (Participation.objects.count(), Transaction.objects.count()) == counts
+
+    stand = GroupStand.objects.get()
+    parts = list(stand.participations.order_by("id"))
+    assert [p.cost for p in parts] == [Decimal("9600.00"), Decimal("7200.00"), Decimal("7200.00")]  # 12:9:9 m²
+    totals = money.programme_totals(stand.fair.programme)
+    assert totals.costs == Decimal("28000.00") and totals.costs == totals.subsidies + totals.own
+    firm = User.objects.get(username="enterprise").enterprise
+    assert links.self_paid_repeats([firm.pk]) == {firm.pk: 1}
+    for username, seen in (("enterprise", 2), ("association", 3), ("evaluator", 4), ("inspector", 0)):
+        user = User.objects.filter(username=username).first()
+        assert policy.visible_participations(user).count() == seen, username
