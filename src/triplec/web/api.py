@@ -54,7 +54,8 @@ api = TriplecAPI(
         "associations, memberships, territories), cluster mapping (mapping runs as background tasks, their "
         "results, cluster records and their footprints), brokered networks and PROFOs (stages and gates, "
         "members, activities, costs, contributions, evaluations, independence, the portfolio), public procurement "
-        "through producers' associations (`/procurement`) and, for agency "
+        "through producers' associations (`/procurement`), real service centres (`/services`: centres, bookings) "
+        "and, for agency "
         "administrators, users and their API tokens (`/users`). Every answer is scoped to the caller's role "
         "as on the pages; objects the caller may not see answer 404. Authenticate with "
         "`Authorization: Bearer TOKEN` (an agency administrator issues tokens on a user's page, "
@@ -113,6 +114,10 @@ def _register_routers():
     from triplec.procurement.api import router as procurement_router
 
     api.add_router("/procurement", procurement_router)
+
+    from triplec.centres.api import router as centres_router
+
+    api.add_router("/services", centres_router)  # the app is `centres`; the issue names the API /services
 
 
 _register_routers()
