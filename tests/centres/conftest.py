@@ -59,6 +59,12 @@ def slot(days: int, hour: int, hours: int = 2) -> tuple[datetime, datetime]:
     return start, start + timedelta(hours=hours)
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Publications are written to a test folder, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def citer(world):
     from triplec.centres.services import catalogue, membership

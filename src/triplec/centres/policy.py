@@ -60,6 +60,7 @@ def can_view_centre(user, centre) -> bool:
     return visible_centres(user).filter(pk=centre.pk).exists()
 
 
+@refuses_with(_("Only the centre's staff and the agency see its members, bookings, usage and finance."))
 def sees_centre_books(user, centre) -> bool:
     """Members, all bookings, usage and finance of the centre: the agency and its staff."""
     return role_of(user) in AGENCY_WIDE_ROLES or staff_centre(user) == centre.pk
@@ -116,6 +117,12 @@ def can_act_for_firm(user, centre, enterprise) -> bool:
 def is_member(centre, enterprise, on=None) -> bool:
     on = on or timezone.localdate()
     return Subscription.objects.filter(Subscription.current_q(on), centre=centre, enterprise=enterprise).exists()
+
+
+@refuses_with(_("Only a firm's user, the centre's staff or agency staff may book equipment."))
+def can_book_at(user, centre) -> bool:
+    """Open the booking form: for its own firm, or for any firm when running the centre."""
+    return can_run_centre(user, centre) or firm_of(user) is not None
 
 
 @refuses_with(_("Publications are delivered only to the centre's current members."))

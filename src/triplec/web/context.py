@@ -1,4 +1,5 @@
 from triplec.accounts import policy as accounts_policy
+from triplec.centres import policy as centres_policy
 from triplec.procurement import policy as procurement_policy
 from triplec.registry import policy as registry_policy
 
@@ -12,4 +13,5 @@ def navigation(request):
         "can_manage_users": accounts_policy.can_manage_users(user),
         "can_decide_change_requests": registry_policy.can_decide_change_requests(user),
         "sees_procurement": procurement_policy.sees_contracts(user),
+        "sees_centres": centres_policy.sees_centres(user),
     }
