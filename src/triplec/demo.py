@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from triplec.accounts.models import User
+from triplec.centres.demo import load_demo_centres
 from triplec.networks.demo import load_demo_networks
 from triplec.networks.models import Network
 from triplec.procurement.demo import load_demo_procurement
@@ -27,6 +28,9 @@ def load(french_register: bool = True, progress: Callable[[str], None] | None = 
     say("Loading demo procurement (school desks from the Aruaru association) ...")
     load_demo_procurement(admin, DEMO_PASSWORD)
     summary.created["procurement contracts"] = Contract.objects.count()
+    say("Loading the demo service centre (CAD/CAM station, publications, ten years of finance) ...")
+    if load_demo_centres(admin, DEMO_PASSWORD) or User.objects.filter(username="centre").exists():
+        summary.logins.append(("centre", "centre-staff", "runs the footwear technology centre"))
     if User.objects.filter(username="inspector").exists():
         summary.logins.append(("inspector", "purchaser-inspector", "inspects the state's school-desk contracts"))
     removed = remove_french_rows_from_register()

@@ -172,3 +172,14 @@ def test_timezone_is_required(citer):
     naive = timezone.make_naive(start)
     with pytest.raises(ValidationFailed, match="time zone"):
         bookings.book(citer.member, citer.cadcam, citer.world.ent_a1, naive, naive + timedelta(hours=1))
+
+
+def test_a_past_year_imported_from_the_annual_accounts_counts_once(citer):
+    c = citer.centre
+    for _ in range(2):
+        money.import_year(citer.admin, c, 2019, public="700.00", subscriptions="200.00", fees="100.00",
+                          note="Annual accounts 2019")
+    with pytest.raises(PermissionDenied):
+        money.import_year(citer.staff, c, 2018, public="1", subscriptions="0", fees="0", note="x")
+    (y2019,) = [y for y in money.finance_by_year(c) if y.year == 2019]
+    assert (y2019.total, y2019.public_share) == (Decimal("1000.00"), Decimal("0.7"))

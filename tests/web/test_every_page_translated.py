@@ -63,6 +63,7 @@ NOT_CRAWLED = {
     "run_file": "file download",
     "enterprise_map_data": "JSON",
     "evidence_document": "file download",
+    "publication": "file download (a centre's publication, served after the entitlement check)",
     "cluster_detail": "the demo has no cluster",
     "cluster_edit": "the demo has no cluster",
     "enterprise_import_rejected": "CSV file download",
@@ -77,6 +78,7 @@ POST_ONLY = {
     "footprint_attach", "member_leave", "evidence_withdraw", "cost_reverse", "contribution_reverse",
     "contracts_accrue", "contract_end", "evidence_add", "member_add", "stage_change", "cost_add",
     "contribution_add", "contract_add", "logout", "set_language", "enterprise_import_confirm",
+    "cancel_booking",
 }
 
 

@@ -65,6 +65,23 @@ def record_public_funds(user, centre: Centre, funder, amount, reference: str, on
                        by=user if getattr(user, "is_authenticated", False) else None)
 
 
+def import_year(user, centre: Centre, year: int, *, public, subscriptions, fees, note: str) -> list[Transaction]:
+    """A past year's income by source taken from the centre's annual accounts (before it used the
+    platform), posted from an account standing for those accounts, dated 31 December; once per year."""
+    require(policy.can_manage_centres, user)
+    books = ledger.account_for(f"centres:{centre.pk}:annual-accounts", f"centres:{centre.pk}:imported",
+                               centre.currency)
+    posted = []
+    for source, value in ((PUBLIC, public), (SUBSCRIPTIONS, subscriptions), (FEES, fees)):
+        amount = amount_of(value, source)
+        if amount:
+            posted.append(ledger.post(
+                [(books, -amount), (income_account(centre, source), amount)], currency=centre.currency,
+                idempotency_key=f"centres:{centre.pk}:imported:{year}:{source}", memo=note[:300],
+                effective_on=date(year, 12, 31), by=user if getattr(user, "is_authenticated", False) else None))
+    return posted
+
+
 @dataclass(frozen=True)
 class YearFinance:
     year: int
