@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from triplec.accounts.models import User
+from triplec.centres.demo import load_demo_centres
 from triplec.fairs.demo import load_demo_fairs
 from triplec.fairs.models import Participation
 from triplec.networks.demo import load_demo_networks
@@ -32,6 +33,9 @@ def load(french_register: bool = True, progress: Callable[[str], None] | None = 
     say("Loading demo fairs (the Aruaru group stand at Movelsul, buyers and orders) ...")
     load_demo_fairs(admin, DEMO_PASSWORD)
     summary.created["fair participations"] = Participation.objects.count()
+    say("Loading the demo service centre (CAD/CAM station, publications, ten years of finance) ...")
+    if load_demo_centres(admin, DEMO_PASSWORD) or User.objects.filter(username="centre").exists():
+        summary.logins.append(("centre", "centre-staff", "runs the footwear technology centre"))
     if User.objects.filter(username="inspector").exists():
         summary.logins.append(("inspector", "purchaser-inspector", "inspects the state's school-desk contracts"))
     removed = remove_french_rows_from_register()

@@ -63,6 +63,7 @@ NOT_CRAWLED = {
     "run_file": "file download",
     "enterprise_map_data": "JSON",
     "evidence_document": "file download",
+    "publication": "file download (a centre's publication, served after the entitlement check)",
     "cluster_detail": "the demo has no cluster",
     "cluster_edit": "the demo has no cluster",
     "enterprise_import_rejected": "CSV file download",
@@ -85,6 +86,7 @@ POST_ONLY = {
     # procurement's money actions (views_money)
     "pay_advance", "pass_advances", "pay_final", "release_retention", "settle_debt",
     "pay", "add_contact", "add_order", "follow_up_done",  # fairs
+    "cancel_booking",
 }
 
 

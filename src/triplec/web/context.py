@@ -1,4 +1,5 @@
 from triplec.accounts import policy as accounts_policy
+from triplec.centres import policy as centres_policy
 from triplec.fairs import policy as fairs_policy
 from triplec.procurement import policy as procurement_policy
 from triplec.registry import policy as registry_policy
@@ -14,4 +15,5 @@ def navigation(request):
         "can_decide_change_requests": registry_policy.can_decide_change_requests(user),
         "sees_procurement": procurement_policy.sees_contracts(user),
         "sees_fairs": fairs_policy.sees_fairs(user),
+        "sees_centres": centres_policy.sees_centres(user),
     }

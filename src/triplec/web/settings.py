@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "triplec.ledger",
     "triplec.procurement",
     "triplec.fairs",
+    "triplec.centres",
 ]
 
 # Background work: the django.tasks API, run by our database queue (triplec.core.tasks explains why).

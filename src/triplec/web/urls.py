@@ -30,6 +30,7 @@ urlpatterns = [
     path("networks/", include("triplec.networks.urls")),
     path("procurement/", include("triplec.procurement.urls")),
     path("fairs/", include("triplec.fairs.urls")),
+    path("centres/", include("triplec.centres.urls")),
     path("", include("triplec.registry.urls")),
 ]
 

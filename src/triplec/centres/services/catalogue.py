@@ -1,0 +1,73 @@
+"""Centres, their catalogue, their fees by firm size, and their publications."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from triplec.accounts.policy import require
+from triplec.core.records import save_validated
+from triplec.ledger import services as ledger
+from triplec.ledger.errors import UnknownCurrency
+from triplec.registry.models import SizeClass
+
+from .. import policy
+from ..models import Centre, Publication, Service, SubscriptionFee
+from .common import amount_of, refuse
+
+
+def create_centre(user, *, organisation, scope: str, function: str, currency: str, sector_code: str = "") -> Centre:
+    require(policy.can_manage_centres, user)
+    if not organisation.is_service_centre:
+        refuse("organisation", _("A centre is an organisation of the kind service centre."))
+    currency = (currency or "").strip().upper()
+    try:
+        ledger.check_currency(currency)
+    except UnknownCurrency as exc:
+        refuse("currency", str(exc))
+    if scope == Centre.Scope.SECTOR and not sector_code.strip():
+        refuse("sector_code", _("A sector centre names the sector it serves."))
+    centre = Centre(organisation=organisation, scope=scope, function=function, currency=currency,
+                    sector_code=sector_code.strip())
+    save_validated(centre, user)
+    return centre
+
+
+def add_service(user, centre: Centre, *, code: str, name: str, kind: str, member_price, non_member_price=None,
+                description: str = "") -> Service:
+    require(policy.can_run_centre, user, centre)
+    service = Service(centre=centre, code=code.strip(), name=name.strip(), kind=kind, description=description,
+                      member_price=amount_of(member_price, "member_price"),
+                      non_member_price=None if non_member_price in (None, "") else amount_of(
+                          non_member_price, "non_member_price"))
+    save_validated(service, user)
+    return service
+
+
+def set_fee(user, centre: Centre, size_class: str, yearly_fee) -> SubscriptionFee:
+    """The yearly fee for firms of `size_class` (from then on; subscriptions keep the fee they paid)."""
+    require(policy.can_run_centre, user, centre)
+    if size_class not in SizeClass.values:
+        refuse("size_class", _("Choose a firm size."))
+    fee = amount_of(yearly_fee, "yearly_fee")
+    with transaction.atomic():
+        row, _created = SubscriptionFee.objects.update_or_create(centre=centre, size_class=size_class,
+                                                                 defaults={"yearly_fee": fee})
+    return row
+
+
+def publish(user, service: Service, *, title: str, issued_on: date, filename: str, content: bytes) -> Publication:
+    """A new issue of a publication service, stored outside the public media URLs' reach (served by a
+    view that checks the reader's entitlement)."""
+    require(policy.can_run_centre, user, service.centre)
+    if not service.is_publication:
+        refuse("service", _("Only report, bulletin, note and information services have publications."))
+    if not content:
+        refuse("document", _("The file is empty."))
+    publication = Publication(service=service, title=title.strip(), issued_on=issued_on)
+    publication.document.save(filename, ContentFile(content), save=False)
+    save_validated(publication, user)
+    return publication
