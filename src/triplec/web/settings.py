@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "triplec.networks",
     "triplec.ledger",
     "triplec.procurement",
+    "triplec.suppliers",
 ]
 
 # Background work: the django.tasks API, run by our database queue (triplec.core.tasks explains why).
