@@ -3,6 +3,7 @@ a programme, its staff, another large buyer (another programme) and its staff, a
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,8 +51,12 @@ def shoes(world):
     2026-01-15. Another large buyer's programme has ent_b1. Users: buyer-staff, other-buyer-staff
     (of the other buyer), centre-staff (a service centre: sees nothing here)."""
     from triplec.registry.models import Organisation, OrganisationKind, Territory
+    from triplec.suppliers.models import Area
     from triplec.suppliers.services import programmes
 
+    shipped = importlib.import_module("triplec.suppliers.migrations.0002_shipped_areas")
+    for order, (code, name) in enumerate(shipped.AREAS, start=1):  # flushed away in transaction=True tests
+        Area.objects.get_or_create(code=code, defaults={"name": name, "order": order, "shipped": True})
     buyer = Organisation.objects.create(kind=OrganisationKind.BUYER_LARGE_FIRM, name="Calçados Grande SA",
                                         country="BR")
     other_buyer = Organisation.objects.create(kind=OrganisationKind.BUYER_LARGE_FIRM, name="Móveis Nacional SA",

@@ -29,6 +29,12 @@ REQUIRED = ("supplier", "reference", "order_date", "promised_date", "quantity", 
 MAX_QUANTITY = 10**9
 
 
+def lock(programme: Programme) -> Programme:
+    """The programme's row locked until the transaction ends: orders are checked for duplicates and
+    written by one writer at a time (PostgreSQL; SQLite serialises writers anyway)."""
+    return Programme.objects.select_for_update().get(pk=programme.pk)
+
+
 def _checked(order: Order) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if order.promised_on < order.ordered_on:
@@ -50,9 +56,11 @@ def record_order(user, supplier: Supplier, *, reference: str, ordered_on: date, 
                   unit_price=money("unit_price", unit_price, positive=True))
     if errors := _checked(order):
         raise ValidationFailed(errors)
-    if Order.objects.filter(supplier=supplier, reference=order.reference).exists():
-        raise ValidationFailed({"reference": [_("This supplier already has an order %(ref)s.") % {"ref": order.reference}]})
     with transaction.atomic():
+        lock(supplier.programme)
+        if Order.objects.filter(supplier=supplier, reference=order.reference).exists():
+            raise ValidationFailed({"reference": [_("This supplier already has an order %(ref)s.")
+                                                  % {"ref": order.reference}]})
         save_validated(order, user)
     return order
 
@@ -162,12 +170,13 @@ def read_orders(programme: Programme, source, *, filename: str | None = None) ->
 def import_orders(user, programme: Programme, source, *, filename: str | None = None) -> list[Order]:
     """All the file's orders, or none: any row error rejects the whole file (ImportRejected names them)."""
     require(policy.can_run_programme, user, programme)
-    checked = read_orders(programme, source, filename=filename)
-    if checked.errors:
-        raise ImportRejected(checked, _("Nothing was imported: correct the rows named and send the file again."))
-    if not checked.orders:
-        raise ValidationFailed({"__all__": [_("The file holds no orders.")]})
     with transaction.atomic():
+        lock(programme)  # checked and written under the lock: the same file sent twice at once imports once
+        checked = read_orders(programme, source, filename=filename)
+        if checked.errors:
+            raise ImportRejected(checked, _("Nothing was imported: correct the rows named and send the file again."))
+        if not checked.orders:
+            raise ValidationFailed({"__all__": [_("The file holds no orders.")]})
         return Order.objects.bulk_create(checked.orders)
 
 
