@@ -59,7 +59,8 @@ api = TriplecAPI(
         "as on the pages; objects the caller may not see answer 404. Authenticate with "
         "`Authorization: Bearer TOKEN` (an agency administrator issues tokens on a user's page, "
         "`POST /api/v1/users/{id}/tokens`, or the operator with `triplec token USERNAME`); a signed-in "
-        "browser session works too."),
+        "browser session works too. "
+        "Supplier upgrading programmes anchored on a large buyer, their suppliers and KPIs: `/suppliers`."),
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
 )
@@ -113,6 +114,10 @@ def _register_routers():
     from triplec.procurement.api import router as procurement_router
 
     api.add_router("/procurement", procurement_router)
+
+    from triplec.suppliers.api import router as suppliers_router
+
+    api.add_router("/suppliers", suppliers_router)
 
 
 _register_routers()
