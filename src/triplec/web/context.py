@@ -1,6 +1,7 @@
 from triplec.accounts import policy as accounts_policy
 from triplec.procurement import policy as procurement_policy
 from triplec.registry import policy as registry_policy
+from triplec.suppliers import policy as suppliers_policy
 
 
 def navigation(request):
@@ -12,4 +13,5 @@ def navigation(request):
         "can_manage_users": accounts_policy.can_manage_users(user),
         "can_decide_change_requests": registry_policy.can_decide_change_requests(user),
         "sees_procurement": procurement_policy.sees_contracts(user),
+        "sees_suppliers": suppliers_policy.sees_programmes(user),
     }

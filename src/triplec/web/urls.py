@@ -29,6 +29,7 @@ urlpatterns = [
     path("clusters/", include("triplec.clusters.urls")),
     path("networks/", include("triplec.networks.urls")),
     path("procurement/", include("triplec.procurement.urls")),
+    path("suppliers/", include("triplec.suppliers.urls")),
     path("", include("triplec.registry.urls")),
 ]
 
