@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from tests.permissions import AGENCY, USERS, Case, assert_page_permissions, by_scope, everyone
+from tests.permissions import AGENCY, EDITORS, USERS, Case, assert_page_permissions, by_scope, everyone
 from tests.suppliers.conftest import scores
 
 from triplec.suppliers.services import diagnostics
@@ -31,6 +31,11 @@ def _order(w):
             "defective": "0", "unit_price": "3.00"}
 
 
+def _diagnostic(w):
+    areas = {f"score_{code}": "3" for code in ("quality", "delivery", "cost", "technology", "management")}
+    return {"carried_out_on": "2026-03-01", "consultant": "C", "cost": "100.00", **areas}
+
+
 CASES = [
     Case("programme list", "get", lambda w: reverse("suppliers:programme_list"), everyone(200, PEOPLE)),
     Case("programme detail", "get", lambda w: reverse("suppliers:programme_detail", args=[w.shoes.programme.pk]),
@@ -43,6 +48,10 @@ CASES = [
          by_scope(PEOPLE, RUNS, SEES_PROGRAMME, ok=302), data=_order),
     Case("an action's status", "post", lambda w: reverse("suppliers:action_status", args=[w.action.pk]),
          by_scope(PEOPLE, UPDATES_SUPPLIER, SEES_PROGRAMME, ok=302), data=lambda w: {"status": "done"}),
+    Case("diagnostic form", "get", lambda w: reverse("suppliers:diagnostic_add", args=[w.shoes.supplier.pk]),
+         by_scope(PEOPLE, EDITORS, SEES_PROGRAMME, ok=200)),
+    Case("record a diagnostic", "post", lambda w: reverse("suppliers:diagnostic_add", args=[w.shoes.supplier.pk]),
+         by_scope(PEOPLE, EDITORS, SEES_PROGRAMME, ok=302), data=_diagnostic),
     Case("import orders", "post", lambda w: reverse("suppliers:import_orders", args=[w.shoes.programme.pk]),
          by_scope(PEOPLE, RUNS, SEES_PROGRAMME, ok=302), data=lambda w: {}),
 ]

@@ -2,6 +2,7 @@
 in test_page_matrix.py)."""
 
 from datetime import date
+from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
@@ -95,3 +96,25 @@ def test_an_import_with_a_bad_row_names_it_and_imports_nothing(diagnosed, client
     response = client.post(url, {"file": SimpleUploadedFile("orders.csv", good)}, follow=True)
     assert "2 orders imported." in response.content.decode()
     assert Order.objects.filter(reference__in=["N1", "N2"]).count() == 2
+
+
+def test_the_agency_records_a_diagnostic_on_its_page_and_its_cost_is_shared(shoes, client_for):
+    from triplec.suppliers.models import Diagnostic
+    from triplec.suppliers.services import costs
+
+    client = client_for(shoes.admin)
+    url = reverse("suppliers:diagnostic_add", args=[shoes.homeworker.pk])
+    html = client.get(url).content.decode()
+    assert html.count('data-testid="area-row"') == 5 and 'aria-label="Needs: Quality"' in html
+    data = {"carried_out_on": "2026-03-01", "consultant": "Q-Consult", "cost": "801.01",
+            **{f"score_{c}": "2" for c in ("quality", "delivery", "cost", "technology", "management")},
+            "needs_quality": "Checklist"}
+    response = client.post(url, {**data, "score_quality": "6"})
+    assert response.status_code == 200 and not Diagnostic.objects.exists()
+    response = client.post(url, {**data, "carried_out_on": "2026-01-01"})
+    assert "its diagnostic comes after" in response.content.decode() and not Diagnostic.objects.exists()
+    assert client.post(url, data).status_code == 302
+    assert diagnostics.scores_by_area(Diagnostic.objects.get()) == dict.fromkeys(
+        ("quality", "delivery", "cost", "technology", "management"), 2)
+    b = costs.programme_balances(shoes.programme)  # 801.01 / 2 = 400.505 -> 400.51 for the agency
+    assert (b.spent, b.agency, b.buyer) == (D("801.01"), D("400.51"), D("400.50"))

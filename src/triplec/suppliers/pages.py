@@ -40,4 +40,5 @@ def supplier_page(user, supplier: Supplier) -> dict:
         "spillover": kpis.spillover(supplier),
         "can_run": policy.can_run_programme(user, supplier.programme),
         "can_update": policy.can_update_supplier(user, supplier),
+        "can_diagnose": policy.can_manage_programmes(user),
     }

@@ -19,8 +19,8 @@ from triplec.core.shortcuts import errors_as_messages, errors_on_form, first_or_
 from triplec.registry.importing.errors import ImportRejected
 
 from . import pages, policy
-from .forms import ActionStatusForm, OrderFileForm, OrderForm
-from .models import Action
+from .forms import ActionStatusForm, DiagnosticForm, OrderFileForm, OrderForm
+from .models import Action, Area
 from .services import diagnostics, orders
 
 LIST_PAGE_SIZE = 25
@@ -107,3 +107,21 @@ def import_orders(request, pk: int):
     else:
         messages.error(request, _("Choose a CSV or XLSX file."))
     return redirect(reverse("suppliers:programme_detail", args=[programme.pk]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def diagnostic_add(request, pk: int):
+    """The agency records a supplier's diagnostic; its cost is shared on the ledger by the services."""
+    supplier = supplier_or_404(request.user, pk)
+    require_page(policy.can_manage_programmes, request.user)
+    form = DiagnosticForm(request.POST or None, areas=Area.objects.filter(active=True))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with errors_on_form(form):
+            diagnostics.record_diagnostic(request.user, supplier, carried_out_on=data["carried_out_on"],
+                                          consultant=data["consultant"], cost=data["cost"], scores=form.scores(),
+                                          summary=data["summary"])
+            messages.success(request, _("Diagnostic recorded; its cost is shared on the ledger."))
+            return redirect(reverse("suppliers:supplier_detail", args=[supplier.pk]))
+    return render(request, "suppliers/diagnostic_form.html", {"supplier": supplier, "form": form})
