@@ -1,18 +1,19 @@
 """Acceptance (issue 11, item 2) in chromium: a supplier's diagnostic, plan and KPIs improving over
-orders. The large buyer's staff record an order on the supplier's page and import a file of later
+orders. The agency records the supplier's diagnostic on its page; the large buyer's staff record an order on the supplier's page and import a file of later
 orders (a bad file first: nothing imported, the row named); the supplier sees its diagnostic, marks its
 plan's action done and sees its KPIs better since the diagnostic than before.
 
-The diagnostic and the first, late orders are recorded through the services (the agency's diagnostic
-form is not built yet). Screenshots go to /tmp/triplec-e2e/suppliers-*.png."""
+The first, late orders (before the diagnostic) and the plan's action are recorded through the
+services (the plan's form is not built yet). Screenshots go to /tmp/triplec-e2e/suppliers-*.png."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
-from tests.suppliers.conftest import add_user, scores, shoes  # noqa: F401 (the fixture)
+from tests.suppliers.conftest import shoes  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,18 +25,31 @@ def _as(page, login, user):
 
 def test_a_suppliers_diagnostic_plan_and_kpis_improve_over_orders(shoes, page, login, shot, tmp_path):  # noqa: F811
     from triplec.suppliers.models import Action, Order
-    from triplec.suppliers.services import diagnostics, orders
+    from triplec.suppliers.services import costs, diagnostics, orders
 
     s = shoes
     for ref, ordered, delivered, defective in (("B1", date(2026, 1, 20), date(2026, 2, 6), 9),
                                                ("B2", date(2026, 1, 27), date(2026, 2, 10), 5)):
         orders.record_order(s.staff, s.supplier, reference=ref, ordered_on=ordered, promised_on=date(2026, 2, 5),
                             delivered_on=delivered, quantity=100, defective=defective, unit_price="10.00")
-    diagnostics.record_diagnostic(s.admin, s.supplier, carried_out_on=date(2026, 2, 16), consultant="Q-Consult",
-                                  cost="1200.00", scores=scores(quality=1, delivery=1))
+    supplier_page = f"/suppliers/suppliers/{s.supplier.pk}/"
+
+    # 0. The agency records the diagnostic: quality and delivery weakest; the cost shared half and half.
+    _as(page, login, s.admin)
+    page.goto(supplier_page)
+    page.get_by_test_id("diagnostic-link").click()
+    form = page.get_by_test_id("diagnostic-form")
+    form.locator("input[name=carried_out_on]").fill("2026-02-16")
+    form.locator("input[name=consultant]").fill("Q-Consult")
+    form.locator("input[name=cost]").fill("1200.00")
+    for area, score in dict(quality=1, delivery=1, cost=2, technology=3, management=2).items():
+        form.locator(f"input[name=score_{area}]").fill(str(score))
+    form.get_by_label("Needs: Quality").fill("Incoming inspection")
+    form.get_by_role("button", name="Record the diagnostic").click()
+    expect(page.get_by_text("Diagnostic recorded")).to_be_visible()
+    assert costs.programme_balances(s.programme).agency == Decimal("600.00")
     diagnostics.add_action(s.staff, s.supplier, description="Incoming inspection with a checklist",
                            owner="supplier", due_on=date(2026, 3, 31))
-    supplier_page = f"/suppliers/suppliers/{s.supplier.pk}/"
 
     # 1. The buyer's staff record an order on time, with one defective unit, on the supplier's page.
     _as(page, login, s.staff)
