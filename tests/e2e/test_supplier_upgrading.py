@@ -1,7 +1,8 @@
 """Acceptance (issue 11, item 2) in chromium: a supplier's diagnostic, plan and KPIs improving over
-orders. The agency records the supplier's diagnostic on its page; the large buyer's staff record an order on the supplier's page and import a file of later
-orders (a bad file first: nothing imported, the row named); the supplier sees its diagnostic, marks its
-plan's action done and sees its KPIs better since the diagnostic than before.
+orders. The agency records the supplier's diagnostic on its page; the large buyer's staff record an
+order on the supplier's page and import a file of later orders (a bad file first: nothing imported,
+the row named); the supplier sees its diagnostic, marks its plan's action done and sees its KPIs
+better since the diagnostic than before.
 
 The first, late orders (before the diagnostic) and the plan's action are recorded through the
 services (the plan's form is not built yet). Screenshots go to /tmp/triplec-e2e/suppliers-*.png."""
