@@ -52,6 +52,9 @@ CASES = [
          by_scope(PEOPLE, EDITORS, SEES_PROGRAMME, ok=200)),
     Case("record a diagnostic", "post", lambda w: reverse("suppliers:diagnostic_add", args=[w.shoes.supplier.pk]),
          by_scope(PEOPLE, EDITORS, SEES_PROGRAMME, ok=302), data=_diagnostic),
+    Case("add an action", "post", lambda w: reverse("suppliers:action_add", args=[w.shoes.supplier.pk]),
+         by_scope(PEOPLE, RUNS, SEES_PROGRAMME, ok=302),
+         data=lambda w: {"description": "Gauges", "owner": "consultant", "due_on": "2026-05-01"}),
     Case("import orders", "post", lambda w: reverse("suppliers:import_orders", args=[w.shoes.programme.pk]),
          by_scope(PEOPLE, RUNS, SEES_PROGRAMME, ok=302), data=lambda w: {}),
 ]

@@ -118,3 +118,18 @@ def test_the_agency_records_a_diagnostic_on_its_page_and_its_cost_is_shared(shoe
         ("quality", "delivery", "cost", "technology", "management"), 2)
     b = costs.programme_balances(shoes.programme)  # 801.01 / 2 = 400.505 -> 400.51 for the agency
     assert (b.spent, b.agency, b.buyer) == (D("801.01"), D("400.51"), D("400.50"))
+
+
+def test_the_buyer_adds_an_action_to_the_plan(diagnosed, client_for):
+    from triplec.suppliers.models import Area
+
+    client = client_for(diagnosed.staff)
+    url = reverse("suppliers:action_add", args=[diagnosed.supplier.pk])
+    quality = Area.objects.get(code="quality")
+    response = client.post(url, {"description": "Gauges", "owner": "nobody", "due_on": "2026-05-01"}, follow=True)
+    assert "Select a valid choice" in response.content.decode() and Action.objects.count() == 1
+    response = client.post(url, {"description": "Gauges", "owner": "consultant", "due_on": "2026-05-01",
+                                 "area": quality.pk}, follow=True)
+    assert "Action added to the plan." in response.content.decode()
+    added = Action.objects.get(description="Gauges")
+    assert (added.owner, added.area, added.due_on, added.status) == ("consultant", quality, date(2026, 5, 1), "planned")

@@ -77,7 +77,7 @@ POST_ONLY = {
     "footprint_attach", "member_leave", "evidence_withdraw", "cost_reverse", "contribution_reverse",
     "contracts_accrue", "contract_end", "evidence_add", "member_add", "stage_change", "cost_add",
     "contribution_add", "contract_add", "logout", "set_language", "enterprise_import_confirm",
-    "action_status", "import_orders",  # suppliers
+    "action_status", "import_orders", "action_add",  # suppliers
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ActionStatus
+from .models import ActionOwner, ActionStatus, Area
 
 
 class OrderForm(forms.Form):
@@ -49,3 +49,12 @@ class DiagnosticForm(forms.Form):
     def scores(self) -> dict[str, tuple[int, str]]:
         return {a.code: (self.cleaned_data[f"score_{a.code}"], self.cleaned_data[f"needs_{a.code}"])
                 for a in self.areas}
+
+
+class ActionForm(forms.Form):
+    """A new action of the supplier's improvement plan."""
+
+    description = forms.CharField(label=_("Action"), max_length=300)
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.filter(active=True), required=False)
+    owner = forms.ChoiceField(label=_("Owner"), choices=ActionOwner.choices)
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -12,5 +12,6 @@ urlpatterns = [
     path("programmes/<int:pk>/import/", views.import_orders, name="import_orders"),
     path("suppliers/<int:pk>/", views.supplier_detail, name="supplier_detail"),
     path("suppliers/<int:pk>/diagnostic/", views.diagnostic_add, name="diagnostic_add"),
+    path("suppliers/<int:pk>/actions/", views.action_add, name="action_add"),
     path("actions/<int:pk>/status/", views.action_status, name="action_status"),
 ]

@@ -19,7 +19,7 @@ from triplec.core.shortcuts import errors_as_messages, errors_on_form, first_or_
 from triplec.registry.importing.errors import ImportRejected
 
 from . import pages, policy
-from .forms import ActionStatusForm, DiagnosticForm, OrderFileForm, OrderForm
+from .forms import ActionForm, ActionStatusForm, DiagnosticForm, OrderFileForm, OrderForm
 from .models import Action, Area
 from .services import diagnostics, orders
 
@@ -68,6 +68,7 @@ def supplier_detail(request, pk: int):
     context = pages.supplier_page(request.user, supplier)
     context["order_form"] = form or OrderForm()
     context["status_form"] = ActionStatusForm()
+    context["action_form"] = ActionForm()
     return render(request, "suppliers/supplier_detail.html", context)
 
 
@@ -125,3 +126,21 @@ def diagnostic_add(request, pk: int):
             messages.success(request, _("Diagnostic recorded; its cost is shared on the ledger."))
             return redirect(reverse("suppliers:supplier_detail", args=[supplier.pk]))
     return render(request, "suppliers/diagnostic_form.html", {"supplier": supplier, "form": form})
+
+
+@login_required
+@require_POST
+def action_add(request, pk: int):
+    """The buyer's staff or the agency add an action to the supplier's plan."""
+    supplier = supplier_or_404(request.user, pk)
+    require_page(policy.can_run_programme, request.user, supplier.programme)
+    form = ActionForm(request.POST)
+    if form.is_valid():
+        with errors_as_messages(request):
+            diagnostics.add_action(request.user, supplier, **form.cleaned_data)
+            messages.success(request, _("Action added to the plan."))
+    else:
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+    return redirect(reverse("suppliers:supplier_detail", args=[supplier.pk]))
