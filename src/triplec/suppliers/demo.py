@@ -5,6 +5,7 @@ the diagnostic. Loaded through the services; loading twice changes nothing."""
 
 from __future__ import annotations
 
+import importlib
 import random
 from datetime import date, timedelta
 
@@ -15,7 +16,7 @@ from triplec.accounts.roles import Role
 from triplec.accounts.services import create_user
 from triplec.registry.models import Enterprise, Organisation, OrganisationKind
 
-from .models import Programme
+from .models import Area, Programme
 from .services import diagnostics, orders, programmes, training
 
 BUYER = "Compressores Joinville S.A."
@@ -55,6 +56,10 @@ def load_demo_suppliers(admin, password: str) -> int:
     if buyer is None or Programme.objects.filter(name=PROGRAMME).exists():
         return 0
     rng = random.Random(2025)
+    if not Area.objects.filter(active=True).exists():  # a test database flushed after its migrations
+        shipped = importlib.import_module("triplec.suppliers.migrations.0002_shipped_areas")
+        for order, (code, name) in enumerate(shipped.AREAS, start=1):
+            Area.objects.get_or_create(code=code, defaults={"name": name, "order": order, "shipped": True})
     staff = _user("buyer", password, role=Role.BUYER_STAFF, organisation=buyer)
     programme = programmes.create_programme(admin, name=PROGRAMME, buyer=buyer, currency="BRL",
                                             started_on=date(2025, 1, 6), agency_share="0.5")
