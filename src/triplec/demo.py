@@ -1,5 +1,5 @@
 """The whole demo (`triplec demo`): the register's illustrative agency, associations and firms, the
-demo networks, the demo procurement contracts and the French IREP facilities as a mapping data set. It sits beside the CLI, above the
+demo networks, the demo procurement contracts, the demo supplier programme and the French IREP facilities as a mapping data set. It sits beside the CLI, above the
 apps, since it loads several of them (the register's own part is `triplec.registry.demo`)."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from triplec.procurement.demo import load_demo_procurement
 from triplec.procurement.models import Contract
 from triplec.registry.demo import DEMO_PASSWORD, DemoSummary, load_illustrative
 from triplec.registry.demo_france import load_french_dataset, remove_french_rows_from_register
+from triplec.suppliers.demo import load_demo_suppliers
 
 
 def load(french_register: bool = True, progress: Callable[[str], None] | None = None) -> DemoSummary:
@@ -36,6 +37,8 @@ def load(french_register: bool = True, progress: Callable[[str], None] | None = 
     say("Loading the demo service centre (CAD/CAM station, publications, ten years of finance) ...")
     if load_demo_centres(admin, DEMO_PASSWORD) or User.objects.filter(username="centre").exists():
         summary.logins.append(("centre", "centre-staff", "runs the footwear technology centre"))
+    summary.created["supplier programme suppliers"] = load_demo_suppliers(admin, DEMO_PASSWORD)
+    summary.logins += [(u.username, u.role, "supplier programme") for u in User.objects.filter(username__in=("buyer", "supplier"))]
     if User.objects.filter(username="inspector").exists():
         summary.logins.append(("inspector", "purchaser-inspector", "inspects the state's school-desk contracts"))
     removed = remove_french_rows_from_register()

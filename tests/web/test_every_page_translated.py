@@ -87,6 +87,7 @@ POST_ONLY = {
     "pay_advance", "pass_advances", "pay_final", "release_retention", "settle_debt",
     "pay", "add_contact", "add_order", "follow_up_done",  # fairs
     "cancel_booking",
+    "action_status", "import_orders", "action_add",  # suppliers
 }
 
 

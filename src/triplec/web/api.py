@@ -60,7 +60,8 @@ api = TriplecAPI(
         "as on the pages; objects the caller may not see answer 404. Authenticate with "
         "`Authorization: Bearer TOKEN` (an agency administrator issues tokens on a user's page, "
         "`POST /api/v1/users/{id}/tokens`, or the operator with `triplec token USERNAME`); a signed-in "
-        "browser session works too."),
+        "browser session works too. "
+        "Supplier upgrading programmes anchored on a large buyer, their suppliers and KPIs: `/suppliers`."),
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
 )
@@ -122,6 +123,9 @@ def _register_routers():
     from triplec.centres.api import router as centres_router
 
     api.add_router("/services", centres_router)  # the app is `centres`; the issue names the API /services
+    from triplec.suppliers.api import router as suppliers_router
+
+    api.add_router("/suppliers", suppliers_router)
 
 
 _register_routers()

@@ -3,6 +3,7 @@ from triplec.centres import policy as centres_policy
 from triplec.fairs import policy as fairs_policy
 from triplec.procurement import policy as procurement_policy
 from triplec.registry import policy as registry_policy
+from triplec.suppliers import policy as suppliers_policy
 
 
 def navigation(request):
@@ -16,4 +17,5 @@ def navigation(request):
         "sees_procurement": procurement_policy.sees_contracts(user),
         "sees_fairs": fairs_policy.sees_fairs(user),
         "sees_centres": centres_policy.sees_centres(user),
+        "sees_suppliers": suppliers_policy.sees_programmes(user),
     }

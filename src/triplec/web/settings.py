@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "triplec.procurement",
     "triplec.fairs",
     "triplec.centres",
+    "triplec.suppliers",
 ]
 
 # Background work: the django.tasks API, run by our database queue (triplec.core.tasks explains why).

@@ -31,6 +31,7 @@ urlpatterns = [
     path("procurement/", include("triplec.procurement.urls")),
     path("fairs/", include("triplec.fairs.urls")),
     path("centres/", include("triplec.centres.urls")),
+    path("suppliers/", include("triplec.suppliers.urls")),
     path("", include("triplec.registry.urls")),
 ]
 

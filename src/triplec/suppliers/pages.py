@@ -1,0 +1,44 @@
+"""What the supplier pages show, read through `policy` (never decided here): a programme with its
+suppliers, costs and KPIs; a supplier with its diagnostics, plan, orders, KPIs and spillover."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from . import policy
+from .models import Programme, Supplier
+from .services import costs, kpis
+
+
+def before_after(view: kpis.BeforeAfter) -> list:
+    return [(_("Before the diagnostic"), view.before), (_("Since the diagnostic"), view.after)]
+
+
+def programme_page(user, programme: Programme) -> dict:
+    suppliers = list(policy.visible_suppliers(user).filter(programme=programme)
+                     .select_related("enterprise", "municipality").order_by("id"))
+    whole = policy.sees_whole_programme(user, programme)
+    return {
+        "programme": programme, "currency": programme.currency, "whole": whole,
+        "rows": [(s, kpis.supplier_kpis(s)) for s in suppliers],
+        "overall": before_after(kpis.programme_kpis(programme)) if whole else None,
+        "balances": costs.programme_balances(programme) if whole else None,
+        "sessions": programme.sessions.annotate(attended=Count("attendances")).order_by("held_on", "id") if whole
+        else None,
+        "can_run": policy.can_run_programme(user, programme),
+    }
+
+
+def supplier_page(user, supplier: Supplier) -> dict:
+    diagnostics = list(supplier.diagnostics.prefetch_related("scores__area").order_by("carried_out_on", "id"))
+    orders = list(supplier.orders.order_by("ordered_on", "id"))
+    return {
+        "supplier": supplier, "programme": supplier.programme, "currency": supplier.programme.currency,
+        "diagnostics": diagnostics, "actions": list(supplier.actions.select_related("area")),
+        "orders": orders, "kpis": before_after(kpis.supplier_kpis(supplier)), "prices": kpis.price_by_year(orders),
+        "spillover": kpis.spillover(supplier),
+        "can_run": policy.can_run_programme(user, supplier.programme),
+        "can_update": policy.can_update_supplier(user, supplier),
+        "can_diagnose": policy.can_manage_programmes(user),
+    }

@@ -1,0 +1,53 @@
+"""Small helpers shared by the supplier services."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from triplec.core.errors import ValidationFailed
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+
+
+def cents(value: Decimal) -> Decimal:
+    """Money rounded to the cent, halves up (as a cashier would)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def today(on: date | None) -> date:
+    return on or timezone.localdate()
+
+
+def refuse(field: str, message: str):
+    raise ValidationFailed({field: [message]})
+
+
+def decimal(field: str, value) -> Decimal:
+    if isinstance(value, float):
+        refuse(field, _("Give an amount as a decimal string, not a float."))
+    try:
+        result = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        refuse(field, _("%(value)s is not a number.") % {"value": value})
+    if not result.is_finite():
+        refuse(field, _("%(value)s is not a number.") % {"value": value})
+    return result
+
+
+def money(field: str, value, *, positive: bool = False) -> Decimal:
+    amount = decimal(field, value)
+    if amount < 0 or (positive and amount == 0) or cents(amount) != amount:
+        refuse(field, _("Give a positive amount in cents.") if positive else _("Give an amount in cents, not negative."))
+    return amount
+
+
+def share(field: str, value) -> Decimal:
+    result = decimal(field, value)
+    if not ZERO <= result <= 1:
+        refuse(field, _("A share is between 0 and 1."))
+    return result

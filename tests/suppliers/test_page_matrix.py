@@ -1,0 +1,70 @@
+"""The permission matrix of every supplier page (tests/permissions.py): anonymous, each role, another
+programme's buyer, a service centre's staff, and another firm.
+
+On the shoe programme (tests/suppliers/conftest.py `shoes`): buyer-staff works for its large buyer;
+enterprise-user works at ent_a1, one of its suppliers; other-buyer-staff and other-enterprise-user
+belong to another programme; centre-staff and the association managers have nothing to do with it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from tests.permissions import AGENCY, EDITORS, USERS, Case, assert_page_permissions, by_scope, everyone
+from tests.suppliers.conftest import scores
+
+from triplec.suppliers.services import diagnostics
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = (*USERS, "buyer-staff", "other-buyer-staff", "centre-staff")
+SEES_PROGRAMME = (*AGENCY, "buyer-staff", "enterprise-user")
+SEES_HOMEWORKER = (*AGENCY, "buyer-staff")
+RUNS = ("agency-admin", "programme-officer", "buyer-staff")
+UPDATES_SUPPLIER = (*RUNS, "enterprise-user")
+
+
+def _order(w):
+    return {"reference": "P1", "ordered_on": "2026-03-01", "promised_on": "2026-03-10", "quantity": "5",
+            "defective": "0", "unit_price": "3.00"}
+
+
+def _diagnostic(w):
+    areas = {f"score_{code}": "3" for code in ("quality", "delivery", "cost", "technology", "management")}
+    return {"carried_out_on": "2026-03-01", "consultant": "C", "cost": "100.00", **areas}
+
+
+CASES = [
+    Case("programme list", "get", lambda w: reverse("suppliers:programme_list"), everyone(200, PEOPLE)),
+    Case("programme detail", "get", lambda w: reverse("suppliers:programme_detail", args=[w.shoes.programme.pk]),
+         by_scope(PEOPLE, SEES_PROGRAMME, SEES_PROGRAMME, ok=200)),
+    Case("supplier detail", "get", lambda w: reverse("suppliers:supplier_detail", args=[w.shoes.supplier.pk]),
+         by_scope(PEOPLE, SEES_PROGRAMME, SEES_PROGRAMME, ok=200)),
+    Case("homeworker detail", "get", lambda w: reverse("suppliers:supplier_detail", args=[w.shoes.homeworker.pk]),
+         by_scope(PEOPLE, SEES_HOMEWORKER, SEES_HOMEWORKER, ok=200)),
+    Case("record an order", "post", lambda w: reverse("suppliers:supplier_detail", args=[w.shoes.supplier.pk]),
+         by_scope(PEOPLE, RUNS, SEES_PROGRAMME, ok=302), data=_order),
+    Case("an action's status", "post", lambda w: reverse("suppliers:action_status", args=[w.action.pk]),
+         by_scope(PEOPLE, UPDATES_SUPPLIER, SEES_PROGRAMME, ok=302), data=lambda w: {"status": "done"}),
+    Case("diagnostic form", "get", lambda w: reverse("suppliers:diagnostic_add", args=[w.shoes.supplier.pk]),
+         by_scope(PEOPLE, EDITORS, SEES_PROGRAMME, ok=200)),
+    Case("record a diagnostic", "post", lambda w: reverse("suppliers:diagnostic_add", args=[w.shoes.supplier.pk]),
+         by_scope(PEOPLE, EDITORS, SEES_PROGRAMME, ok=302), data=_diagnostic),
+    Case("add an action", "post", lambda w: reverse("suppliers:action_add", args=[w.shoes.supplier.pk]),
+         by_scope(PEOPLE, RUNS, SEES_PROGRAMME, ok=302),
+         data=lambda w: {"description": "Gauges", "owner": "consultant", "due_on": "2026-05-01"}),
+    Case("import orders", "post", lambda w: reverse("suppliers:import_orders", args=[w.shoes.programme.pk]),
+         by_scope(PEOPLE, RUNS, SEES_PROGRAMME, ok=302), data=lambda w: {}),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_page_permissions(world, shoes, client_for, case):
+    world.shoes = shoes
+    diagnostics.record_diagnostic(shoes.admin, shoes.supplier, carried_out_on=date(2026, 2, 1), consultant="C",
+                                  cost="500.00", scores=scores())
+    world.action = diagnostics.add_action(shoes.admin, shoes.supplier, description="Incoming inspection",
+                                          owner="supplier", due_on=date(2026, 4, 1))
+    assert_page_permissions(world, client_for, case)
