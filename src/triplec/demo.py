@@ -37,6 +37,7 @@ def load(french_register: bool = True, progress: Callable[[str], None] | None = 
     say("Loading the demo service centre (CAD/CAM station, publications, ten years of finance) ...")
     if load_demo_centres(admin, DEMO_PASSWORD) or User.objects.filter(username="centre").exists():
         summary.logins.append(("centre", "centre-staff", "runs the footwear technology centre"))
+    say("Loading the demo supplier programme (a large buyer, five firms and a homeworker, a year of orders) ...")
     summary.created["supplier programme suppliers"] = load_demo_suppliers(admin, DEMO_PASSWORD)
     summary.logins += [(u.username, u.role, "supplier programme") for u in User.objects.filter(username__in=("buyer", "supplier"))]
     if User.objects.filter(username="inspector").exists():
