@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from tests.permissions import AGENCY, USERS, Case, assert_page_permissions, by_scope, everyone
+from tests.permissions import AGENCY, EDITORS, USERS, Case, assert_page_permissions, by_scope, everyone
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,9 @@ CASES = [
     Case("lot code scan", "get",
          lambda w: reverse("procurement:inspection_scan", args=[_c1(w).pk]) + f"?code={_s1_allocation(w).lot_code}",
          by_scope(PEOPLE, INSPECTS_C1, SEES_C1, ok=200)),
+    Case("award form", "get", lambda w: reverse("procurement:award"), by_scope(PEOPLE, EDITORS, PEOPLE, ok=200)),
+    Case("award", "post", lambda w: reverse("procurement:award"), by_scope(PEOPLE, EDITORS, PEOPLE, ok=200),
+         data=lambda w: {"awardee": "nobody"}),  # refused on the form (200) by editors, 403 for the others
 ]
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_labels, views_money, views_outcomes, views_records, views_work
+from . import views, views_award, views_labels, views_money, views_outcomes, views_records, views_work
 
 app_name = "procurement"
 
@@ -35,4 +35,5 @@ urlpatterns = [
     path("contracts/<int:pk>/allocations/<int:allocation_id>/labels.pdf", views_labels.allocation_labels,
          name="allocation_labels"),
     path("contracts/<int:pk>/inspect/scan/", views_labels.scan, name="inspection_scan"),
+    path("award/", views_award.award, name="award"),
 ]

@@ -49,7 +49,8 @@ def contract_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "procurement/contract_list.html", {
-        "form": form, "page": page_of(request, contracts, LIST_PAGE_SIZE), "query": query.urlencode()})
+        "form": form, "page": page_of(request, contracts, LIST_PAGE_SIZE), "query": query.urlencode(),
+        "can_award": policy.can_manage_programmes(request.user)})
 
 
 @login_required
