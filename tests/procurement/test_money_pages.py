@@ -99,6 +99,7 @@ def test_the_final_payment_button_appears_only_once_the_whole_order_is_accepted(
         deliveries.inspect(desks.inspector, delivery, accepted=10, rejected=0)
     html = _detail(inspector, contract)
     assert 'data-testid="pay-final"' in html and 'data-testid="final-waiting"' not in html
+    assert "complete: the final payment is due" in html
     assert 'data-testid="pay-final"' not in _detail(_client(client_for, desks, "aruaru-manager"), contract)
     first, second = inspector.post(url), inspector.post(url)
     assert "Final payment made" in _messages(first) and "already made" in _messages(second)
@@ -110,6 +111,7 @@ def test_the_final_payment_button_appears_only_once_the_whole_order_is_accepted(
     assert contract.status == ContractStatus.PAID
     html = _detail(inspector, contract)
     assert 'data-testid="pay-final"' not in html and 'data-testid="final-waiting"' not in html
+    assert "complete: the final payment was made" in html and "final payment is due" not in html
 
 
 def test_the_retention_is_released_once_when_the_warranty_period_has_ended(client_for, desks):
