@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from triplec.core.months import months_between
 from triplec.networks.funding import CENT, ScheduleRules, agency_part_of, network_year_bounds
 from triplec.networks.models import ContributionEntry, CostEntry
-from triplec.networks.months import months_between
 
 
 def record_figures(network, start: date, end: date) -> dict:

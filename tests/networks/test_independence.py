@@ -7,11 +7,11 @@ import pytest
 from tests.conftest import make_enterprise
 
 from triplec.core.errors import NotFound, PermissionDenied, ValidationFailed
+from triplec.core.months import window_start
 from triplec.networks import services
 from triplec.networks.independence import CRITERIA, JUDGED, compute_criteria, evaluate_assessment
 from triplec.networks.lifecycle import GateNotPassed
 from triplec.networks.models import IndependenceAssessment
-from triplec.networks.months import window_start
 
 ON = date(2025, 6, 30)
 ALL_MET = {code: {"met": True, "evidence": f"seen: {code}"} for code in JUDGED}

@@ -19,6 +19,7 @@ from decimal import Decimal
 import pytest
 from tests.conftest import make_enterprise
 
+from triplec.core.months import add_months
 from triplec.networks import books, selectors, services
 from triplec.networks.independence import JUDGED
 from triplec.networks.models import (
@@ -29,7 +30,6 @@ from triplec.networks.models import (
     EvaluationArea,
     EvaluationScore,
 )
-from triplec.networks.months import add_months
 
 ASSESSED = add_months(date.today(), -2).replace(day=15)  # in the past, on a day every month has
 MANAGER_FEE = Decimal("1000.00")                          # a month, paid from the network's start

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from triplec.core.months import add_months, months_between, window_start
 from triplec.networks.funding import ScheduleRules, check_currency, money, validate_rules
 from triplec.networks.lifecycle import DANISH_HURDLES, LIFECYCLES, PROFO_LIFECYCLE, validate_definition
-from triplec.networks.months import add_months, months_between, window_start
 
 pytestmark = pytest.mark.nodb
 

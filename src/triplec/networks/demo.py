@@ -16,13 +16,13 @@ from django.utils import translation
 
 from triplec.accounts.models import User
 from triplec.accounts.roles import Role
+from triplec.core.months import add_months
 from triplec.registry.models import Enterprise, Organisation, OrganisationKind
 
 from . import services
 from .independence import JUDGED
 from .lifecycle import install_shipped
 from .models import Network
-from .months import add_months
 
 AREAS = ("product-design", "process", "hr-strategy", "sales-strategy", "financial-management")
 

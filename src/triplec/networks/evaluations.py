@@ -28,6 +28,8 @@ from datetime import date, timedelta
 from django.db.models import Max
 from django.utils.translation import gettext_noop
 
+from triplec.core.months import add_months
+
 from .models import (
     Evaluation,
     EvaluationArea,
@@ -37,7 +39,6 @@ from .models import (
     Transition,
     active_members_q,
 )
-from .months import add_months
 
 BASELINE_GRACE_MONTHS = 1
 

@@ -46,7 +46,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from .months import add_months, months_between
+from triplec.core.months import add_months, months_between
 
 CENT = Decimal("0.01")
 SHARE_PLACES = Decimal("0.0001")

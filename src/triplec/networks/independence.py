@@ -33,11 +33,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from triplec.core.money_format import format_money, format_share
+from triplec.core.months import months_between, window_start
 
 from .evaluations import improvement_by_area
 from .funding import shares
 from .models import COLLECTIVE_BUSINESS_KINDS, Activity, ActivityKind, IndependenceAssessment, Network
-from .months import months_between, window_start
 
 COLLECTIVE_MINIMUM = 1
 

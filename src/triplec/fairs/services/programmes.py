@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from triplec.accounts.policy import require
+from triplec.core.months import add_months
 from triplec.core.records import save_validated
 from triplec.ledger.errors import UnknownCurrency
 from triplec.ledger.services import check_currency
@@ -102,7 +102,7 @@ def sign_up(user, fair: Fair, enterprise: Enterprise, *, cost=None, stand: Group
             share_stand_cost(stand)
             participation.refresh_from_db()
         FollowUp.objects.bulk_create([
-            FollowUp(participation=participation, months=m, due_on=fair.ends_on + relativedelta(months=m))
+            FollowUp(participation=participation, months=m, due_on=add_months(fair.ends_on, m))
             for m in FOLLOW_UP_MONTHS])
     return participation
 

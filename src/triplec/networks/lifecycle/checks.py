@@ -80,8 +80,9 @@ def _independence_score(network: Network, on: date, minimum) -> tuple[bool, str]
 
 
 def _members_pay_majority(network: Network, on: date, minimum) -> tuple[bool, str]:
+    from triplec.core.months import window_start
+
     from ..funding import shares
-    from ..months import window_start
 
     s = shares(network, window_start(on, 12), on)
     if s.member_share is None:

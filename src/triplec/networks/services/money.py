@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from triplec.accounts.models import User
 from triplec.accounts.policy import require
 from triplec.core.errors import ValidationFailed
+from triplec.core.months import add_months
 from triplec.core.records import save_validated
 from triplec.registry.models import Enterprise
 
@@ -34,7 +35,6 @@ from ..models import (
     Network,
     NetworkMember,
 )
-from ..months import add_months
 from ._common import _as_date, _lookup, _not_future, _visible
 
 

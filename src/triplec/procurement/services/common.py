@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -11,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from triplec.core.errors import ValidationFailed
+from triplec.core.months import add_months  # noqa: F401 (the procurement services' month arithmetic)
 from triplec.registry.models import Enterprise, Membership, Organisation
 
 CENT = Decimal("0.01")
@@ -23,13 +23,6 @@ def cents(value: Decimal) -> Decimal:
 
 def today(on: date | None) -> date:
     return on or timezone.localdate()
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day when it is shorter)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def refuse(field: str, message: str) -> None:

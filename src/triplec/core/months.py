@@ -1,4 +1,5 @@
-"""Month arithmetic for network ages, funding years and evaluation rhythms (calendar months)."""
+"""Calendar-month arithmetic shared by the instruments: network ages, funding years, evaluation
+rhythms, warranty periods, follow-ups months after a fair."""
 
 from __future__ import annotations
 
