@@ -5,7 +5,7 @@ that an amount never appears raw (`15960.00`)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.core import UnknownLocaleError
 from babel.numbers import format_currency, format_percent
@@ -39,3 +39,11 @@ def format_share(fraction, language: str | None = None, places: int = 0) -> str:
         return format_percent(value, format=pattern, locale=_locale(language))
     except (UnknownLocaleError, ValueError):
         return format_percent(value, format=pattern, locale=FALLBACK_LOCALE)
+
+
+CENT = Decimal("0.01")
+
+
+def cents(value) -> Decimal:
+    """Money rounded to the cent, halves up (as a cashier would): every instrument's shares and fees."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)

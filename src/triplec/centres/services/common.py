@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils import timezone
 
 from triplec.core.errors import ValidationFailed
+from triplec.core.money_format import CENT, cents  # noqa: F401 (this app's services round with them)
 
-CENT = Decimal("0.01")
 ZERO = Decimal(0)
-
-
-def cents(value) -> Decimal:
-    """Money rounded to the cent, halves up (as a cashier would)."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def today(on: date | None) -> date:

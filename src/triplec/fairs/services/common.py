@@ -4,24 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from triplec.core.errors import ValidationFailed
-from triplec.core.money_format import format_share
+from triplec.core.money_format import CENT, cents, format_share  # noqa: F401 (re-exported to the services)
 
-CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
 
 def today(on: date | None = None) -> date:
     return on or timezone.localdate()
-
-
-def cents(amount: Decimal) -> Decimal:
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def refuse(field: str, message: str):

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from triplec.core.errors import ValidationFailed
+from triplec.core.money_format import CENT, cents  # noqa: F401 (this app's services round with them)
 from triplec.core.months import add_months  # noqa: F401 (the procurement services' month arithmetic)
 from triplec.registry.models import Enterprise, Membership, Organisation
-
-CENT = Decimal("0.01")
-
-
-def cents(value: Decimal) -> Decimal:
-    """Money rounded to the cent, halves up (as a cashier would)."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def today(on: date | None) -> date:
