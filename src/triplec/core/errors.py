@@ -1,6 +1,7 @@
 """Domain errors raised by the service layer; pages, API and CLI turn them into messages."""
 
 from contextlib import contextmanager
+from typing import NoReturn
 
 
 class DomainError(Exception):
@@ -41,3 +42,8 @@ def domain_errors():
         raise Http404(str(exc)) from exc
     except PermissionDenied as exc:
         raise HttpForbidden(str(exc)) from exc
+
+
+def refuse(field: str, message: str) -> NoReturn:
+    """A service's refusal of one field's input (shown next to that field on pages, 422 in the API)."""
+    raise ValidationFailed({field: [message]})

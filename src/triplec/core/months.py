@@ -6,6 +6,8 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 
 def add_months(day: date, months: int) -> date:
     """`day` moved by `months` calendar months; the day of month is clamped to the month's length
@@ -31,3 +33,8 @@ def window_start(end: date, months: int) -> date:
     """First day of the `months`-month window that ends on `end` (inclusive): e.g. the 12 months
     to 2024-06-30 run from 2023-07-01."""
     return add_months(end, -months) + timedelta(days=1)
+
+
+def today(on: date | None = None) -> date:
+    """`on`, or the agency's today (TRIPLEC_TIME_ZONE) when no day is given."""
+    return on or timezone.localdate()

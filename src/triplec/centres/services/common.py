@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
-from django.utils import timezone
-
-from triplec.core.errors import ValidationFailed
+from triplec.core.errors import ValidationFailed, refuse  # noqa: F401 (re-exported to the services)
 from triplec.core.money_format import CENT, cents  # noqa: F401 (this app's services round with them)
+from triplec.core.months import today  # noqa: F401 (re-exported to the services)
 
 ZERO = Decimal(0)
-
-
-def today(on: date | None) -> date:
-    return on or timezone.localdate()
-
-
-def refuse(field: str, message: str):
-    raise ValidationFailed({field: [message]})
 
 
 def amount_of(value, field: str = "amount") -> Decimal:

@@ -6,20 +6,14 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
-from triplec.core.errors import ValidationFailed
+from triplec.core.errors import ValidationFailed, refuse  # noqa: F401 (re-exported to the services)
 from triplec.core.money_format import CENT, cents  # noqa: F401 (this app's services round with them)
-from triplec.core.months import add_months  # noqa: F401 (the procurement services' month arithmetic)
+from triplec.core.months import (
+    add_months,  # noqa: F401 (the procurement services' month arithmetic)
+    today,  # noqa: F401 (re-exported to the services)
+)
 from triplec.registry.models import Enterprise, Membership, Organisation
-
-
-def today(on: date | None) -> date:
-    return on or timezone.localdate()
-
-
-def refuse(field: str, message: str) -> None:
-    raise ValidationFailed({field: [message]})
 
 
 def save_validated(instance) -> None:
