@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 from tests.centres.conftest import _media_in_tmp, citer  # noqa: F401 (the fixtures)
+from tests.e2e.navigation import go_to
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +27,7 @@ def test_a_member_books_the_station_and_downloads_a_publication_a_non_member_can
     # 1. The member finds the centre, books two hours of the CAD/CAM station at the member's rate.
     login(citer.member)
     page.goto("/")
-    page.get_by_test_id("nav-centres").click()
+    go_to(page, "nav-centres")
     page.get_by_test_id("centre-row").filter(has_text="CITER").get_by_role("link").click()
     expect(page.get_by_test_id("my-membership")).to_contain_text("Member until")
     page.get_by_test_id("book-link").click()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
+from tests.e2e.navigation import go_to
 from tests.fairs.conftest import expo  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -25,7 +26,7 @@ def test_a_group_stand_participation_from_sign_up_to_an_order(expo, page, login,
     # 1. The firm (micro) signs itself up at assoc_a's stand at MICAM and sees the estimate explained.
     _as(page, login, firm_user)
     page.goto("/")
-    page.get_by_test_id("nav-fairs").click()
+    go_to(page, "nav-fairs")
     page.get_by_role("link", name="MICAM 2027").click()
     page.select_option("select[name=stand]", label="Sawmills Assoc")
     page.get_by_test_id("sign-up").click()

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 from tests.conftest import make_enterprise
+from tests.e2e.navigation import go_to
 
 from triplec.networks.models import Network, Transition
 from triplec.registry.models import Territory
@@ -58,7 +59,7 @@ def test_broker_walks_a_network_through_the_danish_gates(world, page, login, sho
 
     # 1. The broker starts a network around a named buyer.
     login(broker)
-    page.get_by_test_id("nav-networks").click()
+    go_to(page, "nav-networks")
     expect(page.locator("h1")).to_have_text("Networks of firms")
     page.get_by_test_id("new-network").click()
     page.select_option("select[name=kind]", "brokered")
@@ -233,7 +234,7 @@ def test_officer_follows_a_profos_money_evaluations_and_independence(world, page
                                              "attendance": [{"enterprise": f.pk} for f in firms[:7]]})
 
     login(officer)
-    page.get_by_test_id("nav-networks").click()
+    go_to(page, "nav-networks")
     row = page.get_by_test_id("network-row")
     expect(row).to_have_count(1)
     expect(row.get_by_test_id("overdue-flag")).to_have_text("10 overdue")
@@ -270,7 +271,7 @@ def test_officer_follows_a_profos_money_evaluations_and_independence(world, page
     expect(page.get_by_test_id("latest-assessment")).to_contain_text("8 of 10 member firms improved in process")
     shot(page, "networks-14-independence")
 
-    page.get_by_test_id("nav-networks").click()
+    go_to(page, "nav-networks")
     page.get_by_role("link", name="Independence portfolio").click()
     expect(page.get_by_test_id("at-least-4")).to_have_text("1")
     expect(page.get_by_test_id("at-least-6")).to_have_text("0")

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
+from tests.e2e.navigation import go_to
 from tests.suppliers.conftest import shoes  # noqa: F401 (the fixture)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -55,7 +56,7 @@ def test_a_suppliers_diagnostic_plan_and_kpis_improve_over_orders(shoes, page, l
     # 1. The buyer's staff record an order on time, with one defective unit, on the supplier's page.
     _as(page, login, s.staff)
     page.goto("/")
-    page.get_by_test_id("nav-suppliers").click()
+    go_to(page, "nav-suppliers")
     page.get_by_role("link", name=s.programme.name).click()
     page.get_by_role("link", name="Serraria Alfa Ltda").click()
     page.get_by_text("Record an order").click()

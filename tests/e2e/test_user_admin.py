@@ -8,6 +8,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from tests.e2e.navigation import go_to
 
 from triplec.accounts.models import ApiToken, User
 
@@ -17,7 +18,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_admin_creates_a_user_issues_a_token_and_deactivates_it(world, page, login, shot, browser, live_server):
     login(world.users["agency-admin"])
     page.get_by_test_id("language-switcher").locator("button[value=pt-br]").click()
-    page.get_by_test_id("nav-users").click()
+    go_to(page, "nav-users")
     expect(page.locator("h1")).to_have_text("Usuários")
     page.get_by_test_id("new-user").click()
     page.fill("input[name=username]", "joana")

@@ -4,6 +4,8 @@
  *   <select data-autosubmit>         submits its form when changed
  *   <button data-show-older>         shows the hidden tr.older rows of the table just before it, then goes
  *   <form data-confirm="question">   asks before submitting (forms that undo something)
+ *   <details class="nav-menu">       Escape closes an open menu of the main navigation (Pico's dropdown
+ *                                    already closes it on a click elsewhere)
  */
 (function () {
   "use strict";
@@ -24,5 +26,10 @@
   document.addEventListener("submit", function (ev) {
     var question = ev.target.dataset && ev.target.dataset.confirm;
     if (question && !window.confirm(question)) { ev.preventDefault(); }
+  });
+
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape") { return; }
+    document.querySelectorAll("details.nav-menu[open]").forEach(function (menu) { menu.open = false; });
   });
 })();
