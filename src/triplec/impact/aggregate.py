@@ -102,11 +102,9 @@ def aggregate(effects: GroupTimeEffects, kind: str) -> Aggregation:
 
 def aggregate_table(effects: GroupTimeEffects) -> pd.DataFrame:
     """All four aggregations as one table: type, key (empty on each type's overall row), att, se."""
-    frames = []
+    rows = []
     for kind in KINDS:
         result = aggregate(effects, kind)
-        overall = pd.DataFrame({"type": [kind], "key": [None], "att": [result.att], "se": [result.se]})
-        frames.append(overall)
-        if len(result.table):
-            frames.append(result.table.assign(type=kind)[["type", "key", "att", "se"]])
-    return pd.concat(frames, ignore_index=True)
+        rows.append({"type": kind, "key": None, "att": result.att, "se": result.se})
+        rows.extend({"type": kind, "key": r.key, "att": r.att, "se": r.se} for r in result.table.itertuples())
+    return pd.DataFrame(rows, columns=["type", "key", "att", "se"])

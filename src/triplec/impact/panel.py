@@ -48,6 +48,11 @@ def _numeric(frame: pd.DataFrame, column: str, role: str, allow_empty: bool = Fa
     return values.to_numpy(dtype=float)
 
 
+def _label(value):
+    """A unit label as people wrote it (8001, not np.int64(8001))."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def wide_panel(frame: pd.DataFrame, unit: str, time: str, outcome: str, cohort: str,
                covariates: tuple[str, ...] | list[str] = ()) -> WidePanel:
     """Validate the long table and return it as unit x period arrays (units in first-seen order)."""
@@ -74,7 +79,7 @@ def wide_panel(frame: pd.DataFrame, unit: str, time: str, outcome: str, cohort: 
     counts = np.bincount(cell, minlength=n * t)
     if counts.max() > 1:
         first = int(np.flatnonzero(counts > 1)[0])
-        raise PanelError(f"unit {unit_labels[first // t]!r} has more than one row for period "
+        raise PanelError(f"unit {_label(unit_labels[first // t])!r} has more than one row for period "
                          f"{periods[first % t]:g} (columns {unit!r}, {time!r})")
     if counts.min() == 0:
         missing = counts.reshape(n, t) == 0
@@ -82,7 +87,7 @@ def wide_panel(frame: pd.DataFrame, unit: str, time: str, outcome: str, cohort: 
         example = short[0]
         raise PanelError(
             f"unbalanced panel: {len(short)} of {n} units lack some of the {t} periods (e.g. unit "
-            f"{unit_labels[example]!r} has no row for period {periods[np.flatnonzero(missing[example])[0]]:g}); "
+            f"{_label(unit_labels[example])!r} has no row for period {periods[np.flatnonzero(missing[example])[0]]:g}); "
             "keep only units observed in every period")
 
     unit_cohort = np.full(n, np.nan)
@@ -90,7 +95,7 @@ def wide_panel(frame: pd.DataFrame, unit: str, time: str, outcome: str, cohort: 
     changed = groups != unit_cohort[unit_codes]
     if changed.any():
         row = int(np.flatnonzero(changed)[0])
-        raise PanelError(f"unit {unit_labels[unit_codes[row]]!r} has two cohorts in column {cohort!r} "
+        raise PanelError(f"unit {_label(unit_labels[unit_codes[row]])!r} has two cohorts in column {cohort!r} "
                          f"({unit_cohort[unit_codes[row]]:g} and {groups[row]:g}); a unit enters support once")
 
     notes: list[str] = []
