@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .drdid import dr_did_panel
+from .drdid import dr_did_panel, propensity
 from .panel import PanelError, WidePanel, wide_panel
 
 __all__ = ["CONTROLS", "GroupTimeEffects", "PretrendTest", "att_gt", "att_gt_wide"]
@@ -80,6 +80,7 @@ def att_gt_wide(panel: WidePanel, control: str = "never", progress: Progress | N
 
     cells = [(g, ti) for g in cohorts for ti in range(1, len(periods))]
     rows, columns = [], []
+    scores: dict[tuple, np.ndarray] = {}  # cells with the same units and base period share their logit
     for done, (g, ti) in enumerate(cells, start=1):
         gi = int(np.searchsorted(periods, g))
         post = ti >= gi
@@ -95,7 +96,10 @@ def att_gt_wide(panel: WidePanel, control: str = "never", progress: Progress | N
         else:
             idx = np.flatnonzero(in_cell)
             x = np.column_stack([np.ones(len(idx)), x_all[idx, base, :]])
-            cell = dr_did_panel(y[idx, ti] - y[idx, base], g_unit[idx] == g, x)
+            key = (g, base, None if control == "never" else ti)
+            if key not in scores:
+                scores[key] = propensity(x, g_unit[idx] == g)
+            cell = dr_did_panel(y[idx, ti] - y[idx, base], g_unit[idx] == g, x, scores[key])
             column = np.zeros(n)
             column[idx] = cell.influence * (n / len(idx))
             columns.append(column)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["DRDiD", "EstimationError", "dr_did_panel", "logit"]
+__all__ = ["DRDiD", "EstimationError", "dr_did_panel", "logit", "propensity"]
 
 PS_CAP = 1 - 1e-6  # as DRDID: keeps comparison weights finite where the score is ~1
 
@@ -40,12 +40,19 @@ def logit(x: np.ndarray, d: np.ndarray, max_iter: int = 50, tol: float = 1e-10) 
                           "and comparison units by the covariates?)")
 
 
-def dr_did_panel(delta_y: np.ndarray, treated: np.ndarray, x: np.ndarray) -> DRDiD:
+def propensity(x: np.ndarray, treated: np.ndarray) -> np.ndarray:
+    """Fitted propensity scores of the logit of `treated` on `x`, capped below 1."""
+    return np.minimum(1.0 / (1.0 + np.exp(-(x @ logit(x, treated.astype(float))))), PS_CAP)
+
+
+def dr_did_panel(delta_y: np.ndarray, treated: np.ndarray, x: np.ndarray, ps: np.ndarray | None = None) -> DRDiD:
     """ATT of one 2x2 comparison. `delta_y`: outcome change per unit; `treated`: 1 for the supported
-    cohort, 0 for comparison units; `x`: covariates with an intercept column first."""
+    cohort, 0 for comparison units; `x`: covariates with an intercept column first; `ps`: the
+    propensity scores if already fitted on the same units and covariates (cells sharing a base period)."""
     d = treated.astype(float)
     n = len(d)
-    ps = np.minimum(1.0 / (1.0 + np.exp(-(x @ logit(x, d)))), PS_CAP)
+    if ps is None:
+        ps = propensity(x, treated)
     control = d == 0
     xc = x[control]
     try:
