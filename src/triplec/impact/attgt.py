@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .drdid import dr_did_panel, propensity
+from .drdid import dr_did_panel_many
 from .panel import PanelError, WidePanel, wide_panel
 
 __all__ = ["CONTROLS", "GroupTimeEffects", "PretrendTest", "att_gt", "att_gt_wide"]
@@ -79,36 +79,42 @@ def att_gt_wide(panel: WidePanel, control: str = "never", progress: Progress | N
     if control == "never" and not (g_unit == 0).any():
         raise PanelError("no never-supported units to compare with; use the not-yet control group")
 
-    cells = [(g, ti) for g in cohorts for ti in range(1, len(periods))]
-    rows, columns = [], []
-    scores: dict[tuple, np.ndarray] = {}  # cells with the same units and base period share their logit
-    for done, (g, ti) in enumerate(cells, start=1):
+    # cells with the same units and base period (a cohort's post periods against never-supported
+    # units) are estimated together: one logit and one set of cross-products for all of them
+    batches: dict[tuple, list[int]] = {}
+    for g in cohorts:
         gi = int(np.searchsorted(periods, g))
-        post = ti >= gi
-        base = gi - 1 if post else ti - 1
+        for ti in range(1, len(periods)):
+            base = gi - 1 if ti >= gi else ti - 1
+            batches.setdefault((g, base, None if control == "never" else ti), []).append(ti)
+    total = sum(len(times) for times in batches.values())
+    results: dict[tuple, dict] = {}
+    done = 0
+    for (g, base, _), times in batches.items():
         if control == "never":
             comparison = g_unit == 0
-        else:
-            comparison = (g_unit == 0) | ((g_unit > periods[max(ti, base)]) & (g_unit != g))
-        in_cell = (g_unit == g) | comparison
+        else:  # not yet supported at the later of the two periods (batches hold one period here)
+            comparison = (g_unit == 0) | ((g_unit > periods[max(times[0], base)]) & (g_unit != g))
         n_treated, n_control = int((g_unit == g).sum()), int(comparison.sum())
         if n_control == 0:
-            notes.append(f"cohort {g:g}, period {periods[ti]:g}: no comparison units, cell left out")
+            notes.extend(f"cohort {g:g}, period {periods[ti]:g}: no comparison units, cell left out" for ti in times)
         else:
-            idx = np.flatnonzero(in_cell)
+            idx = np.flatnonzero((g_unit == g) | comparison)
             x = np.column_stack([np.ones(len(idx)), x_all[idx, base, :]])
-            key = (g, base, None if control == "never" else ti)
-            if key not in scores:
-                scores[key] = propensity(x, g_unit[idx] == g)
-            cell = dr_did_panel(y[idx, ti] - y[idx, base], g_unit[idx] == g, x, scores[key])
-            column = np.zeros(n)
-            column[idx] = cell.influence * (n / len(idx))
-            columns.append(column)
-            rows.append({"cohort": g, "time": periods[ti], "att": cell.att,
-                         "se": float(np.sqrt(column @ column) / n), "base": periods[base], "post": post,
-                         "n_treated": n_treated, "n_control": n_control})
+            delta = y[np.ix_(idx, times)] - y[idx, base][:, None]
+            att, influence = dr_did_panel_many(delta, g_unit[idx] == g, x)
+            for j, ti in enumerate(times):
+                column = np.zeros(n)
+                column[idx] = influence[:, j] * (n / len(idx))
+                results[(g, ti)] = {"cohort": g, "time": periods[ti], "att": float(att[j]),
+                                    "se": float(np.sqrt(column @ column) / n), "base": periods[base],
+                                    "post": periods[ti] >= g, "n_treated": n_treated, "n_control": n_control,
+                                    "influence": column}
+        done += len(times)
         if progress is not None:
-            progress(done, len(cells))
+            progress(done, total)
+    rows = [results[key] for key in sorted(results)]
+    columns = [row.pop("influence") for row in rows]
     table = pd.DataFrame(rows, columns=["cohort", "time", "att", "se", "base", "post", "n_treated", "n_control"])
     influence = np.column_stack(columns) if columns else np.zeros((n, 0))
     pretrend, why_not = _pretrend(table, influence, n)

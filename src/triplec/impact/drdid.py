@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["DRDiD", "EstimationError", "dr_did_panel", "logit", "propensity"]
+__all__ = ["DRDiD", "EstimationError", "dr_did_panel", "dr_did_panel_many", "logit", "propensity"]
 
 PS_CAP = 1 - 1e-6  # as DRDID: keeps comparison weights finite where the score is ~1
 
@@ -48,7 +48,16 @@ def propensity(x: np.ndarray, treated: np.ndarray) -> np.ndarray:
 def dr_did_panel(delta_y: np.ndarray, treated: np.ndarray, x: np.ndarray, ps: np.ndarray | None = None) -> DRDiD:
     """ATT of one 2x2 comparison. `delta_y`: outcome change per unit; `treated`: 1 for the supported
     cohort, 0 for comparison units; `x`: covariates with an intercept column first; `ps`: the
-    propensity scores if already fitted on the same units and covariates (cells sharing a base period)."""
+    propensity scores if already fitted on the same units and covariates."""
+    att, influence = dr_did_panel_many(delta_y[:, None], treated, x, ps)
+    return DRDiD(att=float(att[0]), influence=influence[:, 0])
+
+
+def dr_did_panel_many(delta_y: np.ndarray, treated: np.ndarray, x: np.ndarray,
+                      ps: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The same for several outcome changes of the same units (columns of `delta_y`: the periods of a
+    cohort compared with one base period), sharing the logit and the regressors' cross-products.
+    Returns the ATTs (one per column) and the influence functions (units x columns)."""
     d = treated.astype(float)
     n = len(d)
     if ps is None:
@@ -60,22 +69,24 @@ def dr_did_panel(delta_y: np.ndarray, treated: np.ndarray, x: np.ndarray, ps: np
         coef = np.linalg.solve(xtx_c, xc.T @ delta_y[control])
     except np.linalg.LinAlgError as exc:
         raise EstimationError("the outcome-regression covariates are collinear among comparison units") from exc
-    residual = delta_y - x @ coef
+    residual = delta_y - x @ coef  # units x columns
 
     w_treat = d
     w_cont = ps * (1 - d) / (1 - ps)
-    att_treat = w_treat * residual
-    att_cont = w_cont * residual
-    eta_treat = att_treat.mean() / w_treat.mean()
-    eta_cont = att_cont.mean() / w_cont.mean()
+    att_treat = w_treat[:, None] * residual
+    att_cont = w_cont[:, None] * residual
+    eta_treat = att_treat.mean(axis=0) / w_treat.mean()
+    eta_cont = att_cont.mean(axis=0) / w_cont.mean()
 
-    # linear representations of the two first steps (OLS on comparison units, logit)
-    wols_rep = ((1 - d) * residual)[:, None] * x @ np.linalg.inv(xtx_c / n)
+    # linear representations of the two first steps (OLS on comparison units, logit), applied to
+    # the moments they enter: OLS rep . M = (1 - d) residual (x (X'X/n)^-1 M)
+    xtx_inv = np.linalg.inv(xtx_c / n)
+    ols_treat = ((1 - d)[:, None] * residual) * (x @ (xtx_inv @ (w_treat[:, None] * x).mean(axis=0)))[:, None]
+    ols_cont = ((1 - d)[:, None] * residual) * (x @ (xtx_inv @ (w_cont[:, None] * x).mean(axis=0)))[:, None]
     hessian_ps = np.linalg.inv((x * (ps * (1 - ps))[:, None]).T @ x / n)
     ps_rep = ((d - ps)[:, None] * x) @ hessian_ps
+    m2 = x.T @ (w_cont[:, None] * (residual - eta_cont[None, :])) / n  # covariates x columns
 
-    inf_treat = (att_treat - w_treat * eta_treat - wols_rep @ (w_treat[:, None] * x).mean(axis=0)) / w_treat.mean()
-    m2 = (w_cont * (residual - eta_cont))[:, None] * x
-    inf_cont = (att_cont - w_cont * eta_cont + ps_rep @ m2.mean(axis=0)
-                - wols_rep @ (w_cont[:, None] * x).mean(axis=0)) / w_cont.mean()
-    return DRDiD(att=float(eta_treat - eta_cont), influence=inf_treat - inf_cont)
+    inf_treat = (att_treat - w_treat[:, None] * eta_treat[None, :] - ols_treat) / w_treat.mean()
+    inf_cont = (att_cont - w_cont[:, None] * eta_cont[None, :] + ps_rep @ m2 - ols_cont) / w_cont.mean()
+    return eta_treat - eta_cont, inf_treat - inf_cont
