@@ -8,8 +8,6 @@ from typer.testing import CliRunner
 
 from triplec.cli import app
 
-from .test_reference_mpdta import DATA, WITH_LPOP
-
 pytestmark = pytest.mark.nodb
 
 runner = CliRunner()
@@ -17,12 +15,9 @@ COLUMNS = ["--unit-col", "countyreal", "--time-col", "year", "--outcome-col", "l
 
 
 @pytest.fixture(scope="module")
-def panel_csv(tmp_path_factory):
-    wide = pd.read_csv(DATA)
-    long = wide.melt(id_vars=["countyreal", "first_treat", "lpop"], var_name="year", value_name="lemp")
-    long["year"] = long["year"].str.removeprefix("lemp_").astype(int)
+def panel_csv(tmp_path_factory, mpdta):
     path = tmp_path_factory.mktemp("panel") / "mpdta.csv"
-    long.to_csv(path, index=False)
+    mpdta.to_csv(path, index=False)
     return path
 
 
@@ -32,7 +27,7 @@ def test_impact_writes_cells_aggregates_and_run(panel_csv, tmp_path):
     cells = pd.read_csv(tmp_path / "att_gt.csv")
     assert list(cells.columns) == ["cohort", "time", "att", "se"]
     first = cells[(cells.cohort == 2004) & (cells.time == 2004)].iloc[0]
-    assert first.att == pytest.approx(WITH_LPOP[(2004, 2004)][0], abs=1e-6)
+    assert first.att == pytest.approx(-.0145297, abs=1e-6)
     aggregates = pd.read_csv(tmp_path / "aggregate.csv")
     assert list(aggregates.columns) == ["type", "key", "att", "se"]
     assert aggregates["type"].unique().tolist() == ["simple", "group", "dynamic", "calendar"]

@@ -1,17 +1,12 @@
 """Our estimator against published Callaway-Sant'Anna results on R `did`'s mpdta data (see data/README.md):
 point estimates to 1e-6 where 7 decimals are published, standard errors within 5%."""
 
-from pathlib import Path
-
 import numpy as np
-import pandas as pd
 import pytest
 
 from triplec.impact import aggregate, att_gt
 
 pytestmark = pytest.mark.nodb
-
-DATA = Path(__file__).parent / "data" / "mpdta_wide.csv"
 
 # csdid 1.0 for Stata, `csdid lemp lpop, ivar(countyreal) time(year) gvar(first_treat) method(dripw)`
 WITH_LPOP = {  # (cohort, time): (att, se)
@@ -37,14 +32,6 @@ UNCONDITIONAL = {
     (2006, 2004): .0065, (2006, 2005): -.0028, (2006, 2006): -.0046, (2006, 2007): -.0412,
     (2007, 2004): .0305, (2007, 2005): -.0027, (2007, 2006): -.0311, (2007, 2007): -.0261,
 }
-
-
-@pytest.fixture(scope="module")
-def mpdta() -> pd.DataFrame:
-    wide = pd.read_csv(DATA)
-    long = wide.melt(id_vars=["countyreal", "first_treat", "lpop"], var_name="year", value_name="lemp")
-    long["year"] = long["year"].str.removeprefix("lemp_").astype(int)
-    return long
 
 
 @pytest.fixture(scope="module")
