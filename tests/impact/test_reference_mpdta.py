@@ -80,3 +80,25 @@ def test_unconditional_effects_match_r_did(mpdta):
         assert ours[cell][0] == pytest.approx(att, abs=5e-5), cell
     assert effects.pretrend.p_value == pytest.approx(0.16812, abs=5e-6)
     assert np.all(effects.table["se"] > 0)
+
+
+# Not-yet-supported comparison units, with lpop: an example file of Rios-Avila's csdid_drdid repository
+# (`csdid lemp lpop, ivar(countyreal) time(year) gvar(first_treat) notyet`), run with the early csdid
+# whose default was the "drimp" doubly robust estimator: its point estimates differ from dripw's in
+# the 5th decimal, so this checks the comparison group (a wrong one moves cells by 1e-2), to 1e-4.
+NOT_YET_WITH_LPOP = {
+    (2004, 2004): (-.0211832, .0216696), (2004, 2005): (-.0816037, .028369),
+    (2004, 2006): (-.1381927, .0342644), (2004, 2007): (-.1069093, .0329364),
+    (2006, 2004): (-.0074923, .0218504), (2006, 2005): (-.0046434, .0182985),
+    (2006, 2006): (.0086951, .0168543), (2006, 2007): (-.0413123, .0197454),
+    (2007, 2004): (.0269198, .0139278), (2007, 2005): (-.0042041, .015562),
+    (2007, 2006): (-.0284515, .0181982), (2007, 2007): (-.0287821, .0162518),
+}
+
+
+def test_not_yet_comparison_units_match_csdid(mpdta):
+    ours = _cells(att_gt(mpdta, "countyreal", "year", "lemp", "first_treat", covariates=["lpop"],
+                         control="not-yet"))
+    for cell, (att, se) in NOT_YET_WITH_LPOP.items():
+        assert ours[cell][0] == pytest.approx(att, abs=1e-4), cell
+        assert ours[cell][1] == pytest.approx(se, rel=0.05), cell
