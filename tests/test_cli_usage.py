@@ -28,6 +28,8 @@ def run(tmp_path: Path, *command: str) -> subprocess.CompletedProcess:
     ["map"],
     ["map", "--out", "somewhere"],
     ["regions"],
+    ["impact"],
+    ["impact", "panel.csv", "--out", "somewhere", "--unit-col", "firm"],
     ["createuser"],
     ["token"],
     ["import", "enterprises"],

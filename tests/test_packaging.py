@@ -94,6 +94,7 @@ def test_the_wheel_without_extras_is_the_library_on_python_3_12(tmp_path):
     version = run([triplec, "--version"], env=work_env, cwd=tmp_path).stdout
     assert version.startswith("triplec ")
     assert "--out" in run([triplec, "map", "--help"], env=work_env, cwd=tmp_path).stdout
+    assert "--cohort-col" in run([triplec, "impact", "--help"], env=work_env, cwd=tmp_path).stdout
     platform = subprocess.run([triplec, "serve"], capture_output=True, text=True, env=work_env, cwd=tmp_path,
                               timeout=120)
     assert platform.returncode == 1, (platform.stdout, platform.stderr)

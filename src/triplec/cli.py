@@ -38,7 +38,7 @@ def django_setup(need_database: bool = True) -> None:
         import django
     except ImportError:  # `pip install triplec` is the library alone
         fail("This command needs the triplec platform: pip install 'triplec[platform]'. "
-             "`triplec map` and `triplec regions` work without it.")
+             "`triplec map`, `triplec regions` and `triplec impact` work without it.")
     from django.core.exceptions import ImproperlyConfigured
 
     try:
@@ -284,6 +284,10 @@ def _register_subcommands() -> None:
 
     app.command("map", help="Test every sector for localisation (Duranton-Overman Kd) and map clusters.")(map_command)
     app.command("regions", help="Regional concentration indices (LQ, Ellison-Glaeser, ...).")(regions_command)
+    from triplec.impact.cli import impact_command
+
+    app.command("impact", help="Staggered difference in differences (Callaway and Sant'Anna) of a panel.")(
+        impact_command)
 
 
 _register_subcommands()
