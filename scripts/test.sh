@@ -3,7 +3,8 @@
 #   scripts/test.sh                 on SQLite (or on DATABASE_URL when set)
 #   scripts/test.sh --postgres      on a PostgreSQL server this script starts (scripts/postgres.sh)
 #   scripts/test.sh -- -k import    extra arguments after -- go to pytest
-# The pure analytics tests (marker nodb) never touch the database, so the PostgreSQL pass skips them.
+# Tests that never touch the database (marker nodb, set by tests/conftest.py for every test that asks
+# for no database fixture) run once, on SQLite: the PostgreSQL pass skips them.
 source "$(dirname "$0")/_env.sh"
 
 ON_POSTGRES=0
@@ -37,4 +38,4 @@ fi
 
 export TRIPLEC_DATA_DIR=${TRIPLEC_DATA_DIR:-$(mktemp -d /tmp/triplec-test-XXXXXX)}
 export NUMBA_CACHE_DIR=${NUMBA_CACHE_DIR:-$ROOT/.tools/numba-cache}
-exec .venv/bin/pytest -n "${TRIPLEC_TEST_WORKERS:-2}" "${MARKERS[@]}" "$@"
+exec .venv/bin/pytest -n "${TRIPLEC_TEST_WORKERS:-2}" --durations=15 "${MARKERS[@]}" "$@"

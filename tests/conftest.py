@@ -33,6 +33,18 @@ def siren(root: int) -> str:
     return f"{root:08d}" + luhn.calc_check_digit(f"{root:08d}")
 
 
+_DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django_db_reset_sequences",
+                                 "django_db_serialized_rollback"})
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that asks for no database is marked `nodb`, so the PostgreSQL pass (scripts/test.sh) does
+    not run it a second time: the database cannot change its outcome."""
+    for item in items:
+        if item.get_closest_marker("django_db") is None and not _DATABASE_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.nodb)
+
+
 SESSION_DAY = date.today()  # modules keep `TODAY = date.today()` from collection time
 
 
