@@ -91,6 +91,11 @@ def test_the_supplier_records_its_sales_to_other_customers(shoes, client_for):
     assert (sales.supplier, sales.year, sales.amount, sales.customers) == (shoes.supplier, 2026, D("16000.00"), 4)
     html = me.get(reverse("suppliers:supplier_detail", args=[shoes.supplier.pk])).content.decode()
     assert "R$16,000.00" in html and 'data-testid="sales-form"' in html
+    orders.record_order(shoes.staff, shoes.supplier, reference="S1", ordered_on=date(2026, 3, 1),
+                        promised_on=date(2026, 3, 9), quantity=100, unit_price="40.00")  # 4000.00 to the buyer
+    html = me.get(reverse("suppliers:supplier_detail", args=[shoes.supplier.pk])).content.decode()
+    assert 'data-testid="spillover-chart"' in html and 'data-testid="others-share">80%<' in html  # 16000 / 20000
+    assert 'height="120.0" fill="#4b7d2a"' in html and 'height="30.0" fill="#1f6f8b"' in html  # bars on one scale
 
 
 @pytest.fixture

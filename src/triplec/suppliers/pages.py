@@ -11,6 +11,7 @@ from triplec.core.shortcuts import first_or_404
 from . import policy
 from .models import Programme, Supplier
 from .services import costs, kpis
+from .spillover_chart import spillover_svg
 
 
 def programme_or_404(user, pk: int) -> Programme:
@@ -48,11 +49,13 @@ def programme_page(user, programme: Programme) -> dict:
 def supplier_page(user, supplier: Supplier) -> dict:
     diagnostics = list(supplier.diagnostics.prefetch_related("scores__area").order_by("carried_out_on", "id"))
     orders = list(supplier.orders.order_by("ordered_on", "id"))
+    spillover = kpis.spillover(supplier)
     return {
         "supplier": supplier, "programme": supplier.programme, "currency": supplier.programme.currency,
         "diagnostics": diagnostics, "actions": list(supplier.actions.select_related("area")),
         "orders": orders, "kpis": before_after(kpis.supplier_kpis(supplier)), "prices": kpis.price_by_year(orders),
-        "spillover": kpis.spillover(supplier),
+        "spillover": spillover,
+        "spillover_chart": spillover_svg(spillover, supplier.programme.currency),
         "can_run": policy.can_run_programme(user, supplier.programme),
         "can_update": policy.can_update_supplier(user, supplier),
         "can_diagnose": policy.can_manage_programmes(user),
