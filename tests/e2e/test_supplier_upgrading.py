@@ -72,7 +72,8 @@ def _set_up_through_the_pages(page, login, s):
     expect(page.get_by_text("Training session scheduled")).to_be_visible()
 
 
-def test_a_suppliers_diagnostic_plan_and_kpis_improve_over_orders(shoes, page, login, shot, tmp_path):  # noqa: F811
+def test_a_suppliers_diagnostic_plan_and_kpis_improve_over_orders(shoes, page, login, shot, tmp_path,  # noqa: F811
+                                                                   live_server):
     from triplec.suppliers.models import Action, Order, Programme, TrainingSession
     from triplec.suppliers.services import costs, diagnostics, orders
 
@@ -165,4 +166,18 @@ def test_a_suppliers_diagnostic_plan_and_kpis_improve_over_orders(shoes, page, l
     expect(since.get_by_test_id("defect-rate")).to_have_text("0.7%")
     expect(page.get_by_test_id("order-form")).to_have_count(0)  # the supplier does not record the buyer's orders
     shot(page, "suppliers-supplier")
+    assert page.js_errors == []
+
+    # 4. The agency's set-up in Portuguese: the programme's page with its costs and set-up forms.
+    from django.conf import settings
+
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "pt-br", "url": live_server.url}])
+    login(s.admin)
+    page.goto(f"/suppliers/programmes/{s.programme.pk}/")
+    page.get_by_text("Agendar uma capacitação").click()
+    expect(page.get_by_test_id("cost-row")).to_have_count(2)
+    shot(page, "suppliers-setup-pt")
+    page.goto(f"/suppliers/sessions/{TrainingSession.objects.get(programme=s.programme).pk}/")
+    shot(page, "suppliers-session-pt")
     assert page.js_errors == []

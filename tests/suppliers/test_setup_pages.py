@@ -77,7 +77,8 @@ def test_a_session_is_scheduled_its_cost_shared_and_the_buyer_takes_attendance(s
     assert staff.post(url, {"suppliers": [shoes.other_supplier.pk]}).status_code == 200  # not a choice here
     who = sorted(str(a.supplier or a.staff_name) for a in Attendance.objects.all())
     assert who == ["Maria das Dores", "Paulo Reis", "Rita Alves", "Serraria Alfa Ltda"]
-    assert staff.get(url).content.decode().count('data-testid="attendance-row"') == 4
+    html = staff.get(url).content.decode()
+    assert html.count('data-testid="attendance-row"') == 4 and html.count(" checked") == 2  # who came is ticked
 
 
 def test_the_supplier_records_its_sales_to_other_customers(shoes, client_for):

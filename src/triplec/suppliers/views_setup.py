@@ -152,7 +152,8 @@ def session_detail(request, pk: int):
     """A session and who attended; a POST records attendance (the buyer's staff or the agency)."""
     session = _session_or_404(request.user, pk)
     suppliers = session.programme.suppliers.select_related("enterprise").order_by("id")
-    form = AttendanceForm(suppliers=suppliers)
+    attended = list(session.attendances.exclude(supplier=None).values_list("supplier_id", flat=True))
+    form = AttendanceForm(suppliers=suppliers, initial={"suppliers": attended})  # recording adds, never removes
     if request.method == "POST":
         require_page(policy.can_run_programme, request.user, session.programme)
         form = AttendanceForm(request.POST, suppliers=suppliers)
