@@ -15,7 +15,7 @@ from django.urls import reverse
 from tests.permissions import AGENCY, EDITORS, USERS, Case, assert_page_permissions, by_scope, everyone
 from tests.suppliers.conftest import scores
 
-from triplec.suppliers.services import diagnostics
+from triplec.suppliers.services import diagnostics, programmes, training
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,7 @@ SEES_PROGRAMME = (*AGENCY, "buyer-staff", "enterprise-user")
 SEES_HOMEWORKER = (*AGENCY, "buyer-staff")
 RUNS = ("agency-admin", "programme-officer", "buyer-staff")
 UPDATES_SUPPLIER = (*RUNS, "enterprise-user")
+SEES_WHOLE = (*AGENCY, "buyer-staff")  # the programme's costs, sessions and exports
 
 
 def _order(w):
@@ -57,6 +58,31 @@ CASES = [
          data=lambda w: {"description": "Gauges", "owner": "consultant", "due_on": "2026-05-01"}),
     Case("import orders", "post", lambda w: reverse("suppliers:import_orders", args=[w.shoes.programme.pk]),
          by_scope(PEOPLE, RUNS, SEES_PROGRAMME, ok=302), data=lambda w: {}),
+    Case("new programme form", "get", lambda w: reverse("suppliers:programme_add"), by_scope(PEOPLE, EDITORS, PEOPLE, ok=200)),
+    Case("create a programme", "post", lambda w: reverse("suppliers:programme_add"), by_scope(PEOPLE, EDITORS, PEOPLE, ok=302),
+         data=lambda w: {"name": "New", "buyer": w.shoes.buyer.pk, "currency": "BRL", "started_on": "2026-02-01",
+                         "agency_share": "0.5", "supplier_share": "0"}),
+    Case("record the consent", "post", lambda w: reverse("suppliers:consent", args=[w.fresh.pk]),
+         by_scope(PEOPLE, EDITORS, SEES_WHOLE, ok=302),
+         data=lambda w: {"given_by": "Ana", "given_on": "2026-02-03", "reference": "Termo 9"}),
+    Case("enrol an enterprise", "post", lambda w: reverse("suppliers:enrol", args=[w.shoes.programme.pk]),
+         by_scope(PEOPLE, EDITORS, SEES_PROGRAMME, ok=302), data=lambda w: {"enterprise": w.ent_a2.national_id}),
+    Case("enrol a homeworker", "post", lambda w: reverse("suppliers:enrol_homeworker", args=[w.shoes.programme.pk]),
+         by_scope(PEOPLE, EDITORS, SEES_PROGRAMME, ok=302), data=lambda w: {"person_name": "Joana", "product": "Soles"}),
+    Case("schedule a session", "post", lambda w: reverse("suppliers:session_add", args=[w.shoes.programme.pk]),
+         by_scope(PEOPLE, EDITORS, SEES_PROGRAMME, ok=302),
+         data=lambda w: {"title": "T", "kind": "behavioural", "held_on": "2026-03-01", "cost": "10.00"}),
+    Case("session detail", "get", lambda w: reverse("suppliers:session_detail", args=[w.session.pk]),
+         by_scope(PEOPLE, SEES_WHOLE, SEES_WHOLE, ok=200)),
+    Case("record attendance", "post", lambda w: reverse("suppliers:session_detail", args=[w.session.pk]),
+         by_scope(PEOPLE, RUNS, SEES_WHOLE, ok=302), data=lambda w: {"staff": "Rita"}),
+    Case("sales to other customers", "post", lambda w: reverse("suppliers:other_sales", args=[w.shoes.supplier.pk]),
+         by_scope(PEOPLE, UPDATES_SUPPLIER, SEES_PROGRAMME, ok=302),
+         data=lambda w: {"year": "2026", "amount": "100.00", "customers": "1"}),
+    Case("export KPIs (CSV)", "get", lambda w: reverse("suppliers:export_kpis", args=[w.shoes.programme.pk, "csv"]),
+         by_scope(PEOPLE, SEES_WHOLE, SEES_PROGRAMME, ok=200)),
+    Case("export KPIs (XLSX)", "get", lambda w: reverse("suppliers:export_kpis", args=[w.shoes.programme.pk, "xlsx"]),
+         by_scope(PEOPLE, SEES_WHOLE, SEES_PROGRAMME, ok=200)),
 ]
 
 
@@ -67,4 +93,8 @@ def test_page_permissions(world, shoes, client_for, case):
                                   cost="500.00", scores=scores())
     world.action = diagnostics.add_action(shoes.admin, shoes.supplier, description="Incoming inspection",
                                           owner="supplier", due_on=date(2026, 4, 1))
+    world.session = training.create_session(shoes.admin, shoes.programme, title="Gauges", kind="technical",
+                                            held_on=date(2026, 2, 10))
+    world.fresh = programmes.create_programme(shoes.admin, name="Not consented yet", buyer=shoes.buyer,
+                                              currency="BRL", started_on=date(2026, 2, 1))
     assert_page_permissions(world, client_for, case)

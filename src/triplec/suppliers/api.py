@@ -1,110 +1,14 @@
-"""The suppliers API under /api/v1/suppliers/ (lists in the register's page shape: count, limit, offset,
-items), scoped by suppliers.policy as the pages are."""
+"""The suppliers API, mounted at /api/v1/suppliers by `triplec.web.api`.
 
-from __future__ import annotations
+Thin over `suppliers.services` (writes: permission, validation, transaction, ledger postings) and
+`suppliers.policy` (what each caller sees). Lists are in the register's page shape (`count`, `limit`,
+`offset`, `items`). Domain errors become HTTP statuses in `triplec.web.api`: ValidationFailed -> 422,
+PermissionDenied -> 403, NotFound -> 404; no credentials -> 401. A programme, supplier or session the
+caller may not see answers 404, like one that does not exist; one it sees but may not act on, 403.
+"""
 
-from datetime import date
-from decimal import Decimal
+# Each module registers its endpoints on the router when imported, in this order: the OpenAPI document's.
+from . import api_lists, api_setup, api_work  # noqa: F401
+from .api_common import router
 
-from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
-
-from triplec.core.errors import NotFound
-from triplec.registry.schemas import DEFAULT_LIMIT, ERRORS, MAX_LIMIT
-
-from . import policy
-from .services import kpis
-
-router = Router(tags=["suppliers"])
-
-
-class ProgrammeOut(Schema):
-    id: int
-    name: str
-    buyer: int = Field(description="The large buyer's organisation id.")
-    buyer_name: str
-    currency: str
-    started_on: date
-    consent_on: date | None = Field(description="When the buyer consented (no enrolment before).")
-    agency_share: Decimal = Field(description="The agency's share of each cost.")
-    supplier_share: Decimal = Field(description="A supplier's share of its own diagnostic; the buyer pays the rest.")
-    suppliers: int = Field(description="Suppliers the caller may see in the programme.")
-
-
-class PageQuery(Schema):
-    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-    offset: int = Field(0, ge=0)
-
-
-class ProgrammePage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[ProgrammeOut]
-
-
-class KpisOut(Schema):
-    orders: int
-    delivered: int
-    on_time_share: float | None
-    defect_rate: float | None
-    mean_lead_days: float | None
-    mean_price: Decimal | None = Field(description="Quantity-weighted mean unit price.")
-
-
-class SupplierOut(Schema):
-    id: int
-    homeworker: bool = Field(description="A homeworker kept by name (no enterprise record).")
-    name: str
-    enterprise: int | None
-    municipality: int | None
-    product: str
-    enrolled_on: date
-    diagnosed_on: date | None = Field(description="The first diagnostic: orders before it are 'before'.")
-    before: KpisOut
-    after: KpisOut
-
-
-class SupplierPage(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[SupplierOut]
-
-
-@router.get("/programmes", response={200: ProgrammePage, 401: ERRORS[401], 422: ERRORS[422]})
-def list_programmes(request, page: Query[PageQuery]):
-    """Programmes the caller may see: the agency all, a large buyer's staff their firm's, a supplier's
-    user those its enterprise supplies."""
-    user = request.auth
-    qs = policy.visible_programmes(user).select_related("buyer").order_by("name", "id")
-    visible = policy.visible_suppliers(user)
-    items = [{"id": p.pk, "name": p.name, "buyer": p.buyer_id, "buyer_name": p.buyer.name, "currency": p.currency,
-              "started_on": p.started_on, "consent_on": p.consent_on, "agency_share": p.agency_share,
-              "supplier_share": p.supplier_share, "suppliers": visible.filter(programme=p).count()}
-             for p in qs[page.offset:page.offset + page.limit]]
-    return {"count": qs.count(), "limit": page.limit, "offset": page.offset, "items": items}
-
-
-def _kpis(k: kpis.Kpis) -> dict:
-    return {"orders": k.orders, "delivered": k.delivered, "on_time_share": k.on_time_share,
-            "defect_rate": k.defect_rate, "mean_lead_days": k.mean_lead_days, "mean_price": k.mean_price}
-
-
-@router.get("/programmes/{programme_id}/suppliers",
-            response={200: SupplierPage, 401: ERRORS[401], 404: ERRORS[404], 422: ERRORS[422]})
-def list_suppliers(request, programme_id: int, page: Query[PageQuery]):
-    """The programme's suppliers the caller may see (a supplier's user: only its own), with their KPIs
-    before and after their first diagnostic."""
-    user = request.auth
-    programme = policy.visible_programmes(user).filter(pk=programme_id).first()
-    if programme is None:
-        raise NotFound(_("No such programme."))
-    qs = policy.visible_suppliers(user).filter(programme=programme).select_related("enterprise").order_by("id")
-    items = []
-    for s in qs[page.offset:page.offset + page.limit]:
-        view = kpis.supplier_kpis(s)
-        items.append({"id": s.pk, "homeworker": s.is_homeworker, "name": str(s), "enterprise": s.enterprise_id,
-                      "municipality": s.municipality_id, "product": s.product, "enrolled_on": s.enrolled_on,
-                      "diagnosed_on": view.since, "before": _kpis(view.before), "after": _kpis(view.after)})
-    return {"count": qs.count(), "limit": page.limit, "offset": page.offset, "items": items}
+__all__ = ["router"]

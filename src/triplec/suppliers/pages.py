@@ -6,9 +6,21 @@ from __future__ import annotations
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from triplec.core.shortcuts import first_or_404
+
 from . import policy
 from .models import Programme, Supplier
 from .services import costs, kpis
+from .spillover_chart import spillover_svg
+
+
+def programme_or_404(user, pk: int) -> Programme:
+    return first_or_404(policy.visible_programmes(user).filter(pk=pk).select_related("buyer"), _("No such programme."))
+
+
+def supplier_or_404(user, pk: int) -> Supplier:
+    return first_or_404(policy.visible_suppliers(user).filter(pk=pk).select_related(
+        "programme__buyer", "enterprise", "municipality"), _("No such supplier."))
 
 
 def before_after(view: kpis.BeforeAfter) -> list:
@@ -26,18 +38,24 @@ def programme_page(user, programme: Programme) -> dict:
         "balances": costs.programme_balances(programme) if whole else None,
         "sessions": programme.sessions.annotate(attended=Count("attendances")).order_by("held_on", "id") if whole
         else None,
+        "costs": programme.costs.select_related("diagnostic__supplier__enterprise", "session").order_by("id")
+        if whole else None,
         "can_run": policy.can_run_programme(user, programme),
+        "can_manage": policy.can_manage_programmes(user),
+        "can_export": policy.can_export_kpis(user, programme),
     }
 
 
 def supplier_page(user, supplier: Supplier) -> dict:
     diagnostics = list(supplier.diagnostics.prefetch_related("scores__area").order_by("carried_out_on", "id"))
     orders = list(supplier.orders.order_by("ordered_on", "id"))
+    spillover = kpis.spillover(supplier)
     return {
         "supplier": supplier, "programme": supplier.programme, "currency": supplier.programme.currency,
         "diagnostics": diagnostics, "actions": list(supplier.actions.select_related("area")),
         "orders": orders, "kpis": before_after(kpis.supplier_kpis(supplier)), "prices": kpis.price_by_year(orders),
-        "spillover": kpis.spillover(supplier),
+        "spillover": spillover,
+        "spillover_chart": spillover_svg(spillover, supplier.programme.currency),
         "can_run": policy.can_run_programme(user, supplier.programme),
         "can_update": policy.can_update_supplier(user, supplier),
         "can_diagnose": policy.can_manage_programmes(user),

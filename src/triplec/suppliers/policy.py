@@ -100,3 +100,9 @@ def can_update_supplier(user, supplier) -> bool:
         return True
     enterprise = enterprise_of(user)
     return enterprise is not None and enterprise == supplier.enterprise_id
+
+
+@refuses_with(_("Only agency staff and the large buyer's staff may export the programme's KPIs."))
+def can_export_kpis(user, programme) -> bool:
+    """Every supplier's orders and KPIs in a file: the agency (evaluators included) and the buyer."""
+    return sees_whole_programme(user, programme)

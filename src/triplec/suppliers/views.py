@@ -15,40 +15,33 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from triplec.core.months import today
 from triplec.core.shortcuts import errors_as_messages, errors_on_form, first_or_404, page_of, require_page
 from triplec.registry.importing.errors import ImportRejected
 
 from . import pages, policy
 from .forms import ActionForm, ActionStatusForm, DiagnosticForm, OrderFileForm, OrderForm
+from .forms_setup import OtherSalesForm
 from .models import Action, Area
+from .pages import programme_or_404, supplier_or_404
 from .services import diagnostics, orders
+from .views_setup import render_programme
 
 LIST_PAGE_SIZE = 25
-
-
-def programme_or_404(user, pk: int):
-    return first_or_404(policy.visible_programmes(user).filter(pk=pk).select_related("buyer"), _("No such programme."))
-
-
-def supplier_or_404(user, pk: int):
-    return first_or_404(policy.visible_suppliers(user).filter(pk=pk).select_related(
-        "programme__buyer", "enterprise", "municipality"), _("No such supplier."))
 
 
 @login_required
 @require_GET
 def programme_list(request):
     programmes = policy.visible_programmes(request.user).select_related("buyer").order_by("name", "id")
-    return render(request, "suppliers/programme_list.html", {"page": page_of(request, programmes, LIST_PAGE_SIZE)})
+    return render(request, "suppliers/programme_list.html", {"page": page_of(request, programmes, LIST_PAGE_SIZE),
+                                                            "can_manage": policy.can_manage_programmes(request.user)})
 
 
 @login_required
 @require_GET
 def programme_detail(request, pk: int):
-    programme = programme_or_404(request.user, pk)
-    context = pages.programme_page(request.user, programme)
-    context["file_form"] = OrderFileForm()
-    return render(request, "suppliers/programme_detail.html", context)
+    return render_programme(request, programme_or_404(request.user, pk))
 
 
 @login_required
@@ -69,6 +62,7 @@ def supplier_detail(request, pk: int):
     context["order_form"] = form or OrderForm()
     context["status_form"] = ActionStatusForm()
     context["action_form"] = ActionForm()
+    context["sales_form"] = OtherSalesForm(initial={"year": today().year - 1})
     return render(request, "suppliers/supplier_detail.html", context)
 
 

@@ -52,7 +52,7 @@ class BeforeAfter:
     after: Kpis
 
 
-def _first_diagnostic_dates(suppliers: Iterable[Supplier]) -> dict[int, date]:
+def first_diagnostic_dates(suppliers: Iterable[Supplier]) -> dict[int, date]:
     from ..models import Diagnostic
 
     out: dict[int, date] = {}
@@ -71,7 +71,7 @@ def _split(orders: Iterable[Order], since: dict[int, date]) -> tuple[list[Order]
 
 
 def supplier_kpis(supplier: Supplier) -> BeforeAfter:
-    since = _first_diagnostic_dates([supplier])
+    since = first_diagnostic_dates([supplier])
     before, after = _split(supplier.orders.all(), since)
     return BeforeAfter(since.get(supplier.pk), Kpis.of(before), Kpis.of(after))
 
@@ -79,7 +79,7 @@ def supplier_kpis(supplier: Supplier) -> BeforeAfter:
 def programme_kpis(programme: Programme, suppliers: Iterable[Supplier] | None = None) -> BeforeAfter:
     """Every supplier's orders, each split at its own first diagnostic."""
     suppliers = list(programme.suppliers.all() if suppliers is None else suppliers)
-    since = _first_diagnostic_dates(suppliers)
+    since = first_diagnostic_dates(suppliers)
     before, after = _split(Order.objects.filter(supplier__in=[s.pk for s in suppliers]), since)
     return BeforeAfter(min(since.values(), default=None), Kpis.of(before), Kpis.of(after))
 
