@@ -74,14 +74,19 @@ TEXT_TYPES, OFFICE_TYPES = {"txt", "csv"}, {"xlsx", "docx", "pptx", "odt", "ods"
 PUBLICATION_TYPES = {"pdf"} | TEXT_TYPES | OFFICE_TYPES
 
 
+def check_size(size: int) -> None:
+    """Refuse a publication larger than TRIPLEC_PUBLICATION_MAX_BYTES (20 MB unless set)."""
+    limit = getattr(settings, "TRIPLEC_PUBLICATION_MAX_BYTES", MAX_PUBLICATION_BYTES)
+    if size > limit:
+        refuse("document", _("The file is larger than %(mb)s MB.") % {"mb": f"{limit / 1024 / 1024:.2g}"})
+
+
 def check_document(filename: str, content: bytes) -> None:
     """A publication is a PDF, a UTF-8 text or CSV, or an office document (a zip package), whose
     content is what its name says, and no larger than TRIPLEC_PUBLICATION_MAX_BYTES."""
-    limit = getattr(settings, "TRIPLEC_PUBLICATION_MAX_BYTES", MAX_PUBLICATION_BYTES)
     if not content:
         refuse("document", _("The file is empty."))
-    if len(content) > limit:
-        refuse("document", _("The file is larger than %(mb)s MB.") % {"mb": f"{limit / 1024 / 1024:.2g}"})
+    check_size(len(content))
     kind = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if kind not in PUBLICATION_TYPES:
         refuse("document", _("A publication is a PDF, text, CSV or office file (%(types)s).")
