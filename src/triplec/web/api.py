@@ -55,7 +55,7 @@ api = TriplecAPI(
         "results, cluster records and their footprints), brokered networks and PROFOs (stages and gates, "
         "members, activities, costs, contributions, evaluations, independence, the portfolio), public procurement "
         "through producers' associations (`/procurement`), trade fairs with firms' participations, subsidies and "
-        "buyers (`/fairs`), real service centres (`/services`: centres, bookings) and, for agency "
+        "buyers (`/fairs`), real service centres (`/services`: centres and their catalogue, fees, memberships, bookings, publications, usage, finance and the subcontracting exchange) and, for agency "
         "administrators, users and their API tokens (`/users`). Every answer is scoped to the caller's role "
         "as on the pages; objects the caller may not see answer 404. Authenticate with "
         "`Authorization: Bearer TOKEN` (an agency administrator issues tokens on a user's page, "
