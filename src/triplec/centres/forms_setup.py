@@ -34,9 +34,10 @@ class FeeForm(forms.Form):
 class PublicationForm(forms.Form):
     service = forms.TypedChoiceField(label=_("Service"), coerce=int)
     title = forms.CharField(label=_("Title"), max_length=200)
-    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}),
+    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                 initial=timezone.localdate)
-    document = forms.FileField(label=_("File"), help_text=_("PDF, text, CSV or office file."))
+    document = forms.FileField(label=_("File"), help_text=_("PDF, text, CSV or office file."), widget=forms.ClearableFileInput(
+        attrs={"accept": ".pdf,.txt,.csv,.xlsx,.docx,.pptx,.odt,.ods"}))
 
     def __init__(self, *args, services=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,7 +53,7 @@ class FirmChoiceForm(forms.Form):
 
 
 class SubscriptionForm(FirmChoiceForm):
-    starts_on = forms.DateField(label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    starts_on = forms.DateField(label=_("Starts on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                 help_text=_("Empty: today."))
 
 
@@ -69,7 +70,7 @@ class PublicFundsForm(forms.Form):
     funder = forms.ModelChoiceField(label=_("Funder"), queryset=Organisation.objects.none())
     amount = forms.DecimalField(label=_("Amount"), **MONEY)
     reference = forms.CharField(label=_("Grant reference"), max_length=80)
-    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}),
+    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                   initial=timezone.localdate)
 
     def __init__(self, *args, **kwargs):
