@@ -79,7 +79,7 @@ def _sent(request, centre: Centre, name: str, save, done: str):
     if form_saved(form, save) is None:
         return _page(request, centre, forms)
     messages.success(request, done)
-    return redirect("centres:setup", centre.pk)
+    return redirect("centres:centre_setup", centre.pk)
 
 
 @login_required
@@ -105,7 +105,7 @@ def set_offered(request, pk: int, service_id: int):
     catalogue.set_offered(request.user, service, not service.active)
     messages.success(request, _("%(service)s is offered again.") % {"service": service} if service.active
                      else _("%(service)s is withdrawn from the catalogue.") % {"service": service})
-    return redirect("centres:setup", centre.pk)
+    return redirect("centres:centre_setup", centre.pk)
 
 
 @login_required
@@ -176,7 +176,8 @@ def join(request, pk: int):
     with errors_as_messages(request) as outcome:
         (membership.renew if renewing else membership.subscribe)(request.user, centre, firm)
     if not outcome.failed:
-        messages.success(request, _("Welcome: your firm is a member; the yearly fee is on the ledger."))
+        messages.success(request, _("Membership renewed; the yearly fee is on the ledger.") if renewing
+                         else _("Welcome: your firm is a member; the yearly fee is on the ledger."))
     return redirect("centres:centre_detail", centre.pk)
 
 
