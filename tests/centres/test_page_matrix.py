@@ -61,3 +61,63 @@ def test_page_permissions(world, citer, client_for, case):
                                           filename="trends.pdf", content=b"%PDF trends")
     world.need = exchange.post(citer.member, citer.centre, world.ent_a1, kind="need", code="sewing", quantity=10)
     assert_page_permissions(world, client_for, case)
+
+
+# The set-up and running pages (views_setup, views_exchange) ------------------------------------------------
+
+class Reread:
+    """An upload the test client can send once per user (a file object is read to its end once)."""
+
+    def __init__(self, name: str, content: bytes):
+        self.name, self.content = name, content
+
+    def read(self):
+        return self.content
+
+
+EDITORS = ("agency-admin", "programme-officer")
+FIRMS = ("enterprise-user", "other-enterprise-user")
+
+
+def _url(name, *args):
+    return lambda w: reverse(f"centres:{name}", args=[w.citer.centre.pk, *(a(w) for a in args)])
+
+
+SETUP_CASES = [
+    Case("setup page", "get", _url("centre_setup"), by_scope(PEOPLE, RUNS_CITER, SEES_CITER, ok=200)),
+    Case("add service", "post", _url("centre_add_service"), by_scope(PEOPLE, RUNS_CITER, SEES_CITER, ok=302),
+         data=lambda w: {"service-code": "loom", "service-name": "Loom", "service-kind": "equipment",
+                         "service-member_price": "10.00", "service-non_member_price": ""}),
+    Case("withdraw service", "post", _url("centre_set_offered", lambda w: w.citer.note.pk),
+         by_scope(PEOPLE, RUNS_CITER, SEES_CITER, ok=302)),
+    Case("set fee", "post", _url("centre_set_fee"), by_scope(PEOPLE, RUNS_CITER, SEES_CITER, ok=302),
+         data=lambda w: {"fee-size_class": "micro", "fee-yearly_fee": "650.00"}),
+    Case("upload publication", "post", _url("centre_publish"), by_scope(PEOPLE, RUNS_CITER, SEES_CITER, ok=302),
+         data=lambda w: {"publication-service": w.citer.report.pk, "publication-title": "Trends 2",
+                         "publication-issued_on": "2027-07-01",
+                         "publication-document": Reread("trends-2.pdf", b"%PDF-1.4 two")}),
+    Case("subscribe a firm", "post", _url("centre_subscribe"), by_scope(PEOPLE, RUNS_CITER, SEES_CITER, ok=302),
+         data=lambda w: {"subscription-enterprise": w.ent_b1.pk}),
+    Case("record a use", "post", _url("centre_record_use"), by_scope(PEOPLE, RUNS_CITER, SEES_CITER, ok=302),
+         data=lambda w: {"use-enterprise": w.ent_a1.pk, "use-service": w.citer.note.pk, "use-quantity": "2"}),
+    Case("public funds", "post", _url("centre_public_funds"), by_scope(PEOPLE, EDITORS, SEES_CITER, ok=302),
+         data=lambda w: {"funds-funder": w.agency.pk, "funds-amount": "5000.00", "funds-reference": "g-1",
+                         "funds-received_on": "2027-03-01"}),
+    Case("join", "post", _url("centre_join"), by_scope(PEOPLE, FIRMS, SEES_CITER, ok=302)),
+    Case("usage records", "get", _url("centre_usage"), by_scope(PEOPLE, SEES_BOOKS, SEES_CITER, ok=200)),
+    Case("finance export", "get", _url("centre_finance_export", lambda w: "csv"),
+         by_scope(PEOPLE, SEES_BOOKS, SEES_CITER, ok=200)),
+    Case("exchange form", "get", _url("exchange_post"), by_scope(PEOPLE, BOOKS, SEES_CITER, ok=200)),
+    # other-enterprise-user's form offers only its own firm, so ent_a1 is refused on the form (200).
+    Case("exchange post", "post", _url("exchange_post"),
+         {**by_scope(PEOPLE, BOOKS, SEES_CITER, ok=302), "other-enterprise-user": 200},
+         data=lambda w: {"enterprise": w.ent_a1.pk, "kind": "capacity", "code": "cutting", "quantity": "40",
+                         "unit": "pairs"}),
+    Case("withdraw post", "post", lambda w: reverse("centres:exchange_withdraw", args=[w.need.pk]),
+         by_scope(PEOPLE, (*RUNS_CITER, "enterprise-user"), SEES_CITER, ok=302)),
+]
+
+
+@pytest.mark.parametrize("case", SETUP_CASES, ids=lambda c: c.name)
+def test_setup_page_permissions(world, citer, client_for, case):
+    test_page_permissions(world, citer, client_for, case)

@@ -68,6 +68,7 @@ NOT_CRAWLED = {
     "cluster_edit": "the demo has no cluster",
     "enterprise_import_rejected": "CSV file download",
     "favicon": "image",
+    "centre_finance_export": "file download, tested in tests/centres/test_setup_pages.py",
     "outcomes_export": "file download, tested in tests/procurement/test_outcomes_pages.py",
     "contract_labels": "PDF file; its text is checked in tests/procurement/test_labels.py",
     "allocation_labels": "PDF file; its text is checked in tests/procurement/test_labels.py",
@@ -88,6 +89,8 @@ POST_ONLY = {
     "pay_advance", "pass_advances", "pay_final", "release_retention", "settle_debt",
     "pay", "add_contact", "add_order", "follow_up_done",  # fairs
     "cancel_booking",
+    "centre_add_service", "centre_set_offered", "centre_set_fee", "centre_publish", "centre_subscribe",  # centres
+    "centre_record_use", "centre_public_funds", "centre_join", "exchange_withdraw",  # centres
     "action_status", "import_orders", "action_add",  # suppliers
     "consent", "enrol", "enrol_homeworker", "session_add", "other_sales",  # suppliers' set-up (views_setup)
 }

@@ -1,5 +1,12 @@
 """The service centres' API under /api/v1/services/ (lists in the register's page shape: count,
-limit, offset, items), scoped by centres.policy as the pages are."""
+limit, offset, items), scoped by centres.policy as the pages are. Writes go through `centres.services`;
+domain errors become statuses in `triplec.web.api` (ValidationFailed 422, PermissionDenied 403,
+NotFound 404). A centre, booking or post the caller may not see answers 404; one it sees but may not
+act on, 403.
+
+This module holds the lists of centres and bookings; `api_setup` the catalogue, fees, memberships,
+uses and finance; `api_work` bookings, publications, usage and the exchange.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +14,14 @@ from datetime import datetime
 from typing import Literal
 
 from django.db.models import Count, Q
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 
 from triplec.registry.schemas import DEFAULT_LIMIT, ERRORS, MAX_LIMIT
 
 from . import policy
+from .api_common import Page, router
 from .models import Centre
 
-router = Router(tags=["services"])
 FunctionCode = Literal[tuple(Centre.Function.values)]
 
 
@@ -28,12 +35,6 @@ class CentreOut(Schema):
     sector_code: str
     currency: str
     services: int = Field(description="How many services its catalogue offers.")
-
-
-class Page(Schema):
-    count: int
-    limit: int
-    offset: int
 
 
 class CentreQuery(Schema):
@@ -105,3 +106,9 @@ def list_bookings(request, filters: Query[BookingQuery]):
         "id": b.pk, "centre": b.equipment.centre_id, "equipment": b.equipment_id, "equipment_name": b.equipment.name,
         "enterprise": b.enterprise_id, "starts_at": b.starts_at, "ends_at": b.ends_at, "price": str(b.price),
         "member_rate": b.member_rate, "cancelled": b.cancelled_at is not None})
+
+
+# Each module registers its endpoints on the router when imported, in this order: the OpenAPI document's.
+from . import api_setup, api_work  # noqa: E402,F401,I001
+
+__all__ = ["router"]

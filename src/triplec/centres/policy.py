@@ -125,6 +125,11 @@ def can_book_at(user, centre) -> bool:
     return can_run_centre(user, centre) or firm_of(user) is not None
 
 
+@refuses_with(_("Only a firm's user joins a centre, for its own firm."))
+def can_join(user, centre) -> bool:
+    return firm_of(user) is not None and can_view_centre(user, centre)
+
+
 @refuses_with(_("Publications are delivered only to the centre's current members."))
 def can_download(user, publication) -> bool:
     centre = publication.service.centre

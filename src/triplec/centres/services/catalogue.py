@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -59,14 +60,57 @@ def set_fee(user, centre: Centre, size_class: str, yearly_fee) -> SubscriptionFe
     return row
 
 
+def set_offered(user, service: Service, offered: bool) -> Service:
+    """Withdraw a service from the catalogue (its bookings, uses and publications stay) or offer it again."""
+    require(policy.can_run_centre, user, service.centre)
+    if service.active != offered:
+        service.active = offered
+        service.save(update_fields=["active"])
+    return service
+
+
+MAX_PUBLICATION_BYTES = 20 * 1024 * 1024
+TEXT_TYPES, OFFICE_TYPES = {"txt", "csv"}, {"xlsx", "docx", "pptx", "odt", "ods"}
+PUBLICATION_TYPES = {"pdf"} | TEXT_TYPES | OFFICE_TYPES
+
+
+def check_size(size: int) -> None:
+    """Refuse a publication larger than TRIPLEC_PUBLICATION_MAX_BYTES (20 MB unless set)."""
+    limit = getattr(settings, "TRIPLEC_PUBLICATION_MAX_BYTES", MAX_PUBLICATION_BYTES)
+    if size > limit:
+        refuse("document", _("The file is larger than %(mb)s MB.") % {"mb": f"{limit / 1024 / 1024:.2g}"})
+
+
+def check_document(filename: str, content: bytes) -> None:
+    """A publication is a PDF, a UTF-8 text or CSV, or an office document (a zip package), whose
+    content is what its name says, and no larger than TRIPLEC_PUBLICATION_MAX_BYTES."""
+    if not content:
+        refuse("document", _("The file is empty."))
+    check_size(len(content))
+    kind = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if kind not in PUBLICATION_TYPES:
+        refuse("document", _("A publication is a PDF, text, CSV or office file (%(types)s).")
+               % {"types": ", ".join(sorted(PUBLICATION_TYPES))})
+    if kind == "pdf" and not content.startswith(b"%PDF"):
+        refuse("document", _("The file is not a PDF, though its name says so."))
+    if kind in OFFICE_TYPES and not content.startswith(b"PK\x03\x04"):
+        refuse("document", _("The file is not an office document, though its name says so."))
+    if kind in TEXT_TYPES:
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            refuse("document", _("The file is not text in UTF-8."))
+
+
 def publish(user, service: Service, *, title: str, issued_on: date, filename: str, content: bytes) -> Publication:
     """A new issue of a publication service, stored outside the public media URLs' reach (served by a
     view that checks the reader's entitlement)."""
     require(policy.can_run_centre, user, service.centre)
     if not service.is_publication:
         refuse("service", _("Only report, bulletin, note and information services have publications."))
-    if not content:
-        refuse("document", _("The file is empty."))
+    if not title.strip():
+        refuse("title", _("Give the publication's title."))
+    check_document(filename, content)
     publication = Publication(service=service, title=title.strip(), issued_on=issued_on)
     publication.document.save(filename, ContentFile(content), save=False)
     save_validated(publication, user)

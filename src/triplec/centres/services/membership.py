@@ -60,3 +60,26 @@ def subscribe(user, centre: Centre, enterprise, starts_on: date | None = None) -
 def current_subscription(centre: Centre, enterprise, on: date | None = None) -> Subscription | None:
     return Subscription.objects.filter(Subscription.current_q(today(on)), centre=centre,
                                        enterprise=enterprise).first()
+
+
+def renew(user, centre: Centre, enterprise, on: date | None = None) -> Subscription:
+    """Another year for a firm that was a member: from the day after its last membership ends, or from
+    `on` (today) when that membership has lapsed; once ahead at most. A firm that never was a member
+    subscribes instead."""
+    require(policy.can_act_for_firm, user, centre, enterprise)
+    on = today(on)
+    last = Subscription.objects.filter(centre=centre, enterprise=enterprise).order_by("-ends_on").first()
+    if last is None:
+        refuse("enterprise", _("%(firm)s has no membership to renew; subscribe instead.") % {"firm": enterprise})
+    if last.starts_on > on:
+        refuse("starts_on", _("%(firm)s has already renewed, until %(ends)s.")
+               % {"firm": enterprise, "ends": last.ends_on.isoformat()})
+    return subscribe(user, centre, enterprise, starts_on=max(on, last.ends_on + timedelta(days=1)))
+
+
+def status(subscription: Subscription, on: date | None = None) -> str:
+    """"current", "coming" (starts later) or "lapsed" (ended) on `on` (today)."""
+    on = today(on)
+    if subscription.ends_on < on:
+        return "lapsed"
+    return "coming" if subscription.starts_on > on else "current"
