@@ -11,7 +11,13 @@ import typer
 from typer.testing import CliRunner
 
 from triplec.mapping.cli_regions import regions_command
-from triplec.mapping.regional import RegionalTable, RegionalTableError, regional_indices, regional_series, tables_by_year
+from triplec.mapping.regional import (
+    RegionalTable,
+    RegionalTableError,
+    regional_indices,
+    regional_series,
+    tables_by_year,
+)
 from triplec.mapping.regional.series import CHANGE_COLUMNS, SERIES_COLUMNS
 
 pytestmark = pytest.mark.nodb

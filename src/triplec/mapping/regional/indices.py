@@ -28,7 +28,7 @@ from triplec.mapping.regional.concentration import (
 from triplec.mapping.regional.rules import eco_stars, uscm_cluster_strength
 from triplec.mapping.regional.table import RegionalTable
 
-__all__ = ["RegionalIndices", "main_measure", "regional_indices", "strength_cells"]
+__all__ = ["RegionalIndices", "main_measure", "regional_indices"]
 
 
 @dataclass(frozen=True)
@@ -62,27 +62,6 @@ class RegionalIndices:
 def main_measure(table: RegionalTable) -> str:
     """The measure of the LQ, EG and MS: employment when the table has it, else establishments."""
     return "emp" if "emp" in table.measures else "estab"
-
-
-def strength_cells(table: RegionalTable) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every region x sector cell (region, sector, emp, estab, lq, lq_estab) and its U.S. Cluster
-    Mapping flags (qualifying, significant, strong, strong10), aligned; shared by `regional_indices`
-    and `regional_series` so that both apply the same rule."""
-    measure = main_measure(table)
-    main = table.matrix(measure)
-    regions, sectors = main.index, main.columns
-    cells = pd.DataFrame({
-        "region": np.repeat(regions.to_numpy(), len(sectors)),
-        "sector": np.tile(sectors.to_numpy(), len(regions)),
-    })
-    for m in ("emp", "estab"):
-        cells[m] = table.matrix(m).reindex(index=regions, columns=sectors).to_numpy().ravel() if m in table.measures else np.nan
-    cells["lq"] = location_quotients(main).to_numpy().ravel()
-    has_estab = "estab" in table.measures and measure == "emp"
-    cells["lq_estab"] = location_quotients(table.matrix("estab")).reindex(index=regions, columns=sectors).to_numpy().ravel() \
-        if has_estab else np.nan
-    strength = uscm_cluster_strength(cells, lq_col="lq", emp_col=measure, estab_col="estab" if has_estab else None)
-    return cells, strength
 
 
 def regional_indices(
@@ -142,11 +121,24 @@ def regional_indices(
     2      S  shoes  0.2
     3      S   wine  1.8
     """
-    cells, strength = strength_cells(table)
     measure = main_measure(table)
-    has_estab = "estab" in table.measures and measure == "emp"
     main = table.matrix(measure)
-    sectors = main.columns
+    regions, sectors = main.index, main.columns
+    lq = location_quotients(main)
+
+    cells = pd.DataFrame({
+        "region": np.repeat(regions.to_numpy(), len(sectors)),
+        "sector": np.tile(sectors.to_numpy(), len(regions)),
+    })
+    for m in ("emp", "estab"):
+        cells[m] = table.matrix(m).reindex(index=regions, columns=sectors).to_numpy().ravel() if m in table.measures else np.nan
+    cells["lq"] = lq.to_numpy().ravel()
+    has_estab = "estab" in table.measures and measure == "emp"
+    cells["lq_estab"] = location_quotients(table.matrix("estab")).reindex(index=regions, columns=sectors).to_numpy().ravel() \
+        if has_estab else np.nan
+
+    strength = uscm_cluster_strength(cells, lq_col="lq", emp_col=measure,
+                                     estab_col="estab" if has_estab else None)
     stars = eco_stars(cells, emp_col=measure, lq_col="lq", region_totals=eco_region_totals)
     cells = pd.concat([cells, strength, stars], axis=1)
     ordered = ["region", "sector", "emp", "estab", "lq", "strong", "lq_estab", "qualifying", "significant",

@@ -4,7 +4,7 @@
     tables = tables_by_year(frame, year_col="year", region_col="state", sector_col="cluster", emp_col="emp")
     result = regional_series(tables)     # result.series (one row a cell and year), result.changes
 
-Each year is computed on its own table, exactly as `regional_indices` does for one table: the LQ on
+Each year is computed on its own table, as `regional_indices` does for one table: the LQ on
 employment (establishments when the table has no employment), over that year's region and sector
 totals (Florence 1939), and the U.S. Cluster Mapping strong-cluster rule (`rules.uscm_cluster_strength`,
 from clustermapping/cmp `cluster_calcs_reducer.js`; Delgado, Porter & Stern 2016), with that year's
@@ -43,7 +43,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from triplec.mapping.regional.indices import main_measure, strength_cells
+from triplec.mapping.regional.indices import main_measure
+from triplec.mapping.regional.rules import uscm_cluster_strength
 from triplec.mapping.regional.table import RegionalTable, RegionalTableError, validate_numbers
 
 __all__ = ["CHANGE_COLUMNS", "SERIES_COLUMNS", "RegionalSeries", "regional_series", "tables_by_year"]
@@ -161,23 +162,36 @@ def regional_series(tables: Mapping[int, RegionalTable], *, lq_threshold: float 
     if len(set(measures.values())) > 1:
         raise RegionalTableError(f"every year must have the same measures: {measures}")
     measure = main_measure(tables[years[0]])
-    frames = []
-    for year in years:
-        cells, strength = strength_cells(tables[year])
-        totals = cells.groupby("sector")[measure].transform("sum").to_numpy()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(totals > 0, cells[measure].to_numpy() / totals, np.nan)
-        frames.append(pd.DataFrame({"region": cells["region"], "sector": cells["sector"], "year": year,
-                                    "emp": cells["emp"], "estab": cells["estab"], "lq": cells["lq"],
-                                    "strong": strength["strong"], "emp_share": share}))
-    long = pd.concat(frames, ignore_index=True)
-    present = long.loc[long[measure].fillna(0) > 0, ["region", "sector"]].drop_duplicates()
-    present = present.sort_values(["region", "sector"], kind="stable")
-    grid = pd.MultiIndex.from_arrays([np.repeat(present["region"].to_numpy(), len(years)),
-                                      np.repeat(present["sector"].to_numpy(), len(years)),
-                                      np.tile(years, len(present))], names=["region", "sector", "year"])
-    series = long.set_index(["region", "sector", "year"]).reindex(grid).reset_index()
-    _fill_absent(series, tables, years)
+    cells = [_year_cells(tables[year], measure) for year in years]
+    regions, region_codes = _codes([c["region"] for c in cells])
+    sectors, sector_codes = _codes([c["sector"] for c in cells])
+    keys = [r * len(sectors) + s for r, s in zip(region_codes, sector_codes, strict=True)]
+    # the cells with the measure in some year, in order of region then sector
+    present = np.unique(np.concatenate([k[c[measure].to_numpy() > 0] for k, c in zip(keys, cells, strict=True)]))
+    cell_region, cell_sector = present // len(sectors), present % len(sectors)
+    n_cells, n = len(present), len(years)
+    grid = {col: np.zeros((n_cells, n)) for col in ("emp", "estab")}
+    grid["lq"], grid["emp_share"] = np.full((n_cells, n), np.nan), np.full((n_cells, n), np.nan)
+    grid["strong"] = np.zeros((n_cells, n), dtype=bool)
+    for y, (year_cells, year_keys) in enumerate(zip(cells, keys, strict=True)):
+        # a cell absent this year: no employment; LQ 0 if its region and sector have some, share 0 if its sector has
+        region_has = np.zeros(len(regions), dtype=bool)
+        sector_has = np.zeros(len(sectors), dtype=bool)
+        region_has[np.unique(region_codes[y][year_cells["region_total"].to_numpy() > 0])] = True
+        sector_has[np.unique(sector_codes[y][year_cells["sector_total"].to_numpy() > 0])] = True
+        grid["lq"][:, y] = np.where(region_has[cell_region] & sector_has[cell_sector], 0.0, np.nan)
+        grid["emp_share"][:, y] = np.where(sector_has[cell_sector], 0.0, np.nan)
+        at = np.searchsorted(present, year_keys)
+        found = (at < n_cells) & (present[np.minimum(at, n_cells - 1)] == year_keys)
+        for col in ("emp", "estab", "lq", "emp_share", "strong"):
+            grid[col][at[found], y] = year_cells[col].to_numpy()[found]
+    for m in ("emp", "estab"):
+        if m not in tables[years[0]].measures:
+            grid[m][:] = np.nan
+    series = pd.DataFrame({"region": np.repeat(regions[cell_region], n), "sector": np.repeat(sectors[cell_sector], n),
+                           "year": np.tile(np.asarray(years, dtype=np.int64), n_cells)})
+    for col in ("emp", "estab", "lq", "strong", "emp_share"):
+        series[col] = grid[col].ravel()
 
     n = len(years)
     first = np.tile(np.arange(n) == 0, len(present))
@@ -202,21 +216,37 @@ def regional_series(tables: Mapping[int, RegionalTable], *, lq_threshold: float 
     return RegionalSeries(series=series, changes=changes, years=years, methods=methods)
 
 
-def _fill_absent(series: pd.DataFrame, tables: Mapping[int, RegionalTable], years: list[int]) -> None:
-    """Cells absent from a year's table: no employment; LQ and share empty unless defined (see the module)."""
-    absent = series["strong"].isna()
-    if not absent.any():
-        series["strong"] = series["strong"].astype(bool)
-        return
-    for m in ("emp", "estab"):
-        if m in tables[years[0]].measures:
-            series.loc[absent, m] = 0.0
-    sector_present = pd.Series(False, index=series.index)
-    for year in years:
-        in_year = series["year"] == year
-        sector_present |= in_year & series["sector"].isin(tables[year].sectors)
-    series.loc[absent & sector_present, "emp_share"] = 0.0
-    series["strong"] = series["strong"].eq(True)
+def _year_cells(table: RegionalTable, measure: str) -> pd.DataFrame:
+    """The cells of one year's table (sparse: the cells it lists): LQ (as `location_quotients`, from the
+    region and sector totals), share, and the strong flag of `uscm_cluster_strength`. Leaving the
+    unlisted (empty) cells out changes no flag: they take no part in the rule's quartiles and are never
+    strong."""
+    data = table.data
+    value = data[measure].to_numpy(dtype=float)
+    region_codes, region_names = pd.factorize(data["region"])
+    sector_codes, sector_names = pd.factorize(data["sector"])
+    region_total = np.bincount(region_codes, weights=value, minlength=len(region_names))[region_codes]
+    sector_total = np.bincount(sector_codes, weights=value, minlength=len(sector_names))[sector_codes]
+    total = value.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lq = (value / region_total) / (sector_total / total)
+        share = np.where(sector_total > 0, value / sector_total, np.nan)
+    lq[~np.isfinite(lq)] = np.nan
+    cells = pd.DataFrame({"region": data["region"].to_numpy(), "sector": data["sector"].to_numpy(),
+                          "emp": data["emp"].to_numpy(dtype=float) if "emp" in data else np.nan,
+                          "estab": data["estab"].to_numpy(dtype=float) if "estab" in data else np.nan,
+                          "lq": lq, "emp_share": share, "region_total": region_total, "sector_total": sector_total})
+    has_estab = "estab" in table.measures and measure == "emp"
+    cells["strong"] = uscm_cluster_strength(cells, lq_col="lq", emp_col=measure,
+                                            estab_col="estab" if has_estab else None)["strong"].to_numpy()
+    return cells
+
+
+def _codes(columns: list[pd.Series]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Sorted distinct values of several columns, and each column as positions in them."""
+    codes, names = pd.factorize(pd.concat(columns, ignore_index=True), sort=True)
+    bounds = np.cumsum([0] + [len(c) for c in columns])
+    return np.asarray(names, dtype=object), [codes[bounds[i]:bounds[i + 1]] for i in range(len(columns))]
 
 
 def _changes(series: pd.DataFrame, years: list[int], n: int, threshold: float) -> pd.DataFrame:
