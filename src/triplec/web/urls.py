@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/login/", views.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("users/", include("triplec.accounts.urls")),
+    path("clusters/series/", include("triplec.clusters.regional_urls")),
     path("clusters/", include("triplec.clusters.urls")),
     path("networks/", include("triplec.networks.urls")),
     path("procurement/", include("triplec.procurement.urls")),

@@ -6,7 +6,8 @@
 
 Modules: `table` (RegionalTable and validation), `io` (CSV/Parquet readers), `suppression`
 (fill suppressed cells of hierarchical tables), `concentration` (LQ, EG, MS, EGK), `rules`
-(U.S. Cluster Mapping strong clusters, European Cluster Observatory stars), `indices` (all at once).
+(U.S. Cluster Mapping strong clusters, European Cluster Observatory stars), `indices` (all at once),
+`series` (LQ and strong clusters over several years: emerging, declining, persistent).
 """
 
 from triplec.mapping.regional.concentration import (
@@ -27,6 +28,7 @@ from triplec.mapping.regional.concentration import (
 from triplec.mapping.regional.indices import RegionalIndices, regional_indices
 from triplec.mapping.regional.io import TableFileError, read_table_file
 from triplec.mapping.regional.rules import eco_stars, top_share_flags, uscm_cluster_strength
+from triplec.mapping.regional.series import RegionalSeries, regional_series, tables_by_year
 from triplec.mapping.regional.suppression import impute_suppressed_cells
 from triplec.mapping.regional.table import RegionalTable, RegionalTableError
 
@@ -34,6 +36,7 @@ __all__ = [
     "H_METHODS",
     "AgglomerationResult",
     "RegionalIndices",
+    "RegionalSeries",
     "RegionalTable",
     "RegionalTableError",
     "TableFileError",
@@ -51,7 +54,9 @@ __all__ = [
     "plant_herfindahl",
     "raw_concentration",
     "read_table_file",
+    "tables_by_year",
     "regional_indices",
+    "regional_series",
     "top_share_flags",
     "uscm_cluster_strength",
 ]

@@ -28,7 +28,7 @@ from triplec.mapping.regional.concentration import (
 from triplec.mapping.regional.rules import eco_stars, uscm_cluster_strength
 from triplec.mapping.regional.table import RegionalTable
 
-__all__ = ["RegionalIndices", "regional_indices"]
+__all__ = ["RegionalIndices", "main_measure", "regional_indices"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,11 @@ class RegionalIndices:
         if self.table is None:
             raise ValueError("no table attached to these indices")
         return coagglomeration(self.table.matrix(self.methods["measure"]), pairs=pairs, x=self.x)
+
+
+def main_measure(table: RegionalTable) -> str:
+    """The measure of the LQ, EG and MS: employment when the table has it, else establishments."""
+    return "emp" if "emp" in table.measures else "estab"
 
 
 def regional_indices(
@@ -116,7 +121,7 @@ def regional_indices(
     2      S  shoes  0.2
     3      S   wine  1.8
     """
-    measure = "emp" if "emp" in table.measures else "estab"
+    measure = main_measure(table)
     main = table.matrix(measure)
     regions, sectors = main.index, main.columns
     lq = location_quotients(main)

@@ -1,5 +1,6 @@
 """The steps of `triplec regions` as a function: read a table file, fill or select code levels, truncate,
-map through a crosswalk and compute the regional indices (used by the command line and notebooks)."""
+map through a crosswalk and compute the regional indices (used by the command line and notebooks);
+`run_series` takes the same steps for each year of a series, then computes `regional_series`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pandas as pd
 from triplec.mapping.regional.concentration import plant_herfindahl
 from triplec.mapping.regional.indices import regional_indices
 from triplec.mapping.regional.io import TableFileError, read_table_file, row_label_for
+from triplec.mapping.regional.series import regional_series, year_positions
 from triplec.mapping.regional.suppression import impute_suppressed_cells
 from triplec.mapping.regional.table import RegionalTable, RegionalTableError, validate_codes, validate_numbers
 from triplec.mapping.sectors import (
@@ -21,7 +23,7 @@ from triplec.mapping.sectors import (
     truncate_codes,
 )
 
-__all__ = ["INPUT_ERRORS", "run_regions"]
+__all__ = ["INPUT_ERRORS", "run_regions", "run_series"]
 
 INPUT_ERRORS = (RegionalTableError, TableFileError, CrosswalkError, SectorCodeError, ValueError)
 
@@ -42,10 +44,10 @@ def _pick(frame: pd.DataFrame, given: str | None, default: str) -> str | None:
     return default if default in frame.columns else None
 
 
-def run_regions(path, region_col, sector_col, emp_col, estab_col, crosswalk, crosswalk_from, crosswalk_to,
-                crosswalk_weight, crosswalk_filter, unmapped, level, only_level, scheme, impute_within, duplicates, missing, plants):
+def _read(path, region_col, sector_col, emp_col, estab_col, impute_within, plants, year_col=None):
+    """Read a table file and pick its measure columns (given, or 'emp' / 'estab' when present)."""
     raw = read_table_file(path, str_cols=[region_col, sector_col, impute_within or ""],
-                          required=[region_col, sector_col, impute_within or ""])
+                          required=[region_col, sector_col, impute_within or "", year_col or ""])
     emp = _pick(raw, emp_col, "emp")
     estab = None if plants else _pick(raw, estab_col, "estab")
     for given in (emp_col, estab_col):
@@ -53,6 +55,12 @@ def run_regions(path, region_col, sector_col, emp_col, estab_col, crosswalk, cro
             raise TableFileError(f"{Path(path).name}: missing column '{given}'; columns are {list(raw.columns)}")
     if not emp and not estab and not plants:
         raise TableFileError(f"{Path(path).name}: no employment or establishment column; give --emp-col and/or --estab-col")
+    return raw, emp, estab
+
+
+def run_regions(path, region_col, sector_col, emp_col, estab_col, crosswalk, crosswalk_from, crosswalk_to,
+                crosswalk_weight, crosswalk_filter, unmapped, level, only_level, scheme, impute_within, duplicates, missing, plants):
+    raw, emp, estab = _read(path, region_col, sector_col, emp_col, estab_col, impute_within, plants)
     steps = []
     cw = None
     if crosswalk is not None:
@@ -68,6 +76,50 @@ def run_regions(path, region_col, sector_col, emp_col, estab_col, crosswalk, cro
         raise SectorCodeError(_where(exc, raw, sector_col, label)) from None
 
 
+def run_series(paths, years, year_col, region_col, sector_col, emp_col, estab_col, crosswalk, crosswalk_from,
+               crosswalk_to, crosswalk_weight, crosswalk_filter, unmapped, level, only_level, scheme, impute_within,
+               duplicates, missing, lq_threshold=1.0):
+    """A series over years: one file with a `year_col` column, or several files with their `years`.
+
+    Each year's rows go through the steps of `run_regions` (fill, level, crosswalk) on their own; returns
+    the `RegionalSeries` and notes (steps, unmapped codes with their year)."""
+    paths = list(paths)
+    if year_col is None and (years is None or len(years) != len(paths)):
+        raise ValueError(f"give --year-col, or one year per table with --years ({len(paths)} table(s))")
+    if year_col is not None and (len(paths) != 1 or years):
+        raise ValueError("--year-col reads the years from one table; give one table and no --years")
+    cw = None
+    if crosswalk is not None:
+        cw = load_crosswalk(crosswalk, crosswalk_from, crosswalk_to, weight_col=crosswalk_weight,
+                            filters=_parse_filters(crosswalk_filter))
+    parts = []  # (year, rows of the year, row label, emp column, estab column)
+    for number, path in enumerate(paths):
+        raw, emp, estab = _read(path, region_col, sector_col, emp_col, estab_col, impute_within, False, year_col)
+        label = row_label_for(path)
+        if year_col is None:
+            parts.append((years[number], raw, label, emp, estab))
+            continue
+        for year, positions in year_positions(raw, year_col, label):
+            parts.append((year, raw.iloc[positions], lambda i, p=positions, f=label: f(int(p[i])), emp, estab))
+    if len({year for year, *_ in parts}) != len(parts):
+        raise ValueError(f"a year is given twice: {sorted(year for year, *_ in parts)}")
+    tables, steps, lost = {}, [], []
+    for year, raw, label, emp, estab in parts:
+        year_steps = []
+        try:
+            table, notes = _prepare_table(raw, region_col, sector_col, emp, estab, cw, crosswalk, crosswalk_from,
+                                          crosswalk_to, unmapped, level, only_level, scheme, impute_within, duplicates,
+                                          missing, label, year_steps)
+        except SectorCodeError as exc:
+            raise SectorCodeError(_where(exc, raw, sector_col, label)) from None
+        tables[year] = table
+        steps += [f"{year}: {step}" for step in year_steps]
+        if notes["unmapped"] is not None and len(notes["unmapped"]):
+            lost.append(notes["unmapped"].assign(year=year))
+    return (regional_series(tables, lq_threshold=lq_threshold),
+            {"steps": steps, "unmapped": pd.concat(lost, ignore_index=True) if lost else None})
+
+
 def _where(exc: SectorCodeError, raw: pd.DataFrame, sector_col: str, label) -> str:
     """Prefix a code error with the first row of the input that holds the code."""
     if exc.code is None:
@@ -79,6 +131,14 @@ def _where(exc: SectorCodeError, raw: pd.DataFrame, sector_col: str, label) -> s
 def _run_table(raw, path, region_col, sector_col, emp, estab, cw, crosswalk, crosswalk_from, crosswalk_to, unmapped,
                level, only_level, scheme, impute_within, duplicates, missing, label, steps):
     """Aggregate-table input: validate, fill or select levels, truncate, map, compute."""
+    table, notes = _prepare_table(raw, region_col, sector_col, emp, estab, cw, crosswalk, crosswalk_from, crosswalk_to,
+                                  unmapped, level, only_level, scheme, impute_within, duplicates, missing, label, steps)
+    return regional_indices(table), notes
+
+
+def _prepare_table(raw, region_col, sector_col, emp, estab, cw, crosswalk, crosswalk_from, crosswalk_to, unmapped,
+                   level, only_level, scheme, impute_within, duplicates, missing, label, steps):
+    """Aggregate-table input: validate, fill or select levels, truncate, map."""
     unit_col = impute_within or region_col
     table = RegionalTable.from_frame(raw, region_col=unit_col, sector_col=sector_col, emp_col=emp, estab_col=estab,
                                      duplicates=duplicates, missing=missing, row_label=label)
@@ -106,7 +166,7 @@ def _run_table(raw, path, region_col, sector_col, emp, estab, cw, crosswalk, cro
     if cw is not None:
         table, lost = table.map_sectors(cw, unmapped=unmapped)
         steps.append(f"mapped codes through {Path(crosswalk).name} ({crosswalk_from} -> {crosswalk_to})")
-    return regional_indices(table), {"steps": steps, "unmapped": lost}
+    return table, {"steps": steps, "unmapped": lost}
 
 
 def _level_value(level: str) -> int | str:

@@ -1,0 +1,134 @@
+"""Regional series in the platform: an uploaded region x sector table of several years (a year column)
+is run through `triplec.mapping.regional.regional_series` as a background task; its page shows the
+classes found, a chart per region of the LQ over the years, and exports the series and the changes.
+
+A series is its `BackgroundTask` row (the task's arguments hold the title, file and columns, its result
+the summary) and a folder MEDIA_ROOT/regional/<key>/ with the input and `series.csv`, `changes.csv`: no
+table of its own. Who may see and start series: the mapping runs' rules (`clusters.policy`).
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from triplec.accounts.policy import require
+from triplec.core import spreadsheets
+from triplec.core.errors import NotFound, ValidationFailed
+from triplec.core.models import BackgroundTask
+from triplec.core.tasks import enqueue
+
+from . import policy, registers
+
+TASK_NAME = "triplec.clusters.regional_tasks.regional_series_run"  # the module path rows store
+FOLDER = "regional"
+COLUMN_FIELDS = {"region_col": "region", "sector_col": "sector", "year_col": "year", "emp_col": "emp",
+                 "estab_col": "estab"}
+REQUIRED = ("region", "sector", "year")
+TABLES = ("series", "changes")
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def series_for(user) -> QuerySet:
+    """The series a user may see, newest first."""
+    rows = BackgroundTask.objects.filter(name=TASK_NAME).select_related("created_by")
+    return rows if policy.can_view_mapping(user) else rows.none()
+
+
+def get_series(user, pk) -> BackgroundTask:
+    row = series_for(user).filter(pk=pk).first()
+    if row is None:
+        raise NotFound(_("No such regional series."))
+    return row
+
+
+def folder_of(row: BackgroundTask) -> Path:
+    return Path(settings.MEDIA_ROOT) / row.arguments["folder"]
+
+
+def start_series(user, data: dict, upload=None) -> BackgroundTask:
+    """Check the title, the file and its columns, store the file and queue the task."""
+    require(policy.can_run_mapping, user)
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(str(message))
+
+    title = (data.get("title") or "").strip()
+    if not title:
+        add("title", _("Give the series a title."))
+    elif len(title) > 200:
+        add("title", _("At most 200 characters."))
+    columns = {key: (data.get(field) or "").strip() for field, key in COLUMN_FIELDS.items()}
+    for field, key in COLUMN_FIELDS.items():
+        if key in REQUIRED and not columns[key]:
+            add(field, _("Name this column."))
+    if not (columns["emp"] or columns["estab"]):
+        add("emp_col", _("Name the employment column, the establishments column, or both."))
+    if upload is None:
+        add("file", _("Choose a CSV or Parquet file with one row per region, sector and year."))
+    else:
+        try:
+            header = registers.read_header(upload, upload.name)
+        except ValueError as exc:
+            add("file", str(exc))
+        else:
+            for field, key in COLUMN_FIELDS.items():
+                if columns[key] and columns[key] not in header:
+                    add(field, _("The file has no column %(c)r; its columns are: %(all)s.")
+                        % {"c": columns[key], "all": ", ".join(header)})
+    if errors:
+        raise ValidationFailed(errors)
+    folder = f"{FOLDER}/{uuid.uuid4().hex}"
+    target = Path(settings.MEDIA_ROOT) / folder / "input" / (get_valid_filename(Path(upload.name).name) or "table.csv")
+    try:
+        target.parent.mkdir(parents=True)
+        upload.seek(0)
+        with open(target, "wb") as out:
+            shutil.copyfileobj(upload, out, 1 << 20)
+        with transaction.atomic():
+            from . import regional_tasks  # imports the mapping library: loaded when first needed
+
+            return enqueue(regional_tasks.regional_series_run, user=user, folder=folder, title=title,
+                           input_name=Path(upload.name).name[:200], input_file=str(target.relative_to(settings.MEDIA_ROOT)),
+                           columns={k: v for k, v in columns.items() if v})
+    except Exception:
+        shutil.rmtree(target.parent.parent, ignore_errors=True)
+        raise
+
+
+def read_table(row: BackgroundTask, what: str):
+    """series.csv or changes.csv of a finished series as a DataFrame (codes as text)."""
+    import pandas as pd
+
+    path = folder_of(row) / f"{what}.csv"
+    if row.status != BackgroundTask.Status.DONE or not path.is_file():
+        raise NotFound(_("This series has no results."))
+    return pd.read_csv(path, dtype={"region": str, "sector": str}, keep_default_na=False, na_values=[""])
+
+
+def export(user, row: BackgroundTask, fmt: str, what: str = "series",
+           style: spreadsheets.TableStyle | None = None) -> bytes:
+    """CSV of one table (`what`: series or changes), or an XLSX workbook of both, in `style`."""
+    require(policy.can_view_mapping, user)
+    if fmt not in CONTENT_TYPES or what not in TABLES:
+        raise ValueError(f"unknown export {fmt!r} / {what!r}; use csv or xlsx and series or changes")
+    style = style or spreadsheets.TableStyle()
+
+    def rows(name):
+        frame = read_table(row, name).astype(object)
+        return list(frame.columns), frame.where(frame.notna(), None).to_dict("records")
+
+    if fmt == "xlsx":
+        return spreadsheets.xlsx_bytes({name: rows(name) for name in TABLES})
+    columns, records = rows(what)
+    cells = ([spreadsheets.csv_cell(record[c], style.decimal) for c in columns] for record in records)
+    return b"".join(spreadsheets.csv_stream(columns, cells, style))
