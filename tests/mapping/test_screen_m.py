@@ -116,3 +116,11 @@ def test_statistics_are_checked():
         parse_statistics("m")
     with pytest.raises(ValueError, match="unknown statistic 'l'"):
         parse_statistics("kd,l")
+
+
+def test_curves_only_screen_gives_m_without_verdicts(register):
+    res = screen_sectors(register, statistics="kd,m", **{**KW, "sims": 0})
+    a = res.curves[res.curves.sector == "A"]
+    np.testing.assert_allclose(a["m"], m_curve(register, "A", r_max=30, r_step=5).m)
+    assert a["m_hi"].isna().all() and res.table["m_p_value"].isna().all()
+    assert res.table["m_localised"].isna().all()

@@ -52,9 +52,10 @@ def m_key(sector: str) -> int:
 
 def prepare(reg: PointRegister, sites: SiteArrays, sectors: Sequence[str], r_max: float, r_step: float,
             sims: int, seed: int, weighted: bool):
-    """(shared MSites, {sector: observed M}, simulation plans) of the sectors screened."""
+    """(shared MSites, {sector: observed M}, simulation plans) of the sectors screened; no MSites (its
+    all-sites table costs ``N^2`` distances) when nothing is simulated."""
     grid = make_grid(r_max, r_step)
-    msites = MSites.build(reg, grid.r, weighted, sites)
+    msites = MSites.build(reg, grid.r, weighted, sites) if sims and len(sectors) else None
     observed = {s: observed_m(reg, sites, s, grid.r, weighted) for s in sectors}
     plans = []
     for s in sectors:
