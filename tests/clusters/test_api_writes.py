@@ -195,7 +195,8 @@ def test_defaults_of_a_register_run_are_the_form_s(generated, clients):
                                             content_type="application/json")
     assert response.status_code == 201, response.content
     assert response.json()["parameters"] == {"r_max": 100.0, "r_step": 2.0, "sims": 999, "alpha": 0.05,
-                                             "seed": 1, "min_n": 30, "weighted": False, "fdr": True}
+                                             "seed": 1, "min_n": 30, "weighted": False, "fdr": True,
+                                             "with_m": False}
 
 
 @pytest.mark.parametrize("body,field,message", [

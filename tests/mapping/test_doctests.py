@@ -15,7 +15,8 @@ DOCUMENTED = ["triplec.mapping.envelopes", "triplec.mapping.codes", "triplec.map
               "triplec.mapping.regional.rules", "triplec.mapping.sectors", "triplec.mapping.engines",
               "triplec.mapping.pipeline", "triplec.mapping.report", "triplec.mapping.regional.suppression",
               "triplec.mapping.regional.io", "triplec.mapping.regional.table",
-              "triplec.mapping.footprints", "triplec.mapping.regional.series"]
+              "triplec.mapping.footprints", "triplec.mapping.regional.series", "triplec.mapping.mstat",
+              "triplec.mapping.screen_m"]
 
 
 @pytest.mark.parametrize("name", DOCUMENTED)

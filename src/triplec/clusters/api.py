@@ -81,7 +81,7 @@ class RunOut(Schema):
             classification=run.classification, sector_level=run.sector_level, status=run.status,
             percent=task.percent if task else 0, message=messages.shown(task.message) if task else "",
             parameters={k: getattr(run, k) for k in ("r_max", "r_step", "sims", "alpha", "seed", "min_n",
-                                                     "weighted", "fdr")},
+                                                     "weighted", "fdr", "with_m")},
             summary=run.summary or {}, files=files, created_at=run.created_at,
             created_by=run.created_by.username if run.created_by else None,
             cancel_requested_at=run.cancel_requested_at)
@@ -223,6 +223,7 @@ class RunParameters(InputSchema):
     min_n: int | None = None
     weighted: bool | None = None
     fdr: bool | None = None
+    with_m: bool | None = None
 
 
 class RunCreate(RunParameters):

@@ -83,6 +83,10 @@ class MappingRunForm(forms.Form):
                     "without employees are left out."))
     fdr = forms.BooleanField(label=_("Footprints only for sectors significant after the false-discovery-rate "
                                      "correction"), required=False, initial=True)
+    with_m = forms.BooleanField(
+        label=_("Also Marcon & Puech's M"), required=False,
+        help_text=_("Tests every sector with M too, the relative and cumulative companion of Kd (exact, as "
+                    "dbmss computes it), with its own simulations: the run takes longer."))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -59,6 +59,7 @@ class MappingRun(models.Model):
     min_n = models.PositiveIntegerField(_("smallest sector tested"), default=30)
     weighted = models.BooleanField(_("weighted by employees"), default=False)
     fdr = models.BooleanField(_("false-discovery-rate filter for footprints"), default=True)
+    with_m = models.BooleanField(_("also Marcon & Puech's M"), default=False)
 
     task = models.OneToOneField(BackgroundTask, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="mapping_run")

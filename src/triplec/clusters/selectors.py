@@ -41,6 +41,7 @@ SECTOR_SORTS = {
     "sector": ("sector", False), "name": ("name", False), "n": ("n", True), "employment": ("employment", True),
     "gamma": ("gamma", True), "psi": ("psi", True), "p": ("p_value", False), "q": ("q_value", False),
     "peak": ("peak_distance", False), "footprints": ("footprints", True), "localised": ("localised", True),
+    "m_localised": ("m_localised", True), "m_q": ("m_q_value", False),
 }
 
 
@@ -149,6 +150,7 @@ def sector_rows(run: MappingRun, sort: str = "") -> list[dict]:
             "p_value": _finite(rec.get("p_value")), "q_value": _finite(rec.get("q_value")),
             "peak_distance": _finite(rec.get("peak_distance")), "footprints": int(footprints.get(code, 0)),
             "significant": _truthy(rec.get("localised")) and (_finite(rec.get("q_value")) or 1) <= run.alpha,
+            "m_localised": _truthy(rec.get("m_localised")), "m_q_value": _finite(rec.get("m_q_value")),
         })
     key = sort.lstrip("-")
     if key in SECTOR_SORTS:
@@ -218,7 +220,7 @@ def plot_text() -> dict[str, str]:
     return {"distance": gettext("distance (km)"), "per_km": gettext("{name} (1/km)"),
             "local band": gettext("local band"), "global band (DO)": gettext("global band (DO)"),
             "envelope (dbmss)": gettext("envelope (dbmss)"), "global band": gettext("global band"),
-            "Kd curve": gettext("Kd curve")}
+            "Kd curve": gettext("Kd curve"), "ratio": gettext("{name} (ratio)")}
 
 
 def plot_svg(run: MappingRun, sector: str, *, render: bool = True) -> str | None:

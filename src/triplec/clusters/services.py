@@ -112,7 +112,8 @@ def _check_parameters(data: dict, errors: _Errors) -> dict:
     if min_n is not None and min_n < 2:
         errors.add("min_n", _("A sector needs at least 2 establishments to be tested."))
     return {"r_max": r_max, "r_step": r_step, "sims": sims, "alpha": alpha, "seed": seed, "min_n": min_n,
-            "weighted": bool(data.get("weighted")), "fdr": bool(data.get("fdr", True))}
+            "weighted": bool(data.get("weighted")), "fdr": bool(data.get("fdr", True)),
+            "with_m": bool(data.get("with_m"))}
 
 
 def _check_sectors(data: dict, errors: _Errors, required: bool) -> tuple[str, str]:

@@ -145,6 +145,7 @@ def _map(run: MappingRun, progress) -> dict:
         alpha=run.alpha, seed=run.seed, min_n=run.min_n, fdr=run.fdr,
         scheduler=getattr(settings, "TRIPLEC_DASK_SCHEDULER", "") or None,
         title=run.title, source_note=str(run.describe_source()), progress=simulated, country=run.country or None,
+        statistics="kd,m" if run.with_m else "kd",
         step_progress=lambda _step, _done, _total: _check_cancelled(run))  # footprints, profiles: between sectors
     _stage(run, SIM_END, messages.DRAWING_PLOTS)
     table = outputs.screen.table

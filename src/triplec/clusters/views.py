@@ -96,16 +96,19 @@ SECTOR_HEADERS = [  # (sort key, label, tooltip, numeric)
     ("p", "p", _lazy("Monte Carlo p-value"), True),
     ("q", "q", _lazy("p-value corrected for the false discovery rate across sectors"), True),
     ("peak", _lazy("Peak (km)"), _lazy("Distance of strongest localisation"), True),
+    ("m_localised", _lazy("M localised"), _lazy("Marcon & Puech's M above its global band at some distance"),
+     False),
+    ("m_q", _lazy("M q"), _lazy("M's p-value corrected for the false discovery rate across sectors"), True),
     ("footprints", _lazy("Footprints"), "", True),
 ]
 
 
-def _sector_headers(current: str, weighted: bool) -> list[dict]:
+def _sector_headers(current: str, weighted: bool, with_m: bool = False) -> list[dict]:
     """Header cells of the sector table: the link sorts by the column, again to reverse. (Employment
-    only when the run is weighted: without employees it is unknown.)"""
+    only when the run is weighted: without employees it is unknown; M's columns when it was computed.)"""
     headers = []
     for key, label, title, numeric in SECTOR_HEADERS:
-        if key == "employment" and not weighted:
+        if (key == "employment" and not weighted) or (key.startswith("m_") and not with_m):
             continue
         aria = ""
         if current.lstrip("-") == key and key in selectors.SECTOR_SORTS:
@@ -161,7 +164,7 @@ def _run_context(request, run: MappingRun) -> dict:
     context.update({
         "summary": run.summary or {},
         "warnings": [clusters_messages.shown(w) for w in (run.summary or {}).get("warnings", [])],
-        "sectors": sectors, "sort": sort, "sector_headers": _sector_headers(sort, run.weighted),
+        "sectors": sectors, "sort": sort, "sector_headers": _sector_headers(sort, run.weighted, run.with_m),
         "plots": plots,
         "footprints": _footprint_rows(run),
         "downloads": [(name, desc) for name, (_t, desc) in selectors.DOWNLOADS.items()

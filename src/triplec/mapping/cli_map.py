@@ -62,6 +62,8 @@ def map_command(
     max_points: Annotated[int, typer.Option(help="Most establishments drawn on the report's map.")] = 20000,
     country: Annotated[str | None, typer.Option(help="Country of the establishments (ISO code, e.g. BR): "
                                                      "warns when lon/lat look swapped for it.")] = None,
+    statistic: Annotated[str, typer.Option(help="Statistics of the screen: kd, or kd,m to add Marcon & Puech's "
+                                                "M (exact, as dbmss Mhat; weighted with --weight-col).")] = "kd",
 ) -> None:
     """Test every sector for localisation (Duranton-Overman Kd), locate and profile its clusters, and
     write the sector table, curves, footprints and a self-contained HTML report to --out."""
@@ -81,6 +83,12 @@ def map_command(
     console = Console(stderr=True)
     if unit not in ("km", "m"):
         _fail(f"--unit must be km or m, got {unit!r}")
+    from triplec.mapping.screen_m import parse_statistics
+
+    try:
+        statistics = ",".join(parse_statistics(statistic))
+    except ValueError as exc:
+        _fail(f"--statistic: {exc}")
     started = time.perf_counter()
     text_cols = [c for c in (id_col, sector_col, region_col, label_col) if c]
     try:
@@ -101,7 +109,7 @@ def map_command(
                 local_alpha=None if local_alpha >= 1 else local_alpha, colocation_top=colocation_kd,
                 min_samples=min_samples, min_count=min_count,
                 sme_threshold=sme_threshold, title=title, max_points=max_points, progress=progress,
-                source_note=f"Input: {points.name}", country=country,
+                source_note=f"Input: {points.name}", country=country, statistics=statistics,
             )
     except MapInputError as exc:
         _fail(str(exc))

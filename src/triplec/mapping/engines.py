@@ -24,6 +24,7 @@ import numpy as np
 
 from triplec.mapping import _numba_kd as nk
 from triplec.mapping.kd import KdGrid, SiteArrays
+from triplec.mapping.mstat import simulate_m
 
 Progress = Callable[[int, int], None] | None
 
@@ -65,6 +66,9 @@ class SimPlan:
     batch: int
     method: str = "pairs"
     gridplan: object | None = None  # kd.grid.GridPlan when method == "grid"
+    statistic: str = "kd"  # or "m": Marcon & Puech's M (mstat), with mplan and the number of sites
+    mplan: object | None = None
+    n_sites: int = 0
 
     @property
     def weighted(self) -> bool:
@@ -98,13 +102,20 @@ def batch_uniforms(plan: SimPlan, b: int) -> np.ndarray:
     rng = np.random.Generator(np.random.PCG64(ss))
     ntot = plan.n_a + plan.n_b
     ncol = ntot * (2 if (plan.weighted or plan.bivariate) else 1)
+    if plan.statistic == "m":  # weighted M permutes the weights of all sites; unweighted M draws n sites
+        ncol = plan.n_sites if plan.weighted else plan.n_a
     return rng.random((plan.batch_sims(b), ncol))
 
 
 def run_batch(plan: SimPlan, b: int, sites: SiteArrays, parallel: bool) -> BatchResult:
-    """Simulate batch b of a plan: random location of the sector's establishments among all sites."""
+    """Simulate batch b of a plan: random location of the sector's establishments among all sites.
+
+    For an M plan ``sites`` is the screen's :class:`triplec.mapping.mstat.MSites` and ``kd`` holds M."""
     u = batch_uniforms(plan, b)
     nsim = u.shape[0]
+    if plan.statistic == "m":
+        m = simulate_m(u, sites, plan.n_a, plan.mplan, parallel)
+        return BatchResult(plan.sector, plan.other, b, m, None, np.full(nsim, np.nan))
     g = plan.grid
     if plan.method == "grid":
         from triplec.mapping.kd.grid import run_grid_samples
@@ -308,7 +319,7 @@ class DaskEngine:
             [plan_f] = client.scatter([plan])
             for b in range(plan.n_batches):
                 futures.append(client.submit(_run_batch_remote, plan_f, b, sites_f, pure=False,
-                                             key=f"kd-{plan.key:x}-{plan.seed}-{b}-{id(plan):x}"))
+                                             key=f"{plan.statistic}-{plan.key:x}-{plan.seed}-{b}-{id(plan):x}"))
         out: dict[tuple, list[BatchResult]] = {(p.sector, p.other): [] for p in plans}
         for fut in as_completed(futures):
             res = fut.result()

@@ -5,6 +5,8 @@
 - ``DIR/sectors.csv`` and ``DIR/sectors.parquet``: one row a sector, columns
   ``sector, n, employment, gamma, psi, localised, p_value, q_value, peak_distance``;
 - ``DIR/curves.csv``: ``sector, r, kd, lo, hi`` (+ ``kemp, kemp_lo, kemp_hi`` when weighted);
+- with ``statistics="kd,m"``, Marcon & Puech's M beside Kd: ``sectors.csv`` gains ``m_localised,
+  m_p_value, m_q_value`` and ``curves.csv`` gains ``m, m_lo, m_hi``;
 - ``DIR/footprints.geojson``: the footprints of the localised sectors (lon/lat when the coordinates are
   lon/lat or a ``crs`` is given), and the same as GeoParquet, ``DIR/footprints.parquet``, when they are
   in lon/lat and geopandas (the ``[geo]`` extra) is installed;
@@ -32,6 +34,8 @@ SECTOR_COLUMNS = ["sector", "n", "employment", "gamma", "psi", "localised", "p_v
                   "peak_distance"]
 CURVE_COLUMNS = ["sector", "r", "kd", "lo", "hi"]
 WEIGHTED_CURVE_COLUMNS = ["kemp", "kemp_lo", "kemp_hi"]
+M_SECTOR_COLUMNS = ["m_localised", "m_p_value", "m_q_value"]
+M_CURVE_COLUMNS = ["m", "m_lo", "m_hi"]
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 
@@ -133,6 +137,7 @@ def run_map(
     progress: Callable[[int, int], None] | None = None,
     country: str | None = None,
     step_progress: Callable[[str, int, int], None] | None = None,
+    statistics: str = "kd",
 ) -> MapOutputs:
     """Screen, locate, profile and report one register; write the files listed in the module docstring.
 
@@ -163,6 +168,8 @@ def run_map(
     country : str, optional
         ISO 3166 alpha-2 or -3 code of where the establishments should be: points outside it that fit
         once longitude and latitude are swapped are reported in ``warnings``.
+    statistics : str
+        ``"kd"`` or ``"kd,m"`` (also Marcon & Puech's M, see :func:`triplec.mapping.screen_sectors`).
     step_progress : callable, optional
         ``step_progress(step, done, total)`` follows the later steps (``"footprints"`` and
         ``"colocation"`` by sector, ``"profiles"`` by footprint, ``"report"`` once). An exception
@@ -250,7 +257,7 @@ def run_map(
     try:
         screen = screen_sectors(register, r_max=r_max, r_step=r_step, sims=sims, alpha=alpha, seed=seed,
                                 min_n=min_n, weighted=weight_col is not None, scheduler=scheduler,
-                                progress=progress)
+                                progress=progress, statistics=statistics)
     except (ValueError, KeyError) as exc:
         raise MapInputError(str(exc).strip("'\"")) from exc
     seconds["screen"] = time.perf_counter() - start
@@ -276,11 +283,15 @@ def run_map(
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, Path] = {}
     table = screen.table
-    for col in SECTOR_COLUMNS:
+    with_m = "m_p_value" in table.columns
+    sector_cols = SECTOR_COLUMNS + (M_SECTOR_COLUMNS if with_m else [])
+    for col in sector_cols:
         if col not in table.columns:
             table[col] = pd.NA
-    sectors = table[SECTOR_COLUMNS].copy()
+    sectors = table[sector_cols].copy()
     sectors["localised"] = sectors["localised"].astype("boolean")
+    if with_m:
+        sectors["m_localised"] = sectors["m_localised"].astype("boolean")
     files["sectors.csv"] = out / "sectors.csv"
     sectors.to_csv(files["sectors.csv"], index=False)
     files["sectors.parquet"] = out / "sectors.parquet"
@@ -294,7 +305,8 @@ def run_map(
     detail.to_csv(files["sectors_detail.csv"], index=False)
 
     curves = screen.curves
-    curve_cols = CURVE_COLUMNS + (WEIGHTED_CURVE_COLUMNS if weight_col is not None else [])
+    curve_cols = (CURVE_COLUMNS + (WEIGHTED_CURVE_COLUMNS if weight_col is not None else [])
+                  + (M_CURVE_COLUMNS if with_m else []))
     files["curves.csv"] = out / "curves.csv"
     curves.reindex(columns=curve_cols).to_csv(files["curves.csv"], index=False)
     files["curves_detail.csv"] = out / "curves_detail.csv"
@@ -330,6 +342,8 @@ def run_map(
         "local test of core points": f"hypergeometric, level {local_alpha:g}" if local_alpha else "none",
         "engine": str(screen.params.get("engine", "none")),
     }
+    if with_m:
+        parameters["statistics"] = "Kd and M (Marcon & Puech)"
     files["report.html"] = write_report(
         out / "report.html", table, curves, footprints=footprints, sites=register, profiles=profiles,
         labels=labels, title=title, parameters=parameters, source_note=source_note, max_points=max_points,

@@ -103,6 +103,7 @@ PLOT_TEXT = {
     "envelope (dbmss)": "envelope (dbmss)",
     "global band": "global band",
     "Kd curve": "Kd curve",
+    "ratio": "{name} (ratio)",
 }
 _MARGIN = {"left": 58, "right": 10, "top": 8, "bottom": 48}
 
@@ -110,6 +111,7 @@ _MARGIN = {"left": 58, "right": 10, "top": 8, "bottom": 48}
 def _panel_svg(curve: pd.DataFrame, value: str, lo: str, hi: str, bands, name: str, offset: float,
                words: Mapping[str, str] = PLOT_TEXT) -> str:
     r = curve["r"].to_numpy(float)
+    axis = "ratio" if value == "m" else "per_km"  # M is a ratio of ratios, Kd a density
     series = [curve[value].to_numpy(float)]
     has_local = lo in curve.columns and hi in curve.columns and curve[hi].notna().any()
     if has_local:
@@ -163,7 +165,7 @@ def _panel_svg(curve: pd.DataFrame, value: str, lo: str, hi: str, bands, name: s
                    f'<text x="{left - 5}" y="{y + 3.5:.1f}" text-anchor="end">{_tick_text(t, y_step)}</text>')
     out.append(f'<text x="{left + width / 2:.1f}" y="{bottom + 26}" text-anchor="middle">{html.escape(words["distance"])}</text>')
     out.append(f'<text transform="translate({offset + 11},{_MARGIN["top"] + height / 2:.1f}) rotate(-90)" '
-               f'text-anchor="middle">{html.escape(words["per_km"].replace("{name}", name))}</text>')
+               f'text-anchor="middle">{html.escape(words[axis].replace("{name}", name))}</text>')
     # legend, in a row under the axis label (never over the curves)
     entries = [(name, "curve")] + ([(words["local band"], "band")] if has_local else [])
     entries += [(words.get(label, label), (style, colour)) for _, _, label, style, colour in bands]
@@ -185,7 +187,7 @@ def kd_plot_svg(curve: pd.DataFrame, *, title: str = "", text: Mapping[str, str]
     """An inline SVG of one sector's Kd (and Kemp when present) with its local and global bands.
 
     ``curve`` holds one sector's rows: ``r, kd, lo, hi`` (+ global band columns, + ``kemp, kemp_lo,
-    kemp_hi``). The local band is shaded (pointwise quantiles of the simulations); the global bands are
+    kemp_hi``, + Marcon & Puech's ``m, m_lo, m_hi`` and its global bands, drawn in a panel beside Kd). The local band is shaded (pointwise quantiles of the simulations); the global bands are
     dashed (Duranton-Overman) and dotted (dbmss envelope). Drawn directly as SVG (a few kB a plot, no
     fonts or ids to clash when many plots share a page). ``text`` replaces any of the English words of
     :data:`PLOT_TEXT` (the platform passes them in the reader's language).
@@ -195,6 +197,8 @@ def kd_plot_svg(curve: pd.DataFrame, *, title: str = "", text: Mapping[str, str]
     panels = [("kd", "lo", "hi", global_band_columns(curve), "Kd")]
     if "kemp" in curve.columns and curve["kemp"].notna().any():
         panels.append(("kemp", "kemp_lo", "kemp_hi", global_band_columns(curve, "kemp_"), "Kemp"))
+    if "m" in curve.columns and curve["m"].notna().any():
+        panels.append(("m", "m_lo", "m_hi", global_band_columns(curve, "m_"), "M"))
     width = PLOT_WIDTH * len(panels)
     body = "\n".join(_panel_svg(curve, *panel, offset=PLOT_WIDTH * k, words=words) for k, panel in enumerate(panels))
     label = html.escape(title or words["Kd curve"])
@@ -333,7 +337,8 @@ def render_report(
 
     sector_rows = []
     numeric = [("n", "int"), ("employment", "int"), ("gamma", "g"), ("psi", "g"), ("localised", "b"),
-               ("p_value", "p"), ("q_value", "p"), ("peak_distance", "g")]
+               ("p_value", "p"), ("q_value", "p"), ("peak_distance", "g"), ("m_localised", "b"),
+               ("m_p_value", "p"), ("m_q_value", "p")]
     present = [(c, k) for c, k in numeric if c in table.columns and table[c].notna().any()]
     for row in ordered.itertuples():
         code = html.escape(row.sector)

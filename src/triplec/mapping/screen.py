@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from triplec.mapping import envelopes as env
+from triplec.mapping import screen_m
 from triplec.mapping.engines import (
     BatchResult,
     SimPlan,
@@ -246,28 +247,48 @@ def _assemble(observed: Sequence[_Observed], batches: dict, alpha: float, keep_s
 
 
 def _run(reg, pairs, r_max, r_step, sims, alpha, seed, weighted, scheduler, progress, keep_sims, params,
-         method="auto"):
+         method="auto", with_m=False):
     sites = SiteArrays.from_register(reg)
     stats = _SiteStatsCache(sites, r_max, r_step)
     observed = [_observe(reg, sites, a, b, r_max, r_step, sims, seed, weighted, method, stats)
                 for a, b in pairs]
-    batches = {}
+    if with_m:
+        msites, m_observed, m_plans = screen_m.prepare(reg, sites, [a for a, _ in pairs], r_max, r_step, sims,
+                                                       seed, weighted)
+    batches, m_batches = {}, {}
     if sims and observed:
         engine = make_engine(scheduler)
+        kd_total = sum(o.plan.sims for o in observed)
+        m_total = sum(p.sims for p in m_plans) if with_m else 0
+
+        def kd_progress(done, _total):
+            progress(done, kd_total + m_total)
+
+        def m_progress(done, _total):
+            progress(kd_total + done, kd_total + m_total)
+
         try:
-            batches = engine.run([o.plan for o in observed], sites, progress)
+            batches = engine.run([o.plan for o in observed], sites,
+                                 kd_progress if (progress and with_m) else progress)
+            if with_m:
+                m_batches = engine.run(m_plans, msites, m_progress if progress else None)
         finally:
             if hasattr(engine, "close"):
                 engine.close()
         params = {**params, "engine": engine.name}
-    return _assemble(observed, batches, alpha, keep_sims, weighted, params)
+    result = _assemble(observed, batches, alpha, keep_sims, weighted, params)
+    if with_m:
+        result.table, result.curves = screen_m.add_m(result.table, result.curves, m_observed, m_batches, alpha,
+                                                     make_grid(r_max, r_step).r)
+        result.params["statistics"] = "kd,m"
+    return result
 
 
 def screen_sectors(reg: PointRegister, *, r_max: float = 300.0, r_step: float = 5.0, sims: int = 999,
                    alpha: float = 0.05, seed: int = 1, min_n: int = 30, weighted: bool = False,
                    scheduler=None, progress: Callable[[int, int], None] | None = None,
                    sectors: Sequence[str] | None = None, keep_sims: bool = False,
-                   method: str = "auto") -> ScreenResult:
+                   method: str = "auto", statistics: str | Sequence[str] = "kd") -> ScreenResult:
     """Test every sector with at least ``min_n`` establishments for localisation (see module doc).
 
     ``scheduler``: ``None`` (this process, all cores), a Dask scheduler address ``"tcp://..."``, a
@@ -297,6 +318,12 @@ def screen_sectors(reg: PointRegister, *, r_max: float = 300.0, r_step: float = 
         Also test the employment-weighted Kemp.
     scheduler, progress, sectors, keep_sims, method
         As above.
+    statistics : str or sequence of str
+        ``"kd"`` (the default) or ``"kd,m"``: also Marcon & Puech's M of every sector, exactly as dbmss
+        ``Mhat`` (point weights when ``weighted``), with its own random-location simulations on the same
+        engine: table columns ``m_localised, m_p_value, m_q_value, m_peak_distance, m_localised_dbmss``
+        and curve columns ``m, m_lo, m_hi`` and its global bands (see :mod:`triplec.mapping.screen_m`).
+        Kd results are the same with or without M.
 
     Returns
     -------
@@ -326,7 +353,15 @@ def screen_sectors(reg: PointRegister, *, r_max: float = 300.0, r_step: float = 
       sector   n  localised
     0      A  30       True
     1      B  60       True
+    >>> with_m = screen_sectors(reg, r_max=20, r_step=1, sims=39, seed=1, statistics="kd,m")
+    >>> with_m.table[["sector", "localised", "m_localised"]]
+      sector  localised  m_localised
+    0      A       True         True
+    1      B       True         True
+    >>> bool(with_m.curves["kd"].equals(result.curves["kd"]))
+    True
     """
+    with_m = "m" in screen_m.parse_statistics(statistics)
     _check_common(reg, r_max, r_step, sims, alpha, weighted)
     if int(min_n) != min_n or min_n < 2:
         raise ValueError(f"min_n must be an integer >= 2, got {min_n!r}")
@@ -340,7 +375,7 @@ def screen_sectors(reg: PointRegister, *, r_max: float = 300.0, r_step: float = 
     params = dict(r_max=r_max, r_step=r_step, sims=int(sims), alpha=alpha, seed=seed, min_n=min_n,
                   weighted=weighted, null="random location", n_establishments=reg.n)
     return _run(reg, [(s, None) for s in chosen], r_max, r_step, sims, alpha, seed, weighted, scheduler,
-                progress, keep_sims, params, method)
+                progress, keep_sims, params, method, with_m)
 
 
 def kd_test(reg: PointRegister, sector: str, *, other: str | None = None, r_max: float = 300.0,
