@@ -14,9 +14,8 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequ
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from triplec.core.shortcuts import (
@@ -86,20 +85,20 @@ def _get_run(request, pk) -> MappingRun:
 
 
 SECTOR_HEADERS = [  # (sort key, label, tooltip, numeric)
-    ("sector", _lazy("Sector"), "", False),
-    ("name", _lazy("Name"), "", False),
-    ("n", _lazy("Establishments"), "", True),
-    ("employment", _lazy("Employment"), "", True),
-    ("gamma", "Γ", _lazy("Localisation index: how far Kd rises above the global band"), True),
-    ("psi", "Ψ", _lazy("Dispersion index: how far Kd falls below the global band"), True),
-    ("localised", _lazy("Localised"), "", False),
-    ("p", "p", _lazy("Monte Carlo p-value"), True),
-    ("q", "q", _lazy("p-value corrected for the false discovery rate across sectors"), True),
-    ("peak", _lazy("Peak (km)"), _lazy("Distance of strongest localisation"), True),
-    ("m_localised", _lazy("M localised"), _lazy("Marcon & Puech's M above its global band at some distance"),
+    ("sector", gettext_lazy("Sector"), "", False),
+    ("name", gettext_lazy("Name"), "", False),
+    ("n", gettext_lazy("Establishments"), "", True),
+    ("employment", gettext_lazy("Employment"), "", True),
+    ("gamma", "Γ", gettext_lazy("Localisation index: how far Kd rises above the global band"), True),
+    ("psi", "Ψ", gettext_lazy("Dispersion index: how far Kd falls below the global band"), True),
+    ("localised", gettext_lazy("Localised"), "", False),
+    ("p", "p", gettext_lazy("Monte Carlo p-value"), True),
+    ("q", "q", gettext_lazy("p-value corrected for the false discovery rate across sectors"), True),
+    ("peak", gettext_lazy("Peak (km)"), gettext_lazy("Distance of strongest localisation"), True),
+    ("m_localised", gettext_lazy("M localised"), gettext_lazy("Marcon & Puech's M above its global band at some distance"),
      False),
-    ("m_q", _lazy("M q"), _lazy("M's p-value corrected for the false discovery rate across sectors"), True),
-    ("footprints", _lazy("Footprints"), "", True),
+    ("m_q", gettext_lazy("M q"), gettext_lazy("M's p-value corrected for the false discovery rate across sectors"), True),
+    ("footprints", gettext_lazy("Footprints"), "", True),
 ]
 
 
