@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -105,29 +106,39 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_migrates_and_answers_healthz(tmp_path):
+@contextmanager
+def _serving(tmp_path, *options: str):
+    """`triplec serve` on a free port until the block ends: yields (process, port, /healthz body). Its
+    output goes to a file, never to a pipe nobody reads (a full pipe would stop the server)."""
     port = _free_port()
     env = dict(os.environ, TRIPLEC_DATA_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    proc = subprocess.Popen([*TRIPLEC, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([*TRIPLEC, "serve", "--host", "127.0.0.1", "--port", str(port), *options],
+                                env=env, stdout=out, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 300  # generous: a busy machine starts slowly; a pass costs seconds
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
-                    body = json.loads(resp.read())
                     assert resp.status == 200
+                    body = json.loads(resp.read())
                     break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"server did not start: {proc.stdout.read()}") from None
+                    raise AssertionError(f"server did not start: {log.read_text()}") from None
                 time.sleep(0.3)
+        yield proc, port, body
+    finally:
+        proc.terminate()
+        proc.wait(timeout=40)
+
+
+def test_serve_migrates_and_answers_healthz(tmp_path):
+    with _serving(tmp_path) as (_, port, body):
         assert body["database"]["reachable"] is True
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/vendor/leaflet/leaflet.js", timeout=5) as r:
             assert r.status == 200  # vendored assets are served without a CDN or collectstatic
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def _children(pid: int) -> set[int]:
@@ -148,21 +159,7 @@ def _children(pid: int) -> set[int]:
 def test_serve_runs_several_processes_and_stops_them_all(tmp_path):
     """`--workers 2`: two server processes under gunicorn's master, the background task worker beside
     them; all of them gone once the server is stopped."""
-    port = _free_port()
-    env = dict(os.environ, TRIPLEC_DATA_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    proc = subprocess.Popen([*TRIPLEC, "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
-                    assert resp.status == 200
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"server did not start: {proc.stdout.read()}") from None
-                time.sleep(0.3)
+    with _serving(tmp_path, "--workers", "2") as (proc, port, _):
         # each request goes to whichever process is free: the server keeps no connection with one
         keep_alive = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         keep_alive.request("GET", "/healthz")  # HTTP/1.1, which keeps the connection unless told otherwise
@@ -172,9 +169,6 @@ def test_serve_runs_several_processes_and_stops_them_all(tmp_path):
         commands = [Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1] for pid in family]
         assert sum(c[-1:] == ["worker"] for c in commands) == 1, commands  # the background task worker
         assert sum("serve" in c for c in commands) == 2, commands  # the server processes forked by the master
-    finally:
-        proc.terminate()
-        proc.wait(timeout=40)
     time.sleep(0.5)
     assert not [pid for pid in family if Path(f"/proc/{pid}").exists()
                 and "(Z)" not in Path(f"/proc/{pid}/stat").read_text()[:60]], "processes left running"
