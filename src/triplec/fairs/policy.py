@@ -95,6 +95,12 @@ def can_sign_up(user, enterprise, stand=None) -> bool:
     return _own_enterprise(user) == enterprise.pk
 
 
+@refuses_with(_("Only the firm, its group stand's association manager or agency staff may cancel this participation."))
+def can_cancel(user, participation) -> bool:
+    """Whoever may sign the firm up there may call it off."""
+    return can_sign_up(user, participation.enterprise, participation.stand)
+
+
 @refuses_with(_("Only the firm, its group stand's association manager or agency staff may record this "
                 "participation's buyers, orders and follow-ups."))
 def can_follow_up(user, participation) -> bool:

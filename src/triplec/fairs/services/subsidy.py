@@ -2,7 +2,10 @@
 
 The programme's rules, in this order:
 1. the share of the exhibition cost for the firm's size class (e.g. 50% for micro and small firms);
-2. plus the extra share when the firm is at a group stand at a distant or international fair;
+2. plus the extra share when the firm is at a group stand at a distant or international fair; a fair
+   is distant when the great-circle distance from the association's place (its register record's
+   coordinates, else the firm's) to the fair is at least the programme's `distant_km`, where both
+   have coordinates and the programme sets a threshold; otherwise the fair's own `distant` flag;
 3. less `repeat_step` for each earlier participation of the firm the programme subsidised (at fairs
    that started before this one), never below 0;
 4. the share of the cost, in cents;
@@ -20,9 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from triplec.core.money_format import format_money
+from triplec.mapping.points import haversine_km
 from triplec.registry.models import SizeClass
 
 from ..models import Participation
@@ -49,6 +54,36 @@ def earlier_subsidised(participation: Participation) -> int:
         fair__starts_on__lt=participation.fair.starts_on, transaction__isnull=False, subsidy__gt=0).count()
 
 
+def home_coordinates(participation: Participation) -> tuple[float, float] | None:
+    """Where the firm travels from: its group stand's association's place (the association's register
+    record), else the firm's own; (latitude, longitude) or None."""
+    places = [participation.enterprise]
+    if participation.stand_id and participation.stand.association.enterprise_id:
+        places.insert(0, participation.stand.association.enterprise)
+    for place in places:
+        if place.latitude is not None and place.longitude is not None:
+            return (place.latitude, place.longitude)
+    return None
+
+
+def distance_km(participation: Participation) -> float | None:
+    """Great-circle km from the firm's (or its association's) place to the fair; None without coordinates."""
+    home, fair = home_coordinates(participation), participation.fair.coordinates
+    if home is None or fair is None:
+        return None
+    return float(haversine_km(home[1], home[0], fair[1], fair[0]))
+
+
+def is_distant(participation: Participation) -> tuple[bool, float | None]:
+    """Whether the fair is distant for this participation, and the km it was decided on (None: the
+    fair's stated flag decided, as coordinates or the programme's threshold are missing)."""
+    threshold = participation.fair.programme.distant_km
+    km = distance_km(participation) if threshold is not None else None
+    if km is None:
+        return participation.fair.distant, None
+    return km >= threshold, km
+
+
 def evaluate(participation: Participation, *, used_this_year: Decimal, earlier: int | None = None) -> Evaluation:
     """The subsidy for `participation` given what the firm already received this year (`used_this_year`,
     read from the ledger by the caller) and its earlier subsidised participations."""
@@ -59,10 +94,15 @@ def evaluate(participation: Participation, *, used_this_year: Decimal, earlier: 
     size = participation.enterprise.size_class
     share = programme.share_for(size)
     steps = [{"rule": "size", "size": str(size), "share": share}]
-    if participation.stand_id and fair.far_away and programme.group_extra_share:
-        share += programme.group_extra_share
-        steps.append({"rule": "group", "international": fair.scope == "international",
-                      "share": programme.group_extra_share})
+    if participation.stand_id and programme.group_extra_share:
+        international = fair.scope == "international"
+        distant, km = is_distant(participation)
+        if international or distant:
+            share += programme.group_extra_share
+            step = {"rule": "group", "international": international, "share": programme.group_extra_share}
+            if km is not None and not international:
+                step["km"] = round(km)
+            steps.append(step)
     earlier = earlier_subsidised(participation) if earlier is None else earlier
     if earlier and programme.repeat_step:
         cut = min(share, programme.repeat_step * earlier)
@@ -102,6 +142,9 @@ def explain(steps: list[dict], currency: str) -> list[str]:
         elif rule == "size":
             lines.append(_("Size class %(size)s: the programme pays %(share)s of the exhibition cost.")
                          % {"size": _size_label(step["size"]), "share": share_text(step["share"])})
+        elif rule == "group" and step.get("km") is not None:
+            lines.append(_("Group stand at a distant fair (%(km)s km away): %(share)s more.")
+                         % {"km": number_format(step["km"], force_grouping=True), "share": share_text(step["share"])})
         elif rule == "group":
             where = _("an international fair") if step["international"] else _("a distant fair")
             lines.append(_("Group stand at %(where)s: %(share)s more.") % {"where": where, "share": share_text(step["share"])})
@@ -119,6 +162,3 @@ def explain(steps: list[dict], currency: str) -> list[str]:
             lines.append(_("The programme pays %(subsidy)s; the firm pays %(own)s.")
                          % {"subsidy": money(step["subsidy"]), "own": money(step["own"])})
     return lines
-
-
-
