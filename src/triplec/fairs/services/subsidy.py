@@ -84,30 +84,50 @@ def is_distant(participation: Participation) -> tuple[bool, float | None]:
     return km >= threshold, km
 
 
+@dataclass(frozen=True)
+class Case:
+    """What the rules look at in one participation (a real one, or an example of the rules' preview)."""
+
+    size: str
+    cost: Decimal
+    year: int
+    at_stand: bool = False
+    international: bool = False
+    distant: bool = False
+    km: float | None = None
+    earlier: int = 0
+    requested: bool = True
+
+
 def evaluate(participation: Participation, *, used_this_year: Decimal, earlier: int | None = None) -> Evaluation:
     """The subsidy for `participation` given what the firm already received this year (`used_this_year`,
     read from the ledger by the caller) and its earlier subsidised participations."""
-    fair, programme = participation.fair, participation.fair.programme
-    cost = participation.cost
-    if not participation.subsidy_requested:
+    fair = participation.fair
+    distant, km = is_distant(participation) if participation.stand_id else (False, None)
+    case = Case(size=participation.enterprise.size_class, cost=participation.cost, year=fair.starts_on.year,
+                at_stand=bool(participation.stand_id), international=fair.scope == "international",
+                distant=distant, km=km, requested=participation.subsidy_requested,
+                earlier=earlier_subsidised(participation) if earlier is None else earlier)
+    return apply_rules(fair.programme, case, used_this_year=used_this_year)
+
+
+def apply_rules(programme, case: Case, *, used_this_year: Decimal) -> Evaluation:
+    """The programme's rules applied to one case, step by step (see the module's docstring)."""
+    cost = case.cost
+    if not case.requested:
         return Evaluation(ZERO, ZERO, [{"rule": "declined", "cost": cost}])
-    size = participation.enterprise.size_class
-    share = programme.share_for(size)
-    steps = [{"rule": "size", "size": str(size), "share": share}]
-    if participation.stand_id and programme.group_extra_share:
-        international = fair.scope == "international"
-        distant, km = is_distant(participation)
-        if international or distant:
-            share += programme.group_extra_share
-            step = {"rule": "group", "international": international, "share": programme.group_extra_share}
-            if km is not None and not international:
-                step["km"] = round(km)
-            steps.append(step)
-    earlier = earlier_subsidised(participation) if earlier is None else earlier
-    if earlier and programme.repeat_step:
-        cut = min(share, programme.repeat_step * earlier)
+    share = programme.share_for(case.size)
+    steps = [{"rule": "size", "size": str(case.size), "share": share}]
+    if case.at_stand and programme.group_extra_share and (case.international or case.distant):
+        share += programme.group_extra_share
+        step = {"rule": "group", "international": case.international, "share": programme.group_extra_share}
+        if case.km is not None and not case.international:
+            step["km"] = round(case.km)
+        steps.append(step)
+    if case.earlier and programme.repeat_step:
+        cut = min(share, programme.repeat_step * case.earlier)
         share -= cut
-        steps.append({"rule": "repeat", "earlier": earlier, "step": programme.repeat_step, "cut": cut})
+        steps.append({"rule": "repeat", "earlier": case.earlier, "step": programme.repeat_step, "cut": cut})
     share = min(max(share, ZERO), ONE)
     amount = cents(cost * share)
     steps.append({"rule": "amount", "cost": cost, "share": share, "amount": amount})
@@ -115,10 +135,27 @@ def evaluate(participation: Participation, *, used_this_year: Decimal, earlier: 
         room = max(programme.yearly_cap - used_this_year, ZERO)
         capped = min(amount, room)
         steps.append({"rule": "cap", "cap": programme.yearly_cap, "used": used_this_year, "room": room,
-                      "amount": capped, "year": fair.starts_on.year})
+                      "amount": capped, "year": case.year})
         amount = capped
     steps.append({"rule": "result", "subsidy": amount, "own": cost - amount})
     return Evaluation(amount, share, steps)
+
+
+def preview(programme, cost: Decimal, year: int) -> list[tuple[str, list[str]]]:
+    """The rules explained on examples, for the agency setting them up: (example, sentences) pairs."""
+    examples = [
+        (_("A small firm alone, first time"), Case(size=SizeClass.SMALL, cost=cost, year=year)),
+        (_("A micro firm at a group stand at an international fair"),
+         Case(size=SizeClass.MICRO, cost=cost, year=year, at_stand=True, international=True)),
+        (_("The same firm the second time"),
+         Case(size=SizeClass.MICRO, cost=cost, year=year, at_stand=True, international=True, earlier=1)),
+    ]
+    return [(str(title), explain(_plain(apply_rules(programme, case, used_this_year=ZERO).steps),
+                                 programme.currency)) for title, case in examples]
+
+
+def _plain(steps: list[dict]) -> list[dict]:
+    return [{k: str(v) if isinstance(v, Decimal) else v for k, v in step.items()} for step in steps]
 
 
 def _size_label(code: str) -> str:
