@@ -71,6 +71,8 @@ CASES = [
     Case("reverse a payment", "post", lambda w: reverse("fairs:reverse_payment", args=[w.fairs_case["paid"].pk]),
          by_scope(PEOPLE, EDITORS, (*AGENCY, "enterprise-user"), ok=302),
          data=lambda w: {"reason": "Wrong cost", "transaction": w.fairs_case["paid"].transaction_id}),
+    Case("export participations", "get", lambda w: reverse("fairs:export_participations", args=["csv"]),
+         by_scope(PEOPLE, (*EDITORS, "evaluator"), PEOPLE, ok=200)),
     Case("follow-up done", "post", _url("follow_up_done", lambda w: [_it(w).follow_ups.get(months=3).pk]),
          by_scope(PEOPLE, FOLLOWS_IT_UP, SEES_IT, ok=302), data=lambda w: {"note": "Called"}),
 ]

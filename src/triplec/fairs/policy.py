@@ -3,8 +3,9 @@
 | role                | sees                                                | does                                   |
 |---------------------|-----------------------------------------------------|----------------------------------------|
 | agency-admin,       | everything                                          | programmes, fairs, group stands, signs |
-| programme-officer   |                                                     | firms up, pays costs; what others do   |
-| broker, evaluator   | everything (read-only)                              | nothing                                |
+| programme-officer   |                                                     | firms up, pays costs, exports; what    |
+|                     |                                                     | others do                              |
+| broker, evaluator   | everything (read-only)                              | nothing; the evaluator exports         |
 | association-manager | every fair; its association's group stands and the  | signs its current members up to its    |
 |                     | participations at them                              | stands; buyers, orders, follow-ups     |
 | enterprise-user     | every fair; its own firm's participations, money,   | signs its firm up; buyers, orders,     |
@@ -82,6 +83,11 @@ def visible_fairs(user) -> QuerySet:
 @refuses_with(_("Only agency staff may set up fairs programmes, fairs and group stands, and pay their costs."))
 def can_manage_programmes(user) -> bool:
     return role_of(user) in FAIRS_AGENCY_ROLES
+
+
+@refuses_with(_("Only agency staff and evaluators may export the participations."))
+def can_export(user) -> bool:
+    return role_of(user) in (*FAIRS_AGENCY_ROLES, Role.EVALUATOR)
 
 
 @refuses_with(_("You may not sign this firm up at this stand."))

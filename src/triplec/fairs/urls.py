@@ -16,6 +16,7 @@ urlpatterns = [
     path("programmes/<int:pk>/edit/", views_setup.programme_edit, name="programme_edit"),
     path("<int:pk>/", views.fair_detail, name="fair_detail"),
     path("follow-ups/", views.follow_ups, name="follow_ups"),
+    path("participations.<str:fmt>", views_setup.export_participations, name="export_participations"),
     path("participations/<int:pk>/", views.participation_detail, name="participation_detail"),
     path("participations/<int:pk>/pay/", views_setup.pay, name="pay"),
     path("participations/<int:pk>/cancel/", views_setup.cancel, name="cancel"),

@@ -45,7 +45,7 @@ def fair_list(request):
     fairs = policy.visible_fairs(request.user).select_related("programme").order_by("-starts_on", "name", "id")
     return render(request, "fairs/fair_list.html", {
         "page": page_of(request, fairs, LIST_PAGE_SIZE), "due": links.follow_ups_due(request.user)[:10],
-        "can_manage": policy.can_manage_programmes(request.user)})
+        "can_manage": policy.can_manage_programmes(request.user), "can_export": policy.can_export(request.user)})
 
 
 @login_required
