@@ -18,18 +18,18 @@ RULES = {"name": "Feiras 2028", "currency": "BRL", "share_micro": "0.5", "share_
 
 def test_programme_previewed_then_saved(expo, client_for):
     client = client_for(expo.admin)
-    shown = client.post(reverse("fairs:programme_new"), {**RULES, "preview": "1"}).content.decode()
+    shown = client.post(reverse("fairs:fair_programme_new"), {**RULES, "preview": "1"}).content.decode()
     assert 'data-testid="rules-preview"' in shown and not Programme.objects.filter(name="Feiras 2028").exists()
     assert "Group stand at an international fair: 10% more." in shown
     assert "The programme pays R$6,000.00; the firm pays R$4,000.00." in shown  # micro at a stand: 60%
     assert "1 earlier subsidised participation(s): 10% less (10% each)." in shown
     assert "The programme pays R$5,000.00; the firm pays R$5,000.00." in shown
-    bad = client.post(reverse("fairs:programme_new"), {**RULES, "currency": "XXZ"})
+    bad = client.post(reverse("fairs:fair_programme_new"), {**RULES, "currency": "XXZ"})
     assert bad.status_code == 200 and "ISO 4217" in bad.content.decode()
-    assert client.post(reverse("fairs:programme_new"), RULES)["Location"] == reverse("fairs:programme_list")
+    assert client.post(reverse("fairs:fair_programme_new"), RULES)["Location"] == reverse("fairs:fair_programme_list")
     saved = Programme.objects.get(name="Feiras 2028")
     assert (saved.distant_km, saved.share_medium, saved.yearly_cap) == (1500, D("0.2"), D("8000.00"))
-    edit = client.get(reverse("fairs:programme_edit", args=[saved.pk])).content.decode()
+    edit = client.get(reverse("fairs:fair_programme_edit", args=[saved.pk])).content.decode()
     assert 'data-testid="rules-preview"' in edit
 
 

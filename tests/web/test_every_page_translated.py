@@ -69,6 +69,7 @@ NOT_CRAWLED = {
     "enterprise_import_rejected": "CSV file download",
     "favicon": "image",
     "outcomes_export": "file download, tested in tests/procurement/test_outcomes_pages.py",
+    "export_participations": "file download (fairs), tested in tests/fairs/test_export.py",
     "contract_labels": "PDF file; its text is checked in tests/procurement/test_labels.py",
     "allocation_labels": "PDF file; its text is checked in tests/procurement/test_labels.py",
     "inspection_scan": "the answer to the inspection page's lot-code field (a code typed or scanned)",
@@ -85,7 +86,7 @@ POST_ONLY = {
     "assign_rework", "outcomes_import",
     # procurement's money actions (views_money)
     "pay_advance", "pass_advances", "pay_final", "release_retention", "settle_debt",
-    "pay", "add_contact", "add_order", "follow_up_done",  # fairs
+    "pay", "add_contact", "add_order", "follow_up_done", "cancel", "reverse_payment",  # fairs
     "cancel_booking",
     "action_status", "import_orders", "action_add",  # suppliers
 }

@@ -66,12 +66,12 @@ def programme_edit(request, pk: int | None = None):
                                                    distant_km=data["distant_km"], **rules)
             if form_saved(form, save) is not None:
                 messages.success(request, _("Programme saved."))
-                return redirect(reverse("fairs:programme_list"))
+                return redirect(reverse("fairs:fair_programme_list"))
     examples = preview(shown, PREVIEW_COST, today().year) if shown is not None and shown.currency else []
     return render(request, "fairs/setup_form.html", {
         "form": form, "title": _("Edit the programme") if programme else _("New fairs programme"),
         "examples": examples, "preview_cost": PREVIEW_COST, "currency": shown.currency if shown else "",
-        "can_preview": True, "back": reverse("fairs:programme_list")})
+        "can_preview": True, "back": reverse("fairs:fair_programme_list")})
 
 
 @login_required
