@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
+from ninja import Field, Schema, Status
 
 from triplec.accounts.policy import require
 from triplec.core.errors import NotFound, ValidationFailed
@@ -207,7 +207,7 @@ def create_fair(request, payload: FairIn):
     if programme is None:
         raise ValidationFailed({"programme_id": [_("No such programme.")]})
     fair = programmes.add_fair(request.auth, programme, **payload.model_dump(exclude={"programme_id"}))
-    return 201, _fair_row(fair)
+    return Status(201, _fair_row(fair))
 
 
 @router.get("/fairs/{fair_id}", response=_responses((200, FairOut)))
@@ -238,7 +238,7 @@ def sign_up(request, payload: SignUpIn):
             raise ValidationFailed({"stand_id": [_("No such group stand at this fair.")]})
     p = programmes.sign_up(request.auth, fair, enterprise, stand=stand, cost=payload.cost, area_m2=payload.area_m2,
                            agreed_share=payload.agreed_share, subsidy_requested=payload.subsidy_requested)
-    return 201, _detail(_participation(request, p.pk))
+    return Status(201, _detail(_participation(request, p.pk)))
 
 
 @router.get("/participations/{participation_id}", response=_responses((200, ParticipationDetail)))
@@ -254,7 +254,7 @@ def pay(request, participation_id: int, payload: PaymentIn):
     p = _participation(request, participation_id)
     before = p.transaction_id
     p = money.pay_costs(request.auth, p, round_no=payload.round_no)
-    return (201 if p.transaction_id and p.transaction_id != before else 200), _detail(_participation(request, p.pk))
+    return Status(201 if p.transaction_id and p.transaction_id != before else 200, _detail(_participation(request, p.pk)))
 
 
 @router.post("/participations/{participation_id}/payment/reversal",
@@ -266,7 +266,7 @@ def reverse_payment(request, participation_id: int, payload: ReversalIn):
     r = money.reverse_payment(request.auth, p, reason=payload.reason, transaction_id=payload.transaction_id)
     row = {"id": r.pk, "participation": r.participation_id, "original": r.original_id, "reversal": r.reversal_id,
            "reason": r.reason, "reversed_on": r.reversed_on}
-    return (201 if before == payload.transaction_id else 200), row
+    return Status(201 if before == payload.transaction_id else 200, row)
 
 
 @router.post("/participations/{participation_id}/cancellation", response=_responses((200, ParticipationDetail)))
@@ -285,7 +285,7 @@ def add_contact(request, participation_id: int, payload: ContactIn):
         if buyer is None:
             raise ValidationFailed({"buyer_id": [_("No such organisation in the register.")]})
     c = links.record_contact(request.auth, p, buyer=buyer, **payload.model_dump(exclude={"buyer_id"}))
-    return 201, _contact_row(c)
+    return Status(201, _contact_row(c))
 
 
 @router.post("/participations/{participation_id}/orders", response=_responses((201, OrderOut)))
@@ -296,7 +296,7 @@ def add_order(request, participation_id: int, payload: OrderIn):
         raise ValidationFailed({"contact_id": [_("No such buyer met at this participation.")]})
     contact.participation = p
     order = links.record_order(request.auth, contact, **payload.model_dump(exclude={"contact_id"}))
-    return 201, _order_row(order)
+    return Status(201, _order_row(order))
 
 
 @router.post("/participations/{participation_id}/follow-ups/{follow_up_id}/done",
