@@ -279,6 +279,9 @@ def _register_subcommands() -> None:
     from triplec.accounts.commands import users_app
 
     app.add_typer(users_app, name="users", help="List users, change roles, deactivate, revoke API tokens.")
+    from triplec.fairs.commands import fairs_app
+
+    app.add_typer(fairs_app, name="fairs", help="Trade fairs: e-mail the follow-ups that fell due (daily).")
     from triplec.mapping.cli_map import map_command
     from triplec.mapping.cli_regions import regions_command
 

@@ -68,3 +68,75 @@ def test_a_group_stand_participation_from_sign_up_to_an_order(expo, page, login,
     shot(page, "fairs-order")
     assert Order.objects.get().participation_id == participation.pk
     assert page.js_errors == []
+
+
+def test_the_agency_sets_up_a_fair_through_its_pages_in_portuguese(expo, page, login, shot, live_server):  # noqa: F811
+    """The agency (in Portuguese) creates a programme after previewing its rules, a fair with coordinates
+    and a group stand; a firm signs up at the stand; the agency pays, then reverses the wrong payment
+    with a reason, shown in the participation's money table."""
+    from django.conf import settings
+
+    from triplec.fairs.models import Fair, Participation, Programme
+
+    def as_in_portuguese(user):
+        _as(page, login, user)
+        page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "pt-br", "url": live_server.url}])
+
+    as_in_portuguese(expo.admin)
+    page.goto("/fairs/")
+    page.get_by_test_id("programmes").click()
+    page.get_by_test_id("new-programme").click()
+    for name, value in (("name", "Feiras do Nordeste 2027"), ("currency", "BRL"), ("share_micro", "0.5"),
+                        ("share_small", "0.5"), ("share_medium", "0.2"), ("share_large", "0"),
+                        ("yearly_cap", "8000.00"), ("group_extra_share", "0.1"), ("repeat_step", "0.1"),
+                        ("distant_km", "1500")):
+        page.fill(f"input[name={name}]", value)
+    page.get_by_test_id("preview").click()
+    preview = page.get_by_test_id("rules-preview")
+    expect(preview).to_contain_text("Estande coletivo em uma feira internacional: mais 10%.")
+    shot(page, "fairs-setup-1-programme-preview-pt")
+    page.get_by_test_id("save").click()
+    page.wait_for_url("**/fairs/programmes/")
+    programme = Programme.objects.get(name="Feiras do Nordeste 2027")
+
+    page.goto("/fairs/")
+    page.get_by_test_id("new-fair").click()
+    page.select_option("select[name=programme]", str(programme.pk))
+    for name, value in (("name", "FENAC Nordeste"), ("organiser", "FENAC SA"), ("place", "Novo Hamburgo"),
+                        ("country", "BR"), ("latitude", "-29.6783"), ("longitude", "-51.1309"),
+                        ("starts_on", "2027-04-06"), ("ends_on", "2027-04-09"), ("sectors", "1520")):
+        page.fill(f"[name={name}]", value)
+    page.get_by_test_id("save").click()
+    page.wait_for_url("**/fairs/*/")
+    fair = Fair.objects.get(name="FENAC Nordeste")
+    page.get_by_test_id("add-stand").click()
+    page.select_option("select[name=association]", label="Sawmills Assoc")
+    page.fill("input[name=total_cost]", "4000.00")
+    page.get_by_test_id("save").click()
+    page.wait_for_url(f"**/fairs/{fair.pk}/")
+    expect(page.get_by_test_id("stand-row")).to_contain_text("Sawmills Assoc")
+    shot(page, "fairs-setup-2-fair-pt")
+
+    # the firm (in Aruaru, ~3,100 km away) signs itself up at the stand: distant by the coordinates
+    as_in_portuguese(expo.world.users["enterprise-user"])
+    page.goto(f"/fairs/{fair.pk}/")
+    page.select_option("select[name=stand]", label="Sawmills Assoc")
+    page.get_by_test_id("sign-up").click()
+    page.wait_for_url("**/fairs/participations/*/")
+    expect(page.get_by_test_id("explanation")).to_contain_text("Estande coletivo em uma feira distante")
+    participation = Participation.objects.get(fair=fair)
+    detail = f"/fairs/participations/{participation.pk}/"
+
+    as_in_portuguese(expo.admin)
+    page.goto(detail)
+    page.get_by_test_id("pay").click()
+    page.wait_for_url(f"**{detail}")
+    expect(page.get_by_test_id("subsidy")).to_have_text("R$\xa02.400,00")  # 4,000.00 x (50% + 10%)
+    page.get_by_test_id("reverse-form").locator("input[name=reason]").fill("Custo errado")
+    page.get_by_test_id("reverse").click()
+    page.wait_for_url(f"**{detail}")
+    expect(page.get_by_test_id("money-row")).to_have_count(2)
+    expect(page.get_by_test_id("money-rows")).to_contain_text("Custo errado")
+    expect(page.get_by_test_id("pay")).to_be_visible()
+    shot(page, "fairs-setup-3-reversal-pt")
+    assert page.js_errors == []

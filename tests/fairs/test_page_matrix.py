@@ -22,6 +22,13 @@ SEES_IT = (*AGENCY, "association-manager", "enterprise-user")
 FOLLOWS_IT_UP = (*EDITORS, "association-manager", "enterprise-user")
 
 
+PROGRAMME = {"currency": "BRL", "share_micro": "0.5", "share_small": "0.5", "share_medium": "0.2", "share_large": "0",
+             "yearly_cap": "8000.00", "group_extra_share": "0.1", "repeat_step": "0.1", "distant_km": "1500"}
+FAIR = {"name": "Couromoda", "organiser": "Couromoda Feiras", "place": "São Paulo", "country": "BR",
+        "latitude": "-23.55", "longitude": "-46.63", "starts_on": "2027-01-11", "ends_on": "2027-01-14",
+        "sectors": "1520", "scope": "national"}
+
+
 def _it(w):
     return w.fairs_case["participation"]
 
@@ -45,6 +52,27 @@ CASES = [
     Case("record an order", "post", _url("add_order"), by_scope(PEOPLE, FOLLOWS_IT_UP, SEES_IT, ok=302),
          data=lambda w: {"order-contact": w.fairs_case["contact"].pk, "order-value": "1500.00",
                          "order-currency": "EUR", "order-ordered_on": "2027-10-01"}),
+    Case("programmes", "get", lambda w: reverse("fairs:fair_programme_list"), by_scope(PEOPLE, EDITORS, PEOPLE, ok=200)),
+    Case("new programme", "get", lambda w: reverse("fairs:fair_programme_new"), by_scope(PEOPLE, EDITORS, PEOPLE, ok=200)),
+    Case("create a programme", "post", lambda w: reverse("fairs:fair_programme_new"),
+         by_scope(PEOPLE, EDITORS, PEOPLE, ok=302), data=lambda w: {**PROGRAMME, "name": "Feiras 2028"}),
+    Case("edit a programme", "post", lambda w: reverse("fairs:fair_programme_edit", args=[w.fairs_case["fenac"].programme_id]),
+         by_scope(PEOPLE, EDITORS, PEOPLE, ok=302), data=lambda w: {**PROGRAMME, "name": "Feiras 2027"}),
+    Case("new fair", "get", lambda w: reverse("fairs:fair_new"), by_scope(PEOPLE, EDITORS, PEOPLE, ok=200)),
+    Case("create a fair", "post", lambda w: reverse("fairs:fair_new"), by_scope(PEOPLE, EDITORS, PEOPLE, ok=302),
+         data=lambda w: {**FAIR, "programme": w.fairs_case["fenac"].programme_id}),
+    Case("edit a fair", "post", lambda w: reverse("fairs:fair_edit", args=[w.fairs_case["fenac"].pk]),
+         by_scope(PEOPLE, EDITORS, SEES_FAIRS, ok=302), data=lambda w: {**FAIR, "name": "FENAC"}),
+    Case("add a group stand", "post", lambda w: reverse("fairs:stand_add", args=[w.fairs_case["fenac"].pk]),
+         by_scope(PEOPLE, EDITORS, SEES_FAIRS, ok=302),
+         data=lambda w: {"association": w.assoc_b.pk, "total_cost": "2000.00", "cost_sharing": "equal"}),
+    Case("cancel", "post", _url("cancel"), by_scope(PEOPLE, FOLLOWS_IT_UP, SEES_IT, ok=302),
+         data=lambda w: {"reason": "No stock"}),
+    Case("reverse a payment", "post", lambda w: reverse("fairs:reverse_payment", args=[w.fairs_case["paid"].pk]),
+         by_scope(PEOPLE, EDITORS, (*AGENCY, "enterprise-user"), ok=302),
+         data=lambda w: {"reason": "Wrong cost", "transaction": w.fairs_case["paid"].transaction_id}),
+    Case("export participations", "get", lambda w: reverse("fairs:export_participations", args=["csv"]),
+         by_scope(PEOPLE, (*EDITORS, "evaluator"), PEOPLE, ok=200)),
     Case("follow-up done", "post", _url("follow_up_done", lambda w: [_it(w).follow_ups.get(months=3).pk]),
          by_scope(PEOPLE, FOLLOWS_IT_UP, SEES_IT, ok=302), data=lambda w: {"note": "Called"}),
 ]
@@ -52,7 +80,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_page_permissions(world, expo, signed_up, client_for, case):
-    from triplec.fairs.services import links, programmes
+    from triplec.fairs.services import links, money, programmes
 
     participation = signed_up[1][0]
     world.fairs_case = {
@@ -60,5 +88,6 @@ def test_page_permissions(world, expo, signed_up, client_for, case):
         "fenac_stand": programmes.add_group_stand(expo.admin, expo.national, association=world.assoc_a,
                                                   total_cost="3000.00"),
         "contact": links.record_contact(expo.admin, participation, country="IT", buyer=expo.agent),
+        "paid": money.pay_costs(expo.admin, signed_up[0]),  # ent_a1 alone at FENAC, not the one under test
     }
     assert_page_permissions(world, client_for, case)

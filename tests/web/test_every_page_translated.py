@@ -73,6 +73,7 @@ NOT_CRAWLED = {
     "favicon": "image",
     "centre_finance_export": "file download, tested in tests/centres/test_setup_pages.py",
     "outcomes_export": "file download, tested in tests/procurement/test_outcomes_pages.py",
+    "export_participations": "file download (fairs), tested in tests/fairs/test_export.py",
     "contract_labels": "PDF file; its text is checked in tests/procurement/test_labels.py",
     "allocation_labels": "PDF file; its text is checked in tests/procurement/test_labels.py",
     "inspection_scan": "the answer to the inspection page's lot-code field (a code typed or scanned)",
@@ -90,7 +91,7 @@ POST_ONLY = {
     "assign_rework", "outcomes_import",
     # procurement's money actions (views_money)
     "pay_advance", "pass_advances", "pay_final", "release_retention", "settle_debt",
-    "pay", "add_contact", "add_order", "follow_up_done",  # fairs
+    "pay", "add_contact", "add_order", "follow_up_done", "cancel", "reverse_payment",  # fairs
     "cancel_booking",
     "centre_add_service", "centre_set_offered", "centre_set_fee", "centre_publish", "centre_subscribe",  # centres
     "centre_record_use", "centre_public_funds", "centre_join", "exchange_withdraw",  # centres

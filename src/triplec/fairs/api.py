@@ -30,6 +30,8 @@ class FairOut(Schema):
     sectors: str
     scope: str = Field(description="national or international.")
     distant: bool
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class ParticipationOut(Schema):
@@ -49,6 +51,7 @@ class ParticipationOut(Schema):
     explanation: list[str] = Field(description="How the subsidy was computed, in the caller's language.")
     orders: int = Field(description="Orders traced to the fair.")
     self_paid_repeat: bool = Field(description="A repeat participation the firm paid itself.")
+    cancelled_on: date | None = Field(None, description="The day it was cancelled; null while it stands.")
 
 
 class Page(Schema):
@@ -83,7 +86,8 @@ class ParticipationQuery(Paging):
 def _fair_row(fair) -> dict:
     return {"id": fair.pk, "name": fair.name, "programme": fair.programme_id, "organiser": fair.organiser,
             "place": fair.place, "country": fair.country, "starts_on": fair.starts_on, "ends_on": fair.ends_on,
-            "sectors": fair.sectors, "scope": fair.scope, "distant": fair.distant}
+            "sectors": fair.sectors, "scope": fair.scope, "distant": fair.distant,
+            "latitude": fair.latitude, "longitude": fair.longitude}
 
 
 def _participation_row(p) -> dict:
@@ -94,7 +98,7 @@ def _participation_row(p) -> dict:
             "association": p.stand.association_id if p.stand_id else None, "currency": currency, "cost": p.cost,
             "paid": p.paid, "subsidy": paid.subsidy if paid else None, "paid_by_firm": paid.own if paid else None,
             "explanation": explain(p.explanation, currency), "orders": p.orders.count(),
-            "self_paid_repeat": links.is_self_paid_repeat(p)}
+            "self_paid_repeat": links.is_self_paid_repeat(p), "cancelled_on": p.cancelled_on}
 
 
 @router.get("/fairs", response={200: FairPage, 401: ERRORS[401], 422: ERRORS[422]})
@@ -122,3 +126,6 @@ def list_participations(request, filters: Query[ParticipationQuery]):
     offset, limit = filters.offset, filters.limit
     return {"count": qs.count(), "limit": limit, "offset": offset,
             "items": [_participation_row(p) for p in qs[offset:offset + limit]]}
+
+
+from . import api_actions  # noqa: E402,F401 (its endpoints join `router`)

@@ -45,6 +45,10 @@ class Programme(models.Model):
     repeat_step = models.DecimalField(
         _("decline per earlier subsidised participation"), default=Decimal(0), **SHARE,
         help_text=_("Taken off the share for each earlier participation the programme subsidised (never below 0)."))
+    distant_km = models.PositiveIntegerField(
+        _("distant beyond (km)"), null=True, blank=True,
+        help_text=_("A fair this far or farther from the firm's or association's place is distant, where both "
+                    "have coordinates; empty: the fair's own flag decides."))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -76,13 +80,21 @@ class Fair(models.Model):
                                help_text=_("Sector codes or names, separated by commas."))
     scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices, default=Scope.NATIONAL)
     distant = models.BooleanField(_("distant"), default=False,
-                                  help_text=_("Far from the firms' region (travel and freight cost more)."))
+                                  help_text=_("Far from the firms' region (travel and freight cost more); used "
+                                              "where the distance cannot be computed from coordinates."))
+    latitude = models.FloatField(_("latitude"), null=True, blank=True,
+                                 validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(_("longitude"), null=True, blank=True,
+                                  validators=[MinValueValidator(-180), MaxValueValidator(180)])
 
     class Meta:
         ordering = ["-starts_on", "name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "name", "starts_on"], name="fairs_fair_unique"),
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="fairs_fair_dates_in_order"),
+            models.CheckConstraint(condition=Q(latitude__isnull=True, longitude__isnull=True)
+                                   | Q(latitude__isnull=False, longitude__isnull=False),
+                                   name="fairs_fair_both_coordinates"),
         ]
 
     def __str__(self):
@@ -91,6 +103,10 @@ class Fair(models.Model):
     @property
     def far_away(self) -> bool:
         return self.distant or self.scope == Scope.INTERNATIONAL
+
+    @property
+    def coordinates(self) -> tuple[float, float] | None:
+        return (self.latitude, self.longitude) if self.latitude is not None and self.longitude is not None else None
 
 
 class CostSharing(models.TextChoices):
@@ -133,6 +149,8 @@ class Participation(models.Model):
     explanation = models.JSONField(_("how the subsidy was computed"), default=list, blank=True)
     transaction = models.OneToOneField("ledger.Transaction", null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="+")
+    cancelled_on = models.DateField(_("cancelled on"), null=True, blank=True)
+    cancel_reason = models.CharField(_("why it was cancelled"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-fair__starts_on", "enterprise__legal_name", "id"]
@@ -145,5 +163,9 @@ class Participation(models.Model):
     def paid(self) -> bool:
         return self.transaction_id is not None
 
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_on is not None
 
-from .models_links import Contact, FollowUp, Order  # noqa: E402,F401,I001
+
+from .models_links import Contact, FollowUp, Order, PaymentReversal  # noqa: E402,F401,I001

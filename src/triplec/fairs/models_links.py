@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from triplec.registry.models import Organisation
@@ -60,3 +62,22 @@ class FollowUp(models.Model):
     class Meta:
         ordering = ["due_on", "id"]
         constraints = [models.UniqueConstraint(fields=["participation", "months"], name="fairs_follow_up_unique")]
+
+
+class PaymentReversal(models.Model):
+    """A wrong payment of a participation's costs undone on the ledger (`ledger.services.reverse`), and
+    why. The participation is unpaid again afterwards and may be paid anew."""
+
+    participation = models.ForeignKey(Participation, on_delete=models.PROTECT, related_name="reversals")
+    original = models.OneToOneField("ledger.Transaction", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("payment reversed"))
+    reversal = models.OneToOneField("ledger.Transaction", on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("reversal"))
+    reason = models.CharField(_("reason"), max_length=300)
+    reversed_on = models.DateField(_("reversed on"))
+    reversed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["participation", "id"]

@@ -47,7 +47,10 @@ def participation_page(user, p: Participation) -> dict:
             "contacts": list(p.contacts.select_related("buyer")), "orders": orders,
             "order_totals": links.orders_by_currency(orders), "follow_ups": follow_ups,
             "self_paid_repeat": links.is_self_paid_repeat(p),
-            "can_follow_up": policy.can_follow_up(user, p), "can_pay": policy.can_manage_programmes(user)}
+            "can_follow_up": policy.can_follow_up(user, p) and not p.cancelled,
+            "can_pay": policy.can_manage_programmes(user) and not p.cancelled,
+            "can_cancel": policy.can_cancel(user, p) and not p.cancelled and not p.paid,
+            "money_lines": money.money_lines(p), "payment_round": money.payment_round(p)}
 
 
 def _plain(step: dict) -> dict:

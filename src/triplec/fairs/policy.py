@@ -3,8 +3,9 @@
 | role                | sees                                                | does                                   |
 |---------------------|-----------------------------------------------------|----------------------------------------|
 | agency-admin,       | everything                                          | programmes, fairs, group stands, signs |
-| programme-officer   |                                                     | firms up, pays costs; what others do   |
-| broker, evaluator   | everything (read-only)                              | nothing                                |
+| programme-officer   |                                                     | firms up, pays costs, exports; what    |
+|                     |                                                     | others do                              |
+| broker, evaluator   | everything (read-only)                              | nothing; the evaluator exports         |
 | association-manager | every fair; its association's group stands and the  | signs its current members up to its    |
 |                     | participations at them                              | stands; buyers, orders, follow-ups     |
 | enterprise-user     | every fair; its own firm's participations, money,   | signs its firm up; buyers, orders,     |
@@ -84,6 +85,11 @@ def can_manage_programmes(user) -> bool:
     return role_of(user) in FAIRS_AGENCY_ROLES
 
 
+@refuses_with(_("Only agency staff and evaluators may export the participations."))
+def can_export(user) -> bool:
+    return role_of(user) in (*FAIRS_AGENCY_ROLES, Role.EVALUATOR)
+
+
 @refuses_with(_("You may not sign this firm up at this stand."))
 def can_sign_up(user, enterprise, stand=None) -> bool:
     """The agency anyone; an association's manager its members at its own stand; a firm's user its own
@@ -93,6 +99,12 @@ def can_sign_up(user, enterprise, stand=None) -> bool:
     if (association := _managed_association(user)) is not None:
         return stand is not None and stand.association_id == association
     return _own_enterprise(user) == enterprise.pk
+
+
+@refuses_with(_("Only the firm, its group stand's association manager or agency staff may cancel this participation."))
+def can_cancel(user, participation) -> bool:
+    """Whoever may sign the firm up there may call it off."""
+    return can_sign_up(user, participation.enterprise, participation.stand)
 
 
 @refuses_with(_("Only the firm, its group stand's association manager or agency staff may record this "

@@ -30,12 +30,15 @@ def remind_follow_ups(context) -> dict:
     """E-mail a reminder for each open follow-up that has become due, once; returns how many."""
     today = timezone.localdate()
     reminded = 0
-    for follow_up in follow_ups_to_remind(today).select_related("participation__fair", "participation__enterprise",
-                                                                 "participation__stand"):
+    due = list(follow_ups_to_remind(today).select_related("participation__fair", "participation__enterprise",
+                                                          "participation__stand").order_by("due_on", "id"))
+    context.progress(0, len(due), _("Follow-ups to remind: %(count)s") % {"count": len(due)})
+    for follow_up in due:
         to = recipients(follow_up)
         with transaction.atomic():
-            follow_up.reminded_on = today
-            follow_up.save(update_fields=["reminded_on"])
+            # claimed first: a second run at the same moment finds it reminded and skips it
+            if not follow_ups_to_remind(today).filter(pk=follow_up.pk).update(reminded_on=today):
+                continue
             if to:
                 fair, firm = follow_up.participation.fair, follow_up.participation.enterprise
                 send_mail(_("Follow-up with the buyers of %(fair)s") % {"fair": fair},
@@ -43,4 +46,5 @@ def remind_follow_ups(context) -> dict:
                             "%(day)s.") % {"firm": firm, "months": follow_up.months, "fair": fair,
                                            "day": follow_up.due_on.isoformat()}, None, to)
         reminded += 1
+        context.progress(reminded, len(due), _("Reminded %(done)s of %(count)s") % {"done": reminded, "count": len(due)})
     return {"reminded": reminded}

@@ -21,7 +21,7 @@ from triplec.core.shortcuts import errors_as_messages, errors_on_form, first_or_
 from . import pages, policy
 from .forms import SERVICE_ALIASES, ContactForm, FollowUpDoneForm, OrderForm, SignUpForm
 from .models import Fair
-from .services import links, money, programmes
+from .services import links, programmes
 
 LIST_PAGE_SIZE = 25
 
@@ -44,7 +44,8 @@ def _to_participation(p):
 def fair_list(request):
     fairs = policy.visible_fairs(request.user).select_related("programme").order_by("-starts_on", "name", "id")
     return render(request, "fairs/fair_list.html", {
-        "page": page_of(request, fairs, LIST_PAGE_SIZE), "due": links.follow_ups_due(request.user)[:10]})
+        "page": page_of(request, fairs, LIST_PAGE_SIZE), "due": links.follow_ups_due(request.user)[:10],
+        "can_manage": policy.can_manage_programmes(request.user), "can_export": policy.can_export(request.user)})
 
 
 @login_required
@@ -80,17 +81,6 @@ def participation_detail(request, pk: int):
         context["order_form"] = OrderForm(prefix="order", contacts=p.contacts.all(),
                                           initial={"currency": p.fair.programme.currency})
     return render(request, "fairs/participation_detail.html", context)
-
-
-@login_required
-@require_POST
-def pay(request, pk: int):
-    p = participation_or_404(request.user, pk)
-    require_page(policy.can_manage_programmes, request.user)
-    with errors_as_messages(request):
-        p = money.pay_costs(request.user, p)
-        messages.success(request, _("Costs paid: the programme pays its subsidy, the firm the rest."))
-    return _to_participation(p)
 
 
 def _participation_form(request, pk: int, make_form, save, template_key: str):

@@ -88,13 +88,15 @@ def state_of(follow_up: FollowUp, on: date | None = None) -> str:
 def follow_ups_due(user, on: date | None = None) -> QuerySet:
     """The user's open follow-ups that are due within REMINDER_DAYS or overdue, oldest first."""
     day = today(on)
-    return (policy.visible_follow_ups(user).filter(done_on__isnull=True, due_on__lte=day + timedelta(days=REMINDER_DAYS))
+    return (policy.visible_follow_ups(user).filter(done_on__isnull=True, participation__cancelled_on__isnull=True,
+                                                   due_on__lte=day + timedelta(days=REMINDER_DAYS))
             .select_related("participation__fair", "participation__enterprise").order_by("due_on", "id"))
 
 
 def follow_ups_to_remind(on: date | None = None) -> QuerySet:
     day = today(on)
     return FollowUp.objects.filter(done_on__isnull=True, reminded_on__isnull=True,
+                                   participation__cancelled_on__isnull=True,
                                    due_on__lte=day + timedelta(days=REMINDER_DAYS))
 
 

@@ -10,7 +10,8 @@ So at every moment: exhibition costs paid = subsidies + what the firms paid them
 because each posting balances. The yearly cap is read from the subsidy accounts of the firm and year
 (never from a stored total), with the firm's row locked so that two payments at the same moment
 cannot both use the same room under the cap. Each posting has an idempotency key: paying twice pays
-once.
+once. A wrong payment is reversed on the ledger (`reverse_payment`, with a reason kept in a
+`PaymentReversal`); the participation may then be paid anew, under the key of its next round.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from triplec.ledger.models import Account, owner_key
 from triplec.registry.models import Enterprise
 
 from .. import policy
-from ..models import Fair, GroupStand, Participation, Programme
+from ..models import Fair, GroupStand, Participation, PaymentReversal, Programme
 from .common import ZERO, cents, refuse, today
 from .programmes import check_stand_ready
 from .subsidy import evaluate
@@ -51,16 +52,26 @@ def subsidy_received(programme: Programme, enterprise_id: int, year: int) -> Dec
     return cents(-ledger.balance(subsidy_account(programme, enterprise_id, year)))  # the ledger keeps 4 places
 
 
-def pay_costs(user, participation: Participation, on: date | None = None) -> Participation:
+def payment_round(participation: Participation) -> int:
+    """How many payments of this participation were reversed: a form sends it so that a post sent again
+    after a reversal does not pay a second time."""
+    return participation.reversals.count()
+
+
+def pay_costs(user, participation: Participation, on: date | None = None, *, round_no: int | None = None) -> Participation:
     """Pay a participation's exhibition cost: the subsidy from the programme (evaluated now, with its
-    explanation kept) and the rest by the firm. Once only."""
+    explanation kept) and the rest by the firm. Once only; with `round_no` (see payment_round), a payment
+    meant for an earlier round (a form sent again) changes nothing."""
     require(policy.can_manage_programmes, user)
     with transaction.atomic():
         Enterprise.objects.select_for_update().filter(pk=participation.enterprise_id).first()
         participation = (Participation.objects.select_for_update(of=("self",))
                          .select_related("fair__programme", "enterprise", "stand").get(pk=participation.pk))
-        if participation.paid:
+        done = payment_round(participation)
+        if participation.paid or (round_no is not None and round_no != done):
             return participation
+        if participation.cancelled:
+            refuse("participation", _("This participation was cancelled."))
         if participation.stand_id:
             check_stand_ready(participation.stand)
         if participation.cost <= 0:
@@ -72,7 +83,8 @@ def pay_costs(user, participation: Participation, on: date | None = None) -> Par
         legs = [(costs_account(fair), participation.cost), (cap_account, -result.amount),
                 (firm_account(participation), -(participation.cost - result.amount))]
         posted = ledger.post(
-            legs, currency=programme.currency, idempotency_key=f"fairs:participation:{participation.pk}:costs",
+            legs, currency=programme.currency, idempotency_key=f"fairs:participation:{participation.pk}:costs"
+            + (f":{done}" if done else ""),
             memo=_("Exhibition cost of %(firm)s at %(fair)s") % {"firm": participation.enterprise, "fair": fair},
             effective_on=today(on), by=user if getattr(user, "is_authenticated", False) else None)
         participation.subsidy, participation.explanation = result.amount, result.as_json()
@@ -87,7 +99,64 @@ def pay_stand(user, stand: GroupStand, on: date | None = None) -> list[Participa
     with transaction.atomic():
         GroupStand.objects.select_for_update().filter(pk=stand.pk).first()
         check_stand_ready(stand)
-        return [pay_costs(user, p, on) for p in stand.participations.order_by("id")]
+        return [pay_costs(user, p, on) for p in stand.participations.filter(cancelled_on__isnull=True).order_by("id")]
+
+
+def reverse_payment(user, participation: Participation, *, reason: str, transaction_id: int | None = None,
+                    on: date | None = None) -> PaymentReversal:
+    """Undo a wrong payment of the participation's costs on the ledger: the subsidy goes back under the
+    firm's yearly cap and the participation is unpaid again. `transaction_id` names the payment meant
+    (a form sends it): a post sent again, once that payment is reversed, returns its reversal."""
+    require(policy.can_manage_programmes, user)
+    if not (reason or "").strip():
+        refuse("reason", _("Say why the payment is reversed."))
+    with transaction.atomic():
+        Enterprise.objects.select_for_update().filter(pk=participation.enterprise_id).first()
+        participation = Participation.objects.select_for_update().get(pk=participation.pk)
+        if transaction_id is not None and participation.transaction_id != transaction_id:
+            done = PaymentReversal.objects.filter(participation=participation, original_id=transaction_id).first()
+            if done is not None:
+                return done
+            refuse("transaction", _("That payment is not this participation's current payment."))
+        if not participation.paid:
+            refuse("transaction", _("This participation's costs are not paid: there is nothing to reverse."))
+        original = participation.transaction
+        by = user if getattr(user, "is_authenticated", False) else None
+        reversal = ledger.reverse(original, idempotency_key=f"fairs:participation:{participation.pk}:reversal:"
+                                  f"{original.pk}", memo=_("Reversal: %(reason)s") % {"reason": reason.strip()},
+                                  effective_on=today(on), by=by)
+        record = PaymentReversal.objects.create(participation=participation, original=original, reversal=reversal,
+                                                reason=reason.strip(), reversed_on=today(on), reversed_by=by)
+        participation.transaction, participation.subsidy, participation.explanation = None, None, []
+        participation.save(update_fields=["transaction", "subsidy", "explanation"])
+        return record
+
+
+@dataclass(frozen=True)
+class MoneyLine:
+    """One posting of a participation's costs, as its money table shows it."""
+
+    transaction_id: int
+    effective_on: date
+    subsidy: Decimal
+    own: Decimal
+    reversal_of: int | None
+    reason: str
+
+
+def money_lines(participation: Participation) -> list[MoneyLine]:
+    """Every payment of the participation and every reversal, in order, amounts from the ledger."""
+    reversals = list(participation.reversals.select_related("original", "reversal"))
+    transactions = [r.original for r in reversals] + [r.reversal for r in reversals]
+    if participation.transaction_id:
+        transactions.append(participation.transaction)
+    reasons = {r.reversal_id: (r.original_id, r.reason) for r in reversals}
+    lines = []
+    for t in sorted(transactions, key=lambda t: t.pk):
+        paid = _split(participation, t)
+        of, reason = reasons.get(t.pk, (None, ""))
+        lines.append(MoneyLine(t.pk, t.effective_on, paid.subsidy, paid.own, of, reason))
+    return lines
 
 
 @dataclass(frozen=True)
@@ -105,9 +174,13 @@ class Paid:
 def paid_for(participation: Participation) -> Paid:
     if not participation.transaction_id:
         return Paid(ZERO, ZERO)
+    return _split(participation, participation.transaction)
+
+
+def _split(participation: Participation, posted) -> Paid:
     own_key = owner_key(participation.enterprise)
     subsidy = own = ZERO
-    for entry in participation.transaction.entries.select_related("account"):
+    for entry in posted.entries.select_related("account"):
         if entry.account.owner == own_key:
             own -= entry.amount
         elif entry.account.code.startswith("fairs:subsidies:"):

@@ -20,35 +20,89 @@ from .common import ZERO, cents, decimal_of, money_of, refuse, share_text, split
 
 FOLLOW_UP_MONTHS = (3, 6, 12)
 SHARE_FIELDS = ("share_micro", "share_small", "share_medium", "share_large", "group_extra_share", "repeat_step")
+FAIR_FIELDS = ("name", "organiser", "place", "country", "starts_on", "ends_on", "sectors", "scope", "distant",
+               "latitude", "longitude")
 
 
-def create_programme(user, *, name: str, currency: str, yearly_cap=None, **shares) -> Programme:
+def create_programme(user, *, name: str, currency: str, yearly_cap=None, distant_km=None, **shares) -> Programme:
     """A fairs programme. `shares`: any of SHARE_FIELDS as decimal strings (fractions of 1)."""
     require(policy.can_manage_programmes, user)
-    try:
-        currency = check_currency(currency)
-    except UnknownCurrency as exc:
-        refuse("currency", str(exc))
-    programme = Programme(name=name, currency=currency)
-    for field, value in shares.items():
-        if field not in SHARE_FIELDS:
-            refuse(field, _("Not a subsidy rule of a programme."))
-        setattr(programme, field, decimal_of(field, value))
-    if yearly_cap not in (None, ""):
-        programme.yearly_cap = money_of("yearly_cap", yearly_cap)
+    programme = Programme(name=name)
+    _set_rules(programme, currency=currency, yearly_cap=yearly_cap, distant_km=distant_km, **shares)
     save_validated(programme, user)
     return programme
 
 
+def update_programme(user, programme: Programme, *, name: str, currency: str, yearly_cap=None, distant_km=None,
+                     **shares) -> Programme:
+    """The programme's name and rules changed. Payments made keep the subsidy and explanation they had;
+    the currency is fixed once a cost was paid (the ledger's accounts are in it)."""
+    require(policy.can_manage_programmes, user)
+    programme = Programme.objects.get(pk=programme.pk)
+    if (currency or "").upper() != programme.currency and Participation.objects.filter(
+            fair__programme=programme, transaction__isnull=False).exists():
+        refuse("currency", _("Costs were paid in %(currency)s: the programme's currency cannot change now.")
+               % {"currency": programme.currency})
+    programme.name = name
+    _set_rules(programme, currency=currency, yearly_cap=yearly_cap, distant_km=distant_km, **shares)
+    save_validated(programme, user)
+    return programme
+
+
+def _set_rules(programme: Programme, *, currency: str, yearly_cap, distant_km, **shares) -> None:
+    try:
+        programme.currency = check_currency(currency)
+    except UnknownCurrency as exc:
+        refuse("currency", str(exc))
+    for field, value in shares.items():
+        if field not in SHARE_FIELDS:
+            refuse(field, _("Not a subsidy rule of a programme."))
+        if value not in (None, ""):
+            setattr(programme, field, decimal_of(field, value))
+    programme.yearly_cap = None if yearly_cap in (None, "") else money_of("yearly_cap", yearly_cap)
+    programme.distant_km = None if distant_km in (None, "") else int(decimal_of("distant_km", distant_km))
+
+
 def add_fair(user, programme: Programme, *, name: str, organiser: str, place: str, country: str,
              starts_on: date, ends_on: date, sectors: str = "", scope: str = Scope.NATIONAL,
-             distant: bool = False) -> Fair:
+             distant: bool = False, latitude: float | None = None, longitude: float | None = None) -> Fair:
+    """A fair of the programme; its place may carry coordinates, from which the programme's distance
+    threshold decides whether it is distant for a firm (see subsidy.distance)."""
     require(policy.can_manage_programmes, user)
+    fair = Fair(programme=programme)
+    return _save_fair(user, fair, name=name, organiser=organiser, place=place, country=country, starts_on=starts_on,
+                      ends_on=ends_on, sectors=sectors, scope=scope, distant=distant, latitude=latitude,
+                      longitude=longitude)
+
+
+def update_fair(user, fair: Fair, **fields) -> Fair:
+    """A fair's facts changed (any of FAIR_FIELDS); payments made keep the subsidy they had."""
+    require(policy.can_manage_programmes, user)
+    fair = Fair.objects.get(pk=fair.pk)
+    current = {name: getattr(fair, name) for name in FAIR_FIELDS}
+    for name in fields:
+        if name not in FAIR_FIELDS:
+            refuse(name, _("Not a field of a fair."))
+    return _save_fair(user, fair, **{**current, **fields})
+
+
+def _save_fair(user, fair: Fair, *, starts_on: date, ends_on: date, country: str, latitude, longitude,
+               **facts) -> Fair:
     if ends_on < starts_on:
         refuse("ends_on", _("A fair ends on or after the day it starts."))
-    fair = Fair(programme=programme, name=name, organiser=organiser, place=place, country=country.upper(),
-                starts_on=starts_on, ends_on=ends_on, sectors=sectors, scope=scope, distant=distant)
-    save_validated(fair, user)
+    if (latitude is None) != (longitude is None):
+        refuse("longitude", _("Give both latitude and longitude, or neither."))
+    for name, value in facts.items():
+        setattr(fair, name, value)
+    fair.starts_on, fair.ends_on, fair.country = starts_on, ends_on, (country or "").upper()
+    fair.latitude, fair.longitude = latitude, longitude
+    with transaction.atomic():
+        save_validated(fair, user)
+        for follow_up in FollowUp.objects.filter(participation__fair=fair, done_on__isnull=True):
+            due = add_months(fair.ends_on, follow_up.months)
+            if follow_up.due_on != due:  # the fair moved: open follow-ups move with it
+                follow_up.due_on, follow_up.reminded_on = due, None
+                follow_up.save(update_fields=["due_on", "reminded_on"])
     return fair
 
 
@@ -107,6 +161,30 @@ def sign_up(user, fair: Fair, enterprise: Enterprise, *, cost=None, stand: Group
     return participation
 
 
+def cancel(user, participation: Participation, *, reason: str, on: date | None = None) -> Participation:
+    """A participation called off before its costs are paid (a wrong payment is reversed first, see
+    money.reverse_payment). At a group stand the stand's cost is shared again among the firms left.
+    Cancelling twice changes nothing."""
+    require(policy.can_cancel, user, participation)
+    if not (reason or "").strip():
+        refuse("reason", _("Say why the participation is cancelled."))
+    with transaction.atomic():
+        if participation.stand_id:
+            GroupStand.objects.select_for_update().filter(pk=participation.stand_id).first()
+        participation = Participation.objects.select_for_update().get(pk=participation.pk)
+        if participation.cancelled:
+            return participation
+        if participation.paid:
+            refuse("participation", _("Its costs have been paid: reverse the payment before cancelling."))
+        participation.cancelled_on, participation.cancel_reason = today(on), reason.strip()
+        participation.save(update_fields=["cancelled_on", "cancel_reason"])
+        if participation.stand_id:
+            participation.cost = ZERO
+            participation.save(update_fields=["cost"])
+            share_stand_cost(participation.stand)
+    return participation
+
+
 def stand_paid(stand: GroupStand) -> bool:
     return stand.participations.filter(transaction__isnull=False).exists()
 
@@ -123,7 +201,7 @@ def stand_shares(stand: GroupStand, participations: list[Participation]) -> list
 def share_stand_cost(stand: GroupStand) -> list[Participation]:
     """Share the stand's cost among its firms (in cents, summing exactly to the cost). With agreed
     shares, each pays its share of the cost; the shares must add up to 100% before anyone pays."""
-    participations = list(stand.participations.order_by("id"))
+    participations = list(stand.participations.filter(cancelled_on__isnull=True).order_by("id"))
     weights = stand_shares(stand, participations)
     # Agreed shares may not add up to 100% yet while firms sign up: each pays its share meanwhile.
     payable = cents(stand.total_cost * sum(weights, ZERO)) if stand.cost_sharing == CostSharing.SHARE else stand.total_cost
@@ -139,7 +217,7 @@ def check_stand_ready(stand: GroupStand) -> None:
     """Agreed shares must add up to exactly 100% before the stand's costs are paid."""
     if stand.cost_sharing != CostSharing.SHARE:
         return
-    total = sum((p.agreed_share or ZERO for p in stand.participations.all()), ZERO)
+    total = sum((p.agreed_share or ZERO for p in stand.participations.filter(cancelled_on__isnull=True)), ZERO)
     if total != 1:
         refuse("stand", _("The firms' agreed shares of the stand add up to %(total)s, not 100%%.")
                % {"total": share_text(total)})

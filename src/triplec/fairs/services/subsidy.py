@@ -2,7 +2,10 @@
 
 The programme's rules, in this order:
 1. the share of the exhibition cost for the firm's size class (e.g. 50% for micro and small firms);
-2. plus the extra share when the firm is at a group stand at a distant or international fair;
+2. plus the extra share when the firm is at a group stand at a distant or international fair; a fair
+   is distant when the great-circle distance from the association's place (its register record's
+   coordinates, else the firm's) to the fair is at least the programme's `distant_km`, where both
+   have coordinates and the programme sets a threshold; otherwise the fair's own `distant` flag;
 3. less `repeat_step` for each earlier participation of the firm the programme subsidised (at fairs
    that started before this one), never below 0;
 4. the share of the cost, in cents;
@@ -20,9 +23,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from triplec.core.money_format import format_money
+from triplec.mapping.points import haversine_km
 from triplec.registry.models import SizeClass
 
 from ..models import Participation
@@ -49,25 +54,80 @@ def earlier_subsidised(participation: Participation) -> int:
         fair__starts_on__lt=participation.fair.starts_on, transaction__isnull=False, subsidy__gt=0).count()
 
 
+def home_coordinates(participation: Participation) -> tuple[float, float] | None:
+    """Where the firm travels from: its group stand's association's place (the association's register
+    record), else the firm's own; (latitude, longitude) or None."""
+    places = [participation.enterprise]
+    if participation.stand_id and participation.stand.association.enterprise_id:
+        places.insert(0, participation.stand.association.enterprise)
+    for place in places:
+        if place.latitude is not None and place.longitude is not None:
+            return (place.latitude, place.longitude)
+    return None
+
+
+def distance_km(participation: Participation) -> float | None:
+    """Great-circle km from the firm's (or its association's) place to the fair; None without coordinates."""
+    home, fair = home_coordinates(participation), participation.fair.coordinates
+    if home is None or fair is None:
+        return None
+    return float(haversine_km(home[1], home[0], fair[1], fair[0]))
+
+
+def is_distant(participation: Participation) -> tuple[bool, float | None]:
+    """Whether the fair is distant for this participation, and the km it was decided on (None: the
+    fair's stated flag decided, as coordinates or the programme's threshold are missing)."""
+    threshold = participation.fair.programme.distant_km
+    km = distance_km(participation) if threshold is not None else None
+    if km is None:
+        return participation.fair.distant, None
+    return km >= threshold, km
+
+
+@dataclass(frozen=True)
+class Case:
+    """What the rules look at in one participation (a real one, or an example of the rules' preview)."""
+
+    size: str
+    cost: Decimal
+    year: int
+    at_stand: bool = False
+    international: bool = False
+    distant: bool = False
+    km: float | None = None
+    earlier: int = 0
+    requested: bool = True
+
+
 def evaluate(participation: Participation, *, used_this_year: Decimal, earlier: int | None = None) -> Evaluation:
     """The subsidy for `participation` given what the firm already received this year (`used_this_year`,
     read from the ledger by the caller) and its earlier subsidised participations."""
-    fair, programme = participation.fair, participation.fair.programme
-    cost = participation.cost
-    if not participation.subsidy_requested:
+    fair = participation.fair
+    distant, km = is_distant(participation) if participation.stand_id else (False, None)
+    case = Case(size=participation.enterprise.size_class, cost=participation.cost, year=fair.starts_on.year,
+                at_stand=bool(participation.stand_id), international=fair.scope == "international",
+                distant=distant, km=km, requested=participation.subsidy_requested,
+                earlier=earlier_subsidised(participation) if earlier is None else earlier)
+    return apply_rules(fair.programme, case, used_this_year=used_this_year)
+
+
+def apply_rules(programme, case: Case, *, used_this_year: Decimal) -> Evaluation:
+    """The programme's rules applied to one case, step by step (see the module's docstring)."""
+    cost = case.cost
+    if not case.requested:
         return Evaluation(ZERO, ZERO, [{"rule": "declined", "cost": cost}])
-    size = participation.enterprise.size_class
-    share = programme.share_for(size)
-    steps = [{"rule": "size", "size": str(size), "share": share}]
-    if participation.stand_id and fair.far_away and programme.group_extra_share:
+    share = programme.share_for(case.size)
+    steps = [{"rule": "size", "size": str(case.size), "share": share}]
+    if case.at_stand and programme.group_extra_share and (case.international or case.distant):
         share += programme.group_extra_share
-        steps.append({"rule": "group", "international": fair.scope == "international",
-                      "share": programme.group_extra_share})
-    earlier = earlier_subsidised(participation) if earlier is None else earlier
-    if earlier and programme.repeat_step:
-        cut = min(share, programme.repeat_step * earlier)
+        step = {"rule": "group", "international": case.international, "share": programme.group_extra_share}
+        if case.km is not None and not case.international:
+            step["km"] = round(case.km)
+        steps.append(step)
+    if case.earlier and programme.repeat_step:
+        cut = min(share, programme.repeat_step * case.earlier)
         share -= cut
-        steps.append({"rule": "repeat", "earlier": earlier, "step": programme.repeat_step, "cut": cut})
+        steps.append({"rule": "repeat", "earlier": case.earlier, "step": programme.repeat_step, "cut": cut})
     share = min(max(share, ZERO), ONE)
     amount = cents(cost * share)
     steps.append({"rule": "amount", "cost": cost, "share": share, "amount": amount})
@@ -75,10 +135,27 @@ def evaluate(participation: Participation, *, used_this_year: Decimal, earlier: 
         room = max(programme.yearly_cap - used_this_year, ZERO)
         capped = min(amount, room)
         steps.append({"rule": "cap", "cap": programme.yearly_cap, "used": used_this_year, "room": room,
-                      "amount": capped, "year": fair.starts_on.year})
+                      "amount": capped, "year": case.year})
         amount = capped
     steps.append({"rule": "result", "subsidy": amount, "own": cost - amount})
     return Evaluation(amount, share, steps)
+
+
+def preview(programme, cost: Decimal, year: int) -> list[tuple[str, list[str]]]:
+    """The rules explained on examples, for the agency setting them up: (example, sentences) pairs."""
+    examples = [
+        (_("A small firm alone, first time"), Case(size=SizeClass.SMALL, cost=cost, year=year)),
+        (_("A micro firm at a group stand at an international fair"),
+         Case(size=SizeClass.MICRO, cost=cost, year=year, at_stand=True, international=True)),
+        (_("The same firm the second time"),
+         Case(size=SizeClass.MICRO, cost=cost, year=year, at_stand=True, international=True, earlier=1)),
+    ]
+    return [(str(title), explain(_plain(apply_rules(programme, case, used_this_year=ZERO).steps),
+                                 programme.currency)) for title, case in examples]
+
+
+def _plain(steps: list[dict]) -> list[dict]:
+    return [{k: str(v) if isinstance(v, Decimal) else v for k, v in step.items()} for step in steps]
 
 
 def _size_label(code: str) -> str:
@@ -102,6 +179,9 @@ def explain(steps: list[dict], currency: str) -> list[str]:
         elif rule == "size":
             lines.append(_("Size class %(size)s: the programme pays %(share)s of the exhibition cost.")
                          % {"size": _size_label(step["size"]), "share": share_text(step["share"])})
+        elif rule == "group" and step.get("km") is not None:
+            lines.append(_("Group stand at a distant fair (%(km)s km away): %(share)s more.")
+                         % {"km": number_format(step["km"], force_grouping=True), "share": share_text(step["share"])})
         elif rule == "group":
             where = _("an international fair") if step["international"] else _("a distant fair")
             lines.append(_("Group stand at %(where)s: %(share)s more.") % {"where": where, "share": share_text(step["share"])})
@@ -119,6 +199,3 @@ def explain(steps: list[dict], currency: str) -> list[str]:
             lines.append(_("The programme pays %(subsidy)s; the firm pays %(own)s.")
                          % {"subsidy": money(step["subsidy"]), "own": money(step["own"])})
     return lines
-
-
-
