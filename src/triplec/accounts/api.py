@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
-from triplec.core.api_schemas import ERRORS
+from triplec.core.api_schemas import answers
 from triplec.core.errors import NotFound, ValidationFailed
 
 from . import policy, services
@@ -80,10 +80,6 @@ class Sent(Schema):
     detail: str
 
 
-def _ok(status: int, schema, *codes) -> dict:
-    return {status: schema, **{code: ERRORS[code] for code in codes}}
-
-
 def _actor(request: HttpRequest):
     return request.auth
 
@@ -97,19 +93,19 @@ def _related(model, pk, field):
     return obj
 
 
-@router.get("", response=_ok(200, list[UserOut], 401, 403))
+@router.get("", response=answers(200, list[UserOut], 401, 403))
 def list_users(request):
     """Every user (agency administrators only)."""
     services.require_user_manager(_actor(request))
     return list(policy.visible_users(_actor(request)).order_by("username"))
 
 
-@router.get("/{user_id}", response=_ok(200, UserOut, 401, 403, 404))
+@router.get("/{user_id}", response=answers(200, UserOut, 401, 403, 404))
 def get_user(request, user_id: int):
     return services.get_user(_actor(request), user_id)
 
 
-@router.post("", response=_ok(201, UserOut, 401, 403, 422))
+@router.post("", response=answers(201, UserOut, 401, 403, 422))
 def create_user(request, payload: UserCreate):
     """Create a user. Without a password the account has none until a reset link is used
     (POST /users/{id}/password-reset)."""
@@ -122,7 +118,7 @@ def create_user(request, payload: UserCreate):
     return Status(201, user)
 
 
-@router.patch("/{user_id}", response=_ok(200, UserOut, 401, 403, 404, 422))
+@router.patch("/{user_id}", response=answers(200, UserOut, 401, 403, 404, 422))
 def update_user(request, user_id: int, payload: UserPatch):
     """Change the fields sent (null organisation_id/enterprise_id clears them); is_active deactivates
     or reactivates. No one changes their own role, scope or access."""
@@ -141,7 +137,7 @@ def update_user(request, user_id: int, payload: UserPatch):
     return user
 
 
-@router.post("/{user_id}/password-reset", response=_ok(200, Sent, 401, 403, 404, 422))
+@router.post("/{user_id}/password-reset", response=answers(200, Sent, 401, 403, 404, 422))
 def send_password_reset(request, user_id: int):
     """E-mail the user a one-time link to choose a new password."""
     user = services.get_user(_actor(request), user_id)
@@ -149,19 +145,19 @@ def send_password_reset(request, user_id: int):
     return {"detail": _("Sent a link to choose a new password to %(email)s.") % {"email": user.email}}
 
 
-@router.get("/{user_id}/tokens", response=_ok(200, list[TokenOut], 401, 403, 404))
+@router.get("/{user_id}/tokens", response=answers(200, list[TokenOut], 401, 403, 404))
 def list_tokens(request, user_id: int):
     return list(services.get_user(_actor(request), user_id).api_tokens.all())
 
 
-@router.post("/{user_id}/tokens", response=_ok(201, TokenIssued, 401, 403, 404, 422))
+@router.post("/{user_id}/tokens", response=answers(201, TokenIssued, 401, 403, 404, 422))
 def issue_token(request, user_id: int, payload: TokenCreate):
     """A new API token for the user; the answer is the only time the token is shown."""
     user = services.get_user(_actor(request), user_id)
     return Status(201, {"token": services.issue_token(_actor(request), user, name=payload.name)})
 
 
-@router.delete("/{user_id}/tokens/{token_id}", response=_ok(200, TokenOut, 401, 403, 404))
+@router.delete("/{user_id}/tokens/{token_id}", response=answers(200, TokenOut, 401, 403, 404))
 def revoke_token(request, user_id: int, token_id: int):
     user = services.get_user(_actor(request), user_id)
     token = ApiToken.objects.filter(pk=token_id, user=user).first()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from triplec.core.shortcuts import (
+    button_done,
     domain_errors,
     errors_as_messages,
     errors_on_form,
@@ -136,11 +137,9 @@ def user_edit(request, pk: int):
 def user_set_active(request, pk: int):
     user = _get(request, pk)
     active = request.POST.get("active") == "1"
-    with errors_as_messages(request) as outcome:
-        services.set_active(request.user, user, active)
-    if not outcome.failed:
-        messages.success(request, (_("%(name)s can log in again.") if active else
-                                   _("%(name)s is deactivated: no login, no API token.")) % {"name": user.username})
+    button_done(request, lambda: services.set_active(request.user, user, active),
+                (_("%(name)s can log in again.") if active else
+                 _("%(name)s is deactivated: no login, no API token.")) % {"name": user.username})
     return redirect("user_detail", pk=user.pk)
 
 
@@ -148,10 +147,8 @@ def user_set_active(request, pk: int):
 @require_POST
 def user_send_reset(request, pk: int):
     user = _get(request, pk)
-    with errors_as_messages(request) as outcome:
-        services.send_password_reset(request.user, user, base_url=_base_url(request))
-    if not outcome.failed:
-        messages.success(request, _("Sent a link to choose a new password to %(email)s.") % {"email": user.email})
+    button_done(request, lambda: services.send_password_reset(request.user, user, base_url=_base_url(request)),
+                _("Sent a link to choose a new password to %(email)s.") % {"email": user.email})
     return redirect("user_detail", pk=user.pk)
 
 

@@ -25,8 +25,9 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from triplec.accounts.policy import require
+from triplec.core.api_schemas import answers
 from triplec.core.errors import NotFound, ValidationFailed
-from triplec.registry.schemas import ERRORS, InputSchema
+from triplec.registry.schemas import InputSchema
 
 from . import messages, policy, selectors, services
 from .models import Cluster, ClusterFootprint, MappingRun
@@ -36,10 +37,6 @@ router = Router(tags=["clusters"])
 
 def _require_view(request: HttpRequest) -> None:
     require(policy.can_view_mapping, request.auth)
-
-
-def _ok(status: int, schema, *errors: int) -> dict:
-    return {status: schema, **{code: ERRORS[code] for code in errors}}
 
 
 @contextmanager
@@ -267,7 +264,7 @@ def _run_data(payload: RunParameters, **extra) -> dict:
     return {**data, **extra}
 
 
-@router.post("/runs", response=_ok(201, RunOut, 401, 403, 422), summary="Start a mapping run on the register")
+@router.post("/runs", response=answers(201, RunOut, 401, 403, 422), summary="Start a mapping run on the register")
 def start_run(request: HttpRequest, payload: RunCreate):
     """Queue a screen of the enterprise register (the choices of the run form: classification, level,
     country, territory, sectors under a code, parameters). Poll GET /runs/{id} for its progress."""
@@ -280,7 +277,7 @@ def start_run(request: HttpRequest, payload: RunCreate):
     return Status(201, RunOut.of(run))
 
 
-@router.post("/runs/upload", response=_ok(201, RunOut, 401, 403, 422),
+@router.post("/runs/upload", response=answers(201, RunOut, 401, 403, 422),
              summary="Start a mapping run on an uploaded file (multipart)")
 def start_upload_run(request: HttpRequest, payload: Form[RunUpload], file: File[UploadedFile]):
     """Queue a screen of an uploaded register (CSV or Parquet). Column errors name the file's columns."""
@@ -290,7 +287,7 @@ def start_upload_run(request: HttpRequest, payload: Form[RunUpload], file: File[
     return Status(201, RunOut.of(run))
 
 
-@router.post("/runs/{int:run_id}/cancel", response=_ok(200, RunOut, 401, 403, 404, 422),
+@router.post("/runs/{int:run_id}/cancel", response=answers(200, RunOut, 401, 403, 404, 422),
              summary="Cancel a queued or running mapping run")
 def cancel_run(request: HttpRequest, run_id: int):
     """A queued run is withdrawn at once (status "cancelled"); a running one stops at its next progress
@@ -300,7 +297,7 @@ def cancel_run(request: HttpRequest, run_id: int):
     return RunOut.of(services.cancel_run(request.auth, run))
 
 
-@router.delete("/runs/{int:run_id}", response=_ok(204, None, 401, 403, 404, 422), summary="Delete a mapping run")
+@router.delete("/runs/{int:run_id}", response=answers(204, None, 401, 403, 404, 422), summary="Delete a mapping run")
 def delete_run(request: HttpRequest, run_id: int):
     """Delete a finished (done, failed, cancelled) run and its files; a queued or running run answers 422
     (cancel it first). Its footprints attached to clusters stay there as snapshots (run_id null)."""
@@ -343,7 +340,7 @@ def _cluster_data(payload, *, partial: bool) -> dict:
     return data
 
 
-@router.post("", response=_ok(201, ClusterDetail, 401, 403, 422), summary="Create a cluster record")
+@router.post("", response=answers(201, ClusterDetail, 401, 403, 422), summary="Create a cluster record")
 def create_cluster(request: HttpRequest, payload: ClusterCreate):
     _require_view(request)
     with _api_field_names():
@@ -351,7 +348,7 @@ def create_cluster(request: HttpRequest, payload: ClusterCreate):
     return Status(201, _cluster_detail(request.auth, cluster.pk))
 
 
-@router.patch("/{int:cluster_id}", response=_ok(200, ClusterDetail, 401, 403, 404, 422),
+@router.patch("/{int:cluster_id}", response=answers(200, ClusterDetail, 401, 403, 404, 422),
               summary="Change a cluster record")
 def update_cluster(request: HttpRequest, cluster_id: int, payload: ClusterPatch):
     """Change the fields sent (its footprints: POST and DELETE .../footprints)."""
@@ -385,7 +382,7 @@ def _footprint_of(request: HttpRequest, run: MappingRun, footprint_id: str, *, c
         raise
 
 
-@router.post("/{int:cluster_id}/footprints", response=_ok(201, FootprintOut, 401, 403, 404, 422),
+@router.post("/{int:cluster_id}/footprints", response=answers(201, FootprintOut, 401, 403, 404, 422),
              summary="Attach a footprint found by a run to this cluster")
 def attach_to_cluster(request: HttpRequest, cluster_id: int, payload: FootprintRef):
     """The footprint is copied as it is now (polygon, members, establishments, employment): it stays
@@ -402,7 +399,7 @@ def attach_to_cluster(request: HttpRequest, cluster_id: int, payload: FootprintR
 
 
 @router.post("/runs/{int:run_id}/footprints/{footprint_id}/attach",
-             response=_ok(201, FootprintOut, 401, 403, 404, 422),
+             response=answers(201, FootprintOut, 401, 403, 404, 422),
              summary="Attach a run's footprint to an existing or a new cluster")
 def attach_from_run(request: HttpRequest, run_id: int, footprint_id: str, payload: AttachIn):
     """As the run page's "Attach to a cluster…": `cluster_id` of an existing record, or none for a new
@@ -423,7 +420,7 @@ def attach_from_run(request: HttpRequest, run_id: int, footprint_id: str, payloa
     return Status(201, FootprintOut.of(link))
 
 
-@router.delete("/{int:cluster_id}/footprints/{int:link_id}", response=_ok(204, None, 401, 403, 404, 422),
+@router.delete("/{int:cluster_id}/footprints/{int:link_id}", response=answers(204, None, 401, 403, 404, 422),
                summary="Remove a footprint from this cluster")
 def detach_from_cluster(request: HttpRequest, cluster_id: int, link_id: int):
     """`link_id` is the footprint's `id` in the cluster's `footprints` (not its footprint_id in the run).

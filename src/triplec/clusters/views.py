@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from triplec.core.shortcuts import (
+    button_done,
     domain_errors,
     errors_as_messages,
     errors_on_form,
@@ -225,13 +226,10 @@ def run_plot(request, pk: int):
 def run_cancel(request, pk: int):
     """Stop a queued or running run (the button on its page)."""
     run = _get_run(request, pk)
-    with errors_as_messages(request) as outcome:
-        run = services.cancel_run(request.user, run)
-    if not outcome.failed:
-        if run.is_finished:
-            messages.success(request, _("The run “%(title)s” was cancelled before it started.") % {"title": run.title})
-        else:
-            messages.success(request, _("The run “%(title)s” stops at its next progress report.") % {"title": run.title})
+    button_done(request, lambda: services.cancel_run(request.user, run),
+                lambda cancelled: (_("The run “%(title)s” was cancelled before it started.") if cancelled.is_finished
+                                   else _("The run “%(title)s” stops at its next progress report."))
+                % {"title": cancelled.title})
     return redirect("clusters:run_detail", pk=run.pk)
 
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -47,3 +48,26 @@ class BackgroundTask(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ShippedName:
+    """A record whose shipped rows carry English names from the message catalogue: shown in the
+    reader's language; names the agency typed pass through as they are."""
+
+    def __str__(self):
+        return gettext(self.name)
+
+
+class ShippedArea(ShippedName, models.Model):
+    """An area firms are scored in (a network's evaluation areas, a supplier diagnostic's): a code,
+    a name, an order on the page, shipped with triplec or added by the agency, retired not deleted."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    shipped = models.BooleanField(_("shipped with triplec"), default=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "code"]

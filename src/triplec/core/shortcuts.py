@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from . import spreadsheets
 from .errors import ValidationFailed, domain_errors
 
-__all__ = ["HISTORY_ROWS", "domain_errors", "errors_as_messages", "errors_on_form", "export_style", "first_or_404", "form_saved", "found_or_404", "history_records",
+__all__ = ["HISTORY_ROWS", "button_done", "domain_errors", "errors_as_messages", "errors_on_form", "export_style", "first_or_404", "form_saved", "found_or_404", "history_records",
            "history_rows", "is_partial", "map_tiles", "page_of", "put_errors", "require_page"]
 
 HISTORY_ROWS = 50
@@ -103,6 +103,20 @@ def errors_as_messages(request, joined: bool = False):
 
 class _Outcome:
     failed = False
+
+
+def button_done(request, act: Callable[[], object], said: str | Callable[[object], str] | None = None,
+                joined: bool = False) -> bool:
+    """A button's service call `act()` (see `errors_as_messages`): when it is not refused, the success
+    message `said` (or `said(result)`) is shown and True returned; refused, its messages are shown."""
+    with errors_as_messages(request, joined) as outcome:
+        result = act()
+    if outcome.failed:
+        return False
+    text = said(result) if callable(said) else said
+    if text:
+        messages.success(request, text)
+    return True
 
 
 def is_partial(request) -> bool:

@@ -20,6 +20,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from triplec.core.errors import refuse
 from triplec.core.money_format import format_money
 
 from .errors import (
@@ -48,6 +49,14 @@ def check_currency(code: str) -> str:
     if len(code) != 3 or not is_currency(code):
         raise UnknownCurrency(_("%(code)s is not an ISO 4217 currency code.") % {"code": code or "—"})
     return code
+
+
+def input_currency(code: str, field: str = "currency") -> str:
+    """A currency a service was given: its ISO 4217 code, or the error of the input's `field`."""
+    try:
+        return check_currency(code)
+    except UnknownCurrency as exc:
+        refuse(field, str(exc))
 
 
 def account_for(owner, code: str, currency: str, *, name: str = "", floor=None, ceiling=None) -> Account:

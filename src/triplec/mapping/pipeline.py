@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from triplec.mapping.table_files import read_frame
+
 if TYPE_CHECKING:  # pandas is imported where used, to keep `triplec --help` quick
     import pandas as pd
 
@@ -36,8 +38,6 @@ CURVE_COLUMNS = ["sector", "r", "kd", "lo", "hi"]
 WEIGHTED_CURVE_COLUMNS = ["kemp", "kemp_lo", "kemp_hi"]
 M_SECTOR_COLUMNS = ["m_localised", "m_p_value", "m_q_value"]
 M_CURVE_COLUMNS = ["m", "m_lo", "m_hi"]
-CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
-PARQUET_SUFFIXES = {".parquet", ".pq"}
 
 
 class MapInputError(ValueError):
@@ -64,16 +64,9 @@ def read_points(path: Path, text_columns: list[str], sep: str = ",") -> pd.DataF
     path = Path(path)
     if not path.is_file():
         raise MapInputError(f"input file {str(path)!r} does not exist")
-    suffix = path.suffix.lower()
     try:
-        if suffix in PARQUET_SUFFIXES:
-            df = pd.read_parquet(path)
-        elif suffix in CSV_SUFFIXES:
-            header = pd.read_csv(path, sep="\t" if suffix == ".tsv" else sep, nrows=0)
-            dtypes = {c: str for c in text_columns if c in header.columns}
-            df = pd.read_csv(path, sep="\t" if suffix == ".tsv" else sep, dtype=dtypes, keep_default_na=True,
-                             low_memory=False)
-        else:
+        df = read_frame(path, text_columns, sep)
+        if df is None:
             raise MapInputError(f"input file {path.name!r}: expected a .csv, .tsv or .parquet file")
     except MapInputError:
         raise

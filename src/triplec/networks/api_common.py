@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
@@ -14,26 +13,13 @@ from triplec.core.errors import ValidationFailed
 from triplec.registry import policy as registry_policy
 
 from . import services
-from .schemas import ERRORS, KindIn
+from .schemas import KindIn
 
 router = Router(tags=["networks"])
 
 
 def _user(request: HttpRequest):
     return request.auth
-
-
-def _ok(status: int, *schemas) -> dict:
-    return {status: schemas[0], **{code: ERRORS[code] for code in schemas[1:]}}
-
-
-def _ledger(schema) -> dict:
-    """A ledger POST: 201 for a new entry, 200 when the same key and content were recorded before."""
-    return {201: schema, 200: schema, **{code: ERRORS[code] for code in (401, 403, 404, 422)}}
-
-
-def _page(qs: QuerySet, limit: int, offset: int) -> dict:
-    return {"count": qs.count(), "limit": limit, "offset": offset, "items": list(qs[offset:offset + limit])}
 
 
 def _network(request, network_id: int, may: Callable | None = None):

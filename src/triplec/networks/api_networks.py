@@ -10,10 +10,11 @@ from ninja import File, Form, Query, Status
 from ninja.files import UploadedFile
 
 from triplec.accounts.policy import require
+from triplec.core.api_schemas import answers, list_page
 from triplec.core.errors import NotFound, ValidationFailed
 
 from . import lifecycle, policy, selectors, services
-from .api_common import _enterprise, _kind_spec, _network, _ok, _organisation, _page, _user, router
+from .api_common import _enterprise, _kind_spec, _network, _organisation, _user, router
 from .models import GateEvidence, NetworkKind, NetworkMember
 from .schemas import (
     ChecklistOut,
@@ -37,13 +38,13 @@ from .schemas_records import DashboardRowOut, DueOut, DueQuery, PortfolioOut, Po
 
 # Kinds -------------------------------------------------------------------------------------------------
 
-@router.get("/kinds", response=_ok(200, list[KindOut], 401), summary="List kinds of network")
+@router.get("/kinds", response=answers(200, list[KindOut], 401), summary="List kinds of network")
 def list_kinds(request):
     """Kinds of network with their stages, gates, requirements and funding schedule."""
     return list(selectors.kinds())
 
 
-@router.get("/kinds/{code}", response=_ok(200, KindOut, 401, 404), summary="Read a kind of network")
+@router.get("/kinds/{code}", response=answers(200, KindOut, 401, 404), summary="Read a kind of network")
 def get_kind(request, code: str):
     kind = selectors.kinds().filter(code=code).first()
     if kind is None:
@@ -51,13 +52,13 @@ def get_kind(request, code: str):
     return kind
 
 
-@router.post("/kinds", response=_ok(201, KindOut, 401, 403, 422), summary="Define a kind of network")
+@router.post("/kinds", response=answers(201, KindOut, 401, 403, 422), summary="Define a kind of network")
 def define_kind(request, payload: KindIn):
     """An agency-defined kind with its lifecycle (agency administrators)."""
     return Status(201, services.define_kind(_user(request), _kind_spec(payload)))
 
 
-@router.put("/kinds/{code}", response=_ok(200, KindOut, 401, 403, 404, 422), summary="Redefine a kind of network")
+@router.put("/kinds/{code}", response=answers(200, KindOut, 401, 403, 404, 422), summary="Redefine a kind of network")
 def redefine_kind(request, code: str, payload: KindIn):
     """Replace an agency-defined kind's definition (stages fixed once networks of it exist)."""
     kind = NetworkKind.objects.filter(code=code).first()
@@ -71,7 +72,7 @@ def redefine_kind(request, code: str, payload: KindIn):
 
 # Cross-network views -----------------------------------------------------------------------------------
 
-@router.get("/evaluations/due", response=_ok(200, list[DueOut], 401, 422), summary="Evaluations due and overdue")
+@router.get("/evaluations/due", response=answers(200, list[DueOut], 401, 422), summary="Evaluations due and overdue")
 def due_evaluations(request, filters: Query[DueQuery]):
     """Bi-annual evaluations due within `within_days` and overdue ones, in the caller's networks."""
     user = _user(request)
@@ -80,7 +81,7 @@ def due_evaluations(request, filters: Query[DueQuery]):
     return [{**row.__dict__, "is_baseline": row.is_baseline} for row in rows]
 
 
-@router.get("/portfolio/independence", response=_ok(200, PortfolioOut, 401, 422),
+@router.get("/portfolio/independence", response=answers(200, PortfolioOut, 401, 422),
             summary="Independence across networks")
 def independence_portfolio(request, filters: Query[PortfolioQuery]):
     """Each network's latest assessment (k of 12): how many meet at least 4 and at least 6, and the
@@ -93,7 +94,7 @@ def independence_portfolio(request, filters: Query[PortfolioQuery]):
             "rows": [{**row.__dict__, "met": list(row.met)} for row in result.rows]}
 
 
-@router.get("/dashboard", response=_ok(200, list[DashboardRowOut], 401), summary="The caller's open networks")
+@router.get("/dashboard", response=answers(200, list[DashboardRowOut], 401), summary="The caller's open networks")
 def dashboard(request):
     """For each open network the caller manages: size, next gate and what is missing, evaluations."""
     return [{"network_id": r.network.pk, "network_name": r.network.name, "kind": r.network.kind.code,
@@ -154,7 +155,7 @@ def _api_names(exc: ValidationFailed) -> ValidationFailed:
     return ValidationFailed({back.get(k, k): v for k, v in exc.errors.items()})
 
 
-@router.get("", response=_ok(200, NetworkPage, 401, 422), summary="List networks")
+@router.get("", response=answers(200, NetworkPage, 401, 422), summary="List networks")
 def list_networks(request, filters: Query[NetworkQuery]):
     """Networks the caller may see, filtered by kind, stage, broker, territory, member firm, overdue
     evaluations, and words in the name."""
@@ -162,10 +163,10 @@ def list_networks(request, filters: Query[NetworkQuery]):
                                 territory=filters.territory, overdue=filters.overdue, member=filters.member,
                                 q=filters.q)
     qs = selectors.filter_networks(_user(request), f).prefetch_related("target_buyers")
-    return _page(qs, filters.limit, filters.offset)
+    return list_page(qs, filters.limit, filters.offset)
 
 
-@router.post("", response=_ok(201, NetworkDetailOut, 401, 403, 422), summary="Create a network")
+@router.post("", response=answers(201, NetworkDetailOut, 401, 403, 422), summary="Create a network")
 def create_network(request, payload: NetworkCreate):
     """A network in its kind's first stage. A broker creating a network becomes its broker."""
     user = _user(request)
@@ -180,13 +181,13 @@ def create_network(request, payload: NetworkCreate):
     return Status(201, _detail(user, services.get_network(user, network.pk)))
 
 
-@router.get("/{network_id}", response=_ok(200, NetworkDetailOut, 401, 404), summary="Read a network")
+@router.get("/{network_id}", response=answers(200, NetworkDetailOut, 401, 404), summary="Read a network")
 def get_network(request, network_id: int):
     """The network with its next gate's checklist and what the caller may do."""
     return _detail(_user(request), _network(request, network_id))
 
 
-@router.patch("/{network_id}", response=_ok(200, NetworkDetailOut, 401, 403, 404, 422), summary="Update a network")
+@router.patch("/{network_id}", response=answers(200, NetworkDetailOut, 401, 403, 404, 422), summary="Update a network")
 def update_network(request, network_id: int, payload: NetworkPatch):
     """Change the fields sent (not the stage: see /transitions)."""
     user = _user(request)
@@ -201,14 +202,14 @@ def update_network(request, network_id: int, payload: NetworkPatch):
 
 # Members -------------------------------------------------------------------------------------------------
 
-@router.get("/{network_id}/members", response=_ok(200, list[MemberOut], 401, 404), summary="List members")
+@router.get("/{network_id}/members", response=answers(200, list[MemberOut], 401, 404), summary="List members")
 def list_members(request, network_id: int):
     """Current and former member firms with their join and leave dates."""
     network = _network(request, network_id)
     return list(network.members.select_related("enterprise", "network").order_by("joined_on", "id"))
 
 
-@router.post("/{network_id}/members", response=_ok(201, MemberOut, 401, 403, 404, 422), summary="Add a member")
+@router.post("/{network_id}/members", response=answers(201, MemberOut, 401, 403, 404, 422), summary="Add a member")
 def add_member(request, network_id: int, payload: MemberCreate):
     user = _user(request)
     network = _network(request, network_id, policy.can_manage_network_members)
@@ -217,7 +218,7 @@ def add_member(request, network_id: int, payload: MemberCreate):
     return Status(201, NetworkMember.objects.select_related("enterprise", "network").get(pk=member.pk))
 
 
-@router.post("/{network_id}/members/{member_id}/leave", response=_ok(200, MemberOut, 401, 403, 404, 422),
+@router.post("/{network_id}/members/{member_id}/leave", response=answers(200, MemberOut, 401, 403, 404, 422),
              summary="A member leaves")
 def end_member(request, network_id: int, member_id: int, payload: MemberLeave):
     user = _user(request)
@@ -235,14 +236,14 @@ def _evidence_qs(network):
     return network.evidence.select_related("requirement__gate", "added_by")
 
 
-@router.get("/{network_id}/transitions", response=_ok(200, list[TransitionOut], 401, 404),
+@router.get("/{network_id}/transitions", response=answers(200, list[TransitionOut], 401, 404),
             summary="Stage history")
 def list_transitions(request, network_id: int):
     """Every change of stage, oldest first: who, when, why, the checklist and the evidence."""
     return selectors.stage_history(_network(request, network_id))
 
 
-@router.post("/{network_id}/transitions", response=_ok(201, TransitionOut, 401, 403, 404, 422),
+@router.post("/{network_id}/transitions", response=answers(201, TransitionOut, 401, 403, 404, 422),
              summary="Change the stage")
 def create_transition(request, network_id: int, payload: TransitionCreate):
     """Pass the next gate (with its evidence), go back or close (with a reason), or reopen. A gate
@@ -255,7 +256,7 @@ def create_transition(request, network_id: int, payload: TransitionCreate):
     return Status(201, next(t for t in selectors.stage_history(network) if t.pk == row.pk))
 
 
-@router.get("/{network_id}/checklist", response=_ok(200, ChecklistOut | None, 401, 404),
+@router.get("/{network_id}/checklist", response=answers(200, ChecklistOut | None, 401, 404),
             summary="The next gate's checklist")
 def get_checklist(request, network_id: int):
     """Each requirement of the gate out of the current stage: met or not, and on what basis
@@ -263,12 +264,12 @@ def get_checklist(request, network_id: int):
     return _checklist_dict(selectors.next_gate_checklist(_network(request, network_id)))
 
 
-@router.get("/{network_id}/evidence", response=_ok(200, list[EvidenceOut], 401, 404), summary="List gate evidence")
+@router.get("/{network_id}/evidence", response=answers(200, list[EvidenceOut], 401, 404), summary="List gate evidence")
 def list_evidence(request, network_id: int):
     return list(_evidence_qs(_network(request, network_id)).order_by("added_at", "id"))
 
 
-@router.post("/{network_id}/evidence", response=_ok(201, EvidenceOut, 401, 403, 404, 422),
+@router.post("/{network_id}/evidence", response=answers(201, EvidenceOut, 401, 403, 404, 422),
              summary="Attach gate evidence")
 def add_evidence(request, network_id: int, payload: EvidenceCreate):
     """Evidence for a requirement (a reference to a document, a decision, a date, a number)."""
@@ -279,7 +280,7 @@ def add_evidence(request, network_id: int, payload: EvidenceCreate):
     return Status(201, _evidence_qs(network).get(pk=evidence.pk))
 
 
-@router.post("/{network_id}/evidence/upload", response=_ok(201, EvidenceOut, 401, 403, 404, 422),
+@router.post("/{network_id}/evidence/upload", response=answers(201, EvidenceOut, 401, 403, 404, 422),
              summary="Upload a gate document")
 def upload_evidence(request, network_id: int, requirement_id: Form[int], document: File[UploadedFile],
                     text: Form[str] = "", evidence_date: Form[date | None] = None, reference: Form[str] = ""):
@@ -291,7 +292,7 @@ def upload_evidence(request, network_id: int, requirement_id: Form[int], documen
     return Status(201, _evidence_qs(network).get(pk=evidence.pk))
 
 
-@router.post("/{network_id}/evidence/{evidence_id}/withdraw", response=_ok(200, EvidenceOut, 401, 403, 404, 422),
+@router.post("/{network_id}/evidence/{evidence_id}/withdraw", response=answers(200, EvidenceOut, 401, 403, 404, 422),
              summary="Withdraw gate evidence")
 def withdraw_evidence(request, network_id: int, evidence_id: int, payload: EvidenceWithdraw):
     user = _user(request)

@@ -8,10 +8,11 @@ from datetime import date
 from django.utils.translation import gettext as _
 from ninja import Query, Status
 
+from triplec.core.api_schemas import answers, list_page, repeatable_answers
 from triplec.core.errors import NotFound, ValidationFailed
 
 from . import independence, policy, selectors, services
-from .api_common import _enterprise, _ledger, _network, _ok, _organisation, _page, _user, router
+from .api_common import _enterprise, _network, _organisation, _user, router
 from .models import ContributionEntry, CostEntry, ManagerContract
 from .schemas_records import (
     AccrueIn,
@@ -41,12 +42,12 @@ from .schemas_records import (
 
 # Activities ------------------------------------------------------------------------------------------
 
-@router.get("/{network_id}/activities", response=_ok(200, ActivityPage, 401, 404, 422), summary="Activity log")
+@router.get("/{network_id}/activities", response=answers(200, ActivityPage, 401, 404, 422), summary="Activity log")
 def list_activities(request, network_id: int, page: Query[PageQuery]):
-    return _page(selectors.activities(_network(request, network_id)), page.limit, page.offset)
+    return list_page(selectors.activities(_network(request, network_id)), page.limit, page.offset)
 
 
-@router.post("/{network_id}/activities", response=_ok(201, ActivityOut, 401, 403, 404, 422),
+@router.post("/{network_id}/activities", response=answers(201, ActivityOut, 401, 403, 404, 422),
              summary="Log an activity")
 def record_activity(request, network_id: int, payload: ActivityCreate):
     """Meetings, factory visits, workshops, group travel, joint purchases/marketing/projects and
@@ -64,12 +65,12 @@ def record_activity(request, network_id: int, payload: ActivityCreate):
 
 # Money ------------------------------------------------------------------------------------------------
 
-@router.get("/{network_id}/contracts", response=_ok(200, list[ContractOut], 401, 404), summary="Manager contracts")
+@router.get("/{network_id}/contracts", response=answers(200, list[ContractOut], 401, 404), summary="Manager contracts")
 def list_contracts(request, network_id: int):
     return list(selectors.contracts(_network(request, network_id)))
 
 
-@router.post("/{network_id}/contracts", response=_ok(201, ContractOut, 401, 403, 404, 422),
+@router.post("/{network_id}/contracts", response=answers(201, ContractOut, 401, 403, 404, 422),
              summary="Record a manager contract")
 def create_contract(request, network_id: int, payload: ContractCreate):
     user = _user(request)
@@ -79,7 +80,7 @@ def create_contract(request, network_id: int, payload: ContractCreate):
     return Status(201, services.create_contract(user, network, data))
 
 
-@router.post("/{network_id}/contracts/accrue", response=_ok(200, list[CostOut], 401, 403, 404, 422),
+@router.post("/{network_id}/contracts/accrue", response=answers(200, list[CostOut], 401, 403, 404, 422),
              summary="Accrue manager costs")
 def accrue_contracts(request, network_id: int, payload: AccrueIn):
     """Write each contract month starting on or before `through` to the cost ledger (once)."""
@@ -87,12 +88,12 @@ def accrue_contracts(request, network_id: int, payload: AccrueIn):
     return services.accrue_manager_costs(user, _network(request, network_id), payload.through)
 
 
-@router.get("/{network_id}/costs", response=_ok(200, CostPage, 401, 404, 422), summary="Cost ledger")
+@router.get("/{network_id}/costs", response=answers(200, CostPage, 401, 404, 422), summary="Cost ledger")
 def list_costs(request, network_id: int, page: Query[PageQuery]):
-    return _page(selectors.costs(_network(request, network_id)), page.limit, page.offset)
+    return list_page(selectors.costs(_network(request, network_id)), page.limit, page.offset)
 
 
-@router.post("/{network_id}/costs", response=_ledger(CostOut),
+@router.post("/{network_id}/costs", response=repeatable_answers(CostOut),
              summary="Record a cost")
 def record_cost(request, network_id: int, payload: CostCreate):
     user = _user(request)
@@ -108,7 +109,7 @@ def record_cost(request, network_id: int, payload: CostCreate):
     return Status(201 if created else 200, entry)
 
 
-@router.post("/{network_id}/costs/{entry_id}/reverse", response=_ledger(CostOut),
+@router.post("/{network_id}/costs/{entry_id}/reverse", response=repeatable_answers(CostOut),
              summary="Reverse a cost")
 def reverse_cost(request, network_id: int, entry_id: int, payload: ReverseIn):
     return _reversed(request, network_id, CostEntry, entry_id, payload, services.reverse_cost,
@@ -124,15 +125,15 @@ def _reversed(request, network_id: int, ledger, entry_id: int, payload: ReverseI
     return Status(201 if created else 200, reversal)
 
 
-@router.get("/{network_id}/contributions", response=_ok(200, ContributionPage, 401, 404, 422),
+@router.get("/{network_id}/contributions", response=answers(200, ContributionPage, 401, 404, 422),
             summary="Contribution ledger")
 def list_contributions(request, network_id: int, page: Query[PageQuery]):
     """Member firms' payments the caller may see (a firm's users see their own firm's)."""
     user = _user(request)
-    return _page(selectors.contributions(user, _network(request, network_id)), page.limit, page.offset)
+    return list_page(selectors.contributions(user, _network(request, network_id)), page.limit, page.offset)
 
 
-@router.post("/{network_id}/contributions", response=_ledger(ContributionOut),
+@router.post("/{network_id}/contributions", response=repeatable_answers(ContributionOut),
              summary="Record a contribution")
 def record_contribution(request, network_id: int, payload: ContributionCreate):
     user = _user(request)
@@ -145,14 +146,14 @@ def record_contribution(request, network_id: int, payload: ContributionCreate):
 
 
 @router.post("/{network_id}/contributions/{entry_id}/reverse",
-             response=_ledger(ContributionOut),
+             response=repeatable_answers(ContributionOut),
              summary="Reverse a contribution")
 def reverse_contribution(request, network_id: int, entry_id: int, payload: ReverseIn):
     return _reversed(request, network_id, ContributionEntry, entry_id, payload, services.reverse_contribution,
                      _("No such contribution."))
 
 
-@router.get("/{network_id}/shares", response=_ok(200, MoneyOut, 401, 404), summary="Who pays: derived shares")
+@router.get("/{network_id}/shares", response=answers(200, MoneyOut, 401, 404), summary="Who pays: derived shares")
 def get_shares(request, network_id: int):
     """Expenses, the schedule's agency/member split, contributions and the members' share of the
     expenses, over the network's life and per network year."""
@@ -165,14 +166,14 @@ def get_shares(request, network_id: int):
 
 # Evaluations -----------------------------------------------------------------------------------------
 
-@router.get("/{network_id}/evaluations", response=_ok(200, EvaluationPage, 401, 404, 422), summary="Evaluations")
+@router.get("/{network_id}/evaluations", response=answers(200, EvaluationPage, 401, 404, 422), summary="Evaluations")
 def list_evaluations(request, network_id: int, page: Query[PageQuery]):
     """Evaluations the caller may see (a firm's users see their own firm's)."""
     user = _user(request)
-    return _page(selectors.evaluations(user, _network(request, network_id)), page.limit, page.offset)
+    return list_page(selectors.evaluations(user, _network(request, network_id)), page.limit, page.offset)
 
 
-@router.post("/{network_id}/evaluations", response=_ok(201, EvaluationOut, 401, 403, 404, 422),
+@router.post("/{network_id}/evaluations", response=answers(201, EvaluationOut, 401, 403, 404, 422),
              summary="Record an evaluation")
 def record_evaluation(request, network_id: int, payload: EvaluationCreate):
     user = _user(request)
@@ -183,7 +184,7 @@ def record_evaluation(request, network_id: int, payload: EvaluationCreate):
     return Status(201, selectors.evaluations(user, network).get(pk=evaluation.pk))
 
 
-@router.get("/{network_id}/evaluations/progress", response=_ok(200, ProgressOut, 401, 404),
+@router.get("/{network_id}/evaluations/progress", response=answers(200, ProgressOut, 401, 404),
             summary="Baseline, change and improvement")
 def evaluation_progress(request, network_id: int):
     """Per area: member firms, firms scored twice and firms improved; per firm (those the caller may
@@ -208,14 +209,14 @@ def _assessment_out(assessment, result) -> dict:
             "criteria": [c.as_dict() for c in result.criteria], "snapshot": assessment.snapshot}
 
 
-@router.get("/{network_id}/assessments", response=_ok(200, list[AssessmentOut], 401, 404),
+@router.get("/{network_id}/assessments", response=answers(200, list[AssessmentOut], 401, 404),
             summary="Independence assessments")
 def list_assessments(request, network_id: int):
     """Each assessment with its twelve criteria ("k of 12"), computed ones from the records."""
     return [_assessment_out(a, r) for a, r in selectors.assessments(_network(request, network_id))]
 
 
-@router.get("/{network_id}/assessments/preview", response=_ok(200, list[CriterionOut], 401, 404, 422),
+@router.get("/{network_id}/assessments/preview", response=answers(200, list[CriterionOut], 401, 404, 422),
             summary="The computed criteria now")
 def preview_assessment(request, network_id: int, filters: Query[PreviewQuery]):
     """The seven criteria the records answer, as of `on` (default today), for the assessment form."""
@@ -224,7 +225,7 @@ def preview_assessment(request, network_id: int, filters: Query[PreviewQuery]):
     return [computed[c.code].as_dict() for c in independence.CRITERIA if c.computed]
 
 
-@router.get("/{network_id}/assessments/{assessment_id}", response=_ok(200, AssessmentOut, 401, 404),
+@router.get("/{network_id}/assessments/{assessment_id}", response=answers(200, AssessmentOut, 401, 404),
             summary="Read an assessment")
 def get_assessment(request, network_id: int, assessment_id: int):
     network = _network(request, network_id)
@@ -234,7 +235,7 @@ def get_assessment(request, network_id: int, assessment_id: int):
     return _assessment_out(assessment, independence.evaluate_assessment(assessment))
 
 
-@router.post("/{network_id}/assessments", response=_ok(201, AssessmentOut, 401, 403, 404, 422),
+@router.post("/{network_id}/assessments", response=answers(201, AssessmentOut, 401, 403, 404, 422),
              summary="Assess independence")
 def record_assessment(request, network_id: int, payload: AssessmentCreate):
     """Judge the five judged criteria with evidence; the seven others are computed."""

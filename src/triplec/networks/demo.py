@@ -112,6 +112,14 @@ def _costs(actor, network: Network, start: date, plan: list[tuple[str, int, str,
                                  idempotency_key=f"demo-cost-{category}-{month}")
 
 
+def _hire_manager(actor, network: Network, broker: User | None, name: str, monthly_fee: str, start: date) -> None:
+    """A manager's contract from ``start``, with the fees accrued up to today."""
+    services.create_contract(actor, network, {"manager": broker, "manager_name": name,
+                                              "monthly_fee": monthly_fee, "start_date": start})
+    with translation.override("pt-br"):  # the accrued fees' notes are the Brazilian agency's own records
+        services.accrue_manager_costs(actor, network, through=date.today())
+
+
 @transaction.atomic
 def load_demo_networks(actor, broker: User | None = None) -> dict[str, str]:
     install_shipped(refresh=False)
@@ -186,10 +194,7 @@ def load_demo_networks(actor, broker: User | None = None) -> dict[str, str]:
             {"requirement": "diagnosis", "reference": "demo://diagnosis.pdf"},
             {"requirement": "admission-decision", "text": "Admitida pelo comitê do programa", "date": admitted}],
             admitted)])
-        services.create_contract(actor, net, {"manager": broker, "manager_name": "Gerente do PROFO",
-                                              "monthly_fee": "6000.00", "start_date": admitted})
-        with translation.override("pt-br"):  # the accrued fees' notes are the Brazilian agency's own records
-            services.accrue_manager_costs(actor, net, through=today)
+        _hire_manager(actor, net, broker, "Gerente do PROFO", "6000.00", admitted)
         _contributions(actor, net, shoes, start, [(3, "60.00"), (9, "120.00")])
         # The PROFO schedule pays only the manager: the dues pay for the group's own activities.
         _costs(actor, net, start, [("events", 5, "4800.00", "Oficina de corte enxuto: instrutor e sala"),
@@ -217,10 +222,7 @@ def load_demo_networks(actor, broker: User | None = None) -> dict[str, str]:
     if net is not None:
         _members(actor, net, exporters, start)
         admitted = add_months(start, 1)
-        services.create_contract(actor, net, {"manager": broker, "manager_name": "Gerente de exportação",
-                                              "monthly_fee": "8000.00", "start_date": admitted})
-        with translation.override("pt-br"):
-            services.accrue_manager_costs(actor, net, through=today)
+        _hire_manager(actor, net, broker, "Gerente de exportação", "8000.00", admitted)
         _contributions(actor, net, exporters, start, [(2, "150.00"), (12, "300.00"), (20, "420.00")])
         _activities(actor, net, exporters, start, [
             ("meeting", 1, "Diagnóstico de exportação com as associadas"), ("support-contact", 4, "Curso de sensibilização para a ISO 9000"),

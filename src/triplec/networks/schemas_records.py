@@ -11,7 +11,10 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from .independence import CRITERIA
+from triplec.core.api_schemas import schema_of
+
+from .evaluations import DueEvaluation
+from .independence import CRITERIA, PortfolioRow
 from .schemas import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -300,15 +303,7 @@ class ProgressOut(Schema):
     firms: list[FirmProgressOut]
 
 
-class DueOut(Schema):
-    network_id: int
-    network_name: str
-    enterprise_id: int
-    enterprise_name: str
-    due_on: date
-    last_evaluated_on: date | None
-    overdue: bool
-    is_baseline: bool
+DueOut = schema_of(DueEvaluation, "DueOut", is_baseline=bool)
 
 
 class DueQuery(Schema):
@@ -358,15 +353,7 @@ class PreviewQuery(Schema):
     window_months: int = Field(12, ge=1, le=60)
 
 
-class PortfolioRowOut(Schema):
-    network_id: int
-    network_name: str
-    kind: str
-    assessment_id: int
-    assessed_on: date
-    age_months: int
-    met_count: int
-    met: list[str]
+PortfolioRowOut = schema_of(PortfolioRow, "PortfolioRowOut", leave_out=("kind_name",))
 
 
 class PortfolioOut(Schema):

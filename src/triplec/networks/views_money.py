@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from triplec.core.errors import ValidationFailed
 from triplec.core.money_format import format_money
 from triplec.core.shortcuts import (
+    button_done,
     domain_errors,
-    errors_as_messages,
     first_or_404,
     form_saved,
     require_page,
@@ -75,6 +75,15 @@ def _money_saved(request, network, anchor: str, text: str):
     return redirect(reverse("networks:money", args=[network.pk]) + anchor)
 
 
+def _money_form(request, network, form, name: str, save, anchor: str, aliases: dict | None = None):
+    """One of the page's forms sent (`name`: cost, contribution, contract, accrue): saved -> its message
+    and back to `anchor`; refused -> the page again with the form and its errors."""
+    saved = form_saved(form, save, aliases)
+    if saved:
+        return _money_saved(request, network, anchor, saved)
+    return _money_page(request, network, **{f"{name}_form": form})
+
+
 def _entry_add(request, pk: int, *, contribution: bool):
     """A cost or a contribution: the two ledgers' forms differ in one field, and each says what it saved."""
     if contribution:
@@ -84,11 +93,9 @@ def _entry_add(request, pk: int, *, contribution: bool):
         network = network_or_404(request, pk, policy.can_record_cost)
         form = CostForm(request.POST)
     record = services.record_contribution if contribution else services.record_cost
-    saved = form_saved(form, lambda data: _entry_saved(*record(request.user, network, **data), contribution),
-                       LEDGER_ALIASES)
-    if saved:
-        return _money_saved(request, network, "#contributions" if contribution else "#costs", saved)
-    return _money_page(request, network, **{"contribution_form" if contribution else "cost_form": form})
+    return _money_form(request, network, form, "contribution" if contribution else "cost",
+                       lambda data: _entry_saved(*record(request.user, network, **data), contribution),
+                       "#contributions" if contribution else "#costs", LEDGER_ALIASES)
 
 
 def _entry_saved(entry, created: bool, contribution: bool) -> str:
@@ -159,12 +166,9 @@ def contribution_reverse(request, pk: int, entry_id: int):
 @require_POST
 def contract_add(request, pk: int):
     network = network_or_404(request, pk, policy.can_record_contract)
-    form = ContractForm(request.POST)
-    saved = form_saved(form, lambda data: _("Contract of %(name)s recorded.")
-                       % {"name": services.create_contract(request.user, network, data).manager_name})
-    if saved:
-        return _money_saved(request, network, "#contracts", saved)
-    return _money_page(request, network, contract_form=form)
+    return _money_form(request, network, ContractForm(request.POST), "contract",
+                       lambda data: _("Contract of %(name)s recorded.")
+                       % {"name": services.create_contract(request.user, network, data).manager_name}, "#contracts")
 
 
 @login_required
@@ -175,11 +179,10 @@ def contract_end(request, pk: int, contract_id: int):
     contract = first_or_404(network.contracts.filter(pk=contract_id), _("No such contract."))
     form = ContractEndForm(request.POST)
     if form.is_valid():
-        with errors_as_messages(request, joined=True) as outcome:
-            services.end_contract(user, contract, form.cleaned_data["end_date"])
-        if not outcome.failed:
-            messages.success(request, _("The contract of %(name)s ends on %(day)s.")
-                             % {"name": contract.manager_name, "day": form.cleaned_data["end_date"]})
+        end = form.cleaned_data["end_date"]
+        button_done(request, lambda: services.end_contract(user, contract, end),
+                    _("The contract of %(name)s ends on %(day)s.") % {"name": contract.manager_name, "day": end},
+                    joined=True)
     else:
         messages.error(request, _("Give the end date."))
     return redirect(reverse("networks:money", args=[network.pk]) + "#contracts")
@@ -189,7 +192,6 @@ def contract_end(request, pk: int, contract_id: int):
 @require_POST
 def contracts_accrue(request, pk: int):
     network = network_or_404(request, pk, policy.can_accrue_manager_costs)
-    form = AccrueForm(request.POST)
-    saved = form_saved(form, lambda data: _("%(n)s monthly manager costs written to the ledger.")
-                       % {"n": len(services.accrue_manager_costs(request.user, network, data["through"]))})
-    return _money_saved(request, network, "#costs", saved) if saved else _money_page(request, network, accrue_form=form)
+    return _money_form(request, network, AccrueForm(request.POST), "accrue",
+                       lambda data: _("%(n)s monthly manager costs written to the ledger.")
+                       % {"n": len(services.accrue_manager_costs(request.user, network, data["through"]))}, "#costs")

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from triplec.core.errors import ValidationFailed
 from triplec.core.shortcuts import (
+    button_done,
     domain_errors,
-    errors_as_messages,
     errors_on_form,
     first_or_404,
     form_saved,
@@ -172,10 +172,8 @@ def evidence_withdraw(request, pk: int, evidence_id: int):
     evidence = first_or_404(network.evidence.select_related("network", "requirement").filter(pk=evidence_id), _("No such evidence."))
     form = EvidenceWithdrawForm(request.POST)
     if form.is_valid():
-        with errors_as_messages(request, joined=True) as outcome:
-            services.withdraw_gate_evidence(user, evidence, form.cleaned_data["reason"])
-        if not outcome.failed:
-            messages.success(request, _("Evidence withdrawn."))
+        button_done(request, lambda: services.withdraw_gate_evidence(user, evidence, form.cleaned_data["reason"]),
+                    _("Evidence withdrawn."), joined=True)
     else:
         messages.error(request, _("Say why the evidence is withdrawn."))
     return redirect(reverse("networks:network_detail", args=[network.pk]) + "#stage")

@@ -13,26 +13,12 @@ from triplec.registry.models import Enterprise
 
 from . import policy
 from .models import Contract, ContractLine
-from .schemas import ERRORS
 
 router = Router(tags=["procurement"])
 
 
 def _user(request: HttpRequest):
     return request.auth
-
-
-def _ok(status: int, *schemas) -> dict:
-    return {status: schemas[0], **{code: ERRORS[code] for code in schemas[1:]}}
-
-
-def _money(schema) -> dict:
-    """A payment POST: 201 when it paid now, 200 when the same payment had already been made."""
-    return {201: schema, 200: schema, **{code: ERRORS[code] for code in (401, 403, 404, 422)}}
-
-
-def _page(qs: QuerySet, limit: int, offset: int) -> dict:
-    return {"count": qs.count(), "limit": limit, "offset": offset, "items": list(qs[offset:offset + limit])}
 
 
 def _contract(request, contract_id: int) -> Contract:
@@ -58,6 +44,16 @@ def _found(qs: QuerySet, pk: int, message: str):
     return found
 
 
+def _lookup(qs: QuerySet, pk: int | None, field: str, message: str):
+    """The object `pk` names in a payload's `field` (None when not given); one outside `qs` is a field error."""
+    if pk is None:
+        return None
+    found = qs.filter(pk=pk).first()
+    if found is None:
+        raise ValidationFailed({field: [message]})
+    return found
+
+
 def _association(request, association_id: int):
     found = policy.visible_associations(_user(request)).filter(pk=association_id).first()
     if found is None:
@@ -68,10 +64,6 @@ def _association(request, association_id: int):
 def _member(contract: Contract, pk: int | None, field: str) -> Enterprise | None:
     """An enterprise that is or was a member of the contract's association (the services check the
     dates); anything else is the same field error, whether it exists or not."""
-    if pk is None:
-        return None
-    found = Enterprise.objects.filter(memberships__association_id=contract.association_id, pk=pk).first()
-    if found is None:
-        raise ValidationFailed({field: [_("No such member of the association.")]})
-    return found
+    return _lookup(Enterprise.objects.filter(memberships__association_id=contract.association_id), pk, field,
+                   _("No such member of the association."))
 

@@ -9,8 +9,10 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from ninja import Query
 
+from triplec.core.api_schemas import answers, list_page
+
 from . import policy
-from .api_common import _contract, _found, _ok, _page, _user, router
+from .api_common import _contract, _found, _user, router
 from .models import Rework
 from .schemas import (
     AllocationPage,
@@ -36,14 +38,14 @@ def _programmes(user):
             .order_by("name", "id"))
 
 
-@router.get("/programmes", response=_ok(200, ProgrammePage, 401, 422), summary="List programmes")
+@router.get("/programmes", response=answers(200, ProgrammePage, 401, 422), summary="List programmes")
 def list_programmes(request, page: Query[PageQuery]):
     """Programmes the caller may see, with their product lines: the agency all, a purchaser's inspector
     its purchaser's, an association's manager or member those of the contracts it sees."""
-    return _page(_programmes(_user(request)), page.limit, page.offset)
+    return list_page(_programmes(_user(request)), page.limit, page.offset)
 
 
-@router.get("/programmes/{programme_id}", response=_ok(200, ProgrammeOut, 401, 404), summary="Read a programme")
+@router.get("/programmes/{programme_id}", response=answers(200, ProgrammeOut, 401, 404), summary="Read a programme")
 def get_programme(request, programme_id: int):
     return _found(_programmes(_user(request)), programme_id, _("No such programme."))
 
@@ -57,7 +59,7 @@ def _row(contract) -> dict:
             "status_label": str(contract.get_status_display())}
 
 
-@router.get("/contracts", response=_ok(200, ContractPage, 401, 422), summary="List contracts")
+@router.get("/contracts", response=answers(200, ContractPage, 401, 422), summary="List contracts")
 def list_contracts(request, filters: Query[ContractQuery]):
     """Contracts the caller may see: the agency all, a purchaser's inspector its purchaser's, an
     association's manager its association's, a member those it makes part of."""
@@ -78,7 +80,7 @@ def permissions(user, contract) -> dict[str, bool]:
             "scoreboard": policy.can_view_scoreboard(user, contract.association)}
 
 
-@router.get("/contracts/{contract_id}", response=_ok(200, ContractDetailOut, 401, 404), summary="Read a contract")
+@router.get("/contracts/{contract_id}", response=answers(200, ContractDetailOut, 401, 404), summary="Read a contract")
 def get_contract(request, contract_id: int):
     """The contract, its lines with what is allocated, delivered, accepted and rejected, the whole-order
     completion (computed from the inspections) and what the caller may do."""
@@ -98,7 +100,7 @@ def get_contract(request, contract_id: int):
 
 # What the contract's members make ------------------------------------------------------------------
 
-@router.get("/contracts/{contract_id}/allocations", response=_ok(200, AllocationPage, 401, 404, 422),
+@router.get("/contracts/{contract_id}/allocations", response=answers(200, AllocationPage, 401, 404, 422),
             summary="List allocations")
 def list_allocations(request, contract_id: int, page: Query[PageQuery]):
     """Each line's quantity shared among members, with lot codes and advances (a member sees its own)."""
@@ -106,13 +108,13 @@ def list_allocations(request, contract_id: int, page: Query[PageQuery]):
     contract = _contract(request, contract_id)
     qs = (policy.visible_allocations(user).filter(line__contract=contract)
           .select_related("member", "line__contract__programme").order_by("line_id", "id"))
-    result = _page(qs, page.limit, page.offset)
+    result = list_page(qs, page.limit, page.offset)
     for allocation in result["items"]:
         allocation.advance = money.allocation_advance(allocation)
     return result
 
 
-@router.get("/contracts/{contract_id}/deliveries", response=_ok(200, DeliveryPage, 401, 404, 422),
+@router.get("/contracts/{contract_id}/deliveries", response=answers(200, DeliveryPage, 401, 404, 422),
             summary="List deliveries and inspections")
 def list_deliveries(request, contract_id: int, page: Query[PageQuery]):
     """Deliveries with the inspector's accepted and rejected units and reasons, and the repairs or
@@ -121,10 +123,10 @@ def list_deliveries(request, contract_id: int, page: Query[PageQuery]):
     reworks = Prefetch("reworks", queryset=Rework.objects.select_related("member").order_by("id"))
     qs = (policy.visible_deliveries(_user(request)).filter(line__contract=contract)
           .select_related("maker").prefetch_related(reworks).order_by("delivered_on", "id"))
-    return _page(qs, page.limit, page.offset)
+    return list_page(qs, page.limit, page.offset)
 
 
-@router.get("/contracts/{contract_id}/warranty-claims", response=_ok(200, WarrantyClaimPage, 401, 404, 422),
+@router.get("/contracts/{contract_id}/warranty-claims", response=answers(200, WarrantyClaimPage, 401, 404, 422),
             summary="List warranty claims")
 def list_warranty_claims(request, contract_id: int, page: Query[PageQuery]):
     """Claims after acceptance with who repairs and the cost charged to the maker (a member sees the
@@ -132,4 +134,4 @@ def list_warranty_claims(request, contract_id: int, page: Query[PageQuery]):
     contract = _contract(request, contract_id)
     qs = (policy.visible_warranty_claims(_user(request)).filter(contract=contract)
           .select_related("maker", "repairer").order_by("claimed_on", "id"))
-    return _page(qs, page.limit, page.offset)
+    return list_page(qs, page.limit, page.offset)

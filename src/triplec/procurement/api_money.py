@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from ninja import Query, Status
 
 from triplec.accounts.policy import require
+from triplec.core.api_schemas import answers, list_page, repeatable_answers
 from triplec.core.errors import NotFound
 from triplec.registry.models import Enterprise
 from triplec.registry.policy import visible_enterprises
 
 from . import policy
-from .api_common import _contract, _member, _money, _ok, _page, _user, router
+from .api_common import _contract, _member, _user, router
 from .models import Allocation, ContractStatus, Payment
 from .schemas import MemberMoneyPage, MoneyOut, PageQuery, PaymentOut, PaymentPage, PaymentQuery
 from .schemas_work import PaymentDate, SettlementCreate
@@ -34,7 +35,7 @@ def _payments(contract):
     return Payment.objects.filter(contract=contract).select_related("member", "transaction")
 
 
-@router.get("/contracts/{contract_id}/payments", response=_ok(200, PaymentPage, 401, 404, 422),
+@router.get("/contracts/{contract_id}/payments", response=answers(200, PaymentPage, 401, 404, 422),
             summary="List payments")
 def list_payments(request, contract_id: int, filters: Query[PaymentQuery]):
     """The contract's ledger postings the caller may see (a member those to or from it)."""
@@ -45,7 +46,7 @@ def list_payments(request, contract_id: int, filters: Query[PaymentQuery]):
         qs = qs.filter(kind=filters.kind)
     if filters.member:
         qs = qs.filter(member_id=filters.member)
-    return _page(qs, filters.limit, filters.offset)
+    return list_page(qs, filters.limit, filters.offset)
 
 
 def _member_rows(user, contract, balances) -> list[dict]:
@@ -64,7 +65,7 @@ def _member_rows(user, contract, balances) -> list[dict]:
     return rows
 
 
-@router.get("/contracts/{contract_id}/money", response=_ok(200, MoneyOut, 401, 404), summary="The contract's money")
+@router.get("/contracts/{contract_id}/money", response=answers(200, MoneyOut, 401, 404), summary="The contract's money")
 def contract_money(request, contract_id: int):
     """Derived from the ledger: what the purchaser paid in, what the association holds and retained, what
     members received and owe, per member. A member sees only its own row and no contract totals."""
@@ -81,7 +82,7 @@ def contract_money(request, contract_id: int):
 
 # Payments --------------------------------------------------------------------------------------------
 
-@router.post("/contracts/{contract_id}/payments/advance", response=_money(PaymentOut),
+@router.post("/contracts/{contract_id}/payments/advance", response=repeatable_answers(PaymentOut),
              summary="The purchaser pays the advance")
 def pay_advance(request, contract_id: int, payload: PaymentDate):
     """The programme's advance share of the contract value, to the association, once per contract
@@ -94,7 +95,7 @@ def pay_advance(request, contract_id: int, payload: PaymentDate):
     return Status(200 if paid else 201, _payments(contract).get(pk=payment.pk))
 
 
-@router.post("/contracts/{contract_id}/payments/member-advances", response=_money(list[PaymentOut]),
+@router.post("/contracts/{contract_id}/payments/member-advances", response=repeatable_answers(list[PaymentOut]),
              summary="Pass the advance to members")
 def pass_advances(request, contract_id: int, payload: PaymentDate):
     """Each allocation's advance to its member, less the association's fee, once per allocation (the
@@ -107,7 +108,7 @@ def pass_advances(request, contract_id: int, payload: PaymentDate):
 _FINAL_KINDS = (Payment.Kind.FINAL, Payment.Kind.FINAL_TO_MEMBER, Payment.Kind.SHORTFALL_DEBT)
 
 
-@router.post("/contracts/{contract_id}/payments/final", response=_money(list[PaymentOut]),
+@router.post("/contracts/{contract_id}/payments/final", response=repeatable_answers(list[PaymentOut]),
              summary="The final payment")
 def pay_final(request, contract_id: int, payload: PaymentDate):
     """Only once the whole order is accepted: the purchaser pays the rest (less the retention) and each
@@ -120,7 +121,7 @@ def pay_final(request, contract_id: int, payload: PaymentDate):
     return Status(200 if paid else 201, list(_payments(contract).filter(pk__in=[p.pk for p in made]).order_by("id")))
 
 
-@router.post("/contracts/{contract_id}/payments/retention", response=_money(PaymentOut),
+@router.post("/contracts/{contract_id}/payments/retention", response=repeatable_answers(PaymentOut),
              summary="Release the retention")
 def release_retention(request, contract_id: int, payload: PaymentDate):
     """What the purchaser kept, once the warranty period after acceptance has ended (the purchaser's
@@ -133,7 +134,7 @@ def release_retention(request, contract_id: int, payload: PaymentDate):
     return Status(200 if paid else 201, _payments(contract).get(pk=payment.pk))
 
 
-@router.post("/contracts/{contract_id}/payments/settlements", response=_money(PaymentOut),
+@router.post("/contracts/{contract_id}/payments/settlements", response=repeatable_answers(PaymentOut),
              summary="A member settles its debt")
 def settle_debt(request, contract_id: int, payload: SettlementCreate):
     """A member pays back (part of) what it owes the association on this contract (the association's
@@ -161,7 +162,7 @@ def _member_contracts(user, member_id: int):
             .select_related("programme").order_by("-awarded_on", "-id"))
 
 
-@router.get("/members/{enterprise_id}/money", response=_ok(200, MemberMoneyPage, 401, 404, 422),
+@router.get("/members/{enterprise_id}/money", response=answers(200, MemberMoneyPage, 401, 404, 422),
             summary="A member's money, contract by contract")
 def member_money(request, enterprise_id: int, page: Query[PageQuery]):
     """For each contract the caller sees on which the member made units or took money: its allocated
@@ -174,7 +175,7 @@ def member_money(request, enterprise_id: int, page: Query[PageQuery]):
     if (own is not None and own != enterprise_id) or not visible:
         raise NotFound(_("No such member."))
     member = Enterprise.objects.get(pk=enterprise_id)
-    result = _page(contracts, page.limit, page.offset)
+    result = list_page(contracts, page.limit, page.offset)
     rows = []
     for contract in result["items"]:
         balances = money.contract_balances(contract)

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from ninja import Query, Status
 
 from triplec.accounts.policy import require
+from triplec.core.api_schemas import answers, list_page
 from triplec.core.errors import NotFound, ValidationFailed
 
 from . import policy
-from .api_common import _association, _ok, _page, _user, router
+from .api_common import _association, _user, router
 from .models import AssociationOutcome
 from .schemas import PageQuery
 from .schemas_work import OutcomeCreate, OutcomeFields, OutcomeOut, OutcomePage, ScoreboardOut
@@ -24,7 +25,7 @@ def _figures(figures) -> dict:
     return {name: getattr(figures, name) for name in _FIGURES}
 
 
-@router.get("/associations/{association_id}/scoreboard", response=_ok(200, ScoreboardOut, 401, 403, 404),
+@router.get("/associations/{association_id}/scoreboard", response=answers(200, ScoreboardOut, 401, 403, 404),
             summary="The members' scoreboard")
 def get_scoreboard(request, association_id: int):
     """Per member, over the association's contracts: on-time share, rejection rate, warranty claims,
@@ -41,15 +42,15 @@ def _outcomes(association):
     return AssociationOutcome.objects.filter(association=association).order_by("year")
 
 
-@router.get("/associations/{association_id}/outcomes", response=_ok(200, OutcomePage, 401, 404, 422),
+@router.get("/associations/{association_id}/outcomes", response=answers(200, OutcomePage, 401, 404, 422),
             summary="The association's outcomes")
 def list_outcomes(request, association_id: int, page: Query[PageQuery]):
     """Year by year: members, workers, equipment bought, share of output sold to buyers other than the
     programme; `illustration` marks figures shown as an example, not measured."""
-    return _page(_outcomes(_association(request, association_id)), page.limit, page.offset)
+    return list_page(_outcomes(_association(request, association_id)), page.limit, page.offset)
 
 
-@router.post("/associations/{association_id}/outcomes", response=_ok(201, OutcomeOut, 401, 403, 404, 422),
+@router.post("/associations/{association_id}/outcomes", response=answers(201, OutcomeOut, 401, 403, 404, 422),
              summary="Enter a year's outcomes")
 def create_outcome(request, association_id: int, payload: OutcomeCreate):
     """A year not yet entered (PUT /outcomes/{year} corrects one; the history keeps every version)."""
@@ -62,7 +63,7 @@ def create_outcome(request, association_id: int, payload: OutcomeCreate):
     return Status(201, programmes.record_outcome(user, association, **payload.model_dump()))
 
 
-@router.put("/associations/{association_id}/outcomes/{year}", response=_ok(200, OutcomeOut, 401, 403, 404, 422),
+@router.put("/associations/{association_id}/outcomes/{year}", response=answers(200, OutcomeOut, 401, 403, 404, 422),
             summary="Correct a year's outcomes")
 def correct_outcome(request, association_id: int, year: int, payload: OutcomeFields):
     """Replace a year's figures; the previous ones stay in the history."""

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from ninja import Status
 
 from triplec.accounts.policy import require
-from triplec.core.errors import ValidationFailed
+from triplec.core.api_schemas import answers
 from triplec.registry.models import Enterprise, Organisation, Territory
 
 from . import policy
-from .api_common import _association, _found, _ok, _user, router
+from .api_common import _association, _found, _lookup, _user, router
 from .api_contracts import _programmes, _row
 from .models import ProductLine
 from .schemas import ContractOut, ProductOut, ProgrammeOut
@@ -28,16 +28,7 @@ from .schemas_setup import (
 from .services import programmes
 
 
-def _lookup(qs, pk: int | None, field: str, message: str):
-    if pk is None:
-        return None
-    found = qs.filter(pk=pk).first()
-    if found is None:
-        raise ValidationFailed({field: [message]})
-    return found
-
-
-@router.post("/programmes", response=_ok(201, ProgrammeOut, 401, 403, 422), summary="Set up a programme")
+@router.post("/programmes", response=answers(201, ProgrammeOut, 401, 403, 422), summary="Set up a programme")
 def create_programme(request, payload: ProgrammeCreate):
     """A public purchaser's programme (agency staff)."""
     user = _user(request)
@@ -50,7 +41,7 @@ def create_programme(request, payload: ProgrammeCreate):
     return Status(201, _programmes(user).get(pk=programme.pk))
 
 
-@router.post("/programmes/{programme_id}/products", response=_ok(201, ProductOut, 401, 403, 404, 422),
+@router.post("/programmes/{programme_id}/products", response=answers(201, ProductOut, 401, 403, 404, 422),
              summary="Add a product line")
 def add_product(request, programme_id: int, payload: ProductCreate):
     user = _user(request)
@@ -58,7 +49,7 @@ def add_product(request, programme_id: int, payload: ProductCreate):
     return Status(201, programmes.add_product(user, programme, **payload.model_dump()))
 
 
-@router.post("/contracts", response=_ok(201, ContractOut, 401, 403, 422), summary="Award a contract")
+@router.post("/contracts", response=answers(201, ContractOut, 401, 403, 422), summary="Award a contract")
 def award_contract(request, payload: ContractCreate):
     """An order of the programme's purchaser to a producers' association, with its lines (agency staff).
     An award to anything but a producers' association is refused, saying why."""
@@ -78,7 +69,7 @@ def award_contract(request, payload: ContractCreate):
     return Status(201, _row(contract))
 
 
-@router.get("/associations/{association_id}/rules", response=_ok(200, RulesOut, 401, 404),
+@router.get("/associations/{association_id}/rules", response=answers(200, RulesOut, 401, 404),
             summary="The association's procurement rules")
 def get_rules(request, association_id: int):
     """Its fee on payments to members and who pays warranty repairs (the defaults if never set)."""
@@ -87,7 +78,7 @@ def get_rules(request, association_id: int):
             "warranty_cost_rule": rules.warranty_cost_rule}
 
 
-@router.put("/associations/{association_id}/rules", response=_ok(200, RulesOut, 401, 403, 404, 422),
+@router.put("/associations/{association_id}/rules", response=answers(200, RulesOut, 401, 403, 404, 422),
             summary="Set the association's procurement rules")
 def set_rules(request, association_id: int, payload: RulesIn):
     association = _association(request, association_id)
@@ -96,7 +87,7 @@ def set_rules(request, association_id: int, payload: RulesIn):
             "warranty_cost_rule": rules.warranty_cost_rule}
 
 
-@router.post("/associations/{association_id}/capacities", response=_ok(201, CapacityOut, 401, 403, 404, 422),
+@router.post("/associations/{association_id}/capacities", response=answers(201, CapacityOut, 401, 403, 404, 422),
              summary="Declare a member's capacity")
 def declare_capacity(request, association_id: int, payload: CapacityCreate):
     """Units per order a current member can make of a product: what the allocation proposal starts from

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from ninja import Status
 
 from triplec.accounts.policy import require
+from triplec.core.api_schemas import answers
 from triplec.core.errors import ValidationFailed
 
 from . import policy
-from .api_common import _contract, _found, _line, _member, _ok, _user, router
+from .api_common import _contract, _found, _line, _lookup, _member, _user, router
 from .models import Allocation, Delivery, Rework, WarrantyClaim
 from .schemas import AllocationOut, DeliveryOut, ReworkOut, WarrantyClaimOut
 from .schemas_work import (
@@ -49,7 +50,7 @@ def _allocation_out(allocation: Allocation) -> Allocation:
 
 # Allocation ----------------------------------------------------------------------------------------
 
-@router.get("/contracts/{contract_id}/lines/{line_id}/proposal", response=_ok(200, ProposalOut, 401, 403, 404),
+@router.get("/contracts/{contract_id}/lines/{line_id}/proposal", response=answers(200, ProposalOut, 401, 403, 404),
             summary="The allocation proposal")
 def get_proposal(request, contract_id: int, line_id: int):
     """What is still unallocated on the line shared among current members from their declared capacity,
@@ -67,7 +68,7 @@ def get_proposal(request, contract_id: int, line_id: int):
 
 
 @router.post("/contracts/{contract_id}/lines/{line_id}/allocations",
-             response=_ok(201, list[AllocationOut], 401, 403, 404, 422), summary="Confirm an allocation")
+             response=answers(201, list[AllocationOut], 401, 403, 404, 422), summary="Confirm an allocation")
 def confirm_allocation(request, contract_id: int, line_id: int, payload: AllocationCreate):
     """Allocate units of the line to members (the proposal as is or edited), never beyond what is
     unallocated, also when two managers confirm at the same moment."""
@@ -87,7 +88,7 @@ def confirm_allocation(request, contract_id: int, line_id: int, payload: Allocat
 
 
 @router.post("/contracts/{contract_id}/allocations/{allocation_id}/default",
-             response=_ok(201, DefaultOut, 401, 403, 404, 422), summary="Record a member's default")
+             response=answers(201, DefaultOut, 401, 403, 404, 422), summary="Record a member's default")
 def record_default(request, contract_id: int, allocation_id: int, payload: DefaultCreate):
     """The member failed (deadline passed, withdrew, ceased): its undelivered units go to a successor
     with their advance, or off the order with the advance repaid; what it received becomes its debt."""
@@ -104,7 +105,7 @@ def record_default(request, contract_id: int, allocation_id: int, payload: Defau
 
 # Deliveries, inspection, repairs -------------------------------------------------------------------
 
-@router.post("/contracts/{contract_id}/deliveries", response=_ok(201, DeliveryOut, 401, 403, 404, 422),
+@router.post("/contracts/{contract_id}/deliveries", response=answers(201, DeliveryOut, 401, 403, 404, 422),
              summary="Record a delivery")
 def record_delivery(request, contract_id: int, payload: DeliveryCreate):
     """Units handed to the purchaser from an allocation, or repaired/replacement units of a rework
@@ -112,22 +113,17 @@ def record_delivery(request, contract_id: int, payload: DeliveryCreate):
     user = _user(request)
     contract = _contract(request, contract_id)
     require(policy.can_run_contract, user, contract)
-    allocation = rework = None
-    if payload.allocation_id is not None:
-        allocation = Allocation.objects.filter(line__contract=contract, pk=payload.allocation_id).first()
-        if allocation is None:
-            raise ValidationFailed({"allocation_id": [_("No such allocation on this contract.")]})
-    if payload.rework_id is not None:
-        rework = Rework.objects.filter(delivery__line__contract=contract, pk=payload.rework_id).first()
-        if rework is None:
-            raise ValidationFailed({"rework_id": [_("No such repair on this contract.")]})
+    allocation = _lookup(Allocation.objects.filter(line__contract=contract), payload.allocation_id, "allocation_id",
+                         _("No such allocation on this contract."))
+    rework = _lookup(Rework.objects.filter(delivery__line__contract=contract), payload.rework_id, "rework_id",
+                     _("No such repair on this contract."))
     delivery = delivery_services.record_delivery(user, quantity=payload.quantity, allocation=allocation,
                                                  rework=rework, delivered_on=payload.delivered_on)
     return Status(201, _delivery(contract, delivery.pk))
 
 
 @router.post("/contracts/{contract_id}/deliveries/{delivery_id}/inspection",
-             response=_ok(200, DeliveryOut, 401, 403, 404, 422), summary="Inspect a delivery")
+             response=answers(200, DeliveryOut, 401, 403, 404, 422), summary="Inspect a delivery")
 def inspect_delivery(request, contract_id: int, delivery_id: int, payload: InspectionIn):
     """The purchaser's inspector accepts and rejects the delivered units, with reasons for rejections;
     the whole-order completion follows from it."""
@@ -141,7 +137,7 @@ def inspect_delivery(request, contract_id: int, delivery_id: int, payload: Inspe
 
 
 @router.post("/contracts/{contract_id}/deliveries/{delivery_id}/reworks",
-             response=_ok(201, ReworkOut, 401, 403, 404, 422), summary="Send rejected units for repair")
+             response=answers(201, ReworkOut, 401, 403, 404, 422), summary="Send rejected units for repair")
 def assign_rework(request, contract_id: int, delivery_id: int, payload: ReworkCreate):
     """Rejected units back to their maker or to another current member, for repair or replacement (the
     association's manager or agency staff)."""
@@ -157,7 +153,7 @@ def assign_rework(request, contract_id: int, delivery_id: int, payload: ReworkCr
 
 # Warranty --------------------------------------------------------------------------------------------
 
-@router.post("/contracts/{contract_id}/warranty-claims", response=_ok(201, WarrantyClaimOut, 401, 403, 404, 422),
+@router.post("/contracts/{contract_id}/warranty-claims", response=answers(201, WarrantyClaimOut, 401, 403, 404, 422),
              summary="Record a warranty claim")
 def claim_warranty(request, contract_id: int, payload: WarrantyClaimCreate):
     """A fault after acceptance: repaired by the maker, or by another member if the maker has gone; the

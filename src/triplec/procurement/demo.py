@@ -9,9 +9,9 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
+from triplec.accounts.demo import demo_user
 from triplec.accounts.models import User
 from triplec.accounts.roles import Role
-from triplec.accounts.services import create_user
 from triplec.registry.models import Organisation, OrganisationKind
 
 from .models import Contract, Programme
@@ -22,14 +22,6 @@ PURCHASER = "Secretaria de Compras do Estado do Ceará"
 ASSOCIATION = "Associação dos Serradores e Marceneiros de São João do Aruaru"
 PROGRAMME = "Carteiras escolares do Ceará (demo)"
 MEMBERS = 10
-
-
-def _inspector(purchaser: Organisation, password: str) -> User:
-    user = User.objects.filter(username="inspector").first()
-    if user is None:
-        user = create_user(None, username="inspector", role=Role.PURCHASER_INSPECTOR, password=password,
-                           email="inspector@demo.triplec.local", organisation=purchaser)
-    return user
 
 
 def _allocate_as_proposed(manager, contract: Contract, on: date) -> list:
@@ -55,7 +47,7 @@ def load_demo_procurement(admin, password: str) -> dict[str, str]:
     association = Organisation.objects.filter(kind=OrganisationKind.PRODUCERS_ASSOCIATION, name=ASSOCIATION).first()
     if purchaser is None or association is None or Programme.objects.filter(name=PROGRAMME).exists():
         return {}
-    inspector = _inspector(purchaser, password)
+    inspector = demo_user("inspector", password, role=Role.PURCHASER_INSPECTOR, organisation=purchaser)
     manager = User.objects.filter(role=Role.ASSOCIATION_MANAGER, organisation=association).first() or admin
     programme = programmes.create_programme(admin, name=PROGRAMME, purchaser=purchaser, currency="BRL",
                                             territory=association.territory, advance_share="0.5")

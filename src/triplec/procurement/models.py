@@ -15,17 +15,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from triplec.core.model_fields import MONEY, SHARE
 from triplec.registry.models import Enterprise, Organisation, Territory
-
-MONEY = {"max_digits": 16, "decimal_places": 2}
-SHARE = {"max_digits": 5, "decimal_places": 4,
-         "validators": [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]}
 
 
 class Programme(models.Model):

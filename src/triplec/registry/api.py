@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from triplec.accounts.policy import require
+from triplec.core.api_schemas import answers, list_page
 from triplec.core.errors import NotFound, ValidationFailed
 from triplec.core.idsets import pk_among
 
@@ -68,10 +69,6 @@ def _user(request: HttpRequest):
     return request.auth
 
 
-def _page(qs: QuerySet, limit: int, offset: int) -> dict:
-    return {"count": qs.count(), "limit": limit, "offset": offset, "items": list(qs[offset:offset + limit])}
-
-
 def _service_data(model: type[Model], payload, *, partial: bool) -> dict:
     """The fields a request set (all of them on create), renamed for the services. A null sent for
     a text field means "clear it", which the model stores as an empty string."""
@@ -95,13 +92,9 @@ def _api_field_names():
         raise ValidationFailed({back.get(k, k): v for k, v in exc.errors.items()}) from exc
 
 
-def _ok(status: int, *schemas) -> dict:
-    return {status: schemas[0], **{code: ERRORS[code] for code in schemas[1:]}}
-
-
 # Enterprises ---------------------------------------------------------------------------------------
 
-@router.get("/enterprises", response=_ok(200, EnterprisePage, 401, 422), tags=["enterprises"])
+@router.get("/enterprises", response=answers(200, EnterprisePage, 401, 422), tags=["enterprises"])
 def list_enterprises(request, filters: Query[EnterpriseQuery]):
     """Enterprises the caller may see, filtered, sorted and paginated (limit/offset, total in count)."""
     f = EnterpriseFilter(
@@ -150,12 +143,12 @@ def export_enterprises(request, options: Query[EnterpriseExportQuery]):
     return response
 
 
-@router.get("/enterprises/{enterprise_id}", response=_ok(200, EnterpriseOut, 401, 404), tags=["enterprises"])
+@router.get("/enterprises/{enterprise_id}", response=answers(200, EnterpriseOut, 401, 404), tags=["enterprises"])
 def get_enterprise(request, enterprise_id: int):
     return services.get_enterprise(_user(request), enterprise_id)
 
 
-@router.post("/enterprises", response=_ok(201, EnterpriseOut, 401, 403, 422), tags=["enterprises"])
+@router.post("/enterprises", response=answers(201, EnterpriseOut, 401, 403, 422), tags=["enterprises"])
 def create_enterprise(request, payload: EnterpriseCreate):
     """Add an enterprise. An association manager's new enterprise joins their association today."""
     data = _service_data(Enterprise, payload, partial=False)
@@ -164,7 +157,7 @@ def create_enterprise(request, payload: EnterpriseCreate):
     return Status(201, enterprise)
 
 
-@router.patch("/enterprises/{enterprise_id}", response=_ok(200, EnterpriseOut, 401, 403, 404, 422),
+@router.patch("/enterprises/{enterprise_id}", response=answers(200, EnterpriseOut, 401, 403, 404, 422),
               tags=["enterprises"])
 def update_enterprise(request, enterprise_id: int, payload: EnterprisePatch):
     """Change the fields sent; the sector code is checked again against its classification."""
@@ -200,19 +193,19 @@ def _get_association(user, association_id: int) -> Organisation:
     return organisation
 
 
-@router.get("/organisations", response=_ok(200, OrganisationPage, 401, 422), tags=["organisations"])
+@router.get("/organisations", response=answers(200, OrganisationPage, 401, 422), tags=["organisations"])
 def list_organisations(request, filters: Query[OrganisationQuery]):
     """Organisations of every kind the caller may see (agency, associations, buyers, centres)."""
-    return _page(_organisations(_user(request), filters), filters.limit, filters.offset)
+    return list_page(_organisations(_user(request), filters), filters.limit, filters.offset)
 
 
-@router.get("/organisations/{organisation_id}", response=_ok(200, OrganisationOut, 401, 404),
+@router.get("/organisations/{organisation_id}", response=answers(200, OrganisationOut, 401, 404),
             tags=["organisations"])
 def get_organisation(request, organisation_id: int):
     return services.get_organisation(_user(request), organisation_id)
 
 
-@router.post("/organisations", response=_ok(201, OrganisationOut, 401, 403, 422), tags=["organisations"])
+@router.post("/organisations", response=answers(201, OrganisationOut, 401, 403, 422), tags=["organisations"])
 def create_organisation(request, payload: OrganisationCreate):
     return _created_organisation(request, payload)
 
@@ -223,7 +216,7 @@ def _created_organisation(request, payload):
         return Status(201, services.create_organisation(_user(request), data))
 
 
-@router.patch("/organisations/{organisation_id}", response=_ok(200, OrganisationOut, 401, 403, 404, 422),
+@router.patch("/organisations/{organisation_id}", response=answers(200, OrganisationOut, 401, 403, 404, 422),
               tags=["organisations"])
 def update_organisation(request, organisation_id: int, payload: OrganisationPatch):
     """Change the fields sent. Only agency staff may change the kind."""
@@ -237,25 +230,25 @@ def _updated_organisation(user, organisation, payload):
         return services.update_organisation(user, organisation, data)
 
 
-@router.get("/associations", response=_ok(200, OrganisationPage, 401, 422), tags=["associations"])
+@router.get("/associations", response=answers(200, OrganisationPage, 401, 422), tags=["associations"])
 def list_associations(request, filters: Query[AssociationQuery]):
     """Producers' and business associations the caller may see."""
     qs = _organisations(_user(request), filters, kinds=ASSOCIATION_KINDS)
-    return _page(qs, filters.limit, filters.offset)
+    return list_page(qs, filters.limit, filters.offset)
 
 
-@router.get("/associations/{association_id}", response=_ok(200, OrganisationOut, 401, 404),
+@router.get("/associations/{association_id}", response=answers(200, OrganisationOut, 401, 404),
             tags=["associations"])
 def get_association(request, association_id: int):
     return _get_association(_user(request), association_id)
 
 
-@router.post("/associations", response=_ok(201, OrganisationOut, 401, 403, 422), tags=["associations"])
+@router.post("/associations", response=answers(201, OrganisationOut, 401, 403, 422), tags=["associations"])
 def create_association(request, payload: AssociationCreate):
     return _created_organisation(request, payload)
 
 
-@router.patch("/associations/{association_id}", response=_ok(200, OrganisationOut, 401, 403, 404, 422),
+@router.patch("/associations/{association_id}", response=answers(200, OrganisationOut, 401, 403, 404, 422),
               tags=["associations"])
 def update_association(request, association_id: int, payload: AssociationPatch):
     """Change the fields sent. An association manager may edit their own association, not its kind."""
@@ -285,7 +278,7 @@ def _referenced(getter, user, pk: int, field: str, message: str):
         raise ValidationFailed({field: [message]}) from None
 
 
-@router.get("/memberships", response=_ok(200, MembershipPage, 401, 422), tags=["memberships"])
+@router.get("/memberships", response=answers(200, MembershipPage, 401, 422), tags=["memberships"])
 def list_memberships(request, filters: Query[MembershipQuery]):
     """Memberships of enterprises in associations, newest first."""
     qs = _memberships(_user(request))
@@ -295,15 +288,15 @@ def list_memberships(request, filters: Query[MembershipQuery]):
         qs = qs.filter(association_id=filters.association)
     if filters.active_on is not None:
         qs = qs.filter(Membership.current_q(filters.active_on))
-    return _page(qs.order_by("-start_date", "id"), filters.limit, filters.offset)
+    return list_page(qs.order_by("-start_date", "id"), filters.limit, filters.offset)
 
 
-@router.get("/memberships/{membership_id}", response=_ok(200, MembershipOut, 401, 404), tags=["memberships"])
+@router.get("/memberships/{membership_id}", response=answers(200, MembershipOut, 401, 404), tags=["memberships"])
 def get_membership(request, membership_id: int):
     return _get_membership(_user(request), membership_id)
 
 
-@router.post("/memberships", response=_ok(201, MembershipOut, 401, 403, 422), tags=["memberships"])
+@router.post("/memberships", response=answers(201, MembershipOut, 401, 403, 422), tags=["memberships"])
 def create_membership(request, payload: MembershipCreate):
     """Record that an enterprise joined an association (from start_date, until end_date if given)."""
     user = _user(request)
@@ -315,7 +308,7 @@ def create_membership(request, payload: MembershipCreate):
     return Status(201, membership)
 
 
-@router.post("/memberships/{membership_id}/end", response=_ok(200, MembershipOut, 401, 403, 404, 422),
+@router.post("/memberships/{membership_id}/end", response=answers(200, MembershipOut, 401, 403, 404, 422),
              tags=["memberships"])
 def end_membership(request, membership_id: int, payload: MembershipEnd):
     """End an open membership on end_date (the last day it is in force)."""
@@ -326,7 +319,7 @@ def end_membership(request, membership_id: int, payload: MembershipEnd):
 
 # Territories ---------------------------------------------------------------------------------------
 
-@router.get("/territories", response=_ok(200, TerritoryPage, 401, 422), tags=["territories"])
+@router.get("/territories", response=answers(200, TerritoryPage, 401, 422), tags=["territories"])
 def list_territories(request, filters: Query[TerritoryQuery]):
     """Countries, regions and municipalities (reference data every signed-in user may read)."""
     qs = Territory.objects.select_related("parent__parent")
@@ -338,10 +331,10 @@ def list_territories(request, filters: Query[TerritoryQuery]):
         qs = qs.filter(code=filters.code.strip())
     for word in filters.q.split():
         qs = qs.filter(name__icontains=word)
-    return _page(qs.order_by("level", "name", "id"), filters.limit, filters.offset)
+    return list_page(qs.order_by("level", "name", "id"), filters.limit, filters.offset)
 
 
-@router.get("/territories/{territory_id}", response=_ok(200, TerritoryOut, 401, 404), tags=["territories"])
+@router.get("/territories/{territory_id}", response=answers(200, TerritoryOut, 401, 404), tags=["territories"])
 def get_territory(request, territory_id: int):
     territory = Territory.objects.select_related("parent__parent").filter(pk=territory_id).first()
     if territory is None:
@@ -352,7 +345,7 @@ def get_territory(request, territory_id: int):
 
 # Change requests -----------------------------------------------------------------------------------
 
-@router.post("/enterprises/{enterprise_id}/change-requests", response=_ok(201, ChangeRequestOut, 401, 403, 404, 422),
+@router.post("/enterprises/{enterprise_id}/change-requests", response=answers(201, ChangeRequestOut, 401, 403, 404, 422),
              tags=["change requests"])
 def create_change_request(request, enterprise_id: int, payload: ChangeRequestCreate):
     """An enterprise user asks the agency to change their firm's legal name, country, identifier or
@@ -364,7 +357,7 @@ def create_change_request(request, enterprise_id: int, payload: ChangeRequestCre
     return Status(201, change)
 
 
-@router.get("/change-requests", response=_ok(200, ChangeRequestPage, 401, 422), tags=["change requests"])
+@router.get("/change-requests", response=answers(200, ChangeRequestPage, 401, 422), tags=["change requests"])
 def list_change_requests(request, filters: Query[ChangeRequestQuery]):
     """Change requests the caller may see, newest first (the agency: all; an enterprise user: their own)."""
     qs = policy.visible_change_requests(_user(request)).select_related("requested_by", "decided_by")
@@ -372,17 +365,17 @@ def list_change_requests(request, filters: Query[ChangeRequestQuery]):
         qs = qs.filter(status=filters.status)
     if filters.enterprise is not None:
         qs = qs.filter(enterprise_id=filters.enterprise)
-    return _page(qs.order_by("-created_at", "-id"), filters.limit, filters.offset)
+    return list_page(qs.order_by("-created_at", "-id"), filters.limit, filters.offset)
 
 
-@router.post("/change-requests/{request_id}/approve", response=_ok(200, ChangeRequestOut, 401, 403, 404, 422),
+@router.post("/change-requests/{request_id}/approve", response=answers(200, ChangeRequestOut, 401, 403, 404, 422),
              tags=["change requests"])
 def approve_change_request(request, request_id: int, payload: ChangeRequestDecision):
     user = _user(request)
     return services_changes.decide(user, services_changes.get_request(user, request_id), True, payload.note)
 
 
-@router.post("/change-requests/{request_id}/reject", response=_ok(200, ChangeRequestOut, 401, 403, 404, 422),
+@router.post("/change-requests/{request_id}/reject", response=answers(200, ChangeRequestOut, 401, 403, 404, 422),
              tags=["change requests"])
 def reject_change_request(request, request_id: int, payload: ChangeRequestDecision):
     user = _user(request)

@@ -93,12 +93,9 @@ def _organisation(actor, kind, name, **extra) -> Organisation:
 
 
 def _user(summary: DemoSummary, username: str, role: Role, what: str, **links) -> User:
-    user = User.objects.filter(username=username).first()
-    if user is None:
-        from triplec.accounts.services import create_user
+    from triplec.accounts.demo import demo_user
 
-        user = create_user(None, username=username, role=role, password=DEMO_PASSWORD,
-                           email=f"{username}@demo.triplec.local", **links)
+    user = demo_user(username, DEMO_PASSWORD, role=role, **links)
     summary.logins.append((username, role.value, what))
     return user
 
@@ -181,7 +178,9 @@ def load_illustrative(summary: DemoSummary) -> None:
 
 def describe_logins() -> str:
     """The demo logins that exist in this database (for the start script's banner)."""
-    users = User.objects.filter(email__endswith="@demo.triplec.local").order_by("id")
+    from triplec.accounts.demo import DEMO_DOMAIN
+
+    users = User.objects.filter(email__endswith="@" + DEMO_DOMAIN).order_by("id")
     if not users:
         return "No demo logins in this database."
     lines = [f"Demo logins (password for all: {DEMO_PASSWORD}):"]

@@ -22,9 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from triplec.core.idsets import pk_among
 from triplec.core.shortcuts import (
     HISTORY_ROWS,
-    errors_as_messages,
+    button_done,
     errors_on_form,
     first_or_404,
+    form_saved,
     found_or_404,
     history_records,
     history_rows,
@@ -198,6 +199,18 @@ def enterprise_popup(request, pk: int):
     return render(request, "registry/_map_popup.html", {"enterprise": ent, **_sector_context(ent)})
 
 
+def _record_saved(request, form, save, message: str, detail: str):
+    """A register record's form sent (not a territory refresh): when `save(form.service_data())` goes
+    through, its `message` and the record's `detail` page; else None (the form shows its errors)."""
+    if request.method != "POST" or "_refresh" in request.POST:
+        return None
+    record = form_saved(form, lambda _data: save(form.service_data()))
+    if record is None:
+        return None
+    messages.success(request, message % {"name": record})
+    return redirect(detail, pk=record.pk)
+
+
 def _enterprise_form_page(request, form, ent=None):
     locked = ent is not None and bool(policy.fields_confirmed_by_agency(request.user))
     return render(request, "registry/enterprise_form.html", {"form": form, "enterprise": ent, "locked": locked})
@@ -207,17 +220,10 @@ def _enterprise_form_page(request, form, ent=None):
 @require_http_methods(["GET", "POST"])
 def enterprise_create(request):
     require_page(policy.can_create_enterprise, request.user)
-    if request.method == "GET":
-        return _enterprise_form_page(request, EnterpriseForm())
-    form = EnterpriseForm(request.POST)
-    if "_refresh" in request.POST or not form.is_valid():
-        return _enterprise_form_page(request, form)
-    with errors_on_form(form):
-        ent = services.create_enterprise(request.user, form.service_data())
-    if form.errors:
-        return _enterprise_form_page(request, form)
-    messages.success(request, _("%(name)s was added to the register.") % {"name": ent})
-    return redirect("enterprise_detail", pk=ent.pk)
+    form = EnterpriseForm(request.POST if request.method == "POST" else None)
+    return (_record_saved(request, form, lambda data: services.create_enterprise(request.user, data),
+                          _("%(name)s was added to the register."), "enterprise_detail")
+            or _enterprise_form_page(request, form))
 
 
 @login_required
@@ -226,17 +232,10 @@ def enterprise_edit(request, pk: int):
     ent = found_or_404(services.get_enterprise, request.user, pk)
     require_page(policy.can_edit_enterprise, request.user, ent)
     locked = policy.fields_confirmed_by_agency(request.user)
-    if request.method == "GET":
-        return _enterprise_form_page(request, EnterpriseForm(instance=ent, locked=locked), ent)
-    form = EnterpriseForm(request.POST, instance=ent, locked=locked)
-    if "_refresh" in request.POST or not form.is_valid():
-        return _enterprise_form_page(request, form, ent)
-    with errors_on_form(form):
-        ent = services.update_enterprise(request.user, ent, form.service_data())
-    if form.errors:
-        return _enterprise_form_page(request, form, ent)
-    messages.success(request, _("Saved the changes to %(name)s.") % {"name": ent})
-    return redirect("enterprise_detail", pk=ent.pk)
+    form = EnterpriseForm(request.POST if request.method == "POST" else None, instance=ent, locked=locked)
+    return (_record_saved(request, form, lambda data: services.update_enterprise(request.user, ent, data),
+                          _("Saved the changes to %(name)s."), "enterprise_detail")
+            or _enterprise_form_page(request, form, ent))
 
 
 @login_required
@@ -364,13 +363,9 @@ def organisation_detail(request, pk: int):
 def organisation_create(request):
     require_page(policy.can_manage_organisations, request.user)
     form = OrganisationForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and "_refresh" not in request.POST and form.is_valid():
-        with errors_on_form(form):
-            org = services.create_organisation(request.user, form.service_data())
-        if not form.errors:
-            messages.success(request, _("%(name)s was added.") % {"name": org})
-            return redirect("organisation_detail", pk=org.pk)
-    return render(request, "registry/organisation_form.html", {"form": form, "organisation": None})
+    saved = _record_saved(request, form, lambda data: services.create_organisation(request.user, data),
+                          _("%(name)s was added."), "organisation_detail")
+    return saved or render(request, "registry/organisation_form.html", {"form": form, "organisation": None})
 
 
 @login_required
@@ -381,13 +376,9 @@ def organisation_edit(request, pk: int):
     may_change_kind = policy.can_manage_organisations(request.user)
     form = OrganisationForm(request.POST if request.method == "POST" else None, instance=org,
                             may_change_kind=may_change_kind)
-    if request.method == "POST" and "_refresh" not in request.POST and form.is_valid():
-        with errors_on_form(form):
-            org = services.update_organisation(request.user, org, form.service_data())
-        if not form.errors:
-            messages.success(request, _("Saved the changes to %(name)s.") % {"name": org})
-            return redirect("organisation_detail", pk=org.pk)
-    return render(request, "registry/organisation_form.html", {"form": form, "organisation": org})
+    saved = _record_saved(request, form, lambda data: services.update_organisation(request.user, org, data),
+                          _("Saved the changes to %(name)s."), "organisation_detail")
+    return saved or render(request, "registry/organisation_form.html", {"form": form, "organisation": org})
 
 
 # Memberships ----------------------------------------------------------------------------------------
@@ -420,9 +411,7 @@ def membership_end(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Give a valid end date."))
         return redirect("organisation_detail", pk=m.association_id)
-    with errors_as_messages(request) as outcome:
-        services.end_membership(request.user, m, form.cleaned_data["end_date"])
-    if not outcome.failed:
-        messages.success(request, _("Membership of %(ent)s ended on %(day)s.") % {
-            "ent": m.enterprise, "day": form.cleaned_data["end_date"]})
+    end = form.cleaned_data["end_date"]
+    button_done(request, lambda: services.end_membership(request.user, m, end),
+                _("Membership of %(ent)s ended on %(day)s.") % {"ent": m.enterprise, "day": end})
     return redirect("organisation_detail", pk=m.association_id)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.core.shortcuts import errors_as_messages, errors_on_form, found_or_404, require_page
+from triplec.core.shortcuts import button_done, errors_on_form, found_or_404, require_page
 
 from . import policy, services, services_changes
 from .forms import ChangeRequestForm, DecisionForm
@@ -56,9 +56,8 @@ def change_request_decide(request, pk: int):
     form = DecisionForm(request.POST)
     form.is_valid()
     approve = request.POST.get("decision") == "approve"
-    with errors_as_messages(request) as outcome:
-        services_changes.decide(request.user, change, approve, form.cleaned_data.get("decision_note", ""))
-    if not outcome.failed:
-        messages.success(request, (_("Approved: %(name)s's record now shows the change.") if approve
-                                   else _("Rejected the request of %(name)s.")) % {"name": change.enterprise})
+    button_done(request, lambda: services_changes.decide(request.user, change, approve,
+                                                         form.cleaned_data.get("decision_note", "")),
+                (_("Approved: %(name)s's record now shows the change.") if approve
+                 else _("Rejected the request of %(name)s.")) % {"name": change.enterprise})
     return redirect("change_request_list")

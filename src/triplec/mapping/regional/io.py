@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from triplec.mapping.table_files import CSV_SUFFIXES, PARQUET_SUFFIXES, read_frame
+
 __all__ = ["TableFileError", "read_table_file", "row_label_for"]
 
-CSV_SUFFIXES = (".csv", ".tsv", ".txt")
-PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
 class TableFileError(ValueError):
@@ -58,19 +58,15 @@ def read_table_file(path: str | Path, *, str_cols: Iterable[str] = (), required:
     str_cols = [c for c in str_cols if c]
     if not path.exists():
         raise TableFileError(f"{path}: file not found")
-    suffix = path.suffix.lower()
     try:
-        if suffix in PARQUET_SUFFIXES:
-            frame = pd.read_parquet(path)
+        frame = read_frame(path, str_cols)
+        if frame is None:
+            raise TableFileError(f"{path.name}: unknown file type {path.suffix.lower()!r}; use .csv, .tsv or .parquet")
+        if path.suffix.lower() in PARQUET_SUFFIXES:  # typed columns: codes made text here, None where empty
             for col in str_cols:
                 if col in frame.columns:
                     values = frame[col]
                     frame[col] = values.astype(object).where(values.isna(), values.astype(str))
-        elif suffix in CSV_SUFFIXES:
-            sep = "\t" if suffix == ".tsv" else ","
-            frame = pd.read_csv(path, sep=sep, dtype={c: str for c in str_cols})
-        else:
-            raise TableFileError(f"{path.name}: unknown file type {suffix!r}; use .csv, .tsv or .parquet")
     except TableFileError:
         raise
     except Exception as exc:  # pandas/pyarrow raise many types; report them with the file name

@@ -12,8 +12,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from triplec.core.models import ShippedArea, ShippedName
 
-class FundingSchedule(models.Model):
+
+class FundingSchedule(ShippedName, models.Model):
     """Who pays a network's costs: a set of rules giving the agency's share by cost category and
     network age. Members are expected to pay the rest."""
 
@@ -25,9 +27,6 @@ class FundingSchedule(models.Model):
 
     class Meta:
         ordering = ["name"]
-
-    def __str__(self):
-        return gettext(self.name)  # shipped names are in the catalogue; others pass through
 
 
 class CostCategory(models.TextChoices):
@@ -74,7 +73,7 @@ class FundingRule(models.Model):
         return f"{self.category} months {self.from_month}-{end}: agency {self.agency_share:.0%}"
 
 
-class NetworkKind(models.Model):
+class NetworkKind(ShippedName, models.Model):
     """A kind of network with its lifecycle (stages and gates), size guidance, funding schedule and
     evaluation rhythm. Shipped kinds are installed from `lifecycle.SHIPPED_KINDS`; an agency may
     define its own with `services.define_kind`."""
@@ -101,9 +100,6 @@ class NetworkKind(models.Model):
                                    | Q(size_max__gte=F("size_min")), name="networkkind_size_ordered"),
         ]
 
-    def __str__(self):
-        return gettext(self.name)  # shipped names are in the catalogue; others pass through
-
     def initial_stage(self) -> Stage:
         return self.stages.filter(is_closed=False).order_by("order").first()
 
@@ -111,7 +107,7 @@ class NetworkKind(models.Model):
         return self.stages.filter(is_closed=True).first()
 
 
-class Stage(models.Model):
+class Stage(ShippedName, models.Model):
     """A stage of a kind's lifecycle. Open stages are ordered; the closed stage stands apart and can
     be reached from any stage."""
 
@@ -134,11 +130,8 @@ class Stage(models.Model):
             models.UniqueConstraint(fields=["kind"], condition=Q(is_closed=True), name="stage_one_closed_per_kind"),
         ]
 
-    def __str__(self):
-        return gettext(self.name)  # shipped names are in the catalogue; others pass through
 
-
-class Gate(models.Model):
+class Gate(ShippedName, models.Model):
     """The hurdle between a stage and the next one: what must be true, the evidence it needs and
     who may pass it. One gate leaves each open stage and leads to the next (no skipping)."""
 
@@ -152,9 +145,6 @@ class Gate(models.Model):
 
     class Meta:
         ordering = ["kind", "from_stage__order"]
-
-    def __str__(self):
-        return gettext(self.name)  # shipped names are in the catalogue; others pass through
 
 
 class RequirementType(models.TextChoices):
@@ -215,19 +205,8 @@ class GateRequirement(models.Model):
             self.type == RequirementType.COUNT and self.check_name == "evidence")
 
 
-class EvaluationArea(models.Model):
+class EvaluationArea(ShippedArea):
     """An area in which member firms are scored at each evaluation (configurable)."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    active = models.BooleanField(_("active"), default=True)
-    shipped = models.BooleanField(_("shipped with triplec"), default=False)
     history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["order", "code"]
-
-    def __str__(self):
-        return gettext(self.name)  # shipped names are in the catalogue; others pass through

@@ -28,6 +28,20 @@ def _not_closed(network: Network, what: str) -> None:
             "what": what}]})
 
 
+def _network_day(network: Network, value, field: str, errors: dict) -> date | None:
+    """The date of something done in a network (an activity, a payment, an assessment): given, not in
+    the future, not before the network's first contact; what is wrong goes into `errors[field]`."""
+    day = _as_date(value, field)
+    if day is None:
+        errors[field] = [_("Give the date.")]
+        return None
+    _not_future(day, field, errors)
+    if day < network.started_on:
+        errors.setdefault(field, []).append(_("Before the network's first contact (%(started_on)s).") % {
+            "started_on": network.started_on})
+    return day
+
+
 def _as_date(value, field: str) -> date | None:
     if value is None or isinstance(value, date):
         return value

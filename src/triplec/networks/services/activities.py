@@ -17,7 +17,7 @@ from triplec.registry.models import ASSOCIATION_KINDS, Enterprise, Organisation,
 
 from .. import policy
 from ..models import Activity, ActivityKind, Attendance, Network, NetworkMember
-from ._common import _as_date, _lookup, _not_closed, _not_future, _visible
+from ._common import _lookup, _network_day, _not_closed, _visible
 
 SUPPORT_BODY_KINDS = (OrganisationKind.SUPPORT_AGENCY, OrganisationKind.SERVICE_CENTRE, *ASSOCIATION_KINDS)
 
@@ -60,14 +60,7 @@ def record_activity(actor, network: Network, data: Mapping[str, Any]) -> Activit
     if kind not in ActivityKind.values:
         errors["kind"] = [_("Unknown kind %(kind)r; use one of %(choices)s.") % {
             "kind": kind, "choices": ', '.join(ActivityKind.values)}]
-    day = _as_date(data.get("occurred_on"), "occurred_on")
-    if day is None:
-        errors["occurred_on"] = [_("Give the date.")]
-    else:
-        _not_future(day, "occurred_on", errors)
-        if day < network.started_on:
-            errors.setdefault("occurred_on", []).append(_("Before the network's first contact (%(started_on)s).") % {
-                "started_on": network.started_on})
+    day = _network_day(network, data.get("occurred_on"), "occurred_on", errors)
     try:
         hours = Decimal(str(data.get("broker_hours") or 0))
         if hours < 0 or hours != hours.quantize(Decimal("0.01")):

@@ -15,7 +15,7 @@ from triplec.core.records import save_validated
 from .. import policy
 from ..independence import BY_CODE, JUDGED, evaluate_assessment
 from ..models import CriterionJudgement, IndependenceAssessment, Network
-from ._common import _as_date, _not_future, _visible
+from ._common import _network_day, _visible
 
 
 @transaction.atomic
@@ -26,15 +26,8 @@ def record_assessment(actor, network: Network, assessed_on, judgements: Mapping[
     computed from the records. The result as computed now is kept in `snapshot`."""
     _visible(actor, network)
     require(policy.can_assess_independence, actor, network)
-    day = _as_date(assessed_on, "assessed_on")
     errors: dict[str, list[str]] = {}
-    if day is None:
-        errors["assessed_on"] = [_("Give the date.")]
-    else:
-        _not_future(day, "assessed_on", errors)
-        if day < network.started_on:
-            errors.setdefault("assessed_on", []).append(_("Before the network's first contact (%(started_on)s).") % {
-                "started_on": network.started_on})
+    day = _network_day(network, assessed_on, "assessed_on", errors)
     if not isinstance(window_months, int) or isinstance(window_months, bool) or not 1 <= window_months <= 60:
         errors["window_months"] = [_("Give a window of 1 to 60 months.")]
     for code, answer in (judgements or {}).items():

@@ -35,7 +35,7 @@ from ..models import (
     Network,
     NetworkMember,
 )
-from ._common import _as_date, _lookup, _not_future, _visible
+from ._common import _as_date, _lookup, _network_day, _visible
 
 
 @transaction.atomic
@@ -145,15 +145,8 @@ def _insert(model, network: Network, key: str, same: Mapping[str, Any], entry):
 
 
 def _money_date(day, field: str, network: Network) -> date:
-    day = _as_date(day, field)
     errors: dict[str, list[str]] = {}
-    if day is None:
-        errors[field] = [_("Give the date.")]
-    else:
-        _not_future(day, field, errors)
-        if day < network.started_on:
-            errors.setdefault(field, []).append(_("Before the network's first contact (%(started_on)s).") % {
-                "started_on": network.started_on})
+    day = _network_day(network, day, field, errors)
     if errors:
         raise ValidationFailed(errors)
     return day

@@ -10,8 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from triplec.accounts.policy import require
-from triplec.ledger.errors import UnknownCurrency
-from triplec.ledger.services import check_currency
+from triplec.ledger.services import input_currency
 from triplec.registry.models import Enterprise, Organisation, OrganisationKind, Territory
 
 from .. import policy
@@ -46,11 +45,7 @@ def create_programme(user, *, name: str, purchaser: Organisation, currency: str,
     if purchaser.kind != OrganisationKind.BUYER_PUBLIC:
         refuse("purchaser", _("The purchasing body must be a public purchaser (%(name)s is not).")
                % {"name": purchaser.name})
-    try:
-        currency = check_currency(currency)
-    except UnknownCurrency as exc:
-        refuse("currency", str(exc))
-    programme = Programme(name=name, purchaser=purchaser, territory=territory, currency=currency,
+    programme = Programme(name=name, purchaser=purchaser, territory=territory, currency=input_currency(currency),
                           advance_share=_decimal("advance_share", advance_share),
                           retention_share=_decimal("retention_share", retention_share),
                           warranty_months=warranty_months)
