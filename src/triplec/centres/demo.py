@@ -13,9 +13,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from triplec.accounts.demo import demo_user
 from triplec.accounts.models import User
 from triplec.accounts.roles import Role
-from triplec.accounts.services import create_user
 from triplec.registry.models import Enterprise, Organisation, OrganisationKind
 
 from .models import Centre
@@ -37,11 +37,7 @@ PUBLIC_SHARES = ("1.00", "0.92", "0.85", "0.77", "0.70", "0.62", "0.55", "0.45",
 
 
 def _staff(organisation: Organisation, password: str) -> User:
-    user = User.objects.filter(username="centre").first()
-    if user is None:
-        user = create_user(None, username="centre", role=Role.CENTRE_STAFF, password=password,
-                           email="centre@demo.triplec.local", organisation=organisation)
-    return user
+    return demo_user("centre", password, role=Role.CENTRE_STAFF, organisation=organisation)
 
 
 def _ten_years(admin, centre: Centre) -> None:

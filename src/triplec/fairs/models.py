@@ -23,11 +23,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from triplec.core.model_fields import MONEY, SHARE
 from triplec.registry.models import Enterprise, Organisation, SizeClass
-
-MONEY = {"max_digits": 16, "decimal_places": 2}
-SHARE = {"max_digits": 5, "decimal_places": 4,
-         "validators": [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]}
 
 
 class Programme(models.Model):

@@ -11,9 +11,8 @@ from datetime import date, timedelta
 
 from django.db import transaction
 
-from triplec.accounts.models import User
+from triplec.accounts.demo import demo_user
 from triplec.accounts.roles import Role
-from triplec.accounts.services import create_user
 from triplec.registry.models import Enterprise, Organisation, OrganisationKind
 
 from .models import Area, Programme
@@ -26,11 +25,6 @@ ENTERPRISES = 5
 DIAGNOSED = date(2025, 4, 1)
 NEEDS = {"quality": "Inspeção de recebimento e controle estatístico", "delivery": "Programação da produção",
          "cost": "Custeio por peça", "technology": "Dispositivos de fixação", "management": "Indicadores mensais"}
-
-
-def _user(username: str, password: str, **links) -> User:
-    return User.objects.filter(username=username).first() or create_user(
-        None, username=username, password=password, email=f"{username}@demo.triplec.local", **links)
 
 
 def _orders(staff, supplier, rng: random.Random, price: float) -> None:
@@ -60,7 +54,7 @@ def load_demo_suppliers(admin, password: str) -> int:
         shipped = importlib.import_module("triplec.suppliers.migrations.0002_shipped_areas")
         for order, (code, name) in enumerate(shipped.AREAS, start=1):
             Area.objects.get_or_create(code=code, defaults={"name": name, "order": order, "shipped": True})
-    staff = _user("buyer", password, role=Role.BUYER_STAFF, organisation=buyer)
+    staff = demo_user("buyer", password, role=Role.BUYER_STAFF, organisation=buyer)
     programme = programmes.create_programme(admin, name=PROGRAMME, buyer=buyer, currency="BRL",
                                             started_on=date(2025, 1, 6), agency_share="0.5")
     programmes.record_consent(admin, programme, given_by="Diretoria de Suprimentos", given_on=date(2025, 1, 10),
@@ -71,7 +65,7 @@ def load_demo_suppliers(admin, password: str) -> int:
                                                  product="Chicotes elétricos montados em casa",
                                                  municipality=buyer.territory, on=date(2025, 1, 15)))
     if firms:
-        _user("supplier", password, role=Role.ENTERPRISE_USER, enterprise=firms[0])
+        demo_user("supplier", password, role=Role.ENTERPRISE_USER, enterprise=firms[0])
     for n, supplier in enumerate(suppliers):
         base = {code: (rng.randint(1, 3), need) for code, need in NEEDS.items()}
         diagnostics.record_diagnostic(admin, supplier, carried_out_on=DIAGNOSED + timedelta(days=n),

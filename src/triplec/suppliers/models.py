@@ -19,18 +19,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from triplec.core.model_fields import MONEY, SHARE
+from triplec.core.models import ShippedArea
 from triplec.registry.models import Enterprise, Organisation, Territory
-
-MONEY = {"max_digits": 16, "decimal_places": 2}
-SHARE = {"max_digits": 5, "decimal_places": 4,
-         "validators": [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]}
 
 
 class Programme(models.Model):
@@ -96,20 +93,8 @@ class Supplier(models.Model):
         return self.enterprise_id is None
 
 
-class Area(models.Model):
+class Area(ShippedArea):
     """An area a diagnostic scores (configurable; the five of the programme are shipped)."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    active = models.BooleanField(_("active"), default=True)
-    shipped = models.BooleanField(_("shipped with triplec"), default=False)
-
-    class Meta:
-        ordering = ["order", "code"]
-
-    def __str__(self):
-        return gettext(self.name)  # shipped names are in the catalogue; others pass through
 
 
 class Diagnostic(models.Model):

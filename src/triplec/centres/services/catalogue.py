@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from triplec.accounts.policy import require
 from triplec.core.records import save_validated
 from triplec.ledger import services as ledger
-from triplec.ledger.errors import UnknownCurrency
 from triplec.registry.models import SizeClass
 
 from .. import policy
@@ -25,10 +24,7 @@ def create_centre(user, *, organisation, scope: str, function: str, currency: st
     if not organisation.is_service_centre:
         refuse("organisation", _("A centre is an organisation of the kind service centre."))
     currency = (currency or "").strip().upper()
-    try:
-        ledger.check_currency(currency)
-    except UnknownCurrency as exc:
-        refuse("currency", str(exc))
+    ledger.input_currency(currency)
     if scope == Centre.Scope.SECTOR and not sector_code.strip():
         refuse("sector_code", _("A sector centre names the sector it serves."))
     centre = Centre(organisation=organisation, scope=scope, function=function, currency=currency,

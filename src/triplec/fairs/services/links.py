@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from triplec.accounts.policy import require
 from triplec.core.records import save_validated
-from triplec.ledger.errors import UnknownCurrency
-from triplec.ledger.services import check_currency
+from triplec.ledger.services import input_currency
 from triplec.registry.models import BUYER_KINDS, Organisation
 
 from .. import policy
@@ -43,10 +42,7 @@ def record_order(user, contact: Contact, *, value, currency: str, ordered_on: da
     """An order from a buyer met at the fair, placed on or after the fair's first day."""
     participation = contact.participation
     require(policy.can_follow_up, user, participation)
-    try:
-        currency = check_currency(currency)
-    except UnknownCurrency as exc:
-        refuse("currency", str(exc))
+    currency = input_currency(currency)
     if ordered_on < participation.fair.starts_on:
         refuse("ordered_on", _("An order traced to the fair is placed on or after its first day (%(day)s).")
                % {"day": participation.fair.starts_on.isoformat()})

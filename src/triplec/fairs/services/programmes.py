@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from triplec.accounts.policy import require
 from triplec.core.months import add_months
 from triplec.core.records import save_validated
-from triplec.ledger.errors import UnknownCurrency
-from triplec.ledger.services import check_currency
+from triplec.ledger.services import input_currency
 from triplec.registry.models import ASSOCIATION_KINDS, Enterprise, Membership, Organisation
 
 from .. import policy
@@ -50,10 +49,7 @@ def update_programme(user, programme: Programme, *, name: str, currency: str, ye
 
 
 def _set_rules(programme: Programme, *, currency: str, yearly_cap, distant_km, **shares) -> None:
-    try:
-        programme.currency = check_currency(currency)
-    except UnknownCurrency as exc:
-        refuse("currency", str(exc))
+    programme.currency = input_currency(currency)
     for field, value in shares.items():
         if field not in SHARE_FIELDS:
             refuse(field, _("Not a subsidy rule of a programme."))

@@ -11,8 +11,7 @@ from django.utils.translation import gettext as _
 from triplec.accounts.policy import require
 from triplec.core.errors import ValidationFailed
 from triplec.core.records import save_validated
-from triplec.ledger.errors import UnknownCurrency
-from triplec.ledger.services import check_currency
+from triplec.ledger.services import input_currency
 from triplec.registry.models import Enterprise, Organisation, OrganisationKind, Territory
 
 from .. import policy
@@ -28,10 +27,7 @@ def create_programme(user, *, name: str, buyer: Organisation, currency: str, sta
     if buyer.kind != OrganisationKind.BUYER_LARGE_FIRM:
         refuse("buyer", _("A supplier programme is anchored on a large buyer (%(name)s is not one).")
                % {"name": buyer.name})
-    try:
-        currency = check_currency(currency)
-    except UnknownCurrency as exc:
-        refuse("currency", str(exc))
+    currency = input_currency(currency)
     programme = Programme(name=name, buyer=buyer, currency=currency, started_on=started_on,
                           agency_share=share("agency_share", agency_share),
                           supplier_share=share("supplier_share", supplier_share))
