@@ -75,7 +75,7 @@ def test_finance_is_exported_by_source_per_year(citer, client_for):
     assert csv[:3] == ["year,public,subscriptions,fees,total,public_share", "2020,9000.00,600.00,400.00,10000.00,0.9000",
                        "2021,1000.50,0.00,0.00,1000.50,1.0000"]
     xlsx = staff.get(reverse("centres:centre_finance_export", args=[c.pk, "xlsx"]))
-    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.values)
+    rows = list(load_workbook(io.BytesIO(xlsx.getvalue())).active.values)
     assert rows[0] == ("year", "public", "subscriptions", "fees", "total", "public_share")
     assert rows[1][:5] == (2020, 9000, 600, 400, 10000)
     assert staff.get(reverse("centres:centre_finance_export", args=[c.pk, "pdf"])).status_code == 404

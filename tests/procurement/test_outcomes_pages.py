@@ -105,7 +105,7 @@ def test_the_export_imports_back_unchanged_in_the_readers_convention(client_for,
     assert again.status_code == 302
     assert "0 years added, 0 corrected, 1 unchanged" in manager.get(_url(desks)).content.decode()
     xlsx = manager.get(_url(desks, "outcomes_export", "xlsx"))
-    assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+    assert xlsx.status_code == 200 and xlsx.getvalue().startswith(b"PK")
     assert manager.get(_url(desks, "outcomes_export", "pdf")).status_code == 404
 
 

@@ -135,7 +135,7 @@ def test_the_kpi_exports_per_order_and_before_after(measured, client_for):
     assert table[("the whole programme", "before")] == ("2", "0.5", "9.0417")
     assert rows[0]["diagnosed_on"] == "2026-02-01" and len(rows) == 6
     response = client_for(measured.staff).get(reverse("suppliers:export_kpis", args=[measured.programme.pk, "xlsx"]))
-    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert response.status_code == 200 and response.getvalue()[:2] == b"PK"
     semicolons = b"".join(client.get(url + "?what=orders&sep=semicolon&decimal=comma").streaming_content).decode()
     assert "B1;2026-01-20;2026-01-30;2026-02-02;before;100;8;0,08;no;13;10,00;1000,00\r\n" in semicolons
     assert client.get(url + "?what=nothing").status_code == 404

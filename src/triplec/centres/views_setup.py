@@ -9,20 +9,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from triplec.core import spreadsheets
 from triplec.core.shortcuts import (
     errors_as_messages,
-    export_style,
     first_or_404,
     form_saved,
     page_of,
     require_page,
+    table_download,
 )
 from triplec.registry.models import Enterprise
 
@@ -33,7 +32,6 @@ from .services import catalogue, membership, money, usage
 from .services.common import cents
 from .views import centre_or_404
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _run(request, pk: int) -> Centre:
@@ -213,17 +211,5 @@ def finance_export(request, pk: int, fmt: str):
     require_page(policy.sees_centre_books, request.user, centre)
     if fmt not in ("csv", "xlsx"):
         raise Http404(_("Finance is exported as CSV or XLSX."))
-    rows = finance_rows(centre)
-    if fmt == "xlsx":
-        response = HttpResponse(spreadsheets.xlsx_bytes({"finance": (FINANCE_COLUMNS, rows)}), content_type=XLSX)
-    else:
-        try:
-            style = export_style(request)
-        except ValueError as exc:
-            return HttpResponseBadRequest(str(exc))
-        cells = ([spreadsheets.number_text(r[c], style.decimal) if r[c] is not None else "" for c in FINANCE_COLUMNS]
-                 for r in rows)
-        response = StreamingHttpResponse(spreadsheets.csv_stream(FINANCE_COLUMNS, cells, style),
-                                         content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="finance-{slugify(centre.name) or centre.pk}.{fmt}"'
-    return response
+    return table_download(request, fmt, f"finance-{slugify(centre.name) or centre.pk}",
+                          {"finance": (FINANCE_COLUMNS, finance_rows(centre))})

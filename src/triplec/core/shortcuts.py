@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.core.paginator import Page, Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -207,3 +207,30 @@ class _Display:
         if field in self.named:
             return self.named[field](str(value))
         return str(value)
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_download(request, fmt: str, filename: str, sheets: dict, labels: dict | None = None,
+                   csv_sheet: str | None = None) -> HttpResponse:
+    """Tables as a file the reader asked for: XLSX, every sheet of `sheets` ({name: (columns, rows)});
+    or CSV, the sheet `csv_sheet` (the first by default) in the reader's separator and decimal mark.
+    `headers=labels` puts the `labels` ({column: label}) on top instead of the column names."""
+    if fmt == "xlsx":
+        headers = ({c: str(label) for c, label in labels.items()}
+                   if labels and request.GET.get("headers") == "labels" else None)
+        response = StreamingHttpResponse(spreadsheets.xlsx_iter(sheets, headers), content_type=XLSX_TYPE)
+    else:
+        try:
+            style = export_style(request)
+        except ValueError as exc:
+            return HttpResponseBadRequest(str(exc))
+        columns, rows = sheets[csv_sheet or next(iter(sheets))]
+        header = [str(labels[c]) if labels and style.headers == "labels" else c for c in columns]
+        cells = ([spreadsheets.number_text(row[c], style.decimal) if hasattr(row[c], "as_tuple")
+                  else spreadsheets.csv_cell(row[c], style.decimal) for c in columns] for row in rows)
+        response = StreamingHttpResponse(spreadsheets.csv_stream(header, cells, style),
+                                         content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

@@ -11,14 +11,19 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.core import spreadsheets
-from triplec.core.shortcuts import errors_as_messages, export_style, first_or_404, form_saved, require_page
+from triplec.core.shortcuts import (
+    errors_as_messages,
+    first_or_404,
+    form_saved,
+    require_page,
+    table_download,
+)
 
 from . import policy
 from .forms_setup import CancelForm, FairForm, PayForm, ProgrammeForm, ReverseForm, StandForm
@@ -167,21 +172,6 @@ def export_participations(request, fmt: str):
     require_page(policy.can_export, request.user)
     if fmt not in ("csv", "xlsx"):
         raise Http404(_("Participations are exported as CSV or XLSX."))
-    columns, rows = export.COLUMNS, export.participation_rows(request.user)
-    if fmt == "xlsx":
-        labels = export.column_labels() if request.GET.get("headers") == "labels" else None
-        response = StreamingHttpResponse(spreadsheets.xlsx_iter({"participations": (columns, rows)}, labels),
-                                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    else:
-        try:
-            style = export_style(request)
-        except ValueError as exc:
-            return HttpResponseBadRequest(str(exc))
-        labels = export.column_labels()
-        header = [str(labels[c]) if style.headers == "labels" else c for c in columns]
-        cells = ([spreadsheets.number_text(row[c], style.decimal) if hasattr(row[c], "as_tuple")
-                  else spreadsheets.csv_cell(row[c], style.decimal) for c in columns] for row in rows)
-        response = StreamingHttpResponse(spreadsheets.csv_stream(header, cells, style),
-                                         content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="fair-participations.{fmt}"'
-    return response
+    return table_download(request, fmt, "fair-participations",
+                          {"participations": (export.COLUMNS, export.participation_rows(request.user))},
+                          export.column_labels())

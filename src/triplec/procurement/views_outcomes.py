@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.core import spreadsheets
-from triplec.core.shortcuts import errors_on_form, export_style, history_rows, require_page
+from triplec.core.shortcuts import errors_on_form, history_rows, require_page, table_download
 from triplec.registry.importing import ImportRejected
 from triplec.registry.models import Organisation
 
@@ -97,22 +96,6 @@ def export_outcomes(request, pk: int, fmt: str):
     association = _association(request, pk, policy.can_view_outcomes)
     if fmt not in ("csv", "xlsx"):
         raise Http404(_("Outcomes are exported as CSV or XLSX."))
-    columns, rows = outcome_services.COLUMNS, outcome_services.outcome_rows(association)
-    name = f"outcomes-{slugify(association.name) or association.pk}.{fmt}"
-    if fmt == "xlsx":
-        labels = outcome_services.column_labels() if request.GET.get("headers") == "labels" else None
-        response = HttpResponse(spreadsheets.xlsx_bytes({"outcomes": (columns, rows)}, labels),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    else:
-        try:
-            style = export_style(request)
-        except ValueError as exc:
-            return HttpResponseBadRequest(str(exc))
-        labels = outcome_services.column_labels()
-        header = [labels[c] if style.headers == "labels" else c for c in columns]
-        cells = ([spreadsheets.csv_cell(row[c], style.decimal) if not hasattr(row[c], "as_tuple")
-                  else spreadsheets.number_text(row[c], style.decimal) for c in columns] for row in rows)
-        response = StreamingHttpResponse(spreadsheets.csv_stream(header, cells, style),
-                                         content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    rows = outcome_services.outcome_rows(association)
+    return table_download(request, fmt, f"outcomes-{slugify(association.name) or association.pk}",
+                          {"outcomes": (outcome_services.COLUMNS, rows)}, outcome_services.column_labels())

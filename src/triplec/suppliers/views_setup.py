@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.core import spreadsheets
-from triplec.core.shortcuts import errors_on_form, export_style, first_or_404, require_page
+from triplec.core.shortcuts import errors_on_form, first_or_404, require_page, table_download
 from triplec.registry.models import Territory
 
 from . import pages, policy
@@ -197,23 +196,7 @@ def export_kpis(request, pk: int, fmt: str):
     what = request.GET.get("what", "before-after")
     if fmt not in ("csv", "xlsx") or what not in exports.TABLES:
         raise Http404(_("KPIs are exported as CSV (orders or before-after) or XLSX."))
-    labels = exports.column_labels()
     name = slugify(programme.name) or programme.pk
-    if fmt == "xlsx":
-        sheets = {sheet: exports.table(programme, sheet) for sheet in exports.TABLES}
-        headers = {k: str(v) for k, v in labels.items()} if request.GET.get("headers") == "labels" else None
-        response = HttpResponse(spreadsheets.xlsx_bytes(sheets, headers),
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="kpis-{name}.xlsx"'
-        return response
-    try:
-        style = export_style(request)
-    except ValueError as exc:
-        return HttpResponseBadRequest(str(exc))
-    columns, rows = exports.table(programme, what)
-    header = [str(labels[c]) if style.headers == "labels" else c for c in columns]
-    cells = ([spreadsheets.number_text(row[c], style.decimal) if hasattr(row[c], "as_tuple")
-              else spreadsheets.csv_cell(row[c], style.decimal) for c in columns] for row in rows)
-    response = StreamingHttpResponse(spreadsheets.csv_stream(header, cells, style), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="kpis-{what}-{name}.csv"'
-    return response
+    sheets = {sheet: exports.table(programme, sheet) for sheet in exports.TABLES}
+    filename = f"kpis-{name}" if fmt == "xlsx" else f"kpis-{what}-{name}"
+    return table_download(request, fmt, filename, sheets, exports.column_labels(), csv_sheet=what)
