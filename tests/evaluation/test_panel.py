@@ -45,8 +45,9 @@ def test_panel_rules(world):
 
 
 def test_the_baseline_comes_from_the_first_diagnostic(shoes):
-    from triplec.suppliers.services.diagnostics import record_diagnostic
     from tests.suppliers.conftest import scores
+
+    from triplec.suppliers.services.diagnostics import record_diagnostic
 
     world, admin = shoes.world, shoes.world.users["agency-admin"]
     assert panel.fill_baseline(admin, world.ent_a1) is None  # no diagnostic yet
