@@ -25,7 +25,7 @@ def test_scorecards_and_their_evidence(expo, signed_up, client_for):
     detail_url = reverse("evaluation:scorecard_detail", args=["fair-participation", "intervention", alone.pk])
     assert detail_url in listing.content.decode()
     page = client.get(detail_url).content.decode()
-    assert 'data-testid="figure-public_cost"' in page and "5000.00 BRL" in page
+    assert 'data-testid="figure-public_cost"' in page and "R$5,000.00" in page and "50.0%" in page
     assert f'href="/fairs/participations/{alone.pk}/"' in page
     assert client.get(reverse("evaluation:scorecard_list"), {"year": 2026}).context["count"] == 0
 

@@ -88,6 +88,7 @@ POST_ONLY = {
     "pay", "add_contact", "add_order", "follow_up_done",  # fairs
     "cancel_booking",
     "action_status", "import_orders", "action_add",  # suppliers
+    "import_panel", "fill_baseline",  # evaluation
 }
 
 

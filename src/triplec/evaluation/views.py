@@ -20,6 +20,7 @@ from . import policy
 from .forms import FirmYearForm, PanelImportForm
 from .services import panel, panel_import
 from .services import scorecards as cards
+from .services.cards import shown
 from .services.panel import FIELDS
 
 PAGE_SIZE = 25
@@ -51,7 +52,8 @@ def scorecard_list(request):
                             offset=(number - 1) * PAGE_SIZE)
     pages = max((page.count + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     return render(request, "evaluation/scorecard_list.html", {
-        "cards": page.items, "count": page.count, "number": number, "pages": pages,
+        "cards": [(c, cards.BY_KEY[c.instrument].label, c.figure("firms_reached")) for c in page.items],
+        "count": page.count, "number": number, "pages": pages,
         "instruments": cards.INSTRUMENTS, "instrument": instrument or "", "year": year or ""})
 
 
@@ -63,7 +65,7 @@ def scorecard_detail(request, instrument: str, level: str, pk: int):
     labels = {"customer_oriented": _("Customer-oriented"), "collective": _("Collective"), "cumulative": _("Cumulative")}
     return render(request, "evaluation/scorecard_detail.html", {
         "card": card, "instrument": cards.BY_KEY[instrument],
-        "dimensions": [(name, labels[name], figures) for name, figures in card.dimensions()]})
+        "dimensions": [(name, labels[name], [(f, shown(f)) for f in figures]) for name, figures in card.dimensions()]})
 
 
 @login_required

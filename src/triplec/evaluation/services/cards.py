@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from triplec.core.money_format import cents
+from django.utils.translation import gettext_lazy as _
+
+from triplec.core.money_format import cents, format_money, format_share
 
 SHARE_PLACES = Decimal("0.0001")
 
@@ -61,6 +63,26 @@ class Scorecard:
     def dimensions(self) -> list[tuple[str, list[Figure]]]:
         return [("customer_oriented", self.customer_oriented), ("collective", self.collective),
                 ("cumulative", self.cumulative)]
+
+
+DELIVERY = {"group": _("Group"), "individual": _("Individual"), "shared": _("Shared by many firms")}
+
+
+def shown(figure: Figure) -> str:
+    """A figure's value as a page shows it (the API keeps the codes and numbers)."""
+    value = figure.value
+    if value is None:
+        return "—"
+    if figure.key == "delivery":
+        return str(DELIVERY.get(value, value))
+    if figure.unit == "share":
+        return format_share(value, places=1)
+    if figure.unit == "money":
+        return format_money(value, figure.currency) if figure.currency else str(value)
+    if figure.unit == "by-year":
+        return "; ".join(f"{row['year']}: {format_share(row['value'], places=1) if row['value'] is not None else '—'}"
+                         for row in value) or "—"
+    return str(value)
 
 
 def share(part, whole) -> Decimal | None:
