@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from triplec.accounts.models import User
 from triplec.centres.demo import load_demo_centres
+from triplec.evaluation.demo import load_demo_evaluation
 from triplec.fairs.demo import load_demo_fairs
 from triplec.fairs.models import Participation
 from triplec.networks.demo import load_demo_networks
@@ -40,6 +41,8 @@ def load(french_register: bool = True, progress: Callable[[str], None] | None = 
     say("Loading the demo supplier programme (a large buyer, five firms and a homeworker, a year of orders) ...")
     summary.created["supplier programme suppliers"] = load_demo_suppliers(admin, DEMO_PASSWORD)
     summary.logins += [(u.username, u.role, "supplier programme") for u in User.objects.filter(username__in=("buyer", "supplier"))]
+    say("Loading the demo firm panel (yearly figures before and after support) ...")
+    summary.created["firm panel years"] = load_demo_evaluation(admin, DEMO_PASSWORD)
     if User.objects.filter(username="inspector").exists():
         summary.logins.append(("inspector", "purchaser-inspector", "inspects the state's school-desk contracts"))
     removed = remove_french_rows_from_register()

@@ -97,6 +97,7 @@ POST_ONLY = {
     "centre_record_use", "centre_public_funds", "centre_join", "exchange_withdraw",  # centres
     "action_status", "import_orders", "action_add",  # suppliers
     "consent", "enrol", "enrol_homeworker", "session_add", "other_sales",  # suppliers' set-up (views_setup)
+    "import_panel", "fill_baseline",  # evaluation
 }
 
 

@@ -62,7 +62,8 @@ api = TriplecAPI(
         "`Authorization: Bearer TOKEN` (an agency administrator issues tokens on a user's page, "
         "`POST /api/v1/users/{id}/tokens`, or the operator with `triplec token USERNAME`); a signed-in "
         "browser session works too. "
-        "Supplier upgrading programmes anchored on a large buyer, their suppliers and KPIs: `/suppliers`."),
+        "Supplier upgrading programmes anchored on a large buyer, their suppliers and KPIs: `/suppliers`. "
+        "Triple C scorecards of every intervention and programme, and the firm panel: `/evaluation`."),
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
 )
@@ -127,6 +128,9 @@ def _register_routers():
     from triplec.suppliers.api import router as suppliers_router
 
     api.add_router("/suppliers", suppliers_router)
+    from triplec.evaluation.api import router as evaluation_router
+
+    api.add_router("/evaluation", evaluation_router)
 
 
 _register_routers()

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "triplec.fairs",
     "triplec.centres",
     "triplec.suppliers",
+    "triplec.evaluation",
 ]
 
 # Background work: the django.tasks API, run by our database queue (triplec.core.tasks explains why).

@@ -33,6 +33,7 @@ urlpatterns = [
     path("fairs/", include("triplec.fairs.urls")),
     path("centres/", include("triplec.centres.urls")),
     path("suppliers/", include("triplec.suppliers.urls")),
+    path("evaluation/", include("triplec.evaluation.urls")),
     path("", include("triplec.registry.urls")),
 ]
 

@@ -1,0 +1,57 @@
+"""The evaluation API, mounted at /api/v1/evaluation by `triplec.web.api`: Triple C scorecards and the
+firm panel, read-only, scoped by `evaluation.policy` (what a caller may not see answers 404, or is not
+listed). Lists are in the register's page shape (`count`, `limit`, `offset`, `items`)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from triplec.core.api_schemas import ERRORS
+from triplec.core.errors import PermissionDenied
+
+from . import policy
+from .schemas import PanelPage, PanelQuery, ScorecardOut, ScorecardPage, ScorecardQuery
+from .services import scorecards as cards
+
+router = Router(tags=["evaluation"])
+
+
+def _responses(schema, *codes) -> dict:
+    return {200: schema, **{code: ERRORS[code] for code in codes}}
+
+
+def _reader(request):
+    user = request.auth
+    if not policy.sees_evaluation(user):
+        raise PermissionDenied(_("You may not read evaluations."))
+    return user
+
+
+@router.get("/scorecards", response=_responses(ScorecardPage, 401, 403, 422), summary="Triple C scorecards")
+def list_scorecards(request, query: Query[ScorecardQuery]):
+    """One per intervention (network, procurement contract, fair participation, supplier programme,
+    service subscription) and per programme (agency roles only): `customer_oriented`, `collective` and
+    `cumulative`, each a list of figures with the records they came from (`evidence`). No composite score."""
+    page = cards.scorecards(_reader(request), instrument_key=query.instrument, programme=query.programme,
+                            year=query.year, limit=query.limit, offset=query.offset)
+    return {"count": page.count, "limit": query.limit, "offset": query.offset, "items": page.items}
+
+
+@router.get("/scorecards/{instrument}/{level}/{pk}", response=_responses(ScorecardOut, 401, 403, 404),
+            summary="One scorecard")
+def get_scorecard(request, instrument: str, level: str, pk: int, year: int | None = None):
+    """`level` is intervention or programme; `year` restricts a programme to its interventions of that year."""
+    return cards.scorecard(_reader(request), instrument, level, pk, year)
+
+
+@router.get("/panel", response=_responses(PanelPage, 401, 403, 422), summary="Firm panel years")
+def list_panel(request, query: Query[PanelQuery]):
+    """The firms' yearly figures the caller may see (a firm its own; a manager its members')."""
+    qs = policy.visible_panel(_reader(request)).order_by("enterprise_id", "year")
+    if query.enterprise is not None:
+        qs = qs.filter(enterprise_id=query.enterprise)
+    if query.year is not None:
+        qs = qs.filter(year=query.year)
+    return {"count": qs.count(), "limit": query.limit, "offset": query.offset,
+            "items": list(qs[query.offset:query.offset + query.limit])}

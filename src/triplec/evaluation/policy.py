@@ -1,0 +1,111 @@
+"""Who may see and do what in Triple C evaluation (issue 12).
+
+| role                | scorecards                                          | firm panel                            |
+|---------------------|-----------------------------------------------------|---------------------------------------|
+| agency-admin,       | every intervention and programme                    | sees every firm's; enters, corrects,  |
+| programme-officer   |                                                     | imports, fills baselines              |
+| broker, evaluator   | every intervention and programme (read-only)        | sees every firm's (read-only)         |
+| association-manager | its association's: contracts, fair participations   | its current members' (read-only)      |
+|                     | at its stands, networks its members are in          |                                       |
+| enterprise-user     | its own: fair participations, service subscriptions | its own firm's; enters and corrects   |
+|                     | and the networks it is a member of                  | what it states                        |
+| anyone else         | nothing                                             | nothing                               |
+
+Programme scorecards add up other firms' figures: only the agency's roles see them. A supplier
+programme's scorecard shows the buyer's and every supplier's figures: the agency only.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from triplec.accounts.policy import refuses_with, role_of, scoped
+from triplec.accounts.roles import AGENCY_WIDE_ROLES, Role
+from triplec.centres.models import Subscription
+from triplec.fairs.models import Participation
+from triplec.networks import policy as networks_policy
+from triplec.procurement.models import Contract
+from triplec.registry.models import Enterprise
+from triplec.registry.policy import association_members
+from triplec.suppliers.models import Programme as SupplierProgramme
+
+from .models import FirmYear
+
+EDITORS = frozenset({Role.AGENCY_ADMIN, Role.PROGRAMME_OFFICER})
+
+
+def _manager_of(user) -> int | None:
+    return user.organisation_id if role_of(user) == Role.ASSOCIATION_MANAGER and user.organisation_id else None
+
+
+def _firm_of(user) -> int | None:
+    return user.enterprise_id if role_of(user) == Role.ENTERPRISE_USER and user.enterprise_id else None
+
+
+def sees_evaluation(user) -> bool:
+    """Whether the evaluation pages are for this user (the site's navigation)."""
+    return role_of(user) in AGENCY_WIDE_ROLES or bool(_manager_of(user) or _firm_of(user))
+
+
+def sees_programmes(user) -> bool:
+    return role_of(user) in AGENCY_WIDE_ROLES
+
+
+def visible_networks(user) -> QuerySet:
+    """Agency roles all (brokers too: evaluation reads across the agency); others as networks decide."""
+    from triplec.networks.models import Network
+
+    if role_of(user) in AGENCY_WIDE_ROLES:
+        return Network.objects.all()
+    if _manager_of(user) or _firm_of(user):
+        return networks_policy.visible_networks(user)
+    return Network.objects.none()
+
+
+def visible_contracts(user) -> QuerySet:
+    qs = Contract.objects.all()
+    if role_of(user) in AGENCY_WIDE_ROLES:
+        return qs
+    if association := _manager_of(user):
+        return qs.filter(association_id=association)
+    return qs.none()
+
+
+def visible_participations(user) -> QuerySet:
+    qs = Participation.objects.all()
+    return scoped(user, qs, for_association=lambda org: qs.filter(stand__association_id=org),
+                  for_enterprise=lambda firm: qs.filter(enterprise_id=firm))
+
+
+def visible_supplier_programmes(user) -> QuerySet:
+    qs = SupplierProgramme.objects.all()
+    return qs if role_of(user) in AGENCY_WIDE_ROLES else qs.none()
+
+
+def visible_subscriptions(user) -> QuerySet:
+    qs = Subscription.objects.all()
+    return scoped(user, qs, for_association=lambda org: qs.none(),
+                  for_enterprise=lambda firm: qs.filter(enterprise_id=firm))
+
+
+def visible_panel(user) -> QuerySet:
+    qs = FirmYear.objects.all()
+    return scoped(user, qs, for_association=lambda org: qs.filter(enterprise_id__in=association_members(org)),
+                  for_enterprise=lambda firm: qs.filter(enterprise_id=firm))
+
+
+def visible_panel_firms(user) -> QuerySet:
+    qs = Enterprise.objects.all()
+    return scoped(user, qs, for_association=lambda org: qs.filter(pk__in=association_members(org)),
+                  for_enterprise=lambda firm: qs.filter(pk=firm))
+
+
+@refuses_with(_("Only agency staff or the firm itself may enter this firm's panel figures."))
+def can_enter_panel(user, enterprise) -> bool:
+    return role_of(user) in EDITORS or (_firm_of(user) is not None and _firm_of(user) == enterprise.pk)
+
+
+@refuses_with(_("Only agency staff may import panel files and fill baselines from diagnostics."))
+def can_import_panel(user) -> bool:
+    return role_of(user) in EDITORS

@@ -1,0 +1,71 @@
+"""Scorecards of fair participations (and of a fairs programme), from the participations' records
+and their postings on the shared ledger (fairs.services.money reads them).
+
+- customer-oriented: buyers and agents met (named); orders traced to the fair, in the programme's
+  currency (orders in other currencies are counted in the note, never converted).
+- collective: firms reached; at a group stand or alone; public cost = the subsidies paid (ledger), and
+  per firm reached.
+- cumulative: share of the exhibition costs the firms paid themselves; follow-ups with the buyers done;
+  orders placed after the fair ended (business continuing after the subsidised event); repeat
+  participations the firms paid wholly themselves.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from triplec.fairs.models import Contact, FollowUp, Order
+from triplec.fairs.services.links import self_paid_repeats
+from triplec.fairs.services.money import paid_for
+
+from .cards import Evidence, Figure, money_figures, per_firm, share
+
+
+def figures(participations: list, single: bool) -> tuple[list, list, list]:
+    ids = [p.pk for p in participations]
+    details = tuple(Evidence(str(p), reverse("fairs:participation_detail", args=[p.pk])) for p in participations)
+    currency = participations[0].fair.programme.currency
+    contacts = Contact.objects.filter(participation_id__in=ids).count()
+    orders = list(Order.objects.filter(participation_id__in=ids).select_related("participation__fair"))
+    in_currency = [o for o in orders if o.currency == currency]
+    others = len(orders) - len(in_currency)
+    customer = [
+        Figure("buyers_met", _("Buyers and agents met"), contacts, evidence=details),
+        Figure("orders_traced_count", _("Orders traced"), len(orders), evidence=details),
+        *money_figures("orders_traced", _("Value of orders traced"),
+                       {currency: sum((o.value for o in in_currency), Decimal(0))}, details,
+                       _("%(count)s orders in other currencies, not converted.") % {"count": others} if others else ""),
+    ]
+    paid = [paid_for(p) for p in participations]
+    subsidy = sum((x.subsidy for x in paid), Decimal(0))
+    own = sum((x.own for x in paid), Decimal(0))
+    firms = {p.enterprise_id for p in participations}
+    grouped = sum(1 for p in participations if p.stand_id)
+    collective = [
+        Figure("firms_reached", _("Firms reached"), len(firms), evidence=details),
+        Figure("delivery", _("Group or individual"),
+               ("group" if grouped else "individual") if single else
+               _("%(group)s at group stands, %(alone)s alone") % {"group": grouped,
+                                                                  "alone": len(participations) - grouped},
+               "text", evidence=details),
+        *money_figures("public_cost", _("Public cost"), {currency: subsidy}, details,
+                       _("Subsidies paid, from the ledger.")),
+        Figure("public_cost_per_firm", _("Public cost per firm reached"), per_firm(subsidy, len(firms)), "money",
+               currency, details),
+    ]
+    follow_ups = FollowUp.objects.filter(participation_id__in=ids)
+    later = sum(1 for o in orders if o.ordered_on > o.participation.fair.ends_on)
+    repeats = self_paid_repeats({p.enterprise_id for p in participations})
+    cumulative = [
+        Figure("cost_share_by_firms", _("Share of the costs paid by the firms"), share(own, own + subsidy), "share",
+               currency, details),
+        Figure("follow_ups_done", _("Follow-ups with buyers done"), follow_ups.filter(done_on__isnull=False).count(),
+               evidence=details, note=_("of %(total)s due") % {"total": follow_ups.count()}),
+        Figure("activity_after_subsidy", _("Orders placed after the fair ended"), later, evidence=details),
+        Figure("repeat_paid", _("Later participations the firms paid wholly themselves"),
+               sum(repeats.values()), evidence=details),
+    ]
+    return customer, collective, cumulative
