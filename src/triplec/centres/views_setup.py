@@ -33,7 +33,6 @@ from .services.common import cents
 from .views import centre_or_404
 
 
-
 def _run(request, pk: int) -> Centre:
     centre = centre_or_404(request.user, pk)
     require_page(policy.can_run_centre, request.user, centre)
