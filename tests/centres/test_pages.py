@@ -61,6 +61,9 @@ def test_the_finance_page_draws_the_public_share_per_year(citer, client_for):
     assert "<title>2024: 100%</title>" in page
     assert "<title>2025: 11%</title>" in page  # 300 / (300 + 2400)
     assert 'height="200.0"' in page  # 2024's full bar
+    portuguese = client_for(citer.staff).get(reverse("centres:finance", args=[c.pk]),
+                                             HTTP_ACCEPT_LANGUAGE="pt-br").content.decode()
+    assert "<title>2025: 11%</title>" in portuguese and 'height="200.0"' in portuguese  # no decimal comma in SVG
 
 
 def test_the_matches_page_explains_each_match(citer, client_for):
