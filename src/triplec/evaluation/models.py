@@ -17,10 +17,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from triplec.core.model_fields import MONEY
 from triplec.registry.models import Enterprise
 
-MONEY = {"max_digits": 16, "decimal_places": 2, "null": True, "blank": True,
-         "validators": [MinValueValidator(Decimal(0))]}
+# A year's figure a firm may not know: an amount (core.model_fields.MONEY), never negative, or empty.
+FIGURE = {**MONEY, "null": True, "blank": True, "validators": [MinValueValidator(Decimal(0))]}
 
 
 class Source(models.TextChoices):
@@ -35,14 +36,14 @@ class FirmYear(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1900), MaxValueValidator(2200)])
     employment = models.PositiveIntegerField(_("employment"), null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, blank=True, help_text=_("ISO 4217, e.g. BRL."))
-    sales = models.DecimalField(_("sales"), **MONEY)
-    exports = models.DecimalField(_("exports"), **MONEY)
+    sales = models.DecimalField(_("sales"), **FIGURE)
+    exports = models.DecimalField(_("exports"), **FIGURE)
     customers = models.PositiveIntegerField(_("number of customers"), null=True, blank=True)
     main_customer_share = models.DecimalField(
         _("share of sales to the main customer"), max_digits=5, decimal_places=4, null=True, blank=True,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))], help_text=_("Between 0 and 1."))
-    investment = models.DecimalField(_("investment"), **MONEY)
-    wages = models.DecimalField(_("wages"), **MONEY)
+    investment = models.DecimalField(_("investment"), **FIGURE)
+    wages = models.DecimalField(_("wages"), **FIGURE)
     certifications = models.CharField(_("quality certifications"), max_length=300, blank=True,
                                       help_text=_("Names separated by commas, e.g. ISO 9001."))
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.STATED)

@@ -7,12 +7,34 @@ pre-trend test). Django-free: numpy, pandas and scipy only.
     effects.table            # cohort, time, att, se, base, post, n_treated, n_control
     aggregate(effects, "dynamic").table   # event-study figures
     effects.pretrend         # Wald chi-square test of the pre-period cells
+
+Names are loaded on first use, so that importing the package (and the ``triplec`` command line) does not
+pay for pandas and scipy until an estimate needs them.
 """
 
-from .aggregate import KINDS, Aggregation, aggregate, aggregate_table
-from .attgt import CONTROLS, GroupTimeEffects, PretrendTest, att_gt, att_gt_wide
-from .drdid import EstimationError
-from .panel import PanelError, WidePanel, wide_panel
+from __future__ import annotations
 
-__all__ = ["CONTROLS", "KINDS", "Aggregation", "EstimationError", "GroupTimeEffects", "PanelError",
-           "PretrendTest", "WidePanel", "aggregate", "aggregate_table", "att_gt", "att_gt_wide", "wide_panel"]
+import importlib
+
+_EXPORTS = {
+    "triplec.impact.aggregations": ["KINDS", "Aggregation", "aggregate", "aggregate_table"],
+    "triplec.impact.attgt": ["CONTROLS", "GroupTimeEffects", "PretrendTest", "att_gt", "att_gt_wide"],
+    "triplec.impact.drdid": ["EstimationError"],
+    "triplec.impact.panel": ["PanelError", "WidePanel", "wide_panel"],
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'triplec.impact' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

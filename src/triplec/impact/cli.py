@@ -14,16 +14,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from .aggregate import aggregate_table
-from .attgt import CONTROLS, att_gt_wide
-from .drdid import EstimationError
-from .panel import PanelError, wide_panel
+if TYPE_CHECKING:  # the estimator (pandas, scipy) is imported when the command runs: `triplec --help` stays quick
+    import pandas as pd
 
 __all__ = ["impact_command"]
 
@@ -34,6 +31,10 @@ def _fail(message: str) -> None:
 
 
 def read_panel(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
+    from .panel import PanelError
+
     if not path.is_file():
         raise PanelError(f"no file at {path}")
     suffix = path.suffix.lower()
@@ -61,6 +62,11 @@ def impact_command(
 ) -> None:
     """Group-time average effects ATT(g,t) (doubly robust, analytic standard errors), their simple,
     group, dynamic and calendar aggregations, and a pre-trend test."""
+    from .aggregations import aggregate_table
+    from .attgt import CONTROLS, att_gt_wide
+    from .drdid import EstimationError
+    from .panel import PanelError, wide_panel
+
     if control not in CONTROLS:
         _fail(f"--control must be one of {', '.join(CONTROLS)}, not {control!r}")
     names = tuple(c.strip() for c in (covariates or "").split(",") if c.strip())
