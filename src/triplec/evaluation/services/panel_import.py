@@ -14,7 +14,7 @@ A firm's year already in the panel is replaced by the file's figures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -66,21 +66,8 @@ def panel_field(column: str) -> str | None:
     return _BY_KEY.get(header_key(str(column).rsplit("/", 1)[-1]))
 
 
-def _decimal(value, comma: bool) -> Decimal:
-    if isinstance(value, bool):
-        raise cells.CellError(_("expected a number, got %(value)s") % {"value": value})
-    if isinstance(value, int | float | Decimal):
-        return Decimal(str(value))
-    cells._number(value, comma)  # the register's reasons for a badly written number
-    raw = cells.text(value)
-    try:
-        return Decimal(raw.replace(",", ".") if comma else raw)
-    except InvalidOperation as exc:
-        raise cells.CellError(_("%(value)s is not a number") % {"value": repr(raw[:40])}) from exc
-
-
 def _money(value, comma: bool) -> Decimal:
-    amount = _decimal(value, comma)
+    amount = cells.decimal(value, comma)
     if amount < 0:
         raise cells.CellError(_("an amount cannot be negative"))
     return amount.quantize(Decimal("0.01"))
@@ -89,7 +76,7 @@ def _money(value, comma: bool) -> Decimal:
 def _share(value, comma: bool) -> Decimal:
     raw = cells.text(value) if isinstance(value, str) else value
     percent = isinstance(raw, str) and raw.endswith("%")
-    share = _decimal(raw[:-1].strip() if percent else raw, comma) / (100 if percent else 1)
+    share = cells.decimal(raw[:-1].strip() if percent else raw, comma) / (100 if percent else 1)
     if not 0 <= share <= 1:
         raise cells.CellError(_("a share is between 0 and 1 (or 0% and 100%)"))
     return share.quantize(Decimal("0.0001"))

@@ -10,9 +10,8 @@ previous figures); a row equal to what is recorded is left alone.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -31,8 +30,6 @@ from .programmes import record_outcome
 COLUMNS = ("year", "members", "workers", "equipment_bought", "share_sold_elsewhere", "illustration", "note")
 REQUIRED = ("year", "members", "workers")
 MAX_COUNT = 2_147_483_647
-_POINT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_COMMA = re.compile(r"[+-]?(\d+(,\d*)?|,\d+)")
 
 
 def column_labels() -> dict[str, str]:
@@ -52,18 +49,8 @@ class OutcomeImport:
 
 
 def _decimal(value, comma: bool) -> Decimal:
-    if isinstance(value, bool):
-        raise cells.CellError(_("expected a number, got %(value)s") % {"value": value})
-    if isinstance(value, int | float | Decimal):
-        return Decimal(str(value))
-    raw = cells.text(value).replace(" ", "")
-    if not (_COMMA if comma else _POINT).fullmatch(raw):
-        raise cells.CellError(_("%(value)s is not a number written with a decimal %(mark)s")
-                              % {"value": repr(raw[:40]), "mark": _("comma") if comma else _("point")})
-    try:
-        return Decimal(raw.replace(",", ".") if comma else raw)
-    except InvalidOperation as exc:
-        raise cells.CellError(_("%(value)s is not a number") % {"value": repr(raw[:40])}) from exc
+    """The register's reading of a number (`cells.decimal`); spaces between digit groups are allowed."""
+    return cells.decimal(cells.text(value).replace(" ", "") if isinstance(value, str) else value, comma)
 
 
 def _money(value, comma: bool) -> Decimal:

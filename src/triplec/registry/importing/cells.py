@@ -122,6 +122,15 @@ def _number(value: object, decimal_comma: bool = False) -> float:
     return number
 
 
+def decimal(value: object, decimal_comma: bool = False) -> Decimal:
+    """Exact decimal value of a cell (amounts, shares), refused for the reasons `_number` gives."""
+    _number(value, decimal_comma)
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value))
+    raw = text(value)
+    return Decimal(raw.replace(",", ".") if decimal_comma else raw)
+
+
 def whole_number(value: object, low: int, high: int, decimal_comma: bool = False) -> int:
     if type(value) is str:
         digits = value.strip()
