@@ -78,14 +78,15 @@ def test_register_map_labels_states_when_zoomed_out_and_cities_when_zoomed_in(wo
     expect(labels.filter(has_text="São Paulo")).to_have_count(1)
     assert page.locator("#map .place-state").count() == 0
     page.locator("#map .leaflet-control-zoom-in").click()
-    # a country: its states and their borders appear
-    expect(page.locator("#map .place-state").first).to_be_attached()
-    expect(page.locator("#map .leaflet-placeBorders-pane path").first).to_be_attached()
+    # a country: its states and their borders appear once the country's state file has loaded and
+    # drawn (seconds when the machine is busy: CI once needed more than expect's default 5 s)
+    expect(page.locator("#map .place-state").first).to_be_attached(timeout=30_000)
+    expect(page.locator("#map .leaflet-placeBorders-pane path").first).to_be_attached(timeout=30_000)
     shot(page, "register-map-places")
 
     page.goto("/enterprises/map/?q=SER-ARU")   # one enterprise: the map zooms in on it
     expect(page.locator("#map[data-loaded=true]")).to_be_attached()
-    expect(labels.filter(has_text="Capistrano")).to_have_count(1)   # a town of 17,000 people
+    expect(labels.filter(has_text="Capistrano")).to_have_count(1, timeout=30_000)   # a town of 17,000 people
     shot(page, "register-map-places-town")
 
     # in Portuguese, the country is named as a Brazilian reads it (the browser's CLDR names)
