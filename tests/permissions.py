@@ -120,3 +120,27 @@ def assert_page_permissions(world, client_for, case: Case) -> None:
     data = case.data(world) if case.data else None
     send_as = page_requests(world.users, client_for, case.method, url, data)
     assert_matrix(send_as, {ANONYMOUS: LOGIN, **case.expected}, f"{case.method.upper()} {url}")
+
+
+# --- API matrices: one token client per person, one request per endpoint ---------------------------
+
+def token_clients(world, people: Iterable[str], bad: str, label: str) -> dict:
+    """A test client per person with a fresh API token, the anonymous one and one with a bad token."""
+    from django.test import Client
+
+    from triplec.accounts.models import ApiToken
+
+    clients = {ANONYMOUS: Client(), bad: Client(headers={"Authorization": "Bearer tc_not-a-token"})}
+    for name in people:
+        _, raw = ApiToken.issue(world.users[name], name=label)
+        clients[name] = Client(headers={"Authorization": f"Bearer {raw}"})
+    return clients
+
+
+def send_api(client, api: str, endpoint, values: dict):
+    """`endpoint` (method, path with {names}, body or body(values)) sent by `client` under `api`."""
+    url = api + endpoint.path.format(**values)
+    if endpoint.method == "get":
+        return client.get(url)
+    body = endpoint.body(values) if callable(endpoint.body) else endpoint.body
+    return getattr(client, endpoint.method)(url, data=body or {}, content_type="application/json")

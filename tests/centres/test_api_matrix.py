@@ -17,11 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from django.test import Client
 from tests.centres.conftest import slot
-from tests.permissions import AGENCY, ANONYMOUS, USERS, matrix_failures, rolled_back
+from tests.permissions import AGENCY, ANONYMOUS, USERS, matrix_failures, rolled_back, send_api, token_clients
 
-from triplec.accounts.models import ApiToken
 from triplec.centres.models import Booking, ExchangePost, Service, Subscription
 
 pytestmark = pytest.mark.django_db
@@ -120,30 +118,14 @@ def values(citer):
             "publication": issue.pk, "need": need.pk, "a1": w.ent_a1.pk, "b1": w.ent_b1.pk, "agency": w.agency.pk}
 
 
-def _clients(world) -> dict[str, Client]:
-    clients = {ANONYMOUS: Client(), BAD: Client(headers={"Authorization": "Bearer tc_not-a-token"})}
-    for name in PEOPLE:
-        _, raw = ApiToken.issue(world.users[name], name="centres matrix")
-        clients[name] = Client(headers={"Authorization": f"Bearer {raw}"})
-    return clients
-
-
-def _send(client: Client, endpoint: Endpoint, values: dict):
-    url = API + endpoint.path.format(**values)
-    if endpoint.method == "get":
-        return client.get(url)
-    body = endpoint.body(values) if callable(endpoint.body) else endpoint.body
-    return getattr(client, endpoint.method)(url, data=body or {}, content_type="application/json")
-
-
 def test_permission_matrix_of_every_endpoint(citer, values):
     """One pass over the whole matrix; every mismatch reported together as {"METHOD path": [...]}."""
-    clients = _clients(citer.world)
+    clients = token_clients(citer.world, PEOPLE, BAD, "centres matrix")
     mismatches = {}
     for endpoint in ENDPOINTS:
         expected = {ANONYMOUS: 401, BAD: 401, **endpoint.expected}
         failures = matrix_failures(lambda who, endpoint=endpoint: rolled_back(
-            lambda: _send(clients[who], endpoint, values)), expected)
+            lambda: send_api(clients[who], API, endpoint, values)), expected)
         if failures:
             mismatches[f"{endpoint.method.upper()} {endpoint.path}"] = failures
     assert mismatches == {}

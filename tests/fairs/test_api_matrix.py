@@ -18,10 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
-from tests.permissions import AGENCY, ANONYMOUS, EDITORS, USERS, matrix_failures, rolled_back
-
-from triplec.accounts.models import ApiToken
+from tests.permissions import (
+    AGENCY,
+    ANONYMOUS,
+    EDITORS,
+    USERS,
+    matrix_failures,
+    rolled_back,
+    send_api,
+    token_clients,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,24 +109,13 @@ def fairs_world(expo, signed_up):
             "follow_up": it.follow_ups.get(months=3).pk}
 
 
-def _send(client: Client, endpoint: Endpoint, values: dict):
-    url = API + endpoint.path.format(**values)
-    if endpoint.method == "get":
-        return client.get(url)
-    body = endpoint.body(values) if callable(endpoint.body) else endpoint.body
-    return getattr(client, endpoint.method)(url, data=body or {}, content_type="application/json")
-
-
 def test_permission_matrix_of_every_endpoint(expo, fairs_world):
-    clients = {ANONYMOUS: Client(), BAD: Client(headers={"Authorization": "Bearer tc_not-a-token"})}
-    for name in PEOPLE:
-        _, raw = ApiToken.issue(expo.world.users[name], name="fairs matrix")
-        clients[name] = Client(headers={"Authorization": f"Bearer {raw}"})
+    clients = token_clients(expo.world, PEOPLE, BAD, "fairs matrix")
     mismatches = {}
     for endpoint in ENDPOINTS:
         expected = {ANONYMOUS: 401, BAD: 401, **endpoint.expected}
         failures = matrix_failures(lambda who, endpoint=endpoint: rolled_back(
-            lambda: _send(clients[who], endpoint, fairs_world)), expected)
+            lambda: send_api(clients[who], API, endpoint, fairs_world)), expected)
         if failures:
             mismatches[f"{endpoint.method.upper()} {endpoint.path}"] = failures
     assert mismatches == {}

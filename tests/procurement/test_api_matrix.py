@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
-from tests.permissions import AGENCY, ANONYMOUS, USERS, matrix_failures, rolled_back
+from tests.permissions import AGENCY, ANONYMOUS, USERS, matrix_failures, rolled_back, send_api, token_clients
 from tests.procurement import api_world
 
 from triplec.accounts.models import ApiToken
@@ -148,31 +148,15 @@ def test_every_endpoint_is_in_the_matrix():
     assert routes == listed
 
 
-def _clients(world) -> dict[str, Client]:
-    clients = {ANONYMOUS: Client(), BAD: Client(headers={"Authorization": "Bearer tc_not-a-token"})}
-    for name in PEOPLE:
-        _, raw = ApiToken.issue(world.users[name], name="procurement matrix")
-        clients[name] = Client(headers={"Authorization": f"Bearer {raw}"})
-    return clients
-
-
-def _send(client: Client, endpoint: Endpoint, values: dict):
-    url = API + endpoint.path.format(**values)
-    if endpoint.method == "get":
-        return client.get(url)
-    body = endpoint.body(values) if callable(endpoint.body) else endpoint.body
-    return getattr(client, endpoint.method)(url, data=body or {}, content_type="application/json")
-
-
 def test_permission_matrix_of_every_endpoint(books):
     """One pass over the whole matrix; every mismatch reported together as {"METHOD path": [...]}."""
-    clients = _clients(books.world)
+    clients = token_clients(books.world, PEOPLE, BAD, "procurement matrix")
     values = ids(books)
     mismatches = {}
     for endpoint in ENDPOINTS:
         expected = {ANONYMOUS: 401, BAD: 401, **endpoint.expected}
         failures = matrix_failures(lambda who, endpoint=endpoint: rolled_back(
-            lambda: _send(clients[who], endpoint, values)), expected)
+            lambda: send_api(clients[who], API, endpoint, values)), expected)
         if failures:
             mismatches[f"{endpoint.method.upper()} {endpoint.path}"] = failures
     assert mismatches == {}

@@ -17,11 +17,18 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from django.test import Client
-from tests.permissions import AGENCY, ANONYMOUS, EDITORS, USERS, matrix_failures, rolled_back
+from tests.permissions import (
+    AGENCY,
+    ANONYMOUS,
+    EDITORS,
+    USERS,
+    matrix_failures,
+    rolled_back,
+    send_api,
+    token_clients,
+)
 from tests.suppliers.conftest import add_user, scores
 
-from triplec.accounts.models import ApiToken
 from triplec.suppliers.models import Order, Supplier
 from triplec.suppliers.services import diagnostics, programmes, training
 
@@ -96,22 +103,6 @@ def matrix_world(shoes):
     return shoes
 
 
-def _clients(world) -> dict[str, Client]:
-    clients = {ANONYMOUS: Client(), BAD: Client(headers={"Authorization": "Bearer tc_not-a-token"})}
-    for name in PEOPLE:
-        _, raw = ApiToken.issue(world.users[name], name="suppliers matrix")
-        clients[name] = Client(headers={"Authorization": f"Bearer {raw}"})
-    return clients
-
-
-def _send(client: Client, endpoint: Endpoint, values: dict):
-    url = API + endpoint.path.format(**values)
-    if endpoint.method == "get":
-        return client.get(url)
-    body = endpoint.body(values) if callable(endpoint.body) else endpoint.body
-    return getattr(client, endpoint.method)(url, data=body or {}, content_type="application/json")
-
-
 def test_every_endpoint_is_in_the_matrix():
     from triplec.suppliers.api import router
 
@@ -130,12 +121,12 @@ def test_every_endpoint_is_in_the_matrix():
 
 def test_permission_matrix_of_every_endpoint(matrix_world):
     """One pass over the whole matrix; every mismatch reported together as {"METHOD path": [...]}."""
-    clients = _clients(matrix_world.world)
+    clients = token_clients(matrix_world.world, PEOPLE, BAD, "suppliers matrix")
     mismatches = {}
     for endpoint in ENDPOINTS:
         expected = {ANONYMOUS: 401, BAD: 401, **endpoint.expected}
         failures = matrix_failures(lambda who, endpoint=endpoint: rolled_back(
-            lambda: _send(clients[who], endpoint, matrix_world.ids)), expected)
+            lambda: send_api(clients[who], API, endpoint, matrix_world.ids)), expected)
         if failures:
             mismatches[f"{endpoint.method.upper()} {endpoint.path}"] = failures
     assert mismatches == {}
