@@ -14,7 +14,7 @@ pay for pandas and scipy until an estimate needs them.
 
 from __future__ import annotations
 
-import importlib
+from triplec.lazy_exports import lazy_exports
 
 _EXPORTS = {
     "triplec.impact.aggregations": ["KINDS", "Aggregation", "aggregate", "aggregate_table"],
@@ -22,19 +22,4 @@ _EXPORTS = {
     "triplec.impact.drdid": ["EstimationError"],
     "triplec.impact.panel": ["PanelError", "WidePanel", "wide_panel"],
 }
-_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
-
-__all__ = sorted(_WHERE)
-
-
-def __getattr__(name: str):
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'triplec.impact' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

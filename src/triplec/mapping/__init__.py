@@ -10,7 +10,7 @@ pay for numba, scipy and shapely until a computation needs them.
 
 from __future__ import annotations
 
-import importlib
+from triplec.lazy_exports import lazy_exports
 
 _EXPORTS = {
     "triplec.mapping.points": ["PointRegister", "RegisterError", "haversine_km"],
@@ -31,19 +31,4 @@ _EXPORTS = {
     "triplec.mapping.report": ["write_report"],
     "triplec.mapping.pipeline": ["MapInputError", "MapOutputs", "run_map"],
 }
-_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
-
-__all__ = sorted(_WHERE)
-
-
-def __getattr__(name: str):
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module 'triplec.mapping' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__all__, __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
