@@ -21,7 +21,7 @@ Y = {"T1": (10, 12), "T2": (20, 20), "T3": (15, 16), "C1": (10, 12), "C2": (11, 
 
 
 def panel() -> pd.DataFrame:
-    rows = [{"firm": f, "year": year, "outcome": v} for f, pair in Y.items() for year, v in zip((2018, 2019), pair)]
+    rows = [{"firm": f, "year": year, "outcome": v} for f, pair in Y.items() for year, v in zip((2018, 2019), pair, strict=False)]
     rows.append({"firm": "T4", "year": 2019, "outcome": 5.0})  # no 2018: no trend
     return pd.DataFrame(rows)
 
