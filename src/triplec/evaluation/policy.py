@@ -109,3 +109,18 @@ def can_enter_panel(user, enterprise) -> bool:
 @refuses_with(_("Only agency staff may import panel files and fill baselines from diagnostics."))
 def can_import_panel(user) -> bool:
     return role_of(user) in EDITORS
+
+
+# Impact runs: the agency's roles read them; the programme staff and the evaluator start them.
+# Association managers and firms see none (an estimate adds up other firms' figures).
+IMPACT_RUNNERS = frozenset({Role.AGENCY_ADMIN, Role.PROGRAMME_OFFICER, Role.EVALUATOR})
+
+
+@refuses_with(_("Only agency staff may read impact estimates."))
+def can_view_impact(user) -> bool:
+    return role_of(user) in AGENCY_WIDE_ROLES
+
+
+@refuses_with(_("Only agency administrators, programme officers and evaluators may run impact estimates."))
+def can_run_impact(user) -> bool:
+    return role_of(user) in IMPACT_RUNNERS
