@@ -5,6 +5,7 @@ run on too few firms ends failed with the reason."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from triplec.core.errors import PermissionDenied, ValidationFailed
 from triplec.core.models import BackgroundTask
@@ -36,6 +37,48 @@ def test_a_run_recovers_the_planted_effect(world):
     assert min(dynamic) < 0 <= max(dynamic)
     assert {"feature", "smd_before", "smd_after"} <= set(results["balance"][0])
     assert "unobservables" in results["caveats"]
+    _pages_and_api_show_it(world, run)
+
+
+def _pages_and_api_show_it(world, run):
+    """The wiring, on the same run: the result page (plot, overall effect, caveats, in Portuguese too),
+    the downloads, and the API's run."""
+    import io
+
+    import openpyxl
+    from django.test import Client
+
+    from triplec.accounts.models import ApiToken
+
+    client = Client()
+    client.force_login(world.users["broker"])
+    url = reverse("evaluation:impact_detail", args=[run.pk])
+    page = client.get(url).content.decode()
+    assert 'data-testid="event-study"' in page and page.count('data-testid="event-point"') == len(
+        run.results["aggregations"]["dynamic"]["rows"])
+    assert f'{run.results["overall"]["att"]:.2f}' in page
+    assert "The figures are what firms reported" in page
+    pt = client.get(url, headers={"accept-language": "pt-br"}).content.decode()
+    assert 'data-testid="event-study"' in pt and "Estudo de evento" in pt
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(client.get(
+        reverse("evaluation:impact_download", args=[run.pk]), {"format": "xlsx"}).streaming_content)))
+    assert book.sheetnames == ["att_gt", "aggregations", "balance", "dropped"]
+    assert book["aggregations"]["C2"].value == pytest.approx(run.results["overall"]["att"])
+    csv = b"".join(client.get(reverse("evaluation:impact_download", args=[run.pk]),
+                              {"format": "csv", "what": "att_gt"}).streaming_content).decode()
+    assert csv.lstrip("\ufeff").splitlines()[0].startswith("cohort,time,att")
+    _, raw = ApiToken.issue(world.users["evaluator"], name="t")
+    api = Client(headers={"Authorization": f"Bearer {raw}"})
+    body = api.get(f"/api/v1/evaluation/impact-runs/{run.pk}").json()
+    assert body["status"] == "done" and body["progress"] == 100
+    assert body["results"]["overall"] == run.results["overall"]
+    listed = api.get("/api/v1/evaluation/impact-runs", {"limit": 5}).json()
+    assert (listed["count"], listed["items"][0]["id"]) == (1, run.pk)
+    started = api.post("/api/v1/evaluation/impact-runs", {"outcome": "wages", "instrument": "network"},
+                       content_type="application/json")
+    assert started.status_code == 201 and started.json()["status"] == "queued"
+    assert api.post("/api/v1/evaluation/impact-runs", {"outcome": "profit"},
+                    content_type="application/json").status_code == 422
 
 
 def test_too_few_firms_fail_with_the_reason(world):

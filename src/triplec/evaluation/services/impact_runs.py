@@ -122,3 +122,28 @@ def frames(run: ImpactRun) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, str]]:
     panel = pd.DataFrame(list(values.iterator(chunk_size=20000)), columns=["firm", "year", "outcome"])
     panel["outcome"] = panel["outcome"].astype(float)
     return firms, panel, names
+
+
+def selection_choices() -> list[tuple[str, str]]:
+    """The support a run may be about: all, an instrument, or one programme of it ("instrument:pk")."""
+    from triplec.suppliers.models import Programme as SupplierProgramme
+
+    from .scorecards import INSTRUMENTS
+
+    choices = [("", _("All support (every instrument)"))]
+    for instrument in INSTRUMENTS:
+        choices.append((instrument.key, _("%(instrument)s: all programmes") % {"instrument": instrument.label}))
+        programmes = instrument.programmes() if instrument.programmes else SupplierProgramme.objects.all()
+        choices += [(f"{instrument.key}:{p.pk}", f"{instrument.label}: {p}") for p in programmes]
+    return choices
+
+
+def selection_of(value: str) -> dict:
+    """A `selection_choices` value as the run's instrument and programme."""
+    instrument, _sep, programme = (value or "").partition(":")
+    return {"instrument": instrument, "programme": programme or None}
+
+
+def selection_label(run: ImpactRun) -> str:
+    value = f"{run.instrument}:{run.programme}" if run.programme else run.instrument
+    return dict(selection_choices()).get(value, value or _("All support (every instrument)"))
