@@ -60,12 +60,13 @@ def list_panel(request, query: Query[PanelQuery]):
 from ninja import Status  # noqa: E402
 
 from triplec.accounts.policy import require  # noqa: E402
+from triplec.core.api_schemas import answers  # noqa: E402
 
 from .schemas_impact import ImpactRunIn, ImpactRunOut, ImpactRunPage, ImpactRunQuery  # noqa: E402
 from .services import impact_runs  # noqa: E402
 
 
-@router.post("/impact-runs", response={201: ImpactRunOut, **{c: ERRORS[c] for c in (401, 403, 422)}},
+@router.post("/impact-runs", response=answers(201, ImpactRunOut, 401, 403, 422),
              summary="Start an impact estimate")
 def start_impact_run(request, payload: ImpactRunIn):
     """Queue an estimate for a programme (instrument + programme), an instrument or all support, and an

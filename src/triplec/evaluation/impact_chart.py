@@ -37,10 +37,9 @@ def event_study_svg(rows: list[dict]) -> str:
     pad = (high - low) * 0.08 or 1.0
     low, high = low - pad, high + pad
     first, last = min(keys), max(keys)
-    span = max(last - first, 1)
 
-    def x(key: float) -> float:
-        return LEFT + (WIDTH - LEFT - RIGHT) * ((key - first) / span if last > first else 0.5)
+    def x(key: float) -> float:  # half a year of margin on each side keeps the whiskers off the axis
+        return LEFT + (WIDTH - LEFT - RIGHT) * (key - first + 0.5) / (last - first + 1)
 
     def y(value: float) -> float:
         return TOP + (HEIGHT - TOP - BOTTOM) * (1 - (value - low) / (high - low))

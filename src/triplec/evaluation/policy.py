@@ -11,6 +11,9 @@
 |                     | and the networks it is a member of                  | what it states                        |
 | anyone else         | nothing                                             | nothing                               |
 
+Impact runs (estimates against matched comparison firms) add up other firms' figures too: the agency's
+four roles read them, administrators, programme officers and evaluators start them; nobody else sees any.
+
 Programme scorecards add up other firms' figures: only the agency's roles see them. A supplier
 programme's scorecard shows the buyer's and every supplier's figures: the agency only.
 """
