@@ -144,7 +144,8 @@ TABLE_COLUMNS = {
 def tables(results: dict) -> dict:
     """The run's tables as download sheets ({name: (columns, rows)})."""
     aggregations = []
-    for kind, block in results["aggregations"].items():
+    for kind in ("simple", "group", "dynamic", "calendar"):  # PostgreSQL's jsonb keeps no key order
+        block = results["aggregations"][kind]
         aggregations.append({"type": kind, "key": None, **{k: block[k] for k in ("att", "se", "lower", "upper")}})
         aggregations += [{"type": kind, **row} for row in block["rows"]]
     rows = {"att_gt": results["att_gt"], "aggregations": aggregations, "balance": results["balance"],
