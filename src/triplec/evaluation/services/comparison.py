@@ -138,24 +138,27 @@ def match(firms: pd.DataFrame, panel: pd.DataFrame, neighbours: int = DEFAULT_NE
         c_var = float(np.cov(pool[:, j], aweights=pool_w)) if len(pool) > 1 else 0.0
         scale[name] = float(np.sqrt((t_var + c_var) / 2))
 
-    by_stratum = {key: list(members) for key, members in pd.Series(candidates, index=strata.loc[candidates])
-                  .groupby(level=0)} if len(candidates) else {}
+    # candidates by (stratum, cohort year): one feature matrix each, so each supported firm's
+    # distances are one vectorised step
+    cand = cand_features.reset_index()
+    cand["stratum"] = strata.reindex(cand["firm"]).to_numpy()
+    groups = {key: (group["firm"].to_numpy(), group[list(FEATURES)].to_numpy())
+              for key, group in cand.groupby(["stratum", "year"], sort=False)}
+    units = np.array([scale[name] or 1.0 for name in FEATURES])
     pairs: list[dict] = []
     for row in t_frame.itertuples(index=False):
-        near = by_stratum.get(strata.at[row.firm], [])
-        keys = [(c, row.cohort) for c in near if (c, row.cohort) in cand_features.index]
-        if not keys:
+        found = groups.get((strata.at[row.firm], row.cohort))
+        if found is None:
             dropped.append({"firm": row.firm, "reason": NO_CANDIDATE})
             continue
-        values = cand_features.loc[keys].to_numpy()
+        ids, values = found
         target = np.array([getattr(row, name) for name in FEATURES])
-        units = np.array([scale[name] or 1.0 for name in FEATURES])
         distance = np.sqrt((((values - target) / units) ** 2).sum(axis=1))
-        order = [i for i in np.argsort(distance, kind="stable") if distance[i] <= caliper][:neighbours]
+        order = [i for i in np.argsort(distance, kind="stable")[:neighbours] if distance[i] <= caliper]
         if not order:
             dropped.append({"firm": row.firm, "reason": OUTSIDE_CALIPER})
             continue
-        pairs.extend({"firm": row.firm, "control": keys[i][0], "distance": float(distance[i]),
+        pairs.extend({"firm": row.firm, "control": ids[i], "distance": float(distance[i]),
                       "level": values[i, 0], "trend": values[i, 1], "weight": 1 / len(order)} for i in order)
     pair_frame = pd.DataFrame(pairs, columns=["firm", "control", "distance", *FEATURES, "weight"])
 
