@@ -12,8 +12,9 @@ from django.test import Client
 from tests.permissions import AGENCY, ANONYMOUS, matrix_failures
 
 from triplec.accounts.models import ApiToken
+from triplec.evaluation.services import impact_runs
 
-from .test_page_matrix import PEOPLE, READERS, SEES_A1, answers
+from .test_page_matrix import PEOPLE, READERS, RUNNERS, SEES_A1, START, answers
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,12 @@ ENDPOINTS = [
     Endpoint("get", "/panel", answers(200, READERS)),
 ]
 
+ENDPOINTS += [
+    Endpoint("get", "/impact-runs", answers(200, AGENCY, PEOPLE)),
+    Endpoint("get", "/impact-runs/{run}", answers(200, AGENCY, PEOPLE)),
+    Endpoint("post", "/impact-runs", answers(201, RUNNERS, PEOPLE)),
+]
+
 
 def test_every_endpoint_is_in_the_matrix():
     from triplec.evaluation.api import router
@@ -44,7 +51,8 @@ def test_every_endpoint_is_in_the_matrix():
               for op in view.operations for method in op.methods}
     listed = {(e.method, e.path.split("?")[0].replace("{stand}", "{pk}").replace("{programme}", "{pk}")
                .replace("fair-participation/intervention", "{instrument}/{level}")
-               .replace("fair-participation/programme", "{instrument}/{level}")) for e in ENDPOINTS}
+               .replace("fair-participation/programme", "{instrument}/{level}")
+               .replace("{run}", "{pk}")) for e in ENDPOINTS}
     assert routes == listed
 
 
@@ -54,13 +62,21 @@ def test_permission_matrix_of_every_endpoint(world, expo, signed_up):
         _, raw = ApiToken.issue(world.users[name], name="evaluation matrix")
         clients[name] = Client(headers={"Authorization": f"Bearer {raw}"})
     values = {"stand": signed_up[1][0].pk, "programme": expo.programme.pk}
+    values["run"] = impact_runs.start_run(world.users["evaluator"], START).pk
     mismatches = {}
     for endpoint in ENDPOINTS:
         expected = {ANONYMOUS: 401, BAD: 401, **endpoint.expected}
-        failures = matrix_failures(lambda who, e=endpoint: clients[who].get(API + e.path.format(**values)), expected)
+        failures = matrix_failures(lambda who, e=endpoint: send(clients[who], e, values), expected)
         if failures:
             mismatches[endpoint.path] = failures
     assert mismatches == {}
+
+
+def send(client, endpoint, values):
+    url = API + endpoint.path.format(**values)
+    if endpoint.method == "post":
+        return client.post(url, {k: v for k, v in START.items() if k != "support"}, content_type="application/json")
+    return client.get(url)
 
 
 def test_the_page_shape_and_a_scorecard(world, expo, signed_up):

@@ -10,6 +10,8 @@ import pytest
 from django.urls import reverse
 from tests.permissions import AGENCY, ANONYMOUS, EDITORS, LOGIN, USERS, Case, assert_matrix, page_requests
 
+from triplec.evaluation.services import impact_runs
+
 pytestmark = pytest.mark.django_db
 
 PEOPLE = (*USERS, "a2-user", "buyer-staff", "centre-staff")
@@ -42,12 +44,25 @@ CASES = [
          data=lambda w: {"country": "BR"}),
 ]
 
+RUNNERS = ("agency-admin", "programme-officer", "evaluator")  # impact runs: agency roles read, these start
+START = {"support": "", "outcome": "sales", "control": "never", "neighbours": 3, "caliper": 0.5}
+CASES += [
+    Case("impact runs", "get", lambda w: reverse("evaluation:impact_list"), answers(200, AGENCY, PEOPLE)),
+    Case("start an impact run", "post", lambda w: reverse("evaluation:impact_list"), answers(302, RUNNERS, PEOPLE),
+         data=lambda w: START),
+    Case("an impact run", "get", lambda w: reverse("evaluation:impact_detail", args=[w.case_ids["run"]]),
+         answers(200, AGENCY, PEOPLE)),
+    Case("its progress", "get", lambda w: reverse("evaluation:impact_progress", args=[w.case_ids["run"]]),
+         answers(200, AGENCY, PEOPLE)),
+]
+
 
 def test_page_permissions(world, expo, signed_up, client_for):
     from triplec.fairs.services import money
 
     money.pay_costs(expo.admin, signed_up[0])
     world.case_ids = {"stand": signed_up[1][0].pk, "programme": expo.programme.pk}
+    world.case_ids["run"] = impact_runs.start_run(world.users["evaluator"], START).pk
     failures = []
     for case in CASES:
         url = case.url(world)

@@ -79,6 +79,8 @@ NOT_CRAWLED = {
     "inspection_scan": "the answer to the inspection page's lot-code field (a code typed or scanned)",
     "export_kpis": "file download (a supplier programme's KPIs), tested in tests/suppliers/test_setup_pages.py",
     "admin_login": "Django's back office, for the server's operators; tests/web/test_error_pages.py covers the refusal",
+    "impact_download": "file download (an impact run's tables), tested in tests/evaluation/test_impact_runs.py",
+    "impact_progress": "a fragment polled while a run works (the demo's run is finished); tests/e2e/test_impact_run.py",
 }
 # POST-only actions (forms whose result is a redirect) are not pages.
 POST_ONLY = {

@@ -55,3 +55,36 @@ def list_panel(request, query: Query[PanelQuery]):
         qs = qs.filter(year=query.year)
     return {"count": qs.count(), "limit": query.limit, "offset": query.offset,
             "items": list(qs[query.offset:query.offset + query.limit])}
+
+
+from ninja import Status  # noqa: E402
+
+from triplec.accounts.policy import require  # noqa: E402
+from triplec.core.api_schemas import answers  # noqa: E402
+
+from .schemas_impact import ImpactRunIn, ImpactRunOut, ImpactRunPage, ImpactRunQuery  # noqa: E402
+from .services import impact_runs  # noqa: E402
+
+
+@router.post("/impact-runs", response=answers(201, ImpactRunOut, 401, 403, 422),
+             summary="Start an impact estimate")
+def start_impact_run(request, payload: ImpactRunIn):
+    """Queue an estimate for a programme (instrument + programme), an instrument or all support, and an
+    outcome; poll GET /impact-runs/{id} for its progress and results."""
+    require(policy.can_view_impact, request.auth)
+    return Status(201, ImpactRunOut.of(impact_runs.start_run(request.auth, payload.dict())))
+
+
+@router.get("/impact-runs", response=_responses(ImpactRunPage, 401, 403, 422), summary="Impact estimates")
+def list_impact_runs(request, query: Query[ImpactRunQuery]):
+    """The runs, newest first (agency roles)."""
+    require(policy.can_view_impact, request.auth)
+    qs = impact_runs.runs_for(request.auth)
+    return {"count": qs.count(), "limit": query.limit, "offset": query.offset,
+            "items": [ImpactRunOut.of(run) for run in qs[query.offset:query.offset + query.limit]]}
+
+
+@router.get("/impact-runs/{pk}", response=_responses(ImpactRunOut, 401, 403, 404), summary="One impact estimate")
+def get_impact_run(request, pk: int):
+    """Status, progress and, when done, the results."""
+    return ImpactRunOut.of(impact_runs.get_run(request.auth, pk))

@@ -68,3 +68,6 @@ class FirmYear(models.Model):
 
     def __str__(self):
         return f"{self.enterprise} · {self.year}"
+
+
+from .models_impact import ImpactRun  # noqa: E402,F401,I001

@@ -11,6 +11,9 @@
 |                     | and the networks it is a member of                  | what it states                        |
 | anyone else         | nothing                                             | nothing                               |
 
+Impact runs (estimates against matched comparison firms) add up other firms' figures too: the agency's
+four roles read them, administrators, programme officers and evaluators start them; nobody else sees any.
+
 Programme scorecards add up other firms' figures: only the agency's roles see them. A supplier
 programme's scorecard shows the buyer's and every supplier's figures: the agency only.
 """
@@ -109,3 +112,18 @@ def can_enter_panel(user, enterprise) -> bool:
 @refuses_with(_("Only agency staff may import panel files and fill baselines from diagnostics."))
 def can_import_panel(user) -> bool:
     return role_of(user) in EDITORS
+
+
+# Impact runs: the agency's roles read them; the programme staff and the evaluator start them.
+# Association managers and firms see none (an estimate adds up other firms' figures).
+IMPACT_RUNNERS = frozenset({Role.AGENCY_ADMIN, Role.PROGRAMME_OFFICER, Role.EVALUATOR})
+
+
+@refuses_with(_("Only agency staff may read impact estimates."))
+def can_view_impact(user) -> bool:
+    return role_of(user) in AGENCY_WIDE_ROLES
+
+
+@refuses_with(_("Only agency administrators, programme officers and evaluators may run impact estimates."))
+def can_run_impact(user) -> bool:
+    return role_of(user) in IMPACT_RUNNERS

@@ -20,4 +20,5 @@ def navigation(request):
         "sees_centres": centres_policy.sees_centres(user),
         "sees_suppliers": suppliers_policy.sees_programmes(user),
         "sees_evaluation": evaluation_policy.sees_evaluation(user),
+        "sees_impact": evaluation_policy.can_view_impact(user),
     }
