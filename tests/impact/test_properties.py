@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from triplec.impact import KINDS, aggregate, att_gt
+from triplec.impact.attgt import RELIABLE_PRETEST_COHORT
 from triplec.impact.simulate import simulate_panel
 
 pytestmark = pytest.mark.nodb
@@ -71,3 +72,14 @@ def test_a_panel_without_never_supported_units_needs_the_not_yet_control():
     assert last not in set(effects.table["cohort"]) or not effects.table.query("cohort == @last and post").size
     assert any("no comparison units" in note for note in effects.notes)
     assert np.isfinite(aggregate(effects, "simple").att)
+
+
+def test_the_pretrend_test_is_not_read_on_small_cohorts():
+    """Cohorts of a few units make the Wald test reject far too often: the test says it is not reliable."""
+    small = att_gt(simulate_panel(units=100, periods=6, supported=0.3, seed=2), "unit", "year", "y", "cohort")
+    assert small.pretrend.p_value < 0.001  # no pre-trend was planted
+    assert not small.pretrend.reliable
+    assert small.pretrend.smallest_cohort < RELIABLE_PRETEST_COHORT
+    assert any("pre-trend test needs" in note for note in small.notes)
+    large = att_gt(simulate_panel(units=1000, periods=6, supported=0.5, seed=3), "unit", "year", "y", "cohort")
+    assert large.pretrend.reliable and large.pretrend.smallest_cohort >= RELIABLE_PRETEST_COHORT

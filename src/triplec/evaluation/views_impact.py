@@ -26,6 +26,9 @@ CAVEATS = {
     "pretrend": gettext_lazy("Before support, the supported firms' outcome already moved differently from the "
                              "comparison firms' (pre-trend test p < 0.05). The estimate may be picking up that "
                              "difference rather than the programme: read it with great care."),
+    "pretrend_unreliable": gettext_lazy("A cohort before support is too small (under 20 firms) for the pre-trend test "
+                                        "to be read: with so few firms it signals a difference far too often, so "
+                                        "it neither confirms nor rules out that the firms moved alike beforehand."),
     "no_pretrend_test": gettext_lazy("There were not enough years before support to test whether supported and "
                                      "comparison firms moved alike beforehand."),
     "unobservables": gettext_lazy("Firms were compared on sector, region, size and their outcome before support. "
@@ -114,7 +117,7 @@ def run_detail(request, pk: int):
             "tables": [(kind, KINDS[kind], _rows(results, kind)) for kind in ("dynamic", "group", "calendar")],
             "caveats": [(key, CAVEATS[key]) for key in results["caveats"] if key in CAVEATS],
             "dropped": [{**d, "why": REASONS.get(d["reason"], d["reason"])} for d in results["dropped"]],
-            "pretrend_warning": results["pretrend"] is not None and results["pretrend"]["p_value"] < 0.05,
+            "pretrend_warning": "pretrend" in results["caveats"],
         })
     return render(request, "evaluation/impact_detail.html", context)
 

@@ -22,12 +22,26 @@ CONTROLS = ("never", "not-yet")
 Progress = Callable[[int, int], None]
 
 
+# The Wald test's chi-square reference needs each pre-period cell's variance well estimated. On panels
+# without any pre-trend (simulate_panel, 6 periods, never-treated control) it rejected at 5% in 91%, 63%
+# and 18% of seeds when the smallest cohort had about 3, 8 and 15 units, and in 5% from about 25 units.
+RELIABLE_PRETEST_COHORT = 20
+
+
 @dataclass(frozen=True)
 class PretrendTest:
-    """Joint Wald test that every pre-period ATT(g,t) is zero (chi-square with `df` degrees of freedom)."""
+    """Joint Wald test that every pre-period ATT(g,t) is zero (chi-square with `df` degrees of freedom).
+
+    `reliable` is False when a cohort of the pre-period cells has fewer than RELIABLE_PRETEST_COHORT
+    units: the test then rejects far too often and its p-value should not be read as evidence."""
     statistic: float
     df: int
     p_value: float
+    smallest_cohort: int = 0
+
+    @property
+    def reliable(self) -> bool:
+        return self.smallest_cohort >= RELIABLE_PRETEST_COHORT
 
 
 @dataclass(frozen=True)
@@ -58,7 +72,12 @@ def _pretrend(table: pd.DataFrame, influence: np.ndarray, n: int) -> tuple[Pretr
     if np.linalg.matrix_rank(v) < len(pre):
         return None, "the pre-period covariance is singular: no pre-trend test"
     w = float(n * att @ np.linalg.solve(v, att))
-    return PretrendTest(statistic=w, df=len(pre), p_value=float(stats.chi2.sf(w, len(pre)))), None
+    smallest = int(table["n_treated"].to_numpy()[pre].min())
+    test = PretrendTest(statistic=w, df=len(pre), p_value=float(stats.chi2.sf(w, len(pre))), smallest_cohort=smallest)
+    if not test.reliable:
+        return test, (f"the smallest cohort of the pre-period cells has {smallest} units: the pre-trend test "
+                      f"needs {RELIABLE_PRETEST_COHORT} or more to be read")
+    return test, None
 
 
 def att_gt_wide(panel: WidePanel, control: str = "never", progress: Progress | None = None) -> GroupTimeEffects:

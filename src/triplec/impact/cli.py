@@ -103,14 +103,16 @@ def impact_command(
         "units_per_cohort": {str(_number(g)): int((effects.cohort == g).sum())
                              for g in sorted(set(effects.cohort.tolist()))},
         "cells": len(cells),
-        "pretrend": None if test is None else {"statistic": test.statistic, "df": test.df, "p_value": test.p_value},
+        "pretrend": None if test is None else {"statistic": test.statistic, "df": test.df, "p_value": test.p_value,
+                                               "smallest_cohort": test.smallest_cohort, "reliable": test.reliable},
         "notes": effects.notes,
     }
     (out / "run.json").write_text(json.dumps(run, indent=2) + "\n")
     simple = aggregates[(aggregates["type"] == "simple")].iloc[0]
     typer.echo(f"{effects.n_units} units, {len(cells)} cells; overall ATT {simple['att']:.4g} (se {simple['se']:.3g})")
     if test is not None:
-        typer.echo(f"pre-trend test: chi2({test.df}) = {test.statistic:.2f}, p = {test.p_value:.3f}")
+        typer.echo(f"pre-trend test: chi2({test.df}) = {test.statistic:.2f}, p = {test.p_value:.3f}"
+                   + ("" if test.reliable else " (not reliable: a cohort is too small)"))
     for note in effects.notes:
         typer.echo(f"note: {note}")
     typer.echo(f"wrote {', '.join(str(out / n) for n in ('att_gt.csv', 'aggregate.csv', 'run.json'))}")

@@ -105,8 +105,11 @@ def estimate(firms: pd.DataFrame, panel: pd.DataFrame, *, control: str = "never"
     pretrend = None
     if effects.pretrend is not None:
         pretrend = {"statistic": effects.pretrend.statistic, "df": effects.pretrend.df,
-                    "p_value": effects.pretrend.p_value}
-        if effects.pretrend.p_value < 0.05:
+                    "p_value": effects.pretrend.p_value, "smallest_cohort": effects.pretrend.smallest_cohort,
+                    "reliable": effects.pretrend.reliable}
+        if not effects.pretrend.reliable:
+            caveats.insert(0, "pretrend_unreliable")
+        elif effects.pretrend.p_value < 0.05:
             caveats.insert(0, "pretrend")
     else:
         caveats.insert(0, "no_pretrend_test")
