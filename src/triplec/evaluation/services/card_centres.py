@@ -20,12 +20,22 @@ from django.utils.translation import gettext as _
 from triplec.centres.models import Subscription, Usage
 from triplec.centres.services.money import finance_by_year
 
-from .cards import Evidence, Figure, money_figures, per_firm, share
+from .cards import Evidence, Figure, firms_reached, money_figures, per_firm, share
+
+
+def _page(centre) -> tuple[Evidence, ...]:
+    return (Evidence(str(centre), reverse("centres:centre_detail", args=[centre.pk])),)
+
+
+def reached(groups: list[list]) -> list[Figure]:
+    """The firms reached (subscribers) of each group of subscriptions (one centre each), from the records."""
+    return [firms_reached(len({s.enterprise_id for s in subscriptions}), _page(subscriptions[0].centre))
+            for subscriptions in groups]
 
 
 def figures(subscriptions: list, single: bool) -> tuple[list, list, list]:
     centre = subscriptions[0].centre  # one centre per scorecard
-    page = (Evidence(str(centre), reverse("centres:centre_detail", args=[centre.pk])),)
+    page = _page(centre)
     finance_page = (Evidence(_("Finance of %(centre)s") % {"centre": centre}, reverse("centres:finance", args=[centre.pk])),)
     firms = {s.enterprise_id for s in subscriptions}
     used = Q()
@@ -47,7 +57,7 @@ def figures(subscriptions: list, single: bool) -> tuple[list, list, list]:
                                                ends_on__year__gte=min(years))
     in_years = len(set(subscribers.values_list("enterprise_id", flat=True)))
     collective = [
-        Figure("firms_reached", _("Firms reached"), len(firms), evidence=page),
+        firms_reached(len(firms), page),
         Figure("delivery", _("Group or individual"), "shared", "text", evidence=page,
                note=_("A real service centre serves many firms with the same services.")),
         *money_figures("public_cost", _("Public funds of the centre in these years"), {centre.currency: public},

@@ -21,12 +21,22 @@ from triplec.fairs.models import Contact, FollowUp, Order
 from triplec.fairs.services.links import self_paid_repeats
 from triplec.fairs.services.money import paid_for
 
-from .cards import Evidence, Figure, money_figures, per_firm, share
+from .cards import Evidence, Figure, firms_reached, money_figures, per_firm, share
+
+
+def _details(participations: list) -> tuple[Evidence, ...]:
+    return tuple(Evidence(str(p), reverse("fairs:participation_detail", args=[p.pk])) for p in participations)
+
+
+def reached(groups: list[list]) -> list[Figure]:
+    """The firms reached (the participating firms) of each group of participations, from the records."""
+    return [firms_reached(len({p.enterprise_id for p in participations}), _details(participations))
+            for participations in groups]
 
 
 def figures(participations: list, single: bool) -> tuple[list, list, list]:
     ids = [p.pk for p in participations]
-    details = tuple(Evidence(str(p), reverse("fairs:participation_detail", args=[p.pk])) for p in participations)
+    details = _details(participations)
     currency = participations[0].fair.programme.currency
     contacts = Contact.objects.filter(participation_id__in=ids).count()
     orders = list(Order.objects.filter(participation_id__in=ids).select_related("participation__fair"))
@@ -45,7 +55,7 @@ def figures(participations: list, single: bool) -> tuple[list, list, list]:
     firms = {p.enterprise_id for p in participations}
     grouped = sum(1 for p in participations if p.stand_id)
     collective = [
-        Figure("firms_reached", _("Firms reached"), len(firms), evidence=details),
+        firms_reached(len(firms), details),
         Figure("delivery", _("Group or individual"),
                ("group" if grouped else "individual") if single else
                _("%(group)s at group stands, %(alone)s alone") % {"group": grouped,

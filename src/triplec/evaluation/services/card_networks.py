@@ -24,7 +24,7 @@ from triplec.networks import books
 from triplec.networks.funding import ScheduleRules, lifetime_shares, shares_by_year
 from triplec.networks.models import COLLECTIVE_BUSINESS_KINDS, Activity, NetworkMember, TargetBuyer
 
-from .cards import Evidence, Figure, money_figures, per_firm, share
+from .cards import Evidence, Figure, firms_reached, money_figures, per_firm, share
 
 EARLIEST = date(1900, 1, 1)
 
@@ -55,6 +55,16 @@ def _repeat_payers(networks) -> int:
     return sum(1 for n in years.values() if n >= 2)
 
 
+def reached(groups: list[list]) -> list[Figure]:
+    """The firms reached (every firm ever a member) of each group of networks, in one query."""
+    firms: dict[int, set] = defaultdict(set)
+    for network_id, enterprise_id in NetworkMember.objects.filter(
+            network_id__in={n.pk for networks in groups for n in networks}).values_list("network_id", "enterprise_id"):
+        firms[network_id].add(enterprise_id)
+    return [firms_reached(len(set().union(*(firms[n.pk] for n in networks))), map(_detail, networks))
+            for networks in groups]
+
+
 def figures(networks: list, single: bool) -> tuple[list, list, list]:
     ids = [n.pk for n in networks]
     details = tuple(_detail(n) for n in networks)
@@ -70,7 +80,6 @@ def figures(networks: list, single: bool) -> tuple[list, list, list]:
                sum(1 for n in networks if n.has_described_market), evidence=details),
     ]
     members = set(NetworkMember.objects.filter(network_id__in=ids).values_list("network__currency", "enterprise_id"))
-    reached = len({firm for _currency, firm in members})
     by_currency: dict[str, list] = defaultdict(list)
     for n in networks:
         by_currency[n.currency].append((n, lifetime_shares(n, date.max)))
@@ -79,7 +88,7 @@ def figures(networks: list, single: bool) -> tuple[list, list, list]:
     reached_in = {c: len({firm for cur, firm in members if cur == c}) for c in by_currency}
     joint = Activity.objects.filter(network_id__in=ids, kind__in=COLLECTIVE_BUSINESS_KINDS).count()
     collective = [
-        Figure("firms_reached", _("Firms reached"), reached, evidence=details),
+        firms_reached(len({firm for _currency, firm in members}), details),
         Figure("delivery", _("Group or individual"), "group", "text", evidence=details,
                note=_("A network serves its member firms as a group.")),
         *money_figures("public_cost", _("Public cost"), public, money,

@@ -23,12 +23,27 @@ from django.utils.translation import gettext as _
 from triplec.procurement.models import Allocation, AssociationOutcome, ContractLine
 from triplec.procurement.services.money import contract_balances
 
-from .cards import Evidence, Figure, money_figures
+from .cards import Evidence, Figure, firms_reached, money_figures
+
+
+def _details(contracts: list) -> tuple[Evidence, ...]:
+    return tuple(Evidence(c.reference, reverse("procurement:contract_detail", args=[c.pk])) for c in contracts)
+
+
+def reached(groups: list[list]) -> list[Figure]:
+    """The firms reached (members with an allocation) of each group of contracts, in one query."""
+    members: dict[int, set] = defaultdict(set)
+    for contract_id, member_id in Allocation.objects.filter(
+            line__contract_id__in={c.pk for contracts in groups for c in contracts}).values_list("line__contract_id",
+                                                                                                 "member_id"):
+        members[contract_id].add(member_id)
+    return [firms_reached(len(set().union(*(members[c.pk] for c in contracts))), _details(contracts))
+            for contracts in groups]
 
 
 def figures(contracts: list, single: bool) -> tuple[list, list, list]:
     ids = [c.pk for c in contracts]
-    details = tuple(Evidence(c.reference, reverse("procurement:contract_detail", args=[c.pk])) for c in contracts)
+    details = _details(contracts)
     ordered: dict[str, Decimal] = defaultdict(Decimal)
     paid: dict[str, Decimal] = defaultdict(Decimal)
     for line in ContractLine.objects.filter(contract_id__in=ids).select_related("contract__programme"):
@@ -46,7 +61,7 @@ def figures(contracts: list, single: bool) -> tuple[list, list, list]:
     joint = (allocations.values("line_id").annotate(makers=Count("member_id", distinct=True))
              .filter(makers__gte=2).count())
     collective = [
-        Figure("firms_reached", _("Firms reached"), len(members), evidence=details),
+        firms_reached(len(members), details),
         Figure("delivery", _("Group or individual"), "group", "text", evidence=details,
                note=_("Awarded to an association; its members make the units.")),
         Figure("public_cost", _("Public cost"), None, "money", evidence=details,

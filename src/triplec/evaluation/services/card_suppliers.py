@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -22,12 +22,23 @@ from triplec.ledger.models import Entry
 from triplec.suppliers.models import Order, OtherSales, Supplier, TrainingSession
 from triplec.suppliers.services.costs import account, programme_balances
 
-from .cards import Evidence, Figure, money_figures, per_firm, share
+from .cards import Evidence, Figure, firms_reached, money_figures, per_firm, share
+
+
+def _page(programme) -> tuple[Evidence, ...]:
+    return (Evidence(str(programme), reverse("suppliers:programme_detail", args=[programme.pk])),)
+
+
+def reached(groups: list[list]) -> list[Figure]:
+    """The firms reached (suppliers enrolled) of each programme (one per group), in one query."""
+    enrolled = dict(Supplier.objects.filter(programme__in=[programmes[0].pk for programmes in groups])
+                    .values("programme").annotate(n=Count("pk")).values_list("programme", "n"))
+    return [firms_reached(enrolled.get(programmes[0].pk, 0), _page(programmes[0])) for programmes in groups]
 
 
 def figures(programmes: list, single: bool) -> tuple[list, list, list]:
     programme = programmes[0]  # one programme per scorecard
-    page = (Evidence(str(programme), reverse("suppliers:programme_detail", args=[programme.pk])),)
+    page = _page(programme)
     currency = programme.currency
     orders = list(Order.objects.filter(supplier__programme=programme))
     customer = [
@@ -40,7 +51,7 @@ def figures(programmes: list, single: bool) -> tuple[list, list, list]:
     balances = programme_balances(programme)
     joint = TrainingSession.objects.filter(programme=programme).count()
     collective = [
-        Figure("firms_reached", _("Firms reached"), suppliers, evidence=page),
+        firms_reached(suppliers, page),
         Figure("delivery", _("Group or individual"), "group", "text", evidence=page,
                note=_("Diagnostics one by one; training for the suppliers together.")),
         *money_figures("public_cost", _("Public cost"), {currency: balances.agency}, page,

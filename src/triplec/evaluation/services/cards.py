@@ -8,10 +8,11 @@ records hold nothing to compute it from (its `note` says why).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from triplec.core.money_format import cents, format_money, format_share
@@ -38,6 +39,9 @@ class Figure:
 
 @dataclass
 class Scorecard:
+    """A scorecard; its figures are computed by `compute` when first read (a list page reads only the
+    `headline` figures, counted for all its rows at once)."""
+
     instrument: str  # network, contract, fair-participation, supplier-programme, subscription
     level: str  # intervention or programme
     pk: int
@@ -45,16 +49,36 @@ class Scorecard:
     programme: str
     year: int | None
     url: str  # the intervention's or programme's own page
-    customer_oriented: list[Figure] = field(default_factory=list)
-    collective: list[Figure] = field(default_factory=list)
-    cumulative: list[Figure] = field(default_factory=list)
+    compute: Callable[[], tuple[list, list, list]] | None = field(default=None, repr=False, compare=False)
+    headline: dict[str, Figure] = field(default_factory=dict, repr=False, compare=False)
+    _computed: tuple[list, list, list] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def _dimension(self, index: int) -> list[Figure]:
+        if self._computed is None:
+            self._computed = self.compute() if self.compute is not None else ([], [], [])
+        return self._computed[index]
+
+    @property
+    def customer_oriented(self) -> list[Figure]:
+        return self._dimension(0)
+
+    @property
+    def collective(self) -> list[Figure]:
+        return self._dimension(1)
+
+    @property
+    def cumulative(self) -> list[Figure]:
+        return self._dimension(2)
 
     @property
     def ref(self) -> str:
         return f"{self.instrument}:{self.level}:{self.pk}"
 
     def figure(self, key: str) -> Figure | None:
-        """The first figure named `key` in any dimension (for tests and pages)."""
+        """The first figure named `key` in any dimension (for tests and pages); a headline figure without
+        computing the others."""
+        if self._computed is None and key in self.headline:
+            return self.headline[key]
         return next((f for f in self.dimensions() for f in f[1] if f.key == key), None)
 
     def figures(self, key: str) -> list[Figure]:
@@ -83,6 +107,11 @@ def shown(figure: Figure) -> str:
         return "; ".join(f"{row['year']}: {format_share(row['value'], places=1) if row['value'] is not None else '—'}"
                          for row in value) or "—"
     return str(value)
+
+
+def firms_reached(count: int, evidence: Iterable[Evidence]) -> Figure:
+    """The headline figure of every scorecard (the list page shows it)."""
+    return Figure("firms_reached", gettext("Firms reached"), count, evidence=tuple(evidence))
 
 
 def share(part, whole) -> Decimal | None:

@@ -13,6 +13,7 @@ for the page asked for.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -47,28 +48,33 @@ class Instrument:
     name: Callable
     url: Callable
     programme_of: Callable  # intervention -> its programme
+    reached: Callable  # [records of each card] -> the firms reached of each, counted together
     programme_url: Callable | None = None
 
 
 INSTRUMENTS = (
     Instrument("network", gettext_lazy("Network"), policy.visible_networks, "kind_id", "started_on__year",
                NetworkKind.objects.all, card_networks.figures, ("kind",), str,
-               lambda n: reverse("networks:network_detail", args=[n.pk]), lambda n: n.kind),
+               lambda n: reverse("networks:network_detail", args=[n.pk]), lambda n: n.kind,
+               card_networks.reached),
     Instrument("contract", gettext_lazy("Procurement contract"), policy.visible_contracts, "programme_id",
                "awarded_on__year", ProcurementProgramme.objects.all, card_procurement.figures,
                ("programme__purchaser", "association"), lambda c: f"{c.reference} · {c.association}",
-               lambda c: reverse("procurement:contract_detail", args=[c.pk]), lambda c: c.programme),
+               lambda c: reverse("procurement:contract_detail", args=[c.pk]), lambda c: c.programme,
+               card_procurement.reached),
     Instrument("fair-participation", gettext_lazy("Fair participation"), policy.visible_participations,
                "fair__programme_id", "fair__starts_on__year", FairsProgramme.objects.all, card_fairs.figures,
                ("fair__programme", "enterprise"), str,
-               lambda p: reverse("fairs:participation_detail", args=[p.pk]), lambda p: p.fair.programme),
+               lambda p: reverse("fairs:participation_detail", args=[p.pk]), lambda p: p.fair.programme,
+               card_fairs.reached),
     Instrument("supplier-programme", gettext_lazy("Supplier programme"), policy.visible_supplier_programmes, None,
                "started_on__year", None, card_suppliers.figures, ("buyer",), str,
-               lambda p: reverse("suppliers:programme_detail", args=[p.pk]), lambda p: p),
+               lambda p: reverse("suppliers:programme_detail", args=[p.pk]), lambda p: p,
+               card_suppliers.reached),
     Instrument("subscription", gettext_lazy("Service subscription"), policy.visible_subscriptions, "centre_id",
                "starts_on__year", Centre.objects.all, card_centres.figures, ("centre__organisation", "enterprise"),
                str, lambda s: reverse("centres:centre_detail", args=[s.centre_id]), lambda s: s.centre,
-               lambda c: reverse("centres:centre_detail", args=[c.pk])),
+               card_centres.reached, lambda c: reverse("centres:centre_detail", args=[c.pk])),
 )
 BY_KEY = {i.key: i for i in INSTRUMENTS}
 
@@ -114,21 +120,47 @@ def _segments(user, instrument_key: str | None, programme: int | None, year: int
 
 def card(spec: Instrument, level: str, obj, year: int | None = None, user=None) -> Scorecard:
     """The scorecard of one intervention, or of one programme over its interventions (of `year`)."""
+    records = [obj] if level == INTERVENTION else _records_of(spec, user, [obj], year)[0]
+    scorecard = _card(spec, level, obj, records, year)
+    scorecard.dimensions()
+    return scorecard
+
+
+def _card(spec: Instrument, level: str, obj, records: list, year: int | None, headline=None) -> Scorecard:
     if level == INTERVENTION:
-        records, name, url = [obj], spec.name(obj), spec.url(obj)
-        programme, shown_year = spec.programme_of(obj), _year_of(spec, obj)
+        name, url, programme, shown_year = spec.name(obj), spec.url(obj), spec.programme_of(obj), _year_of(spec, obj)
     else:
-        records = list(spec.visible(user).filter(**{spec.programme_field: obj.pk}).order_by("pk")
-                       .select_related(*spec.related))
-        if year is not None:
-            records = [r for r in records if _year_of(spec, r) == year]
         name, programme, shown_year = str(obj), obj, year
         url = spec.programme_url(obj) if spec.programme_url else ""
-    scorecard = Scorecard(spec.key, level, obj.pk, name, str(programme), shown_year, url)
-    if records:
-        scorecard.customer_oriented, scorecard.collective, scorecard.cumulative = spec.figures(
-            records, level == INTERVENTION or spec.programme_field is None)
-    return scorecard
+    single = level == INTERVENTION or spec.programme_field is None
+    return Scorecard(spec.key, level, obj.pk, name, str(programme), shown_year, url,
+                     compute=(lambda: spec.figures(records, single)) if records else None,
+                     headline={headline.key: headline} if headline is not None else {})
+
+
+def _records_of(spec: Instrument, user, programmes: list, year: int | None) -> list[list]:
+    """The interventions (of `year`) the user may read of each programme, in one query."""
+    by_programme = defaultdict(list)
+    for record in (spec.visible(user).filter(**{spec.programme_field + "__in": [p.pk for p in programmes]})
+                   .order_by("pk").select_related(*spec.related)):
+        if year is None or _year_of(spec, record) == year:
+            by_programme[_value_at(record, spec.programme_field)].append(record)
+    return [by_programme[p.pk] for p in programmes]
+
+
+def _cards(spec: Instrument, level: str, objs: list, year: int | None, user) -> list[Scorecard]:
+    """The cards of a page's rows: records loaded and the firms reached counted for all rows together;
+    the other figures computed only when read (the list page shows the firms reached alone)."""
+    groups = [[obj] for obj in objs] if level == INTERVENTION else _records_of(spec, user, objs, year)
+    headlines = iter(spec.reached([records for records in groups if records]))
+    return [_card(spec, level, obj, records, year, next(headlines) if records else None)
+            for obj, records in zip(objs, groups, strict=True)]
+
+
+def _value_at(record, lookup: str):
+    for part in lookup.split("__"):
+        record = getattr(record, part)
+    return record
 
 
 def _year_of(spec: Instrument, record) -> int:
@@ -159,7 +191,7 @@ def scorecards(user, *, instrument_key: str | None = None, programme: int | None
         if level == INTERVENTION:
             qs = qs.select_related(*spec.related)
         chunk = list(qs[skip:skip + room])
-        items += [card(spec, level, obj, year, user) for obj in chunk]
+        items += _cards(spec, level, chunk, year, user)
         room -= len(chunk)
         skip = 0
     return Page(sum(counts), items)
