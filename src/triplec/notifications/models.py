@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,7 +45,7 @@ class Notification(models.Model):
 
     @property
     def title(self) -> str:
-        return f"{self.get_kind_display()}: {self.subject}"
+        return gettext("%(kind)s: %(subject)s") % {"kind": self.get_kind_display(), "subject": self.subject}
 
     @property
     def is_open(self) -> bool:

@@ -32,14 +32,14 @@ def refresh(request):
     result = inbox.refresh(request.user)
     messages.success(request, ngettext("%(count)d new notice.", "%(count)d new notices.", result.created)
                      % {"count": result.created})
-    return redirect("notifications:list")
+    return redirect("notifications:notice_list")
 
 
 @login_required
 @require_POST
 def read(request, pk: int):
     found_or_404(inbox.mark_read, request.user, pk)
-    return redirect("notifications:list")
+    return redirect("notifications:notice_list")
 
 
 @login_required
@@ -48,7 +48,7 @@ def read_all(request):
     count = inbox.mark_all_read(request.user)
     messages.success(request, ngettext("%(count)d notice marked read.", "%(count)d notices marked read.", count)
                      % {"count": count})
-    return redirect("notifications:list")
+    return redirect("notifications:notice_list")
 
 
 @login_required
@@ -58,5 +58,5 @@ def open_notice(request, pk: int):
     notice = found_or_404(inbox.mark_read, request.user, pk)
     if not notice.url.startswith("/") or notice.url.startswith("//"):
         messages.error(request, _("This notice has no page to open."))
-        return redirect("notifications:list")
+        return redirect("notifications:notice_list")
     return redirect(notice.url)

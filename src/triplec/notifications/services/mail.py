@@ -27,10 +27,11 @@ def digest(notices) -> tuple[str, str]:
                        len(notices)) % {"count": len(notices)}
     lines = []
     for n in notices:
-        when = _(" (due %(day)s)") % {"day": n.due_on.isoformat()} if n.due_on else ""
-        lines.append(f"- {n.title}{when}\n  {absolute(n.url)}")
+        line = (_("%(title)s (due %(day)s)") % {"title": n.title, "day": n.due_on.isoformat()} if n.due_on
+                else n.title)
+        lines.append(f"- {line}\n  {absolute(n.url)}")
     body = "\n".join([_("What is waiting for you:"), "", *lines, "",
-                      _("All your notices: %(url)s") % {"url": absolute(reverse("notifications:list"))}])
+                      _("All your notices: %(url)s") % {"url": absolute(reverse("notifications:notice_list"))}])
     return subject, body
 
 
