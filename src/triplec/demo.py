@@ -12,8 +12,8 @@ from triplec.evaluation.demo import load_demo_evaluation
 from triplec.fairs.demo import load_demo_fairs
 from triplec.fairs.models import Participation
 from triplec.networks.demo import load_demo_networks
-from triplec.notifications.demo import load_demo_notifications
 from triplec.networks.models import Network
+from triplec.notifications.demo import load_demo_notifications
 from triplec.procurement.demo import load_demo_procurement
 from triplec.procurement.models import Contract
 from triplec.registry.demo import DEMO_PASSWORD, DemoSummary, load_illustrative

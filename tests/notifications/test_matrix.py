@@ -10,7 +10,16 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from tests.permissions import ANONYMOUS, LOGIN, USERS, Case, assert_matrix, page_requests, send_api, token_clients
+from tests.permissions import (
+    ANONYMOUS,
+    LOGIN,
+    USERS,
+    Case,
+    assert_matrix,
+    page_requests,
+    send_api,
+    token_clients,
+)
 
 from triplec.notifications.services import inbox
 
