@@ -291,6 +291,10 @@ def _register_subcommands() -> None:
 
     app.command("impact", help="Staggered difference in differences (Callaway and Sant'Anna) of a panel.")(
         impact_command)
+    from triplec.notifications.commands import notify_command
+
+    app.command("notify", help="Refresh everyone's notifications of what is due; --email sends digests (daily).")(
+        notify_command)
 
 
 _register_subcommands()

@@ -13,6 +13,7 @@ from triplec.fairs.demo import load_demo_fairs
 from triplec.fairs.models import Participation
 from triplec.networks.demo import load_demo_networks
 from triplec.networks.models import Network
+from triplec.notifications.demo import load_demo_notifications
 from triplec.procurement.demo import load_demo_procurement
 from triplec.procurement.models import Contract
 from triplec.registry.demo import DEMO_PASSWORD, DemoSummary, load_illustrative
@@ -43,6 +44,7 @@ def load(french_register: bool = True, progress: Callable[[str], None] | None = 
     summary.logins += [(u.username, u.role, "supplier programme") for u in User.objects.filter(username__in=("buyer", "supplier"))]
     say("Loading the demo firm panel (yearly figures before and after support) ...")
     summary.created["firm panel years"] = load_demo_evaluation(admin, DEMO_PASSWORD)
+    summary.created["notifications"] = load_demo_notifications(admin, DEMO_PASSWORD)
     if User.objects.filter(username="inspector").exists():
         summary.logins.append(("inspector", "purchaser-inspector", "inspects the state's school-desk contracts"))
     removed = remove_french_rows_from_register()

@@ -78,6 +78,7 @@ NOT_CRAWLED = {
     "allocation_labels": "PDF file; its text is checked in tests/procurement/test_labels.py",
     "inspection_scan": "the answer to the inspection page's lot-code field (a code typed or scanned)",
     "export_kpis": "file download (a supplier programme's KPIs), tested in tests/suppliers/test_setup_pages.py",
+    "notice_open": "a redirect to the page of the notice's matter (tests/notifications/test_pages.py)",
     "admin_login": "Django's back office, for the server's operators; tests/web/test_error_pages.py covers the refusal",
     "impact_download": "file download (an impact run's tables), tested in tests/evaluation/test_impact_runs.py",
     "impact_progress": "a fragment polled while a run works (the demo's run is finished); tests/e2e/test_impact_run.py",
@@ -100,6 +101,7 @@ POST_ONLY = {
     "action_status", "import_orders", "action_add",  # suppliers
     "consent", "enrol", "enrol_homeworker", "session_add", "other_sales",  # suppliers' set-up (views_setup)
     "import_panel", "fill_baseline",  # evaluation
+    "notices_refresh", "notices_read_all", "notice_read",  # notifications
 }
 
 

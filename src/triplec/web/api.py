@@ -63,7 +63,8 @@ api = TriplecAPI(
         "`POST /api/v1/users/{id}/tokens`, or the operator with `triplec token USERNAME`); a signed-in "
         "browser session works too. "
         "Supplier upgrading programmes anchored on a large buyer, their suppliers and KPIs: `/suppliers`. "
-        "Triple C scorecards of every intervention and programme, and the firm panel: `/evaluation`."),
+        "Triple C scorecards of every intervention and programme, and the firm panel: `/evaluation`. "
+        "The caller's own notices of what is due (with the link to act): `/notifications`."),
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
 )
@@ -131,6 +132,9 @@ def _register_routers():
     from triplec.evaluation.api import router as evaluation_router
 
     api.add_router("/evaluation", evaluation_router)
+    from triplec.notifications.api import router as notifications_router
+
+    api.add_router("/notifications", notifications_router)
 
 
 _register_routers()

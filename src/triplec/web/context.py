@@ -2,6 +2,7 @@ from triplec.accounts import policy as accounts_policy
 from triplec.centres import policy as centres_policy
 from triplec.evaluation import policy as evaluation_policy
 from triplec.fairs import policy as fairs_policy
+from triplec.notifications.services.inbox import unread_count
 from triplec.procurement import policy as procurement_policy
 from triplec.registry import policy as registry_policy
 from triplec.suppliers import policy as suppliers_policy
@@ -21,4 +22,5 @@ def navigation(request):
         "sees_suppliers": suppliers_policy.sees_programmes(user),
         "sees_evaluation": evaluation_policy.sees_evaluation(user),
         "sees_impact": evaluation_policy.can_view_impact(user),
+        "notices_unread": unread_count(user),
     }

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "triplec.centres",
     "triplec.suppliers",
     "triplec.evaluation",
+    "triplec.notifications",
 ]
 
 # Background work: the django.tasks API, run by our database queue (triplec.core.tasks explains why).
@@ -180,6 +181,13 @@ CSRF_FAILURE_VIEW = "triplec.web.errors.csrf_failure"
 
 EMAIL_BACKEND = os.environ.get("TRIPLEC_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("TRIPLEC_FROM_EMAIL", "triplec@localhost")
+# SMTP (with TRIPLEC_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend); links in e-mails start with the base URL.
+EMAIL_HOST = os.environ.get("TRIPLEC_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("TRIPLEC_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("TRIPLEC_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TRIPLEC_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("TRIPLEC_EMAIL_USE_TLS", False)
+TRIPLEC_BASE_URL = os.environ.get("TRIPLEC_BASE_URL", "http://localhost:8000")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("pt-br", "Português (Brasil)"), ("es", "Español")]

@@ -34,6 +34,7 @@ urlpatterns = [
     path("centres/", include("triplec.centres.urls")),
     path("suppliers/", include("triplec.suppliers.urls")),
     path("evaluation/", include("triplec.evaluation.urls")),
+    path("notifications/", include("triplec.notifications.urls")),
     path("", include("triplec.registry.urls")),
 ]
 
