@@ -1,7 +1,7 @@
 """Marcon & Puech's M, the relative and cumulative companion of Kd, exactly as dbmss ``Mhat``.
 
-Definition (dbmss ``Mhat``, univariate: ``ReferenceType = NeighborType``, ``CaseControl = FALSE``)
----------------------------------------------------------------------------------------------------
+Definition (dbmss ``Mhat``, ``CaseControl = FALSE``)
+----------------------------------------------------
 For each establishment ``i`` of the sector (the reference points) and each distance ``r``, let
 ``S_i(r)`` be the weight of the sector's *other* establishments within ``r`` of ``i`` (``d_ij <= r``,
 ``j != i``) and ``A_i(r)`` the weight of *all* other establishments within ``r``. The weight of an
@@ -14,6 +14,12 @@ both sums over the reference points with at least one neighbour within ``r`` (``
 at all, ``M(r)`` is undefined (NaN, R's ``NA``): typically at ``r = 0`` when no two establishments share
 a position. ``M = 1`` when the sector is spread like all establishments; ``M > 1`` means more of the
 sector around its own establishments than in the whole register.
+
+Intertype M (dbmss ``NeighborType`` other than ``ReferenceType``): ``S_i(r)`` is the weight of the
+neighbour sector's establishments within ``r`` of the reference establishment ``i`` and the global ratio is
+``g_i = W_N / (W - w_i)`` (``W_N``: the neighbour sector's total weight); ``M > 1`` means more of the
+neighbour sector around the reference sector than in the whole register (e.g. slaughterhouses among pig
+farms).
 
 Null hypothesis (dbmss ``MEnvelope``, ``SimulationType = "RandomLocation"``): ``rRandomLocation`` =
 spatstat ``rlabel``: the marks of all establishments (sector and weight) permuted over the sites.
@@ -95,13 +101,19 @@ def make_mplan(reg: PointRegister, sector: str, weighted: bool) -> MPlan:
     return MPlan(is_sector, float(len(idx)), float(reg.n))
 
 
-def observed_m(reg: PointRegister, sites: SiteArrays, sector: str, r: np.ndarray, weighted: bool) -> np.ndarray:
-    """The observed M of a sector at the distances r (``n N`` distances)."""
+def observed_m(reg: PointRegister, sites: SiteArrays, sector: str, r: np.ndarray, weighted: bool,
+               neighbor: str | None = None) -> np.ndarray:
+    """The observed M of a sector (or the intertype M of ``neighbor`` around it) at the distances r
+    (``n N`` distances)."""
     r = np.ascontiguousarray(r, dtype=float)
     idx = np.ascontiguousarray(reg.indices(sector), dtype=np.int64)
-    plan = make_mplan(reg, sector, weighted)
     w = np.ascontiguousarray(reg.weights, dtype=float) if weighted else np.ones(reg.n)
-    g = (plan.w_sector - w[idx]) / (plan.w_all - w[idx])
+    if neighbor is None or str(neighbor) == str(sector):
+        plan = make_mplan(reg, sector, weighted)
+        g = (plan.w_sector - w[idx]) / (plan.w_all - w[idx])
+    else:
+        plan = make_mplan(reg, neighbor, weighted)
+        g = plan.w_sector / (plan.w_all - w[idx])
     n, nr = len(idx), len(r)
     out = np.empty(nr)
     inv_step = 1.0 / float(r[1] - r[0]) if nr > 1 else 1.0
@@ -137,6 +149,7 @@ class MCurve:
     n: int
     sector: str
     weighted: bool = False
+    neighbor: str | None = None  # intertype M: the neighbour sector around ``sector``
 
     def to_frame(self) -> pd.DataFrame:
         """The curve as a table: ``r, m``, one row a distance.
@@ -149,16 +162,19 @@ class MCurve:
         return pd.DataFrame({"r": self.r, "m": self.m})
 
 
-def m_curve(reg: PointRegister, sector: str, *, r_max: float = 300.0, r_step: float = 5.0,
-            weighted: bool = False) -> MCurve:
-    """M of one sector at ``0, r_step, ..., r_max`` km, as dbmss ``Mhat`` (``PointWeight`` when ``weighted``).
+def m_curve(reg: PointRegister, sector: str, *, neighbor: str | None = None, r_max: float = 300.0,
+            r_step: float = 5.0, weighted: bool = False) -> MCurve:
+    """M of one sector at ``0, r_step, ..., r_max`` km, as dbmss ``Mhat`` (``PointWeight`` when ``weighted``);
+    with ``neighbor``, the intertype M of that sector around ``sector``.
 
     Parameters
     ----------
     reg : PointRegister
         The register (all its establishments are the sites and the neighbours).
     sector : str
-        Sector code (the reference and neighbour type).
+        Sector code (the reference type; also the neighbour type unless ``neighbor`` is given).
+    neighbor : str, optional
+        A second sector: the intertype M (dbmss ``NeighborType``) of its establishments around ``sector``'s.
     r_max, r_step : float
         Distances in km.
     weighted : bool
@@ -184,13 +200,21 @@ def m_curve(reg: PointRegister, sector: str, *, r_max: float = 300.0, r_step: fl
     >>> curve = m_curve(reg, "A", r_max=2, r_step=1)
     >>> curve.m.round(3).tolist()  # at r = 0 nobody has a neighbour
     [nan, 3.667, 3.667]
+
+    B around A (intertype): no B within 5 km of an A; within 10 km, three of the four A have one B among
+    their four neighbours, against a share of B of 8/11 in the register:
+
+    >>> m_curve(reg, "A", neighbor="B", r_max=10, r_step=5).m.round(3).tolist()
+    [nan, 0.0, 0.258]
     """
     nr = validate_r(r_max, r_step)
     if weighted:
         reg.require_weights()
     idx = reg.indices(sector)
-    if len(idx) < 2:
+    intertype = neighbor is not None and str(neighbor) != str(sector)
+    if len(idx) < (1 if intertype else 2):
         raise ValueError(f"sector {sector!r} has too few establishments for an M curve")
     r = np.arange(nr) * float(r_step)
-    m = observed_m(reg, SiteArrays.from_register(reg), sector, r, weighted)
-    return MCurve(r=r, m=m, n=len(idx), sector=str(sector), weighted=weighted)
+    m = observed_m(reg, SiteArrays.from_register(reg), sector, r, weighted, neighbor=neighbor if intertype else None)
+    return MCurve(r=r, m=m, n=len(idx), sector=str(sector), weighted=weighted,
+                  neighbor=str(neighbor) if intertype else None)
