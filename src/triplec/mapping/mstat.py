@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from triplec.mapping import _numba_m as nm
+from triplec.mapping import _numba_m_index as nmi
 from triplec.mapping._numba_kd import PARALLEL_LOCK
 from triplec.mapping.kd import SiteArrays, validate_r
 from triplec.mapping.points import PointRegister
@@ -46,12 +47,14 @@ from triplec.mapping.points import PointRegister
 @dataclass
 class MSites:
     """What every M simulation of one screen shares: the sites, the distances and either the
-    all-sites neighbour table (unweighted) or every establishment's weight (weighted)."""
+    all-sites neighbour table (unweighted) or every establishment's weight (weighted); with few pairs of
+    sites within ``r_max``, every site's neighbours from a spatial index (``lists``)."""
 
     sites: SiteArrays
     r: np.ndarray
     weights: np.ndarray | None = None
     table: np.ndarray | None = field(default=None, repr=False)
+    lists: tuple | None = field(default=None, repr=False)
 
     @property
     def r2(self) -> np.ndarray:
@@ -65,18 +68,38 @@ class MSites:
     def weighted(self) -> bool:
         return self.weights is not None
 
+    @property
+    def kernel_lists(self) -> tuple:
+        """The lists as the kernels take them (three one-element arrays: none)."""
+        return self.lists or NO_LISTS
+
     @classmethod
-    def build(cls, reg: PointRegister, r: np.ndarray, weighted: bool, sites: SiteArrays | None = None) -> MSites:
-        """The shared data of a screen; the unweighted neighbour table costs ``N^2`` distances, once."""
+    def build(cls, reg: PointRegister, r: np.ndarray, weighted: bool, sites: SiteArrays | None = None,
+              index: bool | None = None) -> MSites:
+        """The shared data of a screen; the unweighted neighbour table costs ``N^2`` distances, once, or
+        the pairs within ``r_max`` from a spatial index. ``index``: None chooses
+        (:func:`triplec.mapping._numba_m_index.index_pays`), True or False forces it (same results)."""
         sites = sites or SiteArrays.from_register(reg)
         r = np.ascontiguousarray(r, dtype=float)
+        me = cls(sites, r)
+        if index is not False and len(r) > 1:
+            args = (sites.x, sites.y, sites.z, sites.sphere, me.r2, me.inv_step)
+            with PARALLEL_LOCK:
+                me.lists = nmi.neighbour_lists(*args, force=bool(index), weighted=weighted)
         if weighted:
             reg.require_weights()
-            return cls(sites, r, weights=np.ascontiguousarray(reg.weights, dtype=float))
-        me = cls(sites, r)
+            me.weights = np.ascontiguousarray(reg.weights, dtype=float)
+            return me
         with PARALLEL_LOCK:
-            me.table = nm.site_neighbour_table(sites.x, sites.y, sites.z, sites.sphere, me.r2, me.inv_step)
+            if me.lists is not None:
+                me.table = nmi.table_from_lists(me.lists[0], me.lists[2], len(r))
+            else:
+                me.table = nm.site_neighbour_table(sites.x, sites.y, sites.z, sites.sphere, me.r2, me.inv_step)
+        me.lists = None  # unweighted simulations only read the table
         return me
+
+
+NO_LISTS = (np.zeros(1, dtype=np.int64), np.zeros(1, dtype=np.int32), np.zeros(1, dtype=np.int32))
 
 
 @dataclass(frozen=True)
@@ -130,7 +153,7 @@ def simulate_m(u: np.ndarray, msites: MSites, n: int, plan: MPlan, parallel: boo
     table = msites.table if not weighted else np.zeros((1, 1))
     weights = msites.weights if weighted else np.zeros(1)
     args = (u, s.x, s.y, s.z, s.sphere, msites.r2, msites.inv_step, n, table, plan.g_unweighted, weights,
-            plan.is_sector, plan.w_sector, plan.w_all, weighted)
+            plan.is_sector, plan.w_sector, plan.w_all, weighted, msites.kernel_lists)
     if parallel:
         with PARALLEL_LOCK:
             nm.simulate_m_par(*args, max(1, min(u.shape[0], numba.get_num_threads())), out)
