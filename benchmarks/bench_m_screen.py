@@ -21,7 +21,14 @@ the files this screen calls, ``Mhat``, ``MEnvelope``, ``rRandomLocation``, ``Fil
 ``GlobalEnvelope``, ``wmppp`` and the C++ ``parallelCountNbd``, whose M matches the reference curves of
 dbmss 2.9-2 to 4e-15 of their maximum.)
 
-    python benchmarks/bench_m_screen.py [--sims 999] [--baseline-sims 3] [--dbmss-sims 19]
+Spatial index (``--index-sims``, 0 = skip; ``--index-only`` runs just this part): the same screen with and
+without the neighbour lists of a cKDTree (``MSites.build(index=True/False)``), at r = 0..300 km (the
+screen above: about a third of all pairs of sites are that close) and at
+r = 0..50 km by 1 km, unweighted and weighted (the IREP file has no employees: made-up weights, a fixed
+log-normal draw, only to time the weighted kernels); the curves must be identical (printed) and the
+ratio of the times is printed.
+
+    python benchmarks/bench_m_screen.py [--sims 999] [--baseline-sims 3] [--dbmss-sims 19] [--index-sims 199]
 
 No times are asserted; numbers are printed.
 """
@@ -38,12 +45,15 @@ from pathlib import Path
 import numba
 import numpy as np
 import pandas as pd
+from scipy.spatial import cKDTree
 from scipy.spatial.distance import cdist
 
 from triplec.mapping import PointRegister
+from triplec.mapping import _numba_m_index as nmi
 from triplec.mapping import screen_m as sm
 from triplec.mapping.engines import make_engine
 from triplec.mapping.kd import SiteArrays
+from triplec.mapping.mstat import MSites
 
 REPO = Path(__file__).resolve().parents[1]
 IREP = REPO / "src" / "triplec" / "registry" / "data" / "irep_france_facilities_etablissements.csv"
@@ -73,10 +83,13 @@ def load_register() -> PointRegister:
                                     x_col="Coordonnees_X", y_col="Coordonnees_Y", unit="m")
 
 
-def m_screen(reg: PointRegister, codes, sims: int, seed: int = 1):
+def m_screen(reg: PointRegister, codes, sims: int, seed: int = 1, r_max: float = 300.0, r_step: float = 5.0,
+             weighted: bool = False, index: bool | None = None):
     """The M part of the sector screen: observed curves, simulations on the local engine, verdicts."""
     sites = SiteArrays.from_register(reg)
-    msites, observed, plans = sm.prepare(reg, sites, codes, 300.0, 5.0, sims, seed, False)
+    msites, observed, plans = sm.prepare(reg, sites, codes, r_max, r_step, sims, seed, weighted)
+    if index is not None and msites is not None:  # the same shared data, the index forced on or off
+        msites = MSites.build(reg, msites.r, weighted, sites, index=index)
     batches = make_engine(None).run(plans, msites)
     table = pd.DataFrame({"sector": list(codes)})
     curves = pd.DataFrame({"sector": np.repeat(list(codes), len(msites.r)), "r": np.tile(msites.r, len(codes))})
@@ -133,11 +146,40 @@ def dbmss_seconds(reg: PointRegister, sims: int) -> tuple[float, int] | str:
     return float(seconds), int(n_codes)
 
 
+def index_comparison(reg: PointRegister, codes, sims: int) -> None:
+    """The screen with and without the spatial index: identical curves, the ratio of the times."""
+    weights = np.random.default_rng(7).lognormal(2.5, 1.2, reg.n).round() + 1
+    weighted_reg = PointRegister.from_frame(
+        pd.DataFrame({"id": reg.ids, "code": reg.sectors, "x": reg.coords[:, 0], "y": reg.coords[:, 1], "emp": weights}),
+        id_col="id", sector_col="code", x_col="x", y_col="y", weight_col="emp")
+    for r_max, r_step in ((300.0, 5.0), (50.0, 1.0)):
+        for weighted in (False, True):
+            register = weighted_reg if weighted else reg
+            m_screen(register, codes[:2], sims, r_max=r_max, r_step=r_step, weighted=weighted, index=True)  # compile
+            times, curves = {}, {}
+            for index in (False, True):
+                t0, c0 = time.perf_counter(), time.process_time()
+                _, curves[index] = m_screen(register, codes, sims, r_max=r_max, r_step=r_step, weighted=weighted,
+                                            index=index)
+                times[index] = (time.perf_counter() - t0, time.process_time() - c0)
+            cols = ["m", "m_lo", "m_hi"]
+            same = curves[True][cols].equals(curves[False][cols])
+            points = register.coords[:, :2]
+            share = nmi.close_share(cKDTree(points), points, nmi.query_radius(r_max, False))
+            print(f"index, r <= {r_max:g} km, {'weighted' if weighted else 'unweighted'}, {sims} simulations: "
+                  f"all-sites {times[False][0]:.2f} s wall ({times[False][1]:.2f} s CPU), index "
+                  f"{times[True][0]:.2f} s wall ({times[True][1]:.2f} s CPU): {times[False][1] / times[True][1]:.2f}x "
+                  f"by CPU; curves identical: {same}; {share:.1%} of the pairs within r_max, so the screen "
+                  f"{'uses' if nmi.index_pays(share, register.n, weighted) else 'does not use'} the index by default")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sims", type=int, default=999)
     ap.add_argument("--baseline-sims", type=int, default=3)
     ap.add_argument("--dbmss-sims", type=int, default=19)
+    ap.add_argument("--index-sims", type=int, default=199)
+    ap.add_argument("--index-only", action="store_true")
     args = ap.parse_args()
     cores = numba.get_num_threads()
     reg = load_register()
@@ -146,6 +188,9 @@ def main():
     r = np.arange(0, 301, 5.0)
     print(f"IREP mainland: {reg.n:,} facilities, {len(codes)} NAF codes with >= 30 facilities "
           f"({int(counts[codes].sum()):,} reference points); {args.sims} simulations; {cores} cores")
+    if args.index_only:
+        index_comparison(reg, codes, args.index_sims)
+        return
 
     m_screen(reg, codes[:2], 20)  # warm-up: compile / load the numba kernels outside the timing
     t0, c0 = time.perf_counter(), time.process_time()
@@ -176,6 +221,8 @@ def main():
         print(f"dbmss MEnvelope (local envelope): {n_codes} codes with {args.dbmss_sims} simulations in "
               f"{seconds:.1f} s; extrapolated linearly to {args.sims}: {full_r:.0f} s ({full_r / 60:.1f} min)")
         print(f"speed-up over dbmss: {full_r / ours:.0f}x by wall time")
+    if args.index_sims:
+        index_comparison(reg, codes, args.index_sims)
     print("note: wall times depend on what else runs on the machine; CPU-seconds are this process's own.")
 
 

@@ -282,10 +282,13 @@ def _register_subcommands() -> None:
     from triplec.fairs.commands import fairs_app
 
     app.add_typer(fairs_app, name="fairs", help="Trade fairs: e-mail the follow-ups that fell due (daily).")
+    from triplec.mapping.cli_curves import curves_command
     from triplec.mapping.cli_map import map_command
     from triplec.mapping.cli_regions import regions_command
 
     app.command("map", help="Test every sector for localisation (Duranton-Overman Kd) and map clusters.")(map_command)
+    app.command("curves", help="Kd and M curves of one sector, or of one sector around another (intertype).")(
+        curves_command)
     app.command("regions", help="Regional concentration indices (LQ, Ellison-Glaeser, ...).")(regions_command)
     from triplec.impact.cli import impact_command
 

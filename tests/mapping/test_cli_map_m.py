@@ -50,3 +50,13 @@ def test_unknown_statistic_is_refused(tmp_path):
     result = run([src, "--out", tmp_path / "out", "--lon-col", "lon", "--lat-col", "lat", "--statistic", "m"])
     assert result.exit_code == 2
     assert "--statistic: the screen always computes Kd" in result.output
+
+
+def test_help_names_every_accepted_choice():
+    from tests.mapping.test_cli_map import runner
+
+    from triplec.cli import app
+
+    text = " ".join(runner.invoke(app, ["map", "--help"], env={"COLUMNS": "200"}).output.replace("│", " ").split())
+    assert "kd (the default), or kd,m (m,kd: the same)" in text and "m alone is refused" in text
+    assert "triplec curves --statistic m" in text

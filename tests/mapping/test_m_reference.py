@@ -61,3 +61,25 @@ def test_synthetic_weighted_m_matches_dbmss(synthetic_register, sector):
     ref = SYN_REF[SYN_REF.sector == sector]
     r = ref.r_km.to_numpy()
     _check(m_curve(synthetic_register, sector, r_max=r.max(), r_step=r[1] - r[0], weighted=True), ref)
+
+
+INTERTYPE_REF = pd.read_csv(DBMSS_DIR / "intertype_m_exact.csv", dtype={"reference": str, "neighbor": str})
+INTERTYPE_PAIRS = [tuple(k) for k in INTERTYPE_REF[["register", "reference", "neighbor"]].drop_duplicates()
+                   .itertuples(index=False)]
+
+
+def test_intertype_references_cover_both_registers():
+    assert INTERTYPE_PAIRS == [("irep", "1011Z", "0146Z"), ("irep", "2014Z", "2016Z"), ("irep", "2561Z", "2562B"),
+                               ("synthetic", "S1", "S2"), ("synthetic", "S3", "S4"), ("synthetic", "S5", "S1")]
+
+
+@pytest.mark.parametrize(("register", "reference", "neighbor"), INTERTYPE_PAIRS)
+def test_intertype_m_matches_dbmss(request, register, reference, neighbor):
+    """dbmss Mhat with NeighborType != ReferenceType (tests/data/dbmss/intertype_m_exact.R)."""
+    reg = request.getfixturevalue(f"{register}_register")
+    ref = INTERTYPE_REF[(INTERTYPE_REF.reference == reference) & (INTERTYPE_REF.neighbor == neighbor)]
+    r = ref.r_km.to_numpy()
+    curve = m_curve(reg, reference, neighbor=neighbor, r_max=r.max(), r_step=r[1] - r[0],
+                    weighted=register == "synthetic")
+    assert (curve.sector, curve.neighbor) == (reference, neighbor)
+    _check(curve, ref.rename(columns={"n_reference": "n"}))

@@ -115,6 +115,27 @@ def read_table(row: BackgroundTask, what: str):
     return pd.read_csv(path, dtype={"region": str, "sector": str}, keep_default_na=False, na_values=[""])
 
 
+def region_view(row: BackgroundTask, region: str = "", shown: int | None = None) -> dict:
+    """What a finished series' page and API show: the regions, the region chosen (the first when
+    `region` is not one), its chart lines (`regional_chart.region_lines`) and changes, and the cells that
+    moved (emerging, declining, persistent; the first `shown` of them)."""
+    from . import regional_chart
+
+    series, changes = read_table(row, "series"), read_table(row, "changes")
+    regions = sorted(series["region"].unique())
+    if region not in regions:
+        region = regions[0] if regions else ""
+    moving = changes[changes["class"] != "other"].sort_values(["class", "region", "sector"])
+    return {"regions": regions, "region": region, "lines": regional_chart.region_lines(series, region),
+            "changes": _records(moving.head(shown) if shown is not None else moving), "changes_total": len(moving),
+            "region_rows": _records(changes[changes["region"] == region])}
+
+
+def _records(frame) -> list[dict]:
+    frame = frame.astype(object)
+    return frame.where(frame.notna(), None).to_dict("records")
+
+
 def export(user, row: BackgroundTask, fmt: str, what: str = "series",
            style: spreadsheets.TableStyle | None = None) -> bytes:
     """CSV of one table (`what`: series or changes), or an XLSX workbook of both, in `style`."""

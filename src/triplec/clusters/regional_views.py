@@ -85,19 +85,12 @@ def series_detail(request, pk: int):
     context = {"row": row, "tab": "series", "finished": _finished(row)}
     if row.status == BackgroundTask.Status.DONE:
         with domain_errors():
-            series = regional.read_table(row, "series")
-            changes = regional.read_table(row, "changes")
-        regions = sorted(series["region"].unique())
-        region = request.GET.get("region") or (regions[0] if regions else "")
-        if region not in regions:
-            region = regions[0] if regions else ""
-        lines = [{**line, "status_label": CLASS_LABELS.get(line["status"], "")}
-                 for line in regional_chart.region_lines(series, region)]
-        moving = changes[changes["class"] != "other"].sort_values(["class", "region", "sector"])
+            view = regional.region_view(row, request.GET.get("region") or "", shown=CHANGES_SHOWN)
+        lines = [{**line, "status_label": CLASS_LABELS.get(line["status"], "")} for line in view["lines"]]
         context.update({
-            "regions": regions, "region": region, "lines": lines, "svg": regional_chart.lq_svg(lines, region),
-            "changes": _labelled(moving.head(CHANGES_SHOWN).to_dict("records")), "changes_total": len(moving),
-            "region_rows": _labelled(changes[changes["region"] == region].to_dict("records")),
+            "regions": view["regions"], "region": view["region"], "lines": lines,
+            "svg": regional_chart.lq_svg(lines, view["region"]), "changes": _labelled(view["changes"]),
+            "changes_total": view["changes_total"], "region_rows": _labelled(view["region_rows"]),
         })
     return render(request, "clusters/series_detail.html", context)
 

@@ -10,6 +10,10 @@ summed cumulatively. Nothing is binned or smoothed: the counts are exact.
 - Weighted (``PointWeight``): random location permutes the weights of all points over the sites, so
   each reference point's neighbourhood is summed over all sites (``n N`` distances) per simulation.
 
+With few pairs of sites within ``r_max``, the all-sites loops give way to each site's neighbour lists
+from a spatial index (:mod:`triplec.mapping._numba_m_index`; ``lists`` = (indptr, neighbour, column), or
+three arrays of one element when not used): the same counts and sums, without the far pairs' distances.
+
 Like the Kd kernels, the batch drivers come as ``*_par`` (chunks of simulations in ``prange``) and
 ``*_ser`` (Dask workers, Python threads); each simulation is computed by one thread, so results are
 bit-identical either way.
@@ -140,8 +144,29 @@ def m_weighted(sx, sy, sz, sphere, r2, inv_step, idx, wsite, isref, g, nint, nal
 
 
 @njit(cache=True)
+def m_weighted_lists(indptr, nbr, col, nr, idx, wsite, isref, g, nint, nall, out):
+    """As :func:`m_weighted`, walking each site's neighbours within r_max (:mod:`._numba_m_index`; in
+    increasing order, so the sums are the same bit for bit)."""
+    n = idx.shape[0]
+    nint[:n, :] = 0.0
+    nall[:n, :] = 0.0
+    for a in range(n):
+        s = idx[a]
+        for q in range(indptr[s], indptr[s + 1]):
+            t = nbr[q]
+            k = col[q]
+            nall[a, k] += wsite[t]
+            if isref[t]:
+                nint[a, k] += wsite[t]
+        for k in range(1, nr):
+            nint[a, k] += nint[a, k - 1]
+            nall[a, k] += nall[a, k - 1]
+    _finish(nint[:n], nall[:n], g, out)
+
+
+@njit(cache=True)
 def _simulate_m_range(b0, b1, u, sx, sy, sz, sphere, r2, inv_step, n, table, g_const, weights, is_sector,
-                      w_sector_total, w_all_total, weighted, out):
+                      w_sector_total, w_all_total, weighted, lists, out):
     ns = sx.shape[0]
     nr = r2.shape[0]
     nint = np.zeros((n, nr))
@@ -169,7 +194,10 @@ def _simulate_m_range(b0, b1, u, sx, sy, sz, sphere, r2, inv_step, n, table, g_c
                     idx[c] = s
                     g[c] = (w_sector_total - weights[p]) / (w_all_total - weights[p])
                     c += 1
-            m_weighted(sx, sy, sz, sphere, r2, inv_step, idx, wsite, isref, g, nint, nall, out[b])
+            if lists[0].shape[0] > 1:
+                m_weighted_lists(lists[0], lists[1], lists[2], nr, idx, wsite, isref, g, nint, nall, out[b])
+            else:
+                m_weighted(sx, sy, sz, sphere, r2, inv_step, idx, wsite, isref, g, nint, nall, out[b])
         else:
             floyd_sample(u[b, :n], ns, mark, idx)
             m_unweighted(sx, sy, sz, sphere, r2, inv_step, idx, table, g, nint, nall, out[b])
@@ -177,17 +205,17 @@ def _simulate_m_range(b0, b1, u, sx, sy, sz, sphere, r2, inv_step, n, table, g_c
 
 @njit(cache=True, parallel=True)
 def simulate_m_par(u, sx, sy, sz, sphere, r2, inv_step, n, table, g_const, weights, is_sector,
-                   w_sector_total, w_all_total, weighted, nchunks, out):
+                   w_sector_total, w_all_total, weighted, lists, nchunks, out):
     """Random-location simulations of M, b = 0..B-1 driven by u[b], chunks of simulations in parallel."""
     nsim = u.shape[0]
     for c in prange(nchunks):
         _simulate_m_range(c * nsim // nchunks, (c + 1) * nsim // nchunks, u, sx, sy, sz, sphere, r2, inv_step,
-                          n, table, g_const, weights, is_sector, w_sector_total, w_all_total, weighted, out)
+                          n, table, g_const, weights, is_sector, w_sector_total, w_all_total, weighted, lists, out)
 
 
 @njit(cache=True, nogil=True)
 def simulate_m_ser(u, sx, sy, sz, sphere, r2, inv_step, n, table, g_const, weights, is_sector,
-                   w_sector_total, w_all_total, weighted, out):
+                   w_sector_total, w_all_total, weighted, lists, out):
     """Serial twin of :func:`simulate_m_par` (same results, bit for bit); releases the GIL."""
     _simulate_m_range(0, u.shape[0], u, sx, sy, sz, sphere, r2, inv_step, n, table, g_const, weights,
-                      is_sector, w_sector_total, w_all_total, weighted, out)
+                      is_sector, w_sector_total, w_all_total, weighted, lists, out)

@@ -62,8 +62,11 @@ def map_command(
     max_points: Annotated[int, typer.Option(help="Most establishments drawn on the report's map.")] = 20000,
     country: Annotated[str | None, typer.Option(help="Country of the establishments (ISO code, e.g. BR): "
                                                      "warns when lon/lat look swapped for it.")] = None,
-    statistic: Annotated[str, typer.Option(help="Statistics of the screen: kd, or kd,m to add Marcon & Puech's "
-                                                "M (exact, as dbmss Mhat; weighted with --weight-col).")] = "kd",
+    statistic: Annotated[str, typer.Option(help="Statistics of the screen: kd (the default), or kd,m (m,kd: the "
+                                                "same) to add Marcon & Puech's M (exact, as dbmss Mhat; weighted "
+                                                "with --weight-col). m alone is refused: the screen's calls and "
+                                                "footprints rest on Kd; for M curves alone see 'triplec curves "
+                                                "--statistic m'.")] = "kd",
 ) -> None:
     """Test every sector for localisation (Duranton-Overman Kd), locate and profile its clusters, and
     write the sector table, curves, footprints and a self-contained HTML report to --out."""

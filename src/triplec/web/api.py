@@ -110,6 +110,9 @@ def _register_routers():
     from triplec.clusters.api import router as clusters_router
 
     api.add_router("/clusters", clusters_router)
+    from triplec.clusters.regional_api import router as regional_router
+
+    api.add_router("/clusters/series", regional_router)
 
     from triplec.accounts.api import router as users_router
 
