@@ -133,3 +133,27 @@ def test_a_wrong_payment_reversed_on_the_ledger_then_paid_again_once(expo, signe
     assert sum(e.units for e in Entry.objects.all()) == 0
     with pytest.raises(ValidationFailed, match="not this participation's current payment"):
         money.reverse_payment(expo.admin, repaid, reason="x", transaction_id=first + 999)
+
+
+def test_a_firm_that_cancelled_signs_up_again_and_the_ledger_counts_only_the_new_payment(expo, signed_up):
+    alone, (a1, a2, a3), _b1 = signed_up
+    with pytest.raises(ValidationFailed, match="already signed up"):
+        programmes.sign_up(expo.manager, expo.international, expo.world.ent_a2, stand=expo.stand)
+    programmes.cancel(expo.manager, a2, reason="No stock to show")
+    back = programmes.sign_up(expo.manager, expo.international, expo.world.ent_a2, stand=expo.stand)
+    assert back.pk != a2.pk and back.follow_ups.count() == 3
+    assert [Participation.objects.get(pk=p.pk).cost for p in (a1, a3, back, a2)] == [
+        D("3333.34"), D("3333.33"), D("3333.33"), D(0)]
+    assert [p.pk for p in money.pay_stand(expo.admin, expo.stand)] == [a1.pk, a3.pk, back.pk]
+    back.refresh_from_db()
+    assert (back.subsidy, money.paid_for(back).own) == (D("2000.00"), D("1333.33"))  # micro 50% + 10% far away
+    # alone: paid, reversed, cancelled, back at a new cost; the cap counts the new subsidy only
+    money.pay_costs(expo.admin, alone)
+    money.reverse_payment(expo.admin, alone, reason="Wrong firm")
+    programmes.cancel(expo.admin, alone, reason="Wrong firm")
+    again = money.pay_costs(expo.admin, programmes.sign_up(expo.admin, expo.national, alone.enterprise, cost="4000.00"))
+    assert again.subsidy == D("2000.00")
+    assert money.subsidy_received(expo.programme, alone.enterprise_id, 2027) == D("4000.00")  # + 2,000.00 at MICAM
+    totals = money.programme_totals(expo.programme)
+    assert (totals.costs, totals.subsidies + totals.own) == (D("14000.00"), D("14000.00"))
+    assert sum(e.units for e in Entry.objects.all()) == 0
