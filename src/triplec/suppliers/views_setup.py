@@ -13,11 +13,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.core.shortcuts import errors_on_form, first_or_404, require_page, table_download
+from triplec.core.shortcuts import errors_on_form, first_or_404, require_page
 from triplec.registry.models import Territory
 
 from . import pages, policy
@@ -196,7 +195,4 @@ def export_kpis(request, pk: int, fmt: str):
     what = request.GET.get("what", "before-after")
     if fmt not in ("csv", "xlsx") or what not in exports.TABLES:
         raise Http404(_("KPIs are exported as CSV (orders or before-after) or XLSX."))
-    name = slugify(programme.name) or programme.pk
-    sheets = {sheet: exports.table(programme, sheet) for sheet in exports.TABLES}
-    filename = f"kpis-{name}" if fmt == "xlsx" else f"kpis-{what}-{name}"
-    return table_download(request, fmt, filename, sheets, exports.column_labels(), csv_sheet=what)
+    return pages.kpi_file(request, programme, fmt, what)
