@@ -79,3 +79,15 @@ def test_the_ledger_and_the_page_agree_on_the_money(expo, signed_up, client_for)
     page = client_for(expo.world.users["enterprise-user"]).get(
         reverse("fairs:participation_detail", args=[alone.pk])).content.decode()
     assert 'data-testid="subsidy">R$5,000.00' in page and 'data-testid="own-part">R$5,000.00' in page
+
+
+def test_the_participation_page_says_how_far_the_fair_is(expo, signed_up, client_for):
+    from triplec.fairs.services import programmes
+
+    a1 = signed_up[1][0]  # ent_a1, in Aruaru, at assoc_a's MICAM stand in Milan
+    programmes.update_programme(expo.admin, expo.programme, name="Feiras 2027", currency="BRL", distant_km="1000")
+    programmes.update_fair(expo.admin, expo.international, latitude=45.46, longitude=9.19)
+    page = client_for(expo.world.users["enterprise-user"]).get(
+        reverse("fairs:participation_detail", args=[a1.pk]), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert ('data-testid="distance">7\xa0290 km desde el lugar de la empresa hasta la feria; el programa considera '
+            'distante desde 1\xa0000 km, así que la feria es distante para este stand colectivo.') in page
