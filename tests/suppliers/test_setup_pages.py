@@ -9,6 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from tests.conftest import cnpj
 from tests.suppliers.conftest import scores
 
 from triplec.suppliers.models import Attendance, OtherSales, Programme, TrainingSession
@@ -45,8 +46,13 @@ def test_the_agency_sets_up_a_programme_from_creation_to_enrolment(shoes, client
     response = client.post(enrol, {"enterprise": "Nobody SA"})
     assert "register it first" in response.content.decode()
     assert client.post(enrol, {"enterprise": shoes.world.ent_a2.national_id, "enrolled_on": "2026-02-04"}).status_code == 302
-    response = client.post(enrol, {"enterprise": shoes.world.ent_a2.national_id})
+    response = client.post(enrol, {"enterprise": cnpj(22222222, formatted=True)})  # as people write it
     assert "already a supplier" in response.content.decode()
+    assert 'data-testid="firm-search"' in client.get(page).content.decode()
+    options = reverse("suppliers:firm_options") + "?field=enterprise&enterprise="
+    assert client.get(options + "marcenaria bet").content.decode() == (
+        f'<option value="{shoes.world.ent_a2.national_id}">Marcenaria Beta</option>')
+    assert client_for(shoes.world.users["buyer-staff"]).get(options + "beta").status_code == 403
     homeworkers = reverse("suppliers:enrol_homeworker", args=[programme.pk])
     response = client.post(homeworkers, {"person_name": "Joana", "product": "Insoles", "municipality": "999"})
     assert "No municipality has this code." in response.content.decode()

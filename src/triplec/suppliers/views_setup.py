@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from triplec.core.shortcuts import errors_on_form, first_or_404, require_page
-from triplec.registry.models import Territory
+from triplec.registry.models import Enterprise, Territory
+from triplec.registry.picker import options_response
 
 from . import pages, policy
 from .forms import OrderFileForm
@@ -49,6 +50,14 @@ def render_programme(request, programme, **bound):
 
 def _to_programme(programme):
     return redirect(reverse("suppliers:programme_detail", args=[programme.pk]))
+
+
+@login_required
+@require_GET
+def firm_options(request):
+    """Suggestions for the enrolment form's search box: any enterprise of the register (agency editors)."""
+    require_page(policy.can_manage_programmes, request.user)
+    return options_response(request, Enterprise.objects.all())
 
 
 @login_required
