@@ -55,7 +55,7 @@ def test_a_firm_joins_then_renews_and_staff_record_a_paid_use(citer, client_for)
     page = firm.get(reverse("centres:centre_detail", args=[citer.centre.pk])).content.decode()
     assert "already renewed" in page
     used = client_for(citer.staff).post(reverse("centres:centre_record_use", args=[citer.centre.pk]), {
-        "use-enterprise": w.ent_b1.pk, "use-service": citer.note.pk, "use-quantity": "3"})
+        "use-enterprise": w.ent_b1.national_id, "use-service": citer.note.pk, "use-quantity": "3"})
     assert used.status_code == 302
     assert Usage.objects.get(kind="use").charge == Decimal("45.00")  # a member now: 3 x 15.00
     setup = client_for(citer.staff).get(reverse("centres:centre_setup", args=[citer.centre.pk])).content.decode()
@@ -86,12 +86,12 @@ def test_a_need_is_posted_matched_with_its_distance_and_withdrawn(citer, client_
     w.ent_a1.latitude, w.ent_a1.longitude = -29.68, -51.13  # Novo Hamburgo
     w.ent_a1.save()
     offer = client_for(citer.outsider).post(reverse("centres:exchange_post", args=[citer.centre.pk]), {
-        "enterprise": w.ent_b1.pk, "kind": "capacity", "code": "Stitching.Uppers", "quantity": "500",
+        "enterprise": w.ent_b1.national_id, "kind": "capacity", "code": "Stitching.Uppers", "quantity": "500",
         "unit": "pairs", "latitude": "-29.60", "longitude": "-51.08"})  # Campo Bom
     assert offer.status_code == 302
     member = client_for(citer.member)
     sent = member.post(reverse("centres:exchange_post", args=[citer.centre.pk]), {
-        "enterprise": w.ent_a1.pk, "kind": "need", "code": "stitching", "quantity": "1000", "unit": "pairs"})
+        "enterprise": w.ent_a1.national_id, "kind": "need", "code": "stitching", "quantity": "1000", "unit": "pairs"})
     need = ExchangePost.objects.get(kind="need")
     assert sent["Location"] == reverse("centres:matches", args=[need.pk])
     page = member.get(sent["Location"]).content.decode()
@@ -101,3 +101,32 @@ def test_a_need_is_posted_matched_with_its_distance_and_withdrawn(citer, client_
     need.refresh_from_db()
     assert need.closed_on is not None
     assert client_for(citer.outsider).post(reverse("centres:exchange_withdraw", args=[need.pk])).status_code == 403
+
+
+def test_a_firm_is_picked_by_identifier_or_name_among_thousands(citer, client_for):
+    """The set-up forms name a firm in a search box (no <select> of the whole register); the suggestions
+    and the form both find it by its identifier with or without punctuation, or by words of its name."""
+    from tests.conftest import cnpj
+
+    from triplec.registry.models import Enterprise
+
+    Enterprise.objects.bulk_create(
+        Enterprise(legal_name=f"Confecções Sul {i:04d}", country="BR", national_id=cnpj(70000000 + i),
+                   sector_classification="isic4", sector_code="1412", sector_section="C", employees=9)
+        for i in range(2000))
+    c, w = citer.centre, citer.world
+    staff = client_for(citer.staff)
+    setup = staff.get(reverse("centres:centre_setup", args=[c.pk])).content.decode()
+    assert 'data-testid="firm-search"' in setup and "Confecções Sul" not in setup
+    options = reverse("centres:firm_options", args=[c.pk]) + "?field=use-enterprise&use-enterprise="
+    found = staff.get(options + cnpj(33333333, formatted=True)).content.decode()
+    assert found == f'<option value="{w.ent_b1.national_id}">Calçados Gama</option>'
+    assert staff.get(options + "confeccoes sul 01").content.decode().count("<option") == 20
+    assert client_for(citer.outsider).get(options + "gama").status_code in (403, 404)
+    url = reverse("centres:centre_record_use", args=[c.pk])
+    use = {"use-service": citer.note.pk, "use-quantity": "1"}
+    assert staff.post(url, use | {"use-enterprise": cnpj(33333333, formatted=True)}).status_code == 302
+    assert staff.post(url, use | {"use-enterprise": "calcados GAMA"}).status_code == 302
+    refused = staff.post(url, use | {"use-enterprise": "Confecções Sul 00"}).content.decode()
+    assert "names more than one enterprise" in refused
+    assert Usage.objects.filter(kind="use", enterprise=w.ent_b1).count() == 2

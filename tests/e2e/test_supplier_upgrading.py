@@ -52,6 +52,7 @@ def _set_up_through_the_pages(page, login, s):
     page.get_by_text("Enrol an enterprise of the register").click()
     form = page.get_by_test_id("enrol-form")
     form.locator("input[name=enterprise]").fill("Serraria Alfa")
+    expect(form.locator("datalist option")).to_have_count(1)  # the register's search suggests it as one types
     form.locator("input[name=enrolled_on]").fill("2026-01-15")
     form.get_by_role("button", name="Enrol").click()
     expect(page.get_by_text("Serraria Alfa Ltda enrolled.")).to_be_visible()

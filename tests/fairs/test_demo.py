@@ -29,6 +29,9 @@ def test_demo_fairs_on_the_aruaru_association(db):
     stand = GroupStand.objects.get()
     parts = list(stand.participations.order_by("id"))
     assert [p.cost for p in parts] == [Decimal("9600.00"), Decimal("7200.00"), Decimal("7200.00")]  # 12:9:9 m²
+    # distance decides: the firms in Aruaru (Ceará) are about 3,000 km from Bento Gonçalves, over the 1,000 km
+    assert (stand.fair.programme.distant_km, stand.fair.distant) == (1000, False)
+    assert all(2800 < next(s for s in p.explanation if s["rule"] == "group")["km"] < 3300 for p in parts)
     totals = money.programme_totals(stand.fair.programme)
     assert totals.costs == Decimal("28000.00") and totals.costs == totals.subsidies + totals.own
     firm = User.objects.get(username="enterprise").enterprise

@@ -5,6 +5,7 @@ currency and follow-ups; refused to the others."""
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -41,3 +42,23 @@ def test_participations_exported_with_money_orders_and_follow_ups(expo, signed_u
     assert client.get(reverse("fairs:export_participations", args=["pdf"])).status_code == 404
     assert client_for(expo.world.users["broker"]).get(
         reverse("fairs:export_participations", args=["csv"])).status_code == 403
+
+
+def test_export_reads_the_ledger_in_a_constant_number_of_queries(expo, signed_up, django_assert_max_num_queries):
+    """The subsidy, the firm's part and the self-paid repeat come for all rows at once, not row by row."""
+    from triplec.fairs.services import export
+
+    alone, _at_stand, other = signed_up
+    money.pay_costs(expo.admin, alone)
+    money.pay_stand(expo.admin, expo.stand)
+    money.pay_costs(expo.admin, other)
+    again = programmes.add_fair(expo.admin, expo.programme, name="FIMEC", organiser="FIMEC SA", place="Novo Hamburgo",
+                                country="BR", starts_on=date(2027, 11, 3), ends_on=date(2027, 11, 5))
+    money.pay_costs(expo.admin, programmes.sign_up(expo.admin, again, expo.world.ent_a1, cost="900.00",
+                                                   subsidy_requested=False))
+    with django_assert_max_num_queries(6):
+        rows = list(export.participation_rows(expo.admin))
+    assert len(rows) == 6 and all(r["paid"] for r in rows)
+    by_pk = {r["participation"]: r for r in rows}
+    assert (by_pk[alone.pk]["subsidy"], by_pk[alone.pk]["paid_by_firm"]) == (Decimal("5000.00"), Decimal("5000.00"))
+    assert [r["self_paid_repeat"] for r in rows].count(True) == 1 and rows[0]["self_paid_repeat"]

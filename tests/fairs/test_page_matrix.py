@@ -44,7 +44,9 @@ CASES = [
          by_scope(PEOPLE, SEES_FAIRS, SEES_FAIRS, ok=200)),
     Case("sign up", "post", lambda w: reverse("fairs:fair_detail", args=[w.fairs_case["fenac"].pk]),
          by_scope(PEOPLE, SIGNS_UP_AT_FENAC, SEES_FAIRS, ok=(200, 302)),
-         data=lambda w: {"firm": w.ent_a2.pk, "stand": w.fairs_case["fenac_stand"].pk, "subsidy_requested": "on"}),
+         data=lambda w: {"firm": w.ent_a2.national_id, "stand": w.fairs_case["fenac_stand"].pk, "subsidy_requested": "on"}),
+    Case("firm suggestions", "get", lambda w: reverse("fairs:firm_options", args=[w.fairs_case["fenac"].pk])
+         + "?field=firm&firm=beta", by_scope(PEOPLE, SIGNS_UP_AT_FENAC, SEES_FAIRS, ok=200)),
     Case("participation", "get", _url("participation_detail"), by_scope(PEOPLE, SEES_IT, SEES_IT, ok=200)),
     Case("pay", "post", _url("pay"), by_scope(PEOPLE, EDITORS, SEES_IT, ok=302)),
     Case("record a buyer", "post", _url("add_contact"), by_scope(PEOPLE, FOLLOWS_IT_UP, SEES_IT, ok=302),

@@ -18,7 +18,7 @@ def test_a_firm_signs_itself_up_at_its_associations_stand_and_sees_the_estimate(
     page = client.get(reverse("fairs:fair_detail", args=[expo.international.pk]))
     assert page.status_code == 200 and b'data-testid="sign-up-form"' in page.content
     response = client.post(reverse("fairs:fair_detail", args=[expo.international.pk]),
-                           {"firm": expo.world.ent_a2.pk, "stand": expo.stand.pk, "subsidy_requested": "on"})
+                           {"firm": expo.world.ent_a2.national_id, "stand": expo.stand.pk, "subsidy_requested": "on"})
     p = Participation.objects.get(enterprise=expo.world.ent_a2, fair=expo.international)
     assert response.status_code == 302 and response["Location"] == reverse("fairs:participation_detail", args=[p.pk])
     detail = client.get(response["Location"]).content.decode()
@@ -30,7 +30,7 @@ def test_a_firm_signs_itself_up_at_its_associations_stand_and_sees_the_estimate(
 def test_a_firm_cannot_sign_up_another_firm(expo, client_for):
     client = client_for(expo.world.users["a2-user"])
     response = client.post(reverse("fairs:fair_detail", args=[expo.national.pk]),
-                           {"firm": expo.world.ent_a1.pk, "cost": "100.00"})
+                           {"firm": expo.world.ent_a1.national_id, "cost": "100.00"})
     assert response.status_code == 200 and b"field-error" in response.content
     assert not Participation.objects.exists()
 
@@ -79,3 +79,33 @@ def test_the_ledger_and_the_page_agree_on_the_money(expo, signed_up, client_for)
     page = client_for(expo.world.users["enterprise-user"]).get(
         reverse("fairs:participation_detail", args=[alone.pk])).content.decode()
     assert 'data-testid="subsidy">R$5,000.00' in page and 'data-testid="own-part">R$5,000.00' in page
+
+
+def test_the_participation_page_says_how_far_the_fair_is(expo, signed_up, client_for):
+    from triplec.fairs.services import programmes
+
+    a1 = signed_up[1][0]  # ent_a1, in Aruaru, at assoc_a's MICAM stand in Milan
+    programmes.update_programme(expo.admin, expo.programme, name="Feiras 2027", currency="BRL", distant_km="1000")
+    programmes.update_fair(expo.admin, expo.international, latitude=45.46, longitude=9.19)
+    page = client_for(expo.world.users["enterprise-user"]).get(
+        reverse("fairs:participation_detail", args=[a1.pk]), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert ('data-testid="distance">7\xa0290 km desde el lugar de la empresa hasta la feria; el programa considera '
+            'distante desde 1\xa0000 km, así que la feria es distante para este stand colectivo.') in page
+
+
+def test_the_agency_signs_a_firm_up_by_its_identifier_and_a_manager_finds_only_members(expo, client_for):
+    from tests.conftest import cnpj
+
+    w = expo.world
+    agency = client_for(expo.admin)
+    url = reverse("fairs:fair_detail", args=[expo.national.pk])
+    assert 'data-testid="firm-search"' in agency.get(url).content.decode()
+    sent = agency.post(url, {"firm": cnpj(33333333, formatted=True), "cost": "500.00", "subsidy_requested": "on"})
+    assert sent.status_code == 302 and Participation.objects.filter(enterprise=w.ent_b1).exists()
+    options = reverse("fairs:firm_options", args=[expo.international.pk]) + "?field=firm&firm="
+    assert agency.get(options + "calçados").content.decode() == (
+        f'<option value="{w.ent_b1.national_id}">Calçados Gama</option>')
+    manager = client_for(expo.manager)  # assoc_a's members only: Beta, not Calçados Gama
+    assert manager.get(options + "calcados").content == b""
+    assert "Marcenaria Beta" in manager.get(options + "beta").content.decode()
+    assert client_for(w.users["broker"]).get(options + "beta").status_code == 403

@@ -11,7 +11,7 @@ import pytest
 from triplec.core.errors import PermissionDenied, ValidationFailed
 from triplec.fairs.models import FollowUp, Participation
 from triplec.fairs.services import links, money, programmes
-from triplec.fairs.services.subsidy import distance_km, evaluate, explain, is_distant
+from triplec.fairs.services.subsidy import distance_km, distance_note, evaluate, explain, is_distant
 from triplec.ledger.models import Entry
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +51,10 @@ def test_the_currency_is_fixed_once_a_cost_was_paid(expo, signed_up):
         programmes.update_programme(expo.admin, expo.programme, name="Feiras 2027", currency="EUR")
 
 
+def alone(expo, fair):
+    return programmes.sign_up(expo.admin, fair, expo.world.ent_b1, cost="100.00", on=date(2027, 3, 1))
+
+
 def test_distant_decided_from_coordinates_over_the_programmes_threshold(expo):
     w = expo.world  # ent_a1 is in Aruaru (-4.3, -38.9), about 3,100 km from Novo Hamburgo
     fenac = programmes.update_fair(expo.admin, expo.national, latitude=NOVO_HAMBURGO[0], longitude=NOVO_HAMBURGO[1])
@@ -59,6 +63,8 @@ def test_distant_decided_from_coordinates_over_the_programmes_threshold(expo):
     # no threshold in the programme: the fair's flag (not distant) decides
     assert is_distant(a1) == (False, None)
     assert evaluate(a1, used_this_year=D(0)).amount == D("2000.00")
+    assert distance_note(a1) == ("The distance was not computed (the programme sets no threshold in km, or a place "
+                                 "has no coordinates): the fair is not marked distant.")
     programmes.update_programme(expo.admin, expo.programme, name="Feiras 2027", currency="BRL", yearly_cap="8000.00",
                                 distant_km="1500", group_extra_share="0.1", repeat_step="0.1")
     a1 = Participation.objects.get(pk=a1.pk)
@@ -67,6 +73,8 @@ def test_distant_decided_from_coordinates_over_the_programmes_threshold(expo):
     result = evaluate(a1, used_this_year=D(0))
     assert result.amount == D("2400.00")  # 4,000.00 x (50% + 10%)
     assert explain(result.as_json(), "BRL")[1] == f"Group stand at a distant fair ({round(km):,} km away): 10% more."
+    assert distance_note(a1) == (f"{round(km):,} km from the firm's place to the fair; the programme counts 1,500 km "
+                                 "or more as distant, so the fair is distant for this group stand.")
     # a firm without coordinates: the fair's flag decides again
     w.ent_a1.latitude = w.ent_a1.longitude = None
     w.ent_a1.save(update_fields=["latitude", "longitude"])
@@ -76,12 +84,15 @@ def test_distant_decided_from_coordinates_over_the_programmes_threshold(expo):
     programmes.update_fair(expo.admin, fenac, distant=True, latitude=RECIFE[0], longitude=RECIFE[1])
     a1 = Participation.objects.get(pk=a1.pk)
     assert 600 < distance_km(a1) < 660 and is_distant(a1)[0] is False
+    assert distance_note(a1).endswith("so the fair is not distant for this group stand.")
     assert evaluate(a1, used_this_year=D(0)).amount == D("2000.00")
     # the association's own place (its register record) comes before the firm's
     w.assoc_a.enterprise = w.ent_b1  # at (-29.7, -51.1)
     w.assoc_a.save(update_fields=["enterprise"])
     a1 = Participation.objects.get(pk=a1.pk)
     assert distance_km(a1) > 2500 and is_distant(a1)[0] is True  # from Novo Hamburgo to Recife
+    assert "km from the association's place to the fair" in distance_note(a1)
+    assert distance_note(Participation.objects.get(pk=alone(expo, fenac).pk)) is None  # alone: distance plays no part
 
 
 def test_cancel_before_payment_shares_the_stand_again(expo, signed_up):
@@ -133,3 +144,27 @@ def test_a_wrong_payment_reversed_on_the_ledger_then_paid_again_once(expo, signe
     assert sum(e.units for e in Entry.objects.all()) == 0
     with pytest.raises(ValidationFailed, match="not this participation's current payment"):
         money.reverse_payment(expo.admin, repaid, reason="x", transaction_id=first + 999)
+
+
+def test_a_firm_that_cancelled_signs_up_again_and_the_ledger_counts_only_the_new_payment(expo, signed_up):
+    alone, (a1, a2, a3), _b1 = signed_up
+    with pytest.raises(ValidationFailed, match="already signed up"):
+        programmes.sign_up(expo.manager, expo.international, expo.world.ent_a2, stand=expo.stand)
+    programmes.cancel(expo.manager, a2, reason="No stock to show")
+    back = programmes.sign_up(expo.manager, expo.international, expo.world.ent_a2, stand=expo.stand)
+    assert back.pk != a2.pk and back.follow_ups.count() == 3
+    assert [Participation.objects.get(pk=p.pk).cost for p in (a1, a3, back, a2)] == [
+        D("3333.34"), D("3333.33"), D("3333.33"), D(0)]
+    assert [p.pk for p in money.pay_stand(expo.admin, expo.stand)] == [a1.pk, a3.pk, back.pk]
+    back.refresh_from_db()
+    assert (back.subsidy, money.paid_for(back).own) == (D("2000.00"), D("1333.33"))  # micro 50% + 10% far away
+    # alone: paid, reversed, cancelled, back at a new cost; the cap counts the new subsidy only
+    money.pay_costs(expo.admin, alone)
+    money.reverse_payment(expo.admin, alone, reason="Wrong firm")
+    programmes.cancel(expo.admin, alone, reason="Wrong firm")
+    again = money.pay_costs(expo.admin, programmes.sign_up(expo.admin, expo.national, alone.enterprise, cost="4000.00"))
+    assert again.subsidy == D("2000.00")
+    assert money.subsidy_received(expo.programme, alone.enterprise_id, 2027) == D("4000.00")  # + 2,000.00 at MICAM
+    totals = money.programme_totals(expo.programme)
+    assert (totals.costs, totals.subsidies + totals.own) == (D("14000.00"), D("14000.00"))
+    assert sum(e.units for e in Entry.objects.all()) == 0

@@ -63,6 +63,7 @@ ENDPOINTS = [
     Endpoint("post", "/programmes/{fresh}/consent", expect(200, EDITORS, WHOLE),
              {"given_by": "Ana", "given_on": "2026-02-03", "reference": "Termo 9"}),
     Endpoint("get", "/programmes/{programme}/suppliers", expect(200, SEES, SEES)),
+    Endpoint("get", "/programmes/{programme}/kpis", expect(200, WHOLE, SEES)),
     Endpoint("post", "/programmes/{programme}/suppliers", expect(201, EDITORS, SEES),
              lambda i: {"enterprise": i["ent_a2_id"]}),
     Endpoint("post", "/programmes/{programme}/sessions", expect(201, EDITORS, SEES),

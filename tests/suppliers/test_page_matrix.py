@@ -79,6 +79,8 @@ CASES = [
     Case("sales to other customers", "post", lambda w: reverse("suppliers:other_sales", args=[w.shoes.supplier.pk]),
          by_scope(PEOPLE, UPDATES_SUPPLIER, SEES_PROGRAMME, ok=302),
          data=lambda w: {"year": "2026", "amount": "100.00", "customers": "1"}),
+    Case("firm suggestions", "get", lambda w: reverse("suppliers:firm_options") + "?field=enterprise&enterprise=beta",
+         by_scope(PEOPLE, ("agency-admin", "programme-officer"), PEOPLE, ok=200)),
     Case("export KPIs (CSV)", "get", lambda w: reverse("suppliers:export_kpis", args=[w.shoes.programme.pk, "csv"]),
          by_scope(PEOPLE, SEES_WHOLE, SEES_PROGRAMME, ok=200)),
     Case("export KPIs (XLSX)", "get", lambda w: reverse("suppliers:export_kpis", args=[w.shoes.programme.pk, "xlsx"]),

@@ -9,6 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from tests.conftest import cnpj
 from tests.suppliers.conftest import scores
 
 from triplec.suppliers.models import Attendance, OtherSales, Programme, TrainingSession
@@ -45,8 +46,13 @@ def test_the_agency_sets_up_a_programme_from_creation_to_enrolment(shoes, client
     response = client.post(enrol, {"enterprise": "Nobody SA"})
     assert "register it first" in response.content.decode()
     assert client.post(enrol, {"enterprise": shoes.world.ent_a2.national_id, "enrolled_on": "2026-02-04"}).status_code == 302
-    response = client.post(enrol, {"enterprise": shoes.world.ent_a2.national_id})
+    response = client.post(enrol, {"enterprise": cnpj(22222222, formatted=True)})  # as people write it
     assert "already a supplier" in response.content.decode()
+    assert 'data-testid="firm-search"' in client.get(page).content.decode()
+    options = reverse("suppliers:firm_options") + "?field=enterprise&enterprise="
+    assert client.get(options + "marcenaria bet").content.decode() == (
+        f'<option value="{shoes.world.ent_a2.national_id}">Marcenaria Beta</option>')
+    assert client_for(shoes.world.users["buyer-staff"]).get(options + "beta").status_code == 403
     homeworkers = reverse("suppliers:enrol_homeworker", args=[programme.pk])
     response = client.post(homeworkers, {"person_name": "Joana", "product": "Insoles", "municipality": "999"})
     assert "No municipality has this code." in response.content.decode()
@@ -139,3 +145,23 @@ def test_the_kpi_exports_per_order_and_before_after(measured, client_for):
     semicolons = b"".join(client.get(url + "?what=orders&sep=semicolon&decimal=comma").streaming_content).decode()
     assert "B1;2026-01-20;2026-01-30;2026-02-02;before;100;8;0,08;no;13;10,00;1000,00\r\n" in semicolons
     assert client.get(url + "?what=nothing").status_code == 404
+
+
+def test_the_kpi_files_on_the_api_are_the_pages(measured, client_for):
+    from tests.permissions import token_clients
+
+    api = token_clients(measured.world, ["evaluator"], "bad-token", "kpi files")["evaluator"]
+    url = f"/api/v1/suppliers/programmes/{measured.programme.pk}/kpis"
+    page = reverse("suppliers:export_kpis", args=[measured.programme.pk, "csv"])
+    for what in ("orders", "before-after"):
+        query = f"?what={what}&sep=semicolon&decimal=comma"
+        got = api.get(f"{url}{query}&format=csv")
+        assert (got.status_code, got["Content-Type"]) == (200, "text/csv; charset=utf-8")
+        assert b"".join(got.streaming_content) == b"".join(
+            client_for(measured.world.users["evaluator"]).get(page + query).streaming_content)
+    xlsx = api.get(f"{url}?format=xlsx")
+    assert xlsx.status_code == 200 and b"".join(xlsx.streaming_content)[:2] == b"PK"
+    assert 'filename="kpis-' in xlsx["Content-Disposition"]
+    assert api.get(f"{url}?format=pdf").status_code == 422
+    assert api.get(f"{url}?what=nothing").status_code == 422
+    assert api.get(f"{url}?sep=pipe").status_code == 422

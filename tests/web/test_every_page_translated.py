@@ -97,7 +97,7 @@ POST_ONLY = {
     "pay", "add_contact", "add_order", "follow_up_done", "cancel", "reverse_payment",  # fairs
     "cancel_booking",
     "centre_add_service", "centre_set_offered", "centre_set_fee", "centre_publish", "centre_subscribe",  # centres
-    "centre_record_use", "centre_public_funds", "centre_join", "exchange_withdraw",  # centres
+    "centre_record_use", "centre_public_funds", "centre_join", "exchange_withdraw", "centre_set_hours",  # centres
     "action_status", "import_orders", "action_add",  # suppliers
     "consent", "enrol", "enrol_homeworker", "session_add", "other_sales",  # suppliers' set-up (views_setup)
     "import_panel", "fill_baseline",  # evaluation

@@ -8,7 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from triplec.registry.models import Organisation, SizeClass
+from triplec.registry.models import Enterprise, Organisation, SizeClass
+from triplec.registry.picker import FirmSearchField
 
 from .models import ExchangePost, ServiceKind
 
@@ -45,11 +46,17 @@ class PublicationForm(forms.Form):
 
 
 class FirmChoiceForm(forms.Form):
-    enterprise = forms.TypedChoiceField(label=_("Firm"), coerce=int)
+    """`firms`: those the form may name (a queryset). One firm (a firm's own user): chosen already; more:
+    a search box by identifier or name, its suggestions from `options_url`. Cleans to the Enterprise."""
 
-    def __init__(self, *args, firms=(), **kwargs):
+    def __init__(self, *args, firms=None, options_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].choices = [(f.pk, f.legal_name) for f in firms]
+        firms = Enterprise.objects.none() if firms is None else firms
+        field = FirmSearchField(allowed=firms, options_url=options_url)
+        only = list(firms[:2])
+        if len(only) == 1:
+            field.widget, field.initial = forms.HiddenInput(), only[0].national_id or only[0].legal_name
+        self.fields = {"enterprise": field, **self.fields}
 
 
 class SubscriptionForm(FirmChoiceForm):
@@ -64,6 +71,23 @@ class UseForm(FirmChoiceForm):
     def __init__(self, *args, services=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].choices = [(s.pk, s.name) for s in services]
+
+
+class HoursForm(forms.Form):
+    """A piece of equipment's opening weekdays and hours."""
+
+    equipment = forms.TypedChoiceField(label=_("Equipment"), coerce=int)
+    open_days = forms.CharField(label=_("Open on"), max_length=7, initial="12345",
+                                help_text=_("The weekdays it opens, 1 (Monday) to 7 (Sunday), e.g. 12345."))
+    opens_at = forms.TimeField(label=_("Opens at"), required=False,
+                               widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    closes_at = forms.TimeField(label=_("Closes at"), required=False,
+                                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                                help_text=_("Both empty: any time of an open day."))
+
+    def __init__(self, *args, equipment=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["equipment"].choices = [(e.pk, e.name) for e in equipment]
 
 
 class PublicFundsForm(forms.Form):

@@ -88,10 +88,20 @@ class Service(models.Model):
     non_member_price = models.DecimalField(_("non-member price"), null=True, blank=True, **MONEY,
                                            help_text=_("Empty: for members only."))
     active = models.BooleanField(_("offered"), default=True)
+    # Equipment's opening hours (local time); no hours: bookable at any time of an open day.
+    opens_at = models.TimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.TimeField(_("closes at"), null=True, blank=True)
+    open_days = models.CharField(_("open on"), max_length=7, default="1234567",
+                                 help_text=_("The weekdays it opens, 1 (Monday) to 7 (Sunday), e.g. 12345."))
 
     class Meta:
         ordering = ["centre", "kind", "code"]
-        constraints = [models.UniqueConstraint(fields=["centre", "code"], name="centres_service_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "code"], name="centres_service_unique"),
+            models.CheckConstraint(condition=Q(opens_at__isnull=True, closes_at__isnull=True)
+                                   | Q(opens_at__isnull=False, closes_at__gt=models.F("opens_at")),
+                                   name="centres_service_hours_in_order"),
+        ]
 
     def __str__(self):
         return self.name

@@ -10,6 +10,8 @@ Every page needs a login. A centre the reader may not see answers 404; an action
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
@@ -31,7 +33,7 @@ from triplec.registry.models import Enterprise
 from . import pages, policy
 from .forms import BookingForm
 from .models import Centre, ExchangePost, Publication
-from .services import bookings, exchange, usage
+from .services import bookings, exchange, slots, usage
 
 
 def centre_or_404(user, pk: int) -> Centre:
@@ -75,7 +77,16 @@ def book(request, pk: int, service_id: int):
             return redirect("centres:centre_detail", centre.pk)
     taken = equipment.bookings.filter(cancelled_at__isnull=True).order_by("starts_at")
     return render(request, "centres/book.html", {"centre": centre, "equipment": equipment, "form": form,
-                                                 "taken": taken.filter(ends_at__gte=timezone.now())[:30]})
+                                                 "taken": taken.filter(ends_at__gte=timezone.now())[:30],
+                                                 "week": slots.week(equipment, _week_of(request))})
+
+
+def _week_of(request) -> date:
+    """The day whose week the booking page shows (`?week=YYYY-MM-DD`; this week by default)."""
+    try:
+        return date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        return timezone.localdate()
 
 
 @login_required

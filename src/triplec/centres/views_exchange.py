@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -24,7 +25,7 @@ def _firms(user, centre):
     if firm:
         return Enterprise.objects.filter(pk=firm)
     if policy.can_run_centre(user, centre):
-        return Enterprise.objects.only("pk", "legal_name").order_by("legal_name", "pk")
+        return Enterprise.objects.order_by("legal_name", "pk")
     return Enterprise.objects.none()
 
 
@@ -35,10 +36,11 @@ def post(request, pk: int):
     firms = _firms(request.user, centre)
     if not firms.exists():
         require_page(policy.can_book_at, request.user, centre)  # the same people: a firm's user or a runner
-    form = ExchangePostForm(request.POST or None, firms=firms)
+    form = ExchangePostForm(request.POST or None, firms=firms,
+                            options_url=reverse("centres:firm_options", args=[centre.pk]))
     if request.method == "POST":
         made = form_saved(form, lambda d: exchange.post(
-            request.user, centre, first_or_404(firms.filter(pk=d["enterprise"]), _("No such firm.")),
+            request.user, centre, d["enterprise"],
             kind=d["kind"], code=d["code"], quantity=d["quantity"], unit=d["unit"], description=d["description"],
             latitude=d["latitude"], longitude=d["longitude"]))
         if made is not None:

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -24,11 +25,20 @@ from triplec.core.shortcuts import (
     table_download,
 )
 from triplec.registry.models import Enterprise
+from triplec.registry.picker import options_response
 
 from . import policy
-from .forms_setup import FeeForm, PublicationForm, PublicFundsForm, ServiceForm, SubscriptionForm, UseForm
+from .forms_setup import (
+    FeeForm,
+    HoursForm,
+    PublicationForm,
+    PublicFundsForm,
+    ServiceForm,
+    SubscriptionForm,
+    UseForm,
+)
 from .models import PUBLICATION_KINDS, Centre, Subscription
-from .services import catalogue, membership, money, usage
+from .services import catalogue, membership, money, slots, usage
 from .services.common import cents
 from .views import centre_or_404
 
@@ -40,22 +50,33 @@ def _run(request, pk: int) -> Centre:
 
 
 def _firms():
-    return Enterprise.objects.only("pk", "legal_name").order_by("legal_name", "pk")
+    return Enterprise.objects.order_by("legal_name", "pk")
+
+
+@login_required
+@require_GET
+def firm_options(request, pk: int):
+    """Suggestions for the set-up and exchange pages' firm search box (those who run the centre)."""
+    _run(request, pk)
+    return options_response(request, _firms())
 
 
 def _forms(centre: Centre, data=None, files=None, bound: str = "") -> dict:
     """The page's forms, the one that was sent (`bound`) with the request's data."""
     def pick(name):
         return (data, files) if name == bound else (None, None)
+    firms = {"firms": _firms(), "options_url": reverse("centres:firm_options", args=[centre.pk])}
     return {
         "service_form": ServiceForm(pick("service")[0], prefix="service"),
         "fee_form": FeeForm(pick("fee")[0], prefix="fee"),
         "publication_form": PublicationForm(*pick("publication"), prefix="publication",
                                             services=centre.catalogue.filter(kind__in=PUBLICATION_KINDS, active=True)),
-        "subscription_form": SubscriptionForm(pick("subscription")[0], prefix="subscription", firms=_firms()),
-        "use_form": UseForm(pick("use")[0], prefix="use", firms=_firms(),
+        "subscription_form": SubscriptionForm(pick("subscription")[0], prefix="subscription", **firms),
+        "use_form": UseForm(pick("use")[0], prefix="use", **firms,
                             services=centre.catalogue.filter(active=True).exclude(kind="equipment")),
         "funds_form": PublicFundsForm(pick("funds")[0], prefix="funds"),
+        "hours_form": HoursForm(pick("hours")[0], prefix="hours",
+                                equipment=centre.catalogue.filter(kind="equipment").order_by("name")),
     }
 
 
@@ -133,7 +154,7 @@ def subscribe(request, pk: int):
     centre = _run(request, pk)
 
     def save(d):
-        firm = first_or_404(Enterprise.objects.filter(pk=d["enterprise"]), _("No such firm."))
+        firm = d["enterprise"]
         if request.POST.get("renew"):
             return membership.renew(request.user, centre, firm, on=d["starts_on"])
         return membership.subscribe(request.user, centre, firm, starts_on=d["starts_on"])
@@ -146,10 +167,22 @@ def record_use(request, pk: int):
     centre = _run(request, pk)
 
     def save(d):
-        firm = first_or_404(Enterprise.objects.filter(pk=d["enterprise"]), _("No such firm."))
+        firm = d["enterprise"]
         service = first_or_404(centre.catalogue.filter(pk=d["service"]), _("No such service."))
         return usage.record_use(request.user, service, firm, quantity=d["quantity"])
     return _sent(request, centre, "use", save, _("Use recorded; its charge is on the ledger."))
+
+
+@login_required
+@require_POST
+def set_hours(request, pk: int):
+    centre = _run(request, pk)
+
+    def save(d):
+        equipment = first_or_404(centre.catalogue.filter(pk=d["equipment"], kind="equipment"), _("No such equipment."))
+        return slots.set_opening_hours(request.user, equipment, opens_at=d["opens_at"], closes_at=d["closes_at"],
+                                       open_days=d["open_days"])
+    return _sent(request, centre, "hours", save, _("Opening hours saved."))
 
 
 @login_required

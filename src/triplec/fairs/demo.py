@@ -1,5 +1,6 @@
-"""Demo fairs (on top of the register's demo): the agency's fairs programme, the Aruaru sawmills and
-carpenters' group stand at Movelsul (Bento Gonçalves, far from Ceará) with costs shared by area and
+"""Demo fairs (on top of the register's demo): the agency's fairs programme (a fair 1,000 km or more from
+the firms is distant), the Aruaru sawmills and carpenters' group stand at Movelsul (Bento Gonçalves,
+about 3,000 km from Ceará by the coordinates, so the group stand's extra share) with costs shared by area and
 paid, buyers met, orders traced to the fair and its follow-ups; the demo firm back alone the next
 year at its own cost (a self-paid repeat). Loaded through the services; loading twice changes nothing."""
 
@@ -38,10 +39,12 @@ def load_demo_fairs(admin, password: str) -> dict[str, int]:
     manager = User.objects.filter(username="association").first() or admin
     programme = programmes.create_programme(
         admin, name=PROGRAMME, currency="BRL", yearly_cap="15000.00", share_micro="0.5", share_small="0.5",
-        share_medium="0.2", share_large="0", group_extra_share="0.1", repeat_step="0.1")
+        share_medium="0.2", share_large="0", group_extra_share="0.1", repeat_step="0.1",
+        distant_km="1000")
     movelsul = programmes.add_fair(admin, programme, name="Movelsul Brasil", organiser="Sindmóveis",
                                    place="Bento Gonçalves", country="BR", starts_on=date(2025, 3, 10),
-                                   ends_on=date(2025, 3, 13), sectors="3101, 1610", distant=True)
+                                   ends_on=date(2025, 3, 13), sectors="3101, 1610", latitude=-29.17,
+                                   longitude=-51.52)  # about 3,000 km from Aruaru: distant by the km
     stand = programmes.add_group_stand(admin, movelsul, association=association, total_cost="24000.00",
                                        cost_sharing="area")
     at_stand = [programmes.sign_up(manager, movelsul, firm, stand=stand, area_m2=area, on=date(2025, 1, 20))
@@ -61,7 +64,7 @@ def load_demo_fairs(admin, password: str) -> dict[str, int]:
         links.complete_follow_up(manager, first.follow_ups.get(months=months), note=note, on=day)
     fortaleza = programmes.add_fair(admin, programme, name="Feira de Móveis do Nordeste", organiser="FIEC",
                                     place="Fortaleza", country="BR", starts_on=date(2026, 8, 18),
-                                    ends_on=date(2026, 8, 21), sectors="3101")
+                                    ends_on=date(2026, 8, 21), sectors="3101", latitude=-3.73, longitude=-38.52)
     again = programmes.sign_up(admin, fortaleza, members[0], cost="4000.00", subsidy_requested=False,
                                on=date(2026, 6, 1))
     money.pay_costs(admin, again, on=date(2026, 8, 1))

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from triplec.registry.models import BUYER_KINDS, Enterprise, Organisation
+from triplec.registry.picker import FirmSearchField
 
 from .models import Contact
 
@@ -14,10 +15,10 @@ SERVICE_ALIASES = {"enterprise": "firm", "follow_up": "__all__"}
 
 
 class SignUpForm(forms.Form):
-    """`firms`: the firms the reader may sign up (one: its own); None lets agency staff give any firm's
-    register id. `stands`: the group stands open to the reader at this fair."""
+    """`firms`: the firms the reader may sign up (a queryset; one: its own, chosen already); None: any
+    firm of the register (agency staff). More than one: a search box by identifier or name, with
+    suggestions from `options_url`. `stands`: the group stands open to the reader at this fair."""
 
-    firm = forms.ModelChoiceField(label=_("Firm"), queryset=Enterprise.objects.none())
     stand = forms.ModelChoiceField(label=_("Group stand"), queryset=Organisation.objects.none(), required=False,
                                    empty_label=_("Alone (own stand)"))
     cost = forms.DecimalField(label=_("Exhibition cost (alone)"), max_digits=16, decimal_places=2, required=False)
@@ -26,15 +27,14 @@ class SignUpForm(forms.Form):
                                       required=False)
     subsidy_requested = forms.BooleanField(label=_("Ask for the programme's subsidy"), required=False, initial=True)
 
-    def __init__(self, *args, firms=None, stands=None, stand_required=False, **kwargs):
+    def __init__(self, *args, firms=None, stands=None, stand_required=False, options_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        if firms is None:
-            self.fields["firm"].queryset = Enterprise.objects.all()
-            self.fields["firm"].widget = forms.NumberInput()
-            self.fields["firm"].label = _("Firm (register id)")
-        else:
-            self.fields["firm"].queryset = firms
-            self.fields["firm"].empty_label = None  # a firm's user has one firm: chosen already
+        firms = Enterprise.objects.all() if firms is None else firms
+        field = FirmSearchField(allowed=firms, options_url=options_url)
+        only = list(firms[:2])
+        if len(only) == 1:  # a firm's user: its own firm, shown by name
+            field.widget = forms.Select(choices=[(only[0].national_id or only[0].legal_name, only[0].legal_name)])
+        self.fields = {"firm": field, **self.fields}
         self.fields["stand"].queryset = stands
         self.fields["stand"].required = stand_required
         self.fields["stand"].label_from_instance = lambda s: str(s.association)

@@ -151,7 +151,10 @@ class Participation(models.Model):
 
     class Meta:
         ordering = ["-fair__starts_on", "enterprise__legal_name", "id"]
-        constraints = [models.UniqueConstraint(fields=["fair", "enterprise"], name="fairs_participation_unique")]
+        # One live participation per firm and fair; a firm that cancelled may sign up again.
+        constraints = [models.UniqueConstraint(
+            fields=["fair", "enterprise"], condition=Q(cancelled_on__isnull=True), name="fairs_participation_unique",
+            violation_error_message=_("This firm is already signed up for this fair."))]
 
     def __str__(self):
         return f"{self.enterprise} · {self.fair}"

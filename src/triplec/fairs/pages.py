@@ -9,7 +9,7 @@ from triplec.registry.models import Enterprise, Membership
 from . import policy
 from .models import Fair, GroupStand, Participation
 from .services import links, money
-from .services.subsidy import evaluate, explain
+from .services.subsidy import distance_note, evaluate, explain
 
 
 def sign_up_choices(user, fair: Fair) -> dict | None:
@@ -44,6 +44,7 @@ def participation_page(user, p: Participation) -> dict:
     orders = list(p.orders.select_related("contact__buyer").order_by("ordered_on", "id"))
     return {"p": p, "currency": currency, "paid": money.paid_for(p) if p.paid else None,
             "explanation": explain([_plain(s) for s in steps], currency), "estimate": estimate,
+            "distance": distance_note(p),
             "contacts": list(p.contacts.select_related("buyer")), "orders": orders,
             "order_totals": links.orders_by_currency(orders), "follow_ups": follow_ups,
             "self_paid_repeat": links.is_self_paid_repeat(p),

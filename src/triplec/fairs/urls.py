@@ -15,6 +15,7 @@ urlpatterns = [
     path("programmes/new/", views_setup.programme_edit, name="fair_programme_new"),
     path("programmes/<int:pk>/edit/", views_setup.programme_edit, name="fair_programme_edit"),
     path("<int:pk>/", views.fair_detail, name="fair_detail"),
+    path("<int:pk>/firms/", views.firm_options, name="firm_options"),
     path("follow-ups/", views.follow_ups, name="follow_ups"),
     path("participations.<str:fmt>", views_setup.export_participations, name="export_participations"),
     path("participations/<int:pk>/", views.participation_detail, name="participation_detail"),

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from triplec.core.shortcuts import errors_as_messages, errors_on_form, first_or_404, page_of, require_page
+from triplec.registry.models import Enterprise
+from triplec.registry.picker import options_response
 
 from . import pages, policy
 from .forms import SERVICE_ALIASES, ContactForm, FollowUpDoneForm, OrderForm, SignUpForm
@@ -55,7 +57,8 @@ def fair_detail(request, pk: int):
     choices = pages.sign_up_choices(request.user, fair)
     if request.method == "POST" and choices is None:
         raise HttpForbidden(str(policy.can_sign_up.refusal))
-    form = SignUpForm(request.POST or None, **choices) if choices else None
+    options_url = reverse("fairs:firm_options", args=[fair.pk])
+    form = SignUpForm(request.POST or None, options_url=options_url, **choices) if choices else None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with errors_on_form(form, SERVICE_ALIASES):
@@ -69,6 +72,16 @@ def fair_detail(request, pk: int):
     return render(request, "fairs/fair_detail.html", {
         "fair": fair, "stands": policy.visible_stands(request.user).filter(fair=fair).select_related("association"),
         "participations": participations, "form": form, "can_pay": policy.can_manage_programmes(request.user)})
+
+
+@login_required
+@require_GET
+def firm_options(request, pk: int):
+    """Suggestions for the sign-up form's firm search box: the firms the reader may sign up there."""
+    choices = pages.sign_up_choices(request.user, fair_or_404(request.user, pk))
+    if choices is None:
+        raise HttpForbidden(str(policy.can_sign_up.refusal))
+    return options_response(request, Enterprise.objects.all() if choices["firms"] is None else choices["firms"])
 
 
 @login_required

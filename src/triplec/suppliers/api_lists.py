@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Schema
 
-from triplec.core.errors import NotFound
+from triplec.accounts.policy import require
+from triplec.core.errors import NotFound, ValidationFailed
+from triplec.core.spreadsheets import style_from_options
 from triplec.registry.schemas import ERRORS
 
-from . import policy
-from .api_common import PageQuery, router
+from . import pages, policy
+from .api_common import PageQuery, programme, router
 from .services import kpis
 
 
@@ -107,3 +110,27 @@ def list_suppliers(request, programme_id: int, page: Query[PageQuery]):
     qs = policy.visible_suppliers(user).filter(programme=programme).select_related("enterprise").order_by("id")
     items = [supplier_row(s) for s in qs[page.offset:page.offset + page.limit]]
     return {"count": qs.count(), "limit": page.limit, "offset": page.offset, "items": items}
+
+
+class KpiFileQuery(Schema):
+    format: Literal["csv", "xlsx"] = Field("csv", description="csv: one table; xlsx: both, one sheet each.")
+    what: Literal["orders", "before-after"] = Field(
+        "before-after", description="The CSV's table: per order, or before/after the diagnostic per supplier.")
+    sep: str | None = Field(None, description="CSV separator: comma, semicolon or tab (default: the language's).")
+    decimal: str | None = Field(None, description="CSV decimal mark: point or comma (default: the language's).")
+    headers: str | None = Field(None, description="codes (default) or labels, in the request's language.")
+
+
+@router.get("/programmes/{programme_id}/kpis", response={401: ERRORS[401], 403: ERRORS[403], 404: ERRORS[404],
+                                                         422: ERRORS[422]},
+            openapi_extra={"responses": {200: {"description": "The CSV or XLSX file."}}})
+def kpi_file(request, programme_id: int, options: Query[KpiFileQuery]):
+    """The programme's KPI files, as its page exports them: every order's KPIs, and each supplier's and
+    the programme's before/after its first diagnostic (the agency and the buyer's staff)."""
+    found = programme(request, programme_id)
+    require(policy.can_export_kpis, request.auth, found)
+    try:
+        style_from_options(None, options.sep, options.decimal, options.headers)
+    except ValueError as exc:
+        raise ValidationFailed({"sep": [str(exc)]}) from exc
+    return pages.kpi_file(request, found, options.format, options.what)

@@ -7,9 +7,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from triplec.registry.models import Organisation, OrganisationKind
+from triplec.registry.picker import FirmSearchInput
 
 from .models import TrainingKind
 
@@ -37,7 +39,8 @@ class ConsentForm(forms.Form):
 
 
 class EnrolForm(forms.Form):
-    enterprise = forms.CharField(label=_("Enterprise (national identifier or name)"), max_length=200)
+    enterprise = forms.CharField(label=_("Enterprise (national identifier or name)"), max_length=200,
+                                 widget=FirmSearchInput(reverse_lazy("suppliers:firm_options")))
     enrolled_on = forms.DateField(label=_("Enrolled on"), required=False, **DATE)
 
 

@@ -4,13 +4,14 @@ suppliers, costs and KPIs; a supplier with its diagnostics, plan, orders, KPIs a
 from __future__ import annotations
 
 from django.db.models import Count
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from triplec.core.shortcuts import first_or_404
+from triplec.core.shortcuts import first_or_404, table_download
 
 from . import policy
 from .models import Programme, Supplier
-from .services import costs, kpis
+from .services import costs, exports, kpis
 from .spillover_chart import spillover_svg
 
 
@@ -21,6 +22,15 @@ def programme_or_404(user, pk: int) -> Programme:
 def supplier_or_404(user, pk: int) -> Supplier:
     return first_or_404(policy.visible_suppliers(user).filter(pk=pk).select_related(
         "programme__buyer", "enterprise", "municipality"), _("No such supplier."))
+
+
+def kpi_file(request, programme: Programme, fmt: str, what: str):
+    """The KPI file (CSV: the `what` table; XLSX: both) for the page and the API alike; the caller
+    checked policy.can_export_kpis, the format and the table."""
+    name = slugify(programme.name) or programme.pk
+    sheets = {sheet: exports.table(programme, sheet) for sheet in exports.TABLES}
+    filename = f"kpis-{name}" if fmt == "xlsx" else f"kpis-{what}-{name}"
+    return table_download(request, fmt, filename, sheets, exports.column_labels(), csv_sheet=what)
 
 
 def before_after(view: kpis.BeforeAfter) -> list:

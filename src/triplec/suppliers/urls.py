@@ -13,6 +13,7 @@ urlpatterns = [
     path("programmes/<int:pk>/import/", views.import_orders, name="import_orders"),
     path("programmes/<int:pk>/consent/", views_setup.consent, name="consent"),
     path("programmes/<int:pk>/enrol/", views_setup.enrol, name="enrol"),
+    path("firms/", views_setup.firm_options, name="firm_options"),
     path("programmes/<int:pk>/homeworkers/", views_setup.enrol_homeworker, name="enrol_homeworker"),
     path("programmes/<int:pk>/sessions/", views_setup.session_add, name="session_add"),
     path("programmes/<int:pk>/kpis.<str:fmt>", views_setup.export_kpis, name="export_kpis"),

@@ -13,12 +13,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from triplec.core.shortcuts import errors_on_form, first_or_404, require_page, table_download
-from triplec.registry.models import Territory
+from triplec.core.shortcuts import errors_on_form, first_or_404, require_page
+from triplec.registry.models import Enterprise, Territory
+from triplec.registry.picker import options_response
 
 from . import pages, policy
 from .forms import OrderFileForm
@@ -50,6 +50,14 @@ def render_programme(request, programme, **bound):
 
 def _to_programme(programme):
     return redirect(reverse("suppliers:programme_detail", args=[programme.pk]))
+
+
+@login_required
+@require_GET
+def firm_options(request):
+    """Suggestions for the enrolment form's search box: any enterprise of the register (agency editors)."""
+    require_page(policy.can_manage_programmes, request.user)
+    return options_response(request, Enterprise.objects.all())
 
 
 @login_required
@@ -196,7 +204,4 @@ def export_kpis(request, pk: int, fmt: str):
     what = request.GET.get("what", "before-after")
     if fmt not in ("csv", "xlsx") or what not in exports.TABLES:
         raise Http404(_("KPIs are exported as CSV (orders or before-after) or XLSX."))
-    name = slugify(programme.name) or programme.pk
-    sheets = {sheet: exports.table(programme, sheet) for sheet in exports.TABLES}
-    filename = f"kpis-{name}" if fmt == "xlsx" else f"kpis-{what}-{name}"
-    return table_download(request, fmt, filename, sheets, exports.column_labels(), csv_sheet=what)
+    return pages.kpi_file(request, programme, fmt, what)

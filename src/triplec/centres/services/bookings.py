@@ -20,7 +20,7 @@ from triplec.ledger import services as ledger
 
 from .. import policy
 from ..models import Booking, Service, Usage
-from . import money
+from . import money, slots
 from .common import cents, refuse
 
 MAX_HOURS = 12
@@ -60,6 +60,8 @@ def book(user, equipment: Service, enterprise, starts_at: datetime, ends_at: dat
         refuse("ends_at", _("A booking lasts at most %(hours)s hours.") % {"hours": MAX_HOURS})
     if starts_at < (now or timezone.now()):
         refuse("starts_at", _("A booking cannot start in the past."))
+    if (closed := slots.outside_hours(equipment, starts_at, ends_at)) is not None:
+        refuse("starts_at", closed)
     rate, member_rate = rate_for(equipment, enterprise, starts_at.date())
     with transaction.atomic():
         Service.objects.select_for_update().get(pk=equipment.pk)

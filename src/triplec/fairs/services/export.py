@@ -5,6 +5,7 @@ and follow-ups. Orders in several currencies are never added together: one total
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from triplec.accounts.policy import require
 from .. import policy
 from . import links, money
 
+CHUNK = 500
 COLUMNS = ("participation", "fair", "starts_on", "programme", "currency", "enterprise", "firm", "size_class",
            "association", "cost", "paid", "subsidy", "paid_by_firm", "cancelled_on", "orders", "order_values",
            "follow_ups_done", "follow_ups_open", "self_paid_repeat")
@@ -35,10 +37,18 @@ def participation_rows(user) -> Iterator[dict]:
     require(policy.can_export, user)
     qs = (policy.visible_participations(user).select_related("fair__programme", "enterprise", "stand__association")
           .annotate(done=Count("follow_ups", filter=Q(follow_ups__done_on__isnull=False), distinct=True),
-                    open=Count("follow_ups", filter=Q(follow_ups__done_on__isnull=True), distinct=True))
+                    open=Count("follow_ups", filter=Q(follow_ups__done_on__isnull=True), distinct=True),
+                    repeat=links.self_paid_repeat_q())
           .prefetch_related("orders").order_by("-fair__starts_on", "enterprise__legal_name", "id"))
-    for p in qs.iterator(chunk_size=500):
-        paid = money.paid_for(p) if p.paid else None
+    rows = qs.iterator(chunk_size=CHUNK)
+    while chunk := list(islice(rows, CHUNK)):  # the ledger read once per chunk, not per row
+        yield from _rows(chunk)
+
+
+def _rows(participations) -> Iterator[dict]:
+    ledger = money.paid_for_many(participations)
+    for p in participations:
+        paid = ledger.get(p.pk)
         orders = list(p.orders.all())
         totals = links.orders_by_currency(orders)
         yield {"participation": p.pk, "fair": p.fair.name, "starts_on": p.fair.starts_on.isoformat(),
@@ -50,4 +60,4 @@ def participation_rows(user) -> Iterator[dict]:
                "cancelled_on": p.cancelled_on.isoformat() if p.cancelled_on else "", "orders": len(orders),
                "order_values": "; ".join(f"{t.currency} {t.value}" for t in totals),
                "follow_ups_done": p.done, "follow_ups_open": 0 if p.cancelled else p.open,
-               "self_paid_repeat": links.is_self_paid_repeat(p)}
+               "self_paid_repeat": p.repeat}

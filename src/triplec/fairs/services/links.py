@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -105,6 +105,14 @@ def self_paid_repeats(enterprise_ids=None) -> dict[int, int]:
     if enterprise_ids is not None:
         qs = qs.filter(enterprise_id__in=list(enterprise_ids))
     return dict(qs.order_by().values_list("enterprise_id").annotate(n=Count("id")))
+
+
+def self_paid_repeat_q() -> ExpressionWrapper:
+    """`is_self_paid_repeat` as a condition on participations, to annotate many at once."""
+    earlier = Participation.objects.filter(enterprise_id=OuterRef("enterprise_id"),
+                                           fair__starts_on__lt=OuterRef("fair__starts_on"))
+    return ExpressionWrapper(Q(transaction__isnull=False, subsidy=0, cost__gt=0) & Exists(earlier),
+                             output_field=BooleanField())
 
 
 def is_self_paid_repeat(participation: Participation) -> bool:

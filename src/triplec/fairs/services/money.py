@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from triplec.accounts.policy import require
 from triplec.ledger import services as ledger
-from triplec.ledger.models import Account, owner_key
+from triplec.ledger.models import Account, Entry, owner_key
 from triplec.registry.models import Enterprise
 
 from .. import policy
@@ -177,10 +177,19 @@ def paid_for(participation: Participation) -> Paid:
     return _split(participation, participation.transaction)
 
 
-def _split(participation: Participation, posted) -> Paid:
+def paid_for_many(participations) -> dict[int, Paid]:
+    """`paid_for` of many participations (by id) in one read of the ledger."""
+    paid = [p for p in participations if p.transaction_id]
+    entries: dict[int, list[Entry]] = {}
+    for entry in Entry.objects.filter(transaction_id__in=[p.transaction_id for p in paid]).select_related("account"):
+        entries.setdefault(entry.transaction_id, []).append(entry)
+    return {p.pk: _split(p, entries=entries.get(p.transaction_id, [])) for p in paid}
+
+
+def _split(participation: Participation, posted=None, *, entries=None) -> Paid:
     own_key = owner_key(participation.enterprise)
     subsidy = own = ZERO
-    for entry in posted.entries.select_related("account"):
+    for entry in posted.entries.select_related("account") if entries is None else entries:
         if entry.account.owner == own_key:
             own -= entry.amount
         elif entry.account.code.startswith("fairs:subsidies:"):

@@ -54,16 +54,21 @@ def earlier_subsidised(participation: Participation) -> int:
         fair__starts_on__lt=participation.fair.starts_on, transaction__isnull=False, subsidy__gt=0).count()
 
 
-def home_coordinates(participation: Participation) -> tuple[float, float] | None:
+def home_place(participation: Participation) -> tuple[str, tuple[float, float]] | None:
     """Where the firm travels from: its group stand's association's place (the association's register
-    record), else the firm's own; (latitude, longitude) or None."""
-    places = [participation.enterprise]
+    record), else the firm's own; ("association" or "firm", (latitude, longitude)) or None."""
+    places = [("firm", participation.enterprise)]
     if participation.stand_id and participation.stand.association.enterprise_id:
-        places.insert(0, participation.stand.association.enterprise)
-    for place in places:
+        places.insert(0, ("association", participation.stand.association.enterprise))
+    for whose, place in places:
         if place.latitude is not None and place.longitude is not None:
-            return (place.latitude, place.longitude)
+            return whose, (place.latitude, place.longitude)
     return None
+
+
+def home_coordinates(participation: Participation) -> tuple[float, float] | None:
+    home = home_place(participation)
+    return home[1] if home else None
 
 
 def distance_km(participation: Participation) -> float | None:
@@ -82,6 +87,27 @@ def is_distant(participation: Participation) -> tuple[bool, float | None]:
     if km is None:
         return participation.fair.distant, None
     return km >= threshold, km
+
+
+def distance_note(participation: Participation) -> str | None:
+    """How "distant" was decided for a firm at a group stand, in the reader's language (None alone:
+    distance plays no part in a firm's own stand)."""
+    if not participation.stand_id:
+        return None
+    distant, km = is_distant(participation)
+    if km is None:
+        return (_("The distance was not computed (the programme sets no threshold in km, or a place has no "
+                  "coordinates): the fair is marked distant.") if distant else
+                _("The distance was not computed (the programme sets no threshold in km, or a place has no "
+                  "coordinates): the fair is not marked distant."))
+    home = _("the association's place") if home_place(participation)[0] == "association" else _("the firm's place")
+    facts = {"km": number_format(round(km), force_grouping=True), "home": home,
+             "threshold": number_format(participation.fair.programme.distant_km, force_grouping=True)}
+    if distant:
+        return _("%(km)s km from %(home)s to the fair; the programme counts %(threshold)s km or more as distant, "
+                 "so the fair is distant for this group stand.") % facts
+    return _("%(km)s km from %(home)s to the fair; the programme counts %(threshold)s km or more as distant, "
+             "so the fair is not distant for this group stand.") % facts
 
 
 @dataclass(frozen=True)

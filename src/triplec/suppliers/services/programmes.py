@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from triplec.accounts.policy import require
@@ -13,6 +12,7 @@ from triplec.core.errors import ValidationFailed
 from triplec.core.records import save_validated
 from triplec.ledger.services import input_currency
 from triplec.registry.models import Enterprise, Organisation, OrganisationKind, Territory
+from triplec.registry.picker import FirmNotFound, find_firm
 
 from .. import policy
 from ..models import Programme, Supplier
@@ -97,21 +97,10 @@ def enrol_homeworker(user, programme: Programme, *, name: str, product: str,
 
 
 def find_enterprise(text: str) -> Enterprise:
-    """The register enterprise `text` names: its national identifier exactly, else the one enterprise
-    whose legal or trade name contains it. None found, or several by name, is a field error saying so."""
-    text = text.strip()
-    if not text:
-        refuse("enterprise", _("Give the enterprise's national identifier or name."))
-    by_id = list(Enterprise.objects.filter(national_id__iexact=text)[:2])
-    if len(by_id) == 1:
-        return by_id[0]
-    named = list(Enterprise.objects.filter(Q(legal_name__icontains=text) | Q(trade_name__icontains=text))
-                 .order_by("legal_name", "id")[:6])
-    if not named and not by_id:
-        refuse("enterprise", _("No enterprise of the register has the identifier or name %(text)s; register it "
-                               "first.") % {"text": text})
-    if len(named) != 1 or by_id:
-        names = "; ".join(f"{e.legal_name} ({e.national_id})" for e in (by_id or named)[:5])
-        refuse("enterprise", _("%(text)s names more than one enterprise (%(names)s); give its national "
-                               "identifier.") % {"text": text, "names": names})
-    return named[0]
+    """The register enterprise `text` names: its national identifier (with or without punctuation),
+    else the one enterprise whose names hold every word of it (the register's search). None found, or
+    several by name, is a field error saying so."""
+    try:
+        return find_firm(text)
+    except FirmNotFound as exc:
+        refuse("enterprise", str(exc))
