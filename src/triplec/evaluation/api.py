@@ -4,14 +4,18 @@ listed). Lists are in the register's page shape (`count`, `limit`, `offset`, `it
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-from ninja import Query, Router
+from typing import Any
 
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from triplec.accounts.policy import require
 from triplec.core.api_schemas import ERRORS
 from triplec.core.errors import PermissionDenied
 
 from . import policy
 from .schemas import PanelPage, PanelQuery, ScorecardOut, ScorecardPage, ScorecardQuery
+from .services import dashboard as dashboard_service
 from .services import scorecards as cards
 
 router = Router(tags=["evaluation"])
@@ -55,3 +59,40 @@ def list_panel(request, query: Query[PanelQuery]):
         qs = qs.filter(year=query.year)
     return {"count": qs.count(), "limit": query.limit, "offset": query.offset,
             "items": list(qs[query.offset:query.offset + query.limit])}
+
+
+# The programme dashboard (issue 12, item 4): the page's tables as JSON, the same filters.
+
+
+class DashboardQuery(Schema):
+    year: int | None = Field(None, description="One year (sets year_from and year_to).")
+    year_from: int | None = None
+    year_to: int | None = None
+    instrument: str | None = Field(None, description="network, contract, fair-participation, supplier-programme "
+                                                     "or subscription")
+    programme: int | None = Field(None, description="A programme's id within the instrument (give the instrument).")
+    territory: int | None = Field(None, description="A territory's id: it and the territories under it.")
+    sector: str | None = Field(None, description="A sector section (letter) or a code prefix (e.g. a division).")
+
+
+class DashboardTableOut(Schema):
+    id: str
+    title: str
+    note: str
+    columns: list[dict[str, str]]
+    rows: list[dict[str, Any]]
+
+
+class DashboardOut(Schema):
+    filters: dict[str, Any]
+    tables: list[DashboardTableOut]
+
+
+@router.get("/dashboard", response=_responses(DashboardOut, 401, 403, 422), summary="Programme dashboard")
+def get_dashboard(request, query: Query[DashboardQuery]):
+    """The programme dashboard's tables (firms reached, networks by stage, contracts, fairs, supplier
+    programmes, centre services, money public and private, outcomes of supported and other firms,
+    programme scorecards), as the page shows them for the same filters; the agency's roles only."""
+    require(policy.can_read_dashboard, request.auth)
+    filters = dashboard_service.parse_filters({k: v for k, v in query.dict().items() if v is not None})
+    return dashboard_service.as_json(filters, dashboard_service.dashboard(request.auth, filters))

@@ -11,7 +11,8 @@
 |                     | and the networks it is a member of                  | what it states                        |
 | anyone else         | nothing                                             | nothing                               |
 
-Programme scorecards add up other firms' figures: only the agency's roles see them. A supplier
+Programme scorecards add up other firms' figures: only the agency's roles see them; so do the
+programme dashboard and its reports (`can_read_dashboard`). A supplier
 programme's scorecard shows the buyer's and every supplier's figures: the agency only.
 """
 
@@ -109,3 +110,10 @@ def can_enter_panel(user, enterprise) -> bool:
 @refuses_with(_("Only agency staff may import panel files and fill baselines from diagnostics."))
 def can_import_panel(user) -> bool:
     return role_of(user) in EDITORS
+
+
+@refuses_with(_("Only the agency's staff may read the programme dashboard and its reports."))
+def can_read_dashboard(user) -> bool:
+    """The programme dashboard and its PDF/Excel reports add up every programme: the agency's roles
+    (the evaluator included), as for programme scorecards."""
+    return sees_programmes(user)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_dashboard
 
 app_name = "evaluation"
 
@@ -11,4 +11,11 @@ urlpatterns = [
     path("panel/import/", views.import_panel, name="import_panel"),
     path("panel/<int:pk>/", views.firm_panel, name="firm_panel"),
     path("panel/<int:pk>/baseline/", views.fill_baseline, name="fill_baseline"),
+]
+
+urlpatterns += [
+    path("dashboard/", views_dashboard.dashboard_page, name="dashboard"),
+    path("dashboard/report.pdf", views_dashboard.dashboard_pdf, name="dashboard_pdf"),
+    path("dashboard/tables.xlsx", views_dashboard.dashboard_xlsx, name="dashboard_xlsx"),
+    path("scorecards.<str:fmt>", views_dashboard.scorecard_export, name="scorecard_export"),
 ]
