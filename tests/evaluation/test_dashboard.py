@@ -16,8 +16,8 @@ from triplec.evaluation.services.dashboard import Filters, dashboard, parse_filt
 pytestmark = pytest.mark.django_db
 
 
-def by_id(user, filters=Filters()) -> dict:
-    return {t.id: t for t in dashboard(user, filters)}
+def by_id(user, filters: Filters | None = None) -> dict:
+    return {t.id: t for t in dashboard(user, filters or Filters())}
 
 
 def panel(world, expo):

@@ -1,6 +1,6 @@
 """The dashboard's tables of what the instruments did: firms reached (by instrument and year, in a group
 or individually), networks by stage, procurement contracts, fairs, supplier programmes, centre
-services, and the programme scorecards' headline figures. Each is computed by grouped queries and
+services, and each programme's firms reached with its scorecard. Each is computed by grouped queries and
 kept while the database is unchanged (dashboard.cached).
 
 Firms reached: a firm counts once per instrument, in the year it first took part in it (support.py
@@ -29,7 +29,6 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from triplec.centres.models import Subscription
@@ -37,11 +36,11 @@ from triplec.centres.models_usage import Usage
 from triplec.fairs.models import Participation
 from triplec.networks.models import Network
 from triplec.procurement.models import Contract
+from triplec.suppliers.models import Programme as SupplierProgramme
 from triplec.suppliers.models import Supplier
 from triplec.suppliers.models_records import Order
 
 from . import scorecards as cards
-from .cards import shown
 from .dashboard import Filters, Table, cached
 from .support import SOURCES
 
@@ -195,46 +194,46 @@ def centres(filters: Filters) -> Table:
         ("uses", _("Services used"), "count")], cached("centres", filters, lambda: _centres_rows(filters)))
 
 
-def _programme_cards(user, filters: Filters) -> list:
-    year = filters.year_from if filters.year_from == filters.year_to else None
-    found = []
-    for spec in cards.INSTRUMENTS:
-        if not filters.wants(spec.key):
+def _programme_rows(filters: Filters) -> list[dict]:
+    """(instrument, programme id, firms reached): firms whose first year in the programme is in range."""
+    firms = filters.firms()
+    rows = []
+    for source in SOURCES:
+        if not filters.wants(source.instrument):
             continue
-        level = cards.PROGRAMME if spec.programmes is not None else cards.INTERVENTION
-        objects = spec.programmes() if spec.programmes is not None else spec.visible(user)
-        if filters.instrument == spec.key and filters.programme is not None:
-            objects = objects.filter(pk=filters.programme)
-        found += [cards.card(spec, level, obj, year, user) for obj in objects.order_by("pk")]
-    return found
-
-
-def _card_row(card, labels: dict, year: int | None) -> dict:
-    first = {key: (card.figure(key), shown(card.figure(key)) if card.figure(key) else "—")
-             for key in ("firms_reached", "public_cost", "public_cost_per_firm", "cost_share_by_firms")}
-    url = reverse("evaluation:scorecard_detail", args=[card.instrument, card.level, card.pk])
-    return {"programme": card.name, "url": url + (f"?year={year}" if year and card.level == cards.PROGRAMME else ""),
-            "instrument": labels[card.instrument],
-            "firms_reached": first["firms_reached"][0].value if first["firms_reached"][0] else None,
-            "public_cost": first["public_cost"][1], "public_cost_per_firm": first["public_cost_per_firm"][1],
-            "cost_share_by_firms": first["cost_share_by_firms"][1]}
+        qs = source.records()
+        if (programme := filters.programme_of(source.instrument)) is not None:
+            qs = qs.filter(**{source.programme: programme})
+        if firms is not None:
+            qs = qs.filter(**{f"{source.firm}__in": firms})
+        reached: dict = defaultdict(int)
+        for row in (qs.values(source.firm, source.programme).annotate(first=Min(ExtractYear(source.day)))
+                    .order_by().iterator(chunk_size=5000)):
+            year = row["first"]
+            if not ((filters.year_from and year < filters.year_from) or (filters.year_to and year > filters.year_to)):
+                reached[row[source.programme]] += 1
+        rows += [{"instrument": source.instrument, "pk": pk, "firms_reached": n} for pk, n in sorted(reached.items())]
+    return rows
 
 
 def scorecards(user, filters: Filters) -> Table:
-    """The programme scorecards' headline figures, each linking to its evidence (a supplier programme
-    is its own programme). The whole card is one click away; no figure is combined into a score."""
+    """The programmes that reached firms in these years, with how many, each linking to its scorecard
+    (every figure with its evidence; a supplier programme is its own programme). No composite score."""
     year = filters.year_from if filters.year_from == filters.year_to else None
-    labels = {i.key: str(i.label) for i in cards.INSTRUMENTS}
-    # Shown values are in the reader's language: kept per language. Every agency role reads every
-    # programme (policy.sees_programmes), so the rows are the same for all of them.
-    rows = cached(f"scorecards:{get_language()}", filters,
-                  lambda: [_card_row(card, labels, year) for card in _programme_cards(user, filters)])
+    rows = []
+    for row in cached("programmes", filters, lambda: _programme_rows(filters)):
+        spec = cards.BY_KEY[row["instrument"]]
+        level = cards.PROGRAMME if spec.programmes is not None else cards.INTERVENTION
+        model = spec.programmes().model if spec.programmes is not None else SupplierProgramme
+        url = reverse("evaluation:scorecard_detail", args=[spec.key, level, row["pk"]])
+        rows.append({"programme": str(model.objects.filter(pk=row["pk"]).first() or f"#{row['pk']}"),
+                     "url": url + (f"?year={year}" if year and level == cards.PROGRAMME else ""),
+                     "instrument": str(spec.label), "firms_reached": row["firms_reached"]})
     return Table("scorecards", _("Programme scorecards"), [
         ("programme", _("Programme"), "text"), ("instrument", _("Instrument"), "text"),
-        ("firms_reached", _("Firms reached"), "count"), ("public_cost", _("Public cost"), "text"),
-        ("public_cost_per_firm", _("Public cost per firm reached"), "text"),
-        ("cost_share_by_firms", _("Share of costs paid by the firms"), "text")], rows,
-        _("Headline figures; each programme's scorecard shows every figure with its evidence."))
+        ("firms_reached", _("Firms reached"), "count")], rows,
+        _("Firms reached in these years, each firm once per programme; each programme's scorecard shows every "
+          "figure (customer-oriented, collective, cumulative) with its evidence."))
 
 
 def tables(user, filters: Filters) -> list[Table]:

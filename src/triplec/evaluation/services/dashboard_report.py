@@ -27,7 +27,9 @@ def cell_text(value, kind: str) -> str:
         return "—"
     if kind == "year":
         return str(value)
-    if kind in ("count", "number", "money"):
+    if kind == "money":
+        return number_format(value, 2, use_l10n=True, force_grouping=True)
+    if kind in ("count", "number"):
         return number_format(value, use_l10n=True, force_grouping=True)
     return str(value)
 
