@@ -1,6 +1,7 @@
 """Demo panel (on top of the other instruments' demos): yearly figures for every demo firm an
 instrument supported, three years before its first support and up to 2026, so the scorecards and the
-panel pages show before and after; the year of a firm's first diagnostic marked as its baseline.
+panel pages show before and after; the year of a firm's first diagnostic marked as its baseline. And
+2020-2026 for 40 firms no instrument supported: the programme dashboard's other firms.
 
 The figures are made up (said so in each row's evidence), deterministic, and grow faster after support
 only to give the pages something to show; they prove nothing. Loaded through the services; loading
@@ -63,4 +64,23 @@ def load_demo_evaluation(admin, password: str) -> int:
                 wages=(sales * Decimal("0.25")).quantize(Decimal("1")), certifications="")
             written += 1
         panel.fill_baseline(admin, firm)
+    written += _comparison_firms(admin, supported)
+    return written
+
+
+COMPARISON_FIRMS = 40
+
+
+def _comparison_firms(admin, supported: dict[int, int]) -> int:
+    """Panel years 2020-2026 of demo firms no instrument supported, so that the programme dashboard has
+    other firms to set beside the supported ones (made up as above, growing at 2% a year)."""
+    written = 0
+    for firm in Enterprise.objects.exclude(pk__in=supported).order_by("pk")[:COMPARISON_FIRMS]:
+        rng = random.Random(-firm.pk)
+        employment, sales = firm.employees or rng.randint(3, 40), Decimal(rng.randint(200, 2000) * 1000)
+        for year in range(LAST_YEAR - 6, LAST_YEAR + 1):
+            sales = (sales * Decimal("1.02")).quantize(Decimal("1"))
+            panel.record_year(admin, firm, year, source=Source.STATED, evidence=EVIDENCE, employment=employment,
+                              currency="BRL", sales=sales, customers=rng.randint(2, 6), certifications="")
+            written += 1
     return written
