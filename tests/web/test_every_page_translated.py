@@ -78,6 +78,9 @@ NOT_CRAWLED = {
     "allocation_labels": "PDF file; its text is checked in tests/procurement/test_labels.py",
     "inspection_scan": "the answer to the inspection page's lot-code field (a code typed or scanned)",
     "export_kpis": "file download (a supplier programme's KPIs), tested in tests/suppliers/test_setup_pages.py",
+    "dashboard_pdf": "PDF file; its text is read back in Portuguese in tests/evaluation/test_dashboard_pages.py",
+    "dashboard_xlsx": "file download (the dashboard's tables), tested in tests/evaluation/test_dashboard_pages.py",
+    "scorecard_export": "file download (the scorecard list), tested in tests/evaluation/test_dashboard_pages.py",
     "admin_login": "Django's back office, for the server's operators; tests/web/test_error_pages.py covers the refusal",
 }
 # POST-only actions (forms whose result is a redirect) are not pages.
