@@ -35,6 +35,7 @@ ENDPOINTS = [
     Endpoint("get", "/scorecards/fair-participation/intervention/{stand}", answers(200, SEES_A1)),
     Endpoint("get", "/scorecards/fair-participation/programme/{programme}", answers(200, AGENCY)),
     Endpoint("get", "/panel", answers(200, READERS)),
+    Endpoint("get", "/dashboard?instrument=fair-participation", answers(200, AGENCY, READERS)),
 ]
 
 ENDPOINTS += [

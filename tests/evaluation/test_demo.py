@@ -26,3 +26,7 @@ def test_demo_panel_and_scorecards(db):
         page = scorecards(evaluator, instrument_key=key, limit=3)
         assert page.count > 0, key
         assert page.items[0].collective, key
+    from triplec.evaluation.services.dashboard import Filters, dashboard
+
+    outcomes = next(t for t in dashboard(evaluator, Filters()) if t.id == "outcomes").rows
+    assert any(r["supported_n"] for r in outcomes) and any(r["others_n"] for r in outcomes)

@@ -42,6 +42,11 @@ CASES = [
          answers(302, EDITORS, SEES_A1)),
     Case("import", "post", lambda w: reverse("evaluation:import_panel"), answers(302, EDITORS, READERS),
          data=lambda w: {"country": "BR"}),
+    Case("programme dashboard", "get", lambda w: reverse("evaluation:dashboard"), answers(200, AGENCY, READERS)),
+    Case("dashboard PDF", "get", lambda w: reverse("evaluation:dashboard_pdf"), answers(200, AGENCY, READERS)),
+    Case("dashboard Excel", "get", lambda w: reverse("evaluation:dashboard_xlsx"), answers(200, AGENCY, READERS)),
+    Case("scorecards as a file", "get", lambda w: reverse("evaluation:scorecard_export", args=["xlsx"]),
+         answers(200, READERS)),
 ]
 
 RUNNERS = ("agency-admin", "programme-officer", "evaluator")  # impact runs: agency roles read, these start

@@ -4,14 +4,20 @@ listed). Lists are in the register's page shape (`count`, `limit`, `offset`, `it
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-from ninja import Query, Router
+from typing import Any
 
-from triplec.core.api_schemas import ERRORS
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from triplec.accounts.policy import require
+from triplec.core.api_schemas import ERRORS, answers
 from triplec.core.errors import PermissionDenied
 
 from . import policy
 from .schemas import PanelPage, PanelQuery, ScorecardOut, ScorecardPage, ScorecardQuery
+from .schemas_impact import ImpactRunIn, ImpactRunOut, ImpactRunPage, ImpactRunQuery
+from .services import dashboard as dashboard_service
+from .services import impact_runs
 from .services import scorecards as cards
 
 router = Router(tags=["evaluation"])
@@ -57,15 +63,6 @@ def list_panel(request, query: Query[PanelQuery]):
             "items": list(qs[query.offset:query.offset + query.limit])}
 
 
-from ninja import Status  # noqa: E402
-
-from triplec.accounts.policy import require  # noqa: E402
-from triplec.core.api_schemas import answers  # noqa: E402
-
-from .schemas_impact import ImpactRunIn, ImpactRunOut, ImpactRunPage, ImpactRunQuery  # noqa: E402
-from .services import impact_runs  # noqa: E402
-
-
 @router.post("/impact-runs", response=answers(201, ImpactRunOut, 401, 403, 422),
              summary="Start an impact estimate")
 def start_impact_run(request, payload: ImpactRunIn):
@@ -88,3 +85,40 @@ def list_impact_runs(request, query: Query[ImpactRunQuery]):
 def get_impact_run(request, pk: int):
     """Status, progress and, when done, the results."""
     return ImpactRunOut.of(impact_runs.get_run(request.auth, pk))
+
+
+# The programme dashboard (issue 12, item 4): the page's tables as JSON, the same filters.
+
+
+class DashboardQuery(Schema):
+    year: int | None = Field(None, description="One year (sets year_from and year_to).")
+    year_from: int | None = None
+    year_to: int | None = None
+    instrument: str | None = Field(None, description="network, contract, fair-participation, supplier-programme "
+                                                     "or subscription")
+    programme: int | None = Field(None, description="A programme's id within the instrument (give the instrument).")
+    territory: int | None = Field(None, description="A territory's id: it and the territories under it.")
+    sector: str | None = Field(None, description="A sector section (letter) or a code prefix (e.g. a division).")
+
+
+class DashboardTableOut(Schema):
+    id: str
+    title: str
+    note: str
+    columns: list[dict[str, str]]
+    rows: list[dict[str, Any]]
+
+
+class DashboardOut(Schema):
+    filters: dict[str, Any]
+    tables: list[DashboardTableOut]
+
+
+@router.get("/dashboard", response=_responses(DashboardOut, 401, 403, 422), summary="Programme dashboard")
+def get_dashboard(request, query: Query[DashboardQuery]):
+    """The programme dashboard's tables (firms reached, networks by stage, contracts, fairs, supplier
+    programmes, centre services, money public and private, outcomes of supported and other firms,
+    programme scorecards), as the page shows them for the same filters; the agency's roles only."""
+    require(policy.can_read_dashboard, request.auth)
+    filters = dashboard_service.parse_filters({k: v for k, v in query.dict().items() if v is not None})
+    return dashboard_service.as_json(filters, dashboard_service.dashboard(request.auth, filters))

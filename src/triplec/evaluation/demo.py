@@ -1,8 +1,9 @@
 """Demo panel (on top of the other instruments' demos): yearly figures 2021-2026 for every demo firm an
 instrument supported, so the scorecards and the panel pages show before and after, and for
-never-supported firms of the same sector division, region and size (the comparison candidates); the
-year of a firm's first diagnostic marked as its baseline. One impact run (sales, every network
-programme: cohorts 2024-2026) is computed at load and stored finished, so its page shows at once.
+never-supported firms of the same sector division, region and size (the comparison candidates, and
+the programme dashboard's "other firms"); the year of a firm's first diagnostic marked as its
+baseline. One impact run (sales, all support) is computed at load and stored finished, so its page
+shows at once.
 
 The figures are made up (said so in each row's evidence), deterministic, and grow faster after support
 only to give the pages something to show; they prove nothing. Loaded through the services; loading

@@ -14,7 +14,8 @@
 Impact runs (estimates against matched comparison firms) add up other firms' figures too: the agency's
 four roles read them, administrators, programme officers and evaluators start them; nobody else sees any.
 
-Programme scorecards add up other firms' figures: only the agency's roles see them. A supplier
+Programme scorecards add up other firms' figures: only the agency's roles see them; so do the
+programme dashboard and its reports (`can_read_dashboard`). A supplier
 programme's scorecard shows the buyer's and every supplier's figures: the agency only.
 """
 
@@ -127,3 +128,8 @@ def can_view_impact(user) -> bool:
 @refuses_with(_("Only agency administrators, programme officers and evaluators may run impact estimates."))
 def can_run_impact(user) -> bool:
     return role_of(user) in IMPACT_RUNNERS
+@refuses_with(_("Only the agency's staff may read the programme dashboard and its reports."))
+def can_read_dashboard(user) -> bool:
+    """The programme dashboard and its PDF/Excel reports add up every programme: the agency's roles
+    (the evaluator included), as for programme scorecards."""
+    return sees_programmes(user)

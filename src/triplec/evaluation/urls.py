@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_dashboard, views_impact
 
 app_name = "evaluation"
 
@@ -11,13 +11,12 @@ urlpatterns = [
     path("panel/import/", views.import_panel, name="import_panel"),
     path("panel/<int:pk>/", views.firm_panel, name="firm_panel"),
     path("panel/<int:pk>/baseline/", views.fill_baseline, name="fill_baseline"),
-]
-
-from . import views_impact  # noqa: E402
-
-urlpatterns += [
     path("impact/", views_impact.run_list, name="impact_list"),
     path("impact/<int:pk>/", views_impact.run_detail, name="impact_detail"),
     path("impact/<int:pk>/progress/", views_impact.run_progress, name="impact_progress"),
     path("impact/<int:pk>/download/", views_impact.run_download, name="impact_download"),
+    path("dashboard/", views_dashboard.dashboard_page, name="dashboard"),
+    path("dashboard/report.pdf", views_dashboard.dashboard_pdf, name="dashboard_pdf"),
+    path("dashboard/tables.xlsx", views_dashboard.dashboard_xlsx, name="dashboard_xlsx"),
+    path("scorecards.<str:fmt>", views_dashboard.scorecard_export, name="scorecard_export"),
 ]

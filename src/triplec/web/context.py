@@ -22,5 +22,6 @@ def navigation(request):
         "sees_suppliers": suppliers_policy.sees_programmes(user),
         "sees_evaluation": evaluation_policy.sees_evaluation(user),
         "sees_impact": evaluation_policy.can_view_impact(user),
+        "sees_dashboard": evaluation_policy.can_read_dashboard(user),
         "notices_unread": unread_count(user),
     }
