@@ -103,3 +103,27 @@ def test_a_service_subscription(world):
     assert values(card, "public_cost_per_firm") == [(Decimal("6000.00"), "BRL")]
     assert values(card, "cost_share_by_firms") == [Decimal("0.1684")]
     assert values(card, "repeat_paid") == [0]
+
+
+def test_a_centres_programme_scorecard_with_a_thousand_subscriptions(world):
+    """The services used while subscribed are counted in one query, whatever the number of subscriptions
+    (an OR per subscription made SQLite refuse the query at about 1,000). ent_a1 subscribes for 1,200
+    one-day periods in the past and uses the centre on two of those days and on one day outside them."""
+    from datetime import date, datetime, time, timedelta
+
+    from django.utils import timezone
+    from tests.centres.conftest import citer as make_citer
+
+    from triplec.centres.models import Subscription, Usage
+
+    citer = make_citer.__wrapped__(world)
+    first = date(2020, 1, 1)
+    Subscription.objects.bulk_create([
+        Subscription(centre=citer.centre, enterprise=world.ent_a1, starts_on=first + timedelta(days=2 * i),
+                     ends_on=first + timedelta(days=2 * i), fee=Decimal(0)) for i in range(1200)])
+    for day in (first, first + timedelta(days=2), first + timedelta(days=1)):
+        use = Usage.objects.create(centre=citer.centre, service=citer.note, enterprise=world.ent_a1, kind="use")
+        Usage.objects.filter(pk=use.pk).update(at=timezone.make_aware(datetime.combine(day, time(10))))
+    card = scorecard(world.users["agency-admin"], "subscription", "programme", citer.centre.pk)
+    assert values(card, "services_used") == [2]
+    assert values(card, "firms_reached") == [1]

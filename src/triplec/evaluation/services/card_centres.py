@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -38,13 +39,14 @@ def figures(subscriptions: list, single: bool) -> tuple[list, list, list]:
     page = _page(centre)
     finance_page = (Evidence(_("Finance of %(centre)s") % {"centre": centre}, reverse("centres:finance", args=[centre.pk])),)
     firms = {s.enterprise_id for s in subscriptions}
-    used = Q()
-    for s in subscriptions:
-        used |= Q(enterprise_id=s.enterprise_id, at__date__gte=s.starts_on, at__date__lte=s.ends_on)
+    # one subquery, not an OR per subscription (SQLite refuses a tree of a thousand of them)
+    covering = Subscription.objects.filter(pk__in=[s.pk for s in subscriptions], enterprise_id=OuterRef("enterprise_id"),
+                                           starts_on__lte=OuterRef("day"), ends_on__gte=OuterRef("day"))
+    used = Usage.objects.alias(day=TruncDate("at")).filter(Exists(covering), centre=centre)
     market = centre.get_function_display() + (f" · {centre.sector_code}" if centre.sector_code else "")
     customer = [
         Figure("named_market", _("Market served"), market, "text", evidence=page),
-        Figure("services_used", _("Services used while subscribed"), Usage.objects.filter(used, centre=centre).count(),
+        Figure("services_used", _("Services used while subscribed"), used.count(),
                evidence=page),
     ]
     years = set()
