@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "triplec.centres",
     "triplec.suppliers",
     "triplec.evaluation",
+    "triplec.diagnostics",
 ]
 
 # Background work: the django.tasks API, run by our database queue (triplec.core.tasks explains why).
