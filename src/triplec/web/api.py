@@ -63,7 +63,8 @@ api = TriplecAPI(
         "`POST /api/v1/users/{id}/tokens`, or the operator with `triplec token USERNAME`); a signed-in "
         "browser session works too. "
         "Supplier upgrading programmes anchored on a large buyer, their suppliers and KPIs: `/suppliers`. "
-        "Triple C scorecards of every intervention and programme, and the firm panel: `/evaluation`."),
+        "Triple C scorecards of every intervention and programme, and the firm panel: `/evaluation`. "
+        "Diagnostic studies of cluster records, versioned, and each cluster's baseline: `/diagnostics`."),
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
 )
@@ -131,6 +132,9 @@ def _register_routers():
     from triplec.evaluation.api import router as evaluation_router
 
     api.add_router("/evaluation", evaluation_router)
+    from triplec.diagnostics.api import router as diagnostics_router
+
+    api.add_router("/diagnostics", diagnostics_router)
 
 
 _register_routers()
