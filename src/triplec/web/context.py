@@ -1,5 +1,6 @@
 from triplec.accounts import policy as accounts_policy
 from triplec.centres import policy as centres_policy
+from triplec.diagnostics import policy as diagnostics_policy
 from triplec.evaluation import policy as evaluation_policy
 from triplec.fairs import policy as fairs_policy
 from triplec.procurement import policy as procurement_policy
@@ -20,4 +21,5 @@ def navigation(request):
         "sees_centres": centres_policy.sees_centres(user),
         "sees_suppliers": suppliers_policy.sees_programmes(user),
         "sees_evaluation": evaluation_policy.sees_evaluation(user),
+        "sees_diagnostics": diagnostics_policy.can_view_studies(user),
     }

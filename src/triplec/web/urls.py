@@ -34,6 +34,7 @@ urlpatterns = [
     path("centres/", include("triplec.centres.urls")),
     path("suppliers/", include("triplec.suppliers.urls")),
     path("evaluation/", include("triplec.evaluation.urls")),
+    path("diagnostics/", include("triplec.diagnostics.urls")),
     path("", include("triplec.registry.urls")),
 ]
 
