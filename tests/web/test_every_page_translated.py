@@ -78,6 +78,7 @@ NOT_CRAWLED = {
     "allocation_labels": "PDF file; its text is checked in tests/procurement/test_labels.py",
     "inspection_scan": "the answer to the inspection page's lot-code field (a code typed or scanned)",
     "export_kpis": "file download (a supplier programme's KPIs), tested in tests/suppliers/test_setup_pages.py",
+    "study_download": "file download (a diagnostic study's PDF, XLSX, JSON), read back in tests/diagnostics/test_pages.py",
     "admin_login": "Django's back office, for the server's operators; tests/web/test_error_pages.py covers the refusal",
 }
 # POST-only actions (forms whose result is a redirect) are not pages.
@@ -98,6 +99,7 @@ POST_ONLY = {
     "action_status", "import_orders", "action_add",  # suppliers
     "consent", "enrol", "enrol_homeworker", "session_add", "other_sales",  # suppliers' set-up (views_setup)
     "import_panel", "fill_baseline",  # evaluation
+    "study_start", "study_edit", "study_complete", "study_refresh", "indicator_state", "indicator_withdraw",  # diagnostics
 }
 
 

@@ -55,7 +55,7 @@ def pdf_bytes(study: Study) -> bytes:
     if study.summary:
         blocks.append(pdf.Paragraph(study.summary))
     blocks += [pdf.Heading(_("Indicators")),
-               pdf.Table([_("Indicator"), _("Value"), _("Unit"), _("Origin"), _("Source")],
+               pdf.Table([_("Indicator"), _("Value"), _("Unit"), _("Origin"), _("Source of the figure")],
                          [[r["label"], r["value"], r["unit"], r["origin"], r["source"]] for r in s["indicators"]]),
                pdf.Heading(_("District attributes")),
                pdf.Table([_("Attribute"), _("Assessment"), _("Findings"), _("Evidence")],
@@ -90,7 +90,7 @@ def xlsx_bytes(study: Study) -> bytes:
         _("Instruments"): (["instrument", "reason"], s["instruments"]),
     }
     headers = {"field": _("Field"), "value": _("Value"), "key": _("Key"), "label": _("Indicator"), "unit": _("Unit"),
-               "origin": _("Origin"), "details": _("Details"), "source": _("Source"), "as_of": _("As of"),
+               "origin": _("Origin"), "details": _("Details"), "source": _("Evidence"), "as_of": _("As of"),
                "attribute": _("Attribute"), "assessment": _("Assessment"), "text": _("Findings"),
                "link": _("Link"), "name": _("Buyer or market"), "market": _("Market"), "note": _("Note"),
                "kind": _("Kind"), "priority": _("Priority"), "instrument": _("Instrument"), "reason": _("Reason")}

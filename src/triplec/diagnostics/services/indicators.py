@@ -14,6 +14,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from triplec.centres.models import Subscription
 from triplec.clusters import selectors as cluster_selectors
@@ -25,6 +26,38 @@ from triplec.registry.models import ASSOCIATION_KINDS, Enterprise, Membership, T
 from triplec.registry.selectors import territory_descendant_ids
 from triplec.suppliers.models import Supplier
 
+# The computed indicators' labels and units, translated when shown (a study's rows keep the key).
+LABELS = {
+    "firms": gettext_lazy("Firms"),
+    "employment": gettext_lazy("Employment"),
+    "sme_share": gettext_lazy("SME share"),
+    "lq": gettext_lazy("Location quotient"),
+    "footprint_establishments": gettext_lazy("Establishments in the footprint"),
+    "footprint_area": gettext_lazy("Area of the footprint"),
+    "kd_gamma": gettext_lazy("Localisation index Γ (Kd)"),
+    "kd_p_value": gettext_lazy("Kd p-value"),
+    "kd_peak_distance": gettext_lazy("Kd peak distance"),
+    "colocated_sectors": gettext_lazy("Co-located supplier and service sectors"),
+    "associations": gettext_lazy("Associations present"),
+    "association_members": gettext_lazy("Cluster firms in an association"),
+    "networks": gettext_lazy("Networks running"),
+    "procurement_contracts": gettext_lazy("Procurement contracts"),
+    "fair_participations": gettext_lazy("Fair participations"),
+    "supplier_programmes": gettext_lazy("Supplier programmes"),
+    "centre_subscriptions": gettext_lazy("Service centre subscriptions"),
+}
+UNITS = {
+    "firms": gettext_lazy("firms"),
+    "employment": gettext_lazy("employees"),
+    "colocated_sectors": gettext_lazy("sectors"),
+    "associations": gettext_lazy("associations"),
+    "association_members": gettext_lazy("firms"),
+    "networks": gettext_lazy("networks"),
+    "procurement_contracts": gettext_lazy("contracts"),
+    "fair_participations": gettext_lazy("participations"),
+    "supplier_programmes": gettext_lazy("programmes"),
+    "centre_subscriptions": gettext_lazy("subscriptions"),
+}
 NAMES_SHOWN = 12  # names listed in an indicator's details; the count says how many there are
 
 
@@ -86,11 +119,11 @@ def _size_figures(firms: ClusterFirms) -> list[Figure]:
     sme = qs.filter(employees__lt=settings.TRIPLEC_SIZE_THRESHOLDS["medium"]).count()
     limit = settings.TRIPLEC_SIZE_THRESHOLDS["medium"]
     return [
-        Figure("firms", _("Firms"), n, _("firms"), _("Count of the %(firms)s.") % {"firms": firms.described}),
-        Figure("employment", _("Employment"), employment if n else 0, _("employees"),
+        Figure("firms", str(LABELS["firms"]), n, _("firms"), _("Count of the %(firms)s.") % {"firms": firms.described}),
+        Figure("employment", str(LABELS["employment"]), employment if n else 0, _("employees"),
                _("Sum of the employees recorded for them (%(known)s of %(n)s firms with a number).") % {
                    "known": known, "n": n}),
-        Figure("sme_share", _("SME share"), round(100 * sme / known, 1) if known else None, "%",
+        Figure("sme_share", str(LABELS["sme_share"]), round(100 * sme / known, 1) if known else None, "%",
                _("Firms with fewer than %(limit)s employees among the %(known)s with a number (the register's "
                  "size bands).") % {"limit": limit, "known": known}),
     ]
@@ -126,7 +159,7 @@ def location_quotient(cluster: Cluster) -> Figure | None:
     value = None
     if parts[1] and parts[2] and parts[3]:
         value = round((parts[0] / parts[1]) / (parts[2] / parts[3]), 3)
-    return Figure("lq", _("Location quotient"), value, "", _(
+    return Figure("lq", str(LABELS["lq"]), value, "", _(
         "Share of the cluster's codes in the %(measure)s of %(where)s (%(a)s of %(b)s) over their share in "
         "%(country)s (%(c)s of %(d)s), register enterprises of the same classification.") % {
         "measure": measure, "where": cluster.territory.display_name, "country": country.display_name,
@@ -149,9 +182,9 @@ def footprint_figures(cluster: Cluster) -> list[Figure]:
         return []
     observed = fp.observed_at.date()
     said = _("Footprint %(fp)s found by “%(run)s”.") % {"fp": fp.footprint_id, "run": fp.run_title}
-    figures = [Figure("footprint_establishments", _("Establishments in the footprint"), fp.establishments, "",
+    figures = [Figure("footprint_establishments", str(LABELS["footprint_establishments"]), fp.establishments, "",
                       said, as_of=observed),
-               Figure("footprint_area", _("Area of the footprint"), _finite(fp.area_km2), "km²", said, as_of=observed)]
+               Figure("footprint_area", str(LABELS["footprint_area"]), _finite(fp.area_km2), "km²", said, as_of=observed)]
     run = fp.run
     if run is None or not run.output_path.is_dir():
         return figures
@@ -159,9 +192,9 @@ def footprint_figures(cluster: Cluster) -> list[Figure]:
     screen = _("Kd screen of sector %(sector)s in the run “%(run)s” (sectors_detail.csv).") % {
         "sector": fp.sector, "run": fp.run_title}
     if row is not None:
-        figures += [Figure("kd_gamma", _("Localisation index Γ (Kd)"), _finite(row.get("gamma")), "", screen, as_of=observed),
-                    Figure("kd_p_value", _("Kd p-value"), _finite(row.get("p_value")), "", screen, as_of=observed),
-                    Figure("kd_peak_distance", _("Kd peak distance"), _finite(row.get("peak_distance")), "km", screen,
+        figures += [Figure("kd_gamma", str(LABELS["kd_gamma"]), _finite(row.get("gamma")), "", screen, as_of=observed),
+                    Figure("kd_p_value", str(LABELS["kd_p_value"]), _finite(row.get("p_value")), "", screen, as_of=observed),
+                    Figure("kd_peak_distance", str(LABELS["kd_peak_distance"]), _finite(row.get("peak_distance")), "km", screen,
                            as_of=observed)]
     figures.append(_colocated(run, fp, observed))
     return figures
@@ -179,7 +212,7 @@ def _colocated(run: MappingRun, fp, observed: date) -> Figure:
         labels = cluster_selectors.sector_names(run, list(mine["sector"]))
         rows = [f"{s} {labels.get(s, '')} (×{float(r):.1f})".replace("  ", " ")
                 for s, r in zip(mine["sector"], mine["ratio"], strict=True)]
-    return Figure("colocated_sectors", _("Co-located supplier and service sectors"), len(rows), _("sectors"),
+    return Figure("colocated_sectors", str(LABELS["colocated_sectors"]), len(rows), _("sectors"),
                   _("Sectors over-represented in footprint %(fp)s (local LQ > 1, q < α), profiles.csv of “%(run)s”.")
                   % {"fp": fp.footprint_id, "run": fp.run_title}, _names(rows), as_of=observed)
 
@@ -194,9 +227,9 @@ def association_figures(firms: ClusterFirms, on: date) -> list[Figure]:
     firms_in = {e for ids in per_association.values() for e in ids}
     said = _("Associations with current members among the cluster's firms (memberships on %(day)s).") % {
         "day": on.isoformat()}
-    return [Figure("associations", _("Associations present"), len(per_association), _("associations"), said,
+    return [Figure("associations", str(LABELS["associations"]), len(per_association), _("associations"), said,
                    _names([f"{n} ({len(ids)})" for n, ids in sorted(per_association.items())])),
-            Figure("association_members", _("Cluster firms in an association"), len(firms_in), _("firms"), said)]
+            Figure("association_members", str(LABELS["association_members"]), len(firms_in), _("firms"), said)]
 
 
 def intervention_figures(firms: ClusterFirms, on: date) -> list[Figure]:
@@ -209,20 +242,20 @@ def intervention_figures(firms: ClusterFirms, on: date) -> list[Figure]:
     suppliers = Supplier.objects.filter(enterprise__in=qs, enrolled_on__lte=on)
     subscriptions = Subscription.objects.filter(enterprise__in=qs, starts_on__lte=on, ends_on__gte=on)
     return [
-        Figure("networks", _("Networks running"), networks.count(), _("networks"),
+        Figure("networks", str(LABELS["networks"]), networks.count(), _("networks"),
                _("Networks in an open stage with a cluster firm as a member on %(day)s.") % {"day": on.isoformat()},
                _names(sorted(networks.values_list("name", flat=True)))),
-        Figure("procurement_contracts", _("Procurement contracts"), contracts.count(), _("contracts"),
+        Figure("procurement_contracts", str(LABELS["procurement_contracts"]), contracts.count(), _("contracts"),
                _("Contracts awarded by %(day)s with units allocated to a cluster firm.") % {"day": on.isoformat()},
                _names(sorted(contracts.values_list("reference", flat=True)))),
-        Figure("fair_participations", _("Fair participations"), fairs.count(), _("participations"),
+        Figure("fair_participations", str(LABELS["fair_participations"]), fairs.count(), _("participations"),
                _("Participations of cluster firms at trade fairs signed up by %(day)s, not cancelled.") % {
                    "day": on.isoformat()}),
-        Figure("supplier_programmes", _("Supplier programmes"), suppliers.values("programme").distinct().count(),
+        Figure("supplier_programmes", str(LABELS["supplier_programmes"]), suppliers.values("programme").distinct().count(),
                _("programmes"), _("Supplier-upgrading programmes with a cluster firm enrolled by %(day)s.") % {
                    "day": on.isoformat()},
                _names(sorted(set(suppliers.values_list("programme__name", flat=True))))),
-        Figure("centre_subscriptions", _("Service centre subscriptions"), subscriptions.count(), _("subscriptions"),
+        Figure("centre_subscriptions", str(LABELS["centre_subscriptions"]), subscriptions.count(), _("subscriptions"),
                _("Subscriptions of cluster firms to service centres running on %(day)s.") % {"day": on.isoformat()}),
     ]
 
