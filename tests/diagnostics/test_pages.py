@@ -24,7 +24,7 @@ def filled_form(**more) -> dict:
             "attr-trust-source": "Interviews with 12 firms", "competitive_path": "low", "governance": "producer",
             "buyer-0-name": "State school board", "buyer-0-market": "Ceará",
             "problem-0-kind": "problem", "problem-0-text": "No drying kiln", "problem-0-priority": "high",
-            "problem-1-kind": "", "problem-1-text": "",
+            "problem-1-kind": "", "problem-1-text": "", "problem-1-priority": "medium",
             "instrument-0-instrument": "procurement", "instrument-0-reason": "School desks through the association",
             **more}
 

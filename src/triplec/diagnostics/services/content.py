@@ -102,7 +102,9 @@ def clean_attributes(raw, errors: dict) -> dict:
     return {code: cleaned[code] for code in ATTRIBUTES if code in cleaned}
 
 
-def _rows(raw, section: str, fields: tuple[str, ...], errors: dict, check) -> list[dict]:
+def _rows(raw, section: str, fields: tuple[str, ...], errors: dict, check, defaulted: tuple[str, ...] = ()) -> list[dict]:
+    """The rows of a list section; a row whose fields are empty but for `defaulted` ones (a form's select
+    that always has a value) is a blank row of a form, dropped."""
     if not isinstance(raw, list):
         errors.setdefault(section, []).append(_("Give a list of rows."))
         return []
@@ -112,7 +114,7 @@ def _rows(raw, section: str, fields: tuple[str, ...], errors: dict, check) -> li
         if not isinstance(entry, dict) or set(entry) - set(fields):
             errors.setdefault(where, []).append(_("Give only: %(fields)s.") % {"fields": ", ".join(fields)})
             continue
-        if not any(_text(entry.get(f), where, {}) for f in fields):
+        if not any(_text(entry.get(f), where, {}) for f in fields if f not in defaulted):
             continue  # a blank row of a form
         rows.append(check(entry, where))
     return rows
@@ -135,7 +137,7 @@ def clean_problems(raw, errors: dict) -> list[dict]:
         if not row["text"]:
             errors.setdefault(f"{where}.text", []).append(_("Say what was found."))
         return row
-    return _rows(raw, "problems", PROBLEM_FIELDS, errors, check)
+    return _rows(raw, "problems", PROBLEM_FIELDS, errors, check, defaulted=("priority",))
 
 
 def clean_instruments(raw, errors: dict) -> list[dict]:
