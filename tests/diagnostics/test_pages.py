@@ -39,6 +39,7 @@ def test_from_the_cluster_page_to_a_completed_study(wood, client_for):
     assert page.redirect_chain[-1][0] == reverse("diagnostics:study_detail", args=[study.pk])
     html = page.content.decode()
     assert 'data-testid="value-firms">4 firms' in html and 'data-testid="value-employment">275 employees' in html
+    assert 'data-testid="value-sme_share">66.7 %' in html and 'data-testid="value-lq">2.013' in html
     edit = reverse("diagnostics:study_edit", args=[study.pk])
     refused = client.post(edit, filled_form(**{"attr-trust-link": "not a link"}))
     assert refused.status_code == 200 and "Give a web address" in refused.content.decode()
