@@ -53,6 +53,8 @@ def test_from_the_cluster_page_to_a_completed_study(wood, client_for):
     client.post(reverse("diagnostics:indicator_state", args=[study.pk]),
                 {"key": "employment", "value": "310", "source": "Association survey"})
     html = client.get(reverse("diagnostics:study_detail", args=[study.pk])).content.decode()
+    history = html.split('data-testid="study-history"')[1]
+    assert "district attributes" in history and "problems and opportunities" in history and "created" in history
     assert 'data-testid="origin-employment">stated' in html and 'data-testid="computed-employment">computed: 275' in html
     client.post(reverse("diagnostics:study_complete", args=[study.pk]))
     study.refresh_from_db()

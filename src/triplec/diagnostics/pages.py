@@ -7,6 +7,8 @@ import re
 
 from django.utils.dateparse import parse_date
 
+from triplec.core.shortcuts import history_records, history_rows
+
 from .models import Study
 from .services import content, indicator_rows
 
@@ -64,6 +66,7 @@ def study_context(study: Study, can_edit: bool) -> dict:
     versions = list(study.cluster.studies.order_by("-version"))
     return {"study": study, "indicators": indicator_rows(study), "versions": versions,
             "editable": can_edit and study.is_draft, "can_edit": can_edit,
+            "history": history_rows(history_records(study.history.all()), Study),
             "others": [v for v in versions if v.pk != study.pk],
             "attributes": [{"label": label, "entry": study.attributes.get(code, {}),
                             "assessment": content.label_of(content.ASSESSMENTS,

@@ -136,6 +136,7 @@ def state_indicator(user, study: Study, key: str, data: dict) -> Indicator:
             raise ValidationFailed({"source": [_("Say where the stated value comes from.")]})
         row.stated_by = user
         save_validated(row, user, exclude=("study",))
+        study._history_user = user
         study.save(update_fields=["updated_at"])
     return row
 
