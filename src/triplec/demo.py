@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from triplec.accounts.models import User
 from triplec.centres.demo import load_demo_centres
+from triplec.diagnostics.demo import load_demo_diagnostics
 from triplec.evaluation.demo import load_demo_evaluation
 from triplec.fairs.demo import load_demo_fairs
 from triplec.fairs.models import Participation
@@ -45,6 +46,7 @@ def load(french_register: bool = True, progress: Callable[[str], None] | None = 
     say("Loading the demo firm panel (yearly figures before and after support) ...")
     summary.created["firm panel years"] = load_demo_evaluation(admin, DEMO_PASSWORD)
     summary.created["notifications"] = load_demo_notifications(admin, DEMO_PASSWORD)
+    summary.created["diagnostic studies"] = load_demo_diagnostics(admin, DEMO_PASSWORD)
     if User.objects.filter(username="inspector").exists():
         summary.logins.append(("inspector", "purchaser-inspector", "inspects the state's school-desk contracts"))
     removed = remove_french_rows_from_register()

@@ -82,6 +82,7 @@ NOT_CRAWLED = {
     "dashboard_pdf": "PDF file; its text is read back in Portuguese in tests/evaluation/test_dashboard_pages.py",
     "dashboard_xlsx": "file download (the dashboard's tables), tested in tests/evaluation/test_dashboard_pages.py",
     "scorecard_export": "file download (the scorecard list), tested in tests/evaluation/test_dashboard_pages.py",
+    "study_download": "file download (a diagnostic study's PDF, XLSX, JSON), read back in tests/diagnostics/test_pages.py",
     "admin_login": "Django's back office, for the server's operators; tests/web/test_error_pages.py covers the refusal",
     "impact_download": "file download (an impact run's tables), tested in tests/evaluation/test_impact_runs.py",
     "impact_progress": "a fragment polled while a run works (the demo's run is finished); tests/e2e/test_impact_run.py",
@@ -105,6 +106,7 @@ POST_ONLY = {
     "consent", "enrol", "enrol_homeworker", "session_add", "other_sales",  # suppliers' set-up (views_setup)
     "import_panel", "fill_baseline",  # evaluation
     "notices_refresh", "notices_read_all", "notice_read",  # notifications
+    "study_start", "study_edit", "study_complete", "study_refresh", "indicator_state", "indicator_withdraw",  # diagnostics
 }
 
 

@@ -64,7 +64,8 @@ api = TriplecAPI(
         "browser session works too. "
         "Supplier upgrading programmes anchored on a large buyer, their suppliers and KPIs: `/suppliers`. "
         "Triple C scorecards of every intervention and programme, and the firm panel: `/evaluation`. "
-        "The caller's own notices of what is due (with the link to act): `/notifications`."),
+        "The caller's own notices of what is due (with the link to act): `/notifications`. "
+        "Diagnostic studies of cluster records, versioned, and each cluster's baseline: `/diagnostics`."),
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
 )
@@ -138,6 +139,9 @@ def _register_routers():
     from triplec.notifications.api import router as notifications_router
 
     api.add_router("/notifications", notifications_router)
+    from triplec.diagnostics.api import router as diagnostics_router
+
+    api.add_router("/diagnostics", diagnostics_router)
 
 
 _register_routers()

@@ -1,5 +1,6 @@
 from triplec.accounts import policy as accounts_policy
 from triplec.centres import policy as centres_policy
+from triplec.diagnostics import policy as diagnostics_policy
 from triplec.evaluation import policy as evaluation_policy
 from triplec.fairs import policy as fairs_policy
 from triplec.notifications.services.inbox import unread_count
@@ -24,4 +25,5 @@ def navigation(request):
         "sees_impact": evaluation_policy.can_view_impact(user),
         "sees_dashboard": evaluation_policy.can_read_dashboard(user),
         "notices_unread": unread_count(user),
+        "sees_diagnostics": diagnostics_policy.can_view_studies(user),
     }

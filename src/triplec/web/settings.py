@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "triplec.suppliers",
     "triplec.evaluation",
     "triplec.notifications",
+    "triplec.diagnostics",
 ]
 
 # Background work: the django.tasks API, run by our database queue (triplec.core.tasks explains why).

@@ -35,6 +35,7 @@ urlpatterns = [
     path("suppliers/", include("triplec.suppliers.urls")),
     path("evaluation/", include("triplec.evaluation.urls")),
     path("notifications/", include("triplec.notifications.urls")),
+    path("diagnostics/", include("triplec.diagnostics.urls")),
     path("", include("triplec.registry.urls")),
 ]
 
