@@ -67,8 +67,6 @@ NOT_CRAWLED = {
     "series_detail": "the demo has no regional series (tests/clusters/test_regional_series_pages.py runs one)",
     "series_progress": "the demo has no regional series",
     "series_export": "file download",
-    "cluster_detail": "the demo has no cluster",
-    "cluster_edit": "the demo has no cluster",
     "enterprise_import_rejected": "CSV file download",
     "favicon": "image",
     "centre_finance_export": "file download, tested in tests/centres/test_setup_pages.py",
