@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from tests.networks.conftest import nets  # noqa: F401 (the fixture)
 
 from triplec.core.errors import ValidationFailed
 from triplec.evaluation.models import FirmYear
@@ -116,3 +117,19 @@ def test_parse_filters_names_each_wrong_parameter(world):
         parse_filters({"year_from": "2028", "year_to": "2027", "instrument": "nope", "programme": "x",
                        "territory": "999999"})
     assert set(caught.value.errors) == {"year_to", "instrument", "programme", "territory"}
+
+
+def test_networks_by_stage_in_the_readers_language(world, nets):  # noqa: F811
+    """Two networks (brokered, PROFO) at their first stage: the shipped kind and stage names translated
+    after the cache, so that a Portuguese and an English reader each get their own words."""
+    from django.utils import translation
+
+    evaluator = world.users["evaluator"]
+    with translation.override("pt-br"):
+        rows = by_id(evaluator)["networks"].rows
+        expected = sorted((translation.gettext(n.kind.name), translation.gettext(n.stage.name))
+                          for n in (nets.net, nets.other))
+    assert sorted((r["kind"], r["stage"]) for r in rows) == expected
+    assert "Rede articulada (modelo dinamarquês)" in {r["kind"] for r in rows}  # PROFO is PROFO in both
+    with translation.override("en"):
+        assert {r["kind"] for r in by_id(evaluator)["networks"].rows} == {nets.net.kind.name, nets.other.kind.name}

@@ -56,7 +56,7 @@ class Study(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+                                     related_name="+", verbose_name=_("completed by"))
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     history = HistoricalRecords()
 

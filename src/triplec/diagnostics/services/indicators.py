@@ -14,7 +14,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from triplec.centres.models import Subscription
 from triplec.clusters import selectors as cluster_selectors
@@ -46,18 +46,26 @@ LABELS = {
     "supplier_programmes": gettext_lazy("Supplier programmes"),
     "centre_subscriptions": gettext_lazy("Service centre subscriptions"),
 }
+# A computed figure's unit for its count ("1 association", "2 associations"), in the reader's language.
 UNITS = {
-    "firms": gettext_lazy("firms"),
-    "employment": gettext_lazy("employees"),
-    "colocated_sectors": gettext_lazy("sectors"),
-    "associations": gettext_lazy("associations"),
-    "association_members": gettext_lazy("firms"),
-    "networks": gettext_lazy("networks"),
-    "procurement_contracts": gettext_lazy("contracts"),
-    "fair_participations": gettext_lazy("participations"),
-    "supplier_programmes": gettext_lazy("programmes"),
-    "centre_subscriptions": gettext_lazy("subscriptions"),
+    "firms": lambda n: ngettext("firm", "firms", n),
+    "employment": lambda n: ngettext("employee", "employees", n),
+    "colocated_sectors": lambda n: ngettext("sector", "sectors", n),
+    "associations": lambda n: ngettext("association", "associations", n),
+    "association_members": lambda n: ngettext("firm", "firms", n),
+    "networks": lambda n: ngettext("network", "networks", n),
+    "procurement_contracts": lambda n: ngettext("contract", "contracts", n),
+    "fair_participations": lambda n: ngettext("participation", "participations", n),
+    "supplier_programmes": lambda n: ngettext("programme", "programmes", n),
+    "centre_subscriptions": lambda n: ngettext("subscription", "subscriptions", n),
 }
+
+
+def unit_of(key: str, value, unit: str) -> str:
+    """A computed figure's unit for its value, in the reader's language; another unit as it was given."""
+    if key not in UNITS:
+        return unit
+    return UNITS[key](int(value) if value is not None and float(value).is_integer() else 2)
 NAMES_SHOWN = 12  # names listed in an indicator's details; the count says how many there are
 
 

@@ -9,7 +9,7 @@ from triplec.clusters.models import Cluster
 
 from ..models import Indicator, Study
 from . import content
-from .indicators import LABELS, UNITS
+from .indicators import LABELS, unit_of
 
 
 @dataclass
@@ -44,7 +44,7 @@ def indicator_rows(study: Study) -> list[IndicatorRow]:
             row.label, row.unit = ind.label or row.label, ind.unit or row.unit
     for row in rows.values():  # a computed figure's label and unit in the reader's language
         row.label = str(LABELS.get(row.key, row.label))
-        row.unit = str(UNITS.get(row.key, row.unit))
+        row.unit = unit_of(row.key, row.value, row.unit)
     return list(rows.values())
 
 

@@ -108,7 +108,10 @@ def _networks_rows(filters: Filters) -> list[dict]:
 def networks(filters: Filters) -> Table:
     return Table("networks", _("Networks by stage"), [
         ("kind", _("Kind"), "text"), ("stage", _("Stage"), "text"), ("networks", _("Networks"), "count")],
-        cached("networks", filters, lambda: _networks_rows(filters)), _("Networks first contacted in these years."))
+        # kinds' and stages' shipped names in the reader's language, after the cache (kept once for all)
+        [{**row, "kind": _(row["kind"]), "stage": _(row["stage"])}
+         for row in cached("networks", filters, lambda: _networks_rows(filters))],
+        _("Networks first contacted in these years."))
 
 
 def _contracts_rows(filters: Filters) -> list[dict]:
