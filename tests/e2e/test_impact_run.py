@@ -54,6 +54,8 @@ def test_the_evaluator_runs_an_impact_estimate(world, start_worker, page, login,
     page.reload()
     expect(page.locator("html")).to_have_attribute("lang", "pt-br")
     expect(page.get_by_test_id("impact-chart")).to_contain_text("Estudo de evento")
+    expect(page.get_by_test_id("event-study")).to_contain_text("Anos desde o apoio (0 = primeiro ano de apoio)")
+    expect(page.get_by_test_id("event-study")).to_contain_text("Antes do apoio")
     expect(page.get_by_test_id("impact-caveats")).to_contain_text("O que esta estimativa pode e não pode dizer")
     expect(page.get_by_test_id("impact-caveats")).to_contain_text("não contas auditadas")
     expect(page.get_by_test_id("impact-status")).to_have_text("concluída")

@@ -45,13 +45,14 @@ def event_study_svg(rows: list[dict]) -> str:
         return TOP + (HEIGHT - TOP - BOTTOM) * (1 - (value - low) / (high - low))
 
     title = _("Effect by years since support, with %(level)s confidence intervals") % {"level": "95%"}
+    before, axis = escape(_("Before support")), escape(_("Years since support (0 = first year of support)"))
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
              f'class="event-study" data-testid="event-study"><title>{escape(title)}</title>']
     if first < 0:  # the periods before support: the pre-trend's territory
         edge = x(-0.5) if last >= 0 else WIDTH - RIGHT
         parts.append(f'<rect x="{LEFT}" y="{TOP}" width="{edge - LEFT:.1f}" height="{HEIGHT - TOP - BOTTOM}" '
-                     f'fill="#f2f2f2" data-testid="pre-periods"><title>{escape(_("Before support"))}</title></rect>'
-                     f'<text x="{LEFT + 4}" y="{TOP + 12}" font-size="11" fill="#666">{escape(_("Before support"))}</text>')
+                     f'fill="#f2f2f2" data-testid="pre-periods"><title>{before}</title></rect>'
+                     f'<text x="{LEFT + 4}" y="{TOP + 12}" font-size="11" fill="#666">{before}</text>')
     for tick in _ticks(low, high):
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" stroke="#e5e5e5"/>'
                      f'<text x="{LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" font-size="11">'
@@ -61,7 +62,7 @@ def event_study_svg(rows: list[dict]) -> str:
     for key in range(first, last + 1):
         parts.append(f'<text x="{x(key):.1f}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" font-size="11">{key}</text>')
     parts.append(f'<text x="{(LEFT + WIDTH - RIGHT) / 2:.1f}" y="{HEIGHT - 6}" text-anchor="middle" font-size="11">'
-                 f'{escape(_("Years since support (0 = first year of support)"))}</text>')
+                 f'{axis}</text>')
     for r in points:
         cx, colour = x(int(r["key"])), "#999" if r["key"] < 0 else "#1f5fa8"
         label = _("%(key)s: effect %(att)s (95%% CI %(lower)s to %(upper)s)") % {
