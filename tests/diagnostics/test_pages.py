@@ -86,6 +86,7 @@ def test_pdf_xlsx_json_and_print_view(wood, completed, client_for):
     for expected in ("Estudo de Aruaru", "Falta de estufa de secagem", "Trust and joint action", "Weak",
                      "Public procurement through associations", "stated by", "275", "310"):
         assert expected in text, expected
+    assert "310.0" not in text and "computed: 275\n" in text.replace(" ·", "\n")  # whole numbers as on the page
     book = load_workbook(BytesIO(client.get(url("xlsx")).content))
     assert book.sheetnames == ["Study", "Indicators", "Attributes", "Buyers", "Problems", "Instruments"]
     indicators = {row[0]: row for row in book["Indicators"].iter_rows(min_row=2, values_only=True)}

@@ -12,6 +12,7 @@ from triplec.core import pdf, spreadsheets
 
 from .models import Study
 from .services import content, indicator_rows, study_data
+from .templatetags.diagnostics_tags import figure, whole
 
 
 def _origin_note(row) -> str:
@@ -20,7 +21,7 @@ def _origin_note(row) -> str:
         who = (ind.stated_by.get_full_name() or ind.stated_by.get_username()) if ind.stated_by else "?"
         note = _("stated by %(who)s") % {"who": who}
         if row.computed is not None:
-            note += " · " + _("computed: %(value)s") % {"value": pdf.text_of(row.computed.value) or "—"}
+            note += " · " + _("computed: %(value)s") % {"value": figure(row.computed.value)}
         return note
     return _("computed")
 
@@ -56,7 +57,7 @@ def pdf_bytes(study: Study) -> bytes:
         blocks.append(pdf.Paragraph(study.summary))
     blocks += [pdf.Heading(_("Indicators")),
                pdf.Table([_("Indicator"), _("Value"), _("Unit"), _("Origin"), _("Source of the figure")],
-                         [[r["label"], r["value"], r["unit"], r["origin"], r["source"]] for r in s["indicators"]]),
+                         [[r["label"], whole(r["value"]), r["unit"], r["origin"], r["source"]] for r in s["indicators"]]),
                pdf.Heading(_("District attributes")),
                pdf.Table([_("Attribute"), _("Assessment"), _("Findings"), _("Evidence")],
                          [[a["attribute"], a["assessment"], a["text"], " ".join(filter(None, [a["source"], a["link"]]))]

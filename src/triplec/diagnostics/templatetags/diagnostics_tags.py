@@ -7,14 +7,19 @@ from django.utils import formats
 register = template.Library()
 
 
+def whole(value):
+    """Whole numbers without decimals, others to three places; None stays None."""
+    if value is None:
+        return None
+    number = round(float(value), 3)
+    return int(number) if number == int(number) else number
+
+
 @register.filter
 def figure(value) -> str:
     if value is None:
         return "—"
-    number = round(float(value), 3)
-    if number == int(number):
-        number = int(number)
-    return formats.number_format(number, use_l10n=True, force_grouping=True)
+    return formats.number_format(whole(value), use_l10n=True, force_grouping=True)
 
 
 @register.filter
