@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from triplec.mapping.cli_options import IdCol, LatCol, LonCol, SectorCol, Unit, XCol, YCol
 from triplec.mapping.pipeline import MapInputError, read_points
 
 STATISTICS = ("kd", "m")
@@ -44,13 +45,13 @@ def curves_command(
                                                       "of it around the reference sector; default: the "
                                                       "reference sector itself.")] = None,
     statistic: Annotated[str, typer.Option(help="kd, m or kd,m.")] = "kd,m",
-    sector_col: Annotated[str, typer.Option(help="Column of sector codes.")] = "sector",
-    id_col: Annotated[str, typer.Option(help="Column of establishment ids (unique).")] = "id",
-    lon_col: Annotated[str | None, typer.Option(help="Longitude column (degrees); great-circle km.")] = None,
-    lat_col: Annotated[str | None, typer.Option(help="Latitude column (degrees).")] = None,
-    x_col: Annotated[str | None, typer.Option(help="Projected x column.")] = None,
-    y_col: Annotated[str | None, typer.Option(help="Projected y column.")] = None,
-    unit: Annotated[str, typer.Option(help="Unit of --x-col/--y-col: km or m.")] = "km",
+    sector_col: SectorCol = "sector",
+    id_col: IdCol = "id",
+    lon_col: LonCol = None,
+    lat_col: LatCol = None,
+    x_col: XCol = None,
+    y_col: YCol = None,
+    unit: Unit = "km",
     weight_col: Annotated[str | None, typer.Option(help="Employees column: adds Kemp and weighs M (dbmss "
                                                         "PointWeight).")] = None,
     r_max: Annotated[float, typer.Option(help="Largest distance (km).")] = 300.0,

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from triplec.mapping.cli_options import IdCol, LatCol, LonCol, SectorCol, Unit, XCol, YCol
 from triplec.mapping.pipeline import MapInputError, read_points, run_map
 
 
@@ -19,13 +20,13 @@ def map_command(
     points: Annotated[Path, typer.Argument(help="Establishment register: a CSV or Parquet file, one row an "
                                                 "establishment.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (created if needed).")],
-    sector_col: Annotated[str, typer.Option(help="Column of sector codes.")] = "sector",
-    id_col: Annotated[str, typer.Option(help="Column of establishment ids (unique).")] = "id",
-    lon_col: Annotated[str | None, typer.Option(help="Longitude column (degrees); great-circle km.")] = None,
-    lat_col: Annotated[str | None, typer.Option(help="Latitude column (degrees).")] = None,
-    x_col: Annotated[str | None, typer.Option(help="Projected x column.")] = None,
-    y_col: Annotated[str | None, typer.Option(help="Projected y column.")] = None,
-    unit: Annotated[str, typer.Option(help="Unit of --x-col/--y-col: km or m.")] = "km",
+    sector_col: SectorCol = "sector",
+    id_col: IdCol = "id",
+    lon_col: LonCol = None,
+    lat_col: LatCol = None,
+    x_col: XCol = None,
+    y_col: YCol = None,
+    unit: Unit = "km",
     weight_col: Annotated[str | None, typer.Option(help="Employees column: adds employment-weighted Kemp and "
                                                         "weights the footprints.")] = None,
     region_col: Annotated[str | None, typer.Option(help="Municipality or region column, listed per "

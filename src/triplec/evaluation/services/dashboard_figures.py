@@ -42,7 +42,7 @@ from triplec.suppliers.models_records import Order
 
 from . import scorecards as cards
 from .dashboard import Filters, Table, cached
-from .support import SOURCES
+from .support import SOURCES, participations
 
 IN_GROUP = {"network": Value(1), "contract": Value(1), "supplier-programme": Value(0), "subscription": Value(0),
             "fair-participation": Case(When(stand__isnull=False, then=Value(1)), default=Value(0))}
@@ -56,11 +56,7 @@ def _reach_rows(filters: Filters) -> list[dict]:
     for source in SOURCES:
         if not filters.wants(source.instrument):
             continue
-        qs = source.records()
-        if (programme := filters.programme_of(source.instrument)) is not None:
-            qs = qs.filter(**{source.programme: programme})
-        if firms is not None:
-            qs = qs.filter(**{f"{source.firm}__in": firms})
+        qs = participations(source, filters.programme_of(source.instrument), firms)
         rows = (qs.values(source.firm).annotate(first=Min(ExtractYear(source.day)),
                                                 group=Max(IN_GROUP[source.instrument], output_field=IntegerField()))
                 .order_by())
@@ -204,11 +200,7 @@ def _programme_rows(filters: Filters) -> list[dict]:
     for source in SOURCES:
         if not filters.wants(source.instrument):
             continue
-        qs = source.records()
-        if (programme := filters.programme_of(source.instrument)) is not None:
-            qs = qs.filter(**{source.programme: programme})
-        if firms is not None:
-            qs = qs.filter(**{f"{source.firm}__in": firms})
+        qs = participations(source, filters.programme_of(source.instrument), firms)
         reached: dict = defaultdict(int)
         for row in (qs.values(source.firm, source.programme).annotate(first=Min(ExtractYear(source.day)))
                     .order_by().iterator(chunk_size=5000)):

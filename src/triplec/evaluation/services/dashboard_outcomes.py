@@ -34,7 +34,7 @@ from triplec.ledger.models import Entry, from_units
 
 from ..models import FirmYear
 from .dashboard import Filters, Table, cached
-from .support import SOURCES
+from .support import SOURCES, participations
 
 MEASURES = ("employment", "customers", "sales", "exports")
 MEAN_PLACES = Decimal("0.1")
@@ -44,9 +44,7 @@ def _supported_q(filters: Filters) -> Q:
     q = Q(pk__in=[])
     for source in SOURCES:
         if filters.wants(source.instrument):
-            qs = source.records()
-            if (programme := filters.programme_of(source.instrument)) is not None:
-                qs = qs.filter(**{source.programme: programme})
+            qs = participations(source, filters.programme_of(source.instrument))
             q |= Q(enterprise_id__in=qs.order_by().values(source.firm))
     return q
 

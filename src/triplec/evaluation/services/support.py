@@ -73,13 +73,19 @@ def _sources(instrument: str | None) -> tuple[Source, ...]:
     return (BY_INSTRUMENT[instrument],)
 
 
-def _first_years(source: Source, programme: int | None, firms: QuerySet | Iterable[int] | None) -> QuerySet:
+def participations(source: Source, programme: int | None = None,
+                   firms: QuerySet | Iterable[int] | None = None) -> QuerySet:
+    """The source's records, of one programme and of some firms (ids or a queryset of ids) if given."""
     qs = source.records()
     if programme is not None:
         qs = qs.filter(**{source.programme: programme})
     if firms is not None:
         qs = qs.filter(**{f"{source.firm}__in": firms})
-    return (qs.values(source.firm, source.programme).annotate(first=Min(ExtractYear(source.day)))
+    return qs
+
+
+def _first_years(source: Source, programme: int | None, firms: QuerySet | Iterable[int] | None) -> QuerySet:
+    return (participations(source, programme, firms).values(source.firm, source.programme).annotate(first=Min(ExtractYear(source.day)))
             .order_by(source.firm, source.programme))
 
 
