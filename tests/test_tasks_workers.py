@@ -24,8 +24,11 @@ def record(n):
     return n
 
 
-def _work(worker_id: str, errors: list) -> None:
+def _work(worker_id: str, errors: list, ready: threading.Barrier | None = None) -> None:
     try:
+        if ready is not None:  # both connected before either claims: a slow connect must not leave one idle
+            connection.ensure_connection()
+            ready.wait(timeout=60)
         while tasks.run_one(worker_id) is not None:
             pass
     except Exception as exc:  # pragma: no cover - reported by the test
@@ -41,7 +44,8 @@ def test_two_workers_take_200_tasks_and_run_each_exactly_once():
     RUNS.clear()
     rows = [tasks.enqueue(record, n=n).pk for n in range(200)]
     errors: list = []
-    workers = [threading.Thread(target=_work, args=(f"host-{i}:1:1", errors)) for i in (1, 2)]
+    ready = threading.Barrier(2)
+    workers = [threading.Thread(target=_work, args=(f"host-{i}:1:1", errors, ready)) for i in (1, 2)]
     for thread in workers:
         thread.start()
     for thread in workers:
