@@ -303,20 +303,22 @@
   }
 
   /* Show `target` (LatLngBounds, a layer with getBounds, or [[lat, lon], ...]) at most at options.maxZoom;
-   * a single point is centred at that zoom. Returns false when there is nothing to show. */
+   * a single point is centred at that zoom. Returns false when there is nothing to show. The view is set
+   * without animation, so it has settled when this returns: a zoom click during Leaflet's zoom animation
+   * would be dropped, and pages mark themselves loaded right after. */
   function fitTo(map, target, options) {
     options = options || {};
     var maxZoom = options.maxZoom || 10;
     var bounds;
     if (Array.isArray(target)) {
       if (!target.length) { return false; }
-      if (target.length === 1) { map.setView(target[0], maxZoom); return true; }
+      if (target.length === 1) { map.setView(target[0], maxZoom, { animate: false }); return true; }
       bounds = options.robust ? robustBounds(target) : L.latLngBounds(target);
     } else {
       bounds = target && target.getBounds ? target.getBounds() : target;
     }
     if (!bounds || !bounds.isValid()) { return false; }
-    map.fitBounds(bounds, { padding: options.padding || [20, 20], maxZoom: maxZoom });
+    map.fitBounds(bounds, { padding: options.padding || [20, 20], maxZoom: maxZoom, animate: false });
     return true;
   }
 
