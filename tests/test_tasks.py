@@ -164,6 +164,45 @@ def test_a_running_task_heartbeats(settings):
     assert done.status == "done" and done.result is True and done.heartbeat_at > done.started_at
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_a_locked_row_does_not_hold_back_the_beats_of_the_other_running_tasks(settings):
+    from django.db import connections, transaction
+
+    settings.TRIPLEC_TASK_HEARTBEAT_SECONDS = 0.05
+    settings.TRIPLEC_TASK_HEARTBEAT_TIMEOUT_SECONDS = 0.2
+    locked, free = tasks.enqueue(add, a=1, b=2), tasks.enqueue(add, a=3, b=4)
+    rows = [worker._claim("w1"), worker._claim("w1")]
+    assert [row.pk for row in rows] == [int(locked.id), int(free.id)]
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_the_first_row():
+        try:
+            with transaction.atomic():
+                BackgroundTask.objects.select_for_update().get(pk=rows[0].pk)
+                holding.set()
+                release.wait(120)   # released once the free row's beats were seen, or not
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_first_row)
+    holder.start()
+    try:
+        assert holding.wait(30)
+        with worker._Attempt(rows[0], None), worker._Attempt(rows[1], None):
+            before = BackgroundTask.objects.get(pk=rows[1].pk).heartbeat_at
+            beats = set()
+            for _ in range(300):   # the free row beats while the other stays locked (held all along)
+                beats.add(BackgroundTask.objects.get(pk=rows[1].pk).heartbeat_at)
+                if len(beats - {before}) >= 2:
+                    break
+                time.sleep(0.05)
+            assert len(beats - {before}) >= 2
+    finally:
+        release.set()
+        holder.join(30)
+
+
 @pytest.mark.django_db
 def test_a_kind_with_retries_runs_again_after_an_unexpected_error():
     FLAKY_FAILURES["left"] = 2

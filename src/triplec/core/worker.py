@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 _PROGRESS_INTERVAL = 0.5  # seconds between progress writes: pages poll, the database need not be hammered
 HEARTBEAT_SECONDS = 10.0
 STALE_SECONDS = 60.0  # several missed heartbeats: the worker is gone
+BEAT_TIMEOUT_SECONDS = 5.0  # longest wait of one row's beat on PostgreSQL
 
 
 def _setting(name: str, default: float) -> float:
@@ -87,13 +88,24 @@ def _heartbeat() -> None:
         if not running:  # nothing to stamp: no database work, and no idle connection kept open
             connection.close()
             continue
-        try:
-            for pk, worker in running.items():
-                BackgroundTask.objects.filter(pk=pk, status=BackgroundTask.Status.RUNNING, worker=worker).update(
-                    heartbeat_at=timezone.now())
-            close_old_connections()
-        except Exception:  # database briefly unavailable: the next beat tries again; the thread lives on
-            log.exception("Heartbeat failed")
+        for pk, worker in running.items():
+            try:
+                _stamp(pk, worker)
+            except Exception:  # database briefly unavailable or the row locked: the next beat tries again
+                log.exception("Heartbeat of task %s failed", pk)
+        close_old_connections()
+
+
+def _stamp(pk: int, worker: str) -> None:
+    """One row's beat. On PostgreSQL it waits at most a few seconds: a row held by a lock elsewhere must
+    not hold back the beats of the other tasks running here (they would be requeued as abandoned)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                timeout = _setting("TRIPLEC_TASK_HEARTBEAT_TIMEOUT_SECONDS", BEAT_TIMEOUT_SECONDS)
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{int(timeout * 1000)}ms"])
+        BackgroundTask.objects.filter(pk=pk, status=BackgroundTask.Status.RUNNING, worker=worker).update(
+            heartbeat_at=timezone.now())
 
 
 class _Attempt:
