@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import io
 from collections import defaultdict
 from pathlib import Path
 
@@ -101,8 +102,12 @@ def with_parents(rows: list[tuple[str, str, str]]) -> list[tuple[str, str, str, 
 
 
 def read_ciiu(path: Path, isic: list[dict]) -> list[tuple[str, str, str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:  # the UN distributes its text files in ISO-8859-15 too
+        text = raw.decode("iso-8859-15")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert [r["Code"] for r in rows] == [r["code"] for r in isic], "CIIU and ISIC codes differ"
     return [(r["Code"], " ".join(r["Title"].split()), i["level"], i["parent"])
             for r, i in zip(rows, isic, strict=True)]
@@ -183,9 +188,11 @@ def main() -> None:
     write("isic4_nace2_titles.csv", ["code", "pt_BR", "es"], top)
 
     pt_fine = fine_pt_titles(cnae, pairs, isic)
-    fine = [(row["code"], *(pt_fine.get(row["code"], ("", ""))[:1]), es_title[row["code"]],
-             pt_fine.get(row["code"], ("", ""))[1])
-            for row in isic if row["level"] in ("group", "class")]
+    fine = []
+    for row in isic:
+        if row["level"] in ("group", "class"):
+            pt, source = pt_fine.get(row["code"], ("", ""))
+            fine.append((row["code"], pt, es_title[row["code"]], source))
     write("isic4_fine_titles.csv", ["code", "pt_BR", "es", "pt_BR_from"], fine)
 
 
