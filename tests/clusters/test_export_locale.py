@@ -28,7 +28,8 @@ def test_cluster_csv_for_a_portuguese_reader(records, world, client_for):  # noq
     assert header[0] == "cluster_id"
     wood = dict(zip(header, next(r for r in rows if r[1].startswith("Leiria")), strict=True))
     assert wood["area_km2"] == "80,5" and wood["centroid_lon"] == "-8,65"
-    assert wood["sector_labels"].startswith("Fabricação de produtos de madeira")
+    # each code its own title: division 16 and class 1610 (CNAE 16.10-2)
+    assert wood["sector_labels"] == "Fabricação de produtos de madeira | Desdobramento de madeira"
     labelled = client.get(reverse("clusters:cluster_export"), {"format": "csv", "what": "footprints",
                                                                "headers": "labels"}, HTTP_ACCEPT_LANGUAGE="es")
     header = next(csv.reader(io.StringIO(labelled.content[3:].decode("utf-8")), delimiter=";"))

@@ -315,3 +315,108 @@ def test_load_codelist_returns_an_independent_copy():
 def test_unknown_code_list_name_is_rejected():
     with pytest.raises(ValueError, match="expected one of isic4, nace2, naics2017"):
         load_codelist("nace")
+
+
+# ----------------------------------------------------------------------------- Portuguese and Spanish titles
+
+CODELISTS_DIR = ROOT / "src/triplec/mapping/data/codelists"
+
+
+def _csv(name: str) -> pd.DataFrame:
+    return pd.read_csv(CODELISTS_DIR / name, dtype=str, keep_default_na=False)
+
+
+# Deliberate differences from CNAE 2.0's wording. IBGE prints sections and divisions in capitals (compared
+# ignoring case), and CNAE 2.0 (2007) predates the 2009 orthographic agreement, whose spelling we use:
+SPELLING_2009 = {
+    "aqüicultura": "aquicultura", "liqüefeito": "liquefeito", "eqüinos": "equinos",
+    "infra-estrutura": "infraestrutura", "mão-de-obra": "mão de obra", "semi-acabados": "semiacabados",
+    "obras-de-arte": "obras de arte", "câmaras-de-ar": "câmaras de ar",
+    "não-alcoólicas": "não alcoólicas", "não-alimentar": "não alimentar", "não-comestíveis": "não comestíveis",
+    "não-customizáveis": "não customizáveis", "não-especializado": "não especializado",
+    "não-ferrosos": "não ferrosos", "não-financeiras": "não financeiras", "não-financeiros": "não financeiros",
+    "não-imobiliários": "não imobiliários", "não-metálicos": "não metálicos", "não-monetária": "não monetária",
+    "não-motorizados": "não motorizados", "não-perigosos": "não perigosos", "não-refratários": "não refratários",
+    "não-regular": "não regular", "não-vida": "não vida",
+}  # fmt: skip
+# ISIC division 98 has no CNAE division: its Portuguese title is ours (a translation of the ISIC title).
+PT_NOT_IN_CNAE = {"98"}
+
+
+def _cnae_wording_today(text: str) -> str:
+    words = []
+    for word in text.lower().split(" "):
+        core = word.rstrip(",;")
+        words.append(SPELLING_2009.get(core, core) + word[len(core):])
+    return " ".join(words)
+
+
+def test_cnae_and_ciiu_lists_have_their_official_structure():
+    cnae = _csv("cnae_2_0.csv")
+    # IBGE counts 673 classes; the copy read lacks 64.38-7 (see the codelists README)
+    assert cnae.level.value_counts().to_dict() == {"class": 672, "group": 285, "division": 87, "section": 21}
+    shapes = {"section": r"[A-U]", "division": r"\d{2}", "group": r"\d{2}\.\d", "class": r"\d{2}\.\d{2}-\d"}
+    for lvl, pattern in shapes.items():
+        assert cnae.code[cnae.level == lvl].str.fullmatch(pattern).all(), lvl
+    isic = load_codelist("isic4")
+    assert set(cnae.code[cnae.level.isin(["section", "division"])]) == set(
+        isic.code[isic.level.isin(["section", "division"])]) - {"98"}
+    ciiu = _csv("ciiu_rev4_es.csv")
+    assert ciiu[["code", "level", "parent"]].equals(isic[["code", "level", "parent"]])
+    assert ciiu.set_index("code").label["1610"] == "Aserrado y acepilladura de madera"
+    pairs = _csv("cnae_2_0_isic4.csv")
+    assert set(pairs.cnae) <= set(cnae.code[cnae.level == "class"])
+    assert set(pairs.isic4) <= set(isic.code[isic.level == "class"])
+    official_pairs = set(zip(pairs.cnae, pairs.isic4, strict=True))
+    assert {("01.15-6", "0111"), ("16.10-2", "1610"), ("25.11-0", "2511")} <= official_pairs
+
+
+def test_every_spanish_title_is_the_ciiu_wording():
+    official = _csv("ciiu_rev4_es.csv").set_index("code").label
+    shipped = pd.concat([_csv("isic4_nace2_titles.csv"), _csv("isic4_fine_titles.csv")])
+    assert len(shipped) == len(official)
+    differing = {c: es for c, es in zip(shipped.code, shipped.es, strict=True) if official[c] != es}
+    assert differing == {}
+
+
+def test_every_portuguese_title_is_the_cnae_wording_in_todays_spelling():
+    cnae = _csv("cnae_2_0.csv").set_index("code").label
+    top = _csv("isic4_nace2_titles.csv")
+    fine = _csv("isic4_fine_titles.csv")
+    sources = list(zip(top.code, top.code, top.pt_BR, strict=True))
+    sources += [(c, source, pt) for c, source, pt in zip(fine.code, fine.pt_BR_from, fine.pt_BR, strict=True)
+                if pt]
+    differing = {code: pt for code, source, pt in sources
+                 if code not in PT_NOT_IN_CNAE and _cnae_wording_today(cnae[source]) != pt.lower()}
+    assert differing == {}
+    assert set(top.code) - set(cnae.index) == PT_NOT_IN_CNAE
+    # sentence case as CNAE writes groups and classes, whatever the case IBGE prints divisions in
+    assert (top.pt_BR.str[0].str.isupper() & (top.pt_BR.str[1:] == top.pt_BR.str[1:].str.lower())).all()
+
+
+def test_a_portuguese_group_or_class_title_comes_from_cnae_codes_that_cover_exactly_that_isic_code():
+    """IBGE's correspondence decides: the ISIC class has one CNAE class that maps to it alone, or is split
+    into the classes of one whole CNAE group; an ISIC group matches one CNAE group both ways."""
+    pairs = _csv("cnae_2_0_isic4.csv")
+    classes = _csv("cnae_2_0.csv").query("level == 'class'")
+    cnae_of, isic_of = pairs.groupby("isic4").cnae.agg(set), pairs.groupby("cnae").isic4.agg(set)
+    group_cnae_of = pairs.assign(g=pairs.isic4.str[:3], cg=pairs.cnae.str[:4]).groupby("g").cg.agg(set)
+    group_isic_of = pairs.assign(g=pairs.isic4.str[:3], cg=pairs.cnae.str[:4]).groupby("cg").g.agg(set)
+    fine = _csv("isic4_fine_titles.csv")
+    expected = {}
+    for code in fine.code:
+        if len(code) == 4 and code in cnae_of and all(isic_of[c] == {code} for c in cnae_of[code]):
+            mapped = cnae_of[code]
+            group_classes = set(classes.code[classes.parent == next(iter(mapped))[:4]])
+            if len(mapped) == 1:
+                expected[code] = next(iter(mapped))
+            elif mapped == group_classes:
+                expected[code] = next(iter(mapped))[:4]
+        elif len(code) == 3 and len(group_cnae_of.get(code, ())) == 1:
+            (group,) = group_cnae_of[code]
+            if group_isic_of[group] == {code}:
+                expected[code] = group
+    shipped = {c: source for c, source in zip(fine.code, fine.pt_BR_from, strict=True) if source}
+    assert shipped == expected
+    assert (len(shipped), len(fine)) == (428, 657)
+    assert shipped["1610"] == "16.10-2" and shipped["1010"] == "10.1" and "1629" not in shipped

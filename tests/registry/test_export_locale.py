@@ -43,6 +43,9 @@ def test_a_brazilian_or_chilean_readers_csv_opens_in_their_excel(world, client_f
     alfa = dict(zip(header, next(r for r in rows if r[0] == "Serraria Alfa Ltda"), strict=True))
     assert (alfa["latitude"], alfa["longitude"]) == ("-4,3", "-38,9")
     assert alfa["employees"] == "12"
+    # the class's own title (ISIC 1610) in the reader's language: CNAE 16.10-2 / CIIU Rev.4
+    assert alfa["sector_label"] == {"pt-br": "Desdobramento de madeira", "es": "Aserrado y acepilladura de madera"}[
+        language]
     assert b"\r\n" in content and content.count(b"\r\n") == len(rows) + 1
     # every line splits into the same number of fields on ";" (no stray separator in a number)
     assert {len(r) for r in rows} == {len(EXPORT_COLUMNS)}

@@ -34,6 +34,11 @@ def test_official_wording():
     assert codelists.label("nace2", "C", "es-CL") == "Industrias manufactureras"  # CIIU Rev.4
     assert codelists.label("isic4", "15", "es") == "Fabricación de productos de cuero y productos conexos"
     assert codelists.label("naics2017", "31", "es") == "Industrias manufactureras"
+    assert codelists.label("isic4", "2511", "pt-br") == (
+        "Fabricação de estruturas metálicas e obras de caldeiraria pesada")  # CNAE group 25.1
+    assert codelists.label("isic4", "2511", "es") == "Fabricación de productos metálicos para uso estructural"
+    assert codelists.translated_label("isic4", "1520", "pt-br") is None  # no single CNAE code for it
+    assert codelists.translated_label("nace2", "25.11", "es") is None  # NACE stays at divisions
     # English and languages without titles keep the official English title
     assert codelists.label("isic4", "16") == codelists.label("isic4", "16", "fr") == codelists.label(
         "isic4", "16", "en")
@@ -47,19 +52,25 @@ def test_country_names():
     assert country_name("XX", "pt-br") == "XX"
 
 
-@pytest.mark.parametrize("language,division,country", [
-    ("pt-br", "Fabricação de produtos de madeira", "Brasil"),
-    ("es", "Producción de madera y fabricación de productos de madera", "Brasil"),
+@pytest.mark.parametrize("language,own_title,country", [
+    ("pt-br", "Desdobramento de madeira", "Brasil"),  # CNAE 16.10-2, the one CNAE class of ISIC 1610
+    ("es", "Aserrado y acepilladura de madera", "Brasil"),  # CIIU Rev.4 class 1610
 ])
-def test_enterprise_page_in_the_readers_language(world, client_for, language, division, country):
+def test_enterprise_page_in_the_readers_language(world, client_for, language, own_title, country):
     client = client_for(world.users["programme-officer"])
     page = client.get(reverse("enterprise_detail", args=[world.ent_a1.pk]), HTTP_ACCEPT_LANGUAGE=language)
     html = page.content.decode()
-    assert division in html
+    assert own_title in html  # the class's own title, not its division's
     assert country in html  # the identifier's country and the territory path (the row says "Brazil")
     assert "Brazil" not in html
     listing = client.get(reverse("enterprise_list"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
-    assert division in listing and "Sawmilling" not in listing
+    assert own_title in listing and "Sawmilling" not in listing
+    # ISIC 1520 (footwear) is split among several CNAE groups: in Portuguese the firm reads as its division
+    footwear = {
+        "pt-br": "Preparação de couros e fabricação de artefatos de couro, artigos para viagem e calçados",
+        "es": "Fabricación de calzado",
+    }[language]
+    assert footwear in listing and "Manufacture of footwear" not in listing
 
 
 def test_history_shows_labels_not_codes(world, client_for):

@@ -337,10 +337,13 @@ def label(system: str, code: object, language: str | None = None) -> str:
     return _index(system)[canonical][0]
 
 
-# Translated titles of the top two levels (ISIC/NACE sections and divisions, the same codes and meaning
-# in both; NAICS sectors). Sources in data/codelists/README.md.
-_TRANSLATIONS = {"isic4": "isic4_nace2_titles.csv", "nace2": "isic4_nace2_titles.csv",
-                 "naics2017": "naics2017_titles.csv"}
+# Translated titles (sources in data/codelists/README.md): ISIC/NACE sections and divisions (the same codes
+# and meaning in both) and NAICS sectors; below divisions, ISIC groups and classes only (NACE's are not
+# ISIC's code for code): Spanish for all of them, Portuguese where one CNAE group or class covers exactly
+# the ISIC one.
+_TRANSLATIONS = {"isic4": ("isic4_nace2_titles.csv", "isic4_fine_titles.csv"),
+                 "nace2": ("isic4_nace2_titles.csv",), "naics2017": ("naics2017_titles.csv",)}
+_LANGUAGE_COLUMNS = ("pt_BR", "es")
 
 
 def _catalogue_language(language: str) -> str | None:
@@ -353,24 +356,32 @@ def _catalogue_language(language: str) -> str | None:
 
 
 @cache
-def _translations(filename: str) -> dict[str, dict[str, str]]:
-    path = resources.files("triplec.mapping").joinpath("data", "codelists", filename)
-    with path.open("r", encoding="utf-8") as handle:
-        frame = pd.read_csv(handle, dtype=str, keep_default_na=False)
-    return {column: dict(zip(frame["code"], frame[column], strict=True)) for column in frame.columns[1:]}
+def _translations(system: str) -> dict[str, dict[str, str]]:
+    titles: dict[str, dict[str, str]] = {column: {} for column in _LANGUAGE_COLUMNS}
+    for filename in _TRANSLATIONS[system]:
+        path = resources.files("triplec.mapping").joinpath("data", "codelists", filename)
+        with path.open("r", encoding="utf-8") as handle:
+            frame = pd.read_csv(handle, dtype=str, keep_default_na=False)
+        for column in _LANGUAGE_COLUMNS:
+            titles[column].update((code, text) for code, text in zip(frame["code"], frame[column], strict=True)
+                                  if text)
+    return titles
 
 
 def translated_label(system: str, code: str, language: str) -> str | None:
     """Title of the canonical ``code`` in ``language`` (Portuguese or Spanish), or None when none is
-    shipped (English, or a level below ISIC/NACE divisions and NAICS sectors).
+    shipped: English; NACE below divisions; NAICS below sectors; an ISIC group or class in Portuguese that
+    no single CNAE group or class matches.
 
-    >>> translated_label("nace2", "C", "es-CL"), translated_label("nace2", "25.11", "es")
-    ('Industrias manufactureras', None)
+    >>> translated_label("nace2", "C", "es-CL"), translated_label("isic4", "1610", "pt-br")
+    ('Industrias manufactureras', 'Desdobramento de madeira')
+    >>> translated_label("isic4", "1610", "es"), translated_label("isic4", "1629", "pt-br")
+    ('Aserrado y acepilladura de madera', None)
     """
     column = _catalogue_language(language)
     if column is None:
         return None
-    return _translations(_TRANSLATIONS[system])[column].get(code) or None
+    return _translations(system)[column].get(code)
 
 
 # ----------------------------------------------------------------------------- compact NAF form

@@ -29,10 +29,11 @@ def section_of(classification: str, code: str) -> str:
 def label(classification: str, code: str, language: str | None = None) -> str:
     """Title of `code` for a reader of `language` (default: the active one); "" if unknown.
 
-    In English, the official title. In Portuguese and Spanish, titles are shipped down to ISIC/NACE
-    divisions and NAICS sectors: a more detailed code reads as the title of its nearest translated level
-    (class 1610 as division 16, "Fabricação de produtos de madeira"), shown beside the code itself;
-    `official_label` gives the code's own English title."""
+    In English, the official title. In Portuguese and Spanish, the code's own title where one is shipped
+    (ISIC groups and classes in Spanish, and in Portuguese where one CNAE group or class matches; NACE
+    and NAICS only down to divisions and sectors); otherwise the title of its nearest translated level
+    (ISIC 1520 in Portuguese reads as division 15), shown beside the code itself; `official_label` gives
+    the code's own English title."""
     language = language or get_language() or "en"
     try:
         canonical = codelists.normalise_code(classification, code)
