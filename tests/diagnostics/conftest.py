@@ -20,6 +20,13 @@ from tests.networks.conftest import nets  # noqa: F401  (a fixture some tests he
 from triplec.clusters.models import Cluster
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Evidence files and mapping runs' folders in a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @dataclass
 class Wood:
     world: object

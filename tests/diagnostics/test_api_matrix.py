@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.permissions import (
     AGENCY,
     ANONYMOUS,
@@ -48,6 +49,10 @@ ENDPOINTS = [
     Endpoint("post", "/studies/{draft}/refresh", expect(200)),
     Endpoint("put", "/studies/{draft}/indicators/firms", expect(200), {"value": 5, "source": "Survey"}),
     Endpoint("delete", "/studies/{draft}/indicators/employment", expect(200)),
+    Endpoint("get", "/studies/{draft}/evidence/{evidence}/file", READ),
+    Endpoint("post", "/studies/{draft}/evidence/links", expect(201),
+             {"target": "problems", "link": "https://example.org/survey"}),
+    Endpoint("delete", "/studies/{draft}/evidence/{evidence}", expect(204)),
     Endpoint("post", "/studies/{draft}/complete", expect(200)),
 ]
 
@@ -59,7 +64,8 @@ def test_the_api_matrix(wood):
     services.complete_study(officer, done)
     draft = services.start_study(officer, wood.cluster)
     services.state_indicator(officer, draft, "employment", {"value": 1, "source": "Survey"})
-    values = {"cluster": wood.cluster.pk, "draft": draft.pk}
+    evidence = services.add_evidence(officer, draft, target="problems", filename="a.pdf", content=b"%PDF-1.4")
+    values = {"cluster": wood.cluster.pk, "draft": draft.pk, "evidence": evidence.pk}
     clients = token_clients(wood.world, USERS, BAD, "matrix")
     failures = []
     for endpoint in ENDPOINTS:
@@ -68,6 +74,12 @@ def test_the_api_matrix(wood):
             if answer.status_code != want:
                 failures.append(f"{endpoint.method.upper()} {endpoint.path} {who}: expected {want}, "
                                 f"got {answer.status_code}")
+    for who, want in expect(201).items():  # the multipart upload
+        upload = SimpleUploadedFile("b.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+        answer = rolled_back(lambda c=clients[who], f=upload: c.post(
+            f"{API}/studies/{draft.pk}/evidence/files", {"target": "indicator:employment", "file": f}))
+        if answer.status_code != want:
+            failures.append(f"POST evidence/files {who}: expected {want}, got {answer.status_code}")
     listed = {who: clients[who].get(f"{API}/studies").json()["count"] for who in USERS}
     assert listed == {who: 2 if who in AGENCY else 0 for who in USERS}
     assert not failures, "\n".join(failures)

@@ -23,6 +23,8 @@ def studies(wood):
     first = services.complete_study(wood.officer, first)
     draft = services.start_study(wood.officer, wood.cluster)
     services.state_indicator(wood.officer, draft, "employment", {"value": 1, "source": "Survey"})
+    wood.world.evidence = services.add_evidence(wood.officer, draft, target="problems", filename="a.pdf",
+                                                content=b"%PDF-1.4")
     wood.world.first, wood.world.draft = first, draft
     return wood.world
 
@@ -49,6 +51,10 @@ CASES = [
          data=lambda w: {"key": "firms", "value": "5", "source": "Survey"}),
     Case("withdraw", "post", url("indicator_withdraw", draft, "employment"), WRITE),
     Case("complete", "post", url("study_complete", draft), WRITE),
+    Case("evidence-file", "get", url("evidence_download", draft, lambda w: w.evidence.pk), READ),
+    Case("evidence-add", "post", url("evidence_add", draft), WRITE,
+         data=lambda w: {"target": "problems", "link": "https://example.org/survey"}),
+    Case("evidence-remove", "post", url("evidence_remove", draft, lambda w: w.evidence.pk), WRITE),
 ]
 
 

@@ -88,7 +88,7 @@ def test_pdf_xlsx_json_and_print_view(wood, completed, client_for):
         assert expected in text, expected
     assert "310.0" not in text and "computed: 275\n" in text.replace(" ·", "\n")  # whole numbers as on the page
     book = load_workbook(BytesIO(client.get(url("xlsx")).content))
-    assert book.sheetnames == ["Study", "Indicators", "Attributes", "Buyers", "Problems", "Instruments"]
+    assert book.sheetnames == ["Study", "Indicators", "Attributes", "Buyers", "Problems", "Instruments", "Evidence"]
     indicators = {row[0]: row for row in book["Indicators"].iter_rows(min_row=2, values_only=True)}
     assert indicators["employment"][2] == 310 and indicators["firms"][2] == 4
     assert [c.value for c in book["Problems"][2]] == ["Problem", "Falta de estufa de secagem", "High"]
@@ -109,3 +109,21 @@ def test_the_comparison_highlights_what_changed(wood, completed, client_for):
     other = services.start_study(wood.officer, type(wood.cluster).objects.create(name="Other", sector_codes="15"))
     assert client_for(wood.officer).get(
         reverse("diagnostics:study_compare", args=[other.pk, completed.pk])).status_code == 404
+
+
+def test_the_cluster_page_shows_the_evaluation_baseline(wood, client_for):
+    """An evaluator opening the cluster sees the latest completed study's figures; a draft is not a baseline."""
+    client = client_for(wood.world.users["evaluator"])
+    url = reverse("clusters:cluster_detail", args=[wood.cluster.pk])
+    draft = services.start_study(wood.officer, wood.cluster)
+    html = client.get(url).content.decode()
+    assert 'data-testid="no-baseline"' in html and 'data-testid="baseline-employment"' not in html
+    services.update_study(wood.officer, draft, {"attributes": {"trust": {"assessment": "weak"}}})
+    services.state_indicator(wood.officer, draft, "employment", {"value": 310, "source": "Survey"})
+    services.complete_study(wood.officer, draft)
+    services.start_study(wood.officer, wood.cluster)  # a newer draft does not replace the baseline
+    box = client.get(url).content.decode().split('data-testid="cluster-baseline"')[1].split("</article>")[0]
+    assert reverse("diagnostics:study_detail", args=[draft.pk]) in box and "version 1" in box
+    employment = box.split('data-testid="baseline-employment"')[1].split("</tr>")[0]
+    assert "310 employees" in employment and "stated" in employment
+    assert "4 firms" in box.split('data-testid="baseline-firms"')[1].split("</tr>")[0]

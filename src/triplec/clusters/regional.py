@@ -1,5 +1,5 @@
-"""Regional series in the platform: an uploaded region x sector table of several years (a year column)
-is run through `triplec.mapping.regional.regional_series` as a background task; its page shows the
+"""Regional series in the platform: an uploaded region x sector table of several years (a year column),
+or one file per year merged first (`regional_merge`), is run through `triplec.mapping.regional.regional_series` as a background task; its page shows the
 classes found, a chart per region of the LQ over the years, and exports the series and the changes.
 
 A series is its `BackgroundTask` row (the task's arguments hold the title, file and columns, its result
@@ -54,14 +54,16 @@ def folder_of(row: BackgroundTask) -> Path:
     return Path(settings.MEDIA_ROOT) / row.arguments["folder"]
 
 
-def start_series(user, data: dict, upload=None) -> BackgroundTask:
-    """Check the title, the file and its columns, store the file and queue the task."""
+def start_series(user, data: dict, upload=None, year_files: list | None = None) -> BackgroundTask:
+    """Check the title, the file (or the files, one per year: `year_files` as (upload, year or None)) and
+    their columns, store the file (the files merged) and queue the task."""
     require(policy.can_run_mapping, user)
     errors: dict[str, list[str]] = {}
 
     def add(field, message):
         errors.setdefault(field, []).append(str(message))
 
+    year_files = [(f, year) for f, year in (year_files or []) if f is not None]
     title = (data.get("title") or "").strip()
     if not title:
         add("title", _("Give the series a title."))
@@ -73,36 +75,74 @@ def start_series(user, data: dict, upload=None) -> BackgroundTask:
             add(field, _("Name this column."))
     if not (columns["emp"] or columns["estab"]):
         add("emp_col", _("Name the employment column, the establishments column, or both."))
-    if upload is None:
-        add("file", _("Choose a CSV or Parquet file with one row per region, sector and year."))
-    else:
+    if upload is not None and year_files:
+        add("file", _("Give either one table of several years or one file per year, not both."))
+    elif upload is None and not year_files:
+        add("file", _("Choose a CSV or Parquet file with one row per region, sector and year, or one file per year."))
+    for handle in [upload] if upload is not None else [f for f, _year in year_files]:
         try:
-            header = registers.read_header(upload, upload.name)
+            header = registers.read_header(handle, handle.name)
         except ValueError as exc:
-            add("file", str(exc))
-        else:
-            for field, key in COLUMN_FIELDS.items():
-                if columns[key] and columns[key] not in header:
-                    add(field, _("The file has no column %(c)r; its columns are: %(all)s.")
-                        % {"c": columns[key], "all": ", ".join(header)})
+            add("file" if upload is not None else "year_files", str(exc))
+            continue
+        for field, key in COLUMN_FIELDS.items():
+            if not columns[key] or columns[key] in header:
+                continue
+            if upload is not None:
+                add(field, _("The file has no column %(c)r; its columns are: %(all)s.")
+                    % {"c": columns[key], "all": ", ".join(header)})
+            elif key != "year":  # a file per year may give its year beside it instead
+                add(field, _("%(file)s has no column %(c)r; its columns are: %(all)s.")
+                    % {"file": handle.name, "c": columns[key], "all": ", ".join(header)})
     if errors:
         raise ValidationFailed(errors)
     folder = f"{FOLDER}/{uuid.uuid4().hex}"
-    target = Path(settings.MEDIA_ROOT) / folder / "input" / (get_valid_filename(Path(upload.name).name) or "table.csv")
+    inputs = Path(settings.MEDIA_ROOT) / folder / "input"
     try:
-        target.parent.mkdir(parents=True)
-        upload.seek(0)
-        with open(target, "wb") as out:
-            shutil.copyfileobj(upload, out, 1 << 20)
+        inputs.mkdir(parents=True)
+        if year_files:
+            target, input_name = _merged(inputs, year_files, columns)
+        else:
+            target, input_name = _store(inputs, upload, "table.csv"), Path(upload.name).name
         with transaction.atomic():
             from . import regional_tasks  # imports the mapping library: loaded when first needed
 
             return enqueue(regional_tasks.regional_series_run, user=user, folder=folder, title=title,
-                           input_name=Path(upload.name).name[:200], input_file=str(target.relative_to(settings.MEDIA_ROOT)),
+                           input_name=input_name[:200], input_file=str(target.relative_to(settings.MEDIA_ROOT)),
                            columns={k: v for k, v in columns.items() if v})
     except Exception:
-        shutil.rmtree(target.parent.parent, ignore_errors=True)
+        shutil.rmtree(inputs.parent, ignore_errors=True)
         raise
+
+
+def _store(inputs: Path, upload, fallback: str) -> Path:
+    target = inputs / (get_valid_filename(Path(upload.name).name) or fallback)
+    upload.seek(0)
+    with open(target, "wb") as out:
+        shutil.copyfileobj(upload, out, 1 << 20)
+    return target
+
+
+def _merged(inputs: Path, year_files: list, columns: dict) -> tuple[Path, str]:
+    """The files per year stored under input/years/, checked and merged into input/merged.csv
+    (`regional_merge`); refused as a whole, with every file's problems, when one is wrong."""
+    from .regional_merge import FIELD, YearFile, merge_year_files
+
+    folder = inputs / "years"
+    folder.mkdir()
+    stored, names = [], []
+    for i, (upload, year) in enumerate(year_files):
+        path = _store(folder, upload, f"year-{i + 1}.csv")
+        if path in [item.path for item in stored]:
+            raise ValidationFailed({FIELD: [_("%(file)s is given twice.") % {"file": path.name}]})
+        stored.append(YearFile(path, year))
+        names.append(path.name)
+    frame, problems = merge_year_files(stored, columns)
+    if problems:
+        raise ValidationFailed({FIELD: problems})
+    target = inputs / "merged.csv"
+    frame.to_csv(target, index=False)
+    return target, ", ".join(names)
 
 
 def read_table(row: BackgroundTask, what: str):

@@ -22,6 +22,7 @@ from triplec.core.shortcuts import domain_errors, errors_on_form, export_style, 
 from . import policy, regional, regional_chart
 
 CHANGES_SHOWN = 200  # rows of the changes table on the page; the exports hold them all
+YEAR_ROWS = 8  # rows of the form's "one file per year" table
 CLASS_LABELS = {"emerging": gettext_lazy("emerging"), "declining": gettext_lazy("declining"), "persistent": gettext_lazy("persistent"),
                 "other": gettext_lazy("other")}
 
@@ -34,7 +35,7 @@ class RegionalSeriesForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     file = forms.FileField(label=gettext_lazy("Region x sector table of several years"), required=False,
                            help_text=gettext_lazy("CSV (comma-separated, with a header row) or Parquet; one row per "
-                                           "region, sector and year."))
+                                           "region, sector and year. Or give one file per year below."))
     region_col = forms.CharField(label=gettext_lazy("Region column"), initial="region", required=False)
     sector_col = forms.CharField(label=gettext_lazy("Sector column"), initial="sector", required=False)
     year_col = forms.CharField(label=gettext_lazy("Year column"), initial="year", required=False)
@@ -42,6 +43,29 @@ class RegionalSeriesForm(forms.Form):
     estab_col = forms.CharField(label=gettext_lazy("Establishments column"), initial="estab", required=False,
                                 help_text=gettext_lazy("Leave empty when the table has none (the strong-cluster rule "
                                                 "then leaves its establishment condition out)."))
+
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(YEAR_ROWS):
+            self.fields[f"year_file_{i}"] = forms.FileField(label=gettext_lazy("File"), required=False)
+            self.fields[f"year_{i}"] = forms.IntegerField(
+                label=gettext_lazy("Year"), required=False, min_value=1000, max_value=9999,
+                help_text=gettext_lazy("Only when the file has no year column."))
+
+    def year_rows(self) -> list[tuple]:
+        return [(self[f"year_file_{i}"], self[f"year_{i}"]) for i in range(YEAR_ROWS)]
+
+    def clean(self):
+        data = super().clean()
+        for i in range(YEAR_ROWS):
+            if data.get(f"year_{i}") is not None and not data.get(f"year_file_{i}"):
+                self.add_error(f"year_file_{i}", _("Choose the file of this year."))
+        return data
+
+    def year_files(self) -> list[tuple]:
+        return [(self.cleaned_data[f"year_file_{i}"], self.cleaned_data.get(f"year_{i}"))
+                for i in range(YEAR_ROWS) if self.cleaned_data.get(f"year_file_{i}")]
 
 
 def _require_view(request) -> None:
@@ -64,8 +88,9 @@ def series_list(request):
         require_page(policy.can_run_mapping, request.user)
         form = RegionalSeriesForm(request.POST, request.FILES)
         if form.is_valid():
-            with errors_on_form(form):
-                row = regional.start_series(request.user, form.cleaned_data, upload=form.cleaned_data.get("file"))
+            with errors_on_form(form, {"year_files": "__all__"}):
+                row = regional.start_series(request.user, form.cleaned_data, upload=form.cleaned_data.get("file"),
+                                            year_files=form.year_files())
             if not form.errors:
                 messages.success(request, _("The regional series “%(title)s” has started.")
                                  % {"title": form.cleaned_data["title"]})

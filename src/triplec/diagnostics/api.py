@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.http import FileResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from triplec.core.api_schemas import InputSchema, answers
 from triplec.core.errors import NotFound
@@ -76,6 +78,18 @@ class IndicatorOut(Schema):
     stated: IndicatorValue | None
 
 
+class EvidenceOut(Schema):
+    id: int
+    target: str = Field(description="problems, opportunities, instruments or indicator:<key>.")
+    target_label: str
+    title: str
+    file_name: str = Field(description="The uploaded file's name; empty for a link.")
+    size: int | None
+    link: str
+    added_at: datetime
+    added_by: str | None
+
+
 class StudyOut(Schema):
     id: int
     cluster_id: int
@@ -100,6 +114,7 @@ class StudyOut(Schema):
     instruments: list[dict[str, str]] = Field(
         description="Rows of instrument (networks, profo, fairs, procurement, suppliers, centres) and reason.")
     indicators: list[IndicatorOut]
+    evidence: list[EvidenceOut] = Field(description="Files and links; a file is read at .../evidence/{id}/file.")
 
 
 class AttributeIn(InputSchema):
@@ -136,6 +151,12 @@ class StatedIn(InputSchema):
     unit: str | None = None
     source: str = Field(description="Where the stated value comes from.")
     as_of: date | None = None
+
+
+class EvidenceLinkIn(InputSchema):
+    target: str = Field(description="problems, opportunities, instruments or indicator:<key>.")
+    title: str = ""
+    link: str = Field(description="An http(s) address.")
 
 
 class BaselineFigure(Schema):
@@ -221,6 +242,46 @@ def withdraw_stated(request, study_id: int, key: str):
     study = services.get_study(request.auth, study_id)
     services.withdraw_stated(request.auth, study, key)
     return services.study_data(study)
+
+
+def _evidence_out(study, evidence_id: int) -> dict:
+    return next(e for e in services.evidence_data(study) if e["id"] == evidence_id)
+
+
+@router.post("/studies/{int:study_id}/evidence/links", response=answers(201, EvidenceOut, 401, 403, 404, 422),
+             summary="Add a link as evidence to a draft study")
+def add_evidence_link(request, study_id: int, payload: EvidenceLinkIn):
+    study = services.get_study(request.auth, study_id)
+    row = services.add_evidence(request.auth, study, target=payload.target, title=payload.title, link=payload.link)
+    return Status(201, _evidence_out(study, row.pk))
+
+
+@router.post("/studies/{int:study_id}/evidence/files", response=answers(201, EvidenceOut, 401, 403, 404, 422),
+             summary="Upload a file (PDF, image or spreadsheet) as evidence to a draft study")
+def add_evidence_file(request, study_id: int, target: Form[str], file: File[UploadedFile], title: Form[str] = ""):
+    """Multipart: `target`, `title` and `file`; the size limit and the types are those of the page."""
+    study = services.get_study(request.auth, study_id)
+    content = file.read(services.evidence.max_bytes() + 1)
+    row = services.add_evidence(request.auth, study, target=target, title=title, filename=file.name or "",
+                                content=content)
+    return Status(201, _evidence_out(study, row.pk))
+
+
+@router.delete("/studies/{int:study_id}/evidence/{int:evidence_id}", response=answers(204, None, 401, 403, 404, 422),
+               summary="Remove evidence from a draft (earlier versions keep it)")
+def remove_evidence(request, study_id: int, evidence_id: int):
+    services.remove_evidence(request.auth, services.get_study(request.auth, study_id), evidence_id)
+    return Status(204, None)
+
+
+@router.get("/studies/{int:study_id}/evidence/{int:evidence_id}/file", response=answers(200, None, 401, 404),
+            summary="Download an evidence file")
+def evidence_file(request, study_id: int, evidence_id: int):
+    """For those who may see the study only; never a public URL."""
+    handle, name = services.open_evidence(request.auth, services.get_study(request.auth, study_id), evidence_id)
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    response["Cache-Control"] = "private"
+    return response
 
 
 @router.get("/baseline/{int:cluster_id}", response=answers(200, BaselineOut, 401, 404),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from triplec.core import pdf, spreadsheets
 
 from .models import Study
-from .services import content, indicator_rows, study_data
+from .services import content, evidence_rows, indicator_rows, study_data
 from .templatetags.diagnostics_tags import figure, whole
 
 
@@ -47,6 +47,9 @@ def study_sections(study: Study) -> dict:
         "instruments": [{"instrument": content.label_of(content.INSTRUMENTS, i["instrument"]), "reason": i["reason"]}
                         for i in study.instruments],
         "indicators": indicators,
+        "evidence": [{"for": r.target_label, "title": r.evidence.title,
+                      "file": r.evidence.file_name or r.evidence.link, "added": r.evidence.added_at.date().isoformat()}
+                     for r in evidence_rows(study)],
     }
 
 
@@ -72,6 +75,10 @@ def pdf_bytes(study: Study) -> bytes:
                          [[p["kind"], p["text"], p["priority"]] for p in s["problems"]]),
                pdf.Heading(_("Proposed instruments")),
                pdf.Table([_("Instrument"), _("Reason")], [[i["instrument"], i["reason"]] for i in s["instruments"]])]
+    if s["evidence"]:
+        blocks += [pdf.Heading(_("Evidence files and links")),
+                   pdf.Table([_("Evidence for"), _("Title"), _("File or link"), _("Added")],
+                             [[e["for"], e["title"], e["file"], e["added"]] for e in s["evidence"]])]
     return pdf.document(study.title, blocks, subtitle=_("Diagnostic study of %(cluster)s, version %(v)s") % {
         "cluster": study.cluster.name, "v": study.version}, author=study.authors)
 
@@ -89,12 +96,14 @@ def xlsx_bytes(study: Study) -> bytes:
         _("Buyers"): (["name", "market", "note"], s["buyers"]),
         _("Problems"): (["kind", "text", "priority"], s["problems"]),
         _("Instruments"): (["instrument", "reason"], s["instruments"]),
+        _("Evidence"): (["for", "title", "file", "added"], s["evidence"]),
     }
     headers = {"field": _("Field"), "value": _("Value"), "key": _("Key"), "label": _("Indicator"), "unit": _("Unit"),
                "origin": _("Origin"), "details": _("Details"), "source": _("Evidence"), "as_of": _("As of"),
                "attribute": _("Attribute"), "assessment": _("Assessment"), "text": _("Findings"),
                "link": _("Link"), "name": _("Buyer or market"), "market": _("Market"), "note": _("Note"),
-               "kind": _("Kind"), "priority": _("Priority"), "instrument": _("Instrument"), "reason": _("Reason")}
+               "kind": _("Kind"), "priority": _("Priority"), "instrument": _("Instrument"), "reason": _("Reason"),
+               "for": _("Evidence for"), "title": _("Title"), "file": _("File or link"), "added": _("Added")}
     return spreadsheets.xlsx_bytes(sheets, headers)
 
 

@@ -9,6 +9,8 @@ overrides the computed row of the same key only when someone states it, and both
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -103,3 +105,33 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.label}: {self.value}"
+
+
+def _evidence_path(instance, filename):
+    return f"diagnostics/{instance.study.cluster_id}/evidence/{uuid.uuid4().hex}/{filename}"
+
+
+class Evidence(models.Model):
+    """A file or a link backing a stated indicator or a section of a study. A new version copies its
+    rows, which keep pointing at the same stored files; a file goes when no version lists it any more.
+    Files are read only through the download view (never a public media URL)."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="evidence")
+    target = models.CharField(_("evidence for"), max_length=80,
+                              help_text=_("A section (problems, opportunities, instruments) or indicator:<key>."))
+    title = models.CharField(_("title"), max_length=200)
+    document = models.FileField(_("file"), upload_to=_evidence_path, blank=True, max_length=300)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), null=True, blank=True)
+    link = models.URLField(_("link"), max_length=500, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=_("added by"))
+    added_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        ordering = ["study", "target", "added_at", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(document="") | ~Q(link=""),
+                                              name="diagnostics_evidence_file_or_link")]
+
+    def __str__(self):
+        return self.title

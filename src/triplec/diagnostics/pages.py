@@ -10,7 +10,7 @@ from django.utils.dateparse import parse_date
 from triplec.core.shortcuts import history_records, history_rows
 
 from .models import Study
-from .services import content, indicator_rows
+from .services import content, evidence, indicator_rows
 
 BLANK_ROWS = 2  # empty rows offered under each list section of the form
 ROW_NAME = re.compile(r"^(buyer|problem|instrument)-(\d+)-(\w+)$")
@@ -76,4 +76,10 @@ def study_context(study: Study, can_edit: bool) -> dict:
                           "priority_label": content.label_of(content.PRIORITIES, p["priority"])} for p in study.problems],
             "instruments": [{**i, "label": content.label_of(content.INSTRUMENTS, i["instrument"])}
                             for i in study.instruments],
-            **choices()}
+            **evidence_context(study), **choices()}
+
+
+def evidence_context(study: Study) -> dict:
+    return {"evidence": evidence.evidence_rows(study), "evidence_targets": evidence.targets(study),
+            "evidence_types": evidence.allowed_types(), "evidence_accept": ",".join(f".{t}" for t in evidence.FILE_TYPES),
+            "evidence_max_mb": f"{evidence.max_bytes() / 1024 / 1024:.2g}"}

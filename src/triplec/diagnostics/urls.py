@@ -18,4 +18,7 @@ urlpatterns = [
     path("<int:pk>/print/", views.study_print, name="study_print"),
     path("<int:pk>/download.<str:fmt>", views.study_download, name="study_download"),
     path("<int:pk>/compare/<int:other>/", views.study_compare, name="study_compare"),
+    path("<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
+    path("<int:pk>/evidence/<int:evidence_id>/remove/", views.evidence_remove, name="evidence_remove"),
+    path("<int:pk>/evidence/<int:evidence_id>/file", views.evidence_download, name="evidence_download"),
 ]

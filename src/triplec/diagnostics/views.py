@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -153,3 +153,34 @@ def study_compare(request, pk: int, other: int):
         raise Http404(_("Only two studies of the same cluster can be compared."))
     return render(request, "diagnostics/study_compare.html", {
         "side": services.compare(first, second), "cluster": first.cluster, "stated": Indicator.Origin.STATED})
+
+
+@login_required
+@require_POST
+def evidence_add(request, pk: int):
+    upload = request.FILES.get("file")
+    data = {"target": request.POST.get("target", ""), "title": request.POST.get("title", ""),
+            "link": request.POST.get("link", "")}
+    if upload is not None:
+        # one byte over the limit is enough for the service to refuse a file too large
+        data.update(filename=upload.name, content=upload.read(services.evidence.max_bytes() + 1))
+    return _button(request, pk, lambda s: services.add_evidence(request.user, s, **data), _("Evidence added."))
+
+
+@login_required
+@require_POST
+def evidence_remove(request, pk: int, evidence_id: int):
+    return _button(request, pk, lambda s: services.remove_evidence(request.user, s, evidence_id),
+                   _("Evidence removed from this version; earlier versions keep it."))
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk: int, evidence_id: int):
+    """The file only through here: the study must be one the reader may see (no public media URL)."""
+    study = found_or_404(services.get_study, request.user, pk)
+    with domain_errors():
+        handle, name = services.open_evidence(request.user, study, evidence_id)
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    response["Cache-Control"] = "private"
+    return response

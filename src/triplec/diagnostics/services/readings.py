@@ -9,6 +9,7 @@ from triplec.clusters.models import Cluster
 
 from ..models import Indicator, Study
 from . import content
+from .evidence import evidence_data
 from .indicators import LABELS, unit_of
 
 
@@ -73,6 +74,7 @@ def study_data(study: Study) -> dict:
         "governance": study.governance, "governance_text": study.governance_text,
         "buyers": study.buyers, "problems": study.problems, "instruments": study.instruments,
         "indicators": [_indicator_data(row) for row in indicator_rows(study)],
+        "evidence": evidence_data(study),
     }
 
 

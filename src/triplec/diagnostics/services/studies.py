@@ -19,7 +19,7 @@ from triplec.core.records import save_validated
 
 from .. import policy
 from ..models import Indicator, Study
-from . import content, indicators
+from . import content, evidence, indicators
 
 COPIED = (*content.TEXT_FIELDS, *content.CHOICE_FIELDS, *content.SECTIONS)
 
@@ -48,7 +48,7 @@ def _who(user) -> str:
 
 
 def start_study(user, cluster: Cluster, data: dict | None = None) -> Study:
-    """The cluster's next version: a copy of its latest study (content and stated indicators) when there is
+    """The cluster's next version: a copy of its latest study (content, stated indicators, evidence) when there is
     one, its computed indicators taken again from the register. Numbering is per cluster: the cluster row
     is locked so two starts at once get two numbers."""
     require(policy.can_edit_studies, user)
@@ -71,6 +71,7 @@ def start_study(user, cluster: Cluster, data: dict | None = None) -> Study:
                 Indicator.objects.create(study=study, key=row.key, label=row.label, value=row.value, text=row.text,
                                          unit=row.unit, origin=row.origin, source=row.source, as_of=row.as_of,
                                          position=row.position, stated_by=row.stated_by)
+            evidence.copy_evidence(last, study)
         _write_computed(study)
     return study
 

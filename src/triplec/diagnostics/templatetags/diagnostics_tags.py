@@ -27,3 +27,16 @@ def signed_figure(value) -> str:
     if value is None:
         return "—"
     return ("+" if value > 0 else "") + figure(value)
+
+
+@register.inclusion_tag("diagnostics/_baseline.html", takes_context=True)
+def cluster_baseline(context, cluster):
+    """The cluster's evaluation baseline (its latest completed study's figures) for pages of other apps:
+    they load this tag instead of importing diagnostics, which imports them."""
+    from triplec.diagnostics import policy, services
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not policy.can_view_studies(user):
+        return {"shown": False}
+    return {"shown": True, "cluster": cluster, "baseline": services.baseline(cluster)}
