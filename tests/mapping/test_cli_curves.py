@@ -78,3 +78,9 @@ def test_intertype_envelope_under_population_independence(points_file, tmp_path,
 def test_refusals(points_file, tmp_path, args, message):
     result, table = curves(points_file, tmp_path, *args)
     assert result.exit_code == 2 and message in result.output and table is None
+
+
+def test_help_names_the_nulls():
+    text = " ".join(runner.invoke(app, ["curves", "--help"], env={"COLUMNS": "200"}).output.replace("│", " ").split())
+    assert "random-location (marks and weights permuted over all sites), random-labeling" in text
+    assert "population-independence (intertype" in text and "--sims" in text
