@@ -16,7 +16,7 @@ DOCUMENTED = ["triplec.mapping.envelopes", "triplec.mapping.codes", "triplec.map
               "triplec.mapping.pipeline", "triplec.mapping.report", "triplec.mapping.regional.suppression",
               "triplec.mapping.regional.io", "triplec.mapping.regional.table",
               "triplec.mapping.footprints", "triplec.mapping.regional.series", "triplec.mapping.mstat",
-              "triplec.mapping.screen_m"]
+              "triplec.mapping.screen_m", "triplec.mapping.mtest"]
 
 
 @pytest.mark.parametrize("name", DOCUMENTED)

@@ -62,3 +62,18 @@ def test_the_index_is_chosen_only_when_few_pairs_are_close():
     # weighted simulations walk the lists every time: worth it whenever they fit in memory
     assert nmi.neighbour_lists(sites.x, sites.y, sites.z, False, np.array([0.0, 150.0**2]), 1 / 150, weighted=True)
     assert nmi.index_pays(0.05, 100_000, weighted=True) is False  # 500 million list entries
+
+
+def test_lists_are_built_from_numba_cache_in_a_later_process(tmp_path):
+    """Workers load the kernels from numba's cache (README, NUMBA_CACHE_DIR): a second process must not crash."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import numpy as np; from triplec.mapping import _numba_m_index as nmi; "
+            "x, y = np.random.default_rng(0).uniform(0, 50, (2, 120)); r = np.arange(11) * 2.0; "
+            "print(len(nmi.neighbour_lists(x, y, np.zeros(120), False, r * r, 0.5, force=True)[1]))")
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    runs = [subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)
+            for _ in range(2)]
+    assert [(run.returncode, run.stdout.strip()) for run in runs] == [(0, "4640"), (0, "4640")], runs[1].stderr[-500:]

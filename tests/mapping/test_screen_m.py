@@ -111,9 +111,9 @@ def test_progress_counts_kd_and_m_simulations(register):
 
 
 def test_statistics_are_checked():
-    assert parse_statistics("m, kd") == ("kd", "m")
-    with pytest.raises(ValueError, match="always computes Kd"):
-        parse_statistics("m")
+    assert parse_statistics("m, kd") == ("kd", "m") and parse_statistics("m") == ("m",)
+    with pytest.raises(ValueError, match="no statistic"):
+        parse_statistics(" , ")
     with pytest.raises(ValueError, match="unknown statistic 'l'"):
         parse_statistics("kd,l")
 
@@ -124,3 +124,13 @@ def test_curves_only_screen_gives_m_without_verdicts(register):
     np.testing.assert_allclose(a["m"], m_curve(register, "A", r_max=30, r_step=5).m)
     assert a["m_hi"].isna().all() and res.table["m_p_value"].isna().all()
     assert res.table["m_localised"].isna().all()
+
+
+def test_m_alone_is_the_m_of_kd_m_on_every_engine(register, screened):
+    """M-only screen: no Kd column, and the M columns of a kd,m screen with the same seed, bit for bit."""
+    alone = screen_sectors(register, weighted=True, statistics="m", scheduler=LocalEngine(threads=1), **KW)
+    assert "kd" not in alone.curves.columns and "localised" not in alone.table.columns
+    m_cols = [c for c in alone.table.columns if c.startswith("m_")]
+    pd.testing.assert_frame_equal(alone.table[["sector", "n", *m_cols]], screened.table[["sector", "n", *m_cols]])
+    pd.testing.assert_frame_equal(alone.curves, screened.curves[alone.curves.columns.tolist()])
+    assert alone.params["statistics"] == "m"

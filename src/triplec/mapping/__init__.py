@@ -16,6 +16,7 @@ _EXPORTS = {
     "triplec.mapping.points": ["PointRegister", "RegisterError", "haversine_km"],
     "triplec.mapping.kd": ["KdCurve", "kd_curve"],
     "triplec.mapping.mstat": ["MCurve", "m_curve"],
+    "triplec.mapping.mtest": ["m_test"],
     "triplec.mapping.envelopes": ["bh_qvalues", "dbmss_global_envelope", "do_global_band", "local_band"],
     "triplec.mapping.screen": ["ScreenResult", "kd_test", "screen_sectors"],
     "triplec.mapping.engines": ["DaskEngine", "LocalEngine", "make_engine"],

@@ -72,8 +72,13 @@ def neighbour_lists(sx, sy, sz, sphere, r2, inv_step, force: bool = False, weigh
     if not force and not index_pays(close_share(tree, points, radius), len(points), weighted):
         return None
     pairs = tree.query_pairs(radius, output_type="ndarray")
-    return build_lists(np.ascontiguousarray(pairs[:, 0], dtype=np.int64),
-                       np.ascontiguousarray(pairs[:, 1], dtype=np.int64), sx, sy, sz, sphere, r2, inv_step)
+    indptr, nbr, col = build_lists(np.ascontiguousarray(pairs[:, 0], dtype=np.int64),
+                                   np.ascontiguousarray(pairs[:, 1], dtype=np.int64), sx, sy, sz, sphere, r2,
+                                   inv_step)
+    # sorted from Python: a cached njit function calling a cached parallel one crashes when both are
+    # loaded from numba's cache in a later process (seen with numba 0.61)
+    _sort_rows(indptr, nbr, col)
+    return indptr, nbr, col
 
 
 @njit(cache=True)
@@ -104,7 +109,6 @@ def build_lists(pi, pj, sx, sy, sz, sphere, r2, inv_step):
             nbr[fill[j]] = i
             col[fill[j]] = cols[p]
             fill[j] += 1
-    _sort_rows(indptr, nbr, col)
     return indptr, nbr, col
 
 

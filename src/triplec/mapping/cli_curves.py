@@ -1,11 +1,15 @@
 """`triplec curves POINTS --reference-type A [--neighbor-type B]`: the Kd and M curves of one sector, or of
 one sector around another (bivariate Kd, intertype M as dbmss ``Mhat`` with ``NeighborType``), as a CSV.
 
-Unlike `triplec map` it screens nothing: it draws the observed curves of the sectors asked for (no
-simulations), in seconds on a register of tens of thousands of establishments.
+Unlike `triplec map` it screens nothing: it draws the observed curves of the sectors asked for, in
+seconds on a register of tens of thousands of establishments. With ``--sims N`` it also simulates M under
+the null of ``--null`` (dbmss ``MEnvelope``: random location, random labeling or, for intertype M,
+population independence; :func:`triplec.mapping.mtest.m_test`) and adds M's envelopes and its call.
 
 Output columns: ``reference, neighbor, r`` (km), then ``kd`` (and ``kemp`` with ``--weight-col``) and
-``m`` (weighted by ``--weight-col`` as dbmss ``PointWeight``), as ``--statistic`` asks.
+``m`` (weighted by ``--weight-col`` as dbmss ``PointWeight``), as ``--statistic`` asks; with ``--sims``,
+``m_lo, m_hi`` (local envelope), ``m_sim_mean`` and the global bands ``m_global_do_lo, m_global_do_hi,
+m_global_dbmss_lo, m_global_dbmss_hi``.
 """
 
 from __future__ import annotations
@@ -57,16 +61,31 @@ def curves_command(
     r_max: Annotated[float, typer.Option(help="Largest distance (km).")] = 300.0,
     r_step: Annotated[float, typer.Option(help="Distance step (km).")] = 5.0,
     sep: Annotated[str, typer.Option(help="CSV field separator.")] = ",",
+    sims: Annotated[int, typer.Option(help="Simulations of M under --null, for its envelopes and call (0 = the "
+                                           "observed curves only; Kd is never simulated here, see 'triplec "
+                                           "map').")] = 0,
+    null: Annotated[str, typer.Option(help="Null hypothesis of M's simulations (dbmss MEnvelope "
+                                           "SimulationType): random-location (marks and weights permuted over "
+                                           "all sites), random-labeling (sectors permuted, weights stay), or "
+                                           "population-independence (intertype: the reference sector fixed, "
+                                           "the others' marks permuted over their sites).")] = "random-location",
+    alpha: Annotated[float, typer.Option(help="Level of M's envelopes and test.")] = 0.05,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same envelopes).")] = 1,
 ) -> None:
-    """Kd and M curves of one sector, or of a neighbour sector around a reference sector, to a CSV."""
+    """Kd and M curves of one sector, or of a neighbour sector around a reference sector, to a CSV; with
+    --sims, M's envelopes and localisation call under the null of --null."""
     from triplec.mapping.kd import kd_curve
     from triplec.mapping.mstat import m_curve
+    from triplec.mapping.mtest import m_test, parse_null
     from triplec.mapping.points import PointRegister, RegisterError
 
     try:
         statistics = parse_curve_statistics(statistic)
+        null = parse_null(null)
     except ValueError as exc:
-        _fail(f"--statistic: {exc}")
+        _fail(f"--{'null' if 'null' in str(exc) else 'statistic'}: {exc}")
+    if sims and "m" not in statistics:
+        _fail("--sims simulates M: ask for --statistic m or kd,m")
     if unit not in ("km", "m"):
         _fail(f"--unit must be km or m, got {unit!r}")
     coords = ({"lon_col": lon_col, "lat_col": lat_col} if lon_col or lat_col
@@ -82,7 +101,13 @@ def curves_command(
         if "kd" in statistics:
             frame = kd_curve(reg, reference_type, other=neighbor, r_max=r_max, r_step=r_step,
                              weighted=weighted).to_frame()
-        if "m" in statistics:
+        verdict = None
+        if "m" in statistics and sims:
+            tested = m_test(reg, reference_type, neighbor=neighbor, null=null, r_max=r_max, r_step=r_step,
+                            sims=sims, alpha=alpha, seed=seed, weighted=weighted)
+            m_frame, verdict = tested.curves.drop(columns="sector"), tested.table.iloc[0]
+            frame = m_frame if frame is None else frame.join(m_frame.drop(columns="r"))
+        elif "m" in statistics:
             m = m_curve(reg, reference_type, neighbor=neighbor, r_max=r_max, r_step=r_step, weighted=weighted)
             frame = m.to_frame() if frame is None else frame.assign(m=m.m)
     except (MapInputError, RegisterError, ValueError) as exc:
@@ -95,6 +120,10 @@ def curves_command(
     frame.to_csv(out, index=False)
     typer.echo(f"Wrote {len(frame)} distances of {', '.join(statistics)} "
                f"({neighbor_type or reference_type} around {reference_type}) to {out}.")
+    if verdict is not None:
+        called = {True: "localised", False: "not localised"}.get(verdict["m_localised"], "no call (M undefined)")
+        typer.echo(f"M under {null.replace('_', ' ')} ({sims} simulations): {called}, "
+                   f"p = {verdict['m_p_value']:.3g}.")
 
 
 def _fail(message: str) -> None:

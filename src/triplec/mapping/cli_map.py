@@ -63,14 +63,14 @@ def map_command(
     max_points: Annotated[int, typer.Option(help="Most establishments drawn on the report's map.")] = 20000,
     country: Annotated[str | None, typer.Option(help="Country of the establishments (ISO code, e.g. BR): "
                                                      "warns when lon/lat look swapped for it.")] = None,
-    statistic: Annotated[str, typer.Option(help="Statistics of the screen: kd (the default), or kd,m (m,kd: the "
+    statistic: Annotated[str, typer.Option(help="Statistics of the screen: kd (the default), kd,m (m,kd: the "
                                                 "same) to add Marcon & Puech's M (exact, as dbmss Mhat; weighted "
-                                                "with --weight-col). m alone is refused: the screen's calls and "
-                                                "footprints rest on Kd; for M curves alone see 'triplec curves "
-                                                "--statistic m'.")] = "kd",
+                                                "with --weight-col), or m alone: M's calls, p- and q-values and "
+                                                "footprints, no Kd columns. For one sector's M envelope under "
+                                                "another null see 'triplec curves --sims'.")] = "kd",
 ) -> None:
-    """Test every sector for localisation (Duranton-Overman Kd), locate and profile its clusters, and
-    write the sector table, curves, footprints and a self-contained HTML report to --out."""
+    """Test every sector for localisation (Duranton-Overman Kd, Marcon & Puech's M or both), locate and
+    profile its clusters, and write the sector table, curves, footprints and a self-contained HTML report to --out."""
     from rich.console import Console
     from rich.markup import escape
     from rich.progress import (
@@ -120,6 +120,10 @@ def map_command(
     for warning in outputs.warnings:
         console.print(f"[yellow]Warning: {escape(warning)}[/yellow]", highlight=False)
     table = outputs.screen.table
+    if "localised" not in table.columns and "m_localised" in table.columns:
+        from triplec.mapping.screen_m import as_kd_names
+
+        table = as_kd_names(table)[0]  # M alone: M's calls
     n_loc = len(localised_sectors(table)) if len(table) else 0
     if len(table) == 0:
         console.print(f"[yellow]No sector has at least {min_n} establishments: nothing was tested.[/yellow]")

@@ -66,7 +66,8 @@ class SimPlan:
     batch: int
     method: str = "pairs"
     gridplan: object | None = None  # kd.grid.GridPlan when method == "grid"
-    statistic: str = "kd"  # or "m": Marcon & Puech's M (mstat), with mplan and the number of sites
+    statistic: str = "kd"  # or "m": Marcon & Puech's M (mstat), with mplan and the number of sites; "m_null":
+    # M under another dbmss null, mplan a triplec.mapping.mtest.NullPlan
     mplan: object | None = None
     n_sites: int = 0
 
@@ -104,6 +105,8 @@ def batch_uniforms(plan: SimPlan, b: int) -> np.ndarray:
     ncol = ntot * (2 if (plan.weighted or plan.bivariate) else 1)
     if plan.statistic == "m":  # weighted M permutes the weights of all sites; unweighted M draws n sites
         ncol = plan.n_sites if plan.weighted else plan.n_a
+    elif plan.statistic == "m_null":  # M under another dbmss null (triplec.mapping.mtest): one shuffle
+        ncol = plan.mplan.n_draws
     return rng.random((plan.batch_sims(b), ncol))
 
 
@@ -113,8 +116,9 @@ def run_batch(plan: SimPlan, b: int, sites: SiteArrays, parallel: bool) -> Batch
     For an M plan ``sites`` is the screen's :class:`triplec.mapping.mstat.MSites` and ``kd`` holds M."""
     u = batch_uniforms(plan, b)
     nsim = u.shape[0]
-    if plan.statistic == "m":
-        m = simulate_m(u, sites, plan.n_a, plan.mplan, parallel)
+    if plan.statistic in ("m", "m_null"):
+        m = (plan.mplan.simulate(u, sites, parallel) if plan.statistic == "m_null"
+             else simulate_m(u, sites, plan.n_a, plan.mplan, parallel))
         return BatchResult(plan.sector, plan.other, b, m, None, np.full(nsim, np.nan))
     g = plan.grid
     if plan.method == "grid":

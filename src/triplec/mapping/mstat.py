@@ -22,7 +22,8 @@ neighbour sector around the reference sector than in the whole register (e.g. sl
 farms).
 
 Null hypothesis (dbmss ``MEnvelope``, ``SimulationType = "RandomLocation"``): ``rRandomLocation`` =
-spatstat ``rlabel``: the marks of all establishments (sector and weight) permuted over the sites.
+spatstat ``rlabel``: the marks of all establishments (sector and weight) permuted over the sites. The other
+nulls of ``MEnvelope`` (random labeling, population independence) are in :mod:`triplec.mapping.mtest`.
 
 References: Marcon, E. & Puech, F. (2010), Measures of the geographic concentration of industries:
 improving distance-based methods, Journal of Economic Geography 10(5), 745-762. Marcon, Traissac, Puech &

@@ -6,7 +6,10 @@
   ``sector, n, employment, gamma, psi, localised, p_value, q_value, peak_distance``;
 - ``DIR/curves.csv``: ``sector, r, kd, lo, hi`` (+ ``kemp, kemp_lo, kemp_hi`` when weighted);
 - with ``statistics="kd,m"``, Marcon & Puech's M beside Kd: ``sectors.csv`` gains ``m_localised,
-  m_p_value, m_q_value`` and ``curves.csv`` gains ``m, m_lo, m_hi``;
+  m_p_value, m_q_value`` and ``curves.csv`` gains ``m, m_lo, m_hi``; with ``statistics="m"``, M alone:
+  ``sectors.csv`` is ``sector, n, employment, m_localised, m_p_value, m_q_value`` and ``curves.csv``
+  ``sector, r, m, m_lo, m_hi`` (no Kd columns: nothing was computed for them), and the footprints are
+  those of the sectors M calls localised, at the distance of M's strongest localisation;
 - ``DIR/footprints.geojson``: the footprints of the localised sectors (lon/lat when the coordinates are
   lon/lat or a ``crs`` is given), and the same as GeoParquet, ``DIR/footprints.parquet``, when they are
   in lon/lat and geopandas (the ``[geo]`` extra) is installed;
@@ -38,6 +41,8 @@ CURVE_COLUMNS = ["sector", "r", "kd", "lo", "hi"]
 WEIGHTED_CURVE_COLUMNS = ["kemp", "kemp_lo", "kemp_hi"]
 M_SECTOR_COLUMNS = ["m_localised", "m_p_value", "m_q_value"]
 M_CURVE_COLUMNS = ["m", "m_lo", "m_hi"]
+M_ONLY_SECTOR_COLUMNS = ["sector", "n", "employment", *M_SECTOR_COLUMNS]
+M_ONLY_CURVE_COLUMNS = ["sector", "r", *M_CURVE_COLUMNS]
 
 
 class MapInputError(ValueError):
@@ -162,7 +167,8 @@ def run_map(
         ISO 3166 alpha-2 or -3 code of where the establishments should be: points outside it that fit
         once longitude and latitude are swapped are reported in ``warnings``.
     statistics : str
-        ``"kd"`` or ``"kd,m"`` (also Marcon & Puech's M, see :func:`triplec.mapping.screen_sectors`).
+        ``"kd"``, ``"kd,m"`` (also Marcon & Puech's M) or ``"m"`` (M alone), see
+        :func:`triplec.mapping.screen_sectors`.
     step_progress : callable, optional
         ``step_progress(step, done, total)`` follows the later steps (``"footprints"`` and
         ``"colocation"`` by sector, ``"profiles"`` by footprint, ``"report"`` once). An exception
@@ -219,6 +225,7 @@ def run_map(
     from triplec.mapping.locate import locate_footprints
     from triplec.mapping.profile import colocation_kd, profile_footprints
     from triplec.mapping.report import write_report
+    from triplec.mapping.screen_m import as_kd_names
 
     seconds: dict[str, float] = {}
     coords = ({"lon_col": lon_col, "lat_col": lat_col} if lon_col is not None or lat_col is not None
@@ -255,9 +262,12 @@ def run_map(
         raise MapInputError(str(exc).strip("'\"")) from exc
     seconds["screen"] = time.perf_counter() - start
 
+    m_only = "m_p_value" in screen.table.columns and "p_value" not in screen.table.columns
+    calls = as_kd_names(screen.table, screen.curves) if m_only else (screen.table, screen.curves)
     start = time.perf_counter()
     try:
-        footprints = locate_footprints(register, screen, q_max=alpha if fdr else None, eps=eps, eps_max=eps_max,
+        footprints = locate_footprints(register, calls[0], curves=calls[1], q_max=alpha if fdr else None, eps=eps,
+                                       eps_max=eps_max,
                                        local_alpha=local_alpha, min_samples=min_samples, min_count=min_count,
                                        sme_threshold=sme_threshold, step_progress=step_progress)
     except ValueError as exc:
@@ -277,12 +287,13 @@ def run_map(
     files: dict[str, Path] = {}
     table = screen.table
     with_m = "m_p_value" in table.columns
-    sector_cols = SECTOR_COLUMNS + (M_SECTOR_COLUMNS if with_m else [])
+    sector_cols = M_ONLY_SECTOR_COLUMNS if m_only else SECTOR_COLUMNS + (M_SECTOR_COLUMNS if with_m else [])
     for col in sector_cols:
         if col not in table.columns:
             table[col] = pd.NA
     sectors = table[sector_cols].copy()
-    sectors["localised"] = sectors["localised"].astype("boolean")
+    if not m_only:
+        sectors["localised"] = sectors["localised"].astype("boolean")
     if with_m:
         sectors["m_localised"] = sectors["m_localised"].astype("boolean")
     files["sectors.csv"] = out / "sectors.csv"
@@ -298,8 +309,8 @@ def run_map(
     detail.to_csv(files["sectors_detail.csv"], index=False)
 
     curves = screen.curves
-    curve_cols = (CURVE_COLUMNS + (WEIGHTED_CURVE_COLUMNS if weight_col is not None else [])
-                  + (M_CURVE_COLUMNS if with_m else []))
+    curve_cols = M_ONLY_CURVE_COLUMNS if m_only else (
+        CURVE_COLUMNS + (WEIGHTED_CURVE_COLUMNS if weight_col is not None else []) + (M_CURVE_COLUMNS if with_m else []))
     files["curves.csv"] = out / "curves.csv"
     curves.reindex(columns=curve_cols).to_csv(files["curves.csv"], index=False)
     files["curves_detail.csv"] = out / "curves_detail.csv"
@@ -336,7 +347,7 @@ def run_map(
         "engine": str(screen.params.get("engine", "none")),
     }
     if with_m:
-        parameters["statistics"] = "Kd and M (Marcon & Puech)"
+        parameters["statistics"] = "M (Marcon & Puech)" if m_only else "Kd and M (Marcon & Puech)"
     files["report.html"] = write_report(
         out / "report.html", table, curves, footprints=footprints, sites=register, profiles=profiles,
         labels=labels, title=title, parameters=parameters, source_note=source_note, max_points=max_points,

@@ -194,7 +194,7 @@ def kd_plot_svg(curve: pd.DataFrame, *, title: str = "", text: Mapping[str, str]
     """
     words = {**PLOT_TEXT, **(text or {})}
     curve = curve.sort_values("r")
-    panels = [("kd", "lo", "hi", global_band_columns(curve), "Kd")]
+    panels = [("kd", "lo", "hi", global_band_columns(curve), "Kd")] if "kd" in curve.columns else []
     if "kemp" in curve.columns and curve["kemp"].notna().any():
         panels.append(("kemp", "kemp_lo", "kemp_hi", global_band_columns(curve, "kemp_"), "Kemp"))
     if "m" in curve.columns and curve["m"].notna().any():
@@ -311,8 +311,11 @@ def render_report(
     fps = list(footprints) if footprints is not None else []
     per_sector = pd.Series([fp.sector for fp in fps], dtype=object).value_counts()
     skipped = dict(getattr(footprints, "skipped", {}) or {})
-    localised = table["localised"].map(_truthy) if "localised" in table.columns else pd.Series(False, index=table.index)
-    order_cols = [c for c in ("q_value", "p_value") if c in table.columns]
+    # an M-only screen (no Kd columns) is ordered and called by M
+    call = "localised" if "localised" in table.columns or "m_localised" not in table.columns else "m_localised"
+    prefix = "m_" if call == "m_localised" else ""
+    localised = table[call].map(_truthy) if call in table.columns else pd.Series(False, index=table.index)
+    order_cols = [c for c in (f"{prefix}q_value", f"{prefix}p_value") if c in table.columns]
     ordered = table.assign(_loc=~localised).sort_values(["_loc", *order_cols, "sector"], kind="mergesort")
 
     plots = []
@@ -325,9 +328,9 @@ def render_report(
             if curve is None:
                 continue
             name = labels.get(row.sector, "")
-            verdict = "localised" if _truthy(getattr(row, "localised", False)) else "not localised"
+            verdict = "localised" if _truthy(getattr(row, call, False)) else "not localised"
             caption = f"{row.sector} {name}".strip()
-            svg = kd_plot_svg(curve, title=f"Kd of {caption}")
+            svg = kd_plot_svg(curve, title=f"{'Kd' if 'kd' in curve.columns else 'M'} of {caption}")
             plots.append(
                 f'<figure class="plot" id="kd-{_slug(row.sector)}" data-sector="{html.escape(row.sector)}">'
                 f'<figcaption><b>{html.escape(row.sector)}</b> {html.escape(name)} '
@@ -352,7 +355,7 @@ def render_report(
         why = skipped.get(row.sector)
         note = f' title="{html.escape(why)}"' if why else ""
         cells.append(f'<td data-v="{n_fp}"{note}>{n_fp}{"*" if why else ""}{button}</td>')
-        sector_rows.append(f'<tr class="{"loc" if _truthy(getattr(row, "localised", False)) else ""}">'
+        sector_rows.append(f'<tr class="{"loc" if _truthy(getattr(row, call, False)) else ""}">'
                            + "".join(cells) + "</tr>")
     heads = ["sector", "name"] + [c.replace("_", " ") for c, _ in present] + ["footprints"]
     sector_table = (

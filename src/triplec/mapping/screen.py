@@ -319,7 +319,8 @@ def screen_sectors(reg: PointRegister, *, r_max: float = 300.0, r_step: float = 
     scheduler, progress, sectors, keep_sims, method
         As above.
     statistics : str or sequence of str
-        ``"kd"`` (the default) or ``"kd,m"``: also Marcon & Puech's M of every sector, exactly as dbmss
+        ``"kd"`` (the default), ``"m"`` (M alone: no Kd columns, see :func:`triplec.mapping.screen_m.screen_m_only`;
+        ``keep_sims`` keeps ``{"m": ...}``) or ``"kd,m"``: also Marcon & Puech's M of every sector, exactly as dbmss
         ``Mhat`` (point weights when ``weighted``), with its own random-location simulations on the same
         engine: table columns ``m_localised, m_p_value, m_q_value, m_peak_distance, m_localised_dbmss``
         and curve columns ``m, m_lo, m_hi`` and its global bands (see :mod:`triplec.mapping.screen_m`).
@@ -360,8 +361,12 @@ def screen_sectors(reg: PointRegister, *, r_max: float = 300.0, r_step: float = 
     1      B       True         True
     >>> bool(with_m.curves["kd"].equals(result.curves["kd"]))
     True
+    >>> m_only = screen_sectors(reg, r_max=20, r_step=1, sims=39, seed=1, statistics="m")
+    >>> m_only.table.columns.tolist()[:5], bool(m_only.curves["m_hi"].equals(with_m.curves["m_hi"]))
+    (['sector', 'n', 'employment', 'm_localised', 'm_p_value'], True)
     """
-    with_m = "m" in screen_m.parse_statistics(statistics)
+    chosen_statistics = screen_m.parse_statistics(statistics)
+    with_m = "m" in chosen_statistics
     _check_common(reg, r_max, r_step, sims, alpha, weighted)
     if int(min_n) != min_n or min_n < 2:
         raise ValueError(f"min_n must be an integer >= 2, got {min_n!r}")
@@ -374,6 +379,10 @@ def screen_sectors(reg: PointRegister, *, r_max: float = 300.0, r_step: float = 
     chosen = sorted(str(s) for s, n in counts.items() if n >= min_n)
     params = dict(r_max=r_max, r_step=r_step, sims=int(sims), alpha=alpha, seed=seed, min_n=min_n,
                   weighted=weighted, null="random location", n_establishments=reg.n)
+    if "kd" not in chosen_statistics:
+        table, curves, params, kept = screen_m.screen_m_only(reg, chosen, r_max, r_step, sims, alpha, seed, weighted,
+                                                             scheduler, progress, keep_sims, params)
+        return ScreenResult(table=table, curves=curves, params=params, sims=kept)
     return _run(reg, [(s, None) for s in chosen], r_max, r_step, sims, alpha, seed, weighted, scheduler,
                 progress, keep_sims, params, method, with_m)
 

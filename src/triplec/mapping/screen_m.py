@@ -1,4 +1,4 @@
-"""M in the sector screen, beside Kd: plans of its random-location simulations and its verdicts.
+"""M in the sector screen, beside Kd or alone: plans of its random-location simulations and its verdicts.
 
 The simulations of M use the same engines as Kd's (one task per sector and batch) with their own random
 streams (``m_key``), so asking for M leaves every Kd result unchanged. Per sector, against the simulated
@@ -8,6 +8,10 @@ localisation call (``m_localised``: M above the global upper band at some distan
 p-value of the studentised maximum excess and Benjamini-Hochberg q-values across the sectors. Distances
 where M is undefined in the observed or any simulated curve (no reference point with a neighbour,
 typically r = 0) are left out of the bands and tests (NaN there).
+
+Alone (``statistics="m"``, :func:`screen_m_only`) the screen draws no Kd at all: the table holds
+``sector, n, employment``, the M verdicts and ``sims``; the curves ``sector, r`` and the M columns. The M
+simulations keep their seed keys, so the M results are the same, bit for bit, as those of a ``"kd,m"`` run.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from triplec.mapping import envelopes as env
-from triplec.mapping.engines import SimPlan, batch_size_for, sector_key
+from triplec.mapping.engines import SimPlan, batch_size_for, make_engine, sector_key
 from triplec.mapping.kd import SiteArrays, make_grid
 from triplec.mapping.mstat import MSites, make_mplan, observed_m
 from triplec.mapping.points import PointRegister
@@ -30,18 +34,18 @@ STATISTICS = ("kd", "m")
 
 
 def parse_statistics(statistics) -> tuple[str, ...]:
-    """``"kd,m"`` or ``["kd", "m"]`` -> ``("kd", "m")``; Kd is always computed (the screen is built on it).
+    """``"kd,m"`` or ``["m", "kd"]`` -> ``("kd", "m")``; ``"m"`` -> ``("m",)`` (the M-only screen).
 
-    >>> parse_statistics("kd,m"), parse_statistics(["kd"])
-    (('kd', 'm'), ('kd',))
+    >>> parse_statistics("m,kd"), parse_statistics(["kd"]), parse_statistics("m")
+    (('kd', 'm'), ('kd',), ('m',))
     """
     items = statistics.split(",") if isinstance(statistics, str) else list(statistics)
     chosen = [str(s).strip().lower() for s in items if str(s).strip()]
     unknown = [s for s in chosen if s not in STATISTICS]
     if unknown:
-        raise ValueError(f"unknown statistic {unknown[0]!r}: choose among kd and m (e.g. 'kd,m')")
-    if "kd" not in chosen:
-        raise ValueError("the screen always computes Kd: ask for 'kd' or 'kd,m'")
+        raise ValueError(f"unknown statistic {unknown[0]!r}: choose kd, m or kd,m")
+    if not chosen:
+        raise ValueError("no statistic: choose kd, m or kd,m")
     return tuple(s for s in STATISTICS if s in chosen)
 
 
@@ -111,3 +115,48 @@ def add_m(table: pd.DataFrame, curves: pd.DataFrame, observed: dict, batches: di
     for name in M_CURVE_COLUMNS:
         curves[name] = np.concatenate(frames[name]) if frames[name] else np.zeros(0)
     return table, curves
+
+
+def screen_m_only(reg: PointRegister, sectors: Sequence[str], r_max: float, r_step: float, sims: int, alpha: float,
+                  seed: int, weighted: bool, scheduler, progress, keep_sims: bool, params: dict):
+    """The screen on M alone: (table, curves, params, kept simulations) of the sectors (see module doc)."""
+    sites = SiteArrays.from_register(reg)
+    msites, observed, plans = prepare(reg, sites, sectors, r_max, r_step, sims, seed, weighted)
+    batches = {}
+    if sims and plans:
+        engine = make_engine(scheduler)
+        try:
+            batches = engine.run(plans, msites, progress)
+        finally:
+            if hasattr(engine, "close"):
+                engine.close()
+        params = {**params, "engine": engine.name}
+    r = make_grid(r_max, r_step).r
+    sectors = [str(s) for s in sectors]
+    table = pd.DataFrame({"sector": pd.Series(sectors, dtype=object),
+                          "n": [len(reg.indices(s)) for s in sectors],
+                          "employment": [reg.employment(s) if reg.weighted else np.nan for s in sectors]})
+    curves = pd.DataFrame({"sector": np.repeat(np.array(sectors, dtype=object), len(r)),
+                           "r": np.tile(r, len(sectors))})
+    table, curves = add_m(table, curves, observed, batches, alpha, r)
+    table["sims"] = int(sims)
+    kept = ({s: {"m": np.vstack([b.kd for b in batches[(s, None)]])} for s in sectors if batches.get((s, None))}
+            if keep_sims else None)
+    return table.reset_index(drop=True), curves, {**params, "statistics": "m"}, kept
+
+
+def as_kd_names(table: pd.DataFrame, curves: pd.DataFrame | None = None):
+    """The M verdicts and curves of an M-only screen under the names the footprint step reads
+    (``localised, q_value, peak_distance``; ``kd`` and its upper global band ``global_do_hi``), so that
+    :func:`triplec.mapping.locate_footprints` locates the sectors M calls localised, at M's scale.
+
+    >>> table = pd.DataFrame({"sector": ["A"], "m_localised": [True], "m_q_value": [0.01], "m_peak_distance": [5.0]})
+    >>> as_kd_names(table)[0].columns.tolist()
+    ['sector', 'localised', 'q_value', 'peak_distance']
+    """
+    named = pd.DataFrame({"sector": table["sector"], "localised": table["m_localised"],
+                          "q_value": table["m_q_value"], "peak_distance": table["m_peak_distance"]})
+    if curves is None:
+        return named, None
+    return named, pd.DataFrame({"sector": curves["sector"], "r": curves["r"], "kd": curves["m"],
+                                "global_do_hi": curves["m_global_do_hi"]})
