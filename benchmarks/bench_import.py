@@ -32,6 +32,13 @@ COLUMNS = ["legal_name", "trade_name", "country", "national_id", "sector_classif
            "website"]
 
 
+def siren(body: int) -> str:
+    """A valid SIREN: eight digits and their Luhn check digit (the import checks it)."""
+    digits = [int(d) for d in f"{body:08d}"]
+    total = sum(d if i % 2 == 0 else (d * 2 - 9 if d * 2 > 9 else d * 2) for i, d in enumerate(digits))
+    return f"{body:08d}{(10 - total % 10) % 10}"
+
+
 def generate(path: Path, n: int, seed: int = 1, changed_share: float = 0.0) -> None:
     from triplec.mapping import codes as codelists
 
@@ -47,7 +54,7 @@ def generate(path: Path, n: int, seed: int = 1, changed_share: float = 0.0) -> N
             if changed_share and changed.random() < changed_share:
                 employees += 1
             writer.writerow([
-                f"Entreprise {i}", f"E{i}", "FR", f"{100000000 + i}", "nace2", rng.choice(codes), employees,
+                f"Entreprise {i}", f"E{i}", "FR", siren(10000000 + i), "nace2", rng.choice(codes), employees,
                 rng.randrange(1900, 2024), f"{i} rue de la Paix", f"{rng.randrange(10000, 99999)}", f"R{region}",
                 f"Région {region}", f"M{region}-{town}", f"Commune {region}-{town}",
                 round(rng.uniform(42, 51), 6), round(rng.uniform(-4, 8), 6), rng.choice(["yes", "no"]),
