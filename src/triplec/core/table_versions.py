@@ -169,7 +169,8 @@ def tables_named(statements: list[str]) -> set[str]:
 
 def remember(using: str, key: Hashable, compute: Callable[[], Any]) -> Any:
     """`compute()`'s result (of reading database `using`), kept under `key` until a table its SQL
-    read is written. The key must name everything the result depends on but the data."""
+    read is written. The key must name everything the result depends on but the data. The tables are
+    the quoted names in its SQL, as Django writes every query: raw SQL in `compute` must quote them."""
     connection = connections[using]
     if not _keeps(connection):
         return compute()
