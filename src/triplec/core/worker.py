@@ -25,6 +25,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
+from . import table_versions
 from .models import BackgroundTask
 
 log = logging.getLogger(__name__)
@@ -252,6 +253,11 @@ def housekeeping(name: str, every_seconds: float):
 @housekeeping("core.requeue_abandoned", every_seconds=HEARTBEAT_SECONDS)
 def _requeue_housekeeping() -> int:
     return requeue_abandoned()
+
+
+@housekeeping("core.fold_table_versions", every_seconds=600)
+def _fold_table_versions() -> int:
+    return table_versions.fold(connection)
 
 
 def run_due_housekeeping(now: float | None = None) -> list[str]:

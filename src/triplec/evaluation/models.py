@@ -57,6 +57,10 @@ class FirmYear(models.Model):
 
     class Meta:
         ordering = ["enterprise", "year"]
+        # The dashboard's outcome sums per year and currency read this index alone, in its order (no
+        # sort, no table rows): services/dashboard_outcomes.py.
+        indexes = [models.Index(fields=["year", "currency", "employment", "customers", "sales", "exports"],
+                                name="evaluation_firmyear_sums")]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "year"], name="evaluation_firmyear_unique"),
             models.CheckConstraint(condition=Q(main_customer_share__isnull=True)

@@ -7,13 +7,14 @@ Excel workbook, the PDF and the API all show the same tables, so they cannot dis
 
 Cached aggregates, and why they are never stale: each table's rows are computed by a few grouped
 queries (the heavy one sums the firm panel per year and currency, once for every firm and once for the
-supported firms) and kept with `core.query_cache.remember`, under the filters that shaped them AND the
-database's own data version (SQLite's `data_version` and the connection's `total_changes`,
-PostgreSQL's current snapshot). Any committed write to any table (a page, the API, a panel import, a
-bulk SQL update, the admin, another process) changes that version, so the next request recomputes:
-nothing here has to remember to bump a stamp, and a writer we do not know of cannot leave figures
-stale. Inside a transaction nothing is kept. The rows cached are numbers and codes; labels are put on
-in the reader's language when shown.
+supported firms, reading an index of those columns alone) and kept with `core.table_versions.remember`
+under the filters that shaped them AND the versions of the database tables their SQL read. Database
+triggers count every write to every table (a page, the API, a panel import, a bulk SQL update, a
+deletion, the admin, another process), so a write to a table a figure was read from makes the next
+request recompute it, while a write elsewhere (a login, a message) leaves it kept: nothing here has
+to remember to bump a stamp, and a writer we do not know of cannot leave figures stale. Inside a
+transaction nothing is kept. The rows cached are numbers and codes; labels are put on in the
+reader's language when shown.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from triplec.core import query_cache
+from triplec.core import table_versions
 from triplec.core.errors import ValidationFailed
 from triplec.registry.models import Enterprise, Territory
 from triplec.registry.selectors import _sector_q as sector_q
@@ -147,15 +148,17 @@ class Table:
 
 
 def cached(name: str, filters: Filters, compute: Callable[[], list]) -> list:
-    """`compute()`'s rows, kept while the database is unchanged (see the module's docstring)."""
-    return query_cache.remember(DEFAULT_DB_ALIAS, ("evaluation-dashboard", name, filters.key()), compute)
+    """`compute()`'s rows, kept while the tables they were read from are unchanged (see the module's
+    docstring)."""
+    return table_versions.remember(DEFAULT_DB_ALIAS, ("evaluation-dashboard", name, filters.key()), compute)
 
 
 def dashboard(user, filters: Filters) -> list[Table]:
     """The dashboard's tables for the agency `user` (callers check policy.sees_programmes)."""
     from . import dashboard_figures, dashboard_outcomes
 
-    return [*dashboard_figures.tables(user, filters), *dashboard_outcomes.tables(filters)]
+    with table_versions.one_reading(DEFAULT_DB_ALIAS):
+        return [*dashboard_figures.tables(user, filters), *dashboard_outcomes.tables(filters)]
 
 
 def as_json(filters: Filters, tables: list[Table]) -> dict:

@@ -42,7 +42,7 @@ from triplec.suppliers.models_records import Order
 
 from . import scorecards as cards
 from .dashboard import Filters, Table, cached
-from .support import SOURCES, participations
+from .support import SOURCES, Year, participations
 
 IN_GROUP = {"network": Value(1), "contract": Value(1), "supplier-programme": Value(0), "subscription": Value(0),
             "fair-participation": Case(When(stand__isnull=False, then=Value(1)), default=Value(0))}
@@ -57,7 +57,7 @@ def _reach_rows(filters: Filters) -> list[dict]:
         if not filters.wants(source.instrument):
             continue
         qs = participations(source, filters.programme_of(source.instrument), firms)
-        rows = (qs.values(source.firm).annotate(first=Min(ExtractYear(source.day)),
+        rows = (qs.values(source.firm).annotate(first=Min(Year(source.day)),
                                                 group=Max(IN_GROUP[source.instrument], output_field=IntegerField()))
                 .order_by())
         for row in rows.iterator(chunk_size=5000):
@@ -116,7 +116,7 @@ def _contracts_rows(filters: Filters) -> list[dict]:
         qs = qs.filter(programme_id=programme)
     value = ExpressionWrapper((F("lines__quantity") - F("lines__cancelled")) * F("lines__unit_price"),
                               output_field=MONEY_OUT)
-    rows = (qs.values(year=ExtractYear("awarded_on"), currency=F("programme__currency"))
+    rows = (qs.values(year=Year("awarded_on"), currency=F("programme__currency"))
             .annotate(contracts=Count("id", distinct=True), value=Sum(value)).order_by("year", "currency"))
     return [{**r, "value": r["value"] or Decimal(0)} for r in rows]
 
@@ -133,7 +133,7 @@ def _fairs_rows(filters: Filters) -> list[dict]:
     qs = Participation.objects.filter(filters.years("fair__starts_on__year"), cancelled_on__isnull=True)
     if (programme := filters.programme_of("fair-participation")) is not None:
         qs = qs.filter(fair__programme_id=programme)
-    rows = (qs.values(year=ExtractYear("fair__starts_on"), currency=F("fair__programme__currency"))
+    rows = (qs.values(year=Year("fair__starts_on"), currency=F("fair__programme__currency"))
             .annotate(participations=Count("id"), firms=Count("enterprise", distinct=True), subsidies=Sum("subsidy"))
             .order_by("year", "currency"))
     return [{**r, "subsidies": r["subsidies"] or Decimal(0)} for r in rows]
@@ -154,10 +154,10 @@ def _suppliers_rows(filters: Filters) -> list[dict]:
     if programme is not None:
         enrolled, orders = enrolled.filter(programme_id=programme), orders.filter(supplier__programme_id=programme)
     cells: dict = defaultdict(lambda: {"suppliers": 0, "orders": 0, "value": Decimal(0)})
-    for r in (enrolled.values(year=ExtractYear("enrolled_on"), currency=F("programme__currency"))
+    for r in (enrolled.values(year=Year("enrolled_on"), currency=F("programme__currency"))
               .annotate(n=Count("id")).order_by()):
         cells[(r["year"], r["currency"])]["suppliers"] = r["n"]
-    for r in (orders.values(year=ExtractYear("ordered_on"), currency=F("supplier__programme__currency"))
+    for r in (orders.values(year=Year("ordered_on"), currency=F("supplier__programme__currency"))
               .annotate(n=Count("id"), value=Sum(ExpressionWrapper(F("quantity") * F("unit_price"),
                                                                    output_field=MONEY_OUT))).order_by()):
         cells[(r["year"], r["currency"])].update(orders=r["n"], value=r["value"] or Decimal(0))
@@ -180,7 +180,7 @@ def _centres_rows(filters: Filters) -> list[dict]:
     if centre is not None:
         subscriptions, uses = subscriptions.filter(centre_id=centre), uses.filter(centre_id=centre)
     cells: dict = defaultdict(lambda: {"subscriptions": 0, "uses": 0})
-    for r in subscriptions.values(year=ExtractYear("starts_on")).annotate(n=Count("id")).order_by():
+    for r in subscriptions.values(year=Year("starts_on")).annotate(n=Count("id")).order_by():
         cells[r["year"]]["subscriptions"] = r["n"]
     for r in uses.values(year=ExtractYear("at")).annotate(n=Count("id")).order_by():
         cells[r["year"]]["uses"] = r["n"]
@@ -202,7 +202,7 @@ def _programme_rows(filters: Filters) -> list[dict]:
             continue
         qs = participations(source, filters.programme_of(source.instrument), firms)
         reached: dict = defaultdict(int)
-        for row in (qs.values(source.firm, source.programme).annotate(first=Min(ExtractYear(source.day)))
+        for row in (qs.values(source.firm, source.programme).annotate(first=Min(Year(source.day)))
                     .order_by().iterator(chunk_size=5000)):
             year = row["first"]
             if not ((filters.year_from and year < filters.year_from) or (filters.year_to and year > filters.year_to)):

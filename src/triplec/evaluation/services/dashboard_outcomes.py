@@ -27,14 +27,13 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import BigIntegerField, Case, Count, F, Q, Sum, Value, When
-from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from triplec.ledger.models import Entry, from_units
 
 from ..models import FirmYear
 from .dashboard import Filters, Table, cached
-from .support import SOURCES, participations
+from .support import SOURCES, Year, participations
 
 MEASURES = ("employment", "customers", "sales", "exports")
 MEAN_PLACES = Decimal("0.1")
@@ -168,7 +167,7 @@ def _money_rows(filters: Filters) -> list[dict]:
     qs = Entry.objects.filter(filters.years("transaction__effective_on__year"))
     if filters.instrument and filters.programme is not None:
         return []  # the ledger's accounts are per programme only for some instruments: see the table's note
-    rows = (qs.values(year=ExtractYear("transaction__effective_on"), cur=F("currency"))
+    rows = (qs.values(year=Year("transaction__effective_on"), cur=F("currency"))
             .annotate(public=Sum(Case(*public, default=Value(0), output_field=BigIntegerField())),
                       private=Sum(Case(*private, default=Value(0), output_field=BigIntegerField())))
             .order_by("year", "cur"))

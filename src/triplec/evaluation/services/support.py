@@ -32,6 +32,16 @@ from triplec.procurement.models import Allocation
 from triplec.suppliers.models import Supplier
 
 
+class Year(ExtractYear):
+    """The year of a date (not a datetime: no time zone to apply). SQLite stores dates as ISO text and
+    runs ExtractYear through a Python function called for every row; the first four characters are
+    the year, read in SQL (as procurement's scoreboard does)."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(SUBSTR({sql}, 1, 4) AS INTEGER)", params
+
+
 @dataclass(frozen=True)
 class Source:
     instrument: str
@@ -85,7 +95,7 @@ def participations(source: Source, programme: int | None = None,
 
 
 def _first_years(source: Source, programme: int | None, firms: QuerySet | Iterable[int] | None) -> QuerySet:
-    return (participations(source, programme, firms).values(source.firm, source.programme).annotate(first=Min(ExtractYear(source.day)))
+    return (participations(source, programme, firms).values(source.firm, source.programme).annotate(first=Min(Year(source.day)))
             .order_by(source.firm, source.programme))
 
 
