@@ -104,3 +104,60 @@ def test_costs_and_subsidies_of_a_network_stand_to_the_cent(network_expo):
     assert (totals.costs, totals.subsidies, totals.own) == (D("35000.00"), D("15500.00"), D("19500.00"))
     with pytest.raises(ValidationFailed):  # paid: nobody joins any more
         programmes.sign_up(ne.broker, ne.expo.international, ne.expo.ent_a3, stand=stand)
+
+
+def test_pages_a_broker_signs_the_network_up_and_a_member_sees_its_share(network_expo, client_for):
+    from django.urls import reverse
+
+    ne, w = network_expo, network_expo.expo.world
+    fair = ne.expo.international
+    broker = client_for(ne.broker)
+    page = broker.get(reverse("fairs:fair_detail", args=[fair.pk])).content.decode()
+    assert reverse("fairs:network_stand_add", args=[fair.pk]) in page
+    response = broker.post(reverse("fairs:network_stand_add", args=[fair.pk]),
+                           {"network": ne.network.pk, "total_cost": "25000.00", "subsidy_requested": "on"})
+    assert response.status_code == 302
+    mine = ne.network.fair_stands.get().participations.get(enterprise=w.ent_a1)
+    page = client_for(w.users["enterprise-user"]).get(reverse("fairs:participation_detail", args=[mine.pk]))
+    assert "Aruaru furniture network" in page.content.decode() and "8,333.33" in page.content.decode()
+    assert client_for(w.users["association-manager"]).get(
+        reverse("fairs:participation_detail", args=[mine.pk])).status_code == 404
+
+
+def test_api_a_broker_signs_the_network_up_and_a_member_sees_its_share(network_expo):
+    from django.test import Client
+
+    from triplec.accounts.models import ApiToken
+
+    ne, w = network_expo, network_expo.expo.world
+
+    def client(user):
+        return Client(headers={"Authorization": f"Bearer {ApiToken.issue(user)[1]}"})
+
+    response = client(ne.broker).post(
+        f"/api/v1/fairs/fairs/{ne.expo.international.pk}/network-stands", content_type="application/json",
+        data={"network_id": ne.network.pk, "total_cost": "9000.00", "cost_sharing": "share",
+              "shares": {str(w.ent_b1.pk): "0.5", str(w.ent_a2.pk): "0.3", str(w.ent_a1.pk): "0.2"}})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["network"], body["association"], body["holder_name"]) == (
+        ne.network.pk, None, "Aruaru furniture network")
+    assert len(body["participations"]) == 3
+    mine = client(w.users["enterprise-user"]).get("/api/v1/fairs/participations").json()["items"]
+    assert [(p["enterprise"], p["network"], p["cost"]) for p in mine] == [(w.ent_a1.pk, ne.network.pk, "1800.00")]
+    stands = client(w.users["enterprise-user"]).get("/api/v1/fairs/stands").json()
+    assert [(s["id"], s["participations"]) for s in stands["items"]] == [(body["id"], [mine[0]["id"]])]
+    theirs = client(w.users["association-manager"]).get("/api/v1/fairs/stands").json()["items"]
+    assert [s["id"] for s in theirs] == [ne.expo.stand.pk]  # its association's own stand, not the network's
+
+
+def test_the_network_broker_is_reminded_of_follow_ups(network_expo):
+    from triplec.fairs.tasks import recipients
+
+    ne, w = network_expo, network_expo.expo.world
+    for who, email in (("broker", "broker@example.org"), ("other-broker", "other@example.org"),
+                       ("enterprise-user", "alfa@example.org"), ("association-manager", "assoc@example.org")):
+        w.users[who].email = email
+        w.users[who].save(update_fields=["email"])
+    mine = stand_of(ne).participations.get(enterprise=w.ent_a1)
+    assert recipients(mine.follow_ups.get(months=3)) == ["alfa@example.org", "broker@example.org"]

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from triplec.accounts.policy import refuses_with, role_of
 from triplec.accounts.roles import AGENCY_WIDE_ROLES, Role
 from triplec.networks import policy as network_policy
+from triplec.networks.models import Network
 
 from .models import Contact, Fair, FollowUp, GroupStand, Order, Participation
 
@@ -106,6 +107,16 @@ def can_export(user) -> bool:
 def can_sign_up_network(user, network) -> bool:
     """The network's broker, or agency staff (the networks policy's rule)."""
     return bool(network_policy.can_manage_network(user, network))
+
+
+def networks_to_sign_up(user) -> QuerySet:
+    """The networks the user may sign up for group stands: every network for agency staff, a broker's own."""
+    role = role_of(user)
+    if role in FAIRS_AGENCY_ROLES:
+        return Network.objects.all()
+    if role == Role.BROKER:
+        return Network.objects.filter(broker_id=user.pk)
+    return Network.objects.none()
 
 
 @refuses_with(_("You may not sign this firm up at this stand."))

@@ -71,7 +71,8 @@ def fair_detail(request, pk: int):
                       .select_related("enterprise", "stand__association", "stand__network").order_by("enterprise__legal_name", "id"))
     return render(request, "fairs/fair_detail.html", {
         "fair": fair, "stands": policy.visible_stands(request.user).filter(fair=fair).select_related("association", "network"),
-        "participations": participations, "form": form, "can_pay": policy.can_manage_programmes(request.user)})
+        "participations": participations, "form": form, "can_pay": policy.can_manage_programmes(request.user),
+        "can_sign_up_networks": policy.networks_to_sign_up(request.user).exists()})
 
 
 @login_required
