@@ -161,3 +161,21 @@ def test_the_network_broker_is_reminded_of_follow_ups(network_expo):
         w.users[who].save(update_fields=["email"])
     mine = stand_of(ne).participations.get(enterprise=w.ent_a1)
     assert recipients(mine.follow_ups.get(months=3)) == ["alfa@example.org", "broker@example.org"]
+
+
+def test_pages_the_broker_adds_a_later_member_to_the_stand(network_expo, client_for):
+    from django.urls import reverse
+
+    from triplec.networks.models import NetworkMember
+
+    ne = network_expo
+    fair, gama = ne.expo.international, ne.expo.ent_a3
+    stand = stand_of(ne, total="9000.00")
+    url = reverse("fairs:fair_detail", args=[fair.pk])
+    broker, other = client_for(ne.broker), client_for(ne.expo.world.users["other-broker"])
+    assert other.post(url, {"firm": gama.national_id, "stand": stand.pk}).status_code == 403
+    refused = broker.post(url, {"firm": gama.national_id, "stand": stand.pk})
+    assert refused.status_code == 200 and not stand.participations.filter(enterprise=gama).exists()  # not a member
+    NetworkMember.objects.create(network=ne.network, enterprise=gama, joined_on=date(2026, 6, 1))
+    assert broker.post(url, {"firm": gama.national_id, "stand": stand.pk, "subsidy_requested": "on"}).status_code == 302
+    assert sorted(shares(stand).values()) == [D("2250.00")] * 4
