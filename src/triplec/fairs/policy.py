@@ -42,7 +42,7 @@ def _managed_association(user) -> int | None:
 def _brokers_stand(user, stand) -> bool:
     """A broker (not agency staff) at a stand of a network it brokers."""
     return (role_of(user) == Role.BROKER and stand is not None and stand.network_id is not None
-            and stand.network.broker_id == user.pk)
+            and bool(network_policy.can_manage_network(user, stand.network)))
 
 
 def _own_enterprise(user) -> int | None:
