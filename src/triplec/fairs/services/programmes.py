@@ -173,7 +173,8 @@ def cancel(user, participation: Participation, *, reason: str, on: date | None =
         refuse("reason", _("Say why the participation is cancelled."))
     with transaction.atomic():
         if participation.stand_id:
-            GroupStand.objects.select_for_update().filter(pk=participation.stand_id).first()
+            # by pk: the stand's own ordering joins its (nullable) holder, which PostgreSQL cannot lock
+            GroupStand.objects.select_for_update().filter(pk=participation.stand_id).order_by("pk").first()
         participation = Participation.objects.select_for_update().get(pk=participation.pk)
         if participation.cancelled:
             return participation
