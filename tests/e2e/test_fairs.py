@@ -1,6 +1,7 @@
 """Acceptance (issue 11, fairs) in chromium: a firm signs itself up at its association's group stand at
 an international fair and reads its subsidy estimate explained; the agency pays the costs; the firm
-records the buyer's agent it met and an order traced to the fair. Screenshots go to
+records the buyer's agent it met and an order traced to the fair. A network's broker signs its network up
+for a group stand and a member firm reads its share. Screenshots go to
 /tmp/triplec-e2e/fairs-*.png."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 from tests.e2e.navigation import go_to
-from tests.fairs.conftest import expo  # noqa: F401 (the fixture)
+from tests.fairs.conftest import expo, network_expo  # noqa: F401 (the fixtures)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -139,4 +140,34 @@ def test_the_agency_sets_up_a_fair_through_its_pages_in_portuguese(expo, page, l
     expect(page.get_by_test_id("money-rows")).to_contain_text("Custo errado")
     expect(page.get_by_test_id("pay")).to_be_visible()
     shot(page, "fairs-setup-3-reversal-pt")
+    assert page.js_errors == []
+
+
+def test_a_broker_signs_the_network_up_and_a_member_sees_its_share(network_expo, page, login, shot):  # noqa: F811
+    """R$ 25,000.00 in equal parts among the network's three firms; Serraria Alfa (small, ent_a1) pays
+    8,333.33 less (50% + 10% at an international fair) = 5,000.00 subsidy, 3,333.33 its own part."""
+    fair = network_expo.expo.international
+
+    _as(page, login, network_expo.broker)
+    page.goto(f"/fairs/{fair.pk}/")
+    page.get_by_test_id("add-network-stand").click()
+    page.select_option("select[name=network]", label="Aruaru furniture network")
+    page.fill("input[name=total_cost]", "25000.00")
+    page.get_by_test_id("save").click()
+    page.wait_for_url(f"**/fairs/{fair.pk}/")
+    expect(page.get_by_test_id("stand-row").filter(has_text="Aruaru furniture network")).to_contain_text("R$25,000.00")
+    expect(page.get_by_test_id("participation-row")).to_have_count(3)
+    shot(page, "fairs-network-stand")
+
+    _as(page, login, network_expo.expo.world.users["enterprise-user"])
+    page.goto(f"/fairs/{fair.pk}/")
+    rows = page.get_by_test_id("participation-row")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("Aruaru furniture network")
+    expect(rows).to_contain_text("R$8,333.33")
+    rows.get_by_role("link").click()
+    page.wait_for_url("**/fairs/participations/*/")
+    expect(page.get_by_test_id("explanation")).to_contain_text(
+        "The programme pays R$5,000.00; the firm pays R$3,333.33.")
+    shot(page, "fairs-network-stand-member")
     assert page.js_errors == []

@@ -89,3 +89,34 @@ def signed_up(expo):
     for p in at_stand:  # the later sign-ups shared the stand's cost again
         p.refresh_from_db()
     return alone, at_stand, other
+
+
+@dataclass
+class NetworkExpo:
+    expo: Expo
+    network: object
+    other: object
+
+    @property
+    def broker(self):
+        return self.expo.world.users["broker"]
+
+
+@pytest.fixture
+def network_expo(expo):
+    """A brokered network (broker: world's "broker") of ent_b1 (medium), ent_a2 (micro) and ent_a1 (small),
+    members since 1 January 2026, and another network brokered by "other-broker" (member ent_none)."""
+    from triplec.networks import services
+
+    w = expo.world
+    start = date(2026, 1, 1)
+    other_broker = add_user(w, "other-broker", "broker", organisation=w.agency)
+    network = services.create_network(w.users["broker"], {
+        "kind": "brokered", "name": "Aruaru furniture network", "currency": "BRL", "started_on": start})
+    for firm in (w.ent_b1, w.ent_a2, w.ent_a1):
+        services.add_member(expo.admin, network, firm, start)
+    other = services.create_network(expo.admin, {"kind": "profo", "name": "Sinos PROFO", "currency": "BRL",
+                                                 "started_on": start, "broker": other_broker})
+    services.add_member(expo.admin, other, w.ent_none, start)
+    network.refresh_from_db()
+    return NetworkExpo(expo, network, other)

@@ -9,6 +9,8 @@ cost of ent_a1 alone at FENAC paid. Expected answers written by hand from fairs.
                     user, who (with the agency editors) record its buyers, orders, follow-ups, cancel it
   "paid"            ent_a1 alone at FENAC, paid: seen by the agency and ent_a1's user
   sets up and pays  agency-admin, programme-officer
+  network stand     at FENAC, of network_expo.other: signed up by agency editors and its broker
+                    "other-broker" (tests/fairs/conftest.py), not by "broker" (403)
 A caller who does not see the object gets 404; one who sees it but may not act, 403. Each request
 runs in a savepoint rolled back afterwards, so every caller meets the same state.
 """
@@ -33,12 +35,12 @@ pytestmark = pytest.mark.django_db
 
 API = "/api/v1/fairs"
 BAD = "bad-token"
-PEOPLE = (*USERS, "a2-user", "buyer-staff", "centre-staff")
-SEES_FAIRS = (*AGENCY, "association-manager", "other-association-manager", "enterprise-user",
+PEOPLE = (*USERS, "a2-user", "buyer-staff", "centre-staff", "other-broker")
+SEES_FAIRS = (*AGENCY, "other-broker", "association-manager", "other-association-manager", "enterprise-user",
               "other-enterprise-user", "a2-user")
-SEES_IT = (*AGENCY, "association-manager", "enterprise-user")
+SEES_IT = (*AGENCY, "other-broker", "association-manager", "enterprise-user")
 FOLLOWS_IT_UP = (*EDITORS, "association-manager", "enterprise-user")
-SEES_PAID = (*AGENCY, "enterprise-user")
+SEES_PAID = (*AGENCY, "other-broker", "enterprise-user")
 SIGNS_UP_A2_AT_FENAC = (*EDITORS, "association-manager", "a2-user")
 
 
@@ -74,6 +76,9 @@ ENDPOINTS = [
              {"person": "Anna Weber", "company": "Schuhhaus Weber", "country": "DE"}),
     Endpoint("post", "/participations/{it}/orders", expect(201, FOLLOWS_IT_UP, SEES_IT),
              lambda i: {"contact_id": i["contact"], "value": "1500.00", "currency": "EUR", "ordered_on": "2027-10-01"}),
+    Endpoint("get", "/stands", dict.fromkeys(PEOPLE, 200)),
+    Endpoint("post", "/fairs/{fenac}/network-stands", expect(201, (*EDITORS, "other-broker"), SEES_FAIRS),
+             lambda i: {"network_id": i["other_network"], "total_cost": "5000.00"}),
     Endpoint("post", "/participations/{it}/follow-ups/{follow_up}/done", expect(200, FOLLOWS_IT_UP, SEES_IT),
              {"note": "Called"}),
 ]
@@ -96,7 +101,7 @@ def test_every_endpoint_is_in_the_matrix():
 
 
 @pytest.fixture
-def fairs_world(expo, signed_up):
+def fairs_world(expo, signed_up, network_expo):
     from triplec.fairs.services import links, money, programmes
 
     alone, (it, *_rest), _b1 = signed_up
@@ -106,7 +111,7 @@ def fairs_world(expo, signed_up):
                                                       total_cost="3000.00").pk,
             "it": it.pk, "paid": paid.pk, "paid_transaction": paid.transaction_id,
             "contact": links.record_contact(expo.admin, it, country="IT", buyer=expo.agent).pk,
-            "follow_up": it.follow_ups.get(months=3).pk}
+            "follow_up": it.follow_ups.get(months=3).pk, "other_network": network_expo.other.pk}
 
 
 def test_permission_matrix_of_every_endpoint(expo, fairs_world):

@@ -4,6 +4,7 @@ staff and a service centre's staff.
 
 On tests/fairs/conftest.py `signed_up`, plus assoc_a's stand at FENAC: the participation under test is
 ent_a1's at assoc_a's MICAM stand (association-manager runs the stand, enterprise-user is the firm).
+The network rows add `network_expo` (tests/fairs/conftest.py): "other-broker" brokers its `other` network.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ SEES_FAIRS = (*AGENCY, "association-manager", "other-association-manager", "ente
 SIGNS_UP_AT_FENAC = (*EDITORS, "association-manager", "enterprise-user", "other-enterprise-user", "a2-user")
 SEES_IT = (*AGENCY, "association-manager", "enterprise-user")
 FOLLOWS_IT_UP = (*EDITORS, "association-manager", "enterprise-user")
+# The network pages' rows also ask "other-broker", who brokers `network_expo.other` (member ent_none).
+WITH_OTHER_BROKER = (*PEOPLE, "other-broker")
+SEES_FAIRS_TOO = (*SEES_FAIRS, "other-broker")
 
 
 PROGRAMME = {"currency": "BRL", "share_micro": "0.5", "share_small": "0.5", "share_medium": "0.2", "share_large": "0",
@@ -75,13 +79,19 @@ CASES = [
          data=lambda w: {"reason": "Wrong cost", "transaction": w.fairs_case["paid"].transaction_id}),
     Case("export participations", "get", lambda w: reverse("fairs:export_participations", args=["csv"]),
          by_scope(PEOPLE, (*EDITORS, "evaluator"), PEOPLE, ok=200)),
+    Case("network stand form", "get", lambda w: reverse("fairs:network_stand_add", args=[w.fairs_case["fenac"].pk]),
+         by_scope(WITH_OTHER_BROKER, (*EDITORS, "broker", "other-broker"), SEES_FAIRS_TOO, ok=200)),
+    Case("sign a network up", "post", lambda w: reverse("fairs:network_stand_add", args=[w.fairs_case["fenac"].pk]),
+         by_scope(WITH_OTHER_BROKER, (*EDITORS, "other-broker"), SEES_FAIRS_TOO, ok=302),
+         data=lambda w: {"network": w.fairs_case["other_network"].pk, "total_cost": "5000.00",
+                         "subsidy_requested": "on"}),
     Case("follow-up done", "post", _url("follow_up_done", lambda w: [_it(w).follow_ups.get(months=3).pk]),
          by_scope(PEOPLE, FOLLOWS_IT_UP, SEES_IT, ok=302), data=lambda w: {"note": "Called"}),
 ]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_page_permissions(world, expo, signed_up, client_for, case):
+def test_page_permissions(world, expo, signed_up, network_expo, client_for, case):
     from triplec.fairs.services import links, money, programmes
 
     participation = signed_up[1][0]
@@ -91,5 +101,6 @@ def test_page_permissions(world, expo, signed_up, client_for, case):
                                                   total_cost="3000.00"),
         "contact": links.record_contact(expo.admin, participation, country="IT", buyer=expo.agent),
         "paid": money.pay_costs(expo.admin, signed_up[0]),  # ent_a1 alone at FENAC, not the one under test
+        "other_network": network_expo.other,
     }
     assert_page_permissions(world, client_for, case)

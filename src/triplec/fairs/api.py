@@ -1,6 +1,6 @@
 """The fairs API under /api/v1/fairs/ (lists in the register's page shape: count, limit, offset,
 items), scoped by fairs.policy as the pages are: the agency sees every participation, an association's
-manager those at its group stands, a firm its own."""
+manager those at its group stands, a firm its own (at an association's or a network's stand)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ class ParticipationOut(Schema):
     enterprise: int = Field(description="The firm's register id.")
     enterprise_name: str
     stand: int | None = Field(description="The group stand's id; null for a firm alone.")
-    association: int | None = Field(description="The group stand's association id.")
+    association: int | None = Field(description="The group stand's association id (null at a network's stand).")
+    network: int | None = Field(None, description="The group stand's network id (null at an association's stand).")
     currency: str
     cost: Decimal = Field(description="The firm's exhibition cost (its part of the group stand's).")
     paid: bool
@@ -95,7 +96,8 @@ def _participation_row(p) -> dict:
     paid = money.paid_for(p) if p.paid else None
     return {"id": p.pk, "fair": p.fair_id, "fair_name": str(p.fair), "starts_on": p.fair.starts_on,
             "enterprise": p.enterprise_id, "enterprise_name": p.enterprise.legal_name, "stand": p.stand_id,
-            "association": p.stand.association_id if p.stand_id else None, "currency": currency, "cost": p.cost,
+            "association": p.stand.association_id if p.stand_id else None,
+            "network": p.stand.network_id if p.stand_id else None, "currency": currency, "cost": p.cost,
             "paid": p.paid, "subsidy": paid.subsidy if paid else None, "paid_by_firm": paid.own if paid else None,
             "explanation": explain(p.explanation, currency), "orders": p.orders.count(),
             "self_paid_repeat": links.is_self_paid_repeat(p), "cancelled_on": p.cancelled_on}
@@ -128,4 +130,4 @@ def list_participations(request, filters: Query[ParticipationQuery]):
             "items": [_participation_row(p) for p in qs[offset:offset + limit]]}
 
 
-from . import api_actions  # noqa: E402,F401 (its endpoints join `router`)
+from . import api_actions, api_stands  # noqa: E402,F401 (their endpoints join `router`)

@@ -38,7 +38,7 @@ def _fair(request, fair_id: int):
 
 def _participation(request, pk: int):
     p = (policy.visible_participations(request.auth).filter(pk=pk)
-         .select_related("fair__programme", "enterprise", "stand__association").first())
+         .select_related("fair__programme", "enterprise", "stand__association", "stand__network").first())
     if p is None:
         raise NotFound(_("No such participation."))
     return p
@@ -233,7 +233,7 @@ def sign_up(request, payload: SignUpIn):
         raise ValidationFailed({"enterprise_id": [_("No such firm in the register.")]})
     stand = None
     if payload.stand_id is not None:
-        stand = GroupStand.objects.filter(fair=fair, pk=payload.stand_id).select_related("association").first()
+        stand = GroupStand.objects.filter(fair=fair, pk=payload.stand_id).select_related("association", "network").first()
         if stand is None:
             raise ValidationFailed({"stand_id": [_("No such group stand at this fair.")]})
     p = programmes.sign_up(request.auth, fair, enterprise, stand=stand, cost=payload.cost, area_m2=payload.area_m2,

@@ -2,23 +2,28 @@
 the firms is distant), the Aruaru sawmills and carpenters' group stand at Movelsul (Bento Gonçalves,
 about 3,000 km from Ceará by the coordinates, so the group stand's extra share) with costs shared by area and
 paid, buyers met, orders traced to the fair and its follow-ups; the demo firm back alone the next
-year at its own cost (a self-paid repeat). Loaded through the services; loading twice changes nothing."""
+year at its own cost (a self-paid repeat); and the footwear PROFO of Novo Hamburgo (networks' demo), signed up
+by its broker for a group stand at Francal two months ago with its members of the day, paid. Loaded
+through the services; loading twice changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 
 from triplec.accounts.models import User
+from triplec.core.months import add_months
+from triplec.networks.models import Network
 from triplec.registry.models import Enterprise, Membership, Organisation, OrganisationKind
 
 from .models import Programme
-from .services import links, money, programmes
+from .services import links, money, network_stands, programmes
 
 PROGRAMME = "Feiras e missões comerciais do Ceará (demo)"
 ASSOCIATION = "Associação dos Serradores e Marceneiros de São João do Aruaru"
 AGENT = "Agentes de Exportação do Sinos Ltda"
+NETWORK = "PROFO Calçadista de Novo Hamburgo"
 
 
 @transaction.atomic
@@ -68,4 +73,21 @@ def load_demo_fairs(admin, password: str) -> dict[str, int]:
     again = programmes.sign_up(admin, fortaleza, members[0], cost="4000.00", subsidy_requested=False,
                                on=date(2026, 6, 1))
     money.pay_costs(admin, again, on=date(2026, 8, 1))
-    return {"fairs": 2, "participations": len(at_stand) + 1, "orders": 3}
+    network_firms = _network_stand(admin, programme)
+    return {"fairs": 2 + bool(network_firms), "participations": len(at_stand) + 1 + network_firms, "orders": 3}
+
+
+def _network_stand(admin, programme) -> int:
+    """The demo PROFO at Francal on a group stand (dates from today, as the networks' demo has them):
+    how many firms it signed up; 0 without the networks' demo."""
+    network = Network.objects.filter(name=NETWORK).first()
+    if network is None:
+        return 0
+    starts = add_months(date.today(), -2)
+    francal = programmes.add_fair(admin, programme, name="Francal", organiser="Francal Feiras", place="São Paulo",
+                                  country="BR", starts_on=starts, ends_on=starts + timedelta(days=3),
+                                  sectors="1520", latitude=-23.55, longitude=-46.63)
+    stand = network_stands.sign_up_network(network.broker or admin, francal, network, total_cost="42000.00",
+                                           on=add_months(starts, -2))
+    money.pay_stand(admin, stand, on=add_months(starts, -1))
+    return stand.participations.count()

@@ -37,7 +37,7 @@ class SignUpForm(forms.Form):
         self.fields = {"firm": field, **self.fields}
         self.fields["stand"].queryset = stands
         self.fields["stand"].required = stand_required
-        self.fields["stand"].label_from_instance = lambda s: str(s.association)
+        self.fields["stand"].label_from_instance = lambda s: str(s.holder)
 
 
 class ContactForm(forms.Form):

@@ -44,6 +44,19 @@ class StandForm(forms.Form):
     cost_sharing = forms.ChoiceField(label=_("Cost sharing"), choices=CostSharing.choices)
 
 
+class NetworkStandForm(forms.Form):
+    """A network signed up for a group stand with its members of the day, who share its cost in equal
+    parts (a stand shared by area or by agreed shares is signed up through the API, which takes them)."""
+
+    network = forms.ModelChoiceField(label=_("Network"), queryset=None)
+    total_cost = forms.DecimalField(label=_("Exhibition cost of the stand"), max_digits=16, decimal_places=2)
+    subsidy_requested = forms.BooleanField(label=_("Ask for the programme's subsidy"), required=False, initial=True)
+
+    def __init__(self, *args, networks=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["network"].queryset = networks
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Why it is cancelled"), max_length=300)
 

@@ -4,7 +4,8 @@
   exhibition cost by firm size, a yearly cap per firm, an extra share for group stands at distant or
   international fairs, a share that declines with each earlier subsidised participation).
 - `Fair`: organiser, place, dates, sectors, national or international, distant or not.
-- `GroupStand`: an association's stand at a fair, its cost shared among its firms by a rule.
+- `GroupStand`: an association's or a brokered network's stand at a fair, its cost shared among its
+  firms by a rule.
 - `Participation`: one firm at one fair, alone or at a group stand, with its part of the cost; the
   subsidy and its explanation are recorded when the costs are paid (on the ledger).
 - Buyers met, orders and follow-ups are in `models_links`.
@@ -113,19 +114,35 @@ class CostSharing(models.TextChoices):
 
 
 class GroupStand(models.Model):
+    """A stand held by an association (its member firms) or by a brokered network (its member firms,
+    signed up by its broker): exactly one of the two."""
+
     fair = models.ForeignKey(Fair, on_delete=models.PROTECT, related_name="group_stands", verbose_name=_("fair"))
-    association = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="fair_stands",
-                                    verbose_name=_("association"))
+    association = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="fair_stands", verbose_name=_("association"))
+    network = models.ForeignKey("networks.Network", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="fair_stands", verbose_name=_("network"))
     total_cost = models.DecimalField(_("exhibition cost of the stand"), **MONEY)
     cost_sharing = models.CharField(_("cost sharing"), max_length=8, choices=CostSharing.choices,
                                     default=CostSharing.EQUAL)
 
     class Meta:
-        ordering = ["fair", "association__name", "id"]
-        constraints = [models.UniqueConstraint(fields=["fair", "association"], name="fairs_stand_unique")]
+        ordering = ["fair", "association__name", "network__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["fair", "association"], name="fairs_stand_unique"),
+            models.UniqueConstraint(fields=["fair", "network"], name="fairs_network_stand_unique"),
+            models.CheckConstraint(condition=Q(association__isnull=True, network__isnull=False)
+                                   | Q(association__isnull=False, network__isnull=True),
+                                   name="fairs_stand_one_holder"),
+        ]
 
     def __str__(self):
-        return f"{self.association} · {self.fair}"
+        return f"{self.holder} · {self.fair}"
+
+    @property
+    def holder(self):
+        """The association or network whose stand it is."""
+        return self.association if self.association_id else self.network
 
 
 class Participation(models.Model):

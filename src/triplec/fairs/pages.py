@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.db.models import Q
+
 from triplec.accounts.policy import role_of
 from triplec.accounts.roles import Role
+from triplec.networks.models import NetworkMember, active_members_q
 from triplec.registry.models import Enterprise, Membership
 
 from . import policy
@@ -15,7 +20,7 @@ from .services.subsidy import distance_note, evaluate, explain
 def sign_up_choices(user, fair: Fair) -> dict | None:
     """The firms and stands the reader may sign up at this fair; None if it signs nobody up."""
     role = role_of(user)
-    stands = GroupStand.objects.filter(fair=fair).select_related("association")
+    stands = GroupStand.objects.filter(fair=fair).select_related("association", "network")
     if role in policy.FAIRS_AGENCY_ROLES:
         return {"firms": None, "stands": stands, "stand_required": False}
     if role == Role.ASSOCIATION_MANAGER and user.organisation_id:
@@ -25,10 +30,21 @@ def sign_up_choices(user, fair: Fair) -> dict | None:
         members = Enterprise.objects.filter(Membership.current_q(prefix="memberships__"),
                                             memberships__association_id=user.organisation_id).distinct()
         return {"firms": members, "stands": own, "stand_required": True}
+    if role == Role.BROKER:  # later members of the networks it brokers, at their networks' stands
+        own = stands.filter(network__in=policy.networks_to_sign_up(user))
+        if not own.exists():
+            return None
+        members = Enterprise.objects.filter(
+            active_members_q(date.today(), prefix="network_memberships__"),
+            network_memberships__network__in=own.values("network_id")).distinct()
+        return {"firms": members, "stands": own, "stand_required": True}
     if role == Role.ENTERPRISE_USER and user.enterprise_id:
         mine = Membership.objects.filter(Membership.current_q(), enterprise_id=user.enterprise_id)
+        networks = NetworkMember.objects.filter(active_members_q(date.today()), enterprise_id=user.enterprise_id)
         return {"firms": Enterprise.objects.filter(pk=user.enterprise_id),
-                "stands": stands.filter(association_id__in=mine.values("association_id")), "stand_required": False}
+                "stands": stands.filter(Q(association_id__in=mine.values("association_id"))
+                                        | Q(network_id__in=networks.values("network_id"))),
+                "stand_required": False}
     return None
 
 

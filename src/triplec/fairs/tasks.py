@@ -1,5 +1,5 @@
-"""Background work of the fairs: reminding firms and their association's manager of follow-ups with
-the buyers met at a fair, due 3, 6 and 12 months after it. Run daily (queue it from a scheduler, or
+"""Background work of the fairs: reminding firms and their association's manager (or network's broker)
+of follow-ups with the buyers met at a fair, due 3, 6 and 12 months after it. Run daily (queue it from a scheduler, or
 `remind_follow_ups.enqueue()`); each follow-up is reminded once, and the day is kept on it."""
 
 from __future__ import annotations
@@ -19,9 +19,12 @@ from .services.links import follow_ups_to_remind
 def recipients(follow_up) -> list[str]:
     participation = follow_up.participation
     users = User.objects.filter(is_active=True, role=Role.ENTERPRISE_USER, enterprise_id=participation.enterprise_id)
-    if participation.stand_id:
+    stand = participation.stand
+    if stand is not None and stand.association_id:
         users = users | User.objects.filter(is_active=True, role=Role.ASSOCIATION_MANAGER,
-                                            organisation_id=participation.stand.association_id)
+                                            organisation_id=stand.association_id)
+    elif stand is not None and stand.network_id:  # a network's stand: its broker follows it up
+        users = users | User.objects.filter(is_active=True, role=Role.BROKER, brokered_networks=stand.network_id)
     return sorted({u.email for u in users if u.email})
 
 

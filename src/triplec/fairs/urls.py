@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views_setup.fair_edit, name="fair_new"),
     path("<int:pk>/edit/", views_setup.fair_edit, name="fair_edit"),
     path("<int:pk>/stands/new/", views_setup.stand_add, name="stand_add"),
+    path("<int:pk>/network-stands/new/", views_setup.network_stand_add, name="network_stand_add"),
     path("programmes/", views_setup.programme_list, name="fair_programme_list"),
     path("programmes/new/", views_setup.programme_edit, name="fair_programme_new"),
     path("programmes/<int:pk>/edit/", views_setup.programme_edit, name="fair_programme_edit"),

@@ -34,7 +34,7 @@ def fair_or_404(user, pk: int) -> Fair:
 
 def participation_or_404(user, pk: int):
     return first_or_404(policy.visible_participations(user).filter(pk=pk).select_related(
-        "fair__programme", "enterprise", "stand__association"), _("No such participation."))
+        "fair__programme", "enterprise", "stand__association", "stand__network"), _("No such participation."))
 
 
 def _to_participation(p):
@@ -68,10 +68,11 @@ def fair_detail(request, pk: int):
             messages.success(request, _("%(firm)s is signed up for %(fair)s.") % {"firm": p.enterprise, "fair": fair})
             return _to_participation(p)
     participations = (policy.visible_participations(request.user).filter(fair=fair)
-                      .select_related("enterprise", "stand__association").order_by("enterprise__legal_name", "id"))
+                      .select_related("enterprise", "stand__association", "stand__network").order_by("enterprise__legal_name", "id"))
     return render(request, "fairs/fair_detail.html", {
-        "fair": fair, "stands": policy.visible_stands(request.user).filter(fair=fair).select_related("association"),
-        "participations": participations, "form": form, "can_pay": policy.can_manage_programmes(request.user)})
+        "fair": fair, "stands": policy.visible_stands(request.user).filter(fair=fair).select_related("association", "network"),
+        "participations": participations, "form": form, "can_pay": policy.can_manage_programmes(request.user),
+        "can_sign_up_networks": policy.networks_to_sign_up(request.user).exists()})
 
 
 @login_required

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,11 +25,20 @@ from triplec.core.shortcuts import (
     require_page,
     table_download,
 )
+from triplec.networks.models import Network
 
 from . import policy
-from .forms_setup import CancelForm, FairForm, PayForm, ProgrammeForm, ReverseForm, StandForm
+from .forms_setup import (
+    CancelForm,
+    FairForm,
+    NetworkStandForm,
+    PayForm,
+    ProgrammeForm,
+    ReverseForm,
+    StandForm,
+)
 from .models import Programme
-from .services import export, money, programmes
+from .services import export, money, network_stands, programmes
 from .services.common import today
 from .services.subsidy import preview
 from .views import fair_or_404, participation_or_404
@@ -118,6 +128,30 @@ def stand_add(request, pk: int):
         return redirect(reverse("fairs:fair_detail", args=[fair.pk]))
     return render(request, "fairs/setup_form.html", {
         "form": form, "title": _("Group stand at %(fair)s") % {"fair": fair},
+        "back": reverse("fairs:fair_detail", args=[fair.pk])})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def network_stand_add(request, pk: int):
+    """A network's broker (or agency staff) signs the network up for a group stand at the fair."""
+    fair = fair_or_404(request.user, pk)
+    networks = policy.networks_to_sign_up(request.user).order_by("name", "id")
+    if not networks.exists():
+        raise HttpForbidden(str(policy.can_sign_up_network.refusal))
+    # A network sent is looked up among all: the service refuses (403) one the reader does not broker.
+    form = NetworkStandForm(request.POST or None, networks=Network.objects.all() if request.method == "POST"
+                            else networks, initial={"network": networks.first() if networks.count() == 1 else None})
+
+    def save(data):
+        return network_stands.sign_up_network(request.user, fair, data["network"], total_cost=data["total_cost"],
+                                              subsidy_requested=data["subsidy_requested"])
+    if request.method == "POST" and (stand := form_saved(form, save)) is not None:
+        messages.success(request, _("%(network)s is signed up for %(fair)s with %(count)s firms.") % {
+            "network": stand.network, "fair": fair, "count": stand.participations.count()})
+        return redirect(reverse("fairs:fair_detail", args=[fair.pk]))
+    return render(request, "fairs/setup_form.html", {
+        "form": form, "title": _("A network's group stand at %(fair)s") % {"fair": fair},
         "back": reverse("fairs:fair_detail", args=[fair.pk])})
 
 

@@ -35,7 +35,8 @@ def column_labels() -> dict[str, str]:
 def participation_rows(user) -> Iterator[dict]:
     """Every participation the user may export, latest fair first."""
     require(policy.can_export, user)
-    qs = (policy.visible_participations(user).select_related("fair__programme", "enterprise", "stand__association")
+    qs = (policy.visible_participations(user)
+          .select_related("fair__programme", "enterprise", "stand__association", "stand__network")
           .annotate(done=Count("follow_ups", filter=Q(follow_ups__done_on__isnull=False), distinct=True),
                     open=Count("follow_ups", filter=Q(follow_ups__done_on__isnull=True), distinct=True),
                     repeat=links.self_paid_repeat_q())
@@ -55,7 +56,7 @@ def _rows(participations) -> Iterator[dict]:
                "programme": p.fair.programme.name, "currency": p.fair.programme.currency,
                "enterprise": p.enterprise_id, "firm": p.enterprise.legal_name,
                "size_class": str(p.enterprise.size_class),
-               "association": p.stand.association.name if p.stand_id else "", "cost": p.cost, "paid": p.paid,
+               "association": str(p.stand.holder) if p.stand_id else "", "cost": p.cost, "paid": p.paid,
                "subsidy": paid.subsidy if paid else None, "paid_by_firm": paid.own if paid else None,
                "cancelled_on": p.cancelled_on.isoformat() if p.cancelled_on else "", "orders": len(orders),
                "order_values": "; ".join(f"{t.currency} {t.value}" for t in totals),

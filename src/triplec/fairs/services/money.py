@@ -97,7 +97,8 @@ def pay_stand(user, stand: GroupStand, on: date | None = None) -> list[Participa
     """Pay the costs of every firm at a group stand (each evaluated on its own rules)."""
     require(policy.can_manage_programmes, user)
     with transaction.atomic():
-        GroupStand.objects.select_for_update().filter(pk=stand.pk).first()
+        # by pk: the stand's own ordering joins its (nullable) holder, which PostgreSQL cannot lock
+        GroupStand.objects.select_for_update().filter(pk=stand.pk).order_by("pk").first()
         check_stand_ready(stand)
         return [pay_costs(user, p, on) for p in stand.participations.filter(cancelled_on__isnull=True).order_by("id")]
 

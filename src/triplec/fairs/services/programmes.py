@@ -11,6 +11,7 @@ from triplec.accounts.policy import require
 from triplec.core.months import add_months
 from triplec.core.records import save_validated
 from triplec.ledger.services import input_currency
+from triplec.networks.models import NetworkMember, active_members_q
 from triplec.registry.models import ASSOCIATION_KINDS, Enterprise, Membership, Organisation
 
 from .. import policy
@@ -114,14 +115,20 @@ def add_group_stand(user, fair: Fair, *, association: Organisation, total_cost,
     return stand
 
 
-def _is_member(association: Organisation, enterprise: Enterprise, on: date) -> bool:
-    return Membership.objects.filter(Membership.current_q(on), association=association, enterprise=enterprise).exists()
+def _is_member(stand: GroupStand, enterprise: Enterprise, on: date) -> bool:
+    """Whether the firm is a member of the stand's association, or of its network, on `on`."""
+    if stand.network_id:
+        return NetworkMember.objects.filter(active_members_q(on), network_id=stand.network_id,
+                                            enterprise=enterprise).exists()
+    return Membership.objects.filter(Membership.current_q(on), association_id=stand.association_id,
+                                     enterprise=enterprise).exists()
 
 
 def sign_up(user, fair: Fair, enterprise: Enterprise, *, cost=None, stand: GroupStand | None = None,
             area_m2=None, agreed_share=None, subsidy_requested: bool = True, on: date | None = None) -> Participation:
     """A firm at a fair: alone, with its own exhibition `cost`; or at a group stand, whose cost is then
-    shared again among all its firms by the stand's rule. Follow-ups at 3, 6 and 12 months after the
+    shared again among all its firms by the stand's rule (an association's or a network's, whose
+    member the firm must be that day). Follow-ups at 3, 6 and 12 months after the
     fair are set at once."""
     require(policy.can_sign_up, user, enterprise, stand)
     day = today(on)
@@ -129,9 +136,9 @@ def sign_up(user, fair: Fair, enterprise: Enterprise, *, cost=None, stand: Group
         refuse("stand", _("This group stand is at another fair."))
     if stand is not None and stand_paid(stand):
         refuse("stand", _("The stand's costs have been paid; no firm can join it now."))
-    if stand is not None and not _is_member(stand.association, enterprise, day):
+    if stand is not None and not _is_member(stand, enterprise, day):
         refuse("enterprise", _("%(firm)s is not a member of %(association)s.")
-               % {"firm": enterprise, "association": stand.association})
+               % {"firm": enterprise, "association": stand.holder})
     participation = Participation(fair=fair, enterprise=enterprise, stand=stand, signed_up_on=day,
                                   subsidy_requested=subsidy_requested)
     if stand is None:
@@ -166,7 +173,8 @@ def cancel(user, participation: Participation, *, reason: str, on: date | None =
         refuse("reason", _("Say why the participation is cancelled."))
     with transaction.atomic():
         if participation.stand_id:
-            GroupStand.objects.select_for_update().filter(pk=participation.stand_id).first()
+            # by pk: the stand's own ordering joins its (nullable) holder, which PostgreSQL cannot lock
+            GroupStand.objects.select_for_update().filter(pk=participation.stand_id).order_by("pk").first()
         participation = Participation.objects.select_for_update().get(pk=participation.pk)
         if participation.cancelled:
             return participation

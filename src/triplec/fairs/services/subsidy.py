@@ -56,10 +56,12 @@ def earlier_subsidised(participation: Participation) -> int:
 
 def home_place(participation: Participation) -> tuple[str, tuple[float, float]] | None:
     """Where the firm travels from: its group stand's association's place (the association's register
-    record), else the firm's own; ("association" or "firm", (latitude, longitude)) or None."""
+    record), else the firm's own (at a network's stand, its own); ("association" or "firm", (latitude,
+    longitude)) or None."""
     places = [("firm", participation.enterprise)]
-    if participation.stand_id and participation.stand.association.enterprise_id:
-        places.insert(0, ("association", participation.stand.association.enterprise))
+    association = participation.stand.association if participation.stand_id else None
+    if association is not None and association.enterprise_id:
+        places.insert(0, ("association", association.enterprise))
     for whose, place in places:
         if place.latitude is not None and place.longitude is not None:
             return whose, (place.latitude, place.longitude)
