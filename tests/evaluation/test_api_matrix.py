@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
-from tests.permissions import AGENCY, ANONYMOUS, matrix_failures
+from tests.permissions import AGENCY, ANONYMOUS, matrix_failures, rolled_back
 
 from triplec.accounts.models import ApiToken
 from triplec.evaluation.services import impact_runs
@@ -42,6 +42,8 @@ ENDPOINTS += [
     Endpoint("get", "/impact-runs", answers(200, AGENCY, PEOPLE)),
     Endpoint("get", "/impact-runs/{run}", answers(200, AGENCY, PEOPLE)),
     Endpoint("post", "/impact-runs", answers(201, RUNNERS, PEOPLE)),
+    # the evaluator started it: it and the agency's editors may cancel it (each request rolled back)
+    Endpoint("post", "/impact-runs/{run}/cancel", answers(200, RUNNERS, PEOPLE)),
 ]
 
 
@@ -75,6 +77,8 @@ def test_permission_matrix_of_every_endpoint(world, expo, signed_up):
 
 def send(client, endpoint, values):
     url = API + endpoint.path.format(**values)
+    if url.endswith("/cancel"):
+        return rolled_back(lambda: client.post(url))
     if endpoint.method == "post":
         return client.post(url, {k: v for k, v in START.items() if k != "support"}, content_type="application/json")
     return client.get(url)

@@ -59,6 +59,9 @@ CASES += [
          answers(200, AGENCY, PEOPLE)),
     Case("its progress", "get", lambda w: reverse("evaluation:impact_progress", args=[w.case_ids["run"]]),
          answers(200, AGENCY, PEOPLE)),
+    # the evaluator started it: it and the agency's editors may cancel it (each request rolled back)
+    Case("cancel it", "post", lambda w: reverse("evaluation:impact_cancel", args=[w.case_ids["run"]]),
+         answers(302, RUNNERS, PEOPLE)),
 ]
 
 

@@ -87,6 +87,16 @@ def get_impact_run(request, pk: int):
     return ImpactRunOut.of(impact_runs.get_run(request.auth, pk))
 
 
+@router.post("/impact-runs/{pk}/cancel", response=_responses(ImpactRunOut, 401, 403, 404, 422),
+             summary="Cancel an impact estimate")
+def cancel_impact_run(request, pk: int):
+    """A queued run leaves the queue at once (status cancelled); a running one stops at its next progress
+    report (status running, `cancelled_at` set, until then). Whoever started it, an agency administrator
+    or a programme officer; a finished run answers 422."""
+    run = impact_runs.get_run(request.auth, pk)
+    return ImpactRunOut.of(impact_runs.cancel_run(request.auth, run))
+
+
 # The programme dashboard (issue 12, item 4): the page's tables as JSON, the same filters.
 
 

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from triplec.core.models import BackgroundTask
 
+CANCELLED = "cancelled"  # a run's status beyond the task queue's own (see ImpactRun.status)
+
 
 class Outcome(models.TextChoices):
     EMPLOYMENT = "employment", _("employment")
@@ -41,6 +43,12 @@ class ImpactRun(models.Model):
     task = models.OneToOneField(BackgroundTask, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="impact_run")
     results = models.JSONField(null=True, blank=True)
+    # Cancellation is cooperative: a queued run leaves the queue at once; a running one stops at its
+    # next progress report (the task checks this flag) and ends "cancelled".
+    cancel_requested_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                            on_delete=models.SET_NULL, related_name="+",
+                                            verbose_name=_("cancelled by"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("asked by"))
     created_at = models.DateTimeField(_("asked at"), default=timezone.now)
@@ -57,7 +65,14 @@ class ImpactRun(models.Model):
 
     @property
     def status(self) -> str:
-        return self.task.status if self.task_id else BackgroundTask.Status.FAILED
+        """queued, running, done, failed, or cancelled (the task ended without results after a
+        cancellation was asked for; a run that stored its results first stays done)."""
+        if not self.task_id:
+            return BackgroundTask.Status.FAILED
+        status = self.task.status
+        if status == BackgroundTask.Status.FAILED and self.cancel_requested_at is not None:
+            return CANCELLED
+        return status
 
     @property
     def percent(self) -> int:
@@ -69,4 +84,9 @@ class ImpactRun(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (BackgroundTask.Status.DONE, BackgroundTask.Status.FAILED)
+        return self.status in (BackgroundTask.Status.DONE, BackgroundTask.Status.FAILED, CANCELLED)
+
+    @property
+    def is_stopping(self) -> bool:
+        """Cancellation asked for, but the task has not stopped yet."""
+        return self.cancel_requested_at is not None and not self.finished

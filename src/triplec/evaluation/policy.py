@@ -13,6 +13,8 @@
 
 Impact runs (estimates against matched comparison firms) add up other firms' figures too: the agency's
 four roles read them, administrators, programme officers and evaluators start them; nobody else sees any.
+A queued or running run is cancelled by whoever started it, or by an administrator or programme officer
+(they manage the queue's runs), any run.
 
 Programme scorecards add up other firms' figures: only the agency's roles see them; so do the
 programme dashboard and its reports (`can_read_dashboard`). A supplier
@@ -128,6 +130,16 @@ def can_view_impact(user) -> bool:
 @refuses_with(_("Only agency administrators, programme officers and evaluators may run impact estimates."))
 def can_run_impact(user) -> bool:
     return role_of(user) in IMPACT_RUNNERS
+
+
+@refuses_with(_("Only whoever started an impact estimate, an agency administrator or a programme officer may "
+                "cancel it."))
+def can_cancel_impact(user, run) -> bool:
+    if role_of(user) in EDITORS:
+        return True
+    return can_run_impact(user) and run.created_by_id is not None and run.created_by_id == user.pk
+
+
 @refuses_with(_("Only the agency's staff may read the programme dashboard and its reports."))
 def can_read_dashboard(user) -> bool:
     """The programme dashboard and its PDF/Excel reports add up every programme: the agency's roles

@@ -30,11 +30,14 @@ class ImpactRunOut(Schema):
     control: str
     neighbours: int
     caliper: float
-    status: str = Field(..., description="queued, running, done or failed")
+    status: str = Field(..., description="queued, running, done, failed or cancelled")
     progress: int = Field(..., description="Percent done.")
     message: str = Field(..., description="What the run is doing, or why it failed.")
     created_by: str
     created_at: datetime
+    cancelled_at: datetime | None = Field(None, description="When a cancellation was asked for (set while the "
+                                                             "run still runs: it stops at its next progress report).")
+    cancelled_by: str = Field("", description="Who asked for it (username).")
     results: dict[str, Any] | None = Field(None, description="When done: att_gt, aggregations (simple, group, "
                                                              "dynamic, calendar; each with 95% CIs), overall, "
                                                              "pretrend, samples, balance, dropped, caveats, notes.")
@@ -45,6 +48,8 @@ class ImpactRunOut(Schema):
                 "control": run.control, "neighbours": run.neighbours, "caliper": run.caliper, "status": run.status,
                 "progress": run.percent, "message": run.message,
                 "created_by": run.created_by.username if run.created_by else "", "created_at": run.created_at,
+                "cancelled_at": run.cancel_requested_at,
+                "cancelled_by": run.cancel_requested_by.username if run.cancel_requested_by else "",
                 "results": run.results}
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("impact/", views_impact.run_list, name="impact_list"),
     path("impact/<int:pk>/", views_impact.run_detail, name="impact_detail"),
     path("impact/<int:pk>/progress/", views_impact.run_progress, name="impact_progress"),
+    path("impact/<int:pk>/cancel/", views_impact.run_cancel, name="impact_cancel"),
     path("impact/<int:pk>/download/", views_impact.run_download, name="impact_download"),
     path("dashboard/", views_dashboard.dashboard_page, name="dashboard"),
     path("dashboard/report.pdf", views_dashboard.dashboard_pdf, name="dashboard_pdf"),

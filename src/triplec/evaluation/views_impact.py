@@ -1,7 +1,7 @@
 """Impact pages: the runs (and the form that starts one), a run's page (progress while it runs; then
 the event-study plot, the overall effect, the tables, balance, dropped firms, the pre-trend check and
-the caveats), its progress fragment and the tables' download. Reading asks `policy.can_view_impact`,
-starting `can_run_impact` (through the service)."""
+the caveats), its progress fragment, cancelling it and the tables' download. Reading asks
+`policy.can_view_impact`, starting `can_run_impact`, cancelling `can_cancel_impact` (through the services)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from triplec.core.errors import domain_errors
-from triplec.core.shortcuts import errors_on_form, is_partial, require_page, table_download
+from triplec.core.shortcuts import button_done, errors_on_form, is_partial, require_page, table_download
 
 from . import impact_chart, policy
 from .models_impact import Control, Outcome
@@ -108,7 +108,8 @@ def _rows(results: dict, kind: str) -> list[dict]:
 @require_GET
 def run_detail(request, pk: int):
     run = _get(request, pk)
-    context = {"run": run, "label": impact_runs.selection_label(run), "finished": run.finished}
+    context = {"run": run, "label": impact_runs.selection_label(run), "finished": run.finished,
+               "can_cancel": not run.finished and policy.can_cancel_impact(request.user, run)}
     results = run.results
     if results:
         dynamic = _rows(results, "dynamic")
@@ -120,6 +121,17 @@ def run_detail(request, pk: int):
             "pretrend_warning": "pretrend" in results["caveats"],
         })
     return render(request, "evaluation/impact_detail.html", context)
+
+
+@login_required
+@require_POST
+def run_cancel(request, pk: int):
+    """Stop a queued or running run (the button on its page)."""
+    run = _get(request, pk)
+    button_done(request, lambda: impact_runs.cancel_run(request.user, run),
+                lambda cancelled: _("The impact estimate was cancelled before it started.") if cancelled.finished
+                else _("The impact estimate stops at its next progress report."))
+    return redirect("evaluation:impact_detail", pk=run.pk)
 
 
 @login_required

@@ -120,6 +120,55 @@ def contributions(network, start: date | None = None, end: date | None = None) -
     return [(accounts[m.account_id][1], m.effective_on, -m.amount) for m in _movements(accounts, start, end)]
 
 
+def _entries_of(accounts, start: date | None, end: date | None):
+    """The ledger entries of the accounts `accounts` (a Q on Entry) picks, dated in [start, end]."""
+    from triplec.ledger.models import Entry
+
+    entries = Entry.objects.filter(accounts)
+    if start is not None:
+        entries = entries.filter(transaction__effective_on__gte=start)
+    if end is not None:
+        entries = entries.filter(transaction__effective_on__lte=end)
+    return entries.order_by("transaction__effective_on", "transaction_id", "id").values_list(
+        "account__code", "account__owner", "account__currency", "transaction__effective_on", "units")
+
+
+def costs_of(networks, start: date | None = None, end: date | None = None
+             ) -> dict[int, list[tuple[str, date, Decimal]]]:
+    """`costs` of many networks in one query: {network pk: [(category, date, amount)]}."""
+    from django.db.models import Q
+
+    from triplec.ledger.models import from_units
+
+    currency = {network_owner(n.pk): (n.pk, n.currency) for n in networks}
+    found: dict[int, list] = {n.pk: [] for n in networks}
+    if currency:
+        for code, owner, account_currency, day, units in _entries_of(
+                Q(account__owner__in=list(currency), account__code__startswith=COSTS), start, end):
+            network_id, network_currency = currency[owner]
+            if account_currency == network_currency:
+                found[network_id].append((code.removeprefix(COSTS), day, from_units(units)))
+    return found
+
+
+def contributions_of(networks, start: date | None = None, end: date | None = None
+                     ) -> dict[int, list[tuple[int, date, Decimal]]]:
+    """`contributions` of many networks in one query: {network pk: [(enterprise id, date, amount)]}."""
+    from django.db.models import Q
+
+    from triplec.ledger.models import from_units
+
+    currency = {member_code(n.pk): (n.pk, n.currency) for n in networks}
+    found: dict[int, list] = {n.pk: [] for n in networks}
+    if currency:
+        for code, owner, account_currency, day, units in _entries_of(
+                Q(account__code__in=list(currency), account__owner__startswith=MEMBER_OWNER), start, end):
+            network_id, network_currency = currency[code]
+            if account_currency == network_currency:
+                found[network_id].append((int(owner.removeprefix(MEMBER_OWNER)), day, -from_units(units)))
+    return found
+
+
 def last_day(network) -> date | None:
     """The date of the network's latest cost or contribution posting, if any."""
     days = [m.effective_on for m in _movements({**_cost_accounts(network), **_member_accounts(network)}, None, None)]

@@ -250,19 +250,28 @@ def shares(network, start: date, end: date) -> Shares:
     read from the network's postings on the shared ledger (`books`)."""
     from . import books
 
-    rules = ScheduleRules.of(network.schedule)
+    return shares_of_rows(network, ScheduleRules.of(network.schedule), books.costs(network, start, end),
+                          books.contributions(network, start, end), start, end)
+
+
+def shares_of_rows(network, rules: ScheduleRules, costs: list, contributions: list, start: date, end: date) -> Shares:
+    """`shares` from rows already read (`books.costs`, `books.contributions`; those outside [start, end]
+    are left out): many networks' figures from one read of the ledger."""
     funding_start = network.funding_start_date
     expenses = agency = Decimal(0)
     by_category: dict[str, Decimal] = defaultdict(Decimal)
-    for category, incurred_on, amount in books.costs(network, start, end):
+    for category, incurred_on, amount in costs:
+        if not start <= incurred_on <= end:
+            continue
         expenses += amount
         by_category[category] += amount
         share = rules.agency_share(category, max(0, months_between(funding_start, incurred_on)))
         agency += agency_part_of(amount, share)
     agency = agency.quantize(CENT)
     paid: dict[int, Decimal] = defaultdict(Decimal)
-    for enterprise_id, _paid_on, amount in books.contributions(network, start, end):
-        paid[enterprise_id] += amount
+    for enterprise_id, paid_on, amount in contributions:
+        if start <= paid_on <= end:
+            paid[enterprise_id] += amount
     by_member = {enterprise_id: paid[enterprise_id].quantize(CENT) for enterprise_id in sorted(paid)}
     contributions = sum(by_member.values(), Decimal(0)).quantize(CENT)
     expenses = expenses.quantize(CENT)
@@ -290,6 +299,18 @@ def shares_by_year(network, through: date | None = None) -> list[tuple[int, Shar
         return []
     years = months_between(network.funding_start_date, last) // 12 + 1
     return [(y, shares(network, *network_year_bounds(network, y))) for y in range(1, years + 1)]
+
+
+def shares_by_year_of_rows(network, rules: ScheduleRules, costs: list, contributions: list,
+                           through: date | None = None) -> list[tuple[int, Shares]]:
+    """`shares_by_year` from every row of the network already read (`books.costs`, `books.contributions`)."""
+    through = through or date.today()
+    last = max(max((row[1] for row in (*costs, *contributions)), default=through), through)
+    if last < network.funding_start_date:
+        return []
+    years = months_between(network.funding_start_date, last) // 12 + 1
+    return [(y, shares_of_rows(network, rules, costs, contributions, *network_year_bounds(network, y)))
+            for y in range(1, years + 1)]
 
 
 def lifetime_shares(network, through: date | None = None) -> Shares:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Kind(models.TextChoices):
     EVALUATION_OVERDUE = "evaluation-overdue", _("Evaluation overdue")
+    CONTRIBUTION_GAP = "contribution-gap", _("Member paying no contributions")
     GATE_WAITING = "gate-waiting", _("Gate waiting for a decision")
     FOLLOW_UP_DUE = "follow-up-due", _("Follow-up with buyers due")
     ACTION_DUE = "action-due", _("Improvement action due")

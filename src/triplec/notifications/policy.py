@@ -7,6 +7,7 @@ for that act (its `policy.can_*`), and the instrument's party in charge comes fi
 |                     |                                                | no such active user may act)         |
 |---------------------|------------------------------------------------|--------------------------------------|
 | evaluation overdue  | networks `can_record_evaluation`               | the network's broker                 |
+| contribution gap    | networks `can_record_contribution`             | the network's broker                 |
 | gate waiting        | networks `can_pass_gate` (the gate's roles)    | the network's broker                 |
 | follow-up due       | fairs `can_follow_up`                          | the firm's users, its stand's        |
 |                     |                                                | association manager                  |
@@ -16,7 +17,7 @@ for that act (its `policy.can_*`), and the instrument's party in charge comes fi
 | fair payment        | fairs `can_manage_programmes` (agency editors) | (the agency pays)                    |
 | member payment      | procurement `can_run_contract`                 | the association's manager            |
 
-So a broker hears of his networks' gates and evaluations, an association manager of its contracts'
+So a broker hears of his networks' gates, evaluations and members paying nothing while others pay, an association manager of its contracts'
 advances and its members' follow-ups, a firm of its own follow-ups and plan actions; the agency's
 administrators and officers of what nobody else would act on. Evaluators and readers get nothing.
 

@@ -11,15 +11,16 @@ subscriptions, the usage record and the centre's income on the shared ledger (ce
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from triplec.centres.models import Subscription, Usage
-from triplec.centres.services.money import finance_by_year
+from triplec.centres.services.money import finance_by_year_many
 
 from .cards import Evidence, Figure, firms_reached, money_figures, per_firm, share
 
@@ -35,29 +36,58 @@ def reached(groups: list[list]) -> list[Figure]:
 
 
 def figures(subscriptions: list, single: bool) -> tuple[list, list, list]:
+    return figures_many([subscriptions], [single])[0]
+
+
+@dataclass
+class _Read:
+    """What the figures of a page's subscriptions read, in a fixed number of queries however many."""
+
+    usage: dict  # (centre id, firm) -> [days]
+    subscriptions: dict  # centre id -> [subscription rows]
+    finance: dict
+
+    @classmethod
+    def of(cls, subscriptions: list) -> _Read:
+        centres = list({s.centre_id: s.centre for s in subscriptions}.values())
+        usage, rows = defaultdict(list), defaultdict(list)
+        for centre_id, firm, day in (Usage.objects.filter(centre__in=centres,
+                                                          enterprise_id__in={s.enterprise_id for s in subscriptions})
+                                     .annotate(day=TruncDate("at")).values_list("centre_id", "enterprise_id", "day")):
+            usage[(centre_id, firm)].append(day)
+        for row in Subscription.objects.filter(centre__in=centres).values(
+                "centre_id", "enterprise_id", "starts_on", "ends_on", "transaction_id", "fee"):
+            rows[row["centre_id"]].append(row)
+        return cls(usage, rows, finance_by_year_many(centres))
+
+
+def figures_many(groups: list[list], singles: list[bool]) -> list[tuple[list, list, list]]:
+    """The figures of each group of subscriptions (one centre each), from one read of all of them."""
+    read = _Read.of(list({s.pk: s for subscriptions in groups for s in subscriptions}.values()))
+    return [_figures(subscriptions, single, read) for subscriptions, single in zip(groups, singles, strict=True)]
+
+
+def _figures(subscriptions: list, single: bool, read: _Read) -> tuple[list, list, list]:
     centre = subscriptions[0].centre  # one centre per scorecard
     page = _page(centre)
     finance_page = (Evidence(_("Finance of %(centre)s") % {"centre": centre}, reverse("centres:finance", args=[centre.pk])),)
     firms = {s.enterprise_id for s in subscriptions}
-    # one subquery, not an OR per subscription (SQLite refuses a tree of a thousand of them)
-    covering = Subscription.objects.filter(pk__in=[s.pk for s in subscriptions], enterprise_id=OuterRef("enterprise_id"),
-                                           starts_on__lte=OuterRef("day"), ends_on__gte=OuterRef("day"))
-    used = Usage.objects.alias(day=TruncDate("at")).filter(Exists(covering), centre=centre)
+    used = sum(1 for firm in firms for day in read.usage[(centre.pk, firm)]
+               if any(s.enterprise_id == firm and s.starts_on <= day <= s.ends_on for s in subscriptions))
     market = centre.get_function_display() + (f" · {centre.sector_code}" if centre.sector_code else "")
     customer = [
         Figure("named_market", _("Market served"), market, "text", evidence=page),
-        Figure("services_used", _("Services used while subscribed"), used.count(),
-               evidence=page),
+        Figure("services_used", _("Services used while subscribed"), used, evidence=page),
     ]
     years = set()
     for s in subscriptions:
         years.update(range(s.starts_on.year, s.ends_on.year + 1))
-    finance = [f for f in finance_by_year(centre) if f.year in years]
+    finance = [f for f in read.finance[centre.pk] if f.year in years]
     public = sum((f.public for f in finance), Decimal(0))
     own = sum((f.subscriptions + f.fees for f in finance), Decimal(0))
-    subscribers = Subscription.objects.filter(centre=centre, starts_on__year__lte=max(years),
-                                               ends_on__year__gte=min(years))
-    in_years = len(set(subscribers.values_list("enterprise_id", flat=True)))
+    at_centre = read.subscriptions[centre.pk]
+    in_years = len({r["enterprise_id"] for r in at_centre
+                    if r["starts_on"].year <= max(years) and r["ends_on"].year >= min(years)})
     collective = [
         firms_reached(len(firms), page),
         Figure("delivery", _("Group or individual"), "shared", "text", evidence=page,
@@ -68,16 +98,16 @@ def figures(subscriptions: list, single: bool) -> tuple[list, list, list]:
                centre.currency, finance_page,
                _("%(firms)s firms subscribed in these years.") % {"firms": in_years}),
     ]
-    renewals = Subscription.objects.filter(centre=centre, enterprise_id__in=firms, transaction__isnull=False,
-                                           fee__gt=0, starts_on__gt=min(s.starts_on for s in subscriptions))
-    if single:
-        renewals = renewals.filter(enterprise_id=subscriptions[0].enterprise_id)
+    first = min(s.starts_on for s in subscriptions)
+    renewed_by = {subscriptions[0].enterprise_id} if single else firms
+    renewals = sum(1 for r in at_centre if r["enterprise_id"] in renewed_by and r["transaction_id"] is not None
+                   and r["fee"] > 0 and r["starts_on"] > first)
     cumulative = [
         Figure("cost_share_by_firms", _("Share of the centre's income paid by the firms"), share(own, own + public),
                "share", centre.currency, finance_page),
         Figure("cost_share_by_year", _("Share paid by the firms, year by year"),
                [{"year": f.year, "value": f.own_share.quantize(Decimal("0.0001")) if f.own_share is not None else None}
                 for f in finance], "by-year", centre.currency, finance_page),
-        Figure("repeat_paid", _("Later subscriptions the firms paid"), renewals.count(), evidence=page),
+        Figure("repeat_paid", _("Later subscriptions the firms paid"), renewals, evidence=page),
     ]
     return customer, collective, cumulative

@@ -13,16 +13,18 @@ from __future__ import annotations
 import pandas as pd
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from triplec.accounts.policy import require
 from triplec.core.errors import NotFound, ValidationFailed
-from triplec.core.tasks import enqueue
+from triplec.core.tasks import cancel_queued, enqueue
 from triplec.registry.models import Enterprise, Territory, size_class_for
 
 from .. import policy
 from ..models import FirmYear
-from ..models_impact import Control, ImpactRun, Outcome
+from ..models_impact import CANCELLED, Control, ImpactRun, Outcome
 from . import support
 
 MAX_NEIGHBOURS = 10
@@ -30,7 +32,7 @@ MAX_CALIPER = 5.0
 
 
 def runs_for(user) -> QuerySet:
-    qs = ImpactRun.objects.select_related("task", "created_by")
+    qs = ImpactRun.objects.select_related("task", "created_by", "cancel_requested_by")
     return qs if policy.can_view_impact(user) else qs.none()
 
 
@@ -89,6 +91,37 @@ def start_run(user, data: dict) -> ImpactRun:
         run = ImpactRun.objects.create(created_by=user, **fields)
         run.task = enqueue(tasks.impact_run, user=user, run_id=run.pk)
         run.save(update_fields=["task"])
+    return run
+
+
+def who(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else "?"
+
+
+STATUS_WORDS = {"queued": _lazy("queued"), "running": _lazy("running"), "done": _lazy("done"),
+                "failed": _lazy("failed"), CANCELLED: _lazy("cancelled")}
+
+
+def cancel_run(user, run: ImpactRun) -> ImpactRun:
+    """Stop a queued or running run: a queued one leaves the queue at once and never starts; a running
+    one is flagged and stops at its next progress report (the task checks the flag), ending
+    "cancelled". Asking again while it stops changes nothing; a finished run cannot be cancelled."""
+    require(policy.can_cancel_impact, user, run)
+    with transaction.atomic():
+        run = ImpactRun.objects.select_for_update(of=("self",)).select_related("task").get(pk=run.pk)
+        # results stored: the task got there first (it stores them only while no cancellation is asked)
+        if run.finished or run.results is not None:
+            raise ValidationFailed({"__all__": [
+                _("The estimate has already finished (%(status)s): there is nothing to cancel.")
+                % {"status": STATUS_WORDS.get(run.status, run.status)}]})
+        if run.cancel_requested_at is None:
+            run.cancel_requested_at = timezone.now()
+            run.cancel_requested_by = user
+            run.save(update_fields=["cancel_requested_at", "cancel_requested_by"])
+            if run.task_id:
+                cancel_queued(run.task_id, _("Cancelled by %(who)s before it started.") % {"who": who(user)})
+    if run.task_id:
+        run.task.refresh_from_db()
     return run
 
 

@@ -50,31 +50,38 @@ class Instrument:
     programme_of: Callable  # intervention -> its programme
     reached: Callable  # [records of each card] -> the firms reached of each, counted together
     programme_url: Callable | None = None
+    figures_many: Callable | None = None  # ([records], [single]) -> figures of each, read together
+
+    def figures_of(self, groups: list[list], singles: list[bool]) -> list[tuple]:
+        if self.figures_many is not None:
+            return self.figures_many(groups, singles)
+        return [self.figures(records, single) for records, single in zip(groups, singles, strict=True)]
 
 
 INSTRUMENTS = (
     Instrument("network", gettext_lazy("Network"), policy.visible_networks, "kind_id", "started_on__year",
                NetworkKind.objects.all, card_networks.figures, ("kind",), str,
                lambda n: reverse("networks:network_detail", args=[n.pk]), lambda n: n.kind,
-               card_networks.reached),
+               card_networks.reached, figures_many=card_networks.figures_many),
     Instrument("contract", gettext_lazy("Procurement contract"), policy.visible_contracts, "programme_id",
                "awarded_on__year", ProcurementProgramme.objects.all, card_procurement.figures,
                ("programme__purchaser", "association"), lambda c: f"{c.reference} · {c.association}",
                lambda c: reverse("procurement:contract_detail", args=[c.pk]), lambda c: c.programme,
-               card_procurement.reached),
+               card_procurement.reached, figures_many=card_procurement.figures_many),
     Instrument("fair-participation", gettext_lazy("Fair participation"), policy.visible_participations,
                "fair__programme_id", "fair__starts_on__year", FairsProgramme.objects.all, card_fairs.figures,
                ("fair__programme", "enterprise"), str,
                lambda p: reverse("fairs:participation_detail", args=[p.pk]), lambda p: p.fair.programme,
-               card_fairs.reached),
+               card_fairs.reached, figures_many=card_fairs.figures_many),
     Instrument("supplier-programme", gettext_lazy("Supplier programme"), policy.visible_supplier_programmes, None,
                "started_on__year", None, card_suppliers.figures, ("buyer",), str,
                lambda p: reverse("suppliers:programme_detail", args=[p.pk]), lambda p: p,
-               card_suppliers.reached),
+               card_suppliers.reached, figures_many=card_suppliers.figures_many),
     Instrument("subscription", gettext_lazy("Service subscription"), policy.visible_subscriptions, "centre_id",
                "starts_on__year", Centre.objects.all, card_centres.figures, ("centre__organisation", "enterprise"),
                str, lambda s: reverse("centres:centre_detail", args=[s.centre_id]), lambda s: s.centre,
-               card_centres.reached, lambda c: reverse("centres:centre_detail", args=[c.pk])),
+               card_centres.reached, lambda c: reverse("centres:centre_detail", args=[c.pk]),
+               card_centres.figures_many),
 )
 BY_KEY = {i.key: i for i in INSTRUMENTS}
 
@@ -126,15 +133,35 @@ def card(spec: Instrument, level: str, obj, year: int | None = None, user=None) 
     return scorecard
 
 
-def _card(spec: Instrument, level: str, obj, records: list, year: int | None, headline=None) -> Scorecard:
+class _Batch:
+    """The figures of a page's cards of one instrument and level, computed together (a fixed number of
+    queries for the page) when the first of them is read."""
+
+    def __init__(self, spec: Instrument, groups: list[list], singles: list[bool]):
+        self.spec, self.groups, self.singles = spec, groups, singles
+        self._figures: list | None = None
+
+    def figures(self, index: int) -> tuple:
+        if self._figures is None:
+            self._figures = self.spec.figures_of(self.groups, self.singles)
+        return self._figures[index]
+
+
+def _single(spec: Instrument, level: str) -> bool:
+    return level == INTERVENTION or spec.programme_field is None
+
+
+def _card(spec: Instrument, level: str, obj, records: list, year: int | None, headline=None,
+          compute: Callable | None = None) -> Scorecard:
     if level == INTERVENTION:
         name, url, programme, shown_year = spec.name(obj), spec.url(obj), spec.programme_of(obj), _year_of(spec, obj)
     else:
         name, programme, shown_year = str(obj), obj, year
         url = spec.programme_url(obj) if spec.programme_url else ""
-    single = level == INTERVENTION or spec.programme_field is None
+    if compute is None and records:
+        compute = lambda: spec.figures(records, _single(spec, level))  # noqa: E731
     return Scorecard(spec.key, level, obj.pk, name, str(programme), shown_year, url,
-                     compute=(lambda: spec.figures(records, single)) if records else None,
+                     compute=compute if records else None,
                      headline={headline.key: headline} if headline is not None else {})
 
 
@@ -150,11 +177,19 @@ def _records_of(spec: Instrument, user, programmes: list, year: int | None) -> l
 
 def _cards(spec: Instrument, level: str, objs: list, year: int | None, user) -> list[Scorecard]:
     """The cards of a page's rows: records loaded and the firms reached counted for all rows together;
-    the other figures computed only when read (the list page shows the firms reached alone)."""
+    the other figures computed only when read (the list page shows the firms reached alone), for all
+    rows together when the first is read (the API and the exports read them all)."""
     groups = [[obj] for obj in objs] if level == INTERVENTION else _records_of(spec, user, objs, year)
-    headlines = iter(spec.reached([records for records in groups if records]))
-    return [_card(spec, level, obj, records, year, next(headlines) if records else None)
-            for obj, records in zip(objs, groups, strict=True)]
+    filled = [records for records in groups if records]
+    headlines = iter(spec.reached(filled))
+    batch = _Batch(spec, filled, [_single(spec, level)] * len(filled))
+    cards, index = [], 0
+    for obj, records in zip(objs, groups, strict=True):
+        compute = None
+        if records:
+            compute, index = (lambda i=index: batch.figures(i)), index + 1
+        cards.append(_card(spec, level, obj, records, year, next(headlines) if records else None, compute))
+    return cards
 
 
 def _value_at(record, lookup: str):

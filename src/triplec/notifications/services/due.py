@@ -5,6 +5,10 @@ Each source computes its due things once per refresh (`Run`), then `due_for(user
 
 - evaluation overdue: networks `due_for_networks` (a member firm's evaluation past its due date while
   the network is in an evaluating stage);
+- contribution gap: a network records what its members paid, never a pledge, so there is no due date:
+  in an open network, a current member of at least `CONTRIBUTION_GAP_MONTHS` months that paid nothing
+  (net of reversals, on the ledger) in the last `CONTRIBUTION_GAP_MONTHS` months while another current
+  member paid something in them; once per gap (a payment ends it, the next gap is a new notice);
 - gate waiting: an open network whose next gate's checklist is all met, so only a decision is missing;
 - follow-up due: a fair's follow-up not done, within the fairs' `REMINDER_DAYS` of its date or past it;
 - action due: a supplier's plan action planned or in progress, within `ACTION_NOTICE_DAYS` of its date;
@@ -16,8 +20,10 @@ Each source computes its due things once per refresh (`Run`), then `due_for(user
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Max, Min
 from django.urls import reverse
@@ -25,13 +31,14 @@ from django.utils import timezone
 
 from triplec.accounts.policy import role_of
 from triplec.accounts.roles import Role
+from triplec.core.months import add_months
 from triplec.fairs import policy as fairs_policy
 from triplec.fairs.models import FollowUp, Participation
 from triplec.fairs.services.links import REMINDER_DAYS
-from triplec.networks import lifecycle
+from triplec.networks import books, lifecycle
 from triplec.networks import policy as networks_policy
 from triplec.networks.evaluations import due_for_networks
-from triplec.networks.models import Network
+from triplec.networks.models import Network, NetworkMember, active_members_q
 from triplec.procurement import policy as procurement_policy
 from triplec.procurement.models import Allocation, Contract, ContractStatus, Payment
 from triplec.suppliers import policy as suppliers_policy
@@ -41,6 +48,7 @@ from ..models import Kind
 from ..policy import AGENCY_EDITORS, People, addressed
 
 ACTION_NOTICE_DAYS = 14
+CONTRIBUTION_GAP_MONTHS = 3
 FAIR_PAYMENT_NOTICE_DAYS = 30
 
 
@@ -88,6 +96,44 @@ def evaluations_overdue(user, run: Run) -> list[Due]:
             out.append(Due(Kind.EVALUATION_OVERDUE, f"evaluation:{network.pk}:{d.enterprise_id}:{d.due_on}",
                            f"{d.network_name} · {d.enterprise_name}", d.due_on,
                            reverse("networks:evaluations", args=[network.pk])))
+    return out
+
+
+def _contribution_gaps(on: date) -> list:
+    """(network, member, since, due on) of each member in a contribution gap (see the module's rule);
+    `since`: its last payment, or its joining when it never paid."""
+    start = add_months(on, -CONTRIBUTION_GAP_MONTHS) + timedelta(days=1)  # the window (on - N months, on]
+    networks = list(Network.objects.filter(stage__is_closed=False).select_related("broker").order_by("pk"))
+    members = defaultdict(list)
+    for m in (NetworkMember.objects.filter(active_members_q(on), network__in=networks)
+              .select_related("enterprise").order_by("network_id", "enterprise__legal_name", "pk")):
+        members[m.network_id].append(m)
+    found = []
+    for network, paid in zip(networks, books.contributions_of(networks, None, on).values(), strict=True):
+        recent: dict[int, Decimal] = defaultdict(Decimal)
+        last: dict[int, date] = {}
+        for firm, day, amount in paid:
+            if day >= start:
+                recent[firm] += amount
+            if amount > 0:
+                last[firm] = day
+        if not any(recent[m.enterprise_id] > 0 for m in members[network.pk]):
+            continue  # nobody paid lately: a network without contributions is not a gap of one member
+        for m in members[network.pk]:
+            if recent[m.enterprise_id] <= 0 and m.joined_on < start:
+                since = max(last.get(m.enterprise_id, m.joined_on), m.joined_on)
+                found.append((network, m, since, min(add_months(since, CONTRIBUTION_GAP_MONTHS), on)))
+    return found
+
+
+def contribution_gaps(user, run: Run) -> list[Due]:
+    out = []
+    for network, member, since, due_on in run.once("contribution-gaps", _contribution_gaps):
+        if addressed(user, lambda u, n=network: networks_policy.can_record_contribution(u, n),
+                     lambda n=network: _broker(n)):
+            out.append(Due(Kind.CONTRIBUTION_GAP, f"contribution-gap:{network.pk}:{member.enterprise_id}:{since}",
+                           f"{network.name} · {member.enterprise}", due_on,
+                           reverse("networks:money", args=[network.pk])))
     return out
 
 
@@ -207,7 +253,7 @@ def member_payments_waiting(user, run: Run) -> list[Due]:
     return out
 
 
-SOURCES = (evaluations_overdue, gates_waiting, follow_ups_due, actions_due, fair_payments_waiting,
+SOURCES = (evaluations_overdue, contribution_gaps, gates_waiting, follow_ups_due, actions_due, fair_payments_waiting,
            member_payments_waiting)
 
 
