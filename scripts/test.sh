@@ -38,4 +38,5 @@ fi
 
 export TRIPLEC_DATA_DIR=${TRIPLEC_DATA_DIR:-$(mktemp -d /tmp/triplec-test-XXXXXX)}
 export NUMBA_CACHE_DIR=${NUMBA_CACHE_DIR:-$ROOT/.tools/numba-cache}
-exec .venv/bin/pytest -n "${TRIPLEC_TEST_WORKERS:-2}" --durations=15 "${MARKERS[@]}" "$@"
+# loadgroup: tests marked xdist_group("name") share one process (and so a costly set-up); others go where free.
+exec .venv/bin/pytest -n "${TRIPLEC_TEST_WORKERS:-2}" --dist loadgroup --durations=15 "${MARKERS[@]}" "$@"

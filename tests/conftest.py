@@ -37,12 +37,17 @@ _DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django
                                  "django_db_serialized_rollback"})
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist (--dist loadgroup) reads the groups
 def pytest_collection_modifyitems(config, items):
     """A test that asks for no database is marked `nodb`, so the PostgreSQL pass (scripts/test.sh) does
-    not run it a second time: the database cannot change its outcome."""
+    not run it a second time: the database cannot change its outcome. The tests of a module that share a
+    module-scoped fixture run in one test process, so the fixture is built once per run."""
     for item in items:
         if item.get_closest_marker("django_db") is None and not _DATABASE_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.nodb)
+        definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+        if any(defs and defs[-1].scope == "module" for defs in definitions.values()):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 SESSION_DAY = date.today()  # modules keep `TODAY = date.today()` from collection time

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -17,6 +18,8 @@ from pathlib import Path
 import pytest
 
 pytestmark = pytest.mark.nodb  # runs its own processes and databases, not the test database
+# The tests that start from the demo share one `triplec demo` (the slowest command): one test process runs them.
+from_the_demo = pytest.mark.xdist_group("cli-demo")
 
 TRIPLEC = [sys.executable, "-m", "triplec.cli"]
 
@@ -34,10 +37,24 @@ def count(db: Path, table: str) -> int:
         return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
 
-def test_demo_is_idempotent_and_backup_restores_on_a_new_machine(tmp_path):
-    first = tmp_path / "first"
-    out = run(first, "demo", "--no-french-register").stdout
+@pytest.fixture(scope="module")
+def demo_installation(tmp_path_factory):
+    """One installation made by `triplec demo` (folder, its output); each test works on its own copy
+    (`installed_demo`)."""
+    folder = tmp_path_factory.mktemp("demo-installation")
+    return folder, run(folder, "demo", "--no-french-register").stdout
+
+
+def installed_demo(demo_installation, where: Path) -> Path:
+    shutil.copytree(demo_installation[0], where)
+    return where
+
+
+@from_the_demo
+def test_demo_is_idempotent_and_backup_restores_on_a_new_machine(demo_installation, tmp_path):
+    out = demo_installation[1]
     assert "Demo logins" in out and "admin" in out
+    first = installed_demo(demo_installation, tmp_path / "first")
     db = first / "db.sqlite3"
     enterprises, history = count(db, "registry_enterprise"), count(db, "registry_historicalenterprise")
     assert enterprises > 250
@@ -61,30 +78,31 @@ def test_demo_is_idempotent_and_backup_restores_on_a_new_machine(tmp_path):
     assert refused.returncode != 0 and "already holds data" in refused.stderr
 
 
-def test_createuser_and_token(tmp_path):
-    run(tmp_path, "demo", "--no-french-register")
-    ok = run(tmp_path, "createuser", "maria", "--role", "programme-officer", "--password-stdin",
+@from_the_demo
+def test_createuser_and_token(demo_installation, tmp_path):
+    home = installed_demo(demo_installation, tmp_path / "installation")
+    ok = run(home, "createuser", "maria", "--role", "programme-officer", "--password-stdin",
              stdin="A-long-enough-pw-77\n")
     assert "Created user maria" in ok.stdout
-    bad_role = run(tmp_path, "createuser", "joao", "--role", "wizard", "--password-stdin",
+    bad_role = run(home, "createuser", "joao", "--role", "wizard", "--password-stdin",
                    stdin="A-long-enough-pw-77\n", check=False)
     assert bad_role.returncode != 0 and "Unknown role" in bad_role.stderr
-    weak = run(tmp_path, "createuser", "ana", "--role", "evaluator", "--password-stdin", stdin="123\n", check=False)
+    weak = run(home, "createuser", "ana", "--role", "evaluator", "--password-stdin", stdin="123\n", check=False)
     assert weak.returncode != 0 and "password" in weak.stderr.lower()
-    no_org = run(tmp_path, "createuser", "rui", "--role", "association-manager", "--password-stdin",
+    no_org = run(home, "createuser", "rui", "--role", "association-manager", "--password-stdin",
                  stdin="A-long-enough-pw-77\n", check=False)
     assert no_org.returncode != 0 and "association" in no_org.stderr
-    token = run(tmp_path, "token", "maria").stdout.strip()
+    token = run(home, "token", "maria").stdout.strip()
     assert token.startswith("tc_") and len(token) > 30
-    assert run(tmp_path, "token", "nobody", check=False).returncode != 0
+    assert run(home, "token", "nobody", check=False).returncode != 0
     # The operator's user commands go through the same services as the pages.
-    assert "maria\tprogramme-officer\tactive" in run(tmp_path, "users", "list").stdout
-    assert "maria is now evaluator" in run(tmp_path, "users", "role", "maria", "evaluator").stdout
-    last_admin = run(tmp_path, "users", "deactivate", "admin", check=False)
+    assert "maria\tprogramme-officer\tactive" in run(home, "users", "list").stdout
+    assert "maria is now evaluator" in run(home, "users", "role", "maria", "evaluator").stdout
+    last_admin = run(home, "users", "deactivate", "admin", check=False)
     assert last_admin.returncode != 0 and "last active agency administrator" in last_admin.stderr
-    assert "Revoked" in run(tmp_path, "users", "revoke-token", "maria", token[:12]).stdout
-    run(tmp_path, "users", "deactivate", "maria")
-    assert "maria\tevaluator\tinactive" in run(tmp_path, "users", "list").stdout
+    assert "Revoked" in run(home, "users", "revoke-token", "maria", token[:12]).stdout
+    run(home, "users", "deactivate", "maria")
+    assert "maria\tevaluator\tinactive" in run(home, "users", "list").stdout
 
 
 @pytest.mark.parametrize("command", [("token", "admin"), ("backup", "out.tar.gz"), ("users", "list")])

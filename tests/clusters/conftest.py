@@ -63,3 +63,12 @@ def done_run(world, mapping_outputs):
     task.arguments = {"run_id": run.pk}
     task.save()
     return run
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist names the groups
+def pytest_collection_modifyitems(items):
+    """The tests on `mapping_outputs` share one test process (xdist loadgroup), so the session's mapping
+    is computed once per run rather than once per process."""
+    for item in items:
+        if "mapping_outputs" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("mapping-outputs"))
