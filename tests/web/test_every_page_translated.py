@@ -85,6 +85,7 @@ NOT_CRAWLED = {
     "admin_login": "Django's back office, for the server's operators; tests/web/test_error_pages.py covers the refusal",
     "impact_download": "file download (an impact run's tables), tested in tests/evaluation/test_impact_runs.py",
     "impact_progress": "a fragment polled while a run works (the demo's run is finished); tests/e2e/test_impact_run.py",
+    "evidence_download": "file download (a study's evidence, served after the policy check), tests/diagnostics/test_evidence.py",
 }
 # POST-only actions (forms whose result is a redirect) are not pages.
 POST_ONLY = {
@@ -106,6 +107,7 @@ POST_ONLY = {
     "import_panel", "fill_baseline",  # evaluation
     "notices_refresh", "notices_read_all", "notice_read",  # notifications
     "study_start", "study_edit", "study_complete", "study_refresh", "indicator_state", "indicator_withdraw",  # diagnostics
+    "evidence_remove", "impact_cancel",
 }
 
 
