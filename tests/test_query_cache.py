@@ -45,10 +45,17 @@ def test_a_count_is_read_once_until_a_write_of_this_or_another_connection():
     for i in range(3):
         make_enterprise(legal_name=f"Serraria {i} Ltda", national_id=cnpj(i))
     qs = Enterprise.objects.filter(legal_name__contains="Ltda")
-    with CaptureQueriesContext(connection) as queries:
+    # PostgreSQL's snapshot is the whole server's: a transaction of another test process between two reads
+    # rightly makes the second one count again, so the pair is tried a few times
+    second_reads = []
+    for _ in range(5):
         assert selectors.count(qs) == 3
-        assert selectors.count(qs) == 3
-    assert counts_run(queries) == 1
+        with CaptureQueriesContext(connection) as queries:
+            assert selectors.count(qs) == 3
+        second_reads.append(counts_run(queries))
+        if second_reads[-1] == 0:
+            break
+    assert second_reads[-1] == 0, second_reads
 
     make_enterprise(legal_name="Serraria 3 Ltda", national_id=cnpj(3))  # this connection writes
     assert selectors.count(qs) == 4

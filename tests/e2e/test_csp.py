@@ -50,8 +50,8 @@ class Watch:
         policy = response.headers.get("content-security-policy", "")
         if "script-src 'self'" not in policy:
             self.problems.append(f"{url}: no strict policy header ({policy!r})")
-        if ready:
-            expect(self.page.locator(ready).first).to_be_attached()
+        if ready:   # the API docs parse a 440 kB schema first: seconds on a busy machine
+            expect(self.page.locator(ready).first).to_be_attached(timeout=30_000)
         self.page.wait_for_load_state("networkidle")
         self.collect()
         return response
