@@ -21,25 +21,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Min, QuerySet
-from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
 from triplec.centres.models import Subscription
 from triplec.core.errors import ValidationFailed
+from triplec.core.sql_dates import DateYear as Year
 from triplec.fairs.models import Participation
 from triplec.networks.models import NetworkMember
 from triplec.procurement.models import Allocation
 from triplec.suppliers.models import Supplier
-
-
-class Year(ExtractYear):
-    """The year of a date (not a datetime: no time zone to apply). SQLite stores dates as ISO text and
-    runs ExtractYear through a Python function called for every row; the first four characters are
-    the year, read in SQL (as procurement's scoreboard does)."""
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.lhs)
-        return f"CAST(SUBSTR({sql}, 1, 4) AS INTEGER)", params
 
 
 @dataclass(frozen=True)

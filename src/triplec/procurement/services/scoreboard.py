@@ -11,23 +11,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import ExtractYear
 
 from triplec.accounts.policy import require
+from triplec.core.sql_dates import DateYear
 from triplec.registry.models import Enterprise, Organisation
 
 from .. import policy
 from ..models import Delivery, WarrantyClaim
 from .common import current_members
-
-
-class _Year(ExtractYear):
-    """The year of a date. SQLite stores dates as ISO text and runs ExtractYear through a Python
-    function called for every row; the text's first four characters are the year, read in SQL."""
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.lhs)
-        return f"CAST(SUBSTR({sql}, 1, 4) AS INTEGER)", params
 
 
 def _ratio(part: int, whole: int) -> Decimal | None:
@@ -77,13 +68,13 @@ def compute(association: Organisation, on: date | None = None) -> list[ScoreRow]
     """One row per current member (and per past member who made units on its contracts), by name."""
     rows: dict[int, ScoreRow] = {m.pk: ScoreRow(m) for m in current_members(association, on)}
     deliveries = (Delivery.objects.filter(line__contract__association=association)
-                  .annotate(year=_Year("delivered_on"))
+                  .annotate(year=DateYear("delivered_on"))
                   .values("maker_id", "year")
                   .annotate(delivered=Sum("quantity"),
                             on_time=Sum("quantity", filter=Q(delivered_on__lte=F("line__deadline"))),
                             accepted=Sum("accepted"), rejected=Sum("rejected")))
     claims = (WarrantyClaim.objects.filter(contract__association=association)
-              .annotate(year=_Year("claimed_on")).values("maker_id", "year")
+              .annotate(year=DateYear("claimed_on")).values("maker_id", "year")
               .annotate(n=Count("id"), units=Sum("units")))
     missing = {d["maker_id"] for d in deliveries} | {c["maker_id"] for c in claims}
     for member in Enterprise.objects.filter(pk__in=missing - set(rows)):
