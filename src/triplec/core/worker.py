@@ -89,12 +89,20 @@ def _heartbeat() -> None:
         if not running:  # nothing to stamp: no database work, and no idle connection kept open
             connection.close()
             continue
-        for pk, worker in running.items():
-            try:
-                _stamp(pk, worker)
-            except Exception:  # database briefly unavailable or the row locked: the next beat tries again
-                log.exception("Heartbeat of task %s failed", pk)
+        beat(running)
+
+
+def beat(running: dict[int, str]) -> None:
+    """Stamp each running task (id -> worker) on its own: one that fails waits for the next beat."""
+    for pk, worker in running.items():
+        try:
+            _stamp(pk, worker)
+        except Exception:  # database briefly unavailable or the row locked: the next beat tries again
+            log.exception("Heartbeat of task %s failed", pk)
+    try:
         close_old_connections()
+    except Exception:  # the heartbeat thread must outlive a broken connection
+        log.exception("Heartbeat could not close its connection")
 
 
 def _stamp(pk: int, worker: str) -> None:
