@@ -364,3 +364,20 @@ def make_engine(scheduler):
     if scheduler is None or scheduler == "local":
         return LocalEngine()
     return DaskEngine(scheduler)
+
+
+def run_plans(scheduler, plans, sites, progress=None) -> tuple[dict, str]:
+    """Run simulation plans on the engine ``scheduler`` names (see :func:`make_engine`), closing it after
+    (an engine passed in is closed too, as the screens always did); returns (batches, engine name).
+
+    Examples
+    --------
+    >>> run_plans(None, [], None)
+    ({}, 'local')
+    """
+    engine = make_engine(scheduler)
+    try:
+        return engine.run(plans, sites, progress), engine.name
+    finally:
+        if hasattr(engine, "close"):
+            engine.close()

@@ -37,7 +37,7 @@ from triplec.mapping import _numba_m_index as nmi
 from triplec.mapping import _numba_m_nulls as nn
 from triplec.mapping import screen_m
 from triplec.mapping._numba_kd import PARALLEL_LOCK
-from triplec.mapping.engines import SimPlan, batch_size_for, make_engine, sector_key
+from triplec.mapping.engines import SimPlan, batch_size_for, run_plans, sector_key
 from triplec.mapping.kd import SiteArrays, make_grid
 from triplec.mapping.mstat import MSites, observed_m
 from triplec.mapping.points import PointRegister
@@ -196,13 +196,7 @@ def m_test(reg: PointRegister, sector: str, *, neighbor: str | None = None, null
         msites = null_sites(sites, r) if sims else None
     batches = {}
     if sims:
-        engine = make_engine(scheduler)
-        try:
-            batches = engine.run(plans, msites, progress)
-        finally:
-            if hasattr(engine, "close"):
-                engine.close()
-        params["engine"] = engine.name
+        batches, params["engine"] = run_plans(scheduler, plans, msites, progress)
     results = batches.get((sector, None), [])
     table = pd.DataFrame({"sector": [label], "n": [len(reg.indices(sector))],
                           "employment": [reg.employment(sector) if reg.weighted else np.nan]})

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from triplec.mapping import envelopes as env
-from triplec.mapping.engines import SimPlan, batch_size_for, make_engine, sector_key
+from triplec.mapping.engines import SimPlan, batch_size_for, run_plans, sector_key
 from triplec.mapping.kd import SiteArrays, make_grid
 from triplec.mapping.mstat import MSites, make_mplan, observed_m
 from triplec.mapping.points import PointRegister
@@ -124,13 +124,8 @@ def screen_m_only(reg: PointRegister, sectors: Sequence[str], r_max: float, r_st
     msites, observed, plans = prepare(reg, sites, sectors, r_max, r_step, sims, seed, weighted)
     batches = {}
     if sims and plans:
-        engine = make_engine(scheduler)
-        try:
-            batches = engine.run(plans, msites, progress)
-        finally:
-            if hasattr(engine, "close"):
-                engine.close()
-        params = {**params, "engine": engine.name}
+        batches, engine_name = run_plans(scheduler, plans, msites, progress)
+        params = {**params, "engine": engine_name}
     r = make_grid(r_max, r_step).r
     sectors = [str(s) for s in sectors]
     table = pd.DataFrame({"sector": pd.Series(sectors, dtype=object),
